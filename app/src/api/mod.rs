@@ -1,0 +1,4 @@
+//! Server functions, one per file, grouped by domain. Each is a public HTTP endpoint:
+//! it identifies the caller from the session and checks permission itself.
+
+pub mod preferences;

@@ -1,0 +1,5 @@
+//! A visitor's preferences.
+
+mod set_language;
+
+pub use set_language::*;

@@ -1,0 +1,340 @@
+//! Typed configuration, read once from environment variables at start-up.
+//!
+//! Every variable is listed in the README's configuration table; keep the two in step.
+//! Secrets are wrapped in types whose `Debug` prints nothing, so a logged `Config` leaks
+//! nothing.
+
+use crate::backend::net::IpNet;
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AppEnv {
+    Development,
+    Production,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+/// The 32-byte master key from which every other server key is derived.
+#[derive(Clone)]
+pub struct MasterKey([u8; 32]);
+
+impl MasterKey {
+    pub fn from_hex(text: &str) -> Result<MasterKey, ConfigError> {
+        let bytes = hex::decode(text.trim()).map_err(|_| ConfigError::BadSecret)?;
+        let key: [u8; 32] = bytes
+            .get(..32)
+            .and_then(|b| b.try_into().ok())
+            .ok_or(ConfigError::BadSecret)?;
+        Ok(MasterKey(key))
+    }
+
+    pub fn generate() -> MasterKey {
+        MasterKey(rand::random())
+    }
+
+    pub fn to_hex(&self) -> String {
+        hex::encode(self.0)
+    }
+
+    pub fn expose(&self) -> &[u8; 32] {
+        &self.0
+    }
+}
+
+impl fmt::Debug for MasterKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("MasterKey(<redacted>)")
+    }
+}
+
+/// A string that may hold credentials (a database or SMTP URL with a password).
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretString(String);
+
+impl SecretString {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for SecretString {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Show the scheme so logs still say which backend is in use.
+        let scheme = self.0.split("://").next().unwrap_or("?");
+        write!(f, "{scheme}://<redacted>")
+    }
+}
+
+/// Where the master key came from; logged at start-up so an operator can tell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecretSource {
+    Environment,
+    File(PathBuf),
+    /// Development only: generated on first run and kept in the data directory.
+    Generated(PathBuf),
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub env: AppEnv,
+    pub database_url: SecretString,
+    pub site_addr: SocketAddr,
+    pub site_root: PathBuf,
+    pub public_url: String,
+    pub storage_url: String,
+    /// `None` selects the development mailbox.
+    pub smtp_url: Option<SecretString>,
+    pub app_secret: MasterKey,
+    pub app_secret_source: SecretSource,
+    pub trusted_proxies: Vec<IpNet>,
+    pub log_format: LogFormat,
+    pub data_dir: PathBuf,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ConfigError {
+    #[error("{name} is not valid: {reason}")]
+    Invalid { name: &'static str, reason: String },
+    #[error(
+        "APP_SECRET must be at least 64 hexadecimal characters (32 bytes); \
+         generate one with `openssl rand -hex 32`"
+    )]
+    BadSecret,
+    #[error(
+        "APP_ENV=production needs a master key: set APP_SECRET or APP_SECRET_FILE \
+         (generate one with `openssl rand -hex 32`)"
+    )]
+    MissingSecretInProduction,
+    #[error("APP_ENV=production needs SMTP_URL: the development mailbox is not for production")]
+    DevMailboxInProduction,
+    #[error("could not read or write {path}: {reason}")]
+    Io { path: PathBuf, reason: String },
+}
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Config, ConfigError> {
+        Config::from_lookup(|name| std::env::var(name).ok().filter(|v| !v.trim().is_empty()))
+    }
+
+    /// Reads configuration through `lookup`, so tests can pass variables without touching
+    /// the process environment.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let env = match lookup("APP_ENV").as_deref().map(str::trim) {
+            None | Some("development") | Some("dev") => AppEnv::Development,
+            Some("production") | Some("prod") => AppEnv::Production,
+            Some(other) => {
+                return Err(invalid("APP_ENV", format!("{other:?}: use development or production")));
+            }
+        };
+        let data_dir = PathBuf::from(lookup("DATA_DIR").unwrap_or_else(|| "data".into()));
+        let site_addr: SocketAddr = lookup("SITE_ADDR")
+            .or_else(|| lookup("LEPTOS_SITE_ADDR"))
+            .unwrap_or_else(|| "127.0.0.1:3000".into())
+            .parse()
+            .map_err(|e| invalid("SITE_ADDR", format!("{e}: use host:port, e.g. 0.0.0.0:3000")))?;
+        let site_root = PathBuf::from(
+            lookup("SITE_ROOT")
+                .or_else(|| lookup("LEPTOS_SITE_ROOT"))
+                .unwrap_or_else(|| "target/site".into()),
+        );
+        let public_url = lookup("PUBLIC_URL")
+            .unwrap_or_else(|| format!("http://{site_addr}"))
+            .trim_end_matches('/')
+            .to_owned();
+        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+            return Err(invalid("PUBLIC_URL", "must start with http:// or https://".into()));
+        }
+        let database_url = lookup("DATABASE_URL").unwrap_or_else(|| {
+            format!("sqlite://{}/cpd.db", data_dir.display())
+        });
+        if !(database_url.starts_with("sqlite:") || database_url.starts_with("postgres")) {
+            return Err(invalid("DATABASE_URL", "use sqlite://PATH or postgres://…".into()));
+        }
+        let storage_url = lookup("STORAGE_URL")
+            .unwrap_or_else(|| format!("file://{}/objects", data_dir.display()));
+        if !(storage_url.starts_with("file://") || storage_url.starts_with("s3://")) {
+            return Err(invalid("STORAGE_URL", "use file://DIR or s3://BUCKET?endpoint=…".into()));
+        }
+        let smtp_url = lookup("SMTP_URL").map(SecretString);
+        if let Some(url) = &smtp_url
+            && !(url.0.starts_with("smtp://") || url.0.starts_with("smtps://"))
+        {
+            return Err(invalid("SMTP_URL", "use smtp://… or smtps://…".into()));
+        }
+        let trusted_proxies = lookup("TRUSTED_PROXIES")
+            .map(|list| {
+                list.split(',')
+                    .filter(|s| !s.trim().is_empty())
+                    .map(str::parse)
+                    .collect::<Result<Vec<IpNet>, String>>()
+            })
+            .transpose()
+            .map_err(|reason| invalid("TRUSTED_PROXIES", reason))?
+            .unwrap_or_default();
+        let log_format = match lookup("LOG_FORMAT").as_deref() {
+            Some("json") => LogFormat::Json,
+            Some("pretty") => LogFormat::Pretty,
+            None if env == AppEnv::Production => LogFormat::Json,
+            None => LogFormat::Pretty,
+            Some(other) => return Err(invalid("LOG_FORMAT", format!("{other:?}: use pretty or json"))),
+        };
+
+        let (app_secret, app_secret_source) = match (lookup("APP_SECRET"), lookup("APP_SECRET_FILE")) {
+            (Some(hex), _) => (MasterKey::from_hex(&hex)?, SecretSource::Environment),
+            (None, Some(path)) => {
+                let path = PathBuf::from(path);
+                let text = std::fs::read_to_string(&path).map_err(|e| io_error(&path, e))?;
+                (MasterKey::from_hex(&text)?, SecretSource::File(path))
+            }
+            (None, None) if env == AppEnv::Production => return Err(ConfigError::MissingSecretInProduction),
+            (None, None) => {
+                let path = data_dir.join("app_secret");
+                (load_or_generate_dev_secret(&path)?, SecretSource::Generated(path))
+            }
+        };
+        if env == AppEnv::Production && smtp_url.is_none() {
+            return Err(ConfigError::DevMailboxInProduction);
+        }
+
+        Ok(Config {
+            env,
+            database_url: SecretString(database_url),
+            site_addr,
+            site_root,
+            public_url,
+            storage_url,
+            smtp_url,
+            app_secret,
+            app_secret_source,
+            trusted_proxies,
+            log_format,
+            data_dir,
+        })
+    }
+
+    pub fn is_production(&self) -> bool {
+        self.env == AppEnv::Production
+    }
+}
+
+fn invalid(name: &'static str, reason: String) -> ConfigError {
+    ConfigError::Invalid { name, reason }
+}
+
+fn io_error(path: &Path, e: std::io::Error) -> ConfigError {
+    ConfigError::Io { path: path.to_owned(), reason: e.to_string() }
+}
+
+/// Development convenience: a key generated once and kept beside the database, readable
+/// by its owner only.
+fn load_or_generate_dev_secret(path: &Path) -> Result<MasterKey, ConfigError> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => MasterKey::from_hex(&text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
+            }
+            let key = MasterKey::generate();
+            write_private(path, &key.to_hex()).map_err(|e| io_error(path, e))?;
+            Ok(key)
+        }
+        Err(e) => Err(io_error(path, e)),
+    }
+}
+
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)?.write_all(contents.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn lookup(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> =
+            vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        move |name| map.get(name).cloned()
+    }
+
+    const KEY: &str = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+
+    #[test]
+    fn development_generates_and_then_reuses_a_secret() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let data = dir.path().to_str().expect("utf-8 path");
+        let first = Config::from_lookup(lookup(&[("DATA_DIR", data)])).expect("config");
+        assert_eq!(first.app_secret_source, SecretSource::Generated(dir.path().join("app_secret")));
+        let second = Config::from_lookup(lookup(&[("DATA_DIR", data)])).expect("config");
+        assert_eq!(first.app_secret.expose(), second.app_secret.expose());
+        assert_eq!(first.database_url.expose(), format!("sqlite://{data}/cpd.db"));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(dir.path().join("app_secret")).expect("file").permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
+
+    #[test]
+    fn production_refuses_to_start_without_a_secret() {
+        let err = Config::from_lookup(lookup(&[("APP_ENV", "production"), ("SMTP_URL", "smtp://mail")]))
+            .expect_err("must refuse");
+        assert_eq!(err, ConfigError::MissingSecretInProduction);
+    }
+
+    #[test]
+    fn production_refuses_the_development_mailbox() {
+        let err = Config::from_lookup(lookup(&[("APP_ENV", "production"), ("APP_SECRET", KEY)]))
+            .expect_err("must refuse");
+        assert_eq!(err, ConfigError::DevMailboxInProduction);
+    }
+
+    #[test]
+    fn production_starts_with_what_it_needs() {
+        let config = Config::from_lookup(lookup(&[
+            ("APP_ENV", "production"),
+            ("APP_SECRET", KEY),
+            ("SMTP_URL", "smtp://user:pw@mail.example:587"),
+            ("DATABASE_URL", "postgres://cpd:hunter2@db/cpd"),
+            ("TRUSTED_PROXIES", "10.0.0.0/8, 127.0.0.1"),
+        ]))
+        .expect("config");
+        assert_eq!(config.log_format, LogFormat::Json);
+        assert_eq!(config.trusted_proxies.len(), 2);
+        let printed = format!("{config:?}");
+        assert!(!printed.contains("hunter2"), "{printed}");
+        assert!(!printed.contains(":pw@"), "{printed}");
+        assert!(!printed.contains("00112233"), "{printed}");
+    }
+
+    #[test]
+    fn short_or_malformed_secrets_are_refused() {
+        assert_eq!(MasterKey::from_hex("abcd").err(), Some(ConfigError::BadSecret));
+        assert_eq!(MasterKey::from_hex("zz").err(), Some(ConfigError::BadSecret));
+    }
+
+    #[test]
+    fn bad_values_name_the_variable() {
+        let err = Config::from_lookup(lookup(&[("APP_SECRET", KEY), ("LOG_FORMAT", "xml")])).expect_err("bad");
+        assert!(err.to_string().starts_with("LOG_FORMAT"), "{err}");
+        let err = Config::from_lookup(lookup(&[("APP_SECRET", KEY), ("DATABASE_URL", "mysql://x")])).expect_err("bad");
+        assert!(err.to_string().starts_with("DATABASE_URL"), "{err}");
+    }
+}

@@ -1,0 +1,8 @@
+//! Server-only code: configuration, database, audit log, shared state.
+//! Exists only in the `ssr` build, so none of it can reach the browser bundle.
+
+pub mod audit;
+pub mod config;
+pub mod db;
+pub mod net;
+pub mod state;

@@ -1,0 +1,51 @@
+//! Header, navigation, main landmark and footer around every page.
+
+use crate::components::language_switch::LanguageSwitch;
+use crate::i18n::use_texts;
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+#[component]
+pub fn Layout(children: Children) -> impl IntoView {
+    let t = use_texts();
+    view! {
+        <a
+            href="#main"
+            class="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-4 focus:py-2 focus:text-indigo-800 focus:ring-2 focus:ring-indigo-600"
+        >
+            {t.skip_to_content}
+        </a>
+        <header class="border-b border-slate-200 bg-white">
+            <div class="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-3 px-4 py-3">
+                <A href="/" attr:class="text-lg font-semibold text-indigo-800 focus-ring">
+                    {t.product}
+                </A>
+                <nav aria-label=t.nav_label class="order-3 w-full sm:order-none sm:w-auto">
+                    <ul class="flex flex-wrap gap-1">
+                        <li>
+                            <A href="/" attr:class="nav-link focus-ring" exact=true>
+                                {t.nav_home}
+                            </A>
+                        </li>
+                    </ul>
+                </nav>
+                <LanguageSwitch/>
+            </div>
+        </header>
+        <main id="main" tabindex="-1" class="mx-auto max-w-5xl px-4 py-8 focus:outline-none">
+            {children()}
+        </main>
+        <footer class="border-t border-slate-200 bg-white">
+            <div class="mx-auto max-w-5xl space-y-3 px-4 py-6 text-sm text-slate-700">
+                <nav aria-label=t.footer_label>
+                    <ul class="flex flex-wrap gap-x-6 gap-y-2">
+                        <li><A href="/security" attr:class="underline focus-ring">{t.footer_security}</A></li>
+                        <li><A href="/data-processing" attr:class="underline focus-ring">{t.footer_data_processing}</A></li>
+                        <li><A href="/sub-processors" attr:class="underline focus-ring">{t.footer_subprocessors}</A></li>
+                    </ul>
+                </nav>
+                <p>{t.footer_note}</p>
+            </div>
+        </footer>
+    }
+}

@@ -1,0 +1,121 @@
+//! The one error type the application shows to people.
+//!
+//! Which error to use where: domain code returns its own small typed errors (`HoursError`);
+//! server-side plumbing uses `anyhow::Error` with `.context(..)`; every server function
+//! returns `Result<T, AppError>`. An internal failure becomes [`AppError::Internal`] through
+//! [`AppError::internal`], which logs the cause on the server and sends the browser nothing
+//! but the variant: no SQL, no paths, no secrets ever cross the wire.
+
+use crate::i18n::Texts;
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+pub enum AppError {
+    #[error("not found")]
+    NotFound,
+    #[error("sign-in required")]
+    Unauthenticated,
+    #[error("forbidden")]
+    Forbidden,
+    /// A field failed validation; `field` names it and `message` is safe to show.
+    #[error("invalid {field}: {message}")]
+    Invalid { field: String, message: String },
+    /// The request itself was malformed (bad arguments, wrong encoding).
+    #[error("bad request")]
+    BadRequest,
+    #[error("too many requests; retry after {retry_after_secs} s")]
+    RateLimited { retry_after_secs: u64 },
+    /// The browser could not reach the server (only ever built on the client).
+    #[error("network error")]
+    Network,
+    #[error("internal error")]
+    Internal,
+}
+
+impl AppError {
+    /// Logs an internal failure with its full cause and returns the opaque variant.
+    #[cfg(feature = "ssr")]
+    pub fn internal(error: impl Into<anyhow::Error>) -> AppError {
+        let error = error.into();
+        tracing::error!(error = format!("{error:#}"), "internal error");
+        AppError::Internal
+    }
+
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> AppError {
+        AppError::Invalid { field: field.into(), message: message.into() }
+    }
+
+    /// The message a person sees, in their language.
+    pub fn user_message(&self, texts: &Texts) -> String {
+        match self {
+            AppError::NotFound => texts.error_not_found.to_owned(),
+            AppError::Unauthenticated => texts.error_unauthenticated.to_owned(),
+            AppError::Forbidden => texts.error_forbidden.to_owned(),
+            AppError::Invalid { message, .. } => message.clone(),
+            AppError::BadRequest => texts.error_bad_request.to_owned(),
+            AppError::RateLimited { .. } => texts.error_rate_limited.to_owned(),
+            AppError::Network => texts.error_network.to_owned(),
+            AppError::Internal => texts.error_internal.to_owned(),
+        }
+    }
+
+    /// The HTTP status for API clients and plain form posts.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::NotFound => 404,
+            AppError::Unauthenticated => 401,
+            AppError::Forbidden => 403,
+            AppError::Invalid { .. } => 422,
+            AppError::BadRequest => 400,
+            AppError::RateLimited { .. } => 429,
+            AppError::Network => 503,
+            AppError::Internal => 500,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => AppError::BadRequest,
+            ServerFnErrorErr::Request(_) => AppError::Network,
+            // Anything else is a fault on one side or the other; its text may hold
+            // internals, so it is logged (on the server) and never shown.
+            other => {
+                #[cfg(feature = "ssr")]
+                tracing::error!(error = %other, "server function failure");
+                #[cfg(not(feature = "ssr"))]
+                let _ = other;
+                AppError::Internal
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::{EN, SV};
+
+    #[test]
+    fn server_fn_internals_never_reach_the_message() {
+        let err = AppError::from_server_fn_error(ServerFnErrorErr::ServerError(
+            "relation \"users\" does not exist".into(),
+        ));
+        assert_eq!(err, AppError::Internal);
+        assert!(!err.user_message(&EN).contains("users"));
+        let round_trip = AppError::de(err.ser());
+        assert_eq!(round_trip, AppError::Internal);
+    }
+
+    #[test]
+    fn bad_arguments_are_a_bad_request() {
+        let err = AppError::from_server_fn_error(ServerFnErrorErr::Args("missing field".into()));
+        assert_eq!(err.status(), 400);
+        assert_ne!(err.user_message(&SV), err.user_message(&EN));
+    }
+}

@@ -1,0 +1,253 @@
+//! English and Swedish, from day one.
+//!
+//! Every UI string is a field of [`Texts`], so a string missing in one language is a
+//! compile error rather than a blank on a page. The language comes from the `lang` cookie
+//! (set by the language switch), else the browser's `Accept-Language`, else English. The
+//! server writes it into `<html lang>`; the browser reads it back from there when it
+//! hydrates, so both render the same words.
+
+mod en;
+mod sv;
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+pub use en::EN;
+pub use sv::SV;
+
+/// Name of the cookie that remembers the chosen language.
+pub const LANG_COOKIE: &str = "lang";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Lang {
+    #[default]
+    En,
+    Sv,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::Sv];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Sv => "sv",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Lang> {
+        match code.trim().to_ascii_lowercase().as_str() {
+            "en" => Some(Lang::En),
+            "sv" => Some(Lang::Sv),
+            _ => None,
+        }
+    }
+
+    /// The language's own name, as shown in the switch.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Lang::En => "English",
+            Lang::Sv => "Svenska",
+        }
+    }
+
+    pub fn texts(self) -> &'static Texts {
+        match self {
+            Lang::En => &EN,
+            Lang::Sv => &SV,
+        }
+    }
+
+    pub fn decimal_separator(self) -> char {
+        match self {
+            Lang::En => '.',
+            Lang::Sv => ',',
+        }
+    }
+
+    /// Picks the first supported language in an `Accept-Language` header, honouring
+    /// q-values (`sv-SE;q=0.9, en;q=0.8`).
+    pub fn from_accept_language(header: &str) -> Option<Lang> {
+        let mut best: Option<(Lang, f32)> = None;
+        for part in header.split(',') {
+            let mut pieces = part.split(';');
+            let tag = pieces.next().unwrap_or_default().trim();
+            let primary = tag.split('-').next().unwrap_or_default();
+            let q = pieces
+                .find_map(|p| p.trim().strip_prefix("q="))
+                .and_then(|q| q.parse::<f32>().ok())
+                .unwrap_or(1.0);
+            if let Some(lang) = Lang::from_code(primary)
+                && q > 0.0
+                && best.is_none_or(|(_, best_q)| q > best_q)
+            {
+                best = Some((lang, q));
+            }
+        }
+        best.map(|(lang, _)| lang)
+    }
+
+    /// Reads the `lang` cookie out of a `Cookie` header.
+    pub fn from_cookie_header(header: &str) -> Option<Lang> {
+        header.split(';').find_map(|pair| {
+            let (name, value) = pair.split_once('=')?;
+            (name.trim() == LANG_COOKIE).then(|| Lang::from_code(value))?
+        })
+    }
+}
+
+/// A titled section of a long page (the policy pages).
+#[derive(Debug)]
+pub struct Section {
+    pub heading: &'static str,
+    pub paragraphs: &'static [&'static str],
+}
+
+/// Every string the interface shows, in one language.
+#[derive(Debug)]
+pub struct Texts {
+    pub product: &'static str,
+    pub tagline: &'static str,
+    pub skip_to_content: &'static str,
+    pub nav_label: &'static str,
+    pub nav_home: &'static str,
+    pub language_label: &'static str,
+    pub footer_label: &'static str,
+    pub footer_security: &'static str,
+    pub footer_data_processing: &'static str,
+    pub footer_subprocessors: &'static str,
+    pub footer_note: &'static str,
+
+    pub home_title: &'static str,
+    pub home_intro: &'static str,
+    pub home_points: &'static [&'static str],
+
+    pub qc_title: &'static str,
+    pub qc_intro: &'static str,
+    pub qc_teacher_led: &'static str,
+    pub qc_teacher_led_hint: &'static str,
+    pub qc_elearning: &'static str,
+    pub qc_elearning_hint: &'static str,
+    pub qc_submit: &'static str,
+    pub qc_counted: &'static str,
+    pub qc_of_required: &'static str,
+    pub qc_remaining: &'static str,
+    pub qc_met: &'static str,
+    pub qc_dropped: &'static str,
+    pub qc_error_teacher_led: &'static str,
+    pub qc_error_elearning: &'static str,
+    pub qc_live_note: &'static str,
+
+    pub hours_not_a_number: &'static str,
+    pub hours_not_a_quarter: &'static str,
+    pub hours_too_large: &'static str,
+
+    pub security_title: &'static str,
+    pub security_sections: &'static [Section],
+    pub data_processing_title: &'static str,
+    pub data_processing_sections: &'static [Section],
+    pub subprocessors_title: &'static str,
+    pub subprocessors_intro: &'static str,
+    pub subprocessors_columns: [&'static str; 4],
+    pub subprocessors_rows: &'static [[&'static str; 4]],
+    pub subprocessors_notice: &'static str,
+
+    pub not_found_title: &'static str,
+    pub not_found_body: &'static str,
+    pub not_found_home: &'static str,
+
+    pub error_not_found: &'static str,
+    pub error_unauthenticated: &'static str,
+    pub error_forbidden: &'static str,
+    pub error_bad_request: &'static str,
+    pub error_rate_limited: &'static str,
+    pub error_network: &'static str,
+    pub error_internal: &'static str,
+}
+
+/// The language of the current page: on the server from the request, in the browser from
+/// `<html lang>` written by the server.
+pub fn current_lang() -> Lang {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<http::request::Parts>()
+            .map(|parts| request_lang(&parts.headers))
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        document_lang()
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub fn request_lang(headers: &http::HeaderMap) -> Lang {
+    let header = |name| headers.get(name).and_then(|v| v.to_str().ok());
+    header(http::header::COOKIE)
+        .and_then(Lang::from_cookie_header)
+        .or_else(|| header(http::header::ACCEPT_LANGUAGE).and_then(Lang::from_accept_language))
+        .unwrap_or_default()
+}
+
+#[cfg(not(feature = "ssr"))]
+fn document_lang() -> Lang {
+    #[cfg(feature = "hydrate")]
+    {
+        web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+            .and_then(|e| e.get_attribute("lang"))
+            .and_then(|code| Lang::from_code(&code))
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        Lang::default()
+    }
+}
+
+/// Puts the page language into context; call once at the top of the app.
+pub fn provide_lang() -> Lang {
+    let lang = current_lang();
+    provide_context(lang);
+    lang
+}
+
+/// The page language, as provided by [`provide_lang`].
+pub fn use_lang() -> Lang {
+    use_context::<Lang>().unwrap_or_default()
+}
+
+/// The strings of the page language.
+pub fn use_texts() -> &'static Texts {
+    use_lang().texts()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_language_honours_quality() {
+        assert_eq!(Lang::from_accept_language("sv-SE,sv;q=0.9,en;q=0.8"), Some(Lang::Sv));
+        assert_eq!(Lang::from_accept_language("de-DE, en;q=0.5, sv;q=0.7"), Some(Lang::Sv));
+        assert_eq!(Lang::from_accept_language("en-GB"), Some(Lang::En));
+        assert_eq!(Lang::from_accept_language("de, fr"), None);
+        assert_eq!(Lang::from_accept_language("sv;q=0"), None);
+    }
+
+    #[test]
+    fn cookie_header_is_read() {
+        assert_eq!(Lang::from_cookie_header("a=b; lang=sv; c=d"), Some(Lang::Sv));
+        assert_eq!(Lang::from_cookie_header("lang=xx"), None);
+        assert_eq!(Lang::from_cookie_header("language=sv"), None);
+    }
+
+    #[test]
+    fn both_languages_fill_every_list_alike() {
+        assert_eq!(EN.home_points.len(), SV.home_points.len());
+        assert_eq!(EN.security_sections.len(), SV.security_sections.len());
+        assert_eq!(EN.data_processing_sections.len(), SV.data_processing_sections.len());
+        assert_eq!(EN.subprocessors_rows.len(), SV.subprocessors_rows.len());
+    }
+}

@@ -1,0 +1,53 @@
+//! The document around every page, and the router.
+
+use crate::components::layout::Layout;
+use crate::i18n::provide_lang;
+use crate::pages::{DataProcessing, Home, NotFound, Security, SubProcessors};
+use leptos::prelude::*;
+use leptos_meta::{Link, Meta, MetaTags, Stylesheet, provide_meta_context};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+/// The HTML document the server streams for every page; `<html lang>` is set here from
+/// the request so that screen readers and the hydrating browser agree on the language.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let lang = crate::i18n::current_lang();
+    view! {
+        <!DOCTYPE html>
+        <html lang=lang.code()>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body class="min-h-screen bg-slate-50 text-slate-900 antialiased">
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let lang = provide_lang();
+    let texts = lang.texts();
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/cpd-registry.css"/>
+        <Link rel="icon" href="/favicon.ico"/>
+        <Meta name="description" content=texts.tagline/>
+        <Router>
+            <Layout>
+                <Routes fallback=|| view! { <NotFound/> }>
+                    <Route path=path!("/") view=Home/>
+                    <Route path=path!("/security") view=Security/>
+                    <Route path=path!("/data-processing") view=DataProcessing/>
+                    <Route path=path!("/sub-processors") view=SubProcessors/>
+                </Routes>
+            </Layout>
+        </Router>
+    }
+}

@@ -1,0 +1,9 @@
+//! The CPD domain: hours, rule sets and the compliance calculator.
+//!
+//! Pure Rust with no I/O, so the same code runs natively on the server (the authority)
+//! and as WASM in the browser (live previews). Depends on nothing but serde.
+
+pub mod hours;
+pub mod quick_check;
+
+pub use hours::{Hours, HoursError};

@@ -1,0 +1,104 @@
+//! The command line: `cpd-registry [serve]`, `cpd-registry migrate`, `cpd-registry help`.
+
+use crate::startup::{Server, open_database};
+use crate::telemetry;
+use anyhow::Context;
+use app::backend::config::{Config, SecretSource};
+
+const USAGE: &str = "\
+Usage: cpd-registry [COMMAND]
+
+Commands:
+  serve     Apply migrations and serve the web application (the default)
+  migrate   Apply database migrations and exit
+  help      Show this message
+
+Configuration is read from environment variables; see the README's table.";
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Command {
+    Serve,
+    Migrate,
+    Help,
+}
+
+pub fn parse(args: &[String]) -> Result<Command, String> {
+    match args.first().map(String::as_str) {
+        None | Some("serve") => Ok(Command::Serve),
+        Some("migrate") => Ok(Command::Migrate),
+        Some("help" | "--help" | "-h") => Ok(Command::Help),
+        Some(other) => Err(format!("unknown command {other:?}\n\n{USAGE}")),
+    }
+}
+
+pub async fn run(args: Vec<String>) -> anyhow::Result<()> {
+    let command = match parse(&args) {
+        Ok(c) => c,
+        Err(message) => {
+            eprintln!("{message}");
+            std::process::exit(2);
+        }
+    };
+    if command == Command::Help {
+        println!("{USAGE}");
+        return Ok(());
+    }
+    let config = Config::from_env().context("reading configuration")?;
+    telemetry::init(config.log_format);
+    log_configuration(&config);
+    match command {
+        Command::Migrate => {
+            let db = open_database(&config).await?;
+            tracing::info!(backend = db.backend.name(), "database is up to date");
+            db.pool.close().await;
+        }
+        Command::Serve => {
+            let server = Server::start(config).await?;
+            tracing::info!(address = %server.addr, public_url = %server.state.config.public_url, "listening");
+            if !server.state.config.is_production() {
+                println!(
+                    "\n  CPD Registry is running at {}\n  Open it in a browser. Sign-in codes are sent to the development mailbox.\n",
+                    server.state.config.public_url
+                );
+            }
+            server.run_until_stopped().await?;
+        }
+        Command::Help => {}
+    }
+    Ok(())
+}
+
+fn log_configuration(config: &Config) {
+    match &config.app_secret_source {
+        SecretSource::Generated(path) => tracing::warn!(
+            path = %path.display(),
+            "no APP_SECRET set: using a development key generated into the data directory (production refuses to start without one)"
+        ),
+        SecretSource::File(path) => tracing::info!(path = %path.display(), "master key read from APP_SECRET_FILE"),
+        SecretSource::Environment => tracing::info!("master key read from APP_SECRET"),
+    }
+    tracing::info!(
+        env = ?config.env,
+        database = ?config.database_url,
+        storage = %config.storage_url.split("://").next().unwrap_or("?"),
+        mail = if config.smtp_url.is_some() { "smtp" } else { "development mailbox" },
+        "configuration loaded"
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn commands_parse() {
+        assert_eq!(parse(&args(&[])), Ok(Command::Serve));
+        assert_eq!(parse(&args(&["migrate"])), Ok(Command::Migrate));
+        assert_eq!(parse(&args(&["--help"])), Ok(Command::Help));
+        assert!(parse(&args(&["frobnicate"])).is_err());
+    }
+}

@@ -1,0 +1,7 @@
+//! The CPD Registry server: wiring of configuration, database, routes and layers.
+//! `main.rs` is the command line; integration tests start the same [`startup::Server`].
+
+pub mod cli;
+pub mod routes;
+pub mod startup;
+pub mod telemetry;
