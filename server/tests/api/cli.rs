@@ -1,0 +1,63 @@
+//! The binary itself: `migrate`, and refusing to start without what production needs.
+
+use crate::helpers::TEST_SECRET;
+use std::process::Command;
+
+fn cpd_registry() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_cpd-registry"));
+    for name in ["APP_ENV", "APP_SECRET", "APP_SECRET_FILE", "SMTP_URL", "DATABASE_URL", "DATA_DIR"] {
+        command.env_remove(name);
+    }
+    command
+}
+
+#[test]
+fn migrate_creates_the_database_and_exits() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let output = cpd_registry()
+        .arg("migrate")
+        .env("DATA_DIR", dir.path())
+        .env("APP_SECRET", TEST_SECRET)
+        .env("LOG_FORMAT", "json")
+        .output()
+        .expect("run");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(dir.path().join("cpd.db").exists());
+    let log = String::from_utf8_lossy(&output.stdout);
+    assert!(log.contains("database migrations applied"), "{log}");
+    assert!(!log.contains(TEST_SECRET), "the key must never be logged");
+}
+
+#[test]
+fn development_generates_a_key_and_says_so() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let output = cpd_registry().arg("migrate").env("DATA_DIR", dir.path()).output().expect("run");
+    assert!(output.status.success());
+    let key = std::fs::read_to_string(dir.path().join("app_secret")).expect("generated key");
+    let log = String::from_utf8_lossy(&output.stdout);
+    assert!(log.contains("development key generated"), "{log}");
+    assert!(!log.contains(key.trim()), "the generated key must never be logged");
+}
+
+#[test]
+fn production_refuses_to_start_without_a_secret() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let output = cpd_registry()
+        .arg("serve")
+        .env("APP_ENV", "production")
+        .env("SMTP_URL", "smtp://127.0.0.1:1")
+        .env("DATA_DIR", dir.path())
+        .output()
+        .expect("run");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("APP_SECRET"), "{stderr}");
+    assert!(!dir.path().join("app_secret").exists(), "production never generates a key");
+}
+
+#[test]
+fn an_unknown_command_prints_usage() {
+    let output = cpd_registry().arg("frobnicate").output().expect("run");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("Usage: cpd-registry"));
+}

@@ -1,0 +1,11 @@
+//! Integration tests: the real server on a free port with a fresh database per test, on
+//! SQLite and on PostgreSQL (`TEST_POSTGRES_URL`, started by `make test`).
+
+mod helpers;
+
+mod audit;
+mod cli;
+mod health;
+mod language;
+mod pages;
+mod schema;
