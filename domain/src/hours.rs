@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// A non-negative amount of training time in quarter hours.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
 pub struct Hours(u32);
 
 /// Why a text could not be read as hours.
@@ -80,7 +82,7 @@ impl Hours {
             1 => u32::from(head.as_bytes()[0] - b'0') * 10,
             _ => head.parse().map_err(|_| HoursError::NotANumber)?,
         };
-        if hundredths % 25 != 0 {
+        if !hundredths.is_multiple_of(25) {
             return Err(HoursError::NotAQuarter);
         }
         let quarters = whole

@@ -82,8 +82,14 @@ mod tests {
 
     #[test]
     fn names_the_bad_input() {
-        assert!(matches!(advokat("x", "1"), Err(QuickCheckError::TeacherLed(_))));
-        assert!(matches!(advokat("1", "1.1"), Err(QuickCheckError::Elearning(_))));
+        assert!(matches!(
+            advokat("x", "1"),
+            Err(QuickCheckError::TeacherLed(_))
+        ));
+        assert!(matches!(
+            advokat("1", "1.1"),
+            Err(QuickCheckError::Elearning(_))
+        ));
     }
 
     proptest! {

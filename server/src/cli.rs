@@ -74,7 +74,9 @@ fn log_configuration(config: &Config) {
             path = %path.display(),
             "no APP_SECRET set: using a development key generated into the data directory (production refuses to start without one)"
         ),
-        SecretSource::File(path) => tracing::info!(path = %path.display(), "master key read from APP_SECRET_FILE"),
+        SecretSource::File(path) => {
+            tracing::info!(path = %path.display(), "master key read from APP_SECRET_FILE")
+        }
         SecretSource::Environment => tracing::info!("master key read from APP_SECRET"),
     }
     tracing::info!(

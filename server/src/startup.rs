@@ -31,8 +31,14 @@ pub async fn open_database(config: &Config) -> anyhow::Result<Db> {
             &audit::Context::default(),
         )
         .await?;
-        tx.commit().await.context("committing the migration audit")?;
-        tracing::info!(applied, backend = db.backend.name(), "database migrations applied");
+        tx.commit()
+            .await
+            .context("committing the migration audit")?;
+        tracing::info!(
+            applied,
+            backend = db.backend.name(),
+            "database migrations applied"
+        );
     }
     Ok(db)
 }
@@ -43,7 +49,11 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
         .site_root(config.site_root.to_string_lossy().into_owned())
         .site_pkg_dir("pkg")
         .site_addr(config.site_addr)
-        .env(if config.is_production() { Env::PROD } else { Env::DEV })
+        .env(if config.is_production() {
+            Env::PROD
+        } else {
+            Env::DEV
+        })
         .build()
 }
 
@@ -89,13 +99,21 @@ impl Server {
         let app = router(state.clone());
         let (shutdown, signal) = tokio::sync::oneshot::channel::<()>();
         let task = tokio::spawn(async move {
-            axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-                .with_graceful_shutdown(async move {
-                    let _ = signal.await;
-                })
-                .await
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .with_graceful_shutdown(async move {
+                let _ = signal.await;
+            })
+            .await
         });
-        Ok(Server { addr, state, shutdown, task })
+        Ok(Server {
+            addr,
+            state,
+            shutdown,
+            task,
+        })
     }
 
     /// Stops accepting connections, finishes in-flight requests and closes the pool.

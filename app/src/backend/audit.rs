@@ -66,7 +66,10 @@ pub struct Target {
 
 impl Target {
     pub fn new(kind: &'static str, id: impl Into<String>) -> Target {
-        Target { kind, id: Some(id.into()) }
+        Target {
+            kind,
+            id: Some(id.into()),
+        }
     }
 
     pub fn kind(kind: &'static str) -> Target {
@@ -104,19 +107,23 @@ pub async fn record(
 ) -> anyhow::Result<Recorded> {
     let chain = match actor {
         Actor::User { firm_id, .. } => firm_id.clone(),
-        _ => ctx.firm_id.clone().unwrap_or_else(|| SYSTEM_CHAIN.to_owned()),
+        _ => ctx
+            .firm_id
+            .clone()
+            .unwrap_or_else(|| SYSTEM_CHAIN.to_owned()),
     };
     sqlx::query("INSERT INTO audit_heads (chain, seq, head_hash) VALUES ($1, 0, '') ON CONFLICT (chain) DO NOTHING")
         .bind(&chain)
         .execute(&mut *conn)
         .await
         .context("creating the audit chain head")?;
-    let (seq, prev_hash): (i64, String) =
-        sqlx::query_as("UPDATE audit_heads SET seq = seq + 1 WHERE chain = $1 RETURNING seq, head_hash")
-            .bind(&chain)
-            .fetch_one(&mut *conn)
-            .await
-            .context("advancing the audit chain")?;
+    let (seq, prev_hash): (i64, String) = sqlx::query_as(
+        "UPDATE audit_heads SET seq = seq + 1 WHERE chain = $1 RETURNING seq, head_hash",
+    )
+    .bind(&chain)
+    .fetch_one(&mut *conn)
+    .await
+    .context("advancing the audit chain")?;
     let at = now_micros();
     let row = ChainedFields {
         chain: &chain,
@@ -153,7 +160,11 @@ pub async fn record(
         .execute(&mut *conn)
         .await
         .context("moving the audit chain head")?;
-    Ok(Recorded { chain, seq, row_hash })
+    Ok(Recorded {
+        chain,
+        seq,
+        row_hash,
+    })
 }
 
 /// The fields that are hashed, in a fixed order.

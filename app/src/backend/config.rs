@@ -131,7 +131,10 @@ impl Config {
             None | Some("development") | Some("dev") => AppEnv::Development,
             Some("production") | Some("prod") => AppEnv::Production,
             Some(other) => {
-                return Err(invalid("APP_ENV", format!("{other:?}: use development or production")));
+                return Err(invalid(
+                    "APP_ENV",
+                    format!("{other:?}: use development or production"),
+                ));
             }
         };
         let data_dir = PathBuf::from(lookup("DATA_DIR").unwrap_or_else(|| "data".into()));
@@ -139,7 +142,12 @@ impl Config {
             .or_else(|| lookup("LEPTOS_SITE_ADDR"))
             .unwrap_or_else(|| "127.0.0.1:3000".into())
             .parse()
-            .map_err(|e| invalid("SITE_ADDR", format!("{e}: use host:port, e.g. 0.0.0.0:3000")))?;
+            .map_err(|e| {
+                invalid(
+                    "SITE_ADDR",
+                    format!("{e}: use host:port, e.g. 0.0.0.0:3000"),
+                )
+            })?;
         let site_root = PathBuf::from(
             lookup("SITE_ROOT")
                 .or_else(|| lookup("LEPTOS_SITE_ROOT"))
@@ -150,18 +158,26 @@ impl Config {
             .trim_end_matches('/')
             .to_owned();
         if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
-            return Err(invalid("PUBLIC_URL", "must start with http:// or https://".into()));
+            return Err(invalid(
+                "PUBLIC_URL",
+                "must start with http:// or https://".into(),
+            ));
         }
-        let database_url = lookup("DATABASE_URL").unwrap_or_else(|| {
-            format!("sqlite://{}/cpd.db", data_dir.display())
-        });
+        let database_url = lookup("DATABASE_URL")
+            .unwrap_or_else(|| format!("sqlite://{}/cpd.db", data_dir.display()));
         if !(database_url.starts_with("sqlite:") || database_url.starts_with("postgres")) {
-            return Err(invalid("DATABASE_URL", "use sqlite://PATH or postgres://…".into()));
+            return Err(invalid(
+                "DATABASE_URL",
+                "use sqlite://PATH or postgres://…".into(),
+            ));
         }
         let storage_url = lookup("STORAGE_URL")
             .unwrap_or_else(|| format!("file://{}/objects", data_dir.display()));
         if !(storage_url.starts_with("file://") || storage_url.starts_with("s3://")) {
-            return Err(invalid("STORAGE_URL", "use file://DIR or s3://BUCKET?endpoint=…".into()));
+            return Err(invalid(
+                "STORAGE_URL",
+                "use file://DIR or s3://BUCKET?endpoint=…".into(),
+            ));
         }
         let smtp_url = lookup("SMTP_URL").map(SecretString);
         if let Some(url) = &smtp_url
@@ -184,22 +200,33 @@ impl Config {
             Some("pretty") => LogFormat::Pretty,
             None if env == AppEnv::Production => LogFormat::Json,
             None => LogFormat::Pretty,
-            Some(other) => return Err(invalid("LOG_FORMAT", format!("{other:?}: use pretty or json"))),
+            Some(other) => {
+                return Err(invalid(
+                    "LOG_FORMAT",
+                    format!("{other:?}: use pretty or json"),
+                ));
+            }
         };
 
-        let (app_secret, app_secret_source) = match (lookup("APP_SECRET"), lookup("APP_SECRET_FILE")) {
-            (Some(hex), _) => (MasterKey::from_hex(&hex)?, SecretSource::Environment),
-            (None, Some(path)) => {
-                let path = PathBuf::from(path);
-                let text = std::fs::read_to_string(&path).map_err(|e| io_error(&path, e))?;
-                (MasterKey::from_hex(&text)?, SecretSource::File(path))
-            }
-            (None, None) if env == AppEnv::Production => return Err(ConfigError::MissingSecretInProduction),
-            (None, None) => {
-                let path = data_dir.join("app_secret");
-                (load_or_generate_dev_secret(&path)?, SecretSource::Generated(path))
-            }
-        };
+        let (app_secret, app_secret_source) =
+            match (lookup("APP_SECRET"), lookup("APP_SECRET_FILE")) {
+                (Some(hex), _) => (MasterKey::from_hex(&hex)?, SecretSource::Environment),
+                (None, Some(path)) => {
+                    let path = PathBuf::from(path);
+                    let text = std::fs::read_to_string(&path).map_err(|e| io_error(&path, e))?;
+                    (MasterKey::from_hex(&text)?, SecretSource::File(path))
+                }
+                (None, None) if env == AppEnv::Production => {
+                    return Err(ConfigError::MissingSecretInProduction);
+                }
+                (None, None) => {
+                    let path = data_dir.join("app_secret");
+                    (
+                        load_or_generate_dev_secret(&path)?,
+                        SecretSource::Generated(path),
+                    )
+                }
+            };
         if env == AppEnv::Production && smtp_url.is_none() {
             return Err(ConfigError::DevMailboxInProduction);
         }
@@ -230,7 +257,10 @@ fn invalid(name: &'static str, reason: String) -> ConfigError {
 }
 
 fn io_error(path: &Path, e: std::io::Error) -> ConfigError {
-    ConfigError::Io { path: path.to_owned(), reason: e.to_string() }
+    ConfigError::Io {
+        path: path.to_owned(),
+        reason: e.to_string(),
+    }
 }
 
 /// Development convenience: a key generated once and kept beside the database, readable
@@ -268,8 +298,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn lookup(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let map: HashMap<String, String> =
-            vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         move |name| map.get(name).cloned()
     }
 
@@ -280,22 +312,34 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let data = dir.path().to_str().expect("utf-8 path");
         let first = Config::from_lookup(lookup(&[("DATA_DIR", data)])).expect("config");
-        assert_eq!(first.app_secret_source, SecretSource::Generated(dir.path().join("app_secret")));
+        assert_eq!(
+            first.app_secret_source,
+            SecretSource::Generated(dir.path().join("app_secret"))
+        );
         let second = Config::from_lookup(lookup(&[("DATA_DIR", data)])).expect("config");
         assert_eq!(first.app_secret.expose(), second.app_secret.expose());
-        assert_eq!(first.database_url.expose(), format!("sqlite://{data}/cpd.db"));
+        assert_eq!(
+            first.database_url.expose(),
+            format!("sqlite://{data}/cpd.db")
+        );
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(dir.path().join("app_secret")).expect("file").permissions().mode();
+            let mode = std::fs::metadata(dir.path().join("app_secret"))
+                .expect("file")
+                .permissions()
+                .mode();
             assert_eq!(mode & 0o777, 0o600);
         }
     }
 
     #[test]
     fn production_refuses_to_start_without_a_secret() {
-        let err = Config::from_lookup(lookup(&[("APP_ENV", "production"), ("SMTP_URL", "smtp://mail")]))
-            .expect_err("must refuse");
+        let err = Config::from_lookup(lookup(&[
+            ("APP_ENV", "production"),
+            ("SMTP_URL", "smtp://mail"),
+        ]))
+        .expect_err("must refuse");
         assert_eq!(err, ConfigError::MissingSecretInProduction);
     }
 
@@ -326,15 +370,26 @@ mod tests {
 
     #[test]
     fn short_or_malformed_secrets_are_refused() {
-        assert_eq!(MasterKey::from_hex("abcd").err(), Some(ConfigError::BadSecret));
-        assert_eq!(MasterKey::from_hex("zz").err(), Some(ConfigError::BadSecret));
+        assert_eq!(
+            MasterKey::from_hex("abcd").err(),
+            Some(ConfigError::BadSecret)
+        );
+        assert_eq!(
+            MasterKey::from_hex("zz").err(),
+            Some(ConfigError::BadSecret)
+        );
     }
 
     #[test]
     fn bad_values_name_the_variable() {
-        let err = Config::from_lookup(lookup(&[("APP_SECRET", KEY), ("LOG_FORMAT", "xml")])).expect_err("bad");
+        let err = Config::from_lookup(lookup(&[("APP_SECRET", KEY), ("LOG_FORMAT", "xml")]))
+            .expect_err("bad");
         assert!(err.to_string().starts_with("LOG_FORMAT"), "{err}");
-        let err = Config::from_lookup(lookup(&[("APP_SECRET", KEY), ("DATABASE_URL", "mysql://x")])).expect_err("bad");
+        let err = Config::from_lookup(lookup(&[
+            ("APP_SECRET", KEY),
+            ("DATABASE_URL", "mysql://x"),
+        ]))
+        .expect_err("bad");
         assert!(err.to_string().starts_with("DATABASE_URL"), "{err}");
     }
 }

@@ -97,37 +97,58 @@ impl Db {
     pub async fn migrate(&self) -> anyhow::Result<usize> {
         let migrator = self.backend.migrator();
         let before = self.applied_migrations().await.unwrap_or(0);
-        migrator.run(&self.pool).await.context("applying migrations")?;
+        migrator
+            .run(&self.pool)
+            .await
+            .context("applying migrations")?;
         let after = self.applied_migrations().await?;
         Ok(after.saturating_sub(before))
     }
 
     async fn applied_migrations(&self) -> anyhow::Result<usize> {
-        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations WHERE success = TRUE")
-            .fetch_one(&self.pool)
-            .await?;
+        let count: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations WHERE success = TRUE")
+                .fetch_one(&self.pool)
+                .await?;
         Ok(usize::try_from(count).unwrap_or(0))
     }
 
     /// Readiness: the database answers a trivial query.
     pub async fn ping(&self) -> anyhow::Result<()> {
-        sqlx::query("SELECT 1").execute(&self.pool).await.context("pinging the database")?;
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .context("pinging the database")?;
         Ok(())
     }
 }
 
 /// Creates the directory of a file-backed SQLite URL and asks SQLite to create the file.
 fn prepare_sqlite_url(url: &str) -> anyhow::Result<String> {
-    let rest = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+    let rest = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:");
     let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
     if path.is_empty() || path == ":memory:" {
         anyhow::bail!("use a file for SQLite (an in-memory database is lost with each connection)");
     }
-    if let Some(dir) = std::path::Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
+    if let Some(dir) = std::path::Path::new(path)
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+    {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     }
-    let mode = if query.contains("mode=") { String::new() } else { "mode=rwc".to_owned() };
-    let query = [query, mode.as_str()].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join("&");
+    let mode = if query.contains("mode=") {
+        String::new()
+    } else {
+        "mode=rwc".to_owned()
+    };
+    let query = [query, mode.as_str()]
+        .iter()
+        .filter(|s| !s.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join("&");
     Ok(format!("sqlite://{path}?{query}"))
 }
 

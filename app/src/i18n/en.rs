@@ -126,9 +126,24 @@ pub static EN: Texts = Texts {
     subprocessors_intro: "The companies that help us run the service, each bound by data processing terms at least as strict as ours.",
     subprocessors_columns: ["Service", "Purpose", "Data", "Location"],
     subprocessors_rows: &[
-        ["Managed PostgreSQL hosting", "Database", "Accounts, training records, audit log", "EU/EEA"],
-        ["S3-compatible object storage", "Certificate and report files (encrypted)", "Uploaded files, generated reports", "EU/EEA"],
-        ["Transactional email", "Sign-in codes and notices", "Email address, message content", "EU/EEA"],
+        [
+            "Managed PostgreSQL hosting",
+            "Database",
+            "Accounts, training records, audit log",
+            "EU/EEA",
+        ],
+        [
+            "S3-compatible object storage",
+            "Certificate and report files (encrypted)",
+            "Uploaded files, generated reports",
+            "EU/EEA",
+        ],
+        [
+            "Transactional email",
+            "Sign-in codes and notices",
+            "Email address, message content",
+            "EU/EEA",
+        ],
     ],
     subprocessors_notice: "We give 30 days' notice before adding or replacing a sub-processor.",
 

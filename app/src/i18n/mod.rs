@@ -229,8 +229,14 @@ mod tests {
 
     #[test]
     fn accept_language_honours_quality() {
-        assert_eq!(Lang::from_accept_language("sv-SE,sv;q=0.9,en;q=0.8"), Some(Lang::Sv));
-        assert_eq!(Lang::from_accept_language("de-DE, en;q=0.5, sv;q=0.7"), Some(Lang::Sv));
+        assert_eq!(
+            Lang::from_accept_language("sv-SE,sv;q=0.9,en;q=0.8"),
+            Some(Lang::Sv)
+        );
+        assert_eq!(
+            Lang::from_accept_language("de-DE, en;q=0.5, sv;q=0.7"),
+            Some(Lang::Sv)
+        );
         assert_eq!(Lang::from_accept_language("en-GB"), Some(Lang::En));
         assert_eq!(Lang::from_accept_language("de, fr"), None);
         assert_eq!(Lang::from_accept_language("sv;q=0"), None);
@@ -238,7 +244,10 @@ mod tests {
 
     #[test]
     fn cookie_header_is_read() {
-        assert_eq!(Lang::from_cookie_header("a=b; lang=sv; c=d"), Some(Lang::Sv));
+        assert_eq!(
+            Lang::from_cookie_header("a=b; lang=sv; c=d"),
+            Some(Lang::Sv)
+        );
         assert_eq!(Lang::from_cookie_header("lang=xx"), None);
         assert_eq!(Lang::from_cookie_header("language=sv"), None);
     }
@@ -247,7 +256,10 @@ mod tests {
     fn both_languages_fill_every_list_alike() {
         assert_eq!(EN.home_points.len(), SV.home_points.len());
         assert_eq!(EN.security_sections.len(), SV.security_sections.len());
-        assert_eq!(EN.data_processing_sections.len(), SV.data_processing_sections.len());
+        assert_eq!(
+            EN.data_processing_sections.len(),
+            SV.data_processing_sections.len()
+        );
         assert_eq!(EN.subprocessors_rows.len(), SV.subprocessors_rows.len());
     }
 }

@@ -126,9 +126,24 @@ pub static SV: Texts = Texts {
     subprocessors_intro: "Företagen som hjälper oss att driva tjänsten, vart och ett bundet av villkor för personuppgiftsbehandling som är minst lika strikta som våra.",
     subprocessors_columns: ["Tjänst", "Ändamål", "Uppgifter", "Plats"],
     subprocessors_rows: &[
-        ["Driftad PostgreSQL", "Databas", "Konton, utbildningsposter, granskningslogg", "EU/EES"],
-        ["S3-kompatibel objektlagring", "Intyg och rapportfiler (krypterade)", "Uppladdade filer, genererade rapporter", "EU/EES"],
-        ["Transaktionell e-post", "Inloggningskoder och meddelanden", "E-postadress, meddelandets innehåll", "EU/EES"],
+        [
+            "Driftad PostgreSQL",
+            "Databas",
+            "Konton, utbildningsposter, granskningslogg",
+            "EU/EES",
+        ],
+        [
+            "S3-kompatibel objektlagring",
+            "Intyg och rapportfiler (krypterade)",
+            "Uppladdade filer, genererade rapporter",
+            "EU/EES",
+        ],
+        [
+            "Transaktionell e-post",
+            "Inloggningskoder och meddelanden",
+            "E-postadress, meddelandets innehåll",
+            "EU/EES",
+        ],
     ],
     subprocessors_notice: "Vi meddelar 30 dagar i förväg innan vi lägger till eller byter ett underbiträde.",
 

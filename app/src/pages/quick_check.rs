@@ -16,6 +16,10 @@ pub fn QuickCheck() -> impl IntoView {
     let teacher_led = RwSignal::new(initial("teacher_led"));
     let elearning = RwSignal::new(initial("elearning"));
     let result = Memo::new(move |_| quick_check::advokat(&teacher_led.get(), &elearning.get()));
+    // Effects run only in the browser, after hydration: from then on the result follows
+    // every keystroke, and the page says so. Without JavaScript the note never shows.
+    let live = RwSignal::new(false);
+    Effect::new(move |_| live.set(true));
 
     view! {
         <section aria-labelledby="qc-title" class="rounded-lg border border-slate-200 bg-white p-5 shadow-sm">
@@ -31,6 +35,7 @@ pub fn QuickCheck() -> impl IntoView {
             <div role="status" aria-live="polite" class="mt-4 rounded bg-slate-100 p-3" data-testid="quick-check-result">
                 {move || result_view(lang, t, result.get())}
             </div>
+            {move || live.get().then(|| view! { <p class="mt-2 text-sm text-slate-600">{t.qc_live_note}</p> })}
         </section>
     }
 }

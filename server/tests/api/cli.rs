@@ -5,7 +5,14 @@ use std::process::Command;
 
 fn cpd_registry() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_cpd-registry"));
-    for name in ["APP_ENV", "APP_SECRET", "APP_SECRET_FILE", "SMTP_URL", "DATABASE_URL", "DATA_DIR"] {
+    for name in [
+        "APP_ENV",
+        "APP_SECRET",
+        "APP_SECRET_FILE",
+        "SMTP_URL",
+        "DATABASE_URL",
+        "DATA_DIR",
+    ] {
         command.env_remove(name);
     }
     command
@@ -21,7 +28,11 @@ fn migrate_creates_the_database_and_exits() {
         .env("LOG_FORMAT", "json")
         .output()
         .expect("run");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     assert!(dir.path().join("cpd.db").exists());
     let log = String::from_utf8_lossy(&output.stdout);
     assert!(log.contains("database migrations applied"), "{log}");
@@ -31,12 +42,19 @@ fn migrate_creates_the_database_and_exits() {
 #[test]
 fn development_generates_a_key_and_says_so() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let output = cpd_registry().arg("migrate").env("DATA_DIR", dir.path()).output().expect("run");
+    let output = cpd_registry()
+        .arg("migrate")
+        .env("DATA_DIR", dir.path())
+        .output()
+        .expect("run");
     assert!(output.status.success());
     let key = std::fs::read_to_string(dir.path().join("app_secret")).expect("generated key");
     let log = String::from_utf8_lossy(&output.stdout);
     assert!(log.contains("development key generated"), "{log}");
-    assert!(!log.contains(key.trim()), "the generated key must never be logged");
+    assert!(
+        !log.contains(key.trim()),
+        "the generated key must never be logged"
+    );
 }
 
 #[test]
@@ -52,7 +70,10 @@ fn production_refuses_to_start_without_a_secret() {
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("APP_SECRET"), "{stderr}");
-    assert!(!dir.path().join("app_secret").exists(), "production never generates a key");
+    assert!(
+        !dir.path().join("app_secret").exists(),
+        "production never generates a key"
+    );
 }
 
 #[test]

@@ -48,7 +48,9 @@ pub async fn fresh_database(backend: Backend, dir: &std::path::Path) -> String {
             let admin = postgres_admin_url();
             let name = format!("test_{}", uuid::Uuid::now_v7().simple());
             sqlx::any::install_default_drivers();
-            let mut conn = sqlx::AnyConnection::connect(&admin).await.expect("connect to the test cluster");
+            let mut conn = sqlx::AnyConnection::connect(&admin)
+                .await
+                .expect("connect to the test cluster");
             sqlx::query(&format!("CREATE DATABASE {name}"))
                 .execute(&mut conn)
                 .await
@@ -136,5 +138,7 @@ pub fn test_config(database_url: &str, dir: &std::path::Path) -> Config {
 }
 
 async fn start(database_url: &str, dir: &std::path::Path) -> Server {
-    Server::start(test_config(database_url, dir)).await.expect("server starts")
+    Server::start(test_config(database_url, dir))
+        .await
+        .expect("server starts")
 }

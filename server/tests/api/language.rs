@@ -28,7 +28,11 @@ on_both_backends!(switching_language_sets_a_cookie_and_returns_to_the_page);
 
 async fn the_switch_is_not_an_open_redirect(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    for back in ["%2F%2Fevil.example%2F", "https%3A%2F%2Fevil.example%2F", "%2F%5Cevil.example"] {
+    for back in [
+        "%2F%2Fevil.example%2F",
+        "https%3A%2F%2Fevil.example%2F",
+        "%2F%5Cevil.example",
+    ] {
         let response = app
             .client
             .post(app.url(SET_LANGUAGE))
@@ -38,7 +42,10 @@ async fn the_switch_is_not_an_open_redirect(backend: Backend) {
             .send()
             .await
             .expect("POST");
-        let location = response.headers().get("location").map(|v| v.to_str().unwrap_or("?").to_owned());
+        let location = response
+            .headers()
+            .get("location")
+            .map(|v| v.to_str().unwrap_or("?").to_owned());
         assert!(
             location.as_deref().is_none_or(|l| !l.contains("evil")),
             "{back} redirected to {location:?}"

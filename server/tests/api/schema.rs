@@ -40,12 +40,19 @@ fn group(rows: Vec<(String, String)>) -> Schema {
 #[tokio::test]
 async fn sqlite_and_postgres_migrations_define_the_same_tables_and_columns() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let sqlite = Db::connect(&fresh_database(Backend::Sqlite, dir.path()).await).await.expect("sqlite");
-    let postgres = Db::connect(&fresh_database(Backend::Postgres, dir.path()).await).await.expect("postgres");
+    let sqlite = Db::connect(&fresh_database(Backend::Sqlite, dir.path()).await)
+        .await
+        .expect("sqlite");
+    let postgres = Db::connect(&fresh_database(Backend::Postgres, dir.path()).await)
+        .await
+        .expect("postgres");
     sqlite.migrate().await.expect("migrate sqlite");
     postgres.migrate().await.expect("migrate postgres");
 
-    let (s, p) = (sqlite_schema(&sqlite).await, postgres_schema(&postgres).await);
+    let (s, p) = (
+        sqlite_schema(&sqlite).await,
+        postgres_schema(&postgres).await,
+    );
     assert!(s.contains_key("audit_log"), "{s:?}");
     assert_eq!(s, p);
 }

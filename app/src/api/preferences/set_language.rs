@@ -8,15 +8,23 @@ pub async fn set_language(lang: String, back: Option<String>) -> Result<(), AppE
     use crate::i18n::{LANG_COOKIE, Lang};
     use http::{HeaderValue, header::SET_COOKIE};
 
-    let lang = Lang::from_code(&lang).ok_or_else(|| AppError::invalid("lang", "unknown language"))?;
+    let lang =
+        Lang::from_code(&lang).ok_or_else(|| AppError::invalid("lang", "unknown language"))?;
     let state = expect_context::<crate::backend::state::AppState>();
-    let secure = if state.config.public_url.starts_with("https://") { "; Secure" } else { "" };
+    let secure = if state.config.public_url.starts_with("https://") {
+        "; Secure"
+    } else {
+        ""
+    };
     let cookie = format!(
         "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax{secure}",
         lang.code()
     );
     let response = expect_context::<leptos_axum::ResponseOptions>();
-    response.insert_header(SET_COOKIE, HeaderValue::from_str(&cookie).map_err(AppError::internal)?);
+    response.insert_header(
+        SET_COOKIE,
+        HeaderValue::from_str(&cookie).map_err(AppError::internal)?,
+    );
     if let Some(back) = back.filter(|path| is_local_path(path)) {
         leptos_axum::redirect(&back);
     }

@@ -1,0 +1,110 @@
+#!/usr/bin/env node
+// First-load transfer of the release build: starts the release server, loads the home page
+// and everything it pulls in to hydrate (HTML, JS, WASM, CSS), and prints each file's size
+// raw, gzip and brotli as the server actually sends them. Fails when the gzip total exceeds
+// the budget (SIZE_BUDGET_KB, default 250).
+//
+//   node scripts/size.mjs [PATH]      (PATH defaults to /)
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const targetDir = process.env.CARGO_TARGET_DIR || path.join(root, 'target');
+const bin = process.env.SERVER_BIN || path.join(targetDir, 'release', 'cpd-registry');
+const budgetKb = Number(process.env.SIZE_BUDGET_KB || 250);
+const pagePath = process.argv[2] || '/';
+
+const freePort = () =>
+  new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+
+function get(url, encoding) {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { headers: { 'accept-encoding': encoding } }, (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode, encoding: res.headers['content-encoding'] || 'identity', body: Buffer.concat(chunks) }),
+        );
+      })
+      .on('error', reject);
+  });
+}
+
+async function waitReady(base) {
+  for (let i = 0; i < 200; i++) {
+    try {
+      if ((await get(`${base}/readyz`, 'identity')).status === 200) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('the server did not become ready');
+}
+
+const port = await freePort();
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'cpd-size-'));
+const server = spawn(bin, [], {
+  cwd: root,
+  stdio: ['ignore', 'ignore', 'inherit'],
+  env: { ...process.env, SITE_ADDR: `127.0.0.1:${port}`, DATA_DIR: dataDir, DATABASE_URL: `sqlite://${dataDir}/cpd.db`, RUST_LOG: 'warn', LOG_FORMAT: 'json' },
+});
+const base = `http://127.0.0.1:${port}`;
+let exitCode = 0;
+try {
+  await waitReady(base);
+  const html = (await get(base + pagePath, 'identity')).body.toString();
+  const assets = new Set();
+  for (const m of html.matchAll(/(?:href|src)="(\/pkg\/[^"]+)"/g)) assets.add(m[1]);
+  // The hydration script imports the JS glue, which fetches the wasm next to it.
+  for (const m of html.matchAll(/["'](\/pkg\/[^"']+\.(?:js|wasm))["']/g)) assets.add(m[1]);
+  const js = [...assets].find((a) => a.endsWith('.js'));
+  if (js && ![...assets].some((a) => a.endsWith('.wasm'))) assets.add(js.replace(/\.js$/, '_bg.wasm'));
+
+  const rows = [];
+  for (const url of [pagePath, ...[...assets].sort()]) {
+    const sizes = {};
+    for (const enc of ['identity', 'gzip', 'br']) {
+      const res = await get(base + url, enc);
+      if (res.status !== 200) throw new Error(`${url} answered ${res.status}`);
+      sizes[enc] = res.body.length;
+      sizes[`${enc}-sent`] = res.encoding;
+    }
+    rows.push({ url, ...sizes });
+  }
+  const kb = (n) => (n / 1024).toFixed(1).padStart(8);
+  console.log(`First load of ${pagePath} (release build), as served:`);
+  console.log(`${'file'.padEnd(36)}${'raw KB'.padStart(8)}${'gzip KB'.padStart(9)}${'br KB'.padStart(8)}`);
+  const total = { identity: 0, gzip: 0, br: 0 };
+  for (const r of rows) {
+    console.log(`${r.url.padEnd(36)}${kb(r.identity)} ${kb(r.gzip)}${kb(r.br)}`);
+    for (const k of Object.keys(total)) total[k] += r[k];
+    if (r['gzip-sent'] !== 'gzip') {
+      console.log(`  ! ${r.url} was not gzip-compressed`);
+      exitCode = 1;
+    }
+  }
+  console.log(`${'total'.padEnd(36)}${kb(total.identity)} ${kb(total.gzip)}${kb(total.br)}`);
+  const wasm = rows.find((r) => r.url.endsWith('.wasm'));
+  if (!wasm) {
+    console.log('  ! no wasm found on the page');
+    exitCode = 1;
+  }
+  const verdict = total.gzip <= budgetKb * 1024 ? 'within' : 'OVER';
+  console.log(`gzip total ${(total.gzip / 1024).toFixed(1)} KB: ${verdict} the ${budgetKb} KB budget`);
+  if (verdict === 'OVER') exitCode = 1;
+} catch (e) {
+  console.error(`size check failed: ${e.message}`);
+  exitCode = 1;
+} finally {
+  server.kill('SIGTERM');
+}
+process.exit(exitCode);
