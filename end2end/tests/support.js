@@ -1,12 +1,36 @@
 // Helpers shared by the specs.
 const fs = require('fs');
-const { expect } = require('@playwright/test');
+const { test, expect } = require('@playwright/test');
 
 const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 /** Runs axe-core on the page and fails with a readable list of any violation. */
 async function expectNoAxeViolations(page) {
-  // evaluate() works with JavaScript disabled too: it is the driver's script, not the page's.
+  if (test.info().project.use.javaScriptEnabled !== false) {
+    await runAxe(page);
+    return;
+  }
+  // With JavaScript off, axe (a driver-injected script) cannot schedule its work. Check the
+  // same server-rendered page in a twin context with JavaScript on but the app's own
+  // scripts blocked, so what axe sees is exactly what the no-JavaScript visitor gets.
+  const context = page.context();
+  const twin = await context.browser().newContext({
+    javaScriptEnabled: true,
+    viewport: page.viewportSize(),
+    locale: await page.evaluate(() => navigator.language),
+  });
+  await twin.addCookies(await context.cookies());
+  await twin.route(/\/pkg\/.*\.(js|wasm)$/, (route) => route.abort());
+  const twinPage = await twin.newPage();
+  try {
+    await twinPage.goto(page.url());
+    await runAxe(twinPage);
+  } finally {
+    await twin.close();
+  }
+}
+
+async function runAxe(page) {
   await page.evaluate(axeSource);
   const result = await page.evaluate(() =>
     // eslint-disable-next-line no-undef

@@ -20,7 +20,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <A href="/" attr:class="text-lg font-semibold text-indigo-800 focus-ring">
                     {t.product}
                 </A>
-                <nav aria-label=t.nav_label class="order-3 w-full sm:order-none sm:w-auto">
+                <nav aria-label=t.nav_label class="order-3 w-full sm:order-none sm:w-auto sm:flex-1">
                     <ul class="flex flex-wrap gap-1">
                         <li>
                             <A href="/" attr:class="nav-link focus-ring" exact=true>
