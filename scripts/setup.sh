@@ -52,7 +52,10 @@ npm_install() {
   local dir=$1
   if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
     say "installing npm packages in $dir"
-    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    # Not `npm ci`: npm 11 leaves the optional per-platform packages of tailwind out of
+    # the lock file and then refuses it as out of sync. --no-save installs the locked
+    # versions without rewriting the lock.
+    (cd "$dir" && npm install --no-audit --no-fund --no-save --loglevel=error)
   fi
 }
 npm_install .
