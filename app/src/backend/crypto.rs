@@ -7,7 +7,7 @@ use aes_gcm::aead::{Aead, KeyInit};
 use aes_gcm::{Aes256Gcm, Nonce};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use hmac::{Hmac, KeyInit as _, Mac};
+use hmac::{Hmac, Mac};
 use rand::Rng;
 use sha2::{Digest, Sha256};
 
@@ -63,7 +63,9 @@ impl Key {
 
     /// Constant-time check of a MAC computed by [`Key::mac`].
     pub fn verify(&self, parts: &[&[u8]], expected_hex: &str) -> bool {
-        let Ok(expected) = hex::decode(expected_hex) else { return false };
+        let Ok(expected) = hex::decode(expected_hex) else {
+            return false;
+        };
         let mut mac = HmacSha256::new_from_slice(&self.0).expect("HMAC accepts any key length");
         for part in parts {
             mac.update(&(part.len() as u64).to_be_bytes());
@@ -91,14 +93,16 @@ impl Key {
         }
         let (nonce, ciphertext) = bytes.split_at(12);
         let nonce: [u8; 12] = nonce.try_into().ok()?;
-        Aes256Gcm::new(&self.0.into()).decrypt(&Nonce::from(nonce), ciphertext).ok()
+        Aes256Gcm::new(&self.0.into())
+            .decrypt(&Nonce::from(nonce), ciphertext)
+            .ok()
     }
 }
 
 /// A random token of `bytes` bytes, base64url: session ids, link tokens.
 pub fn random_token(bytes: usize) -> String {
     let mut buf = vec![0u8; bytes];
-    rand::rng().fill_bytes(&mut buf);
+    rand::rng().fill(&mut buf[..]);
     URL_SAFE_NO_PAD.encode(buf)
 }
 
@@ -144,7 +148,10 @@ mod tests {
         let mut tampered = sealed.into_bytes();
         let last = tampered.len() - 1;
         tampered[last] = if tampered[last] == b'A' { b'B' } else { b'A' };
-        assert_eq!(key.decrypt(&String::from_utf8(tampered).expect("ascii")), None);
+        assert_eq!(
+            key.decrypt(&String::from_utf8(tampered).expect("ascii")),
+            None
+        );
         let other = Key::derive(&MASTER, Purpose::OtpCode);
         assert_eq!(other.decrypt(&key.encrypt(b"x")), None);
     }

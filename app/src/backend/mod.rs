@@ -2,7 +2,9 @@
 //! Exists only in the `ssr` build, so none of it can reach the browser bundle.
 
 pub mod audit;
+pub mod auth;
 pub mod config;
+pub mod crypto;
 pub mod db;
 pub mod net;
 pub mod state;

@@ -27,7 +27,12 @@ pub struct Challenge {
 
 impl Challenge {
     pub fn new(now: Micros) -> Challenge {
-        Challenge { created_at: now, expires_at: now + TTL, attempts: 0, consumed: false }
+        Challenge {
+            created_at: now,
+            expires_at: now + TTL,
+            attempts: 0,
+            consumed: false,
+        }
     }
 }
 
@@ -36,7 +41,9 @@ pub enum Outcome {
     /// The code was right: the challenge is now used up.
     Accepted,
     /// Wrong code; this many tries are left.
-    Wrong { remaining: i64 },
+    Wrong {
+        remaining: i64,
+    },
     /// Wrong code, and it was the last try: the challenge is dead.
     Exhausted,
     Expired,
@@ -62,15 +69,28 @@ pub fn submit(challenge: &Challenge, now: Micros, code_matches: bool) -> (Outcom
     if next.attempts >= MAX_ATTEMPTS {
         (Outcome::Exhausted, next)
     } else {
-        (Outcome::Wrong { remaining: MAX_ATTEMPTS - next.attempts }, next)
+        (
+            Outcome::Wrong {
+                remaining: MAX_ATTEMPTS - next.attempts,
+            },
+            next,
+        )
     }
 }
 
 /// Whether another code may be sent to an address, given when the earlier ones were sent
 /// (any order). `Err` holds the seconds to wait.
 pub fn may_send(sent_at: &[Micros], now: Micros) -> Result<(), u64> {
-    let recent: Vec<Micros> = sent_at.iter().copied().filter(|t| now - t < RESEND_WINDOW).collect();
-    let wait_interval = recent.iter().max().map(|last| last + RESEND_INTERVAL - now).filter(|w| *w > 0);
+    let recent: Vec<Micros> = sent_at
+        .iter()
+        .copied()
+        .filter(|t| now - t < RESEND_WINDOW)
+        .collect();
+    let wait_interval = recent
+        .iter()
+        .max()
+        .map(|last| last + RESEND_INTERVAL - now)
+        .filter(|w| *w > 0);
     let wait_window = (recent.len() >= RESENDS_PER_WINDOW)
         .then(|| recent.iter().min().map(|first| first + RESEND_WINDOW - now))
         .flatten()
@@ -83,7 +103,9 @@ pub fn may_send(sent_at: &[Micros], now: Micros) -> Result<(), u64> {
 
 /// Whole seconds, rounded up, never zero: what a `Retry-After` header carries.
 pub fn seconds_up(micros: Micros) -> u64 {
-    u64::try_from((micros + 999_999) / 1_000_000).unwrap_or(1).max(1)
+    u64::try_from((micros + 999_999) / 1_000_000)
+        .unwrap_or(1)
+        .max(1)
 }
 
 #[cfg(test)]

@@ -24,18 +24,32 @@ pub struct Lockout {
 impl Lockout {
     /// `Err(wait)` while locked: the microseconds left.
     pub fn check(&self, now: Micros) -> Result<(), Micros> {
-        if now < self.locked_until { Err(self.locked_until - now) } else { Ok(()) }
+        if now < self.locked_until {
+            Err(self.locked_until - now)
+        } else {
+            Ok(())
+        }
     }
 
     pub fn fail(&self, now: Micros) -> Lockout {
-        let failures = if now - self.last_failure > FORGET_AFTER { 1 } else { self.failures + 1 };
+        let failures = if now - self.last_failure > FORGET_AFTER {
+            1
+        } else {
+            self.failures + 1
+        };
         let locked_until = if failures > FREE_FAILURES {
-            let doublings = u32::try_from(failures - FREE_FAILURES - 1).unwrap_or(u32::MAX).min(16);
+            let doublings = u32::try_from(failures - FREE_FAILURES - 1)
+                .unwrap_or(u32::MAX)
+                .min(16);
             now + FIRST_LOCK.saturating_mul(1 << doublings).min(MAX_LOCK)
         } else {
             0
         };
-        Lockout { failures, last_failure: now, locked_until }
+        Lockout {
+            failures,
+            last_failure: now,
+            locked_until,
+        }
     }
 
     pub fn succeed(&self) -> Lockout {
