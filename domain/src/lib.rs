@@ -3,7 +3,9 @@
 //! Pure Rust with no I/O, so the same code runs natively on the server (the authority)
 //! and as WASM in the browser (live previews). Depends on nothing but serde.
 
+pub mod email;
 pub mod hours;
 pub mod quick_check;
 
+pub use email::{Email, EmailError};
 pub use hours::{Hours, HoursError};

@@ -62,6 +62,8 @@ CREATE TABLE totp_secrets (
     secret_enc     TEXT NOT NULL,
     confirmed      BOOLEAN NOT NULL DEFAULT FALSE,
     last_step      BIGINT NOT NULL DEFAULT 0,
+    -- The recovery codes of a just-confirmed enrolment, encrypted, until they are shown once.
+    recovery_display_enc TEXT,
     created_at_us  BIGINT NOT NULL
 );
 

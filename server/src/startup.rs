@@ -5,6 +5,8 @@ use anyhow::Context;
 use app::backend::audit::{self, Action, Actor, Target};
 use app::backend::config::Config;
 use app::backend::db::Db;
+use app::backend::mail::outbox;
+use app::backend::mail::transport::Transport;
 use app::backend::state::AppState;
 use app::{App, shell};
 use axum::Router;
@@ -14,6 +16,7 @@ use leptos_axum::{LeptosRoutes, generate_route_list};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::TcpListener;
+use tokio::sync::Notify;
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
@@ -78,6 +81,7 @@ pub struct Server {
     pub state: AppState,
     shutdown: tokio::sync::oneshot::Sender<()>,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
+    mail_worker: tokio::task::JoinHandle<()>,
 }
 
 impl Server {
@@ -91,11 +95,17 @@ impl Server {
         let addr = listener.local_addr()?;
         let mut config = config;
         config.site_addr = addr;
+        let transport = match &config.smtp_url {
+            Some(url) => Transport::smtp(url.expose(), &config.mail_from)?,
+            None => Transport::DevMailbox,
+        };
         let state = AppState {
             db,
             leptos_options: leptos_options(&config),
             config: Arc::new(config),
+            mail_wake: Arc::new(Notify::new()),
         };
+        let mail_worker = tokio::spawn(outbox::run_worker(state.db.clone(), Arc::new(transport), state.mail_wake.clone()));
         let app = router(state.clone());
         let (shutdown, signal) = tokio::sync::oneshot::channel::<()>();
         let task = tokio::spawn(async move {
@@ -113,6 +123,7 @@ impl Server {
             state,
             shutdown,
             task,
+            mail_worker,
         })
     }
 
@@ -120,6 +131,8 @@ impl Server {
     pub async fn stop(self) -> anyhow::Result<()> {
         let _ = self.shutdown.send(());
         self.task.await.context("joining the server task")??;
+        // Unsent mail stays in the outbox for the next start; nothing is lost.
+        self.mail_worker.abort();
         self.state.db.pool.close().await;
         Ok(())
     }

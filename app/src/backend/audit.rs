@@ -47,12 +47,46 @@ impl Actor {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
     MigrationsApplied,
+    SignInCodeRequested,
+    SignInFailed,
+    SignInLockedOut,
+    SignedIn,
+    SecondFactorRequired,
+    SecondFactorFailed,
+    AccountCreated,
+    SignedOut,
+    SignedOutEverywhere,
+    SessionRevoked,
+    TotpEnrolmentStarted,
+    TotpEnrolled,
+    TotpRemoved,
+    RecoveryCodeUsed,
+    ProfileUpdated,
+    EmailChangeRequested,
+    EmailChanged,
 }
 
 impl Action {
     pub fn as_str(self) -> &'static str {
         match self {
             Action::MigrationsApplied => "system.migrations_applied",
+            Action::SignInCodeRequested => "auth.code_requested",
+            Action::SignInFailed => "auth.sign_in_failed",
+            Action::SignInLockedOut => "auth.locked_out",
+            Action::SignedIn => "auth.signed_in",
+            Action::SecondFactorRequired => "auth.second_factor_required",
+            Action::SecondFactorFailed => "auth.second_factor_failed",
+            Action::AccountCreated => "account.created",
+            Action::SignedOut => "auth.signed_out",
+            Action::SignedOutEverywhere => "auth.signed_out_everywhere",
+            Action::SessionRevoked => "auth.session_revoked",
+            Action::TotpEnrolmentStarted => "auth.totp_enrolment_started",
+            Action::TotpEnrolled => "auth.totp_enrolled",
+            Action::TotpRemoved => "auth.totp_removed",
+            Action::RecoveryCodeUsed => "auth.recovery_code_used",
+            Action::ProfileUpdated => "account.profile_updated",
+            Action::EmailChangeRequested => "account.email_change_requested",
+            Action::EmailChanged => "account.email_changed",
         }
     }
 }

@@ -91,6 +91,8 @@ pub struct Config {
     pub storage_url: String,
     /// `None` selects the development mailbox.
     pub smtp_url: Option<SecretString>,
+    /// The sender of every mail, e.g. `CPD Registry <no-reply@cpd.example.se>`.
+    pub mail_from: String,
     pub app_secret: MasterKey,
     pub app_secret_source: SecretSource,
     pub trusted_proxies: Vec<IpNet>,
@@ -185,6 +187,11 @@ impl Config {
         {
             return Err(invalid("SMTP_URL", "use smtp://… or smtps://…".into()));
         }
+        let mail_from = lookup("MAIL_FROM").unwrap_or_else(|| {
+            let host = public_url.split("://").nth(1).unwrap_or("localhost").split([':', '/']).next().unwrap_or("localhost");
+            let host = if host.contains('.') && host.parse::<std::net::IpAddr>().is_err() { host } else { "cpd-registry.localhost" };
+            format!("CPD Registry <no-reply@{host}>")
+        });
         let trusted_proxies = lookup("TRUSTED_PROXIES")
             .map(|list| {
                 list.split(',')
@@ -239,6 +246,7 @@ impl Config {
             public_url,
             storage_url,
             smtp_url,
+            mail_from,
             app_secret,
             app_secret_source,
             trusted_proxies,

@@ -5,6 +5,8 @@ pub mod audit;
 pub mod auth;
 pub mod config;
 pub mod crypto;
+pub mod mail;
 pub mod db;
 pub mod net;
+pub mod request;
 pub mod state;

@@ -5,12 +5,21 @@ use crate::backend::db::Db;
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
 use std::sync::Arc;
+use tokio::sync::Notify;
 
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
     pub leptos_options: LeptosOptions,
+    /// Wakes the mail worker after a request queued mail.
+    pub mail_wake: Arc<Notify>,
+}
+
+impl AppState {
+    pub fn master_key(&self) -> &[u8; 32] {
+        self.config.app_secret.expose()
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {

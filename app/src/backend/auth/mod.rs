@@ -2,4 +2,12 @@
 //! soft lockout and the optional TOTP second factor.
 
 pub mod challenge;
+pub mod flows;
 pub mod lockout;
+pub mod lockouts;
+pub mod otp;
+pub mod rate_limit;
+pub mod session;
+pub mod totp;
+pub mod users;
+pub mod viewer;

@@ -1,0 +1,328 @@
+//! The sign-in flows, from request to committed transaction. Server functions and routes
+//! call these and only translate the result; every path writes its audit row in the same
+//! transaction as its change, and failed attempts are committed too (they count).
+
+use super::challenge::{self, Micros, Outcome, seconds_up};
+use super::otp::{self, Kind};
+use super::rate_limit::{self, CODE_REQUESTS_PER_IP, VERIFY_PER_IP};
+use super::session;
+use super::totp::{self, SecondFactor};
+use super::users;
+use super::viewer::Viewer;
+use crate::AppError;
+use crate::backend::audit::{self, Action, Actor, Target};
+use crate::backend::db::now_micros;
+use crate::backend::mail::{enqueue, templates};
+use crate::backend::request::RequestMeta;
+use crate::backend::state::AppState;
+use crate::i18n::{Lang, Texts};
+use domain::{Email, EmailError};
+use http::HeaderMap;
+use sqlx::AnyConnection;
+
+/// What the caller must do with the response.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct CookieChange {
+    /// A `Set-Cookie` value to send, if the session cookie changes.
+    pub set_cookie: Option<String>,
+}
+
+pub fn email_error(t: &Texts, error: EmailError) -> AppError {
+    let message = match error {
+        EmailError::Empty => t.err_email_empty,
+        EmailError::Malformed => t.err_email_malformed,
+        EmailError::TooLong => t.err_email_too_long,
+    };
+    AppError::invalid("email", message)
+}
+
+fn internal(e: impl Into<anyhow::Error>) -> AppError {
+    AppError::internal(e)
+}
+
+fn rate_limited(seconds: u64) -> AppError {
+    AppError::RateLimited { retry_after_secs: seconds }
+}
+
+fn ctx(meta: &RequestMeta, firm_id: Option<&str>) -> audit::Context {
+    audit::Context { firm_id: firm_id.map(str::to_owned), ip: meta.ip }
+}
+
+/// The browser's session (created if it has none), for binding a challenge to it.
+async fn browser_session(
+    state: &AppState,
+    conn: &mut AnyConnection,
+    headers: &HeaderMap,
+    meta: &RequestMeta,
+    now: Micros,
+) -> anyhow::Result<(String, Option<String>)> {
+    if let Some(token) = session::token(headers, &state.config)
+        && let Some(existing) = session::load(conn, &token, now).await?
+    {
+        return Ok((existing.id_hash, None));
+    }
+    let token = session::create(conn, None, false, meta, now).await?;
+    let cookie = session::set_cookie(&state.config, &token, session::ANONYMOUS_LIFETIME);
+    Ok((session::hash(&token), Some(cookie)))
+}
+
+/// Step 1: email a code and link to an address. The answer, and the work done, are the
+/// same whether or not an account exists; the mail is sent later by the outbox worker.
+pub async fn request_code(
+    state: &AppState,
+    headers: &HeaderMap,
+    meta: &RequestMeta,
+    lang: Lang,
+    email: &str,
+) -> Result<CookieChange, AppError> {
+    let t = lang.texts();
+    let email = Email::parse(email).map_err(|e| email_error(t, e))?;
+    let now = now_micros();
+    let mut tx = state.db.pool.begin().await.map_err(internal)?;
+    if let Err(wait) = rate_limit::hit(&mut tx, CODE_REQUESTS_PER_IP, &meta.ip_text(), now).await.map_err(internal)? {
+        return Err(rate_limited(wait));
+    }
+    if let Err(wait) = challenge::may_send(&otp::sent_times(&mut tx, email.as_str(), now).await.map_err(internal)?, now) {
+        return Err(rate_limited(wait));
+    }
+    let (browser, set_cookie) = browser_session(state, &mut tx, headers, meta, now).await.map_err(internal)?;
+    let user = users::by_email(&mut tx, email.as_str()).await.map_err(internal)?;
+    let issued = otp::issue(&mut tx, state.master_key(), Kind::SignIn, email.as_str(), user.as_ref().map(|u| u.id.as_str()), &browser, now)
+        .await
+        .map_err(internal)?;
+    let link = format!("{}/sign-in/link?c={}&t={}", state.config.public_url, issued.id, issued.link_token);
+    let mail = templates::sign_in_code(lang, email.as_str(), &issued.code, &link, user.is_none());
+    enqueue(&mut tx, &mail).await.map_err(internal)?;
+    audit::record(
+        &mut tx,
+        &Actor::Anonymous,
+        Action::SignInCodeRequested,
+        &Target::new("challenge", &issued.id),
+        &ctx(meta, user.as_ref().map(|u| u.firm_id.as_str())),
+    )
+    .await
+    .map_err(internal)?;
+    tx.commit().await.map_err(internal)?;
+    state.mail_wake.notify_one();
+    Ok(CookieChange { set_cookie })
+}
+
+/// What proves the address: the typed code, or the emailed link.
+#[derive(Debug)]
+pub enum Proof<'a> {
+    Code(&'a str),
+    Link { challenge_id: &'a str, token: &'a str },
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub struct SignedIn {
+    pub cookie: CookieChange,
+    pub needs_second_factor: bool,
+    pub new_account: bool,
+    pub profile_completed: bool,
+}
+
+/// Step 2: the code or link. On success the browser's session is replaced by a new one
+/// (new id) that belongs to the person; a new address gets an account first.
+pub async fn verify(
+    state: &AppState,
+    headers: &HeaderMap,
+    meta: &RequestMeta,
+    lang: Lang,
+    proof: Proof<'_>,
+) -> Result<SignedIn, AppError> {
+    let t = lang.texts();
+    let now = now_micros();
+    let master = state.master_key();
+    let mut tx = state.db.pool.begin().await.map_err(internal)?;
+    if let Err(wait) = rate_limit::hit(&mut tx, VERIFY_PER_IP, &meta.ip_text(), now).await.map_err(internal)? {
+        tx.commit().await.map_err(internal)?;
+        return Err(rate_limited(wait));
+    }
+    let browser = match session::token(headers, &state.config) {
+        Some(token) => session::load(&mut tx, &token, now).await.map_err(internal)?,
+        None => None,
+    };
+    let Some(browser) = browser else {
+        tx.commit().await.map_err(internal)?;
+        return Err(match proof {
+            Proof::Code(_) => AppError::invalid("code", t.err_no_code),
+            Proof::Link { .. } => AppError::invalid("code", t.err_other_browser),
+        });
+    };
+    let stored = match proof {
+        Proof::Code(_) => otp::latest_for_browser(&mut tx, Kind::SignIn, &browser.id_hash).await,
+        Proof::Link { challenge_id, .. } => otp::by_id(&mut tx, Kind::SignIn, challenge_id).await,
+    }
+    .map_err(internal)?;
+    let Some(stored) = stored else {
+        tx.commit().await.map_err(internal)?;
+        return Err(AppError::invalid("code", t.err_no_code));
+    };
+    // A link opened in another browser (or by a mail scanner) proves nothing and costs
+    // the challenge nothing: the person can still use it where they asked.
+    if stored.browser_session != browser.id_hash {
+        tx.commit().await.map_err(internal)?;
+        return Err(AppError::invalid("code", t.err_other_browser));
+    }
+    let email_subject = format!("email:{}", stored.email);
+    let ip_subject = format!("ip:{}", meta.ip_text());
+    let subjects = [email_subject.as_str(), ip_subject.as_str()];
+    let firm_of_target = match &stored.user_id {
+        Some(id) => users::by_id(&mut tx, id).await.map_err(internal)?.map(|u| u.firm_id),
+        None => None,
+    };
+    if let Some(wait) = super::lockouts::longest_wait(&mut tx, &subjects, now).await.map_err(internal)? {
+        audit::record(&mut tx, &Actor::Anonymous, Action::SignInLockedOut, &Target::new("challenge", &stored.id), &ctx(meta, firm_of_target.as_deref()))
+            .await
+            .map_err(internal)?;
+        tx.commit().await.map_err(internal)?;
+        return Err(rate_limited(seconds_up(wait)));
+    }
+    let matches = match proof {
+        Proof::Code(code) => stored.code_matches(master, code),
+        Proof::Link { token, .. } => stored.link_matches(master, token),
+    };
+    let (outcome, next) = challenge::submit(&stored.state, now, matches);
+    otp::save(&mut tx, &stored.id, &next, now).await.map_err(internal)?;
+    if outcome != Outcome::Accepted {
+        let error = match outcome {
+            Outcome::Wrong { remaining } => AppError::invalid("code", t.err_code_wrong.replace("{n}", &remaining.to_string())),
+            Outcome::Exhausted => AppError::invalid("code", t.err_code_exhausted),
+            Outcome::Expired => AppError::invalid("code", t.err_code_expired),
+            Outcome::Spent | Outcome::Accepted => AppError::invalid("code", t.err_code_spent),
+        };
+        if matches!(outcome, Outcome::Wrong { .. } | Outcome::Exhausted) {
+            super::lockouts::fail(&mut tx, &subjects, now).await.map_err(internal)?;
+            audit::record(&mut tx, &Actor::Anonymous, Action::SignInFailed, &Target::new("challenge", &stored.id), &ctx(meta, firm_of_target.as_deref()))
+                .await
+                .map_err(internal)?;
+        }
+        tx.commit().await.map_err(internal)?;
+        return Err(error);
+    }
+    super::lockouts::clear(&mut tx, &email_subject).await.map_err(internal)?;
+
+    let (user, new_account) = match users::by_email(&mut tx, &stored.email).await.map_err(internal)? {
+        Some(user) => (user, false),
+        None => {
+            let user = users::create_with_firm(&mut tx, &stored.email, lang.code(), now).await.map_err(internal)?;
+            let actor = Actor::User { user_id: user.id.clone(), firm_id: user.firm_id.clone() };
+            audit::record(&mut tx, &actor, Action::AccountCreated, &Target::new("user", &user.id), &ctx(meta, Some(&user.firm_id)))
+                .await
+                .map_err(internal)?;
+            (user, true)
+        }
+    };
+    if user.status != "active" {
+        tx.commit().await.map_err(internal)?;
+        return Err(AppError::Forbidden);
+    }
+    let needs_second_factor = users::has_second_factor(&mut tx, &user.id).await.map_err(internal)?;
+    session::delete(&mut tx, &browser.id_hash).await.map_err(internal)?;
+    let token = session::create(&mut tx, Some(&user.id), !needs_second_factor, meta, now).await.map_err(internal)?;
+    let actor = Actor::User { user_id: user.id.clone(), firm_id: user.firm_id.clone() };
+    let action = if needs_second_factor { Action::SecondFactorRequired } else { Action::SignedIn };
+    audit::record(&mut tx, &actor, action, &Target::new("session", &session::hash(&token)[..16]), &ctx(meta, Some(&user.firm_id)))
+        .await
+        .map_err(internal)?;
+    tx.commit().await.map_err(internal)?;
+    Ok(SignedIn {
+        cookie: CookieChange { set_cookie: Some(session::set_cookie(&state.config, &token, session::LIFETIME)) },
+        needs_second_factor,
+        new_account,
+        profile_completed: user.profile_completed,
+    })
+}
+
+/// Step 3 (only with an authenticator app): the TOTP or a recovery code. On success the
+/// session id changes again.
+pub async fn verify_second_factor(
+    state: &AppState,
+    viewer: &Viewer,
+    meta: &RequestMeta,
+    lang: Lang,
+    code: &str,
+) -> Result<CookieChange, AppError> {
+    let t = lang.texts();
+    if !viewer.pending_second_factor {
+        return Ok(CookieChange::default());
+    }
+    let now = now_micros();
+    let user = &viewer.user;
+    let actor = Actor::User { user_id: user.id.clone(), firm_id: user.firm_id.clone() };
+    let mut tx = state.db.pool.begin().await.map_err(internal)?;
+    if let Err(wait) = rate_limit::hit(&mut tx, VERIFY_PER_IP, &meta.ip_text(), now).await.map_err(internal)? {
+        tx.commit().await.map_err(internal)?;
+        return Err(rate_limited(wait));
+    }
+    let subject = format!("totp:{}", user.id);
+    if let Some(wait) = super::lockouts::longest_wait(&mut tx, &[&subject], now).await.map_err(internal)? {
+        tx.commit().await.map_err(internal)?;
+        return Err(rate_limited(seconds_up(wait)));
+    }
+    let Some(factor) = totp::verify(&mut tx, state.master_key(), &user.id, code, now).await.map_err(internal)? else {
+        super::lockouts::fail(&mut tx, &[&subject], now).await.map_err(internal)?;
+        audit::record(&mut tx, &actor, Action::SecondFactorFailed, &Target::new("user", &user.id), &ctx(meta, Some(&user.firm_id)))
+            .await
+            .map_err(internal)?;
+        tx.commit().await.map_err(internal)?;
+        return Err(AppError::invalid("code", t.err_totp_wrong));
+    };
+    super::lockouts::clear(&mut tx, &subject).await.map_err(internal)?;
+    if factor == SecondFactor::RecoveryCode {
+        audit::record(&mut tx, &actor, Action::RecoveryCodeUsed, &Target::new("user", &user.id), &ctx(meta, Some(&user.firm_id)))
+            .await
+            .map_err(internal)?;
+    }
+    session::delete(&mut tx, &viewer.session.id_hash).await.map_err(internal)?;
+    let token = session::create(&mut tx, Some(&user.id), true, meta, now).await.map_err(internal)?;
+    audit::record(&mut tx, &actor, Action::SignedIn, &Target::new("session", &session::hash(&token)[..16]), &ctx(meta, Some(&user.firm_id)))
+        .await
+        .map_err(internal)?;
+    tx.commit().await.map_err(internal)?;
+    Ok(CookieChange { set_cookie: Some(session::set_cookie(&state.config, &token, session::LIFETIME)) })
+}
+
+/// Ends this session, or all of the person's sessions.
+pub async fn sign_out(state: &AppState, viewer: &Viewer, meta: &RequestMeta, everywhere: bool) -> Result<CookieChange, AppError> {
+    let user = &viewer.user;
+    let actor = Actor::User { user_id: user.id.clone(), firm_id: user.firm_id.clone() };
+    let mut tx = state.db.pool.begin().await.map_err(internal)?;
+    if everywhere {
+        session::delete_all_for_user(&mut tx, &user.id).await.map_err(internal)?;
+    } else {
+        session::delete(&mut tx, &viewer.session.id_hash).await.map_err(internal)?;
+    }
+    let action = if everywhere { Action::SignedOutEverywhere } else { Action::SignedOut };
+    audit::record(&mut tx, &actor, action, &Target::new("user", &user.id), &ctx(meta, Some(&user.firm_id)))
+        .await
+        .map_err(internal)?;
+    tx.commit().await.map_err(internal)?;
+    Ok(CookieChange { set_cookie: Some(session::clear_cookie(&state.config)) })
+}
+
+/// Ends one of the person's other sessions (the id is the session's public handle).
+pub async fn revoke_session(state: &AppState, viewer: &Viewer, meta: &RequestMeta, handle: &str) -> Result<(), AppError> {
+    let user = &viewer.user;
+    let mut tx = state.db.pool.begin().await.map_err(internal)?;
+    let sessions = session::list_for_user(&mut tx, &user.id, now_micros()).await.map_err(internal)?;
+    let Some(target) = sessions.iter().find(|s| public_handle(&s.id_hash) == handle) else {
+        return Err(AppError::NotFound);
+    };
+    if !session::delete_for_user(&mut tx, &user.id, &target.id_hash).await.map_err(internal)? {
+        return Err(AppError::NotFound);
+    }
+    let actor = Actor::User { user_id: user.id.clone(), firm_id: user.firm_id.clone() };
+    audit::record(&mut tx, &actor, Action::SessionRevoked, &Target::new("session", handle), &ctx(meta, Some(&user.firm_id)))
+        .await
+        .map_err(internal)?;
+    tx.commit().await.map_err(internal)?;
+    Ok(())
+}
+
+/// What the sessions page shows in place of the stored hash: its first 16 hex digits.
+/// Knowing it lets you do nothing but name the session to its owner.
+pub fn public_handle(id_hash: &str) -> String {
+    id_hash.chars().take(16).collect()
+}

@@ -1,0 +1,61 @@
+//! Loads and stores [`Lockout`] state per subject (`email:…` or `ip:…`).
+
+use super::challenge::Micros;
+use super::lockout::Lockout;
+use anyhow::Context as _;
+use sqlx::AnyConnection;
+
+pub async fn load(conn: &mut AnyConnection, subject: &str) -> anyhow::Result<Lockout> {
+    let row: Option<(i64, i64, i64)> =
+        sqlx::query_as("SELECT failures, last_failure_us, locked_until_us FROM lockouts WHERE subject = $1")
+            .bind(subject)
+            .fetch_optional(&mut *conn)
+            .await
+            .context("loading lockout state")?;
+    Ok(row
+        .map(|(failures, last_failure, locked_until)| Lockout { failures, last_failure, locked_until })
+        .unwrap_or_default())
+}
+
+pub async fn store(conn: &mut AnyConnection, subject: &str, state: &Lockout) -> anyhow::Result<()> {
+    if *state == Lockout::default() {
+        sqlx::query("DELETE FROM lockouts WHERE subject = $1").bind(subject).execute(&mut *conn).await?;
+        return Ok(());
+    }
+    sqlx::query(
+        "INSERT INTO lockouts (subject, failures, last_failure_us, locked_until_us) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (subject) DO UPDATE SET failures = $2, last_failure_us = $3, locked_until_us = $4",
+    )
+    .bind(subject)
+    .bind(state.failures)
+    .bind(state.last_failure)
+    .bind(state.locked_until)
+    .execute(&mut *conn)
+    .await
+    .context("storing lockout state")?;
+    Ok(())
+}
+
+/// The longest wait any of the subjects is under, in microseconds.
+pub async fn longest_wait(conn: &mut AnyConnection, subjects: &[&str], now: Micros) -> anyhow::Result<Option<Micros>> {
+    let mut longest = None;
+    for subject in subjects {
+        if let Err(wait) = load(conn, subject).await?.check(now) {
+            longest = Some(longest.map_or(wait, |l: Micros| l.max(wait)));
+        }
+    }
+    Ok(longest)
+}
+
+/// Records a failure against every subject.
+pub async fn fail(conn: &mut AnyConnection, subjects: &[&str], now: Micros) -> anyhow::Result<()> {
+    for subject in subjects {
+        let next = load(conn, subject).await?.fail(now);
+        store(conn, subject, &next).await?;
+    }
+    Ok(())
+}
+
+pub async fn clear(conn: &mut AnyConnection, subject: &str) -> anyhow::Result<()> {
+    store(conn, subject, &Lockout::default()).await
+}

@@ -1,0 +1,180 @@
+//! Database-backed sessions behind an opaque cookie.
+//!
+//! The cookie holds 256 random bits; the table holds only their SHA-256, so a copy of the
+//! table opens no session. Every instance reads the same table, so a session started on one
+//! server works on all of them and survives restarts. A new id is issued at every sign-in
+//! and after the second factor (the old row is deleted), so a fixed or stolen pre-sign-in id
+//! is worthless.
+
+use super::challenge::Micros;
+use crate::backend::config::Config;
+use crate::backend::crypto::{random_token, sha256_hex};
+use crate::backend::request::{RequestMeta, cookie};
+use anyhow::Context as _;
+use http::HeaderMap;
+use sqlx::AnyConnection;
+
+const DAY: Micros = 24 * 60 * 60 * 1_000_000;
+/// A signed-in session ends 30 days after sign-in, however active.
+pub const LIFETIME: Micros = 30 * DAY;
+/// A browser that has asked for a code but not signed in.
+pub const ANONYMOUS_LIFETIME: Micros = DAY;
+/// `last_seen` is written at most this often, so page views are not all writes.
+const TOUCH_EVERY: Micros = 60 * 1_000_000;
+
+/// Over HTTPS the cookie takes the `__Host-` prefix (Secure, no Domain, Path=/), which a
+/// browser accepts only from a secure origin. Plain-HTTP development uses a plain name.
+pub fn cookie_name(config: &Config) -> &'static str {
+    if secure(config) { "__Host-cpd_session" } else { "cpd_session" }
+}
+
+fn secure(config: &Config) -> bool {
+    config.public_url.starts_with("https://")
+}
+
+pub fn set_cookie(config: &Config, token: &str, max_age: Micros) -> String {
+    format!(
+        "{}={token}; Path=/; Max-Age={}; HttpOnly; SameSite=Lax{}",
+        cookie_name(config),
+        max_age / 1_000_000,
+        if secure(config) { "; Secure" } else { "" }
+    )
+}
+
+pub fn clear_cookie(config: &Config) -> String {
+    format!(
+        "{}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax{}",
+        cookie_name(config),
+        if secure(config) { "; Secure" } else { "" }
+    )
+}
+
+/// The session token the browser sent, if any.
+pub fn token(headers: &HeaderMap, config: &Config) -> Option<String> {
+    cookie(headers, cookie_name(config)).filter(|t| !t.is_empty() && t.len() <= 64)
+}
+
+pub fn hash(token: &str) -> String {
+    sha256_hex(token.as_bytes())
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub id_hash: String,
+    pub user_id: Option<String>,
+    pub second_factor_ok: bool,
+    pub created_at: Micros,
+    pub expires_at: Micros,
+    pub last_seen_at: Micros,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+type Row = (String, Option<String>, bool, i64, i64, i64, Option<String>, Option<String>);
+
+fn from_row(r: Row) -> Session {
+    Session {
+        id_hash: r.0,
+        user_id: r.1,
+        second_factor_ok: r.2,
+        created_at: r.3,
+        expires_at: r.4,
+        last_seen_at: r.5,
+        ip: r.6,
+        user_agent: r.7,
+    }
+}
+
+const COLUMNS: &str = "id_hash, user_id, second_factor_ok, created_at_us, expires_at_us, last_seen_at_us, ip, user_agent";
+
+/// Starts a session; returns the token for the cookie (never stored).
+pub async fn create(
+    conn: &mut AnyConnection,
+    user_id: Option<&str>,
+    second_factor_ok: bool,
+    meta: &RequestMeta,
+    now: Micros,
+) -> anyhow::Result<String> {
+    let token = random_token(32);
+    let lifetime = if user_id.is_some() { LIFETIME } else { ANONYMOUS_LIFETIME };
+    sqlx::query(
+        "INSERT INTO sessions (id_hash, user_id, second_factor_ok, created_at_us, expires_at_us, last_seen_at_us, ip, user_agent) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(hash(&token))
+    .bind(user_id)
+    .bind(second_factor_ok)
+    .bind(now)
+    .bind(now + lifetime)
+    .bind(now)
+    .bind(meta.ip.map(|ip| ip.to_string()))
+    .bind(meta.user_agent.as_deref())
+    .execute(&mut *conn)
+    .await
+    .context("creating a session")?;
+    Ok(token)
+}
+
+/// The live session for a token, if there is one.
+pub async fn load(conn: &mut AnyConnection, token: &str, now: Micros) -> anyhow::Result<Option<Session>> {
+    let row: Option<Row> = sqlx::query_as(&format!("SELECT {COLUMNS} FROM sessions WHERE id_hash = $1 AND expires_at_us > $2"))
+        .bind(hash(token))
+        .bind(now)
+        .fetch_optional(&mut *conn)
+        .await
+        .context("loading a session")?;
+    Ok(row.map(from_row))
+}
+
+pub async fn touch(conn: &mut AnyConnection, session: &Session, meta: &RequestMeta, now: Micros) -> anyhow::Result<()> {
+    if now - session.last_seen_at < TOUCH_EVERY {
+        return Ok(());
+    }
+    sqlx::query("UPDATE sessions SET last_seen_at_us = $1, ip = $2, user_agent = $3 WHERE id_hash = $4")
+        .bind(now)
+        .bind(meta.ip.map(|ip| ip.to_string()))
+        .bind(meta.user_agent.as_deref())
+        .bind(&session.id_hash)
+        .execute(&mut *conn)
+        .await
+        .context("touching a session")?;
+    Ok(())
+}
+
+pub async fn delete(conn: &mut AnyConnection, id_hash: &str) -> anyhow::Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(id_hash).execute(&mut *conn).await?;
+    Ok(())
+}
+
+/// Ends one of a person's sessions; `false` if it is not theirs (or gone).
+pub async fn delete_for_user(conn: &mut AnyConnection, user_id: &str, id_hash: &str) -> anyhow::Result<bool> {
+    let done = sqlx::query("DELETE FROM sessions WHERE id_hash = $1 AND user_id = $2")
+        .bind(id_hash)
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn delete_all_for_user(conn: &mut AnyConnection, user_id: &str) -> anyhow::Result<u64> {
+    let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *conn).await?;
+    Ok(done.rows_affected())
+}
+
+pub async fn list_for_user(conn: &mut AnyConnection, user_id: &str, now: Micros) -> anyhow::Result<Vec<Session>> {
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM sessions WHERE user_id = $1 AND expires_at_us > $2 ORDER BY last_seen_at_us DESC"
+    ))
+    .bind(user_id)
+    .bind(now)
+    .fetch_all(&mut *conn)
+    .await
+    .context("listing sessions")?;
+    Ok(rows.into_iter().map(from_row).collect())
+}
+
+/// Removes expired sessions (a housekeeping job).
+pub async fn purge_expired(conn: &mut AnyConnection, now: Micros) -> anyhow::Result<u64> {
+    let done = sqlx::query("DELETE FROM sessions WHERE expires_at_us <= $1").bind(now).execute(&mut *conn).await?;
+    Ok(done.rows_affected())
+}

@@ -1,0 +1,32 @@
+//! Who is signed in on this request.
+
+use super::session::{self, Session};
+use super::users::{self, User};
+use crate::backend::db::now_micros;
+use crate::backend::request::RequestMeta;
+use crate::backend::state::AppState;
+use http::HeaderMap;
+
+#[derive(Debug, Clone)]
+pub struct Viewer {
+    pub session: Session,
+    pub user: User,
+    /// Signed in with the emailed code, but the second factor is still owed: such a
+    /// session may only complete the second factor or sign out.
+    pub pending_second_factor: bool,
+}
+
+/// The signed-in person, if the request carries a live session of an active account.
+pub async fn load(state: &AppState, headers: &HeaderMap, meta: &RequestMeta) -> anyhow::Result<Option<Viewer>> {
+    let Some(token) = session::token(headers, &state.config) else { return Ok(None) };
+    let now = now_micros();
+    let mut conn = state.db.pool.acquire().await?;
+    let Some(session) = session::load(&mut conn, &token, now).await? else { return Ok(None) };
+    let Some(user_id) = session.user_id.clone() else { return Ok(None) };
+    let Some(user) = users::by_id(&mut conn, &user_id).await? else { return Ok(None) };
+    if user.status != "active" {
+        return Ok(None);
+    }
+    session::touch(&mut conn, &session, meta, now).await?;
+    Ok(Some(Viewer { pending_second_factor: !session.second_factor_ok, session, user }))
+}
