@@ -3,9 +3,11 @@
 //! Pure Rust with no I/O, so the same code runs natively on the server (the authority)
 //! and as WASM in the browser (live previews). Depends on nothing but serde.
 
+pub mod date;
 pub mod email;
 pub mod hours;
 pub mod quick_check;
 
+pub use date::{Date, DateError};
 pub use email::{Email, EmailError};
 pub use hours::{Hours, HoursError};

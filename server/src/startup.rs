@@ -1,6 +1,6 @@
 //! Builds the application from a [`Config`] and serves it.
 
-use crate::routes::health;
+use crate::routes::{health, sign_in_link};
 use anyhow::Context;
 use app::backend::audit::{self, Action, Actor, Target};
 use app::backend::config::Config;
@@ -67,6 +67,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/sign-in/link", get(sign_in_link::sign_in_link))
         .leptos_routes_with_context(&state, routes, || (), move || shell(leptos_options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(CompressionLayer::new())

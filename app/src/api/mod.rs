@@ -1,4 +1,10 @@
 //! Server functions, one per file, grouped by domain. Each is a public HTTP endpoint:
 //! it identifies the caller from the session and checks permission itself.
 
+pub mod account;
+pub mod auth;
+pub mod dev;
 pub mod preferences;
+
+#[cfg(feature = "ssr")]
+pub mod support;

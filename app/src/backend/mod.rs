@@ -1,6 +1,7 @@
 //! Server-only code: configuration, database, audit log, shared state.
 //! Exists only in the `ssr` build, so none of it can reach the browser bundle.
 
+pub mod account;
 pub mod audit;
 pub mod auth;
 pub mod config;

@@ -162,6 +162,7 @@ pub static EN: Texts = Texts {
     code_submit: "Sign in",
     code_resend: "Send a new code",
     code_other_address: "Use another address",
+    link_failed: "This sign-in link did not work: it may have expired or been used, or it was opened in another browser than the one that asked for it. Type the code from the email instead, or ask for a new one.",
     code_sent: "A new code is on its way.",
     totp_title: "One more step",
     totp_intro: "Enter the 6-digit code from your authenticator app, or one of your recovery codes.",
@@ -254,7 +255,6 @@ pub static EN: Texts = Texts {
     error_unauthenticated: "Please sign in to continue.",
     error_forbidden: "You do not have permission to do that.",
     error_bad_request: "Something in the request was not valid. Check the form and try again.",
-    error_rate_limited: "Too many attempts. Wait a moment and try again.",
     error_network: "We could not reach the server. Check your connection and try again.",
     error_internal: "Something went wrong on our side. Please try again; if it keeps happening, contact support.",
 };

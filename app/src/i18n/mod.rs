@@ -167,6 +167,7 @@ pub struct Texts {
     pub code_submit: &'static str,
     pub code_resend: &'static str,
     pub code_other_address: &'static str,
+    pub link_failed: &'static str,
     pub code_sent: &'static str,
     pub totp_title: &'static str,
     pub totp_intro: &'static str,
@@ -259,7 +260,6 @@ pub struct Texts {
     pub error_unauthenticated: &'static str,
     pub error_forbidden: &'static str,
     pub error_bad_request: &'static str,
-    pub error_rate_limited: &'static str,
     pub error_network: &'static str,
     pub error_internal: &'static str,
 }

@@ -162,6 +162,7 @@ pub static SV: Texts = Texts {
     code_submit: "Logga in",
     code_resend: "Skicka en ny kod",
     code_other_address: "Använd en annan adress",
+    link_failed: "Inloggningslänken fungerade inte: den kan ha slutat gälla eller redan använts, eller öppnats i en annan webbläsare än den som bad om den. Skriv in koden från mejlet i stället, eller be om en ny.",
     code_sent: "En ny kod är på väg.",
     totp_title: "Ett steg till",
     totp_intro: "Ange den sexsiffriga koden från din autentiseringsapp, eller en av dina återställningskoder.",
@@ -254,7 +255,6 @@ pub static SV: Texts = Texts {
     error_unauthenticated: "Logga in för att fortsätta.",
     error_forbidden: "Du har inte behörighet att göra det.",
     error_bad_request: "Något i begäran var ogiltigt. Kontrollera formuläret och försök igen.",
-    error_rate_limited: "För många försök. Vänta en stund och försök igen.",
     error_network: "Vi nådde inte servern. Kontrollera din anslutning och försök igen.",
     error_internal: "Något gick fel hos oss. Försök igen; kontakta supporten om det fortsätter.",
 };

@@ -1,3 +1,4 @@
 //! Plain HTTP routes beside the Leptos pages and server functions.
 
 pub mod health;
+pub mod sign_in_link;

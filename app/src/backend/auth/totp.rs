@@ -144,7 +144,51 @@ pub async fn confirm_enrolment(conn: &mut AnyConnection, master: &[u8; 32], user
             .await?;
         codes.push(code);
     }
+    // Kept (encrypted) until the next page shows them once, so the codes reach the person
+    // whether or not the browser runs JavaScript.
+    sqlx::query("UPDATE totp_secrets SET recovery_display_enc = $1 WHERE user_id = $2")
+        .bind(Key::derive(master, Purpose::TotpSecret).encrypt(codes.join("\n").as_bytes()))
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await?;
     Ok(Some(codes))
+}
+
+/// The fresh recovery codes, once: reading them erases them.
+pub async fn take_recovery_display(conn: &mut AnyConnection, master: &[u8; 32], user_id: &str) -> anyhow::Result<Option<Vec<String>>> {
+    let sealed: Option<Option<String>> = sqlx::query_scalar("SELECT recovery_display_enc FROM totp_secrets WHERE user_id = $1")
+        .bind(user_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    let Some(sealed) = sealed.flatten() else { return Ok(None) };
+    sqlx::query("UPDATE totp_secrets SET recovery_display_enc = NULL WHERE user_id = $1").bind(user_id).execute(&mut *conn).await?;
+    let plain = Key::derive(master, Purpose::TotpSecret).decrypt(&sealed).context("recovery codes do not decrypt")?;
+    Ok(Some(String::from_utf8_lossy(&plain).lines().map(str::to_owned).collect()))
+}
+
+/// The state of the person's second factor, for the security page.
+#[derive(Debug)]
+pub enum Status {
+    Off,
+    /// Enrolment started: the QR code and key to show, re-rendered from the stored secret.
+    Pending(Enrolment),
+    On { recovery_codes_left: i64 },
+}
+
+pub async fn status(conn: &mut AnyConnection, master: &[u8; 32], user_id: &str, account: &str) -> anyhow::Result<Status> {
+    let Some((secret, confirmed, _)) = load_secret(conn, master, user_id).await? else { return Ok(Status::Off) };
+    if confirmed {
+        return Ok(Status::On { recovery_codes_left: unused_recovery_codes(conn, user_id).await? });
+    }
+    let totp = totp(secret.clone(), account)?;
+    let url = totp.to_url().map_err(|e| anyhow::anyhow!("building the otpauth URL: {e}"))?;
+    let qr_svg = qrcode::QrCode::new(url.as_bytes())
+        .context("rendering the QR code")?
+        .render::<qrcode::render::svg::Color<'_>>()
+        .min_dimensions(200, 200)
+        .quiet_zone(true)
+        .build();
+    Ok(Status::Pending(Enrolment { manual_key: Secret::new(secret.into_boxed_slice()).to_base32(), qr_svg }))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,0 +1,32 @@
+use crate::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Profile {
+    pub email: String,
+    pub full_name: String,
+    pub title: String,
+    pub admission_date: String,
+    pub birth_date: String,
+    pub rule_set: String,
+    pub language: String,
+    pub profile_completed: bool,
+}
+
+/// The signed-in person's profile.
+#[server(prefix = "/api", endpoint = "account/get_profile")]
+pub async fn get_profile() -> Result<Profile, AppError> {
+    let call = crate::api::support::call()?;
+    let user = call.viewer().await?.user;
+    Ok(Profile {
+        email: user.email,
+        full_name: user.full_name,
+        title: user.title,
+        admission_date: user.admission_date.unwrap_or_default(),
+        birth_date: user.birth_date.unwrap_or_default(),
+        rule_set: user.rule_set,
+        language: user.language,
+        profile_completed: user.profile_completed,
+    })
+}

@@ -1,0 +1,23 @@
+//! The signed-in person's own account.
+
+mod confirm_email_change;
+mod confirm_totp;
+mod get_profile;
+mod list_sessions;
+mod remove_totp;
+mod request_email_change;
+mod revoke_session;
+mod security_status;
+mod start_totp;
+mod update_profile;
+
+pub use confirm_email_change::*;
+pub use confirm_totp::*;
+pub use get_profile::*;
+pub use list_sessions::*;
+pub use remove_totp::*;
+pub use request_email_change::*;
+pub use revoke_session::*;
+pub use security_status::*;
+pub use start_totp::*;
+pub use update_profile::*;

@@ -1,0 +1,38 @@
+use crate::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TotpState {
+    Off,
+    /// Enrolment started: show the QR code (server-rendered SVG) and the key.
+    Pending { qr_svg: String, manual_key: String },
+    On { recovery_codes_left: i64 },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecurityOverview {
+    pub totp: TotpState,
+    /// Recovery codes from a just-finished enrolment: present exactly once.
+    pub fresh_recovery_codes: Option<Vec<String>>,
+}
+
+/// The second factor's state, and fresh recovery codes the one time they are shown.
+#[server(prefix = "/api", endpoint = "account/security_status")]
+pub async fn security_status() -> Result<SecurityOverview, AppError> {
+    use crate::backend::auth::totp;
+    let call = crate::api::support::call()?;
+    let viewer = call.viewer().await?;
+    let master = call.state.master_key();
+    let mut conn = call.state.db.pool.acquire().await.map_err(AppError::internal)?;
+    let state = totp::status(&mut conn, master, &viewer.user.id, &viewer.user.email).await.map_err(AppError::internal)?;
+    let fresh_recovery_codes = totp::take_recovery_display(&mut conn, master, &viewer.user.id).await.map_err(AppError::internal)?;
+    Ok(SecurityOverview {
+        totp: match state {
+            totp::Status::Off => TotpState::Off,
+            totp::Status::Pending(e) => TotpState::Pending { qr_svg: e.qr_svg, manual_key: e.manual_key },
+            totp::Status::On { recovery_codes_left } => TotpState::On { recovery_codes_left },
+        },
+        fresh_recovery_codes,
+    })
+}

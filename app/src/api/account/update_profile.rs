@@ -1,0 +1,25 @@
+use crate::AppError;
+use leptos::prelude::*;
+
+/// Saves the profile form. The language chosen here also becomes the interface language.
+#[server(prefix = "/api", endpoint = "account/update_profile")]
+pub async fn update_profile(
+    full_name: String,
+    title: String,
+    admission_date: String,
+    birth_date: String,
+    rule_set: String,
+    language: String,
+) -> Result<(), AppError> {
+    use crate::backend::account::{self, ProfileInput};
+    let call = crate::api::support::call()?;
+    let viewer = call.viewer().await?;
+    let input = ProfileInput { full_name, title, admission_date, birth_date, rule_set, language };
+    account::update_profile(&call.state, &viewer, &call.meta, call.lang, &input).await.map_err(|e| call.fail(e))?;
+    if let Some(lang) = crate::i18n::Lang::from_code(&input.language) {
+        let cookie = format!("{}={}; Path=/; Max-Age=31536000; SameSite=Lax", crate::i18n::LANG_COOKIE, lang.code());
+        call.apply(&crate::backend::auth::flows::CookieChange { set_cookie: Some(cookie) })?;
+    }
+    call.redirect("/account/profile?saved=1");
+    Ok(())
+}

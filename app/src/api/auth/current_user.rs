@@ -1,0 +1,24 @@
+use crate::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// What the interface needs to know about the signed-in person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Me {
+    pub email: String,
+    pub full_name: String,
+    pub pending_second_factor: bool,
+    pub profile_completed: bool,
+}
+
+/// Who is signed in on this browser, if anyone.
+#[server(prefix = "/api", endpoint = "auth/current_user")]
+pub async fn current_user() -> Result<Option<Me>, AppError> {
+    let call = crate::api::support::call()?;
+    Ok(call.any_viewer().await?.map(|v| Me {
+        email: v.user.email,
+        full_name: v.user.full_name,
+        pending_second_factor: v.pending_second_factor,
+        profile_completed: v.user.profile_completed,
+    }))
+}

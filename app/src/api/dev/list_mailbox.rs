@@ -1,0 +1,28 @@
+use crate::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DevMail {
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub sent_at_us: Option<i64>,
+}
+
+/// The development mailbox: the latest mail the application sent. Exists only when
+/// `APP_ENV` is development and no SMTP server is configured.
+#[server(prefix = "/api", endpoint = "dev/list_mailbox")]
+pub async fn list_mailbox() -> Result<Vec<DevMail>, AppError> {
+    let call = crate::api::support::call()?;
+    if call.state.config.is_production() || call.state.config.smtp_url.is_some() {
+        return Err(call.fail(AppError::NotFound));
+    }
+    let rows: Vec<(String, String, String, Option<i64>)> = sqlx::query_as(
+        "SELECT to_addr, subject, text_body, sent_at_us FROM outbox ORDER BY created_at_us DESC LIMIT 50",
+    )
+    .fetch_all(&call.state.db.pool)
+    .await
+    .map_err(AppError::internal)?;
+    Ok(rows.into_iter().map(|(to, subject, text, sent_at_us)| DevMail { to, subject, text, sent_at_us }).collect())
+}
