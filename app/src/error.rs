@@ -58,9 +58,9 @@ impl AppError {
             AppError::Forbidden => texts.error_forbidden.to_owned(),
             AppError::Invalid { message, .. } => message.clone(),
             AppError::BadRequest => texts.error_bad_request.to_owned(),
-            AppError::RateLimited { retry_after_secs } => {
-                texts.err_rate_limited_wait.replace("{n}", &retry_after_secs.to_string())
-            }
+            AppError::RateLimited { retry_after_secs } => texts
+                .err_rate_limited_wait
+                .replace("{n}", &retry_after_secs.to_string()),
             AppError::Network => texts.error_network.to_owned(),
             AppError::Internal => texts.error_internal.to_owned(),
         }

@@ -2,7 +2,10 @@
 
 use crate::components::layout::Layout;
 use crate::i18n::provide_lang;
-use crate::pages::{DataProcessing, Home, NotFound, Security, SubProcessors};
+use crate::pages::{
+    AccountSecurity, DataProcessing, DevMailbox, Home, NotFound, Profile, SecondFactor, Security,
+    SignIn, SignInCode, SubProcessors,
+};
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, MetaTags, Stylesheet, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
@@ -46,6 +49,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/security") view=Security/>
                     <Route path=path!("/data-processing") view=DataProcessing/>
                     <Route path=path!("/sub-processors") view=SubProcessors/>
+                    <Route path=path!("/sign-in") view=SignIn/>
+                    <Route path=path!("/sign-in/code") view=SignInCode/>
+                    <Route path=path!("/sign-in/second-factor") view=SecondFactor/>
+                    <Route path=path!("/account/profile") view=Profile/>
+                    <Route path=path!("/account/security") view=AccountSecurity/>
+                    <Route path=path!("/dev/mailbox") view=DevMailbox/>
                 </Routes>
             </Layout>
         </Router>

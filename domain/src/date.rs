@@ -31,7 +31,11 @@ pub fn days_in_month(year: i32, month: u8) -> u8 {
 
 impl Date {
     pub fn new(year: i32, month: u8, day: u8) -> Result<Date, DateError> {
-        if !(1900..=2999).contains(&year) || !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
+        if !(1900..=2999).contains(&year)
+            || !(1..=12).contains(&month)
+            || day == 0
+            || day > days_in_month(year, month)
+        {
             return Err(DateError);
         }
         Ok(Date { year, month, day })
@@ -41,14 +45,20 @@ impl Date {
     pub fn parse(text: &str) -> Result<Date, DateError> {
         let text = text.trim();
         let mut parts = text.split('-');
-        let (Some(y), Some(m), Some(d), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+        let (Some(y), Some(m), Some(d), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
             return Err(DateError);
         };
         if y.len() != 4 || m.len() != 2 || d.len() != 2 {
             return Err(DateError);
         }
         let num = |s: &str| s.parse::<u32>().map_err(|_| DateError);
-        Date::new(i32::try_from(num(y)?).map_err(|_| DateError)?, u8::try_from(num(m)?).map_err(|_| DateError)?, u8::try_from(num(d)?).map_err(|_| DateError)?)
+        Date::new(
+            i32::try_from(num(y)?).map_err(|_| DateError)?,
+            u8::try_from(num(m)?).map_err(|_| DateError)?,
+            u8::try_from(num(d)?).map_err(|_| DateError)?,
+        )
     }
 
     pub fn year(self) -> i32 {
@@ -102,8 +112,20 @@ mod tests {
 
     #[test]
     fn parses_valid_dates_only() {
-        assert_eq!(Date::parse("2024-02-29").map(|d| d.to_string()), Ok("2024-02-29".into()));
-        for bad in ["2023-02-29", "2024-13-01", "2024-00-10", "2024-1-01", "24-01-01", "2024-01-01x", "", "2024-04-31"] {
+        assert_eq!(
+            Date::parse("2024-02-29").map(|d| d.to_string()),
+            Ok("2024-02-29".into())
+        );
+        for bad in [
+            "2023-02-29",
+            "2024-13-01",
+            "2024-00-10",
+            "2024-1-01",
+            "24-01-01",
+            "2024-01-01x",
+            "",
+            "2024-04-31",
+        ] {
             assert_eq!(Date::parse(bad), Err(DateError), "{bad:?}");
         }
     }
@@ -112,7 +134,10 @@ mod tests {
     fn unix_days_match_known_dates() {
         assert_eq!(Date::from_unix_days(0).to_string(), "1970-01-01");
         assert_eq!(Date::from_unix_days(20_454).to_string(), "2026-01-01");
-        assert_eq!(Date::parse("2000-03-01").map(|d| d.to_unix_days()), Ok(11_017));
+        assert_eq!(
+            Date::parse("2000-03-01").map(|d| d.to_unix_days()),
+            Ok(11_017)
+        );
     }
 
     proptest! {

@@ -106,7 +106,11 @@ impl Server {
             config: Arc::new(config),
             mail_wake: Arc::new(Notify::new()),
         };
-        let mail_worker = tokio::spawn(outbox::run_worker(state.db.clone(), Arc::new(transport), state.mail_wake.clone()));
+        let mail_worker = tokio::spawn(outbox::run_worker(
+            state.db.clone(),
+            Arc::new(transport),
+            state.mail_wake.clone(),
+        ));
         let app = router(state.clone());
         let (shutdown, signal) = tokio::sync::oneshot::channel::<()>();
         let task = tokio::spawn(async move {

@@ -22,11 +22,18 @@ pub struct Call {
 }
 
 pub fn call() -> Result<Call, AppError> {
-    let state = use_context::<AppState>().ok_or_else(|| AppError::internal(anyhow::anyhow!("AppState missing from context")))?;
-    let parts = use_context::<Parts>().ok_or_else(|| AppError::internal(anyhow::anyhow!("request parts missing from context")))?;
+    let state = use_context::<AppState>()
+        .ok_or_else(|| AppError::internal(anyhow::anyhow!("AppState missing from context")))?;
+    let parts = use_context::<Parts>()
+        .ok_or_else(|| AppError::internal(anyhow::anyhow!("request parts missing from context")))?;
     let meta = RequestMeta::from_parts(&parts, &state.config);
     let lang = request_lang(&parts.headers);
-    Ok(Call { state, parts, meta, lang })
+    Ok(Call {
+        state,
+        parts,
+        meta,
+        lang,
+    })
 }
 
 impl Call {
@@ -40,7 +47,9 @@ impl Call {
 
     /// The signed-in person, even if the second factor is still owed.
     pub async fn any_viewer(&self) -> Result<Option<Viewer>, AppError> {
-        viewer::load(&self.state, &self.parts.headers, &self.meta).await.map_err(AppError::internal)
+        viewer::load(&self.state, &self.parts.headers, &self.meta)
+            .await
+            .map_err(AppError::internal)
     }
 
     pub fn apply(&self, change: &CookieChange) -> Result<(), AppError> {

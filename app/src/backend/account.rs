@@ -19,14 +19,25 @@ fn internal(e: impl Into<anyhow::Error>) -> AppError {
 }
 
 fn actor(viewer: &Viewer) -> Actor {
-    Actor::User { user_id: viewer.user.id.clone(), firm_id: viewer.user.firm_id.clone() }
+    Actor::User {
+        user_id: viewer.user.id.clone(),
+        firm_id: viewer.user.firm_id.clone(),
+    }
 }
 
 fn ctx(viewer: &Viewer, meta: &RequestMeta) -> audit::Context {
-    audit::Context { firm_id: Some(viewer.user.firm_id.clone()), ip: meta.ip }
+    audit::Context {
+        firm_id: Some(viewer.user.firm_id.clone()),
+        ip: meta.ip,
+    }
 }
 
-pub const TITLES: [&str; 4] = ["advokat", "bitradande_jurist", "auktoriserad_revisor", "other"];
+pub const TITLES: [&str; 4] = [
+    "advokat",
+    "bitradande_jurist",
+    "auktoriserad_revisor",
+    "other",
+];
 pub const RULE_SETS: [&str; 4] = ["se-advokat", "se-revisor-far", "se-revisor-ri", "none"];
 
 /// The rule set a title implies when the person picks none.
@@ -51,7 +62,11 @@ pub struct ProfileInput {
 }
 
 /// Checks the form; returns the values to store or the first field that is wrong.
-pub fn validate_profile(input: &ProfileInput, lang: Lang, today: Date) -> Result<ValidProfile, AppError> {
+pub fn validate_profile(
+    input: &ProfileInput,
+    lang: Lang,
+    today: Date,
+) -> Result<ValidProfile, AppError> {
     let t = lang.texts();
     let full_name = input.full_name.trim();
     if full_name.is_empty() || full_name.chars().count() > 200 {
@@ -63,7 +78,8 @@ pub fn validate_profile(input: &ProfileInput, lang: Lang, today: Date) -> Result
     let admission_date = match input.admission_date.trim() {
         "" => None,
         text => {
-            let date = Date::parse(text).map_err(|_| AppError::invalid("admission_date", t.err_date))?;
+            let date =
+                Date::parse(text).map_err(|_| AppError::invalid("admission_date", t.err_date))?;
             if date > today {
                 return Err(AppError::invalid("admission_date", t.err_admission_future));
             }
@@ -72,13 +88,23 @@ pub fn validate_profile(input: &ProfileInput, lang: Lang, today: Date) -> Result
     };
     let birth_date = match input.birth_date.trim() {
         "" => None,
-        text => Some(Date::parse(text).ok().filter(|d| *d <= today).ok_or_else(|| AppError::invalid("birth_date", t.err_date))?),
+        text => Some(
+            Date::parse(text)
+                .ok()
+                .filter(|d| *d <= today)
+                .ok_or_else(|| AppError::invalid("birth_date", t.err_date))?,
+        ),
     };
     let rule_set = match input.rule_set.as_str() {
         "" => default_rule_set(&input.title),
-        chosen => RULE_SETS.iter().copied().find(|r| *r == chosen).ok_or_else(|| AppError::invalid("rule_set", t.err_choice))?,
+        chosen => RULE_SETS
+            .iter()
+            .copied()
+            .find(|r| *r == chosen)
+            .ok_or_else(|| AppError::invalid("rule_set", t.err_choice))?,
     };
-    let language = Lang::from_code(&input.language).ok_or_else(|| AppError::invalid("language", t.err_choice))?;
+    let language = Lang::from_code(&input.language)
+        .ok_or_else(|| AppError::invalid("language", t.err_choice))?;
     Ok(ValidProfile {
         full_name: full_name.to_owned(),
         title: input.title.clone(),
@@ -103,7 +129,13 @@ pub fn today() -> Date {
     Date::from_unix_days(now_micros().div_euclid(86_400_000_000))
 }
 
-pub async fn update_profile(state: &AppState, viewer: &Viewer, meta: &RequestMeta, lang: Lang, input: &ProfileInput) -> Result<(), AppError> {
+pub async fn update_profile(
+    state: &AppState,
+    viewer: &Viewer,
+    meta: &RequestMeta,
+    lang: Lang,
+    input: &ProfileInput,
+) -> Result<(), AppError> {
     let valid = validate_profile(input, lang, today())?;
     let mut tx = state.db.pool.begin().await.map_err(internal)?;
     sqlx::query(
@@ -120,14 +152,26 @@ pub async fn update_profile(state: &AppState, viewer: &Viewer, meta: &RequestMet
     .execute(&mut *tx)
     .await
     .map_err(internal)?;
-    audit::record(&mut tx, &actor(viewer), Action::ProfileUpdated, &Target::new("user", &viewer.user.id), &ctx(viewer, meta))
-        .await
-        .map_err(internal)?;
+    audit::record(
+        &mut tx,
+        &actor(viewer),
+        Action::ProfileUpdated,
+        &Target::new("user", &viewer.user.id),
+        &ctx(viewer, meta),
+    )
+    .await
+    .map_err(internal)?;
     tx.commit().await.map_err(internal)
 }
 
 /// Sends a code to a new address; the change happens when it comes back.
-pub async fn request_email_change(state: &AppState, viewer: &Viewer, meta: &RequestMeta, lang: Lang, new_email: &str) -> Result<(), AppError> {
+pub async fn request_email_change(
+    state: &AppState,
+    viewer: &Viewer,
+    meta: &RequestMeta,
+    lang: Lang,
+    new_email: &str,
+) -> Result<(), AppError> {
     let t = lang.texts();
     let email = Email::parse(new_email).map_err(|e| flows::email_error(t, e))?;
     if email.as_str() == viewer.user.email {
@@ -135,41 +179,100 @@ pub async fn request_email_change(state: &AppState, viewer: &Viewer, meta: &Requ
     }
     let now = now_micros();
     let mut tx = state.db.pool.begin().await.map_err(internal)?;
-    if let Err(wait) = rate_limit::hit(&mut tx, rate_limit::CODE_REQUESTS_PER_IP, &meta.ip_text(), now).await.map_err(internal)? {
-        return Err(AppError::RateLimited { retry_after_secs: wait });
+    if let Err(wait) = rate_limit::hit(
+        &mut tx,
+        rate_limit::CODE_REQUESTS_PER_IP,
+        &meta.ip_text(),
+        now,
+    )
+    .await
+    .map_err(internal)?
+    {
+        return Err(AppError::RateLimited {
+            retry_after_secs: wait,
+        });
     }
-    if let Err(wait) = challenge::may_send(&otp::sent_times(&mut tx, email.as_str(), now).await.map_err(internal)?, now) {
-        return Err(AppError::RateLimited { retry_after_secs: wait });
+    if let Err(wait) = challenge::may_send(
+        &otp::sent_times(&mut tx, email.as_str(), now)
+            .await
+            .map_err(internal)?,
+        now,
+    ) {
+        return Err(AppError::RateLimited {
+            retry_after_secs: wait,
+        });
     }
-    let issued = otp::issue(&mut tx, state.master_key(), Kind::ChangeEmail, email.as_str(), Some(&viewer.user.id), &viewer.session.id_hash, now)
-        .await
-        .map_err(internal)?;
-    enqueue(&mut tx, &templates::email_change_code(lang, email.as_str(), &issued.code)).await.map_err(internal)?;
-    audit::record(&mut tx, &actor(viewer), Action::EmailChangeRequested, &Target::new("challenge", &issued.id), &ctx(viewer, meta))
-        .await
-        .map_err(internal)?;
+    let issued = otp::issue(
+        &mut tx,
+        state.master_key(),
+        Kind::ChangeEmail,
+        email.as_str(),
+        Some(&viewer.user.id),
+        &viewer.session.id_hash,
+        now,
+    )
+    .await
+    .map_err(internal)?;
+    enqueue(
+        &mut tx,
+        &templates::email_change_code(lang, email.as_str(), &issued.code),
+    )
+    .await
+    .map_err(internal)?;
+    audit::record(
+        &mut tx,
+        &actor(viewer),
+        Action::EmailChangeRequested,
+        &Target::new("challenge", &issued.id),
+        &ctx(viewer, meta),
+    )
+    .await
+    .map_err(internal)?;
     tx.commit().await.map_err(internal)?;
     state.mail_wake.notify_one();
     Ok(())
 }
 
-pub async fn confirm_email_change(state: &AppState, viewer: &Viewer, meta: &RequestMeta, lang: Lang, code: &str) -> Result<(), AppError> {
+pub async fn confirm_email_change(
+    state: &AppState,
+    viewer: &Viewer,
+    meta: &RequestMeta,
+    lang: Lang,
+    code: &str,
+) -> Result<(), AppError> {
     let t = lang.texts();
     let now = now_micros();
     let mut tx = state.db.pool.begin().await.map_err(internal)?;
-    if let Err(wait) = rate_limit::hit(&mut tx, rate_limit::VERIFY_PER_IP, &meta.ip_text(), now).await.map_err(internal)? {
+    if let Err(wait) = rate_limit::hit(&mut tx, rate_limit::VERIFY_PER_IP, &meta.ip_text(), now)
+        .await
+        .map_err(internal)?
+    {
         tx.commit().await.map_err(internal)?;
-        return Err(AppError::RateLimited { retry_after_secs: wait });
+        return Err(AppError::RateLimited {
+            retry_after_secs: wait,
+        });
     }
-    let stored = otp::latest_for_browser(&mut tx, Kind::ChangeEmail, &viewer.session.id_hash).await.map_err(internal)?;
-    let Some(stored) = stored.filter(|s| s.user_id.as_deref() == Some(viewer.user.id.as_str())) else {
+    let stored = otp::latest_for_browser(&mut tx, Kind::ChangeEmail, &viewer.session.id_hash)
+        .await
+        .map_err(internal)?;
+    let Some(stored) = stored.filter(|s| s.user_id.as_deref() == Some(viewer.user.id.as_str()))
+    else {
         return Err(AppError::invalid("code", t.err_no_code));
     };
-    let (outcome, next) = challenge::submit(&stored.state, now, stored.code_matches(state.master_key(), code));
-    otp::save(&mut tx, &stored.id, &next, now).await.map_err(internal)?;
+    let (outcome, next) = challenge::submit(
+        &stored.state,
+        now,
+        stored.code_matches(state.master_key(), code),
+    );
+    otp::save(&mut tx, &stored.id, &next, now)
+        .await
+        .map_err(internal)?;
     let error = match outcome {
         Outcome::Accepted => None,
-        Outcome::Wrong { remaining } => Some(AppError::invalid("code", t.err_code_wrong.replace("{n}", &remaining.to_string()))),
+        Outcome::Wrong { remaining } => Some(AppError::invalid(
+            "code",
+            t.err_code_wrong.replace("{n}", &remaining.to_string()),
+        )),
         Outcome::Exhausted => Some(AppError::invalid("code", t.err_code_exhausted)),
         Outcome::Expired => Some(AppError::invalid("code", t.err_code_expired)),
         Outcome::Spent => Some(AppError::invalid("code", t.err_code_spent)),
@@ -178,7 +281,11 @@ pub async fn confirm_email_change(state: &AppState, viewer: &Viewer, meta: &Requ
         tx.commit().await.map_err(internal)?;
         return Err(error);
     }
-    if users::by_email(&mut tx, &stored.email).await.map_err(internal)?.is_some() {
+    if users::by_email(&mut tx, &stored.email)
+        .await
+        .map_err(internal)?
+        .is_some()
+    {
         tx.commit().await.map_err(internal)?;
         return Err(AppError::invalid("email", t.err_email_taken));
     }
@@ -188,57 +295,127 @@ pub async fn confirm_email_change(state: &AppState, viewer: &Viewer, meta: &Requ
         .execute(&mut *tx)
         .await
         .map_err(internal)?;
-    enqueue(&mut tx, &templates::email_changed_notice(lang, &viewer.user.email, &stored.email)).await.map_err(internal)?;
-    audit::record(&mut tx, &actor(viewer), Action::EmailChanged, &Target::new("user", &viewer.user.id), &ctx(viewer, meta))
-        .await
-        .map_err(internal)?;
+    enqueue(
+        &mut tx,
+        &templates::email_changed_notice(lang, &viewer.user.email, &stored.email),
+    )
+    .await
+    .map_err(internal)?;
+    audit::record(
+        &mut tx,
+        &actor(viewer),
+        Action::EmailChanged,
+        &Target::new("user", &viewer.user.id),
+        &ctx(viewer, meta),
+    )
+    .await
+    .map_err(internal)?;
     tx.commit().await.map_err(internal)?;
     state.mail_wake.notify_one();
     Ok(())
 }
 
-pub async fn start_totp(state: &AppState, viewer: &Viewer, meta: &RequestMeta) -> Result<(), AppError> {
+pub async fn start_totp(
+    state: &AppState,
+    viewer: &Viewer,
+    meta: &RequestMeta,
+) -> Result<(), AppError> {
     let mut tx = state.db.pool.begin().await.map_err(internal)?;
-    let started = totp::start_enrolment(&mut tx, state.master_key(), &viewer.user.id, &viewer.user.email, now_micros())
-        .await
-        .map_err(internal)?;
+    let started = totp::start_enrolment(
+        &mut tx,
+        state.master_key(),
+        &viewer.user.id,
+        &viewer.user.email,
+        now_micros(),
+    )
+    .await
+    .map_err(internal)?;
     if started.is_none() {
         return Err(AppError::Forbidden);
     }
-    audit::record(&mut tx, &actor(viewer), Action::TotpEnrolmentStarted, &Target::new("user", &viewer.user.id), &ctx(viewer, meta))
-        .await
-        .map_err(internal)?;
+    audit::record(
+        &mut tx,
+        &actor(viewer),
+        Action::TotpEnrolmentStarted,
+        &Target::new("user", &viewer.user.id),
+        &ctx(viewer, meta),
+    )
+    .await
+    .map_err(internal)?;
     tx.commit().await.map_err(internal)
 }
 
-pub async fn confirm_totp(state: &AppState, viewer: &Viewer, meta: &RequestMeta, lang: Lang, code: &str) -> Result<(), AppError> {
+pub async fn confirm_totp(
+    state: &AppState,
+    viewer: &Viewer,
+    meta: &RequestMeta,
+    lang: Lang,
+    code: &str,
+) -> Result<(), AppError> {
     let mut tx = state.db.pool.begin().await.map_err(internal)?;
-    let codes = totp::confirm_enrolment(&mut tx, state.master_key(), &viewer.user.id, code, now_micros()).await.map_err(internal)?;
+    let codes = totp::confirm_enrolment(
+        &mut tx,
+        state.master_key(),
+        &viewer.user.id,
+        code,
+        now_micros(),
+    )
+    .await
+    .map_err(internal)?;
     if codes.is_none() {
         return Err(AppError::invalid("code", lang.texts().err_totp_wrong));
     }
-    audit::record(&mut tx, &actor(viewer), Action::TotpEnrolled, &Target::new("user", &viewer.user.id), &ctx(viewer, meta))
-        .await
-        .map_err(internal)?;
+    audit::record(
+        &mut tx,
+        &actor(viewer),
+        Action::TotpEnrolled,
+        &Target::new("user", &viewer.user.id),
+        &ctx(viewer, meta),
+    )
+    .await
+    .map_err(internal)?;
     tx.commit().await.map_err(internal)
 }
 
 /// Turning the second factor off needs a fresh code from it (or a recovery code).
-pub async fn remove_totp(state: &AppState, viewer: &Viewer, meta: &RequestMeta, lang: Lang, code: &str) -> Result<(), AppError> {
+pub async fn remove_totp(
+    state: &AppState,
+    viewer: &Viewer,
+    meta: &RequestMeta,
+    lang: Lang,
+    code: &str,
+) -> Result<(), AppError> {
     let now = now_micros();
     let mut tx = state.db.pool.begin().await.map_err(internal)?;
-    if let Err(wait) = rate_limit::hit(&mut tx, rate_limit::VERIFY_PER_IP, &meta.ip_text(), now).await.map_err(internal)? {
+    if let Err(wait) = rate_limit::hit(&mut tx, rate_limit::VERIFY_PER_IP, &meta.ip_text(), now)
+        .await
+        .map_err(internal)?
+    {
         tx.commit().await.map_err(internal)?;
-        return Err(AppError::RateLimited { retry_after_secs: wait });
+        return Err(AppError::RateLimited {
+            retry_after_secs: wait,
+        });
     }
-    if totp::verify(&mut tx, state.master_key(), &viewer.user.id, code, now).await.map_err(internal)?.is_none() {
+    if totp::verify(&mut tx, state.master_key(), &viewer.user.id, code, now)
+        .await
+        .map_err(internal)?
+        .is_none()
+    {
         tx.commit().await.map_err(internal)?;
         return Err(AppError::invalid("code", lang.texts().err_totp_wrong));
     }
-    totp::remove(&mut tx, &viewer.user.id).await.map_err(internal)?;
-    audit::record(&mut tx, &actor(viewer), Action::TotpRemoved, &Target::new("user", &viewer.user.id), &ctx(viewer, meta))
+    totp::remove(&mut tx, &viewer.user.id)
         .await
         .map_err(internal)?;
+    audit::record(
+        &mut tx,
+        &actor(viewer),
+        Action::TotpRemoved,
+        &Target::new("user", &viewer.user.id),
+        &ctx(viewer, meta),
+    )
+    .await
+    .map_err(internal)?;
     tx.commit().await.map_err(internal)
 }
 
@@ -266,8 +443,16 @@ mod tests {
         let valid = validate_profile(&input(), Lang::En, today()).expect("valid");
         assert_eq!(valid.full_name, "Anna Berg");
         assert_eq!(valid.rule_set, "se-advokat");
-        let revisor = ProfileInput { title: "auktoriserad_revisor".into(), ..input() };
-        assert_eq!(validate_profile(&revisor, Lang::En, today()).expect("valid").rule_set, "se-revisor-far");
+        let revisor = ProfileInput {
+            title: "auktoriserad_revisor".into(),
+            ..input()
+        };
+        assert_eq!(
+            validate_profile(&revisor, Lang::En, today())
+                .expect("valid")
+                .rule_set,
+            "se-revisor-far"
+        );
     }
 
     #[test]
@@ -276,12 +461,54 @@ mod tests {
             Err(AppError::Invalid { field, .. }) => field,
             other => panic!("expected a field error, got {other:?}"),
         };
-        assert_eq!(field(ProfileInput { full_name: "  ".into(), ..input() }), "full_name");
-        assert_eq!(field(ProfileInput { title: "judge".into(), ..input() }), "title");
-        assert_eq!(field(ProfileInput { admission_date: "2027-01-01".into(), ..input() }), "admission_date");
-        assert_eq!(field(ProfileInput { admission_date: "1/9/2015".into(), ..input() }), "admission_date");
-        assert_eq!(field(ProfileInput { birth_date: "2030-01-01".into(), ..input() }), "birth_date");
-        assert_eq!(field(ProfileInput { rule_set: "us-bar".into(), ..input() }), "rule_set");
-        assert_eq!(field(ProfileInput { language: "de".into(), ..input() }), "language");
+        assert_eq!(
+            field(ProfileInput {
+                full_name: "  ".into(),
+                ..input()
+            }),
+            "full_name"
+        );
+        assert_eq!(
+            field(ProfileInput {
+                title: "judge".into(),
+                ..input()
+            }),
+            "title"
+        );
+        assert_eq!(
+            field(ProfileInput {
+                admission_date: "2027-01-01".into(),
+                ..input()
+            }),
+            "admission_date"
+        );
+        assert_eq!(
+            field(ProfileInput {
+                admission_date: "1/9/2015".into(),
+                ..input()
+            }),
+            "admission_date"
+        );
+        assert_eq!(
+            field(ProfileInput {
+                birth_date: "2030-01-01".into(),
+                ..input()
+            }),
+            "birth_date"
+        );
+        assert_eq!(
+            field(ProfileInput {
+                rule_set: "us-bar".into(),
+                ..input()
+            }),
+            "rule_set"
+        );
+        assert_eq!(
+            field(ProfileInput {
+                language: "de".into(),
+                ..input()
+            }),
+            "language"
+        );
     }
 }

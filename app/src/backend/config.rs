@@ -188,8 +188,18 @@ impl Config {
             return Err(invalid("SMTP_URL", "use smtp://… or smtps://…".into()));
         }
         let mail_from = lookup("MAIL_FROM").unwrap_or_else(|| {
-            let host = public_url.split("://").nth(1).unwrap_or("localhost").split([':', '/']).next().unwrap_or("localhost");
-            let host = if host.contains('.') && host.parse::<std::net::IpAddr>().is_err() { host } else { "cpd-registry.localhost" };
+            let host = public_url
+                .split("://")
+                .nth(1)
+                .unwrap_or("localhost")
+                .split([':', '/'])
+                .next()
+                .unwrap_or("localhost");
+            let host = if host.contains('.') && host.parse::<std::net::IpAddr>().is_err() {
+                host
+            } else {
+                "cpd-registry.localhost"
+            };
             format!("CPD Registry <no-reply@{host}>")
         });
         let trusted_proxies = lookup("TRUSTED_PROXIES")

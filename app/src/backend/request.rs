@@ -18,11 +18,18 @@ pub struct RequestMeta {
 
 impl RequestMeta {
     pub fn from_parts(parts: &Parts, config: &Config) -> RequestMeta {
-        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip());
         RequestMeta::from_headers(&parts.headers, peer, &config.trusted_proxies)
     }
 
-    pub fn from_headers(headers: &HeaderMap, peer: Option<IpAddr>, trusted: &[IpNet]) -> RequestMeta {
+    pub fn from_headers(
+        headers: &HeaderMap,
+        peer: Option<IpAddr>,
+        trusted: &[IpNet],
+    ) -> RequestMeta {
         let ip = peer.map(|peer| client_ip(peer, headers, trusted));
         let user_agent = headers
             .get(http::header::USER_AGENT)
@@ -32,11 +39,17 @@ impl RequestMeta {
             .get(http::header::ACCEPT)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.contains("text/html"));
-        RequestMeta { ip, user_agent, wants_html }
+        RequestMeta {
+            ip,
+            user_agent,
+            wants_html,
+        }
     }
 
     pub fn ip_text(&self) -> String {
-        self.ip.map(|ip| ip.to_string()).unwrap_or_else(|| "unknown".to_owned())
+        self.ip
+            .map(|ip| ip.to_string())
+            .unwrap_or_else(|| "unknown".to_owned())
     }
 }
 
@@ -55,7 +68,11 @@ pub fn client_ip(peer: IpAddr, headers: &HeaderMap, trusted: &[IpNet]) -> IpAddr
         .flat_map(|v| v.split(','))
         .filter_map(|s| s.trim().parse().ok())
         .collect();
-    forwarded.into_iter().rev().find(|ip| !is_trusted(*ip)).unwrap_or(peer)
+    forwarded
+        .into_iter()
+        .rev()
+        .find(|ip| !is_trusted(*ip))
+        .unwrap_or(peer)
 }
 
 /// The value of one cookie.
@@ -88,22 +105,41 @@ mod tests {
     #[test]
     fn forwarded_for_is_ignored_from_untrusted_peers() {
         let trusted: Vec<IpNet> = vec!["10.0.0.0/8".parse().expect("net")];
-        assert_eq!(client_ip(ip("203.0.113.9"), &headers("1.2.3.4"), &trusted), ip("203.0.113.9"));
-        assert_eq!(client_ip(ip("203.0.113.9"), &headers("1.2.3.4"), &[]), ip("203.0.113.9"));
+        assert_eq!(
+            client_ip(ip("203.0.113.9"), &headers("1.2.3.4"), &trusted),
+            ip("203.0.113.9")
+        );
+        assert_eq!(
+            client_ip(ip("203.0.113.9"), &headers("1.2.3.4"), &[]),
+            ip("203.0.113.9")
+        );
     }
 
     #[test]
     fn the_rightmost_untrusted_hop_is_the_client() {
         let trusted: Vec<IpNet> = vec!["10.0.0.0/8".parse().expect("net")];
         // The client forged "6.6.6.6"; our proxy appended the address it saw.
-        assert_eq!(client_ip(ip("10.0.0.2"), &headers("6.6.6.6, 198.51.100.7, 10.0.0.3"), &trusted), ip("198.51.100.7"));
-        assert_eq!(client_ip(ip("10.0.0.2"), &HeaderMap::new(), &trusted), ip("10.0.0.2"));
+        assert_eq!(
+            client_ip(
+                ip("10.0.0.2"),
+                &headers("6.6.6.6, 198.51.100.7, 10.0.0.3"),
+                &trusted
+            ),
+            ip("198.51.100.7")
+        );
+        assert_eq!(
+            client_ip(ip("10.0.0.2"), &HeaderMap::new(), &trusted),
+            ip("10.0.0.2")
+        );
     }
 
     #[test]
     fn cookies_are_found_by_name() {
         let mut h = HeaderMap::new();
-        h.insert(http::header::COOKIE, "a=1; cpd_session=abc; lang=sv".parse().expect("header"));
+        h.insert(
+            http::header::COOKIE,
+            "a=1; cpd_session=abc; lang=sv".parse().expect("header"),
+        );
         assert_eq!(cookie(&h, "cpd_session").as_deref(), Some("abc"));
         assert_eq!(cookie(&h, "missing"), None);
     }

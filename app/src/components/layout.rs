@@ -1,13 +1,35 @@
 //! Header, navigation, main landmark and footer around every page.
 
+use crate::api::auth::{SignOut, current_user};
 use crate::components::language_switch::LanguageSwitch;
 use crate::i18n::use_texts;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_router::components::A;
 
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let t = use_texts();
+    let me = Resource::new(|| (), |_| current_user());
+    let account_nav = move || {
+        Suspend::new(async move {
+            match me.await.ok().flatten() {
+                Some(me) if !me.pending_second_factor => view! {
+                    <li><A href="/account/profile" attr:class="nav-link focus-ring">{t.nav_profile}</A></li>
+                    <li><A href="/account/security" attr:class="nav-link focus-ring">{t.nav_security}</A></li>
+                    <li>
+                        <form method="post" action=SignOut::url()>
+                            <button type="submit" class="nav-link focus-ring" title=format!("{} {}", t.signed_in_as, me.email)>
+                                {t.sign_out}
+                            </button>
+                        </form>
+                    </li>
+                }
+                .into_any(),
+                _ => view! { <li><A href="/sign-in" attr:class="nav-link focus-ring">{t.nav_sign_in}</A></li> }.into_any(),
+            }
+        })
+    };
     view! {
         <a
             href="#main"
@@ -21,12 +43,13 @@ pub fn Layout(children: Children) -> impl IntoView {
                     {t.product}
                 </A>
                 <nav aria-label=t.nav_label class="order-3 w-full sm:order-none sm:w-auto sm:flex-1">
-                    <ul class="flex flex-wrap gap-1">
+                    <ul class="flex flex-wrap items-center gap-1">
                         <li>
                             <A href="/" attr:class="nav-link focus-ring" exact=true>
                                 {t.nav_home}
                             </A>
                         </li>
+                        <Transition fallback=|| ()>{account_nav}</Transition>
                     </ul>
                 </nav>
                 <LanguageSwitch/>

@@ -1,4 +1,5 @@
 //! Pieces shared by several pages.
 
+pub mod form;
 pub mod language_switch;
 pub mod layout;

@@ -27,11 +27,22 @@ pub async fn sign_in_link(
 ) -> Response {
     let meta = RequestMeta::from_headers(&headers, Some(peer.ip()), &state.config.trusted_proxies);
     let lang = request_lang(&headers);
-    let proof = Proof::Link { challenge_id: &params.c, token: &params.t };
+    let proof = Proof::Link {
+        challenge_id: &params.c,
+        token: &params.t,
+    };
     match flows::verify(&state, &headers, &meta, lang, proof).await {
         Ok(signed_in) => {
-            let mut response = Redirect::to(after_sign_in(signed_in.needs_second_factor, signed_in.profile_completed)).into_response();
-            if let Some(cookie) = signed_in.cookie.set_cookie.and_then(|c| HeaderValue::from_str(&c).ok()) {
+            let mut response = Redirect::to(after_sign_in(
+                signed_in.needs_second_factor,
+                signed_in.profile_completed,
+            ))
+            .into_response();
+            if let Some(cookie) = signed_in
+                .cookie
+                .set_cookie
+                .and_then(|c| HeaderValue::from_str(&c).ok())
+            {
                 response.headers_mut().append(header::SET_COOKIE, cookie);
             }
             response

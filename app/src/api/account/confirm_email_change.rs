@@ -7,9 +7,15 @@ use leptos::prelude::*;
 pub async fn confirm_email_change(code: String) -> Result<(), AppError> {
     let call = crate::api::support::call()?;
     let viewer = call.viewer().await?;
-    crate::backend::account::confirm_email_change(&call.state, &viewer, &call.meta, call.lang, &code)
-        .await
-        .map_err(|e| call.fail(e))?;
+    crate::backend::account::confirm_email_change(
+        &call.state,
+        &viewer,
+        &call.meta,
+        call.lang,
+        &code,
+    )
+    .await
+    .map_err(|e| call.fail(e))?;
     call.redirect("/account/profile?email_changed=1");
     Ok(())
 }

@@ -19,10 +19,17 @@ pub async fn list_sessions() -> Result<Vec<SessionInfo>, AppError> {
     use crate::backend::auth::{flows::public_handle, session};
     let call = crate::api::support::call()?;
     let viewer = call.viewer().await?;
-    let mut conn = call.state.db.pool.acquire().await.map_err(AppError::internal)?;
-    let sessions = session::list_for_user(&mut conn, &viewer.user.id, crate::backend::db::now_micros())
+    let mut conn = call
+        .state
+        .db
+        .pool
+        .acquire()
         .await
         .map_err(AppError::internal)?;
+    let sessions =
+        session::list_for_user(&mut conn, &viewer.user.id, crate::backend::db::now_micros())
+            .await
+            .map_err(AppError::internal)?;
     Ok(sessions
         .into_iter()
         .map(|s| SessionInfo {
@@ -38,14 +45,26 @@ pub async fn list_sessions() -> Result<Vec<SessionInfo>, AppError> {
 
 /// "Firefox on Windows" from a user-agent string: enough for a person to recognise it.
 pub fn describe_device(user_agent: &str) -> String {
-    let browser = [("Edg/", "Edge"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"), ("Safari/", "Safari")]
-        .iter()
-        .find(|(needle, _)| user_agent.contains(needle))
-        .map(|(_, name)| *name);
-    let system = [("iPhone", "iPhone"), ("iPad", "iPad"), ("Android", "Android"), ("Windows", "Windows"), ("Mac OS", "macOS"), ("Linux", "Linux")]
-        .iter()
-        .find(|(needle, _)| user_agent.contains(needle))
-        .map(|(_, name)| *name);
+    let browser = [
+        ("Edg/", "Edge"),
+        ("Firefox/", "Firefox"),
+        ("Chrome/", "Chrome"),
+        ("Safari/", "Safari"),
+    ]
+    .iter()
+    .find(|(needle, _)| user_agent.contains(needle))
+    .map(|(_, name)| *name);
+    let system = [
+        ("iPhone", "iPhone"),
+        ("iPad", "iPad"),
+        ("Android", "Android"),
+        ("Windows", "Windows"),
+        ("Mac OS", "macOS"),
+        ("Linux", "Linux"),
+    ]
+    .iter()
+    .find(|(needle, _)| user_agent.contains(needle))
+    .map(|(_, name)| *name);
     match (browser, system) {
         (Some(b), Some(s)) => format!("{b} · {s}"),
         (Some(b), None) => b.to_owned(),

@@ -6,8 +6,13 @@ use serde::{Deserialize, Serialize};
 pub enum TotpState {
     Off,
     /// Enrolment started: show the QR code (server-rendered SVG) and the key.
-    Pending { qr_svg: String, manual_key: String },
-    On { recovery_codes_left: i64 },
+    Pending {
+        qr_svg: String,
+        manual_key: String,
+    },
+    On {
+        recovery_codes_left: i64,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -24,14 +29,31 @@ pub async fn security_status() -> Result<SecurityOverview, AppError> {
     let call = crate::api::support::call()?;
     let viewer = call.viewer().await?;
     let master = call.state.master_key();
-    let mut conn = call.state.db.pool.acquire().await.map_err(AppError::internal)?;
-    let state = totp::status(&mut conn, master, &viewer.user.id, &viewer.user.email).await.map_err(AppError::internal)?;
-    let fresh_recovery_codes = totp::take_recovery_display(&mut conn, master, &viewer.user.id).await.map_err(AppError::internal)?;
+    let mut conn = call
+        .state
+        .db
+        .pool
+        .acquire()
+        .await
+        .map_err(AppError::internal)?;
+    let state = totp::status(&mut conn, master, &viewer.user.id, &viewer.user.email)
+        .await
+        .map_err(AppError::internal)?;
+    let fresh_recovery_codes = totp::take_recovery_display(&mut conn, master, &viewer.user.id)
+        .await
+        .map_err(AppError::internal)?;
     Ok(SecurityOverview {
         totp: match state {
             totp::Status::Off => TotpState::Off,
-            totp::Status::Pending(e) => TotpState::Pending { qr_svg: e.qr_svg, manual_key: e.manual_key },
-            totp::Status::On { recovery_codes_left } => TotpState::On { recovery_codes_left },
+            totp::Status::Pending(e) => TotpState::Pending {
+                qr_svg: e.qr_svg,
+                manual_key: e.manual_key,
+            },
+            totp::Status::On {
+                recovery_codes_left,
+            } => TotpState::On {
+                recovery_codes_left,
+            },
         },
         fresh_recovery_codes,
     })

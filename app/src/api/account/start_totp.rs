@@ -6,7 +6,9 @@ use leptos::prelude::*;
 pub async fn start_totp() -> Result<(), AppError> {
     let call = crate::api::support::call()?;
     let viewer = call.viewer().await?;
-    crate::backend::account::start_totp(&call.state, &viewer, &call.meta).await.map_err(|e| call.fail(e))?;
+    crate::backend::account::start_totp(&call.state, &viewer, &call.meta)
+        .await
+        .map_err(|e| call.fail(e))?;
     call.redirect("/account/security#totp");
     Ok(())
 }

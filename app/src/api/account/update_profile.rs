@@ -14,11 +14,26 @@ pub async fn update_profile(
     use crate::backend::account::{self, ProfileInput};
     let call = crate::api::support::call()?;
     let viewer = call.viewer().await?;
-    let input = ProfileInput { full_name, title, admission_date, birth_date, rule_set, language };
-    account::update_profile(&call.state, &viewer, &call.meta, call.lang, &input).await.map_err(|e| call.fail(e))?;
+    let input = ProfileInput {
+        full_name,
+        title,
+        admission_date,
+        birth_date,
+        rule_set,
+        language,
+    };
+    account::update_profile(&call.state, &viewer, &call.meta, call.lang, &input)
+        .await
+        .map_err(|e| call.fail(e))?;
     if let Some(lang) = crate::i18n::Lang::from_code(&input.language) {
-        let cookie = format!("{}={}; Path=/; Max-Age=31536000; SameSite=Lax", crate::i18n::LANG_COOKIE, lang.code());
-        call.apply(&crate::backend::auth::flows::CookieChange { set_cookie: Some(cookie) })?;
+        let cookie = format!(
+            "{}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+            crate::i18n::LANG_COOKIE,
+            lang.code()
+        );
+        call.apply(&crate::backend::auth::flows::CookieChange {
+            set_cookie: Some(cookie),
+        })?;
     }
     call.redirect("/account/profile?saved=1");
     Ok(())

@@ -2,12 +2,14 @@
 
 mod current_user;
 mod request_code;
+mod resend_code;
 mod sign_out;
 mod verify_code;
 mod verify_second_factor;
 
 pub use current_user::*;
 pub use request_code::*;
+pub use resend_code::*;
 pub use sign_out::*;
 pub use verify_code::*;
 pub use verify_second_factor::*;

@@ -7,9 +7,15 @@ use leptos::prelude::*;
 pub async fn request_code(email: String) -> Result<(), AppError> {
     use crate::backend::auth::flows;
     let call = crate::api::support::call()?;
-    let change = flows::request_code(&call.state, &call.parts.headers, &call.meta, call.lang, &email)
-        .await
-        .map_err(|e| call.fail(e))?;
+    let change = flows::request_code(
+        &call.state,
+        &call.parts.headers,
+        &call.meta,
+        call.lang,
+        &email,
+    )
+    .await
+    .map_err(|e| call.fail(e))?;
     call.apply(&change)?;
     call.redirect("/sign-in/code");
     Ok(())

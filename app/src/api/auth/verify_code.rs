@@ -7,11 +7,20 @@ use leptos::prelude::*;
 pub async fn verify_code(code: String) -> Result<(), AppError> {
     use crate::backend::auth::flows::{self, Proof};
     let call = crate::api::support::call()?;
-    let signed_in = flows::verify(&call.state, &call.parts.headers, &call.meta, call.lang, Proof::Code(&code))
-        .await
-        .map_err(|e| call.fail(e))?;
+    let signed_in = flows::verify(
+        &call.state,
+        &call.parts.headers,
+        &call.meta,
+        call.lang,
+        Proof::Code(&code),
+    )
+    .await
+    .map_err(|e| call.fail(e))?;
     call.apply(&signed_in.cookie)?;
-    call.redirect(crate::api::auth::after_sign_in(signed_in.needs_second_factor, signed_in.profile_completed));
+    call.redirect(crate::api::auth::after_sign_in(
+        signed_in.needs_second_factor,
+        signed_in.profile_completed,
+    ));
     Ok(())
 }
 

@@ -13,6 +13,10 @@ pub async fn verify_second_factor(code: String) -> Result<(), AppError> {
         .await
         .map_err(|e| call.fail(e))?;
     call.apply(&change)?;
-    call.redirect(if viewer.user.profile_completed { "/" } else { "/account/profile?welcome=1" });
+    call.redirect(if viewer.user.profile_completed {
+        "/"
+    } else {
+        "/account/profile?welcome=1"
+    });
     Ok(())
 }

@@ -41,11 +41,16 @@ fn internal(e: impl Into<anyhow::Error>) -> AppError {
 }
 
 fn rate_limited(seconds: u64) -> AppError {
-    AppError::RateLimited { retry_after_secs: seconds }
+    AppError::RateLimited {
+        retry_after_secs: seconds,
+    }
 }
 
 fn ctx(meta: &RequestMeta, firm_id: Option<&str>) -> audit::Context {
-    audit::Context { firm_id: firm_id.map(str::to_owned), ip: meta.ip }
+    audit::Context {
+        firm_id: firm_id.map(str::to_owned),
+        ip: meta.ip,
+    }
 }
 
 /// The browser's session (created if it has none), for binding a challenge to it.
@@ -79,18 +84,41 @@ pub async fn request_code(
     let email = Email::parse(email).map_err(|e| email_error(t, e))?;
     let now = now_micros();
     let mut tx = state.db.pool.begin().await.map_err(internal)?;
-    if let Err(wait) = rate_limit::hit(&mut tx, CODE_REQUESTS_PER_IP, &meta.ip_text(), now).await.map_err(internal)? {
+    if let Err(wait) = rate_limit::hit(&mut tx, CODE_REQUESTS_PER_IP, &meta.ip_text(), now)
+        .await
+        .map_err(internal)?
+    {
         return Err(rate_limited(wait));
     }
-    if let Err(wait) = challenge::may_send(&otp::sent_times(&mut tx, email.as_str(), now).await.map_err(internal)?, now) {
+    if let Err(wait) = challenge::may_send(
+        &otp::sent_times(&mut tx, email.as_str(), now)
+            .await
+            .map_err(internal)?,
+        now,
+    ) {
         return Err(rate_limited(wait));
     }
-    let (browser, set_cookie) = browser_session(state, &mut tx, headers, meta, now).await.map_err(internal)?;
-    let user = users::by_email(&mut tx, email.as_str()).await.map_err(internal)?;
-    let issued = otp::issue(&mut tx, state.master_key(), Kind::SignIn, email.as_str(), user.as_ref().map(|u| u.id.as_str()), &browser, now)
+    let (browser, set_cookie) = browser_session(state, &mut tx, headers, meta, now)
         .await
         .map_err(internal)?;
-    let link = format!("{}/sign-in/link?c={}&t={}", state.config.public_url, issued.id, issued.link_token);
+    let user = users::by_email(&mut tx, email.as_str())
+        .await
+        .map_err(internal)?;
+    let issued = otp::issue(
+        &mut tx,
+        state.master_key(),
+        Kind::SignIn,
+        email.as_str(),
+        user.as_ref().map(|u| u.id.as_str()),
+        &browser,
+        now,
+    )
+    .await
+    .map_err(internal)?;
+    let link = format!(
+        "{}/sign-in/link?c={}&t={}",
+        state.config.public_url, issued.id, issued.link_token
+    );
     let mail = templates::sign_in_code(lang, email.as_str(), &issued.code, &link, user.is_none());
     enqueue(&mut tx, &mail).await.map_err(internal)?;
     audit::record(
@@ -107,11 +135,45 @@ pub async fn request_code(
     Ok(CookieChange { set_cookie })
 }
 
+/// "Send a new code" on the code page: a fresh code to the address this browser asked
+/// for last, replacing the old one (throttled like any request).
+pub async fn resend(
+    state: &AppState,
+    headers: &HeaderMap,
+    meta: &RequestMeta,
+    lang: Lang,
+) -> Result<CookieChange, AppError> {
+    let t = lang.texts();
+    let now = now_micros();
+    let email = {
+        let mut conn = state.db.pool.acquire().await.map_err(internal)?;
+        let Some(token) = session::token(headers, &state.config) else {
+            return Err(AppError::invalid("code", t.err_no_code));
+        };
+        let Some(browser) = session::load(&mut conn, &token, now)
+            .await
+            .map_err(internal)?
+        else {
+            return Err(AppError::invalid("code", t.err_no_code));
+        };
+        let latest = otp::latest_for_browser(&mut conn, Kind::SignIn, &browser.id_hash)
+            .await
+            .map_err(internal)?;
+        latest
+            .ok_or_else(|| AppError::invalid("code", t.err_no_code))?
+            .email
+    };
+    request_code(state, headers, meta, lang, &email).await
+}
+
 /// What proves the address: the typed code, or the emailed link.
 #[derive(Debug)]
 pub enum Proof<'a> {
     Code(&'a str),
-    Link { challenge_id: &'a str, token: &'a str },
+    Link {
+        challenge_id: &'a str,
+        token: &'a str,
+    },
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -135,12 +197,17 @@ pub async fn verify(
     let now = now_micros();
     let master = state.master_key();
     let mut tx = state.db.pool.begin().await.map_err(internal)?;
-    if let Err(wait) = rate_limit::hit(&mut tx, VERIFY_PER_IP, &meta.ip_text(), now).await.map_err(internal)? {
+    if let Err(wait) = rate_limit::hit(&mut tx, VERIFY_PER_IP, &meta.ip_text(), now)
+        .await
+        .map_err(internal)?
+    {
         tx.commit().await.map_err(internal)?;
         return Err(rate_limited(wait));
     }
     let browser = match session::token(headers, &state.config) {
-        Some(token) => session::load(&mut tx, &token, now).await.map_err(internal)?,
+        Some(token) => session::load(&mut tx, &token, now)
+            .await
+            .map_err(internal)?,
         None => None,
     };
     let Some(browser) = browser else {
@@ -169,13 +236,25 @@ pub async fn verify(
     let ip_subject = format!("ip:{}", meta.ip_text());
     let subjects = [email_subject.as_str(), ip_subject.as_str()];
     let firm_of_target = match &stored.user_id {
-        Some(id) => users::by_id(&mut tx, id).await.map_err(internal)?.map(|u| u.firm_id),
+        Some(id) => users::by_id(&mut tx, id)
+            .await
+            .map_err(internal)?
+            .map(|u| u.firm_id),
         None => None,
     };
-    if let Some(wait) = super::lockouts::longest_wait(&mut tx, &subjects, now).await.map_err(internal)? {
-        audit::record(&mut tx, &Actor::Anonymous, Action::SignInLockedOut, &Target::new("challenge", &stored.id), &ctx(meta, firm_of_target.as_deref()))
-            .await
-            .map_err(internal)?;
+    if let Some(wait) = super::lockouts::longest_wait(&mut tx, &subjects, now)
+        .await
+        .map_err(internal)?
+    {
+        audit::record(
+            &mut tx,
+            &Actor::Anonymous,
+            Action::SignInLockedOut,
+            &Target::new("challenge", &stored.id),
+            &ctx(meta, firm_of_target.as_deref()),
+        )
+        .await
+        .map_err(internal)?;
         tx.commit().await.map_err(internal)?;
         return Err(rate_limited(seconds_up(wait)));
     }
@@ -184,33 +263,62 @@ pub async fn verify(
         Proof::Link { token, .. } => stored.link_matches(master, token),
     };
     let (outcome, next) = challenge::submit(&stored.state, now, matches);
-    otp::save(&mut tx, &stored.id, &next, now).await.map_err(internal)?;
+    otp::save(&mut tx, &stored.id, &next, now)
+        .await
+        .map_err(internal)?;
     if outcome != Outcome::Accepted {
         let error = match outcome {
-            Outcome::Wrong { remaining } => AppError::invalid("code", t.err_code_wrong.replace("{n}", &remaining.to_string())),
+            Outcome::Wrong { remaining } => AppError::invalid(
+                "code",
+                t.err_code_wrong.replace("{n}", &remaining.to_string()),
+            ),
             Outcome::Exhausted => AppError::invalid("code", t.err_code_exhausted),
             Outcome::Expired => AppError::invalid("code", t.err_code_expired),
             Outcome::Spent | Outcome::Accepted => AppError::invalid("code", t.err_code_spent),
         };
         if matches!(outcome, Outcome::Wrong { .. } | Outcome::Exhausted) {
-            super::lockouts::fail(&mut tx, &subjects, now).await.map_err(internal)?;
-            audit::record(&mut tx, &Actor::Anonymous, Action::SignInFailed, &Target::new("challenge", &stored.id), &ctx(meta, firm_of_target.as_deref()))
+            super::lockouts::fail(&mut tx, &subjects, now)
                 .await
                 .map_err(internal)?;
+            audit::record(
+                &mut tx,
+                &Actor::Anonymous,
+                Action::SignInFailed,
+                &Target::new("challenge", &stored.id),
+                &ctx(meta, firm_of_target.as_deref()),
+            )
+            .await
+            .map_err(internal)?;
         }
         tx.commit().await.map_err(internal)?;
         return Err(error);
     }
-    super::lockouts::clear(&mut tx, &email_subject).await.map_err(internal)?;
+    super::lockouts::clear(&mut tx, &email_subject)
+        .await
+        .map_err(internal)?;
 
-    let (user, new_account) = match users::by_email(&mut tx, &stored.email).await.map_err(internal)? {
+    let (user, new_account) = match users::by_email(&mut tx, &stored.email)
+        .await
+        .map_err(internal)?
+    {
         Some(user) => (user, false),
         None => {
-            let user = users::create_with_firm(&mut tx, &stored.email, lang.code(), now).await.map_err(internal)?;
-            let actor = Actor::User { user_id: user.id.clone(), firm_id: user.firm_id.clone() };
-            audit::record(&mut tx, &actor, Action::AccountCreated, &Target::new("user", &user.id), &ctx(meta, Some(&user.firm_id)))
+            let user = users::create_with_firm(&mut tx, &stored.email, lang.code(), now)
                 .await
                 .map_err(internal)?;
+            let actor = Actor::User {
+                user_id: user.id.clone(),
+                firm_id: user.firm_id.clone(),
+            };
+            audit::record(
+                &mut tx,
+                &actor,
+                Action::AccountCreated,
+                &Target::new("user", &user.id),
+                &ctx(meta, Some(&user.firm_id)),
+            )
+            .await
+            .map_err(internal)?;
             (user, true)
         }
     };
@@ -218,17 +326,42 @@ pub async fn verify(
         tx.commit().await.map_err(internal)?;
         return Err(AppError::Forbidden);
     }
-    let needs_second_factor = users::has_second_factor(&mut tx, &user.id).await.map_err(internal)?;
-    session::delete(&mut tx, &browser.id_hash).await.map_err(internal)?;
-    let token = session::create(&mut tx, Some(&user.id), !needs_second_factor, meta, now).await.map_err(internal)?;
-    let actor = Actor::User { user_id: user.id.clone(), firm_id: user.firm_id.clone() };
-    let action = if needs_second_factor { Action::SecondFactorRequired } else { Action::SignedIn };
-    audit::record(&mut tx, &actor, action, &Target::new("session", &session::hash(&token)[..16]), &ctx(meta, Some(&user.firm_id)))
+    let needs_second_factor = users::has_second_factor(&mut tx, &user.id)
         .await
         .map_err(internal)?;
+    session::delete(&mut tx, &browser.id_hash)
+        .await
+        .map_err(internal)?;
+    let token = session::create(&mut tx, Some(&user.id), !needs_second_factor, meta, now)
+        .await
+        .map_err(internal)?;
+    let actor = Actor::User {
+        user_id: user.id.clone(),
+        firm_id: user.firm_id.clone(),
+    };
+    let action = if needs_second_factor {
+        Action::SecondFactorRequired
+    } else {
+        Action::SignedIn
+    };
+    audit::record(
+        &mut tx,
+        &actor,
+        action,
+        &Target::new("session", &session::hash(&token)[..16]),
+        &ctx(meta, Some(&user.firm_id)),
+    )
+    .await
+    .map_err(internal)?;
     tx.commit().await.map_err(internal)?;
     Ok(SignedIn {
-        cookie: CookieChange { set_cookie: Some(session::set_cookie(&state.config, &token, session::LIFETIME)) },
+        cookie: CookieChange {
+            set_cookie: Some(session::set_cookie(
+                &state.config,
+                &token,
+                session::LIFETIME,
+            )),
+        },
         needs_second_factor,
         new_account,
         profile_completed: user.profile_completed,
@@ -250,73 +383,163 @@ pub async fn verify_second_factor(
     }
     let now = now_micros();
     let user = &viewer.user;
-    let actor = Actor::User { user_id: user.id.clone(), firm_id: user.firm_id.clone() };
+    let actor = Actor::User {
+        user_id: user.id.clone(),
+        firm_id: user.firm_id.clone(),
+    };
     let mut tx = state.db.pool.begin().await.map_err(internal)?;
-    if let Err(wait) = rate_limit::hit(&mut tx, VERIFY_PER_IP, &meta.ip_text(), now).await.map_err(internal)? {
+    if let Err(wait) = rate_limit::hit(&mut tx, VERIFY_PER_IP, &meta.ip_text(), now)
+        .await
+        .map_err(internal)?
+    {
         tx.commit().await.map_err(internal)?;
         return Err(rate_limited(wait));
     }
     let subject = format!("totp:{}", user.id);
-    if let Some(wait) = super::lockouts::longest_wait(&mut tx, &[&subject], now).await.map_err(internal)? {
+    if let Some(wait) = super::lockouts::longest_wait(&mut tx, &[&subject], now)
+        .await
+        .map_err(internal)?
+    {
         tx.commit().await.map_err(internal)?;
         return Err(rate_limited(seconds_up(wait)));
     }
-    let Some(factor) = totp::verify(&mut tx, state.master_key(), &user.id, code, now).await.map_err(internal)? else {
-        super::lockouts::fail(&mut tx, &[&subject], now).await.map_err(internal)?;
-        audit::record(&mut tx, &actor, Action::SecondFactorFailed, &Target::new("user", &user.id), &ctx(meta, Some(&user.firm_id)))
+    let Some(factor) = totp::verify(&mut tx, state.master_key(), &user.id, code, now)
+        .await
+        .map_err(internal)?
+    else {
+        super::lockouts::fail(&mut tx, &[&subject], now)
             .await
             .map_err(internal)?;
+        audit::record(
+            &mut tx,
+            &actor,
+            Action::SecondFactorFailed,
+            &Target::new("user", &user.id),
+            &ctx(meta, Some(&user.firm_id)),
+        )
+        .await
+        .map_err(internal)?;
         tx.commit().await.map_err(internal)?;
         return Err(AppError::invalid("code", t.err_totp_wrong));
     };
-    super::lockouts::clear(&mut tx, &subject).await.map_err(internal)?;
-    if factor == SecondFactor::RecoveryCode {
-        audit::record(&mut tx, &actor, Action::RecoveryCodeUsed, &Target::new("user", &user.id), &ctx(meta, Some(&user.firm_id)))
-            .await
-            .map_err(internal)?;
-    }
-    session::delete(&mut tx, &viewer.session.id_hash).await.map_err(internal)?;
-    let token = session::create(&mut tx, Some(&user.id), true, meta, now).await.map_err(internal)?;
-    audit::record(&mut tx, &actor, Action::SignedIn, &Target::new("session", &session::hash(&token)[..16]), &ctx(meta, Some(&user.firm_id)))
+    super::lockouts::clear(&mut tx, &subject)
         .await
         .map_err(internal)?;
+    if factor == SecondFactor::RecoveryCode {
+        audit::record(
+            &mut tx,
+            &actor,
+            Action::RecoveryCodeUsed,
+            &Target::new("user", &user.id),
+            &ctx(meta, Some(&user.firm_id)),
+        )
+        .await
+        .map_err(internal)?;
+    }
+    session::delete(&mut tx, &viewer.session.id_hash)
+        .await
+        .map_err(internal)?;
+    let token = session::create(&mut tx, Some(&user.id), true, meta, now)
+        .await
+        .map_err(internal)?;
+    audit::record(
+        &mut tx,
+        &actor,
+        Action::SignedIn,
+        &Target::new("session", &session::hash(&token)[..16]),
+        &ctx(meta, Some(&user.firm_id)),
+    )
+    .await
+    .map_err(internal)?;
     tx.commit().await.map_err(internal)?;
-    Ok(CookieChange { set_cookie: Some(session::set_cookie(&state.config, &token, session::LIFETIME)) })
+    Ok(CookieChange {
+        set_cookie: Some(session::set_cookie(
+            &state.config,
+            &token,
+            session::LIFETIME,
+        )),
+    })
 }
 
 /// Ends this session, or all of the person's sessions.
-pub async fn sign_out(state: &AppState, viewer: &Viewer, meta: &RequestMeta, everywhere: bool) -> Result<CookieChange, AppError> {
+pub async fn sign_out(
+    state: &AppState,
+    viewer: &Viewer,
+    meta: &RequestMeta,
+    everywhere: bool,
+) -> Result<CookieChange, AppError> {
     let user = &viewer.user;
-    let actor = Actor::User { user_id: user.id.clone(), firm_id: user.firm_id.clone() };
+    let actor = Actor::User {
+        user_id: user.id.clone(),
+        firm_id: user.firm_id.clone(),
+    };
     let mut tx = state.db.pool.begin().await.map_err(internal)?;
     if everywhere {
-        session::delete_all_for_user(&mut tx, &user.id).await.map_err(internal)?;
+        session::delete_all_for_user(&mut tx, &user.id)
+            .await
+            .map_err(internal)?;
     } else {
-        session::delete(&mut tx, &viewer.session.id_hash).await.map_err(internal)?;
+        session::delete(&mut tx, &viewer.session.id_hash)
+            .await
+            .map_err(internal)?;
     }
-    let action = if everywhere { Action::SignedOutEverywhere } else { Action::SignedOut };
-    audit::record(&mut tx, &actor, action, &Target::new("user", &user.id), &ctx(meta, Some(&user.firm_id)))
-        .await
-        .map_err(internal)?;
+    let action = if everywhere {
+        Action::SignedOutEverywhere
+    } else {
+        Action::SignedOut
+    };
+    audit::record(
+        &mut tx,
+        &actor,
+        action,
+        &Target::new("user", &user.id),
+        &ctx(meta, Some(&user.firm_id)),
+    )
+    .await
+    .map_err(internal)?;
     tx.commit().await.map_err(internal)?;
-    Ok(CookieChange { set_cookie: Some(session::clear_cookie(&state.config)) })
+    Ok(CookieChange {
+        set_cookie: Some(session::clear_cookie(&state.config)),
+    })
 }
 
 /// Ends one of the person's other sessions (the id is the session's public handle).
-pub async fn revoke_session(state: &AppState, viewer: &Viewer, meta: &RequestMeta, handle: &str) -> Result<(), AppError> {
+pub async fn revoke_session(
+    state: &AppState,
+    viewer: &Viewer,
+    meta: &RequestMeta,
+    handle: &str,
+) -> Result<(), AppError> {
     let user = &viewer.user;
     let mut tx = state.db.pool.begin().await.map_err(internal)?;
-    let sessions = session::list_for_user(&mut tx, &user.id, now_micros()).await.map_err(internal)?;
-    let Some(target) = sessions.iter().find(|s| public_handle(&s.id_hash) == handle) else {
-        return Err(AppError::NotFound);
-    };
-    if !session::delete_for_user(&mut tx, &user.id, &target.id_hash).await.map_err(internal)? {
-        return Err(AppError::NotFound);
-    }
-    let actor = Actor::User { user_id: user.id.clone(), firm_id: user.firm_id.clone() };
-    audit::record(&mut tx, &actor, Action::SessionRevoked, &Target::new("session", handle), &ctx(meta, Some(&user.firm_id)))
+    let sessions = session::list_for_user(&mut tx, &user.id, now_micros())
         .await
         .map_err(internal)?;
+    let Some(target) = sessions
+        .iter()
+        .find(|s| public_handle(&s.id_hash) == handle)
+    else {
+        return Err(AppError::NotFound);
+    };
+    if !session::delete_for_user(&mut tx, &user.id, &target.id_hash)
+        .await
+        .map_err(internal)?
+    {
+        return Err(AppError::NotFound);
+    }
+    let actor = Actor::User {
+        user_id: user.id.clone(),
+        firm_id: user.firm_id.clone(),
+    };
+    audit::record(
+        &mut tx,
+        &actor,
+        Action::SessionRevoked,
+        &Target::new("session", handle),
+        &ctx(meta, Some(&user.firm_id)),
+    )
+    .await
+    .map_err(internal)?;
     tx.commit().await.map_err(internal)?;
     Ok(())
 }

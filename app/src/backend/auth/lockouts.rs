@@ -6,20 +6,28 @@ use anyhow::Context as _;
 use sqlx::AnyConnection;
 
 pub async fn load(conn: &mut AnyConnection, subject: &str) -> anyhow::Result<Lockout> {
-    let row: Option<(i64, i64, i64)> =
-        sqlx::query_as("SELECT failures, last_failure_us, locked_until_us FROM lockouts WHERE subject = $1")
-            .bind(subject)
-            .fetch_optional(&mut *conn)
-            .await
-            .context("loading lockout state")?;
+    let row: Option<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT failures, last_failure_us, locked_until_us FROM lockouts WHERE subject = $1",
+    )
+    .bind(subject)
+    .fetch_optional(&mut *conn)
+    .await
+    .context("loading lockout state")?;
     Ok(row
-        .map(|(failures, last_failure, locked_until)| Lockout { failures, last_failure, locked_until })
+        .map(|(failures, last_failure, locked_until)| Lockout {
+            failures,
+            last_failure,
+            locked_until,
+        })
         .unwrap_or_default())
 }
 
 pub async fn store(conn: &mut AnyConnection, subject: &str, state: &Lockout) -> anyhow::Result<()> {
     if *state == Lockout::default() {
-        sqlx::query("DELETE FROM lockouts WHERE subject = $1").bind(subject).execute(&mut *conn).await?;
+        sqlx::query("DELETE FROM lockouts WHERE subject = $1")
+            .bind(subject)
+            .execute(&mut *conn)
+            .await?;
         return Ok(());
     }
     sqlx::query(
@@ -37,7 +45,11 @@ pub async fn store(conn: &mut AnyConnection, subject: &str, state: &Lockout) -> 
 }
 
 /// The longest wait any of the subjects is under, in microseconds.
-pub async fn longest_wait(conn: &mut AnyConnection, subjects: &[&str], now: Micros) -> anyhow::Result<Option<Micros>> {
+pub async fn longest_wait(
+    conn: &mut AnyConnection,
+    subjects: &[&str],
+    now: Micros,
+) -> anyhow::Result<Option<Micros>> {
     let mut longest = None;
     for subject in subjects {
         if let Err(wait) = load(conn, subject).await?.check(now) {

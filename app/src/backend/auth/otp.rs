@@ -41,13 +41,19 @@ pub struct StoredChallenge {
 }
 
 /// When codes were last sent to this address (for the resend throttle).
-pub async fn sent_times(conn: &mut AnyConnection, email: &str, now: Micros) -> anyhow::Result<Vec<Micros>> {
-    let rows: Vec<(i64,)> = sqlx::query_as("SELECT created_at_us FROM otp_challenges WHERE email = $1 AND created_at_us > $2")
-        .bind(email)
-        .bind(now - challenge::RESEND_WINDOW)
-        .fetch_all(&mut *conn)
-        .await
-        .context("reading recent codes")?;
+pub async fn sent_times(
+    conn: &mut AnyConnection,
+    email: &str,
+    now: Micros,
+) -> anyhow::Result<Vec<Micros>> {
+    let rows: Vec<(i64,)> = sqlx::query_as(
+        "SELECT created_at_us FROM otp_challenges WHERE email = $1 AND created_at_us > $2",
+    )
+    .bind(email)
+    .bind(now - challenge::RESEND_WINDOW)
+    .fetch_all(&mut *conn)
+    .await
+    .context("reading recent codes")?;
     Ok(rows.into_iter().map(|r| r.0).collect())
 }
 
@@ -69,7 +75,11 @@ pub async fn issue(
         .execute(&mut *conn)
         .await
         .context("retiring earlier codes")?;
-    let issued = Issued { id: new_id(), code: random_code(), link_token: random_token(32) };
+    let issued = Issued {
+        id: new_id(),
+        code: random_code(),
+        link_token: random_token(32),
+    };
     let state = Challenge::new(now);
     sqlx::query(
         "INSERT INTO otp_challenges (id, purpose, email, user_id, browser_session, code_mac, link_mac, attempts, created_at_us, expires_at_us) \
@@ -90,9 +100,19 @@ pub async fn issue(
     Ok(issued)
 }
 
-type Row = (String, String, Option<String>, String, String, String, i64, i64, i64, Option<i64>);
-const COLUMNS: &str =
-    "id, email, user_id, browser_session, code_mac, link_mac, attempts, created_at_us, expires_at_us, consumed_at_us";
+type Row = (
+    String,
+    String,
+    Option<String>,
+    String,
+    String,
+    String,
+    i64,
+    i64,
+    i64,
+    Option<i64>,
+);
+const COLUMNS: &str = "id, email, user_id, browser_session, code_mac, link_mac, attempts, created_at_us, expires_at_us, consumed_at_us";
 
 fn from_row(r: Row) -> StoredChallenge {
     StoredChallenge {
@@ -102,12 +122,21 @@ fn from_row(r: Row) -> StoredChallenge {
         browser_session: r.3,
         code_mac: r.4,
         link_mac: r.5,
-        state: Challenge { attempts: r.6, created_at: r.7, expires_at: r.8, consumed: r.9.is_some() },
+        state: Challenge {
+            attempts: r.6,
+            created_at: r.7,
+            expires_at: r.8,
+            consumed: r.9.is_some(),
+        },
     }
 }
 
 /// The newest challenge this browser asked for.
-pub async fn latest_for_browser(conn: &mut AnyConnection, kind: Kind, browser_session: &str) -> anyhow::Result<Option<StoredChallenge>> {
+pub async fn latest_for_browser(
+    conn: &mut AnyConnection,
+    kind: Kind,
+    browser_session: &str,
+) -> anyhow::Result<Option<StoredChallenge>> {
     let row: Option<Row> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM otp_challenges WHERE browser_session = $1 AND purpose = $2 ORDER BY created_at_us DESC LIMIT 1"
     ))
@@ -119,13 +148,19 @@ pub async fn latest_for_browser(conn: &mut AnyConnection, kind: Kind, browser_se
     Ok(row.map(from_row))
 }
 
-pub async fn by_id(conn: &mut AnyConnection, kind: Kind, id: &str) -> anyhow::Result<Option<StoredChallenge>> {
-    let row: Option<Row> = sqlx::query_as(&format!("SELECT {COLUMNS} FROM otp_challenges WHERE id = $1 AND purpose = $2"))
-        .bind(id)
-        .bind(kind.as_str())
-        .fetch_optional(&mut *conn)
-        .await
-        .context("loading a code")?;
+pub async fn by_id(
+    conn: &mut AnyConnection,
+    kind: Kind,
+    id: &str,
+) -> anyhow::Result<Option<StoredChallenge>> {
+    let row: Option<Row> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM otp_challenges WHERE id = $1 AND purpose = $2"
+    ))
+    .bind(id)
+    .bind(kind.as_str())
+    .fetch_optional(&mut *conn)
+    .await
+    .context("loading a code")?;
     Ok(row.map(from_row))
 }
 
@@ -135,16 +170,23 @@ impl StoredChallenge {
         let code = code.trim();
         code.len() == 6
             && code.bytes().all(|b| b.is_ascii_digit())
-            && Key::derive(master, Purpose::OtpCode).verify(&[self.id.as_bytes(), code.as_bytes()], &self.code_mac)
+            && Key::derive(master, Purpose::OtpCode)
+                .verify(&[self.id.as_bytes(), code.as_bytes()], &self.code_mac)
     }
 
     pub fn link_matches(&self, master: &[u8; 32], token: &str) -> bool {
-        Key::derive(master, Purpose::OtpLink).verify(&[self.id.as_bytes(), token.as_bytes()], &self.link_mac)
+        Key::derive(master, Purpose::OtpLink)
+            .verify(&[self.id.as_bytes(), token.as_bytes()], &self.link_mac)
     }
 }
 
 /// Stores what [`challenge::submit`] decided.
-pub async fn save(conn: &mut AnyConnection, id: &str, state: &Challenge, now: Micros) -> anyhow::Result<()> {
+pub async fn save(
+    conn: &mut AnyConnection,
+    id: &str,
+    state: &Challenge,
+    now: Micros,
+) -> anyhow::Result<()> {
     sqlx::query(
         "UPDATE otp_challenges SET attempts = $1, consumed_at_us = CASE WHEN $2 THEN COALESCE(consumed_at_us, $3) ELSE consumed_at_us END WHERE id = $4",
     )

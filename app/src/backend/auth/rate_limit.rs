@@ -16,24 +16,40 @@ pub struct Limit {
 const MINUTE: Micros = 60 * 1_000_000;
 
 /// Codes asked for from one IP address.
-pub const CODE_REQUESTS_PER_IP: Limit = Limit { name: "code-ip", limit: 20, window: 60 * MINUTE };
+pub const CODE_REQUESTS_PER_IP: Limit = Limit {
+    name: "code-ip",
+    limit: 20,
+    window: 60 * MINUTE,
+};
 /// Codes (and TOTP codes) tried from one IP address.
-pub const VERIFY_PER_IP: Limit = Limit { name: "verify-ip", limit: 30, window: 10 * MINUTE };
+pub const VERIFY_PER_IP: Limit = Limit {
+    name: "verify-ip",
+    limit: 30,
+    window: 10 * MINUTE,
+};
 
 /// Counts one event for `key`, unless the limit is reached: then `Ok(Err(seconds))` says
 /// how long to wait, and nothing is counted.
-pub async fn hit(conn: &mut AnyConnection, limit: Limit, key: &str, now: Micros) -> anyhow::Result<Result<(), u64>> {
+pub async fn hit(
+    conn: &mut AnyConnection,
+    limit: Limit,
+    key: &str,
+    now: Micros,
+) -> anyhow::Result<Result<(), u64>> {
     let bucket = format!("{}:{key}", limit.name);
     let since = now - limit.window;
-    let (count, oldest): (i64, Option<i64>) =
-        sqlx::query_as("SELECT COUNT(*), MIN(at_us) FROM rate_events WHERE bucket = $1 AND at_us > $2")
-            .bind(&bucket)
-            .bind(since)
-            .fetch_one(&mut *conn)
-            .await
-            .context("counting rate-limited events")?;
+    let (count, oldest): (i64, Option<i64>) = sqlx::query_as(
+        "SELECT COUNT(*), MIN(at_us) FROM rate_events WHERE bucket = $1 AND at_us > $2",
+    )
+    .bind(&bucket)
+    .bind(since)
+    .fetch_one(&mut *conn)
+    .await
+    .context("counting rate-limited events")?;
     if count >= limit.limit {
-        let wait = oldest.map(|t| t + limit.window - now).unwrap_or(limit.window);
+        let wait = oldest
+            .map(|t| t + limit.window - now)
+            .unwrap_or(limit.window);
         return Ok(Err(seconds_up(wait)));
     }
     sqlx::query("DELETE FROM rate_events WHERE bucket = $1 AND at_us <= $2")

@@ -25,7 +25,11 @@ const TOUCH_EVERY: Micros = 60 * 1_000_000;
 /// Over HTTPS the cookie takes the `__Host-` prefix (Secure, no Domain, Path=/), which a
 /// browser accepts only from a secure origin. Plain-HTTP development uses a plain name.
 pub fn cookie_name(config: &Config) -> &'static str {
-    if secure(config) { "__Host-cpd_session" } else { "cpd_session" }
+    if secure(config) {
+        "__Host-cpd_session"
+    } else {
+        "cpd_session"
+    }
 }
 
 fn secure(config: &Config) -> bool {
@@ -70,7 +74,16 @@ pub struct Session {
     pub user_agent: Option<String>,
 }
 
-type Row = (String, Option<String>, bool, i64, i64, i64, Option<String>, Option<String>);
+type Row = (
+    String,
+    Option<String>,
+    bool,
+    i64,
+    i64,
+    i64,
+    Option<String>,
+    Option<String>,
+);
 
 fn from_row(r: Row) -> Session {
     Session {
@@ -96,7 +109,11 @@ pub async fn create(
     now: Micros,
 ) -> anyhow::Result<String> {
     let token = random_token(32);
-    let lifetime = if user_id.is_some() { LIFETIME } else { ANONYMOUS_LIFETIME };
+    let lifetime = if user_id.is_some() {
+        LIFETIME
+    } else {
+        ANONYMOUS_LIFETIME
+    };
     sqlx::query(
         "INSERT INTO sessions (id_hash, user_id, second_factor_ok, created_at_us, expires_at_us, last_seen_at_us, ip, user_agent) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -116,38 +133,58 @@ pub async fn create(
 }
 
 /// The live session for a token, if there is one.
-pub async fn load(conn: &mut AnyConnection, token: &str, now: Micros) -> anyhow::Result<Option<Session>> {
-    let row: Option<Row> = sqlx::query_as(&format!("SELECT {COLUMNS} FROM sessions WHERE id_hash = $1 AND expires_at_us > $2"))
-        .bind(hash(token))
-        .bind(now)
-        .fetch_optional(&mut *conn)
-        .await
-        .context("loading a session")?;
+pub async fn load(
+    conn: &mut AnyConnection,
+    token: &str,
+    now: Micros,
+) -> anyhow::Result<Option<Session>> {
+    let row: Option<Row> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM sessions WHERE id_hash = $1 AND expires_at_us > $2"
+    ))
+    .bind(hash(token))
+    .bind(now)
+    .fetch_optional(&mut *conn)
+    .await
+    .context("loading a session")?;
     Ok(row.map(from_row))
 }
 
-pub async fn touch(conn: &mut AnyConnection, session: &Session, meta: &RequestMeta, now: Micros) -> anyhow::Result<()> {
+pub async fn touch(
+    conn: &mut AnyConnection,
+    session: &Session,
+    meta: &RequestMeta,
+    now: Micros,
+) -> anyhow::Result<()> {
     if now - session.last_seen_at < TOUCH_EVERY {
         return Ok(());
     }
-    sqlx::query("UPDATE sessions SET last_seen_at_us = $1, ip = $2, user_agent = $3 WHERE id_hash = $4")
-        .bind(now)
-        .bind(meta.ip.map(|ip| ip.to_string()))
-        .bind(meta.user_agent.as_deref())
-        .bind(&session.id_hash)
-        .execute(&mut *conn)
-        .await
-        .context("touching a session")?;
+    sqlx::query(
+        "UPDATE sessions SET last_seen_at_us = $1, ip = $2, user_agent = $3 WHERE id_hash = $4",
+    )
+    .bind(now)
+    .bind(meta.ip.map(|ip| ip.to_string()))
+    .bind(meta.user_agent.as_deref())
+    .bind(&session.id_hash)
+    .execute(&mut *conn)
+    .await
+    .context("touching a session")?;
     Ok(())
 }
 
 pub async fn delete(conn: &mut AnyConnection, id_hash: &str) -> anyhow::Result<()> {
-    sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(id_hash).execute(&mut *conn).await?;
+    sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+        .bind(id_hash)
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 
 /// Ends one of a person's sessions; `false` if it is not theirs (or gone).
-pub async fn delete_for_user(conn: &mut AnyConnection, user_id: &str, id_hash: &str) -> anyhow::Result<bool> {
+pub async fn delete_for_user(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    id_hash: &str,
+) -> anyhow::Result<bool> {
     let done = sqlx::query("DELETE FROM sessions WHERE id_hash = $1 AND user_id = $2")
         .bind(id_hash)
         .bind(user_id)
@@ -157,11 +194,18 @@ pub async fn delete_for_user(conn: &mut AnyConnection, user_id: &str, id_hash: &
 }
 
 pub async fn delete_all_for_user(conn: &mut AnyConnection, user_id: &str) -> anyhow::Result<u64> {
-    let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *conn).await?;
+    let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await?;
     Ok(done.rows_affected())
 }
 
-pub async fn list_for_user(conn: &mut AnyConnection, user_id: &str, now: Micros) -> anyhow::Result<Vec<Session>> {
+pub async fn list_for_user(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    now: Micros,
+) -> anyhow::Result<Vec<Session>> {
     let rows: Vec<Row> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM sessions WHERE user_id = $1 AND expires_at_us > $2 ORDER BY last_seen_at_us DESC"
     ))
@@ -175,6 +219,9 @@ pub async fn list_for_user(conn: &mut AnyConnection, user_id: &str, now: Micros)
 
 /// Removes expired sessions (a housekeeping job).
 pub async fn purge_expired(conn: &mut AnyConnection, now: Micros) -> anyhow::Result<u64> {
-    let done = sqlx::query("DELETE FROM sessions WHERE expires_at_us <= $1").bind(now).execute(&mut *conn).await?;
+    let done = sqlx::query("DELETE FROM sessions WHERE expires_at_us <= $1")
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
     Ok(done.rows_affected())
 }

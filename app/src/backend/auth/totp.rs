@@ -52,8 +52,14 @@ pub fn matching_step(secret: &[u8], code: &str, now: Micros) -> Option<i64> {
     let mut found = None;
     // Check all three without returning early, so timing does not reveal which matched.
     for step in [current - 1, current, current + 1] {
-        let expected = totp.generate(u64::try_from(step).ok()? * STEP_SECONDS).to_string();
-        let equal = expected.bytes().zip(code.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
+        let expected = totp
+            .generate(u64::try_from(step).ok()? * STEP_SECONDS)
+            .to_string();
+        let equal = expected
+            .bytes()
+            .zip(code.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0;
         if equal && found.is_none() {
             found = Some(step);
         }
@@ -75,7 +81,10 @@ pub async fn start_enrolment(
     let secret: [u8; 20] = rand::random();
     let totp = totp(secret.to_vec(), account)?;
     let sealed = Key::derive(master, Purpose::TotpSecret).encrypt(&secret);
-    sqlx::query("DELETE FROM totp_secrets WHERE user_id = $1").bind(user_id).execute(&mut *conn).await?;
+    sqlx::query("DELETE FROM totp_secrets WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await?;
     sqlx::query("INSERT INTO totp_secrets (user_id, secret_enc, confirmed, last_step, created_at_us) VALUES ($1, $2, FALSE, 0, $3)")
         .bind(user_id)
         .bind(sealed)
@@ -83,23 +92,35 @@ pub async fn start_enrolment(
         .execute(&mut *conn)
         .await
         .context("storing a TOTP secret")?;
-    let url = totp.to_url().map_err(|e| anyhow::anyhow!("building the otpauth URL: {e}"))?;
+    let url = totp
+        .to_url()
+        .map_err(|e| anyhow::anyhow!("building the otpauth URL: {e}"))?;
     let qr = qrcode::QrCode::new(url.as_bytes()).context("rendering the QR code")?;
     let qr_svg = qr
         .render::<qrcode::render::svg::Color<'_>>()
         .min_dimensions(200, 200)
         .quiet_zone(true)
         .build();
-    Ok(Some(Enrolment { manual_key: Secret::new(Box::new(secret)).to_base32(), qr_svg }))
+    Ok(Some(Enrolment {
+        manual_key: Secret::new(Box::new(secret)).to_base32(),
+        qr_svg,
+    }))
 }
 
-async fn load_secret(conn: &mut AnyConnection, master: &[u8; 32], user_id: &str) -> anyhow::Result<Option<(Vec<u8>, bool, i64)>> {
-    let row: Option<(String, bool, i64)> =
-        sqlx::query_as("SELECT secret_enc, confirmed, last_step FROM totp_secrets WHERE user_id = $1")
-            .bind(user_id)
-            .fetch_optional(&mut *conn)
-            .await?;
-    let Some((sealed, confirmed, last_step)) = row else { return Ok(None) };
+async fn load_secret(
+    conn: &mut AnyConnection,
+    master: &[u8; 32],
+    user_id: &str,
+) -> anyhow::Result<Option<(Vec<u8>, bool, i64)>> {
+    let row: Option<(String, bool, i64)> = sqlx::query_as(
+        "SELECT secret_enc, confirmed, last_step FROM totp_secrets WHERE user_id = $1",
+    )
+    .bind(user_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some((sealed, confirmed, last_step)) = row else {
+        return Ok(None);
+    };
     let secret = Key::derive(master, Purpose::TotpSecret)
         .decrypt(&sealed)
         .context("the TOTP secret does not decrypt under the current master key")?;
@@ -108,31 +129,55 @@ async fn load_secret(conn: &mut AnyConnection, master: &[u8; 32], user_id: &str)
 
 /// Checks a TOTP code against the stored secret (confirmed or, when `enrolling`, not yet)
 /// and records its step. `false` for a wrong or replayed code.
-async fn accept_code(conn: &mut AnyConnection, master: &[u8; 32], user_id: &str, code: &str, now: Micros, enrolling: bool) -> anyhow::Result<bool> {
-    let Some((secret, confirmed, last_step)) = load_secret(conn, master, user_id).await? else { return Ok(false) };
+async fn accept_code(
+    conn: &mut AnyConnection,
+    master: &[u8; 32],
+    user_id: &str,
+    code: &str,
+    now: Micros,
+    enrolling: bool,
+) -> anyhow::Result<bool> {
+    let Some((secret, confirmed, last_step)) = load_secret(conn, master, user_id).await? else {
+        return Ok(false);
+    };
     if confirmed == enrolling {
         return Ok(false);
     }
-    let Some(step) = matching_step(&secret, code, now) else { return Ok(false) };
+    let Some(step) = matching_step(&secret, code, now) else {
+        return Ok(false);
+    };
     if step <= last_step {
         return Ok(false);
     }
-    let updated = sqlx::query("UPDATE totp_secrets SET last_step = $1 WHERE user_id = $2 AND last_step < $1")
-        .bind(step)
-        .bind(user_id)
-        .execute(&mut *conn)
-        .await?
-        .rows_affected();
+    let updated =
+        sqlx::query("UPDATE totp_secrets SET last_step = $1 WHERE user_id = $2 AND last_step < $1")
+            .bind(step)
+            .bind(user_id)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
     Ok(updated == 1)
 }
 
 /// Confirms enrolment with a first code; returns the recovery codes, shown once.
-pub async fn confirm_enrolment(conn: &mut AnyConnection, master: &[u8; 32], user_id: &str, code: &str, now: Micros) -> anyhow::Result<Option<Vec<String>>> {
+pub async fn confirm_enrolment(
+    conn: &mut AnyConnection,
+    master: &[u8; 32],
+    user_id: &str,
+    code: &str,
+    now: Micros,
+) -> anyhow::Result<Option<Vec<String>>> {
     if !accept_code(conn, master, user_id, code, now, true).await? {
         return Ok(None);
     }
-    sqlx::query("UPDATE totp_secrets SET confirmed = TRUE WHERE user_id = $1").bind(user_id).execute(&mut *conn).await?;
-    sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1").bind(user_id).execute(&mut *conn).await?;
+    sqlx::query("UPDATE totp_secrets SET confirmed = TRUE WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await?;
     let key = Key::derive(master, Purpose::RecoveryCode);
     let mut codes = Vec::with_capacity(RECOVERY_CODES);
     for _ in 0..RECOVERY_CODES {
@@ -155,15 +200,32 @@ pub async fn confirm_enrolment(conn: &mut AnyConnection, master: &[u8; 32], user
 }
 
 /// The fresh recovery codes, once: reading them erases them.
-pub async fn take_recovery_display(conn: &mut AnyConnection, master: &[u8; 32], user_id: &str) -> anyhow::Result<Option<Vec<String>>> {
-    let sealed: Option<Option<String>> = sqlx::query_scalar("SELECT recovery_display_enc FROM totp_secrets WHERE user_id = $1")
+pub async fn take_recovery_display(
+    conn: &mut AnyConnection,
+    master: &[u8; 32],
+    user_id: &str,
+) -> anyhow::Result<Option<Vec<String>>> {
+    let sealed: Option<Option<String>> =
+        sqlx::query_scalar("SELECT recovery_display_enc FROM totp_secrets WHERE user_id = $1")
+            .bind(user_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    let Some(sealed) = sealed.flatten() else {
+        return Ok(None);
+    };
+    sqlx::query("UPDATE totp_secrets SET recovery_display_enc = NULL WHERE user_id = $1")
         .bind(user_id)
-        .fetch_optional(&mut *conn)
+        .execute(&mut *conn)
         .await?;
-    let Some(sealed) = sealed.flatten() else { return Ok(None) };
-    sqlx::query("UPDATE totp_secrets SET recovery_display_enc = NULL WHERE user_id = $1").bind(user_id).execute(&mut *conn).await?;
-    let plain = Key::derive(master, Purpose::TotpSecret).decrypt(&sealed).context("recovery codes do not decrypt")?;
-    Ok(Some(String::from_utf8_lossy(&plain).lines().map(str::to_owned).collect()))
+    let plain = Key::derive(master, Purpose::TotpSecret)
+        .decrypt(&sealed)
+        .context("recovery codes do not decrypt")?;
+    Ok(Some(
+        String::from_utf8_lossy(&plain)
+            .lines()
+            .map(str::to_owned)
+            .collect(),
+    ))
 }
 
 /// The state of the person's second factor, for the security page.
@@ -172,23 +234,39 @@ pub enum Status {
     Off,
     /// Enrolment started: the QR code and key to show, re-rendered from the stored secret.
     Pending(Enrolment),
-    On { recovery_codes_left: i64 },
+    On {
+        recovery_codes_left: i64,
+    },
 }
 
-pub async fn status(conn: &mut AnyConnection, master: &[u8; 32], user_id: &str, account: &str) -> anyhow::Result<Status> {
-    let Some((secret, confirmed, _)) = load_secret(conn, master, user_id).await? else { return Ok(Status::Off) };
+pub async fn status(
+    conn: &mut AnyConnection,
+    master: &[u8; 32],
+    user_id: &str,
+    account: &str,
+) -> anyhow::Result<Status> {
+    let Some((secret, confirmed, _)) = load_secret(conn, master, user_id).await? else {
+        return Ok(Status::Off);
+    };
     if confirmed {
-        return Ok(Status::On { recovery_codes_left: unused_recovery_codes(conn, user_id).await? });
+        return Ok(Status::On {
+            recovery_codes_left: unused_recovery_codes(conn, user_id).await?,
+        });
     }
     let totp = totp(secret.clone(), account)?;
-    let url = totp.to_url().map_err(|e| anyhow::anyhow!("building the otpauth URL: {e}"))?;
+    let url = totp
+        .to_url()
+        .map_err(|e| anyhow::anyhow!("building the otpauth URL: {e}"))?;
     let qr_svg = qrcode::QrCode::new(url.as_bytes())
         .context("rendering the QR code")?
         .render::<qrcode::render::svg::Color<'_>>()
         .min_dimensions(200, 200)
         .quiet_zone(true)
         .build();
-    Ok(Status::Pending(Enrolment { manual_key: Secret::new(secret.into_boxed_slice()).to_base32(), qr_svg }))
+    Ok(Status::Pending(Enrolment {
+        manual_key: Secret::new(secret.into_boxed_slice()).to_base32(),
+        qr_svg,
+    }))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -198,7 +276,13 @@ pub enum SecondFactor {
 }
 
 /// Checks a code from the app, or else a recovery code (which is then used up).
-pub async fn verify(conn: &mut AnyConnection, master: &[u8; 32], user_id: &str, code: &str, now: Micros) -> anyhow::Result<Option<SecondFactor>> {
+pub async fn verify(
+    conn: &mut AnyConnection,
+    master: &[u8; 32],
+    user_id: &str,
+    code: &str,
+    now: Micros,
+) -> anyhow::Result<Option<SecondFactor>> {
     if accept_code(conn, master, user_id, code, now, false).await? {
         return Ok(Some(SecondFactor::Totp));
     }
@@ -206,7 +290,8 @@ pub async fn verify(conn: &mut AnyConnection, master: &[u8; 32], user_id: &str, 
     if normalised.len() != 10 {
         return Ok(None);
     }
-    let mac = Key::derive(master, Purpose::RecoveryCode).mac(&[user_id.as_bytes(), normalised.as_bytes()]);
+    let mac = Key::derive(master, Purpose::RecoveryCode)
+        .mac(&[user_id.as_bytes(), normalised.as_bytes()]);
     let used = sqlx::query("UPDATE recovery_codes SET used_at_us = $1 WHERE user_id = $2 AND code_mac = $3 AND used_at_us IS NULL")
         .bind(now)
         .bind(user_id)
@@ -218,35 +303,51 @@ pub async fn verify(conn: &mut AnyConnection, master: &[u8; 32], user_id: &str, 
 }
 
 pub async fn remove(conn: &mut AnyConnection, user_id: &str) -> anyhow::Result<()> {
-    sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1").bind(user_id).execute(&mut *conn).await?;
-    sqlx::query("DELETE FROM totp_secrets WHERE user_id = $1").bind(user_id).execute(&mut *conn).await?;
+    sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM totp_secrets WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 
 pub async fn unused_recovery_codes(conn: &mut AnyConnection, user_id: &str) -> anyhow::Result<i64> {
-    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1 AND used_at_us IS NULL")
-        .bind(user_id)
-        .fetch_one(&mut *conn)
-        .await?)
+    Ok(sqlx::query_scalar(
+        "SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1 AND used_at_us IS NULL",
+    )
+    .bind(user_id)
+    .fetch_one(&mut *conn)
+    .await?)
 }
 
 /// Ten characters from an alphabet without look-alikes, shown as `xxxxx-xxxxx`.
 fn new_recovery_code() -> String {
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
     let mut rng = rand::rng();
-    let chars: String = (0..10).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect();
+    let chars: String = (0..10)
+        .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
+        .collect();
     format!("{}-{}", &chars[..5], &chars[5..])
 }
 
 fn normalise_recovery(code: &str) -> String {
-    code.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_lowercase()).collect()
+    code.chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
 }
 
 /// The current code for a secret: for tests, which play the authenticator app.
 pub fn code_at(secret_base32: &str, now: Micros) -> Option<String> {
     let secret = Secret::try_from_base32(secret_base32).ok()?;
     let totp = totp(secret.as_bytes().to_vec(), "x").ok()?;
-    Some(totp.generate(u64::try_from(step_of(now)).ok()? * STEP_SECONDS).to_string())
+    Some(
+        totp.generate(u64::try_from(step_of(now)).ok()? * STEP_SECONDS)
+            .to_string(),
+    )
 }
 
 #[cfg(test)]
@@ -268,7 +369,10 @@ mod tests {
         let secret = b"12345678901234567890".to_vec();
         let t = 1_111_111_109 * 1_000_000; // RFC vector: 07081804 at step 37037036
         assert_eq!(matching_step(&secret, "081804", t), Some(37_037_036));
-        assert_eq!(matching_step(&secret, "081804", t + 30_000_000), Some(37_037_036));
+        assert_eq!(
+            matching_step(&secret, "081804", t + 30_000_000),
+            Some(37_037_036)
+        );
         assert_eq!(matching_step(&secret, "081804", t + 60_000_000), None);
     }
 
@@ -276,7 +380,10 @@ mod tests {
     fn recovery_codes_normalise() {
         let code = new_recovery_code();
         assert_eq!(code.len(), 11);
-        assert_eq!(normalise_recovery(&code.to_uppercase()), normalise_recovery(&code));
+        assert_eq!(
+            normalise_recovery(&code.to_uppercase()),
+            normalise_recovery(&code)
+        );
         assert_eq!(normalise_recovery(" abcde-fghjk "), "abcdefghjk");
     }
 }

@@ -56,26 +56,34 @@ pub fn from_row(r: Row) -> User {
 }
 
 pub async fn by_email(conn: &mut AnyConnection, email: &str) -> anyhow::Result<Option<User>> {
-    let row: Option<Row> =
-        sqlx::query_as(&format!("SELECT {COLUMNS} FROM users WHERE email = $1 AND deleted_at_us IS NULL"))
-            .bind(email)
-            .fetch_optional(&mut *conn)
-            .await
-            .context("looking up a user by email")?;
+    let row: Option<Row> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM users WHERE email = $1 AND deleted_at_us IS NULL"
+    ))
+    .bind(email)
+    .fetch_optional(&mut *conn)
+    .await
+    .context("looking up a user by email")?;
     Ok(row.map(from_row))
 }
 
 pub async fn by_id(conn: &mut AnyConnection, id: &str) -> anyhow::Result<Option<User>> {
-    let row: Option<Row> = sqlx::query_as(&format!("SELECT {COLUMNS} FROM users WHERE id = $1 AND deleted_at_us IS NULL"))
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await
-        .context("looking up a user")?;
+    let row: Option<Row> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM users WHERE id = $1 AND deleted_at_us IS NULL"
+    ))
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await
+    .context("looking up a user")?;
     Ok(row.map(from_row))
 }
 
 /// A new person who proved their address: the owner of a new firm of one.
-pub async fn create_with_firm(conn: &mut AnyConnection, email: &str, language: &str, now: Micros) -> anyhow::Result<User> {
+pub async fn create_with_firm(
+    conn: &mut AnyConnection,
+    email: &str,
+    language: &str,
+    now: Micros,
+) -> anyhow::Result<User> {
     let firm_id = new_id();
     let firm_name = email.rsplit_once('@').map(|(_, d)| d).unwrap_or(email);
     sqlx::query("INSERT INTO firms (id, name, created_at_us) VALUES ($1, $2, $3)")
@@ -101,10 +109,12 @@ pub async fn create_with_firm(conn: &mut AnyConnection, email: &str, language: &
 }
 
 pub async fn has_second_factor(conn: &mut AnyConnection, user_id: &str) -> anyhow::Result<bool> {
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM totp_secrets WHERE user_id = $1 AND confirmed = TRUE")
-        .bind(user_id)
-        .fetch_one(&mut *conn)
-        .await
-        .context("checking for a second factor")?;
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM totp_secrets WHERE user_id = $1 AND confirmed = TRUE",
+    )
+    .bind(user_id)
+    .fetch_one(&mut *conn)
+    .await
+    .context("checking for a second factor")?;
     Ok(n > 0)
 }

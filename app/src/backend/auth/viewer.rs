@@ -17,16 +17,32 @@ pub struct Viewer {
 }
 
 /// The signed-in person, if the request carries a live session of an active account.
-pub async fn load(state: &AppState, headers: &HeaderMap, meta: &RequestMeta) -> anyhow::Result<Option<Viewer>> {
-    let Some(token) = session::token(headers, &state.config) else { return Ok(None) };
+pub async fn load(
+    state: &AppState,
+    headers: &HeaderMap,
+    meta: &RequestMeta,
+) -> anyhow::Result<Option<Viewer>> {
+    let Some(token) = session::token(headers, &state.config) else {
+        return Ok(None);
+    };
     let now = now_micros();
     let mut conn = state.db.pool.acquire().await?;
-    let Some(session) = session::load(&mut conn, &token, now).await? else { return Ok(None) };
-    let Some(user_id) = session.user_id.clone() else { return Ok(None) };
-    let Some(user) = users::by_id(&mut conn, &user_id).await? else { return Ok(None) };
+    let Some(session) = session::load(&mut conn, &token, now).await? else {
+        return Ok(None);
+    };
+    let Some(user_id) = session.user_id.clone() else {
+        return Ok(None);
+    };
+    let Some(user) = users::by_id(&mut conn, &user_id).await? else {
+        return Ok(None);
+    };
     if user.status != "active" {
         return Ok(None);
     }
     session::touch(&mut conn, &session, meta, now).await?;
-    Ok(Some(Viewer { pending_second_factor: !session.second_factor_ok, session, user }))
+    Ok(Some(Viewer {
+        pending_second_factor: !session.second_factor_ok,
+        session,
+        user,
+    }))
 }

@@ -40,7 +40,9 @@ pub async fn enqueue(conn: &mut AnyConnection, mail: &OutgoingMail) -> anyhow::R
 
 /// Wait before retry `attempts` (1-based): 10 s, 20 s, 40 s … capped at one hour.
 pub fn backoff(attempts: i64) -> Duration {
-    let exp = u32::try_from(attempts.saturating_sub(1)).unwrap_or(u32::MAX).min(12);
+    let exp = u32::try_from(attempts.saturating_sub(1))
+        .unwrap_or(u32::MAX)
+        .min(12);
     Duration::from_secs((10u64 << exp).min(3600))
 }
 
@@ -63,22 +65,34 @@ pub async fn drain(db: &Db, transport: &Transport) -> anyhow::Result<usize> {
         .fetch_optional(&db.pool)
         .await
         .context("looking for due mail")?;
-        let Some((id, to, subject, text, html, attempts)) = due else { return Ok(sent) };
+        let Some((id, to, subject, text, html, attempts)) = due else {
+            return Ok(sent);
+        };
         // Claim it, so another instance's worker skips it while we send.
-        let claimed = sqlx::query("UPDATE outbox SET locked_until_us = $1 WHERE id = $2 AND locked_until_us <= $3")
-            .bind(now + i64::try_from(CLAIM.as_micros()).unwrap_or(i64::MAX))
-            .bind(&id)
-            .bind(now)
-            .execute(&db.pool)
-            .await?
-            .rows_affected();
+        let claimed = sqlx::query(
+            "UPDATE outbox SET locked_until_us = $1 WHERE id = $2 AND locked_until_us <= $3",
+        )
+        .bind(now + i64::try_from(CLAIM.as_micros()).unwrap_or(i64::MAX))
+        .bind(&id)
+        .bind(now)
+        .execute(&db.pool)
+        .await?
+        .rows_affected();
         if claimed != 1 {
             continue;
         }
-        let mail = OutgoingMail { to, subject, text, html };
+        let mail = OutgoingMail {
+            to,
+            subject,
+            text,
+            html,
+        };
         let result = match tokio::time::timeout(SEND_TIMEOUT, transport.send(&mail)).await {
             Ok(result) => result,
-            Err(_) => Err(anyhow::anyhow!("timed out after {} s", SEND_TIMEOUT.as_secs())),
+            Err(_) => Err(anyhow::anyhow!(
+                "timed out after {} s",
+                SEND_TIMEOUT.as_secs()
+            )),
         };
         match result {
             Ok(()) => {
@@ -100,7 +114,8 @@ pub async fn drain(db: &Db, transport: &Transport) -> anyhow::Result<usize> {
             }
             Err(error) => {
                 let attempts = attempts + 1;
-                let retry_at = now_micros() + i64::try_from(backoff(attempts).as_micros()).unwrap_or(i64::MAX);
+                let retry_at =
+                    now_micros() + i64::try_from(backoff(attempts).as_micros()).unwrap_or(i64::MAX);
                 // The error text comes from the mail server or the network, never from the
                 // message, so it holds no code.
                 let reason: String = format!("{error:#}").chars().take(500).collect();
@@ -122,7 +137,9 @@ pub async fn drain(db: &Db, transport: &Transport) -> anyhow::Result<usize> {
 
 /// How many messages are waiting (for metrics and tests).
 pub async fn depth(db: &Db) -> anyhow::Result<i64> {
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE sent_at_us IS NULL").fetch_one(&db.pool).await?;
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE sent_at_us IS NULL")
+        .fetch_one(&db.pool)
+        .await?;
     Ok(n)
 }
 

@@ -4,7 +4,10 @@ use super::OutgoingMail;
 use crate::i18n::Lang;
 
 fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 fn html_page(lang: Lang, paragraphs: &[String]) -> String {
@@ -18,25 +21,43 @@ fn html_page(lang: Lang, paragraphs: &[String]) -> String {
 
 /// The sign-in code and its one-click link. The same mail (apart from one sentence) goes
 /// to a known and an unknown address, so the mail itself is the only place that differs.
-pub fn sign_in_code(lang: Lang, to: &str, code: &str, link: &str, new_account: bool) -> OutgoingMail {
+pub fn sign_in_code(
+    lang: Lang,
+    to: &str,
+    code: &str,
+    link: &str,
+    new_account: bool,
+) -> OutgoingMail {
     let (subject, intro, link_text, new_text, ignore) = match lang {
         Lang::En => (
             format!("Your CPD Registry sign-in code: {code}"),
-            format!("Your sign-in code is {code}. It works for 10 minutes, once, in the browser where you asked for it."),
+            format!(
+                "Your sign-in code is {code}. It works for 10 minutes, once, in the browser where you asked for it."
+            ),
             "Or sign in with one click:",
             "Signing in creates your CPD Registry account.",
             "If you did not ask to sign in, you can ignore this email: nothing happens without the code.",
         ),
         Lang::Sv => (
             format!("Din inloggningskod till CPD Registry: {code}"),
-            format!("Din inloggningskod är {code}. Den gäller i 10 minuter, en gång, i webbläsaren där du bad om den."),
+            format!(
+                "Din inloggningskod är {code}. Den gäller i 10 minuter, en gång, i webbläsaren där du bad om den."
+            ),
             "Eller logga in med ett klick:",
             "När du loggar in skapas ditt konto i CPD Registry.",
             "Om du inte har bett om att logga in kan du bortse från det här meddelandet: inget händer utan koden.",
         ),
     };
     let mut text = format!("{intro}\n\n{link_text}\n{link}\n\n");
-    let mut html = vec![escape(&intro), format!("{} <a href=\"{}\">{}</a>", escape(link_text), escape(link), escape(link))];
+    let mut html = vec![
+        escape(&intro),
+        format!(
+            "{} <a href=\"{}\">{}</a>",
+            escape(link_text),
+            escape(link),
+            escape(link)
+        ),
+    ];
     if new_account {
         text.push_str(new_text);
         text.push_str("\n\n");
@@ -45,7 +66,12 @@ pub fn sign_in_code(lang: Lang, to: &str, code: &str, link: &str, new_account: b
     text.push_str(ignore);
     text.push('\n');
     html.push(escape(ignore));
-    OutgoingMail { to: to.to_owned(), subject, text, html: html_page(lang, &html) }
+    OutgoingMail {
+        to: to.to_owned(),
+        subject,
+        text,
+        html: html_page(lang, &html),
+    }
 }
 
 /// A code to confirm a new email address, sent to the new address.
@@ -53,14 +79,23 @@ pub fn email_change_code(lang: Lang, to: &str, code: &str) -> OutgoingMail {
     let (subject, body) = match lang {
         Lang::En => (
             format!("Confirm your new email address: {code}"),
-            format!("Enter the code {code} in CPD Registry to make this your sign-in address. It works for 10 minutes."),
+            format!(
+                "Enter the code {code} in CPD Registry to make this your sign-in address. It works for 10 minutes."
+            ),
         ),
         Lang::Sv => (
             format!("Bekräfta din nya e-postadress: {code}"),
-            format!("Ange koden {code} i CPD Registry för att använda den här adressen för inloggning. Den gäller i 10 minuter."),
+            format!(
+                "Ange koden {code} i CPD Registry för att använda den här adressen för inloggning. Den gäller i 10 minuter."
+            ),
         ),
     };
-    OutgoingMail { to: to.to_owned(), subject, text: format!("{body}\n"), html: html_page(lang, &[escape(&body)]) }
+    OutgoingMail {
+        to: to.to_owned(),
+        subject,
+        text: format!("{body}\n"),
+        html: html_page(lang, &[escape(&body)]),
+    }
 }
 
 /// A notice to the old address that the sign-in address was changed.
@@ -68,14 +103,23 @@ pub fn email_changed_notice(lang: Lang, to: &str, new_address: &str) -> Outgoing
     let (subject, body) = match lang {
         Lang::En => (
             "Your CPD Registry sign-in address was changed".to_owned(),
-            format!("Your sign-in address is now {new_address}. If you did not do this, contact your firm's administrator at once."),
+            format!(
+                "Your sign-in address is now {new_address}. If you did not do this, contact your firm's administrator at once."
+            ),
         ),
         Lang::Sv => (
             "Din inloggningsadress i CPD Registry har ändrats".to_owned(),
-            format!("Din inloggningsadress är nu {new_address}. Om det inte var du, kontakta genast din byrås administratör."),
+            format!(
+                "Din inloggningsadress är nu {new_address}. Om det inte var du, kontakta genast din byrås administratör."
+            ),
         ),
     };
-    OutgoingMail { to: to.to_owned(), subject, text: format!("{body}\n"), html: html_page(lang, &[escape(&body)]) }
+    OutgoingMail {
+        to: to.to_owned(),
+        subject,
+        text: format!("{body}\n"),
+        html: html_page(lang, &[escape(&body)]),
+    }
 }
 
 #[cfg(test)]
@@ -84,7 +128,13 @@ mod tests {
 
     #[test]
     fn the_code_mail_carries_code_and_link_in_both_forms() {
-        let mail = sign_in_code(Lang::Sv, "a@b.se", "012345", "https://x/sign-in/link?c=1&t=2", false);
+        let mail = sign_in_code(
+            Lang::Sv,
+            "a@b.se",
+            "012345",
+            "https://x/sign-in/link?c=1&t=2",
+            false,
+        );
         assert!(mail.subject.contains("012345"));
         assert!(mail.text.contains("https://x/sign-in/link?c=1&t=2"));
         assert!(mail.html.contains("https://x/sign-in/link?c=1&amp;t=2"));

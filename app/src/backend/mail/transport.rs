@@ -12,7 +12,10 @@ pub const FROM_DEFAULT: &str = "CPD Registry <no-reply@cpd-registry.localhost>";
 pub enum Transport {
     /// Any SMTP provider. `smtp://host:port` is plain (add `?tls=required` for STARTTLS),
     /// `smtps://` is implicit TLS, as lettre reads the URL.
-    Smtp { transport: AsyncSmtpTransport<Tokio1Executor>, from: Mailbox },
+    Smtp {
+        transport: AsyncSmtpTransport<Tokio1Executor>,
+        from: Mailbox,
+    },
     /// Development only: messages stay in the outbox and are listed at /dev/mailbox.
     DevMailbox,
 }
@@ -23,7 +26,10 @@ impl Transport {
             .context("SMTP_URL is not a valid SMTP URL")?
             .timeout(Some(Duration::from_secs(20)))
             .build();
-        Ok(Transport::Smtp { transport, from: from.parse().context("invalid sender address")? })
+        Ok(Transport::Smtp {
+            transport,
+            from: from.parse().context("invalid sender address")?,
+        })
     }
 
     pub fn keeps_content(&self) -> bool {
@@ -33,7 +39,10 @@ impl Transport {
     pub async fn send(&self, mail: &OutgoingMail) -> anyhow::Result<()> {
         match self {
             Transport::DevMailbox => {
-                tracing::info!(subject_len = mail.subject.len(), "mail delivered to the development mailbox");
+                tracing::info!(
+                    subject_len = mail.subject.len(),
+                    "mail delivered to the development mailbox"
+                );
                 Ok(())
             }
             Transport::Smtp { transport, from } => {
@@ -41,7 +50,10 @@ impl Transport {
                     .from(from.clone())
                     .to(mail.to.parse().context("invalid recipient address")?)
                     .subject(&mail.subject)
-                    .multipart(MultiPart::alternative_plain_html(mail.text.clone(), mail.html.clone()))
+                    .multipart(MultiPart::alternative_plain_html(
+                        mail.text.clone(),
+                        mail.html.clone(),
+                    ))
                     .context("building the message")?;
                 transport.send(message).await.context("SMTP delivery")?;
                 Ok(())

@@ -1,0 +1,116 @@
+//! Profile: name, title, admission, date of birth, rule set, language; and the sign-in
+//! address, changed only with a code sent to the new address.
+
+use super::NeedsSignIn;
+use crate::api::account::{ConfirmEmailChange, RequestEmailChange, UpdateProfile, get_profile};
+use crate::components::form::{ErrorBox, Field, Notice, Submit, use_form_error, use_query_flag};
+use crate::i18n::{Lang, use_texts};
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_meta::Title;
+
+#[component]
+fn Select(
+    id: &'static str,
+    name: &'static str,
+    label: &'static str,
+    #[prop(optional)] hint: Option<&'static str>,
+    options: Vec<(&'static str, &'static str)>,
+    selected: String,
+) -> impl IntoView {
+    let hint_id = format!("{id}-hint");
+    view! {
+        <div class="space-y-1">
+            <label for=id class="block font-medium">{label}</label>
+            {hint.map(|h| view! { <p id=hint_id.clone() class="text-sm text-slate-600">{h}</p> })}
+            <select id=id name=name aria-describedby=hint.map(|_| hint_id.clone()) class="w-full max-w-md rounded border border-slate-400 bg-white px-3 py-2 focus-ring">
+                {options
+                    .into_iter()
+                    .map(|(value, text)| view! { <option value=value selected=selected == value>{text}</option> })
+                    .collect_view()}
+            </select>
+        </div>
+    }
+}
+
+#[component]
+pub fn Profile() -> impl IntoView {
+    let t = use_texts();
+    let profile = Resource::new(|| (), |_| get_profile());
+    let error = use_form_error::<UpdateProfile>();
+    let email_error = use_form_error::<RequestEmailChange>();
+    let confirm_error = use_form_error::<ConfirmEmailChange>();
+    let saved = use_query_flag("saved");
+    let welcome = use_query_flag("welcome");
+    let email_code = use_query_flag("email_code");
+    let email_changed = use_query_flag("email_changed");
+
+    let body = move || {
+        Suspend::new(async move {
+            let p = match profile.await {
+                Ok(p) => p,
+                Err(e) => return view! { <NeedsSignIn error=e/> }.into_any(),
+            };
+            let titles = vec![
+                ("advokat", t.title_advokat),
+                ("bitradande_jurist", t.title_bitradande),
+                ("auktoriserad_revisor", t.title_revisor),
+                ("other", t.title_other),
+            ];
+            let rule_sets = vec![
+                ("", t.rule_set_default),
+                ("se-advokat", t.rule_set_advokat),
+                ("se-revisor-far", t.rule_set_far),
+                ("se-revisor-ri", t.rule_set_ri),
+                ("none", t.rule_set_none),
+            ];
+            let languages = Lang::ALL
+                .iter()
+                .map(|l| (l.code(), l.native_name()))
+                .collect::<Vec<_>>();
+            view! {
+                <Notice show=welcome text=t.profile_welcome/>
+                <Notice show=saved text=t.saved/>
+                <ErrorBox error/>
+                <form method="post" action=UpdateProfile::url() class="space-y-4">
+                    <Field id="full_name" name="full_name" label=t.full_name autocomplete="name" value=p.full_name.clone() required=true error/>
+                    <Select id="title" name="title" label=t.title_label options=titles selected=p.title.clone()/>
+                    <Field id="admission_date" name="admission_date" label=t.admission_date hint=t.admission_hint kind="date" value=p.admission_date.clone() error/>
+                    <Field id="birth_date" name="birth_date" label=t.birth_date hint=t.birth_hint kind="date" value=p.birth_date.clone() autocomplete="bday" error/>
+                    <Select id="rule_set" name="rule_set" label=t.rule_set_label hint=t.rule_set_hint options=rule_sets selected=if p.profile_completed { p.rule_set.clone() } else { String::new() }/>
+                    <Select id="language" name="language" label=t.language_pref options=languages selected=p.language.clone()/>
+                    <Submit label=t.save/>
+                </form>
+
+                <section aria-labelledby="email-heading" class="mt-10 space-y-4 border-t border-slate-200 pt-6">
+                    <h2 id="email-heading" class="text-xl font-semibold">{t.email_section}</h2>
+                    <p>{t.email_current}" "<strong>{p.email.clone()}</strong></p>
+                    <Notice show=email_changed text=t.email_changed/>
+                    <ErrorBox error=email_error/>
+                    <form method="post" action=RequestEmailChange::url() class="space-y-4">
+                        <Field id="new_email" name="email" label=t.email_new kind="email" autocomplete="email" required=true error=email_error/>
+                        <button type="submit" class="rounded border border-indigo-700 px-4 py-2 text-indigo-800 hover:bg-indigo-50 focus-ring">{t.email_send_code}</button>
+                    </form>
+                    {move || (email_code.get() || confirm_error.get().is_some()).then(|| view! {
+                        <Notice show=email_code text=t.email_code_sent/>
+                        <ErrorBox error=confirm_error/>
+                        <form method="post" action=ConfirmEmailChange::url() class="space-y-4">
+                            <Field id="email_code" name="code" label=t.code_label autocomplete="one-time-code" inputmode="numeric" required=true error=confirm_error/>
+                            <Submit label=t.email_confirm/>
+                        </form>
+                    })}
+                </section>
+            }
+            .into_any()
+        })
+    };
+
+    view! {
+        <Title text=t.profile_title/>
+        <section class="max-w-2xl space-y-4">
+            <h1 class="text-3xl font-bold tracking-tight">{t.profile_title}</h1>
+            <p class="text-slate-700">{t.profile_intro}</p>
+            <Suspense fallback=|| ()>{body}</Suspense>
+        </section>
+    }
+}

@@ -1,0 +1,153 @@
+//! Sign-in and security: the authenticator app, and every place the person is signed in.
+
+use super::NeedsSignIn;
+use crate::api::account::{
+    ConfirmTotp, RemoveTotp, RevokeSession, StartTotp, TotpState, list_sessions, security_status,
+};
+use crate::api::auth::SignOut;
+use crate::components::form::{ErrorBox, Field, Notice, Submit, use_form_error, use_query_flag};
+use crate::i18n::use_lang;
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_meta::Title;
+
+/// "2026-11-23 08:15 UTC" from microseconds since the epoch.
+fn format_time(micros: i64) -> String {
+    let secs = micros.div_euclid(1_000_000);
+    let date = domain::Date::from_unix_days(secs.div_euclid(86_400));
+    let of_day = secs.rem_euclid(86_400);
+    format!("{date} {:02}:{:02} UTC", of_day / 3600, of_day % 3600 / 60)
+}
+
+#[component]
+pub fn AccountSecurity() -> impl IntoView {
+    let lang = use_lang();
+    let t = lang.texts();
+    let status = Resource::new(|| (), |_| security_status());
+    let sessions = Resource::new(|| (), |_| list_sessions());
+    let start_error = use_form_error::<StartTotp>();
+    let confirm_error = use_form_error::<ConfirmTotp>();
+    let remove_error = use_form_error::<RemoveTotp>();
+    let revoke_error = use_form_error::<RevokeSession>();
+    let revoked = use_query_flag("revoked");
+    let removed = use_query_flag("totp_removed");
+
+    let totp_section = move || {
+        Suspend::new(async move {
+            let status = match status.await {
+                Ok(s) => s,
+                Err(e) => return view! { <NeedsSignIn error=e/> }.into_any(),
+            };
+            let fresh = status.fresh_recovery_codes.clone().map(|codes| view! {
+                <div role="status" class="space-y-2 rounded border border-green-300 bg-green-50 p-4">
+                    <h3 class="font-semibold">{t.recovery_title}</h3>
+                    <p>{t.recovery_intro}</p>
+                    <ul class="grid grid-cols-2 gap-1 font-mono" aria-label=t.recovery_title>
+                        {codes.into_iter().map(|c| view! { <li>{c}</li> }).collect_view()}
+                    </ul>
+                </div>
+            });
+            let body = match status.totp {
+                TotpState::Off => view! {
+                    <p>{t.totp_off}</p>
+                    <ErrorBox error=start_error/>
+                    <form method="post" action=StartTotp::url()><Submit label=t.totp_start/></form>
+                }
+                .into_any(),
+                TotpState::Pending { qr_svg, manual_key } => view! {
+                    <p>{t.totp_scan}</p>
+                    <div role="img" aria-label=t.totp_qr_alt class="w-52 bg-white" inner_html=qr_svg></div>
+                    <p>{t.totp_key}": "<code class="break-all font-mono" data-testid="totp-key">{manual_key}</code></p>
+                    <ErrorBox error=confirm_error/>
+                    <form method="post" action=ConfirmTotp::url() class="space-y-4">
+                        <Field id="totp-confirm" name="code" label=t.totp_confirm_label autocomplete="one-time-code" inputmode="numeric" required=true error=confirm_error/>
+                        <Submit label=t.totp_confirm/>
+                    </form>
+                }
+                .into_any(),
+                TotpState::On { recovery_codes_left } => view! {
+                    <p>{t.totp_on}</p>
+                    <p>{t.recovery_left}" "{recovery_codes_left}</p>
+                    <ErrorBox error=remove_error/>
+                    <form method="post" action=RemoveTotp::url() class="space-y-4">
+                        <Field id="totp-remove" name="code" label=t.totp_remove_label autocomplete="one-time-code" required=true error=remove_error/>
+                        <button type="submit" class="rounded border border-red-700 px-4 py-2 text-red-800 hover:bg-red-50 focus-ring">{t.totp_remove}</button>
+                    </form>
+                }
+                .into_any(),
+            };
+            view! { {fresh} {body} }.into_any()
+        })
+    };
+
+    let sessions_section = move || {
+        Suspend::new(async move {
+            let Ok(list) = sessions.await else {
+                return ().into_any();
+            };
+            view! {
+                <div class="overflow-x-auto">
+                    <table class="w-full border-collapse text-left text-sm">
+                        <caption class="sr-only">{t.sessions_title}</caption>
+                        <thead>
+                            <tr class="border-b border-slate-300">
+                                <th scope="col" class="py-2 pr-4">{t.sessions_device}</th>
+                                <th scope="col" class="py-2 pr-4">{t.sessions_ip}</th>
+                                <th scope="col" class="py-2 pr-4">{t.sessions_signed_in}</th>
+                                <th scope="col" class="py-2 pr-4">{t.sessions_last_seen}</th>
+                                <th scope="col" class="py-2"><span class="sr-only">{t.sessions_revoke}</span></th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {list
+                                .into_iter()
+                                .map(|s| view! {
+                                    <tr class="border-b border-slate-200">
+                                        <th scope="row" class="py-2 pr-4 font-medium">
+                                            {s.device.clone()}
+                                            {s.current.then(|| view! { <span class="ml-2 rounded bg-indigo-50 px-2 py-0.5 text-xs text-indigo-800">{t.sessions_this}</span> })}
+                                        </th>
+                                        <td class="py-2 pr-4">{s.ip.clone()}</td>
+                                        <td class="py-2 pr-4">{format_time(s.signed_in_at_us)}</td>
+                                        <td class="py-2 pr-4">{format_time(s.last_seen_at_us)}</td>
+                                        <td class="py-2">
+                                            {(!s.current).then(|| view! {
+                                                <form method="post" action=RevokeSession::url()>
+                                                    <input type="hidden" name="handle" value=s.handle.clone()/>
+                                                    <button type="submit" class="text-red-800 underline focus-ring" aria-label=format!("{} ({})", t.sessions_revoke, s.device)>{t.sessions_revoke}</button>
+                                                </form>
+                                            })}
+                                        </td>
+                                    </tr>
+                                })
+                                .collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+                <form method="post" action=SignOut::url()>
+                    <input type="hidden" name="everywhere" value="1"/>
+                    <button type="submit" class="rounded border border-red-700 px-4 py-2 text-red-800 hover:bg-red-50 focus-ring">{t.sessions_everywhere}</button>
+                </form>
+            }
+            .into_any()
+        })
+    };
+
+    view! {
+        <Title text=t.security_page_title/>
+        <div class="max-w-3xl space-y-8">
+            <h1 class="text-3xl font-bold tracking-tight">{t.security_page_title}</h1>
+            <section id="totp" aria-labelledby="totp-heading" class="space-y-4">
+                <h2 id="totp-heading" class="text-xl font-semibold">{t.totp_section}</h2>
+                <Notice show=removed text=t.totp_removed/>
+                <Suspense fallback=|| ()>{totp_section}</Suspense>
+            </section>
+            <section aria-labelledby="sessions-heading" class="space-y-4">
+                <h2 id="sessions-heading" class="text-xl font-semibold">{t.sessions_title}</h2>
+                <Notice show=revoked text=t.sessions_revoked/>
+                <ErrorBox error=revoke_error/>
+                <Suspense fallback=|| ()>{sessions_section}</Suspense>
+            </section>
+        </div>
+    }
+}
