@@ -4,7 +4,8 @@
 ALTER TABLE users ADD COLUMN admission_date TEXT;
 ALTER TABLE users ADD COLUMN birth_date TEXT;
 ALTER TABLE users ADD COLUMN rule_set TEXT NOT NULL DEFAULT 'none';
-ALTER TABLE users ADD COLUMN profile_completed BOOLEAN NOT NULL DEFAULT FALSE;
+-- Flags are 0/1 integers: one type that both databases (and sqlx's Any driver) read alike.
+ALTER TABLE users ADD COLUMN profile_completed INTEGER NOT NULL DEFAULT 0 CHECK (profile_completed IN (0, 1));
 
 -- A code (and link) sent to an email address. Only HMACs of the code and link token are
 -- stored. `browser_session` is the hash of the session id of the browser that asked:
@@ -30,7 +31,7 @@ CREATE INDEX otp_challenges_email ON otp_challenges (email, created_at_us);
 CREATE TABLE sessions (
     id_hash          TEXT PRIMARY KEY NOT NULL,
     user_id          TEXT REFERENCES users (id),
-    second_factor_ok BOOLEAN NOT NULL DEFAULT FALSE,
+    second_factor_ok INTEGER NOT NULL DEFAULT 0 CHECK (second_factor_ok IN (0, 1)),
     created_at_us    BIGINT NOT NULL,
     expires_at_us    BIGINT NOT NULL,
     last_seen_at_us  BIGINT NOT NULL,
@@ -60,7 +61,7 @@ CREATE TABLE lockouts (
 CREATE TABLE totp_secrets (
     user_id        TEXT PRIMARY KEY NOT NULL REFERENCES users (id),
     secret_enc     TEXT NOT NULL,
-    confirmed      BOOLEAN NOT NULL DEFAULT FALSE,
+    confirmed      INTEGER NOT NULL DEFAULT 0 CHECK (confirmed IN (0, 1)),
     last_step      BIGINT NOT NULL DEFAULT 0,
     -- The recovery codes of a just-confirmed enrolment, encrypted, until they are shown once.
     recovery_display_enc TEXT,

@@ -25,7 +25,7 @@ pub async fn open_database(config: &Config) -> anyhow::Result<Db> {
     let db = Db::connect(config.database_url.expose()).await?;
     let applied = db.migrate().await?;
     if applied > 0 {
-        let mut tx = db.pool.begin().await.context("starting a transaction")?;
+        let mut tx = db.begin().await.context("starting a transaction")?;
         audit::record(
             &mut tx,
             &Actor::System,

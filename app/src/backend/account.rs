@@ -137,10 +137,10 @@ pub async fn update_profile(
     input: &ProfileInput,
 ) -> Result<(), AppError> {
     let valid = validate_profile(input, lang, today())?;
-    let mut tx = state.db.pool.begin().await.map_err(internal)?;
+    let mut tx = state.db.begin().await.map_err(internal)?;
     sqlx::query(
         "UPDATE users SET full_name = $1, title = $2, admission_date = $3, birth_date = $4, rule_set = $5, language = $6, \
-         profile_completed = TRUE WHERE id = $7",
+         profile_completed = 1 WHERE id = $7",
     )
     .bind(&valid.full_name)
     .bind(&valid.title)
@@ -178,7 +178,7 @@ pub async fn request_email_change(
         return Err(AppError::invalid("email", t.err_email_taken));
     }
     let now = now_micros();
-    let mut tx = state.db.pool.begin().await.map_err(internal)?;
+    let mut tx = state.db.begin().await.map_err(internal)?;
     if let Err(wait) = rate_limit::hit(
         &mut tx,
         rate_limit::CODE_REQUESTS_PER_IP,
@@ -242,7 +242,7 @@ pub async fn confirm_email_change(
 ) -> Result<(), AppError> {
     let t = lang.texts();
     let now = now_micros();
-    let mut tx = state.db.pool.begin().await.map_err(internal)?;
+    let mut tx = state.db.begin().await.map_err(internal)?;
     if let Err(wait) = rate_limit::hit(&mut tx, rate_limit::VERIFY_PER_IP, &meta.ip_text(), now)
         .await
         .map_err(internal)?
@@ -320,7 +320,7 @@ pub async fn start_totp(
     viewer: &Viewer,
     meta: &RequestMeta,
 ) -> Result<(), AppError> {
-    let mut tx = state.db.pool.begin().await.map_err(internal)?;
+    let mut tx = state.db.begin().await.map_err(internal)?;
     let started = totp::start_enrolment(
         &mut tx,
         state.master_key(),
@@ -352,7 +352,7 @@ pub async fn confirm_totp(
     lang: Lang,
     code: &str,
 ) -> Result<(), AppError> {
-    let mut tx = state.db.pool.begin().await.map_err(internal)?;
+    let mut tx = state.db.begin().await.map_err(internal)?;
     let codes = totp::confirm_enrolment(
         &mut tx,
         state.master_key(),
@@ -386,7 +386,7 @@ pub async fn remove_totp(
     code: &str,
 ) -> Result<(), AppError> {
     let now = now_micros();
-    let mut tx = state.db.pool.begin().await.map_err(internal)?;
+    let mut tx = state.db.begin().await.map_err(internal)?;
     if let Err(wait) = rate_limit::hit(&mut tx, rate_limit::VERIFY_PER_IP, &meta.ip_text(), now)
         .await
         .map_err(internal)?

@@ -113,6 +113,18 @@ impl Db {
         Ok(usize::try_from(count).unwrap_or(0))
     }
 
+    /// Starts a transaction that will write. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`): a deferred transaction that reads first and writes later fails
+    /// with "database is locked" when another connection committed in between, and no
+    /// busy timeout can save it. PostgreSQL needs nothing special.
+    pub async fn begin(&self) -> anyhow::Result<sqlx::Transaction<'static, sqlx::Any>> {
+        let tx = match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        };
+        tx.context("starting a transaction")
+    }
+
     /// Readiness: the database answers a trivial query.
     pub async fn ping(&self) -> anyhow::Result<()> {
         sqlx::query("SELECT 1")

@@ -72,6 +72,8 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn spawn(backend: Backend) -> TestApp {
+        // Logs go to the test's captured output, shown when it fails.
+        server::telemetry::init(app::backend::config::LogFormat::Pretty);
         let dir = tempfile::tempdir().expect("temp dir");
         let database_url = fresh_database(backend, dir.path()).await;
         let server = start(&database_url, dir.path()).await;
@@ -141,4 +143,154 @@ async fn start(database_url: &str, dir: &std::path::Path) -> Server {
     Server::start(test_config(database_url, dir))
         .await
         .expect("server starts")
+}
+
+/// A browser: its own cookie jar, no automatic redirects.
+pub struct Browser {
+    pub client: reqwest::Client,
+    pub base: String,
+}
+
+impl TestApp {
+    pub fn browser(&self) -> Browser {
+        Browser {
+            client: reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("http client"),
+            base: self.base.clone(),
+        }
+    }
+
+    /// The newest mail to `to`: (subject, text).
+    pub async fn last_mail(&self, to: &str) -> Option<(String, String)> {
+        sqlx::query_as("SELECT subject, text_body FROM outbox WHERE to_addr = $1 ORDER BY created_at_us DESC, id DESC LIMIT 1")
+            .bind(to)
+            .fetch_optional(&self.db().pool)
+            .await
+            .expect("outbox")
+    }
+
+    /// The 6-digit code in the newest mail to `to`.
+    pub async fn last_code(&self, to: &str) -> String {
+        let (subject, _) = self.last_mail(to).await.expect("a mail was queued");
+        subject
+            .rsplit(' ')
+            .next()
+            .expect("code at the end of the subject")
+            .to_owned()
+    }
+
+    /// The one-click link in the newest mail to `to`, as a path.
+    pub async fn last_link(&self, to: &str) -> String {
+        let (_, text) = self.last_mail(to).await.expect("a mail was queued");
+        let start = text.find("/sign-in/link?").expect("a link in the mail");
+        text[start..]
+            .split_whitespace()
+            .next()
+            .expect("link")
+            .to_owned()
+    }
+
+    pub async fn audit_actions(&self) -> Vec<String> {
+        sqlx::query_scalar("SELECT action FROM audit_log ORDER BY at_us, seq")
+            .fetch_all(&self.db().pool)
+            .await
+            .expect("audit")
+    }
+
+    /// Moves every code sent so far an hour into the past, so the per-address resend
+    /// throttle (1 a minute, 5 an hour) does not stop the next request in a test.
+    pub async fn forget_sent_codes(&self) {
+        sqlx::query("UPDATE otp_challenges SET created_at_us = created_at_us - 3660000000")
+            .execute(&self.db().pool)
+            .await
+            .expect("age codes");
+    }
+
+    /// Signs a new browser in with an emailed code; returns it.
+    pub async fn signed_in_browser(&self, email: &str) -> Browser {
+        self.forget_sent_codes().await;
+        let browser = self.browser();
+        let response = browser
+            .form("/api/auth/request_code", &[("email", email)])
+            .await;
+        assert!(
+            response.status().is_success(),
+            "request_code: {}",
+            response.status()
+        );
+        let code = self.last_code(email).await;
+        let response = browser
+            .form("/api/auth/verify_code", &[("code", &code)])
+            .await;
+        assert!(
+            response.status().is_success(),
+            "verify_code: {}",
+            response.status()
+        );
+        browser
+    }
+}
+
+impl Browser {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// A server-function call as `fetch` makes it (errors come back with their status).
+    pub async fn form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .form(fields)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    /// The same form, posted by a browser without JavaScript.
+    pub async fn html_form(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        referer: &str,
+    ) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .header("accept", "text/html")
+            .header("referer", self.url(referer))
+            .form(fields)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.expect("GET")
+    }
+
+    pub async fn page(&self, path: &str) -> String {
+        self.get(path).await.text().await.expect("body")
+    }
+
+    /// Who the server thinks this browser is (`null` when signed out).
+    pub async fn whoami(&self) -> serde_json::Value {
+        let response = self.form("/api/auth/current_user", &[]).await;
+        assert_eq!(response.status(), 200);
+        response.json().await.expect("json")
+    }
+}
+
+/// The value of `name` in a response's Set-Cookie headers.
+pub fn set_cookie(response: &reqwest::Response, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|c| {
+            c.strip_prefix(&format!("{name}="))
+                .map(|rest| rest.split(';').next().unwrap_or("").to_owned())
+        })
 }

@@ -4,8 +4,11 @@
 mod helpers;
 
 mod audit;
+mod auth;
 mod cli;
 mod health;
 mod language;
 mod pages;
+mod profile;
 mod schema;
+mod totp;

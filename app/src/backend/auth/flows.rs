@@ -83,7 +83,7 @@ pub async fn request_code(
     let t = lang.texts();
     let email = Email::parse(email).map_err(|e| email_error(t, e))?;
     let now = now_micros();
-    let mut tx = state.db.pool.begin().await.map_err(internal)?;
+    let mut tx = state.db.begin().await.map_err(internal)?;
     if let Err(wait) = rate_limit::hit(&mut tx, CODE_REQUESTS_PER_IP, &meta.ip_text(), now)
         .await
         .map_err(internal)?
@@ -196,7 +196,7 @@ pub async fn verify(
     let t = lang.texts();
     let now = now_micros();
     let master = state.master_key();
-    let mut tx = state.db.pool.begin().await.map_err(internal)?;
+    let mut tx = state.db.begin().await.map_err(internal)?;
     if let Err(wait) = rate_limit::hit(&mut tx, VERIFY_PER_IP, &meta.ip_text(), now)
         .await
         .map_err(internal)?
@@ -387,7 +387,7 @@ pub async fn verify_second_factor(
         user_id: user.id.clone(),
         firm_id: user.firm_id.clone(),
     };
-    let mut tx = state.db.pool.begin().await.map_err(internal)?;
+    let mut tx = state.db.begin().await.map_err(internal)?;
     if let Err(wait) = rate_limit::hit(&mut tx, VERIFY_PER_IP, &meta.ip_text(), now)
         .await
         .map_err(internal)?
@@ -473,7 +473,7 @@ pub async fn sign_out(
         user_id: user.id.clone(),
         firm_id: user.firm_id.clone(),
     };
-    let mut tx = state.db.pool.begin().await.map_err(internal)?;
+    let mut tx = state.db.begin().await.map_err(internal)?;
     if everywhere {
         session::delete_all_for_user(&mut tx, &user.id)
             .await
@@ -511,7 +511,7 @@ pub async fn revoke_session(
     handle: &str,
 ) -> Result<(), AppError> {
     let user = &viewer.user;
-    let mut tx = state.db.pool.begin().await.map_err(internal)?;
+    let mut tx = state.db.begin().await.map_err(internal)?;
     let sessions = session::list_for_user(&mut tx, &user.id, now_micros())
         .await
         .map_err(internal)?;

@@ -77,7 +77,7 @@ pub struct Session {
 type Row = (
     String,
     Option<String>,
-    bool,
+    i64,
     i64,
     i64,
     i64,
@@ -89,7 +89,7 @@ fn from_row(r: Row) -> Session {
     Session {
         id_hash: r.0,
         user_id: r.1,
-        second_factor_ok: r.2,
+        second_factor_ok: r.2 != 0,
         created_at: r.3,
         expires_at: r.4,
         last_seen_at: r.5,
@@ -120,7 +120,7 @@ pub async fn create(
     )
     .bind(hash(&token))
     .bind(user_id)
-    .bind(second_factor_ok)
+    .bind(i64::from(second_factor_ok))
     .bind(now)
     .bind(now + lifetime)
     .bind(now)

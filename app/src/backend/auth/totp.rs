@@ -85,7 +85,7 @@ pub async fn start_enrolment(
         .bind(user_id)
         .execute(&mut *conn)
         .await?;
-    sqlx::query("INSERT INTO totp_secrets (user_id, secret_enc, confirmed, last_step, created_at_us) VALUES ($1, $2, FALSE, 0, $3)")
+    sqlx::query("INSERT INTO totp_secrets (user_id, secret_enc, confirmed, last_step, created_at_us) VALUES ($1, $2, 0, 0, $3)")
         .bind(user_id)
         .bind(sealed)
         .bind(now)
@@ -112,7 +112,7 @@ async fn load_secret(
     master: &[u8; 32],
     user_id: &str,
 ) -> anyhow::Result<Option<(Vec<u8>, bool, i64)>> {
-    let row: Option<(String, bool, i64)> = sqlx::query_as(
+    let row: Option<(String, i64, i64)> = sqlx::query_as(
         "SELECT secret_enc, confirmed, last_step FROM totp_secrets WHERE user_id = $1",
     )
     .bind(user_id)
@@ -124,7 +124,7 @@ async fn load_secret(
     let secret = Key::derive(master, Purpose::TotpSecret)
         .decrypt(&sealed)
         .context("the TOTP secret does not decrypt under the current master key")?;
-    Ok(Some((secret, confirmed, last_step)))
+    Ok(Some((secret, confirmed != 0, last_step)))
 }
 
 /// Checks a TOTP code against the stored secret (confirmed or, when `enrolling`, not yet)
@@ -170,7 +170,7 @@ pub async fn confirm_enrolment(
     if !accept_code(conn, master, user_id, code, now, true).await? {
         return Ok(None);
     }
-    sqlx::query("UPDATE totp_secrets SET confirmed = TRUE WHERE user_id = $1")
+    sqlx::query("UPDATE totp_secrets SET confirmed = 1 WHERE user_id = $1")
         .bind(user_id)
         .execute(&mut *conn)
         .await?;

@@ -33,7 +33,7 @@ type Row = (
     Option<String>,
     Option<String>,
     String,
-    bool,
+    i64,
 );
 
 pub const COLUMNS: &str = "id, firm_id, email, full_name, title, role, status, language, admission_date, birth_date, rule_set, profile_completed";
@@ -51,7 +51,7 @@ pub fn from_row(r: Row) -> User {
         admission_date: r.8,
         birth_date: r.9,
         rule_set: r.10,
-        profile_completed: r.11,
+        profile_completed: r.11 != 0,
     }
 }
 
@@ -110,7 +110,7 @@ pub async fn create_with_firm(
 
 pub async fn has_second_factor(conn: &mut AnyConnection, user_id: &str) -> anyhow::Result<bool> {
     let n: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM totp_secrets WHERE user_id = $1 AND confirmed = TRUE",
+        "SELECT COUNT(*) FROM totp_secrets WHERE user_id = $1 AND confirmed = 1",
     )
     .bind(user_id)
     .fetch_one(&mut *conn)
