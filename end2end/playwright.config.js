@@ -12,6 +12,11 @@ const root = path.resolve(__dirname, '..');
 const targetDir = process.env.CARGO_TARGET_DIR || path.join(root, 'target');
 const serverBin = process.env.E2E_SERVER_BIN || path.join(targetDir, 'release', 'cpd-registry');
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cpd-e2e-'));
+const mailDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cpd-e2e-mail-'));
+// maildev: a real SMTP server with a REST API, so the tests read the mail a person would.
+const smtpPort = Number(process.env.E2E_SMTP_PORT || 3125);
+const mailWebPort = Number(process.env.E2E_MAIL_WEB_PORT || 3126);
+process.env.E2E_MAIL_API = `http://127.0.0.1:${mailWebPort}`;
 
 module.exports = defineConfig({
   testDir: './tests',
@@ -42,7 +47,16 @@ module.exports = defineConfig({
     { name: 'hydrate', use: { javaScriptEnabled: true } },
     { name: 'ssr', use: { javaScriptEnabled: false } },
   ],
-  webServer: {
+  webServer: [
+    {
+      command: `${path.join(__dirname, 'node_modules', '.bin', 'maildev')} --ip 127.0.0.1 --smtp ${smtpPort} --web-ip 127.0.0.1 --web ${mailWebPort} --mail-directory ${mailDir}`,
+      url: `http://127.0.0.1:${mailWebPort}/api/healthz`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+    {
     command: serverBin,
     url: `${baseURL}/readyz`,
     reuseExistingServer: false,
@@ -56,6 +70,10 @@ module.exports = defineConfig({
       DATABASE_URL: `sqlite://${dataDir}/cpd.db`,
       LOG_FORMAT: 'json',
       RUST_LOG: 'warn',
+      SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+      // Several devices sign in as one person within seconds here; people wait a minute.
+      SIGN_IN_CODE_INTERVAL_SECS: '1',
     },
-  },
+    },
+  ],
 });

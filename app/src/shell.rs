@@ -9,7 +9,7 @@ use crate::pages::{
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, MetaTags, Stylesheet, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{SsrMode, path};
 
 /// The HTML document the server streams for every page; `<html lang>` is set here from
 /// the request so that screen readers and the hydrating browser agree on the language.
@@ -42,19 +42,21 @@ pub fn App() -> impl IntoView {
         <Stylesheet id="leptos" href="/pkg/cpd-registry.css"/>
         <Link rel="icon" href="/favicon.ico"/>
         <Meta name="description" content=texts.tagline/>
+        // In-order streaming: each page's data is in the HTML the server sends, so pages
+        // work without JavaScript (out-of-order streaming needs a script to place it).
         <Router>
             <Layout>
                 <Routes fallback=|| view! { <NotFound/> }>
-                    <Route path=path!("/") view=Home/>
-                    <Route path=path!("/security") view=Security/>
-                    <Route path=path!("/data-processing") view=DataProcessing/>
-                    <Route path=path!("/sub-processors") view=SubProcessors/>
-                    <Route path=path!("/sign-in") view=SignIn/>
-                    <Route path=path!("/sign-in/code") view=SignInCode/>
-                    <Route path=path!("/sign-in/second-factor") view=SecondFactor/>
-                    <Route path=path!("/account/profile") view=Profile/>
-                    <Route path=path!("/account/security") view=AccountSecurity/>
-                    <Route path=path!("/dev/mailbox") view=DevMailbox/>
+                    <Route path=path!("/") view=Home ssr=SsrMode::InOrder/>
+                    <Route path=path!("/security") view=Security ssr=SsrMode::InOrder/>
+                    <Route path=path!("/data-processing") view=DataProcessing ssr=SsrMode::InOrder/>
+                    <Route path=path!("/sub-processors") view=SubProcessors ssr=SsrMode::InOrder/>
+                    <Route path=path!("/sign-in") view=SignIn ssr=SsrMode::InOrder/>
+                    <Route path=path!("/sign-in/code") view=SignInCode ssr=SsrMode::InOrder/>
+                    <Route path=path!("/sign-in/second-factor") view=SecondFactor ssr=SsrMode::InOrder/>
+                    <Route path=path!("/account/profile") view=Profile ssr=SsrMode::InOrder/>
+                    <Route path=path!("/account/security") view=AccountSecurity ssr=SsrMode::InOrder/>
+                    <Route path=path!("/dev/mailbox") view=DevMailbox ssr=SsrMode::InOrder/>
                 </Routes>
             </Layout>
         </Router>

@@ -48,3 +48,65 @@ async function waitForHydration(page) {
 }
 
 module.exports = { expectNoAxeViolations, waitForHydration };
+
+const crypto = require('crypto');
+
+/** A fresh address for one test, so tests never share an account or a throttle. */
+function uniqueEmail(prefix = 'person') {
+  return `${prefix}.${Date.now().toString(36)}${crypto.randomBytes(3).toString('hex')}@firm.example`;
+}
+
+/** The newest mail to `to` in maildev, waiting for it to arrive. */
+async function latestMail(request, to, { after = 0 } = {}) {
+  const api = process.env.E2E_MAIL_API;
+  for (let i = 0; i < 100; i++) {
+    const res = await request.get(`${api}/api/email?to.address=${encodeURIComponent(to)}`);
+    const mails = (await res.json()).filter((m) => new Date(m.time).getTime() > after);
+    if (mails.length > 0) {
+      mails.sort((a, b) => new Date(a.time) - new Date(b.time));
+      return mails[mails.length - 1];
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no mail to ${to}`);
+}
+
+/** The 6-digit code and the sign-in link in a mail. */
+function codeAndLink(mail) {
+  const code = mail.subject.match(/(\d{6})\s*$/)[1];
+  const link = mail.text.match(/https?:\/\/\S+\/sign-in\/link\?\S+/)[0];
+  return { code, link };
+}
+
+/** RFC 6238 TOTP (SHA-1, 6 digits, 30 s) from a base32 key: the test plays the phone app. */
+function totp(base32, atMs = Date.now()) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of base32.replace(/=+$/, '').toUpperCase()) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(atMs / 1000 / 30)));
+  const mac = crypto.createHmac('sha1', key).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0xf;
+  const value = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
+  return value.toString().padStart(6, '0');
+}
+
+/** Signs in through the real pages with the code from the real mail; returns the address. */
+async function signIn(page, request, email = uniqueEmail()) {
+  const before = Date.now() - 1000;
+  await page.goto('/sign-in');
+  await page.getByLabel('Work email').fill(email);
+  await page.getByRole('button', { name: 'Email me a code' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Check your email' })).toBeVisible();
+  const { code } = codeAndLink(await latestMail(request, email, { after: before }));
+  await page.getByLabel('6-digit code').fill(code);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  return email;
+}
+
+module.exports.uniqueEmail = uniqueEmail;
+module.exports.latestMail = latestMail;
+module.exports.codeAndLink = codeAndLink;
+module.exports.totp = totp;
+module.exports.signIn = signIn;

@@ -55,10 +55,18 @@ pub async fn run(args: Vec<String>) -> anyhow::Result<()> {
         Command::Serve => {
             let server = Server::start(config).await?;
             tracing::info!(address = %server.addr, public_url = %server.state.config.public_url, "listening");
-            if !server.state.config.is_production() {
+            let config = &server.state.config;
+            if !config.is_production() {
+                let url = &config.public_url;
+                let mail = if config.smtp_url.is_some() {
+                    "Sign-in codes are sent through SMTP_URL.".to_owned()
+                } else {
+                    format!(
+                        "No SMTP_URL is set: sign-in codes land in the development mailbox at {url}/dev/mailbox"
+                    )
+                };
                 println!(
-                    "\n  CPD Registry is running at {}\n  Open it in a browser. Sign-in codes are sent to the development mailbox.\n",
-                    server.state.config.public_url
+                    "\n  CPD Registry is running at {url}\n  To sign in, open {url}/sign-in and enter any email address.\n  {mail}\n"
                 );
             }
             server.run_until_stopped().await?;

@@ -197,6 +197,7 @@ pub async fn request_email_change(
             .await
             .map_err(internal)?,
         now,
+        state.config.code_throttle(),
     ) {
         return Err(AppError::RateLimited {
             retry_after_secs: wait,

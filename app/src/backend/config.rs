@@ -96,6 +96,8 @@ pub struct Config {
     pub app_secret: MasterKey,
     pub app_secret_source: SecretSource,
     pub trusted_proxies: Vec<IpNet>,
+    /// Seconds between two sign-in codes to one address (`SIGN_IN_CODE_INTERVAL_SECS`).
+    pub code_interval_secs: u64,
     pub log_format: LogFormat,
     pub data_dir: PathBuf,
 }
@@ -212,6 +214,20 @@ impl Config {
             .transpose()
             .map_err(|reason| invalid("TRUSTED_PROXIES", reason))?
             .unwrap_or_default();
+        let code_interval_secs = match lookup("SIGN_IN_CODE_INTERVAL_SECS") {
+            None => 60,
+            Some(text) => text
+                .trim()
+                .parse::<u64>()
+                .ok()
+                .filter(|s| (1..=3600).contains(s))
+                .ok_or_else(|| {
+                    invalid(
+                        "SIGN_IN_CODE_INTERVAL_SECS",
+                        "use a number of seconds from 1 to 3600".into(),
+                    )
+                })?,
+        };
         let log_format = match lookup("LOG_FORMAT").as_deref() {
             Some("json") => LogFormat::Json,
             Some("pretty") => LogFormat::Pretty,
@@ -260,9 +276,17 @@ impl Config {
             app_secret,
             app_secret_source,
             trusted_proxies,
+            code_interval_secs,
             log_format,
             data_dir,
         })
+    }
+
+    pub fn code_throttle(&self) -> crate::backend::auth::challenge::Throttle {
+        crate::backend::auth::challenge::Throttle {
+            interval: i64::try_from(self.code_interval_secs).unwrap_or(60) * 1_000_000,
+            ..Default::default()
+        }
     }
 
     pub fn is_production(&self) -> bool {

@@ -78,9 +78,27 @@ pub fn submit(challenge: &Challenge, now: Micros, code_matches: bool) -> (Outcom
     }
 }
 
+/// How often codes may go to one address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Throttle {
+    /// The least time between two codes.
+    pub interval: Micros,
+    /// The most codes in [`RESEND_WINDOW`].
+    pub per_window: usize,
+}
+
+impl Default for Throttle {
+    fn default() -> Throttle {
+        Throttle {
+            interval: RESEND_INTERVAL,
+            per_window: RESENDS_PER_WINDOW,
+        }
+    }
+}
+
 /// Whether another code may be sent to an address, given when the earlier ones were sent
 /// (any order). `Err` holds the seconds to wait.
-pub fn may_send(sent_at: &[Micros], now: Micros) -> Result<(), u64> {
+pub fn may_send(sent_at: &[Micros], now: Micros, throttle: Throttle) -> Result<(), u64> {
     let recent: Vec<Micros> = sent_at
         .iter()
         .copied()
@@ -89,9 +107,9 @@ pub fn may_send(sent_at: &[Micros], now: Micros) -> Result<(), u64> {
     let wait_interval = recent
         .iter()
         .max()
-        .map(|last| last + RESEND_INTERVAL - now)
+        .map(|last| last + throttle.interval - now)
         .filter(|w| *w > 0);
-    let wait_window = (recent.len() >= RESENDS_PER_WINDOW)
+    let wait_window = (recent.len() >= throttle.per_window)
         .then(|| recent.iter().min().map(|first| first + RESEND_WINDOW - now))
         .flatten()
         .filter(|w| *w > 0);
@@ -154,9 +172,12 @@ mod tests {
 
     #[test]
     fn resends_wait_a_minute_between_codes() {
-        assert_eq!(may_send(&[], T0), Ok(()));
-        assert_eq!(may_send(&[T0], T0 + 10 * 1_000_000), Err(50));
-        assert_eq!(may_send(&[T0], T0 + MINUTE), Ok(()));
+        assert_eq!(may_send(&[], T0, Throttle::default()), Ok(()));
+        assert_eq!(
+            may_send(&[T0], T0 + 10 * 1_000_000, Throttle::default()),
+            Err(50)
+        );
+        assert_eq!(may_send(&[T0], T0 + MINUTE, Throttle::default()), Ok(()));
     }
 
     #[test]
@@ -164,8 +185,11 @@ mod tests {
         let sent: Vec<Micros> = (0..5).map(|i| T0 + i * 2 * MINUTE).collect();
         let now = T0 + 10 * MINUTE;
         // The oldest of the five leaves the window 60 minutes after it was sent.
-        assert_eq!(may_send(&sent, now), Err(50 * 60));
-        assert_eq!(may_send(&sent, T0 + RESEND_WINDOW), Ok(()));
+        assert_eq!(may_send(&sent, now, Throttle::default()), Err(50 * 60));
+        assert_eq!(
+            may_send(&sent, T0 + RESEND_WINDOW, Throttle::default()),
+            Ok(())
+        );
     }
 
     #[test]

@@ -95,6 +95,7 @@ pub async fn request_code(
             .await
             .map_err(internal)?,
         now,
+        state.config.code_throttle(),
     ) {
         return Err(rate_limited(wait));
     }

@@ -15,16 +15,18 @@ pub struct Limit {
 
 const MINUTE: Micros = 60 * 1_000_000;
 
-/// Codes asked for from one IP address.
+/// Codes asked for from one IP address. A whole office can share one address behind its
+/// NAT, so this is generous; each address is throttled on its own as well (1 a minute,
+/// 5 an hour), and each code allows only 5 tries.
 pub const CODE_REQUESTS_PER_IP: Limit = Limit {
     name: "code-ip",
-    limit: 20,
+    limit: 100,
     window: 60 * MINUTE,
 };
 /// Codes (and TOTP codes) tried from one IP address.
 pub const VERIFY_PER_IP: Limit = Limit {
     name: "verify-ip",
-    limit: 30,
+    limit: 200,
     window: 10 * MINUTE,
 };
 
