@@ -72,11 +72,20 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn spawn(backend: Backend) -> TestApp {
+        TestApp::spawn_with(backend, None).await
+    }
+
+    /// A server that sends mail to `smtp_url` instead of the development mailbox.
+    pub async fn spawn_with(backend: Backend, smtp_url: Option<&str>) -> TestApp {
         // Logs go to the test's captured output, shown when it fails.
         server::telemetry::init(app::backend::config::LogFormat::Pretty);
         let dir = tempfile::tempdir().expect("temp dir");
         let database_url = fresh_database(backend, dir.path()).await;
-        let server = start(&database_url, dir.path()).await;
+        let mut config = test_config(&database_url, dir.path());
+        if let Some(url) = smtp_url {
+            config.smtp_url = Some(smtp_setting(url));
+        }
+        let server = Server::start(config).await.expect("server starts");
         TestApp {
             base: format!("http://{}", server.addr),
             server: Some(server),
@@ -137,6 +146,18 @@ pub fn test_config(database_url: &str, dir: &std::path::Path) -> Config {
         ("APP_SECRET", TEST_SECRET.to_owned()),
     ]);
     Config::from_lookup(|name| vars.get(name).cloned()).expect("test configuration")
+}
+
+/// An SMTP_URL setting, read the way the server reads it.
+pub fn smtp_setting(url: &str) -> app::backend::config::SecretString {
+    let vars: HashMap<&str, String> = HashMap::from([
+        ("SMTP_URL", url.to_owned()),
+        ("APP_SECRET", TEST_SECRET.to_owned()),
+    ]);
+    Config::from_lookup(|name| vars.get(name).cloned())
+        .expect("config")
+        .smtp_url
+        .expect("smtp")
 }
 
 async fn start(database_url: &str, dir: &std::path::Path) -> Server {

@@ -8,6 +8,7 @@ mod auth;
 mod cli;
 mod health;
 mod language;
+mod mail;
 mod pages;
 mod profile;
 mod schema;

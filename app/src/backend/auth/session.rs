@@ -225,3 +225,50 @@ pub async fn purge_expired(conn: &mut AnyConnection, now: Micros) -> anyhow::Res
         .await?;
     Ok(done.rows_affected())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::backend::config::Config;
+
+    fn config(public_url: &str) -> Config {
+        let key = "ab".repeat(32);
+        let dir = std::env::temp_dir();
+        Config::from_lookup(|name| match name {
+            "PUBLIC_URL" => Some(public_url.to_owned()),
+            "APP_SECRET" => Some(key.clone()),
+            "DATA_DIR" => Some(dir.display().to_string()),
+            _ => None,
+        })
+        .expect("config")
+    }
+
+    #[test]
+    fn over_https_the_cookie_is_host_prefixed_secure_and_http_only() {
+        let cookie = set_cookie(&config("https://cpd.example.se"), "TOKEN", LIFETIME);
+        assert!(
+            cookie.starts_with("__Host-cpd_session=TOKEN; Path=/;"),
+            "{cookie}"
+        );
+        assert!(
+            cookie.contains("; Secure")
+                && cookie.contains("; HttpOnly")
+                && cookie.contains("SameSite=Lax")
+        );
+        assert!(
+            !cookie.contains("Domain"),
+            "__Host- cookies carry no Domain"
+        );
+        assert!(
+            cookie.contains(&format!("Max-Age={}", 30 * 24 * 3600)),
+            "30 days: {cookie}"
+        );
+        let cleared = clear_cookie(&config("https://cpd.example.se"));
+        assert!(cleared.starts_with("__Host-cpd_session=;") && cleared.contains("Max-Age=0"));
+    }
+
+    #[test]
+    fn plain_http_development_uses_a_plain_name() {
+        assert_eq!(cookie_name(&config("http://127.0.0.1:3000")), "cpd_session");
+    }
+}
