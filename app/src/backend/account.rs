@@ -1,7 +1,7 @@
 //! The person's own account: profile, sign-in address, second factor.
 
 use crate::AppError;
-use crate::backend::audit::{self, Action, Actor, Target};
+use crate::backend::audit::{Action, Target};
 use crate::backend::auth::challenge::{self, Outcome};
 use crate::backend::auth::otp::{self, Kind};
 use crate::backend::auth::viewer::Viewer;
@@ -16,20 +16,6 @@ use serde::{Deserialize, Serialize};
 
 fn internal(e: impl Into<anyhow::Error>) -> AppError {
     AppError::internal(e)
-}
-
-fn actor(viewer: &Viewer) -> Actor {
-    Actor::User {
-        user_id: viewer.user.id.clone(),
-        firm_id: viewer.user.firm_id.clone(),
-    }
-}
-
-fn ctx(viewer: &Viewer, meta: &RequestMeta) -> audit::Context {
-    audit::Context {
-        firm_id: Some(viewer.user.firm_id.clone()),
-        ip: meta.ip,
-    }
 }
 
 pub const TITLES: [&str; 4] = [
@@ -152,15 +138,15 @@ pub async fn update_profile(
     .execute(&mut *tx)
     .await
     .map_err(internal)?;
-    audit::record(
-        &mut tx,
-        &actor(viewer),
-        Action::ProfileUpdated,
-        &Target::new("user", &viewer.user.id),
-        &ctx(viewer, meta),
-    )
-    .await
-    .map_err(internal)?;
+    viewer
+        .audit(
+            &mut tx,
+            meta,
+            Action::ProfileUpdated,
+            &Target::new("user", &viewer.user.id),
+        )
+        .await
+        .map_err(internal)?;
     tx.commit().await.map_err(internal)
 }
 
@@ -179,30 +165,7 @@ pub async fn request_email_change(
     }
     let now = now_micros();
     let mut tx = state.db.begin().await.map_err(internal)?;
-    if let Err(wait) = rate_limit::hit(
-        &mut tx,
-        rate_limit::CODE_REQUESTS_PER_IP,
-        &meta.ip_text(),
-        now,
-    )
-    .await
-    .map_err(internal)?
-    {
-        return Err(AppError::RateLimited {
-            retry_after_secs: wait,
-        });
-    }
-    if let Err(wait) = challenge::may_send(
-        &otp::sent_times(&mut tx, email.as_str(), now)
-            .await
-            .map_err(internal)?,
-        now,
-        state.config.code_throttle(),
-    ) {
-        return Err(AppError::RateLimited {
-            retry_after_secs: wait,
-        });
-    }
+    flows::check_code_limits(&mut tx, state, meta, &email, now).await?;
     let issued = otp::issue(
         &mut tx,
         state.master_key(),
@@ -220,15 +183,15 @@ pub async fn request_email_change(
     )
     .await
     .map_err(internal)?;
-    audit::record(
-        &mut tx,
-        &actor(viewer),
-        Action::EmailChangeRequested,
-        &Target::new("challenge", &issued.id),
-        &ctx(viewer, meta),
-    )
-    .await
-    .map_err(internal)?;
+    viewer
+        .audit(
+            &mut tx,
+            meta,
+            Action::EmailChangeRequested,
+            &Target::new("challenge", &issued.id),
+        )
+        .await
+        .map_err(internal)?;
     tx.commit().await.map_err(internal)?;
     state.mail_wake.notify_one();
     Ok(())
@@ -302,15 +265,15 @@ pub async fn confirm_email_change(
     )
     .await
     .map_err(internal)?;
-    audit::record(
-        &mut tx,
-        &actor(viewer),
-        Action::EmailChanged,
-        &Target::new("user", &viewer.user.id),
-        &ctx(viewer, meta),
-    )
-    .await
-    .map_err(internal)?;
+    viewer
+        .audit(
+            &mut tx,
+            meta,
+            Action::EmailChanged,
+            &Target::new("user", &viewer.user.id),
+        )
+        .await
+        .map_err(internal)?;
     tx.commit().await.map_err(internal)?;
     state.mail_wake.notify_one();
     Ok(())
@@ -334,15 +297,15 @@ pub async fn start_totp(
     if started.is_none() {
         return Err(AppError::Forbidden);
     }
-    audit::record(
-        &mut tx,
-        &actor(viewer),
-        Action::TotpEnrolmentStarted,
-        &Target::new("user", &viewer.user.id),
-        &ctx(viewer, meta),
-    )
-    .await
-    .map_err(internal)?;
+    viewer
+        .audit(
+            &mut tx,
+            meta,
+            Action::TotpEnrolmentStarted,
+            &Target::new("user", &viewer.user.id),
+        )
+        .await
+        .map_err(internal)?;
     tx.commit().await.map_err(internal)
 }
 
@@ -366,15 +329,15 @@ pub async fn confirm_totp(
     if codes.is_none() {
         return Err(AppError::invalid("code", lang.texts().err_totp_wrong));
     }
-    audit::record(
-        &mut tx,
-        &actor(viewer),
-        Action::TotpEnrolled,
-        &Target::new("user", &viewer.user.id),
-        &ctx(viewer, meta),
-    )
-    .await
-    .map_err(internal)?;
+    viewer
+        .audit(
+            &mut tx,
+            meta,
+            Action::TotpEnrolled,
+            &Target::new("user", &viewer.user.id),
+        )
+        .await
+        .map_err(internal)?;
     tx.commit().await.map_err(internal)
 }
 
@@ -408,15 +371,15 @@ pub async fn remove_totp(
     totp::remove(&mut tx, &viewer.user.id)
         .await
         .map_err(internal)?;
-    audit::record(
-        &mut tx,
-        &actor(viewer),
-        Action::TotpRemoved,
-        &Target::new("user", &viewer.user.id),
-        &ctx(viewer, meta),
-    )
-    .await
-    .map_err(internal)?;
+    viewer
+        .audit(
+            &mut tx,
+            meta,
+            Action::TotpRemoved,
+            &Target::new("user", &viewer.user.id),
+        )
+        .await
+        .map_err(internal)?;
     tx.commit().await.map_err(internal)
 }
 

@@ -78,7 +78,7 @@ impl TestApp {
     /// A server that sends mail to `smtp_url` instead of the development mailbox.
     pub async fn spawn_with(backend: Backend, smtp_url: Option<&str>) -> TestApp {
         // Logs go to the test's captured output, shown when it fails.
-        server::telemetry::init(app::backend::config::LogFormat::Pretty);
+        server::telemetry::init_for_tests();
         let dir = tempfile::tempdir().expect("temp dir");
         let database_url = fresh_database(backend, dir.path()).await;
         let mut config = test_config(&database_url, dir.path());

@@ -53,6 +53,27 @@ fn ctx(meta: &RequestMeta, firm_id: Option<&str>) -> audit::Context {
     }
 }
 
+/// Before any code goes out: the sender's IP is within its limit, and the address has
+/// not had a code too recently (both sign-in and change-of-address codes count).
+pub async fn check_code_limits(
+    conn: &mut AnyConnection,
+    state: &AppState,
+    meta: &RequestMeta,
+    email: &Email,
+    now: Micros,
+) -> Result<(), AppError> {
+    if let Err(wait) = rate_limit::hit(conn, CODE_REQUESTS_PER_IP, &meta.ip_text(), now)
+        .await
+        .map_err(internal)?
+    {
+        return Err(rate_limited(wait));
+    }
+    let sent = otp::sent_times(conn, email.as_str(), now)
+        .await
+        .map_err(internal)?;
+    challenge::may_send(&sent, now, state.config.code_throttle()).map_err(rate_limited)
+}
+
 /// The browser's session (created if it has none), for binding a challenge to it.
 async fn browser_session(
     state: &AppState,
@@ -84,21 +105,7 @@ pub async fn request_code(
     let email = Email::parse(email).map_err(|e| email_error(t, e))?;
     let now = now_micros();
     let mut tx = state.db.begin().await.map_err(internal)?;
-    if let Err(wait) = rate_limit::hit(&mut tx, CODE_REQUESTS_PER_IP, &meta.ip_text(), now)
-        .await
-        .map_err(internal)?
-    {
-        return Err(rate_limited(wait));
-    }
-    if let Err(wait) = challenge::may_send(
-        &otp::sent_times(&mut tx, email.as_str(), now)
-            .await
-            .map_err(internal)?,
-        now,
-        state.config.code_throttle(),
-    ) {
-        return Err(rate_limited(wait));
-    }
+    check_code_limits(&mut tx, state, meta, &email, now).await?;
     let (browser, set_cookie) = browser_session(state, &mut tx, headers, meta, now)
         .await
         .map_err(internal)?;
@@ -336,14 +343,14 @@ pub async fn verify(
     let token = session::create(&mut tx, Some(&user.id), !needs_second_factor, meta, now)
         .await
         .map_err(internal)?;
-    let actor = Actor::User {
-        user_id: user.id.clone(),
-        firm_id: user.firm_id.clone(),
-    };
     let action = if needs_second_factor {
         Action::SecondFactorRequired
     } else {
         Action::SignedIn
+    };
+    let actor = Actor::User {
+        user_id: user.id.clone(),
+        firm_id: user.firm_id.clone(),
     };
     audit::record(
         &mut tx,
@@ -384,10 +391,6 @@ pub async fn verify_second_factor(
     }
     let now = now_micros();
     let user = &viewer.user;
-    let actor = Actor::User {
-        user_id: user.id.clone(),
-        firm_id: user.firm_id.clone(),
-    };
     let mut tx = state.db.begin().await.map_err(internal)?;
     if let Err(wait) = rate_limit::hit(&mut tx, VERIFY_PER_IP, &meta.ip_text(), now)
         .await
@@ -411,15 +414,15 @@ pub async fn verify_second_factor(
         super::lockouts::fail(&mut tx, &[&subject], now)
             .await
             .map_err(internal)?;
-        audit::record(
-            &mut tx,
-            &actor,
-            Action::SecondFactorFailed,
-            &Target::new("user", &user.id),
-            &ctx(meta, Some(&user.firm_id)),
-        )
-        .await
-        .map_err(internal)?;
+        viewer
+            .audit(
+                &mut tx,
+                meta,
+                Action::SecondFactorFailed,
+                &Target::new("user", &user.id),
+            )
+            .await
+            .map_err(internal)?;
         tx.commit().await.map_err(internal)?;
         return Err(AppError::invalid("code", t.err_totp_wrong));
     };
@@ -427,15 +430,15 @@ pub async fn verify_second_factor(
         .await
         .map_err(internal)?;
     if factor == SecondFactor::RecoveryCode {
-        audit::record(
-            &mut tx,
-            &actor,
-            Action::RecoveryCodeUsed,
-            &Target::new("user", &user.id),
-            &ctx(meta, Some(&user.firm_id)),
-        )
-        .await
-        .map_err(internal)?;
+        viewer
+            .audit(
+                &mut tx,
+                meta,
+                Action::RecoveryCodeUsed,
+                &Target::new("user", &user.id),
+            )
+            .await
+            .map_err(internal)?;
     }
     session::delete(&mut tx, &viewer.session.id_hash)
         .await
@@ -443,15 +446,15 @@ pub async fn verify_second_factor(
     let token = session::create(&mut tx, Some(&user.id), true, meta, now)
         .await
         .map_err(internal)?;
-    audit::record(
-        &mut tx,
-        &actor,
-        Action::SignedIn,
-        &Target::new("session", &session::hash(&token)[..16]),
-        &ctx(meta, Some(&user.firm_id)),
-    )
-    .await
-    .map_err(internal)?;
+    viewer
+        .audit(
+            &mut tx,
+            meta,
+            Action::SignedIn,
+            &Target::new("session", &session::hash(&token)[..16]),
+        )
+        .await
+        .map_err(internal)?;
     tx.commit().await.map_err(internal)?;
     Ok(CookieChange {
         set_cookie: Some(session::set_cookie(
@@ -470,10 +473,6 @@ pub async fn sign_out(
     everywhere: bool,
 ) -> Result<CookieChange, AppError> {
     let user = &viewer.user;
-    let actor = Actor::User {
-        user_id: user.id.clone(),
-        firm_id: user.firm_id.clone(),
-    };
     let mut tx = state.db.begin().await.map_err(internal)?;
     if everywhere {
         session::delete_all_for_user(&mut tx, &user.id)
@@ -489,15 +488,10 @@ pub async fn sign_out(
     } else {
         Action::SignedOut
     };
-    audit::record(
-        &mut tx,
-        &actor,
-        action,
-        &Target::new("user", &user.id),
-        &ctx(meta, Some(&user.firm_id)),
-    )
-    .await
-    .map_err(internal)?;
+    viewer
+        .audit(&mut tx, meta, action, &Target::new("user", &user.id))
+        .await
+        .map_err(internal)?;
     tx.commit().await.map_err(internal)?;
     Ok(CookieChange {
         set_cookie: Some(session::clear_cookie(&state.config)),
@@ -528,19 +522,15 @@ pub async fn revoke_session(
     {
         return Err(AppError::NotFound);
     }
-    let actor = Actor::User {
-        user_id: user.id.clone(),
-        firm_id: user.firm_id.clone(),
-    };
-    audit::record(
-        &mut tx,
-        &actor,
-        Action::SessionRevoked,
-        &Target::new("session", handle),
-        &ctx(meta, Some(&user.firm_id)),
-    )
-    .await
-    .map_err(internal)?;
+    viewer
+        .audit(
+            &mut tx,
+            meta,
+            Action::SessionRevoked,
+            &Target::new("session", handle),
+        )
+        .await
+        .map_err(internal)?;
     tx.commit().await.map_err(internal)?;
     Ok(())
 }

@@ -46,3 +46,29 @@ pub async fn load(
         user,
     }))
 }
+
+impl Viewer {
+    /// This person, as the actor of an audit event.
+    pub fn actor(&self) -> crate::backend::audit::Actor {
+        crate::backend::audit::Actor::User {
+            user_id: self.user.id.clone(),
+            firm_id: self.user.firm_id.clone(),
+        }
+    }
+
+    /// Records an event by this person in their firm's chain, on the caller's transaction.
+    pub async fn audit(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        meta: &RequestMeta,
+        action: crate::backend::audit::Action,
+        target: &crate::backend::audit::Target,
+    ) -> anyhow::Result<()> {
+        let ctx = crate::backend::audit::Context {
+            firm_id: Some(self.user.firm_id.clone()),
+            ip: meta.ip,
+        };
+        crate::backend::audit::record(conn, &self.actor(), action, target, &ctx).await?;
+        Ok(())
+    }
+}
