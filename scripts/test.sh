@@ -79,7 +79,10 @@ pg_env=$(scripts/postgres.sh start) || { STEPS+=("  FAIL  postgres (could not st
 eval "$pg_env"; PG_DIR=$PG_TEST_DIR
 STEPS+=("  ok    postgres (throwaway cluster at ${TEST_POSTGRES_URL%/*})")
 
-step integration-tests cargo test --locked -p server --test api
+# One test at a time: several servers (each on its own tokio runtime) rendering Leptos
+# pages at once in one process have been seen to stall a render now and then; one server
+# per process, as in production and the browser suite, has not (see the README).
+step integration-tests cargo test --locked -p server --test api -- --test-threads=1
 rc=$?; count_cargo "$LOG_DIR/integration-tests.log"
 sqlite_n=$(grep -cE '::sqlite \.\.\. ok$' "$LOG_DIR/integration-tests.log")
 postgres_n=$(grep -cE '::postgres \.\.\. ok$' "$LOG_DIR/integration-tests.log")

@@ -57,6 +57,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account/profile") view=Profile ssr=SsrMode::InOrder/>
                     <Route path=path!("/account/security") view=AccountSecurity ssr=SsrMode::InOrder/>
                     <Route path=path!("/dev/mailbox") view=DevMailbox ssr=SsrMode::InOrder/>
+                    // Every other path: the 404 page, rendered like any page.
+                    <Route path=path!("/*any") view=NotFound ssr=SsrMode::InOrder/>
                 </Routes>
             </Layout>
         </Router>

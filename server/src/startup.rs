@@ -18,6 +18,7 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 use tokio::sync::Notify;
 use tower_http::compression::CompressionLayer;
+use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::TraceLayer;
 
 /// Opens the database and applies migrations, auditing any that were applied.
@@ -64,12 +65,20 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let leptos_options = state.leptos_options.clone();
+    let site_root = std::path::PathBuf::from(leptos_options.site_root.as_ref());
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/sign-in/link", get(sign_in_link::sign_in_link))
         .leptos_routes_with_context(&state, routes, || (), move || shell(leptos_options.clone()))
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        // Static files are served explicitly; every other GET is a Leptos route (the
+        // catch-all route renders the 404 page).
+        .nest_service("/pkg", ServeDir::new(site_root.join("pkg")))
+        .route_service(
+            "/favicon.ico",
+            ServeFile::new(site_root.join("favicon.ico")),
+        )
+        .route_service("/robots.txt", ServeFile::new(site_root.join("robots.txt")))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
