@@ -1,6 +1,6 @@
 # The two commands: `make run` serves the app on http://127.0.0.1:3000 with the embedded
 # defaults; `make test` runs every check CI runs. Both install what they need first.
-.PHONY: run test build size fmt
+.PHONY: run test build size load fmt
 
 run:
 	@scripts/setup.sh run
@@ -17,6 +17,9 @@ build:
 
 size: build
 	node scripts/size.mjs /
+
+load: build
+	node scripts/load.mjs
 
 fmt:
 	cargo fmt --all

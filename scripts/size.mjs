@@ -7,63 +7,21 @@
 // a decision, not an accident.
 //
 //   node scripts/size.mjs [PATH]      (PATH defaults to /)
-import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import http from 'node:http';
-import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
+import { get as fetchRaw, startReleaseServer } from './release-server.mjs';
 
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const targetDir = process.env.CARGO_TARGET_DIR || path.join(root, 'target');
-const bin = process.env.SERVER_BIN || path.join(targetDir, 'release', 'cpd-registry');
 const goalKb = Number(process.env.SIZE_GOAL_KB || 250);
 const ceilingKb = Number(process.env.SIZE_CEILING_KB || 400);
 const pagePath = process.argv[2] || '/';
 
-const freePort = () =>
-  new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-
-function get(url, encoding) {
-  return new Promise((resolve, reject) => {
-    http
-      .get(url, { headers: { 'accept-encoding': encoding } }, (res) => {
-        const chunks = [];
-        res.on('data', (c) => chunks.push(c));
-        res.on('end', () =>
-          resolve({ status: res.statusCode, encoding: res.headers['content-encoding'] || 'identity', body: Buffer.concat(chunks) }),
-        );
-      })
-      .on('error', reject);
-  });
+async function get(url, encoding) {
+  const res = await fetchRaw(url, { 'accept-encoding': encoding });
+  return { status: res.status, encoding: res.headers['content-encoding'] || 'identity', body: res.body };
 }
 
-async function waitReady(base) {
-  for (let i = 0; i < 200; i++) {
-    try {
-      if ((await get(`${base}/readyz`, 'identity')).status === 200) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('the server did not become ready');
-}
-
-const port = await freePort();
-const dataDir = mkdtempSync(path.join(os.tmpdir(), 'cpd-size-'));
-const server = spawn(bin, [], {
-  cwd: root,
-  stdio: ['ignore', 'ignore', 'inherit'],
-  env: { ...process.env, SITE_ADDR: `127.0.0.1:${port}`, DATA_DIR: dataDir, DATABASE_URL: `sqlite://${dataDir}/cpd.db`, RUST_LOG: 'warn', LOG_FORMAT: 'json' },
-});
-const base = `http://127.0.0.1:${port}`;
+const server = await startReleaseServer();
+const base = server.base;
 let exitCode = 0;
 try {
-  await waitReady(base);
   const html = (await get(base + pagePath, 'identity')).body.toString();
   const assets = new Set();
   for (const m of html.matchAll(/(?:href|src)="(\/pkg\/[^"]+)"/g)) assets.add(m[1]);
@@ -112,6 +70,6 @@ try {
   console.error(`size check failed: ${e.message}`);
   exitCode = 1;
 } finally {
-  server.kill('SIGTERM');
+  server.stop();
 }
 process.exit(exitCode);
