@@ -88,6 +88,36 @@ impl Date {
         Date { year, month, day }
     }
 
+    /// The same day `months` months later; where that day does not exist, the last day of
+    /// the target month (31 Jan + 1 month = 28/29 Feb).
+    pub fn add_months(self, months: u32) -> Date {
+        let total = i64::from(self.month) - 1 + i64::from(months);
+        let year = self.year + i32::try_from(total / 12).unwrap_or(0);
+        let month = u8::try_from(total % 12 + 1).unwrap_or(1);
+        let day = self.day.min(days_in_month(year, month));
+        Date { year, month, day }
+    }
+
+    pub fn days_in_year(year: i32) -> i64 {
+        if is_leap(year) { 366 } else { 365 }
+    }
+
+    pub fn first_of_year(year: i32) -> Date {
+        Date {
+            year,
+            month: 1,
+            day: 1,
+        }
+    }
+
+    pub fn last_of_year(year: i32) -> Date {
+        Date {
+            year,
+            month: 12,
+            day: 31,
+        }
+    }
+
     pub fn to_unix_days(self) -> i64 {
         let y = i64::from(self.year) - i64::from(self.month <= 2);
         let era = y.div_euclid(400);
@@ -138,6 +168,15 @@ mod tests {
             Date::parse("2000-03-01").map(|d| d.to_unix_days()),
             Ok(11_017)
         );
+    }
+
+    #[test]
+    fn adding_months_keeps_the_day_or_takes_the_month_end() {
+        let d = |s: &str| Date::parse(s).expect("date");
+        assert_eq!(d("2026-01-15").add_months(3), d("2026-04-15"));
+        assert_eq!(d("2026-11-30").add_months(3), d("2027-02-28"));
+        assert_eq!(d("2024-01-31").add_months(1), d("2024-02-29"));
+        assert_eq!(d("2026-03-31").add_months(3), d("2026-06-30"));
     }
 
     proptest! {

@@ -7,6 +7,7 @@ pub mod date;
 pub mod email;
 pub mod hours;
 pub mod quick_check;
+pub mod rules;
 
 pub use date::{Date, DateError};
 pub use email::{Email, EmailError};
