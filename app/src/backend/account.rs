@@ -2,7 +2,7 @@
 
 use crate::AppError;
 use crate::backend::audit::{Action, Target};
-use crate::backend::auth::challenge::{self, Outcome};
+use crate::backend::auth::challenge;
 use crate::backend::auth::otp::{self, Kind};
 use crate::backend::auth::viewer::Viewer;
 use crate::backend::auth::{flows, rate_limit, totp, users};
@@ -231,17 +231,7 @@ pub async fn confirm_email_change(
     otp::save(&mut tx, &stored.id, &next, now)
         .await
         .map_err(internal)?;
-    let error = match outcome {
-        Outcome::Accepted => None,
-        Outcome::Wrong { remaining } => Some(AppError::invalid(
-            "code",
-            t.err_code_wrong.replace("{n}", &remaining.to_string()),
-        )),
-        Outcome::Exhausted => Some(AppError::invalid("code", t.err_code_exhausted)),
-        Outcome::Expired => Some(AppError::invalid("code", t.err_code_expired)),
-        Outcome::Spent => Some(AppError::invalid("code", t.err_code_spent)),
-    };
-    if let Some(error) = error {
+    if let Some(error) = flows::code_error(t, outcome) {
         tx.commit().await.map_err(internal)?;
         return Err(error);
     }

@@ -18,6 +18,15 @@ pub use sv::SV;
 /// Name of the cookie that remembers the chosen language.
 pub const LANG_COOKIE: &str = "lang";
 
+/// The `Set-Cookie` value that remembers `lang` for a year (`Secure` over HTTPS).
+pub fn lang_cookie(lang: Lang, secure: bool) -> String {
+    format!(
+        "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax{}",
+        lang.code(),
+        if secure { "; Secure" } else { "" }
+    )
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum Lang {
     #[default]

@@ -23,11 +23,9 @@ pub fn evaluate(log: &Log, year: i32, as_of: Date) -> YearResult {
         .min()
         .unwrap_or(year);
     let start = first_entry.min(year).max(year - 50);
-    let mut carried = Hours::ZERO;
-    let mut result = evaluate_one(log, start, as_of, carried);
-    for y in start..=year {
-        result = evaluate_one(log, y, as_of, carried);
-        carried = result.carry_out;
+    let mut result = evaluate_one(log, start, as_of, Hours::ZERO);
+    for y in start + 1..=year {
+        result = evaluate_one(log, y, as_of, result.carry_out);
     }
     result
 }

@@ -26,11 +26,8 @@ pub async fn update_profile(
         .await
         .map_err(|e| call.fail(e))?;
     if let Some(lang) = crate::i18n::Lang::from_code(&input.language) {
-        let cookie = format!(
-            "{}={}; Path=/; Max-Age=31536000; SameSite=Lax",
-            crate::i18n::LANG_COOKIE,
-            lang.code()
-        );
+        let secure = call.state.config.public_url.starts_with("https://");
+        let cookie = crate::i18n::lang_cookie(lang, secure);
         call.apply(&crate::backend::auth::flows::CookieChange {
             set_cookie: Some(cookie),
         })?;

@@ -5,21 +5,13 @@ use leptos::prelude::*;
 /// (a path on this site; anything else is ignored so this cannot be an open redirect).
 #[server(prefix = "/api", endpoint = "preferences/set_language")]
 pub async fn set_language(lang: String, back: Option<String>) -> Result<(), AppError> {
-    use crate::i18n::{LANG_COOKIE, Lang};
+    use crate::i18n::{Lang, lang_cookie};
     use http::{HeaderValue, header::SET_COOKIE};
 
     let lang =
         Lang::from_code(&lang).ok_or_else(|| AppError::invalid("lang", "unknown language"))?;
     let state = expect_context::<crate::backend::state::AppState>();
-    let secure = if state.config.public_url.starts_with("https://") {
-        "; Secure"
-    } else {
-        ""
-    };
-    let cookie = format!(
-        "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax{secure}",
-        lang.code()
-    );
+    let cookie = lang_cookie(lang, state.config.public_url.starts_with("https://"));
     let response = expect_context::<leptos_axum::ResponseOptions>();
     response.insert_header(
         SET_COOKIE,

@@ -53,6 +53,18 @@ fn ctx(meta: &RequestMeta, firm_id: Option<&str>) -> audit::Context {
     }
 }
 
+/// The error a person sees for a code that was not accepted (`None` when it was).
+pub fn code_error(t: &Texts, outcome: Outcome) -> Option<AppError> {
+    let message = match outcome {
+        Outcome::Accepted => return None,
+        Outcome::Wrong { remaining } => t.err_code_wrong.replace("{n}", &remaining.to_string()),
+        Outcome::Exhausted => t.err_code_exhausted.to_owned(),
+        Outcome::Expired => t.err_code_expired.to_owned(),
+        Outcome::Spent => t.err_code_spent.to_owned(),
+    };
+    Some(AppError::invalid("code", message))
+}
+
 /// Before any code goes out: the sender's IP is within its limit, and the address has
 /// not had a code too recently (both sign-in and change-of-address codes count).
 pub async fn check_code_limits(
@@ -274,16 +286,7 @@ pub async fn verify(
     otp::save(&mut tx, &stored.id, &next, now)
         .await
         .map_err(internal)?;
-    if outcome != Outcome::Accepted {
-        let error = match outcome {
-            Outcome::Wrong { remaining } => AppError::invalid(
-                "code",
-                t.err_code_wrong.replace("{n}", &remaining.to_string()),
-            ),
-            Outcome::Exhausted => AppError::invalid("code", t.err_code_exhausted),
-            Outcome::Expired => AppError::invalid("code", t.err_code_expired),
-            Outcome::Spent | Outcome::Accepted => AppError::invalid("code", t.err_code_spent),
-        };
+    if let Some(error) = code_error(t, outcome) {
         if matches!(outcome, Outcome::Wrong { .. } | Outcome::Exhausted) {
             super::lockouts::fail(&mut tx, &subjects, now)
                 .await
