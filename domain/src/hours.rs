@@ -49,6 +49,21 @@ impl Hours {
         Hours(self.0.saturating_add(other.0))
     }
 
+    /// `self × numerator / denominator`, to the nearest quarter hour (halves round up).
+    pub fn scale(self, numerator: i64, denominator: i64) -> Hours {
+        if denominator <= 0 || numerator <= 0 {
+            return Hours::ZERO;
+        }
+        let q = i64::from(self.0);
+        let rounded = (2 * q * numerator + denominator) / (2 * denominator);
+        Hours(u32::try_from(rounded).unwrap_or(u32::MAX))
+    }
+
+    /// Whole quarters as a decimal number of hours (for JSON output; always exact).
+    pub fn as_f64(self) -> f64 {
+        f64::from(self.0) / 4.0
+    }
+
     /// Reads "1", "1.5", "1,75", " 2.50 " (dot or Swedish decimal comma). Empty is zero.
     pub fn parse(text: &str) -> Result<Hours, HoursError> {
         let text = text.trim();

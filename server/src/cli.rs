@@ -1,4 +1,4 @@
-//! The command line: `cpd-registry [serve]`, `cpd-registry migrate`, `cpd-registry help`.
+//! The command line: `cpd-registry [serve]`, `migrate`, `compliance`, `help`.
 
 use crate::startup::{Server, open_database};
 use crate::telemetry;
@@ -11,6 +11,8 @@ Usage: cpd-registry [COMMAND]
 Commands:
   serve     Apply migrations and serve the web application (the default)
   migrate   Apply database migrations and exit
+  compliance
+            Evaluate the CPD rules: JSON on stdin, JSON on stdout (see the README)
   help      Show this message
 
 Configuration is read from environment variables; see the README's table.";
@@ -19,6 +21,7 @@ Configuration is read from environment variables; see the README's table.";
 pub enum Command {
     Serve,
     Migrate,
+    Compliance,
     Help,
 }
 
@@ -26,6 +29,7 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
     match args.first().map(String::as_str) {
         None | Some("serve") => Ok(Command::Serve),
         Some("migrate") => Ok(Command::Migrate),
+        Some("compliance") => Ok(Command::Compliance),
         Some("help" | "--help" | "-h") => Ok(Command::Help),
         Some(other) => Err(format!("unknown command {other:?}\n\n{USAGE}")),
     }
@@ -41,6 +45,20 @@ pub async fn run(args: Vec<String>) -> anyhow::Result<()> {
     };
     if command == Command::Help {
         println!("{USAGE}");
+        return Ok(());
+    }
+    if command == Command::Compliance {
+        // Needs no configuration, database or key: only the rules.
+        let mut input = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut input)
+            .context("reading stdin")?;
+        match crate::compliance::run(&input, app::backend::account::today()) {
+            Ok(output) => println!("{output}"),
+            Err(message) => {
+                eprintln!("cpd-registry compliance: {message}");
+                std::process::exit(1);
+            }
+        }
         return Ok(());
     }
     let config = Config::from_env().context("reading configuration")?;
@@ -71,7 +89,7 @@ pub async fn run(args: Vec<String>) -> anyhow::Result<()> {
             }
             server.run_until_stopped().await?;
         }
-        Command::Help => {}
+        Command::Help | Command::Compliance => {}
     }
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! `main.rs` is the command line; integration tests start the same [`startup::Server`].
 
 pub mod cli;
+pub mod compliance;
 pub mod routes;
 pub mod startup;
 pub mod telemetry;

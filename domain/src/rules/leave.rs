@@ -1,5 +1,5 @@
-//! Leave that reduces the requirement (RULES.md §5): merged periods of at least three
-//! calendar months, counted by the days that fall inside the year.
+//! Leave that reduces the requirement (RULES.md §5): merged periods of at least some
+//! calendar months (three for se-advokat), counted by the days that fall inside a span.
 
 use super::Leave;
 use crate::Date;
@@ -20,27 +20,41 @@ pub fn merge(leaves: &[Leave]) -> Vec<Leave> {
     merged
 }
 
-/// A continuous leave qualifies if it lasts at least three calendar months:
-/// `to ≥ (from + 3 months) − 1 day`.
-pub fn qualifies(leave: &Leave) -> bool {
-    leave.to.to_unix_days() >= leave.from.add_months(3).to_unix_days() - 1
+/// A continuous leave qualifies if it lasts at least `months` calendar months:
+/// `to ≥ (from + months) − 1 day`.
+pub fn qualifies(leave: &Leave, months: u32) -> bool {
+    leave.to.to_unix_days() >= leave.from.add_months(months).to_unix_days() - 1
+}
+
+/// The qualifying leaves (merged), clipped to the years `from..=to`.
+pub fn qualifying_in(leaves: &[Leave], from: i32, to: i32, months: u32) -> Vec<Leave> {
+    let (start, end) = (Date::first_of_year(from), Date::last_of_year(to));
+    merge(leaves)
+        .into_iter()
+        .filter(|l| qualifies(l, months))
+        .filter(|l| l.to >= start && l.from <= end)
+        .map(|l| Leave {
+            from: l.from.max(start),
+            to: l.to.min(end),
+        })
+        .collect()
 }
 
 /// The days of qualifying leave inside `year`.
-pub fn qualifying_days_in(leaves: &[Leave], year: i32) -> i64 {
-    let (start, end) = (
-        Date::first_of_year(year).to_unix_days(),
-        Date::last_of_year(year).to_unix_days(),
-    );
-    merge(leaves)
+pub fn qualifying_days_in(leaves: &[Leave], year: i32, months: u32) -> i64 {
+    qualifying_in(leaves, year, year, months)
         .iter()
-        .filter(|l| qualifies(l))
-        .map(|l| {
-            let from = l.from.to_unix_days().max(start);
-            let to = l.to.to_unix_days().min(end);
-            (to - from + 1).max(0)
-        })
+        .map(|l| l.to.to_unix_days() - l.from.to_unix_days() + 1)
         .sum()
+}
+
+/// Whole quarters (three calendar months) in a leave.
+pub fn whole_quarters(leave: &Leave) -> u32 {
+    let mut quarters = 0;
+    while qualifies(leave, 3 * (quarters + 1)) {
+        quarters += 1;
+    }
+    quarters
 }
 
 #[cfg(test)]
@@ -56,9 +70,11 @@ mod tests {
 
     #[test]
     fn exactly_three_months_qualifies_one_day_less_does_not() {
-        assert!(qualifies(&leave("2026-01-15", "2026-04-14")));
-        assert!(!qualifies(&leave("2026-01-15", "2026-04-13")));
-        assert!(qualifies(&leave("2026-11-30", "2027-02-27")));
+        assert!(qualifies(&leave("2026-01-15", "2026-04-14"), 3));
+        assert!(!qualifies(&leave("2026-01-15", "2026-04-13"), 3));
+        assert!(qualifies(&leave("2026-11-30", "2027-02-27"), 3));
+        assert_eq!(whole_quarters(&leave("2026-01-01", "2026-09-29")), 2);
+        assert_eq!(whole_quarters(&leave("2026-01-01", "2026-09-30")), 3);
     }
 
     #[test]
@@ -68,19 +84,19 @@ mod tests {
             leave("2026-02-16", "2026-03-31"),
         ];
         assert_eq!(merge(&parts), vec![leave("2026-01-01", "2026-03-31")]);
-        assert_eq!(qualifying_days_in(&parts, 2026), 90);
+        assert_eq!(qualifying_days_in(&parts, 2026, 3), 90);
         // Overlaps count each day once.
         let overlapping = [
             leave("2026-01-01", "2026-03-31"),
             leave("2026-03-01", "2026-04-30"),
         ];
-        assert_eq!(qualifying_days_in(&overlapping, 2026), 120);
+        assert_eq!(qualifying_days_in(&overlapping, 2026, 3), 120);
     }
 
     #[test]
     fn leave_across_the_year_boundary_counts_in_each_year_and_qualifies_as_a_whole() {
         let winter = [leave("2025-12-01", "2026-02-28")];
-        assert_eq!(qualifying_days_in(&winter, 2025), 31);
-        assert_eq!(qualifying_days_in(&winter, 2026), 59);
+        assert_eq!(qualifying_days_in(&winter, 2025, 3), 31);
+        assert_eq!(qualifying_days_in(&winter, 2026, 3), 59);
     }
 }

@@ -1,11 +1,17 @@
 //! The CPD rules (RULES.md). Pure functions over a person's log; no I/O, so the same code
 //! answers on the server and, compiled to WASM, in the browser.
 //!
-//! Only Sveriges advokatsamfund's rules (`se-advokat`) are here so far; the other rule sets
-//! and the command-line contract of RULES.md §6 build on these types.
+//! Rule sets are data ([`set`]); one calculator answers for any of them: [`annual`] for
+//! requirements per calendar year, [`window`] for requirements over several years.
 
-pub mod advokat;
+pub mod annual;
+pub mod explain;
 pub mod leave;
+pub mod set;
+pub mod window;
+
+pub use explain::{Locale, Reason};
+pub use set::RuleSet;
 
 use crate::{Date, Hours};
 use serde::{Deserialize, Serialize};
@@ -18,12 +24,62 @@ pub enum Category {
     ELearning,
 }
 
+impl Category {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::TeacherLed => "teacher-led",
+            Category::ELearning => "e-learning",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Category> {
+        match text {
+            "teacher-led" => Some(Category::TeacherLed),
+            "e-learning" => Some(Category::ELearning),
+            _ => None,
+        }
+    }
+}
+
+/// Subject areas some regulators set minimums or caps for (RULES.md §3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Topic {
+    Ethics,
+    NonLegal,
+    Wellbeing,
+    ClientCare,
+}
+
+impl Topic {
+    pub const ALL: [Topic; 4] = [
+        Topic::Ethics,
+        Topic::NonLegal,
+        Topic::Wellbeing,
+        Topic::ClientCare,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Topic::Ethics => "ethics",
+            Topic::NonLegal => "non-legal",
+            Topic::Wellbeing => "wellbeing",
+            Topic::ClientCare => "client-care",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Topic> {
+        Topic::ALL.into_iter().find(|t| t.as_str() == text)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entry {
     pub date: Date,
     pub hours: Hours,
     pub category: Category,
     pub verifiable: bool,
+    #[serde(default)]
+    pub topic: Option<Topic>,
 }
 
 /// A period away (illness, parental leave, …); both days inclusive.
@@ -73,22 +129,133 @@ impl Status {
     }
 }
 
-/// One year's answer.
+/// One requirement checked over a span of years (RULES.md §6 `windows`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct YearResult {
+pub struct WindowResult {
+    pub name: String,
+    pub from: i32,
+    pub to: i32,
+    pub required: Option<Hours>,
+    pub counted: Hours,
+    pub required_verifiable: Option<Hours>,
+    pub verifiable: Option<Hours>,
+    pub ok: bool,
+}
+
+impl WindowResult {
+    pub fn shortfall(&self) -> Hours {
+        let total = self
+            .required
+            .map_or(Hours::ZERO, |r| r.saturating_sub(self.counted));
+        let verifiable = self.required_verifiable.map_or(Hours::ZERO, |r| {
+            r.saturating_sub(self.verifiable.unwrap_or(Hours::ZERO))
+        });
+        total.max(verifiable)
+    }
+}
+
+/// The answer for one person, rule set and year.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Evaluation {
+    pub rule_set: &'static str,
     pub year: i32,
     pub status: Status,
     pub required: Hours,
-    /// Carried-in hours plus the year's own counted hours.
+    /// Carried-in hours plus the year's own counted hours (for window rule sets: the main
+    /// window's figure).
     pub counted: Hours,
     pub carried_in: Hours,
     pub carry_out: Hours,
     pub shortfall: Hours,
+    /// The year's own counted hours per category, after caps, without carried-in hours.
     pub teacher_led: Hours,
-    /// E-learning hours that count (after the cap).
     pub e_learning: Hours,
     /// E-learning hours the cap dropped.
     pub excluded_e_learning: Hours,
-    /// Sentences a person can read, in English.
-    pub explanation: Vec<String>,
+    pub windows: Vec<WindowResult>,
+    pub reasons: Vec<Reason>,
+}
+
+impl Evaluation {
+    pub fn explanation(&self, locale: Locale) -> Vec<String> {
+        self.reasons.iter().map(|r| r.text(locale)).collect()
+    }
+}
+
+/// The answer for `year` under `set`, as known on `as_of` (entries dated later are not
+/// yet taken).
+pub fn evaluate(set: &RuleSet, log: &Log, year: i32, as_of: Date) -> Evaluation {
+    let params = set.params(year);
+    let mut result = match &params.kind {
+        set::Kind::Annual(_) => annual::evaluate(set, log, year, as_of),
+        set::Kind::Windows(rules) => window::evaluate(set.id, rules, log, year, as_of),
+        set::Kind::Declaration | set::Kind::Nothing => {
+            let (teacher_led, e_learning) = own_by_category(log, year, as_of);
+            Evaluation {
+                rule_set: set.id,
+                year,
+                status: Status::NotRequired,
+                required: Hours::ZERO,
+                counted: teacher_led.saturating_add(e_learning),
+                carried_in: Hours::ZERO,
+                carry_out: Hours::ZERO,
+                shortfall: Hours::ZERO,
+                teacher_led,
+                e_learning,
+                excluded_e_learning: Hours::ZERO,
+                windows: Vec::new(),
+                reasons: vec![if params.kind == set::Kind::Declaration {
+                    Reason::Declaration
+                } else {
+                    Reason::NoRuleSet
+                }],
+            }
+        }
+    };
+    if params.unit_minutes != 60 {
+        result.reasons.push(Reason::Units {
+            minutes: params.unit_minutes,
+        });
+    }
+    if !params.confirmed {
+        result.reasons.push(Reason::Unconfirmed);
+    }
+    result
+}
+
+/// The entries of `year` taken by `as_of`.
+pub fn taken(log: &Log, year: i32, as_of: Date) -> impl Iterator<Item = &Entry> {
+    log.entries
+        .iter()
+        .filter(move |e| e.date.year() == year && e.date <= as_of)
+}
+
+/// The year's logged hours per category, before any cap: (teacher-led, e-learning).
+pub fn own_by_category(log: &Log, year: i32, as_of: Date) -> (Hours, Hours) {
+    taken(log, year, as_of).fold((Hours::ZERO, Hours::ZERO), |(t, e), entry| {
+        match entry.category {
+            Category::TeacherLed => (t.saturating_add(entry.hours), e),
+            Category::ELearning => (t, e.saturating_add(entry.hours)),
+        }
+    })
+}
+
+/// Hours logged in each month of `year` (index 0 = January).
+pub fn by_month(log: &Log, year: i32, as_of: Date) -> [Hours; 12] {
+    let mut months = [Hours::ZERO; 12];
+    for entry in taken(log, year, as_of) {
+        let m = usize::from(entry.date.month() - 1);
+        months[m] = months[m].saturating_add(entry.hours);
+    }
+    months
+}
+
+/// While the year runs, "on pace" means at least the share of `required` that the share of
+/// the year gone by `as_of` calls for (our documented choice, RULES.md §6).
+pub fn expected_by(required: Hours, year: i32, as_of: Date) -> Hours {
+    let start = Date::first_of_year(year).to_unix_days();
+    let days = Date::days_in_year(year);
+    let elapsed = (as_of.to_unix_days() - start + 1).clamp(0, days);
+    let quarters = i64::from(required.quarters()) * elapsed / days;
+    Hours::from_quarters(u32::try_from(quarters).unwrap_or(0))
 }

@@ -82,3 +82,43 @@ fn an_unknown_command_prints_usage() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("Usage: cpd-registry"));
 }
+
+#[test]
+fn compliance_reads_json_and_answers_json_or_refuses_bad_input() {
+    use std::io::Write;
+    use std::process::Stdio;
+    let run = |input: &str| {
+        let mut child = cpd_registry()
+            .arg("compliance")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input.as_bytes())
+            .expect("write");
+        child.wait_with_output().expect("output")
+    };
+    let ok = run(
+        r#"{"rule_set": "se-advokat", "year": 2026, "as_of": "2027-01-15",
+            "entries": [{"date": "2026-03-01", "hours": 12, "category": "teacher-led"},
+                        {"date": "2026-04-01", "hours": 9, "category": "e-learning"}]}"#,
+    );
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let out: serde_json::Value = serde_json::from_slice(&ok.stdout).expect("json");
+    assert_eq!(out["status"], "compliant");
+    assert_eq!(out["excluded"]["e-learning-cap"], 3.0);
+
+    let bad = run(r#"{"rule_set": "se-advokat", "year": 2026, "as_of": "2026-02-30"}"#);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(bad.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("as_of"));
+}

@@ -1,0 +1,276 @@
+//! `cpd-registry compliance`: the calculator's command-line contract (RULES.md §6). JSON on
+//! stdin, JSON on stdout; bad input is an error message and nothing on stdout.
+
+use domain::rules::{self, Category, Entry, Evaluation, Leave, Log, Profile, RuleSet, Topic};
+use domain::{Date, Hours};
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Input {
+    rule_set: String,
+    year: i32,
+    as_of: Option<String>,
+    #[serde(default)]
+    profile: InputProfile,
+    #[serde(default)]
+    entries: Vec<InputEntry>,
+    #[serde(default)]
+    leaves: Vec<InputLeave>,
+    #[serde(default)]
+    exemptions: Vec<InputExemption>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct InputProfile {
+    admitted: Option<String>,
+    born: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct InputEntry {
+    date: String,
+    hours: f64,
+    category: String,
+    #[serde(default = "yes")]
+    verifiable: bool,
+    /// Our extension for the regimes with subject-area rules (RULES.md §3).
+    topic: Option<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct InputLeave {
+    from: String,
+    to: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct InputExemption {
+    year: i32,
+    kind: String,
+}
+
+fn date(text: &str, what: &str) -> Result<Date, String> {
+    Date::parse(text).map_err(|_| format!("{what}: {text:?} is not a date (YYYY-MM-DD)"))
+}
+
+fn hours(value: f64, what: &str) -> Result<Hours, String> {
+    let quarters = value * 4.0;
+    if !value.is_finite() || value <= 0.0 || quarters.fract() != 0.0 || quarters > 400_000.0 {
+        return Err(format!(
+            "{what}: {value} is not a positive number of quarter hours (such as 1.5)"
+        ));
+    }
+    // Exact: checked above to be a whole number within range.
+    Ok(Hours::from_quarters(quarters as u32))
+}
+
+/// Reads the input, evaluates, and writes the output document.
+pub fn run(input: &str, today: Date) -> Result<String, String> {
+    let input: Input =
+        serde_json::from_str(input).map_err(|e| format!("the input is not valid: {e}"))?;
+    let set = RuleSet::by_id(&input.rule_set).ok_or_else(|| {
+        format!(
+            "unknown rule_set {:?}; known: {}",
+            input.rule_set,
+            rules::set::IDS.join(", ")
+        )
+    })?;
+    if !(1900..=2999).contains(&input.year) {
+        return Err(format!("year: {} is out of range", input.year));
+    }
+    let as_of = match &input.as_of {
+        Some(text) => date(text, "as_of")?,
+        None => today,
+    };
+    let profile = Profile {
+        admitted: input
+            .profile
+            .admitted
+            .as_deref()
+            .map(|t| date(t, "profile.admitted"))
+            .transpose()?,
+        born: input
+            .profile
+            .born
+            .as_deref()
+            .map(|t| date(t, "profile.born"))
+            .transpose()?,
+    };
+    let mut entries = Vec::with_capacity(input.entries.len());
+    for (i, e) in input.entries.iter().enumerate() {
+        let what = format!("entries[{i}]");
+        entries.push(Entry {
+            date: date(&e.date, &format!("{what}.date"))?,
+            hours: hours(e.hours, &format!("{what}.hours"))?,
+            category: Category::parse(&e.category).ok_or_else(|| {
+                format!(
+                    "{what}.category: {:?} is not teacher-led or e-learning",
+                    e.category
+                )
+            })?,
+            verifiable: e.verifiable,
+            topic: e
+                .topic
+                .as_deref()
+                .map(|t| Topic::parse(t).ok_or_else(|| format!("{what}.topic: {t:?} is unknown")))
+                .transpose()?,
+        });
+    }
+    let mut leaves = Vec::with_capacity(input.leaves.len());
+    for (i, l) in input.leaves.iter().enumerate() {
+        let leave = Leave {
+            from: date(&l.from, &format!("leaves[{i}].from"))?,
+            to: date(&l.to, &format!("leaves[{i}].to"))?,
+        };
+        if leave.to < leave.from {
+            return Err(format!("leaves[{i}]: `to` is before `from`"));
+        }
+        leaves.push(leave);
+    }
+    let mut exemptions_age_70 = Vec::new();
+    for (i, x) in input.exemptions.iter().enumerate() {
+        if x.kind != "age-70" {
+            return Err(format!(
+                "exemptions[{i}].kind: {:?} is unknown (age-70)",
+                x.kind
+            ));
+        }
+        exemptions_age_70.push(x.year);
+    }
+    let log = Log {
+        profile,
+        entries,
+        leaves,
+        exemptions_age_70,
+    };
+    let result = rules::evaluate(&set, &log, input.year, as_of);
+    serde_json::to_string_pretty(&output(&result)).map_err(|e| e.to_string())
+}
+
+/// The output document of RULES.md §6.
+pub fn output(r: &Evaluation) -> Value {
+    let windows: Vec<Value> = r
+        .windows
+        .iter()
+        .map(|w| {
+            let mut o = Map::new();
+            o.insert("name".into(), json!(w.name));
+            o.insert("from".into(), json!(w.from));
+            o.insert("to".into(), json!(w.to));
+            if let Some(required) = w.required {
+                o.insert("required".into(), json!(required.as_f64()));
+                o.insert("counted".into(), json!(w.counted.as_f64()));
+            }
+            if let Some(required) = w.required_verifiable {
+                o.insert("required_verifiable".into(), json!(required.as_f64()));
+                let verifiable = w.verifiable.unwrap_or(Hours::ZERO);
+                o.insert("verifiable".into(), json!(verifiable.as_f64()));
+            }
+            o.insert("ok".into(), json!(w.ok));
+            Value::Object(o)
+        })
+        .collect();
+    json!({
+        "rule_set": r.rule_set,
+        "year": r.year,
+        "status": r.status.as_str(),
+        "required": r.required.as_f64(),
+        "counted": r.counted.as_f64(),
+        "carried_in": r.carried_in.as_f64(),
+        "carry_out": r.carry_out.as_f64(),
+        "shortfall": r.shortfall.as_f64(),
+        "by_category": {
+            "teacher-led": r.teacher_led.as_f64(),
+            "e-learning": r.e_learning.as_f64(),
+        },
+        "excluded": { "e-learning-cap": r.excluded_e_learning.as_f64() },
+        "windows": windows,
+        "explanation": r.explanation(rules::Locale::En),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> Date {
+        Date::parse("2027-01-15").expect("date")
+    }
+
+    #[test]
+    fn the_example_of_the_contract() {
+        let input = r#"{ "rule_set": "se-advokat", "year": 2026, "as_of": "2027-01-15",
+          "profile": { "admitted": "2019-05-01", "born": "1961-03-02" },
+          "entries": [ { "date": "2026-03-01", "hours": 3.5, "category": "teacher-led", "verifiable": true },
+                       { "date": "2026-09-01", "hours": 9, "category": "e-learning" } ],
+          "leaves": [ { "from": "2026-01-01", "to": "2026-06-30" } ],
+          "exemptions": [ { "year": 2026, "kind": "age-70" } ] }"#;
+        let out: Value = serde_json::from_str(&run(input, today()).expect("runs")).expect("json");
+        assert_eq!(out["rule_set"], "se-advokat");
+        assert_eq!(out["status"], "compliant");
+        // 181 of 365 days on leave: 18 × 184/365 = 9.07 → 9.
+        assert_eq!(out["required"], 9.0);
+        assert_eq!(out["counted"], 9.5);
+        assert_eq!(out["shortfall"], 0.0);
+        assert_eq!(out["by_category"]["e-learning"], 6.0);
+        assert_eq!(out["excluded"]["e-learning-cap"], 3.0);
+        assert_eq!(out["windows"], json!([]));
+        let explanation = out["explanation"].as_array().expect("sentences");
+        assert!(
+            explanation
+                .iter()
+                .any(|s| s.as_str().is_some_and(|s| s.starts_with("Warning:")))
+        );
+    }
+
+    #[test]
+    fn revisor_windows_are_listed() {
+        let input = r#"{ "rule_set": "se-revisor-ri", "year": 2026, "as_of": "2027-01-15",
+          "entries": [ { "date": "2024-03-01", "hours": 100, "category": "teacher-led" } ] }"#;
+        let out: Value = serde_json::from_str(&run(input, today()).expect("runs")).expect("json");
+        assert_eq!(out["status"], "compliant");
+        assert_eq!(
+            out["windows"],
+            json!([{ "name": "ri-5y", "from": 2022, "to": 2026, "required_verifiable": 100.0, "verifiable": 100.0, "ok": true }])
+        );
+    }
+
+    #[test]
+    fn bad_input_is_refused_with_a_reason() {
+        for (input, says) in [
+            (
+                r#"{"rule_set": "se-nope", "year": 2026}"#,
+                "unknown rule_set",
+            ),
+            (
+                r#"{"rule_set": "se-advokat", "year": 2026, "as_of": "2026-13-01"}"#,
+                "as_of",
+            ),
+            (
+                r#"{"rule_set": "se-advokat", "year": 2026, "entries": [{"date": "2026-01-01", "hours": -1, "category": "teacher-led"}]}"#,
+                "entries[0].hours",
+            ),
+            (
+                r#"{"rule_set": "se-advokat", "year": 2026, "entries": [{"date": "2026-01-01", "hours": 1.1, "category": "teacher-led"}]}"#,
+                "quarter hours",
+            ),
+            (
+                r#"{"rule_set": "se-advokat", "year": 2026, "entries": [{"date": "2026-01-01", "hours": 1, "category": "webinar"}]}"#,
+                "category",
+            ),
+            ("not json", "not valid"),
+        ] {
+            let error = run(input, today()).expect_err(input);
+            assert!(error.contains(says), "{error}");
+        }
+    }
+}
