@@ -4,10 +4,14 @@
 //! `hydrate` into the browser bundle. Never with both. Server-only code lives under
 //! [`backend`], which does not exist in the browser build.
 
+// Deeply nested view types (a page is one type) exceed the default query depth.
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod components;
 pub mod error;
 pub mod i18n;
+pub mod model;
 pub mod pages;
 mod shell;
 

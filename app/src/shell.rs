@@ -3,8 +3,9 @@
 use crate::components::layout::Layout;
 use crate::i18n::provide_lang;
 use crate::pages::{
-    AccountSecurity, DataProcessing, DevMailbox, Home, NotFound, Profile, SecondFactor, Security,
-    SignIn, SignInCode, SubProcessors,
+    AccountSecurity, Dashboard, DataProcessing, DevMailbox, EditEntry, Home, ImportCsv, Leave,
+    LogList, NewEntry, NotFound, Profile, SecondFactor, Security, SignIn, SignInCode,
+    SubProcessors,
 };
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, MetaTags, Stylesheet, provide_meta_context};
@@ -56,6 +57,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/sign-in/second-factor") view=SecondFactor ssr=SsrMode::InOrder/>
                     <Route path=path!("/account/profile") view=Profile ssr=SsrMode::InOrder/>
                     <Route path=path!("/account/security") view=AccountSecurity ssr=SsrMode::InOrder/>
+                    <Route path=path!("/account/leave") view=Leave ssr=SsrMode::InOrder/>
+                    <Route path=path!("/dashboard") view=Dashboard ssr=SsrMode::InOrder/>
+                    <Route path=path!("/log") view=LogList ssr=SsrMode::InOrder/>
+                    <Route path=path!("/log/new") view=NewEntry ssr=SsrMode::InOrder/>
+                    <Route path=path!("/log/import") view=ImportCsv ssr=SsrMode::InOrder/>
+                    <Route path=path!("/log/entry/:id") view=EditEntry ssr=SsrMode::InOrder/>
                     <Route path=path!("/dev/mailbox") view=DevMailbox ssr=SsrMode::InOrder/>
                     // Every other path: the 404 page, rendered like any page.
                     <Route path=path!("/*any") view=NotFound ssr=SsrMode::InOrder/>

@@ -1,6 +1,6 @@
 //! Builds the application from a [`Config`] and serves it.
 
-use crate::routes::{health, sign_in_link};
+use crate::routes::{export_csv, health, sign_in_link};
 use anyhow::Context;
 use app::backend::audit::{self, Action, Actor, Target};
 use app::backend::config::Config;
@@ -70,6 +70,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/sign-in/link", get(sign_in_link::sign_in_link))
+        .route("/log/export.csv", get(export_csv::export_csv))
         .leptos_routes_with_context(&state, routes, || (), move || shell(leptos_options.clone()))
         // Static files are served explicitly; every other GET is a Leptos route (the
         // catch-all route renders the 404 page).

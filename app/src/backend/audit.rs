@@ -64,6 +64,15 @@ pub enum Action {
     ProfileUpdated,
     EmailChangeRequested,
     EmailChanged,
+    EntryCreated,
+    EntryUpdated,
+    EntryDeleted,
+    EntriesImported,
+    EntriesExported,
+    LeaveAdded,
+    LeaveDeleted,
+    ExemptionRecorded,
+    ExemptionRemoved,
 }
 
 impl Action {
@@ -87,6 +96,15 @@ impl Action {
             Action::ProfileUpdated => "account.profile_updated",
             Action::EmailChangeRequested => "account.email_change_requested",
             Action::EmailChanged => "account.email_changed",
+            Action::EntryCreated => "log.entry_created",
+            Action::EntryUpdated => "log.entry_updated",
+            Action::EntryDeleted => "log.entry_deleted",
+            Action::EntriesImported => "log.entries_imported",
+            Action::EntriesExported => "log.entries_exported",
+            Action::LeaveAdded => "log.leave_added",
+            Action::LeaveDeleted => "log.leave_deleted",
+            Action::ExemptionRecorded => "log.exemption_recorded",
+            Action::ExemptionRemoved => "log.exemption_removed",
         }
     }
 }

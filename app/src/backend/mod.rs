@@ -11,3 +11,4 @@ pub mod mail;
 pub mod net;
 pub mod request;
 pub mod state;
+pub mod training;

@@ -15,6 +15,8 @@ pub fn Layout(children: Children) -> impl IntoView {
         Suspend::new(async move {
             match me.await.ok().flatten() {
                 Some(me) if !me.pending_second_factor => view! {
+                    <li><A href="/dashboard" attr:class="nav-link focus-ring">{t.nav_dashboard}</A></li>
+                    <li><A href="/log" attr:class="nav-link focus-ring">{t.nav_log}</A></li>
                     <li><A href="/account/profile" attr:class="nav-link focus-ring">{t.nav_profile}</A></li>
                     <li><A href="/account/security" attr:class="nav-link focus-ring">{t.nav_security}</A></li>
                     <li>

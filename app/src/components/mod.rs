@@ -3,3 +3,4 @@
 pub mod form;
 pub mod language_switch;
 pub mod layout;
+pub mod summary;

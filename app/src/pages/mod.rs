@@ -3,14 +3,16 @@
 mod account;
 mod dev_mailbox;
 mod home;
+mod log;
 mod not_found;
 mod policies;
 mod quick_check;
 mod sign_in;
 
-pub use account::{AccountSecurity, Profile};
+pub use account::{AccountSecurity, Leave, Profile};
 pub use dev_mailbox::DevMailbox;
 pub use home::Home;
+pub use log::{Dashboard, EditEntry, ImportCsv, LogList, NewEntry};
 pub use not_found::NotFound;
 pub use policies::{DataProcessing, Security, SubProcessors};
 pub use sign_in::{SecondFactor, SignIn, SignInCode};

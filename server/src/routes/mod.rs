@@ -1,4 +1,5 @@
 //! Plain HTTP routes beside the Leptos pages and server functions.
 
+pub mod export_csv;
 pub mod health;
 pub mod sign_in_link;

@@ -31,6 +31,6 @@ pub fn after_sign_in(needs_second_factor: bool, profile_completed: bool) -> &'st
     } else if !profile_completed {
         "/account/profile?welcome=1"
     } else {
-        "/"
+        "/dashboard"
     }
 }

@@ -1,8 +1,10 @@
 //! The signed-in person's own pages.
 
+mod leave;
 mod profile;
 mod security;
 
+pub use leave::Leave;
 pub use profile::Profile;
 pub use security::AccountSecurity;
 

@@ -1,0 +1,20 @@
+use crate::AppError;
+use crate::model::LogData;
+use leptos::prelude::*;
+
+/// The signed-in person's whole log, with what the calculator needs.
+#[server(prefix = "/api", endpoint = "log/get_log")]
+pub async fn get_log() -> Result<LogData, AppError> {
+    let call = crate::api::support::call()?;
+    let viewer = call.viewer().await?;
+    let mut conn = call
+        .state
+        .db
+        .pool
+        .acquire()
+        .await
+        .map_err(AppError::internal)?;
+    crate::backend::training::load(&mut conn, &viewer.user)
+        .await
+        .map_err(AppError::internal)
+}

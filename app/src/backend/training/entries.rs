@@ -1,0 +1,342 @@
+//! Adding, changing, duplicating and deleting log entries.
+
+use super::{ENTRY_COLUMNS, EntryRow, entry_view};
+use crate::AppError;
+use crate::backend::account::today;
+use crate::backend::audit::{Action, Target};
+use crate::backend::auth::viewer::Viewer;
+use crate::backend::db::{new_id, now_micros};
+use crate::backend::request::RequestMeta;
+use crate::backend::state::AppState;
+use crate::i18n::Lang;
+use crate::model::EntryView;
+use domain::rules::{Category, Topic};
+use domain::{Date, Hours};
+use serde::{Deserialize, Serialize};
+
+/// At most this many hours in one entry (one day).
+pub const MAX_HOURS: Hours = Hours::whole(24);
+
+/// The entry form, as submitted.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntryInput {
+    pub date: String,
+    pub title: String,
+    pub provider: String,
+    pub hours: String,
+    pub category: String,
+    /// A checkbox: present ("on") when ticked.
+    pub verifiable: Option<String>,
+    pub topic: String,
+    pub notes: String,
+}
+
+/// A checked entry, ready to store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidEntry {
+    pub date: Date,
+    pub title: String,
+    pub provider: String,
+    pub hours: Hours,
+    pub category: Category,
+    pub verifiable: bool,
+    pub topic: Option<Topic>,
+    pub notes: String,
+}
+
+fn limited(text: &str, max: usize, field: &str, message: &str) -> Result<String, AppError> {
+    let text = text.trim();
+    if text.chars().count() > max {
+        return Err(AppError::invalid(field, message));
+    }
+    Ok(text.to_owned())
+}
+
+/// Checks the form; the first wrong field is named in the error.
+pub fn validate(input: &EntryInput, lang: Lang, today: Date) -> Result<ValidEntry, AppError> {
+    let t = lang.texts();
+    let date = Date::parse(&input.date).map_err(|_| AppError::invalid("date", t.err_date))?;
+    // Planned courses may be logged ahead, but not years ahead (a typo like 2062).
+    let latest = Date::from_unix_days(today.to_unix_days() + 366);
+    if date > latest || date.year() < 1950 {
+        return Err(AppError::invalid("date", t.err_entry_date_range));
+    }
+    let title = limited(&input.title, 200, "title", t.err_too_long)?;
+    if title.is_empty() {
+        return Err(AppError::invalid("title", t.err_title_required));
+    }
+    let hours = Hours::parse(&input.hours)
+        .ok()
+        .filter(|h| *h > Hours::ZERO && *h <= MAX_HOURS)
+        .ok_or_else(|| AppError::invalid("hours", t.err_entry_hours))?;
+    let category = Category::parse(&input.category)
+        .ok_or_else(|| AppError::invalid("category", t.err_choice))?;
+    let topic = match input.topic.as_str() {
+        "" => None,
+        other => Some(Topic::parse(other).ok_or_else(|| AppError::invalid("topic", t.err_choice))?),
+    };
+    Ok(ValidEntry {
+        date,
+        provider: limited(&input.provider, 200, "provider", t.err_too_long)?,
+        notes: limited(&input.notes, 2000, "notes", t.err_too_long)?,
+        title,
+        hours,
+        category,
+        verifiable: input
+            .verifiable
+            .as_deref()
+            .is_some_and(|v| !v.is_empty() && v != "0" && v != "false"),
+        topic,
+    })
+}
+
+fn internal(e: impl Into<anyhow::Error>) -> AppError {
+    AppError::internal(e)
+}
+
+/// Inserts one entry on the caller's transaction (also used by the CSV import).
+pub async fn insert(
+    conn: &mut sqlx::AnyConnection,
+    viewer: &Viewer,
+    entry: &ValidEntry,
+) -> anyhow::Result<String> {
+    let id = new_id();
+    let now = now_micros();
+    sqlx::query(
+        "INSERT INTO entries (id, user_id, firm_id, entry_date, title, provider, quarters, category, verifiable, topic, notes, created_at_us, updated_at_us) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)",
+    )
+    .bind(&id)
+    .bind(&viewer.user.id)
+    .bind(&viewer.user.firm_id)
+    .bind(entry.date.to_string())
+    .bind(&entry.title)
+    .bind(&entry.provider)
+    .bind(i64::from(entry.hours.quarters()))
+    .bind(entry.category.as_str())
+    .bind(i64::from(entry.verifiable))
+    .bind(entry.topic.map(Topic::as_str))
+    .bind(&entry.notes)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(id)
+}
+
+pub async fn create(
+    state: &AppState,
+    viewer: &Viewer,
+    meta: &RequestMeta,
+    lang: Lang,
+    input: &EntryInput,
+) -> Result<ValidEntry, AppError> {
+    let entry = validate(input, lang, today())?;
+    let mut tx = state.db.begin().await.map_err(internal)?;
+    let id = insert(&mut tx, viewer, &entry).await.map_err(internal)?;
+    viewer
+        .audit(
+            &mut tx,
+            meta,
+            Action::EntryCreated,
+            &Target::new("entry", &id),
+        )
+        .await
+        .map_err(internal)?;
+    tx.commit().await.map_err(internal)?;
+    Ok(entry)
+}
+
+/// One of the viewer's own entries; anyone else's is "not found".
+pub async fn get(state: &AppState, viewer: &Viewer, id: &str) -> Result<EntryView, AppError> {
+    let row: Option<EntryRow> = sqlx::query_as(&format!(
+        "SELECT {ENTRY_COLUMNS} FROM entries WHERE id = $1 AND user_id = $2"
+    ))
+    .bind(id)
+    .bind(&viewer.user.id)
+    .fetch_optional(&state.db.pool)
+    .await
+    .map_err(internal)?;
+    row.map(entry_view).ok_or(AppError::NotFound)
+}
+
+pub async fn update(
+    state: &AppState,
+    viewer: &Viewer,
+    meta: &RequestMeta,
+    lang: Lang,
+    id: &str,
+    input: &EntryInput,
+) -> Result<ValidEntry, AppError> {
+    let entry = validate(input, lang, today())?;
+    let mut tx = state.db.begin().await.map_err(internal)?;
+    let changed = sqlx::query(
+        "UPDATE entries SET entry_date = $1, title = $2, provider = $3, quarters = $4, category = $5, verifiable = $6, \
+         topic = $7, notes = $8, updated_at_us = $9 WHERE id = $10 AND user_id = $11",
+    )
+    .bind(entry.date.to_string())
+    .bind(&entry.title)
+    .bind(&entry.provider)
+    .bind(i64::from(entry.hours.quarters()))
+    .bind(entry.category.as_str())
+    .bind(i64::from(entry.verifiable))
+    .bind(entry.topic.map(Topic::as_str))
+    .bind(&entry.notes)
+    .bind(now_micros())
+    .bind(id)
+    .bind(&viewer.user.id)
+    .execute(&mut *tx)
+    .await
+    .map_err(internal)?
+    .rows_affected();
+    if changed == 0 {
+        return Err(AppError::NotFound);
+    }
+    viewer
+        .audit(
+            &mut tx,
+            meta,
+            Action::EntryUpdated,
+            &Target::new("entry", id),
+        )
+        .await
+        .map_err(internal)?;
+    tx.commit().await.map_err(internal)?;
+    Ok(entry)
+}
+
+/// Copies one of the viewer's entries (a course taken again); returns the new id.
+pub async fn duplicate(
+    state: &AppState,
+    viewer: &Viewer,
+    meta: &RequestMeta,
+    id: &str,
+) -> Result<String, AppError> {
+    let mut tx = state.db.begin().await.map_err(internal)?;
+    let new = new_id();
+    let now = now_micros();
+    let copied = sqlx::query(
+        "INSERT INTO entries (id, user_id, firm_id, entry_date, title, provider, quarters, category, verifiable, topic, notes, created_at_us, updated_at_us) \
+         SELECT $1, user_id, firm_id, entry_date, title, provider, quarters, category, verifiable, topic, notes, $2, $2 \
+         FROM entries WHERE id = $3 AND user_id = $4",
+    )
+    .bind(&new)
+    .bind(now)
+    .bind(id)
+    .bind(&viewer.user.id)
+    .execute(&mut *tx)
+    .await
+    .map_err(internal)?
+    .rows_affected();
+    if copied == 0 {
+        return Err(AppError::NotFound);
+    }
+    viewer
+        .audit(
+            &mut tx,
+            meta,
+            Action::EntryCreated,
+            &Target::new("entry", &new),
+        )
+        .await
+        .map_err(internal)?;
+    tx.commit().await.map_err(internal)?;
+    Ok(new)
+}
+
+/// Deletes one of the viewer's entries; returns its date (to show the right year after).
+pub async fn delete(
+    state: &AppState,
+    viewer: &Viewer,
+    meta: &RequestMeta,
+    id: &str,
+) -> Result<String, AppError> {
+    let mut tx = state.db.begin().await.map_err(internal)?;
+    let date: Option<(String,)> =
+        sqlx::query_as("DELETE FROM entries WHERE id = $1 AND user_id = $2 RETURNING entry_date")
+            .bind(id)
+            .bind(&viewer.user.id)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(internal)?;
+    let Some((date,)) = date else {
+        return Err(AppError::NotFound);
+    };
+    viewer
+        .audit(
+            &mut tx,
+            meta,
+            Action::EntryDeleted,
+            &Target::new("entry", id),
+        )
+        .await
+        .map_err(internal)?;
+    tx.commit().await.map_err(internal)?;
+    Ok(date)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input() -> EntryInput {
+        EntryInput {
+            date: "2026-03-01".into(),
+            title: "Arbitration day".into(),
+            provider: "Advokatsamfundet".into(),
+            hours: "3,5".into(),
+            category: "teacher-led".into(),
+            verifiable: Some("on".into()),
+            topic: String::new(),
+            notes: String::new(),
+        }
+    }
+
+    fn today() -> Date {
+        Date::parse("2026-11-23").expect("date")
+    }
+
+    fn field_of(input: &EntryInput) -> Option<String> {
+        match validate(input, Lang::En, today()) {
+            Err(AppError::Invalid { field, .. }) => Some(field),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn a_good_entry_passes() {
+        let valid = validate(&input(), Lang::En, today()).expect("valid");
+        assert_eq!(valid.hours, Hours::from_quarters(14));
+        assert!(valid.verifiable);
+        let mut unticked = input();
+        unticked.verifiable = None;
+        assert!(
+            !validate(&unticked, Lang::En, today())
+                .expect("valid")
+                .verifiable
+        );
+    }
+
+    #[test]
+    fn each_bad_field_is_named() {
+        let cases: Vec<(fn(&mut EntryInput), &str)> = vec![
+            (|i| i.date = "2026-02-30".into(), "date"),
+            (|i| i.date = "2031-01-01".into(), "date"),
+            (|i| i.title = "  ".into(), "title"),
+            (|i| i.title = "x".repeat(201), "title"),
+            (|i| i.hours = "0".into(), "hours"),
+            (|i| i.hours = "24.25".into(), "hours"),
+            (|i| i.hours = "1.1".into(), "hours"),
+            (|i| i.hours = "-2".into(), "hours"),
+            (|i| i.category = "webinar".into(), "category"),
+            (|i| i.topic = "gossip".into(), "topic"),
+        ];
+        for (change, field) in cases {
+            let mut bad = input();
+            change(&mut bad);
+            assert_eq!(field_of(&bad).as_deref(), Some(field), "{bad:?}");
+        }
+        let mut max = input();
+        max.hours = "24".into();
+        assert_eq!(field_of(&max), None);
+    }
+}

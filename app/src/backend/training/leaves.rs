@@ -1,0 +1,155 @@
+//! Leave periods and the age-70 exemption: they change the requirement (RULES.md §5).
+
+use crate::AppError;
+use crate::backend::account::today;
+use crate::backend::audit::{Action, Target};
+use crate::backend::auth::viewer::Viewer;
+use crate::backend::db::{new_id, now_micros};
+use crate::backend::request::RequestMeta;
+use crate::backend::state::AppState;
+use crate::i18n::Lang;
+use domain::Date;
+
+fn internal(e: impl Into<anyhow::Error>) -> AppError {
+    AppError::internal(e)
+}
+
+/// Checks a leave period: both days inclusive, `to` not before `from`.
+pub fn validate(
+    from: &str,
+    to: &str,
+    reason: &str,
+    lang: Lang,
+) -> Result<(Date, Date, String), AppError> {
+    let t = lang.texts();
+    let from = Date::parse(from).map_err(|_| AppError::invalid("from", t.err_date))?;
+    let to = Date::parse(to).map_err(|_| AppError::invalid("to", t.err_date))?;
+    if to < from {
+        return Err(AppError::invalid("to", t.err_leave_order));
+    }
+    let reason = reason.trim();
+    if reason.chars().count() > 200 {
+        return Err(AppError::invalid("reason", t.err_too_long));
+    }
+    Ok((from, to, reason.to_owned()))
+}
+
+pub async fn add(
+    state: &AppState,
+    viewer: &Viewer,
+    meta: &RequestMeta,
+    lang: Lang,
+    (from, to, reason): (&str, &str, &str),
+) -> Result<Date, AppError> {
+    let (from, to, reason) = validate(from, to, reason, lang)?;
+    let id = new_id();
+    let mut tx = state.db.begin().await.map_err(internal)?;
+    sqlx::query(
+        "INSERT INTO leaves (id, user_id, from_date, to_date, reason, created_at_us) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(&id)
+    .bind(&viewer.user.id)
+    .bind(from.to_string())
+    .bind(to.to_string())
+    .bind(&reason)
+    .bind(now_micros())
+    .execute(&mut *tx)
+    .await
+    .map_err(internal)?;
+    viewer
+        .audit(
+            &mut tx,
+            meta,
+            Action::LeaveAdded,
+            &Target::new("leave", &id),
+        )
+        .await
+        .map_err(internal)?;
+    tx.commit().await.map_err(internal)?;
+    Ok(from)
+}
+
+pub async fn delete(
+    state: &AppState,
+    viewer: &Viewer,
+    meta: &RequestMeta,
+    id: &str,
+) -> Result<(), AppError> {
+    let mut tx = state.db.begin().await.map_err(internal)?;
+    let gone = sqlx::query("DELETE FROM leaves WHERE id = $1 AND user_id = $2")
+        .bind(id)
+        .bind(&viewer.user.id)
+        .execute(&mut *tx)
+        .await
+        .map_err(internal)?
+        .rows_affected();
+    if gone == 0 {
+        return Err(AppError::NotFound);
+    }
+    viewer
+        .audit(
+            &mut tx,
+            meta,
+            Action::LeaveDeleted,
+            &Target::new("leave", id),
+        )
+        .await
+        .map_err(internal)?;
+    tx.commit().await.map_err(internal)
+}
+
+/// Records (or removes) the age-70 exemption for a year. The calculator ignores it, with
+/// a warning, for a year in which the person is not yet 70.
+pub async fn set_exemption(
+    state: &AppState,
+    viewer: &Viewer,
+    meta: &RequestMeta,
+    lang: Lang,
+    year: &str,
+    exempt: bool,
+) -> Result<i32, AppError> {
+    let t = lang.texts();
+    let this_year = today().year();
+    let year = year
+        .trim()
+        .parse::<i32>()
+        .ok()
+        .filter(|y| (1950..=this_year + 1).contains(y))
+        .ok_or_else(|| AppError::invalid("year", t.err_year))?;
+    let mut tx = state.db.begin().await.map_err(internal)?;
+    if exempt {
+        sqlx::query(
+            "INSERT INTO exemptions (user_id, year, kind, created_at_us) VALUES ($1, $2, 'age-70', $3) \
+             ON CONFLICT (user_id, year, kind) DO NOTHING",
+        )
+        .bind(&viewer.user.id)
+        .bind(i64::from(year))
+        .bind(now_micros())
+        .execute(&mut *tx)
+        .await
+        .map_err(internal)?;
+    } else {
+        sqlx::query("DELETE FROM exemptions WHERE user_id = $1 AND year = $2")
+            .bind(&viewer.user.id)
+            .bind(i64::from(year))
+            .execute(&mut *tx)
+            .await
+            .map_err(internal)?;
+    }
+    let action = if exempt {
+        Action::ExemptionRecorded
+    } else {
+        Action::ExemptionRemoved
+    };
+    viewer
+        .audit(
+            &mut tx,
+            meta,
+            action,
+            &Target::new("exemption", year.to_string()),
+        )
+        .await
+        .map_err(internal)?;
+    tx.commit().await.map_err(internal)?;
+    Ok(year)
+}

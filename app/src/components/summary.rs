@@ -1,0 +1,198 @@
+//! Where a person stands for a year: status, progress, the figures and the reasons. The
+//! dashboard shows it for saved entries; the new-entry page shows it live, with the entry
+//! being typed included.
+
+use crate::i18n::{Lang, Texts, use_lang};
+use domain::Hours;
+use domain::rules::{Evaluation, Locale, Status};
+use leptos::prelude::*;
+
+pub fn locale(lang: Lang) -> Locale {
+    match lang {
+        Lang::En => Locale::En,
+        Lang::Sv => Locale::Sv,
+    }
+}
+
+pub fn status_text(t: &Texts, status: Status) -> &'static str {
+    match status {
+        Status::Compliant => t.status_compliant,
+        Status::OnTrack => t.status_on_track,
+        Status::AtRisk => t.status_at_risk,
+        Status::NonCompliant => t.status_non_compliant,
+        Status::Exempt => t.status_exempt,
+        Status::NotRequired => t.status_not_required,
+    }
+}
+
+/// Colour classes per status; the text always says the status too.
+pub fn status_class(status: Status) -> &'static str {
+    match status {
+        Status::Compliant | Status::Exempt => "bg-green-100 text-green-900 border-green-300",
+        Status::OnTrack | Status::NotRequired => "bg-sky-100 text-sky-900 border-sky-300",
+        Status::AtRisk => "bg-amber-100 text-amber-900 border-amber-300",
+        Status::NonCompliant => "bg-red-100 text-red-900 border-red-300",
+    }
+}
+
+#[component]
+pub fn StatusBadge(status: Status) -> impl IntoView {
+    let t = use_lang().texts();
+    view! {
+        <span class=format!("inline-block rounded border px-2 py-0.5 text-sm font-semibold {}", status_class(status))>
+            {status_text(t, status)}
+        </span>
+    }
+}
+
+/// The summary of one evaluation. `e_learning_cap` is the rule set's cap, if it has one.
+#[component]
+pub fn Summary(
+    #[prop(into)] result: Signal<Evaluation>,
+    #[prop(into)] e_learning_cap: Signal<Option<Hours>>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let t = lang.texts();
+    let h = move |hours: Hours| hours.display_with(lang.decimal_separator());
+    let figure = move |label: &'static str, value: String, testid: &'static str| {
+        view! {
+            <div class="rounded border border-slate-200 bg-white p-3">
+                <dt class="text-sm text-slate-600">{label}</dt>
+                <dd class="text-2xl font-semibold" data-testid=testid>{value}</dd>
+            </div>
+        }
+    };
+    move || {
+        let r = result.get();
+        let cap = e_learning_cap.get();
+        let required = r.required.quarters().max(1);
+        let percent =
+            (u64::from(r.counted.quarters().min(required)) * 100 / u64::from(required)) as u32;
+        let explanation = r.explanation(locale(lang));
+        let windows = (!r.windows.is_empty()).then(|| {
+            let rows = r
+                .windows
+                .iter()
+                .map(|w| {
+                    let span = if w.from == w.to {
+                        w.from.to_string()
+                    } else {
+                        format!("{}–{}", w.from, w.to)
+                    };
+                    let required = w.required.map(h).unwrap_or_else(|| "–".into());
+                    let verifiable = match (w.verifiable, w.required_verifiable) {
+                        (Some(v), Some(r)) => format!("{} / {}", h(v), h(r)),
+                        _ => "–".into(),
+                    };
+                    let counted = if w.required.is_some() {
+                        h(w.counted)
+                    } else {
+                        "–".into()
+                    };
+                    view! {
+                        <tr class="border-t border-slate-200">
+                            <td class="py-1 pr-3">{span}</td>
+                            <td class="py-1 pr-3">{format!("{counted} / {required}")}</td>
+                            <td class="py-1 pr-3">{verifiable}</td>
+                            <td class="py-1">{if w.ok { t.window_ok } else { t.window_short }}</td>
+                        </tr>
+                    }
+                })
+                .collect_view();
+            view! {
+                <div class="overflow-x-auto">
+                    <table class="w-full text-left text-sm">
+                        <caption class="text-left font-semibold">{t.windows_caption}</caption>
+                        <thead><tr>
+                            <th scope="col" class="py-1 pr-3">{t.col_period}</th>
+                            <th scope="col" class="py-1 pr-3">{t.col_hours}</th>
+                            <th scope="col" class="py-1 pr-3">{t.col_verifiable}</th>
+                            <th scope="col" class="py-1">{t.col_result}</th>
+                        </tr></thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                </div>
+            }
+        });
+        view! {
+            <div class="space-y-4" aria-live="polite" data-testid="summary">
+                <p class="flex flex-wrap items-center gap-2 text-lg">
+                    <span class="font-semibold">{format!("{} {}:", t.status_label, r.year)}</span>
+                    <StatusBadge status=r.status/>
+                </p>
+                <div>
+                    <div
+                        role="progressbar"
+                        aria-label=t.progress_label
+                        aria-valuemin="0"
+                        aria-valuemax=r.required.as_f64()
+                        aria-valuenow=r.counted.as_f64().min(r.required.as_f64())
+                        class="h-3 w-full overflow-hidden rounded bg-slate-200"
+                    >
+                        <div class="h-3 bg-indigo-600" style=format!("width: {percent}%")></div>
+                    </div>
+                    <p class="mt-1 text-sm text-slate-700">{format!("{} / {} h", h(r.counted), h(r.required))}</p>
+                </div>
+                <dl class="grid grid-cols-2 gap-3 sm:grid-cols-3">
+                    {figure(t.fig_required, h(r.required), "required")}
+                    {figure(t.fig_counted, h(r.counted), "counted")}
+                    {figure(t.fig_shortfall, h(r.shortfall), "shortfall")}
+                    {figure(t.fig_teacher_led, h(r.teacher_led), "teacher-led")}
+                    {figure(
+                        t.fig_e_learning,
+                        match cap { Some(c) => format!("{} / {}", h(r.e_learning), h(c)), None => h(r.e_learning) },
+                        "e-learning",
+                    )}
+                    {figure(t.fig_carried_in, h(r.carried_in), "carried-in")}
+                    {figure(t.fig_carry_out, h(r.carry_out), "carry-out")}
+                </dl>
+                {windows}
+                <ul class="list-disc space-y-1 pl-6" data-testid="explanation">
+                    {explanation.into_iter().map(|s| view! { <li>{s}</li> }).collect_view()}
+                </ul>
+            </div>
+        }
+    }
+}
+
+/// Hours per month as a bar chart (server-rendered SVG, no script needed).
+#[component]
+pub fn MonthChart(months: [Hours; 12]) -> impl IntoView {
+    let lang = use_lang();
+    let t = lang.texts();
+    let max = months
+        .iter()
+        .map(|m| m.quarters())
+        .max()
+        .unwrap_or(0)
+        .max(4);
+    let label = months
+        .iter()
+        .zip(t.month_names)
+        .map(|(h, name)| format!("{name} {}", h.display_with(lang.decimal_separator())))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let bars = months
+        .iter()
+        .enumerate()
+        .map(|(i, hours)| {
+            let height = f64::from(hours.quarters()) / f64::from(max) * 100.0;
+            let x = i as f64 * 25.0 + 4.0;
+            view! {
+                <g>
+                    <rect x=x y=110.0 - height width="17" height=height class="fill-indigo-600"></rect>
+                    <text x=x + 8.5 y="124" text-anchor="middle" class="fill-slate-600 text-[9px]">{t.month_names[i].chars().next().map(String::from)}</text>
+                </g>
+            }
+        })
+        .collect_view();
+    view! {
+        <figure class="space-y-1">
+            <figcaption class="font-semibold">{t.chart_caption}</figcaption>
+            <svg viewBox="0 0 304 128" role="img" aria-label=format!("{}: {label}", t.chart_caption) class="h-40 w-full max-w-xl">
+                <line x1="0" y1="110" x2="304" y2="110" class="stroke-slate-400"></line>
+                {bars}
+            </svg>
+        </figure>
+    }
+}

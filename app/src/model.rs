@@ -1,0 +1,159 @@
+//! What the log pages receive from the server: the person's entries, leave and exemptions,
+//! with the rule set and profile dates the calculator needs. The browser evaluates the
+//! same [`domain::rules`] over it, so the live preview and the server agree by
+//! construction.
+
+use domain::rules::{self, Category, Entry, Evaluation, Leave, Log, Profile, RuleSet, Topic};
+use domain::{Date, Hours};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntryView {
+    pub id: String,
+    /// YYYY-MM-DD
+    pub date: String,
+    pub title: String,
+    pub provider: String,
+    pub quarters: u32,
+    /// `teacher-led` or `e-learning`.
+    pub category: String,
+    pub verifiable: bool,
+    /// Empty, or a [`Topic`] id.
+    pub topic: String,
+    pub notes: String,
+}
+
+impl EntryView {
+    pub fn hours(&self) -> Hours {
+        Hours::from_quarters(self.quarters)
+    }
+
+    pub fn to_domain(&self) -> Option<Entry> {
+        Some(Entry {
+            date: Date::parse(&self.date).ok()?,
+            hours: self.hours(),
+            category: Category::parse(&self.category)?,
+            verifiable: self.verifiable,
+            topic: Topic::parse(&self.topic),
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeaveView {
+    pub id: String,
+    pub from: String,
+    pub to: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogData {
+    pub rule_set: String,
+    pub admitted: String,
+    pub born: String,
+    /// The server's date, so browser and server evaluate "as of" the same day.
+    pub today: String,
+    /// Sorted by date, then title.
+    pub entries: Vec<EntryView>,
+    pub leaves: Vec<LeaveView>,
+    pub exemptions: Vec<i32>,
+}
+
+impl LogData {
+    pub fn today(&self) -> Date {
+        Date::parse(&self.today).unwrap_or_else(|_| Date::first_of_year(2026))
+    }
+
+    pub fn rule_set(&self) -> RuleSet {
+        RuleSet::by_id(&self.rule_set)
+            .or_else(|| RuleSet::by_id("none"))
+            .expect("the `none` rule set exists")
+    }
+
+    /// The calculator's view of this log, with `extra` (an entry being typed) added.
+    pub fn to_domain(&self, extra: Option<Entry>) -> Log {
+        Log {
+            profile: Profile {
+                admitted: Date::parse(&self.admitted).ok(),
+                born: Date::parse(&self.born).ok(),
+            },
+            entries: self
+                .entries
+                .iter()
+                .filter_map(EntryView::to_domain)
+                .chain(extra)
+                .collect(),
+            leaves: self
+                .leaves
+                .iter()
+                .filter_map(|l| {
+                    Some(Leave {
+                        from: Date::parse(&l.from).ok()?,
+                        to: Date::parse(&l.to).ok()?,
+                    })
+                })
+                .collect(),
+            exemptions_age_70: self.exemptions.clone(),
+        }
+    }
+
+    pub fn evaluate(&self, year: i32, extra: Option<Entry>) -> Evaluation {
+        rules::evaluate(&self.rule_set(), &self.to_domain(extra), year, self.today())
+    }
+
+    /// The e-learning cap of the person's rule set in `year`, if it has one.
+    pub fn e_learning_cap(&self, year: i32) -> Option<Hours> {
+        match &self.rule_set().params(year).kind {
+            rules::set::Kind::Annual(a) => a.e_learning_cap,
+            _ => None,
+        }
+    }
+
+    /// Years worth showing in the history: from the first entry (or admission) to this
+    /// year, newest first.
+    pub fn years(&self) -> Vec<i32> {
+        let this_year = self.today().year();
+        let first = self
+            .entries
+            .iter()
+            .filter_map(|e| Date::parse(&e.date).ok().map(|d| d.year()))
+            .chain(Date::parse(&self.admitted).ok().map(|d| d.year()))
+            .min()
+            .unwrap_or(this_year)
+            .max(this_year - 30)
+            .min(this_year);
+        (first..=this_year).rev().collect()
+    }
+}
+
+/// One row of a CSV file being imported, as the preview shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportRow {
+    /// The line in the file (the header is line 1).
+    pub line: usize,
+    pub date: String,
+    pub title: String,
+    pub hours: String,
+    pub category: String,
+    /// Why the row cannot be imported, in the person's language.
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportPreview {
+    pub id: String,
+    pub rows: Vec<ImportRow>,
+    /// A problem with the file as a whole (no header, too large).
+    pub file_error: Option<String>,
+}
+
+impl ImportPreview {
+    pub fn valid(&self) -> usize {
+        self.rows.iter().filter(|r| r.error.is_none()).count()
+    }
+
+    pub fn invalid(&self) -> usize {
+        self.rows.len() - self.valid()
+    }
+}

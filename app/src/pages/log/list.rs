@@ -1,0 +1,195 @@
+//! One year of the log: search, sort and filter (a plain GET form, so the URL keeps the
+//! view), and edit, duplicate or delete each entry.
+
+use super::YearNav;
+use crate::api::log::{DeleteEntry, DuplicateEntry, get_log};
+use crate::components::form::{ErrorBox, Notice, use_form_error, use_query_flag};
+use crate::i18n::use_lang;
+use crate::model::EntryView;
+use crate::pages::account::NeedsSignIn;
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+/// What the person asked to see.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+struct View {
+    year: Option<i32>,
+    search: String,
+    sort: String,
+    category: String,
+}
+
+/// The entries of `year` that match, in the asked order.
+fn select(entries: &[EntryView], year: i32, view: &View) -> Vec<EntryView> {
+    let needle = view.search.trim().to_lowercase();
+    let prefix = format!("{year}-");
+    let mut rows: Vec<EntryView> = entries
+        .iter()
+        .filter(|e| e.date.starts_with(&prefix))
+        .filter(|e| view.category.is_empty() || e.category == view.category)
+        .filter(|e| {
+            needle.is_empty()
+                || [&e.title, &e.provider, &e.notes]
+                    .iter()
+                    .any(|f| f.to_lowercase().contains(&needle))
+        })
+        .cloned()
+        .collect();
+    match view.sort.as_str() {
+        "title" => rows.sort_by(|a, b| a.title.to_lowercase().cmp(&b.title.to_lowercase())),
+        "hours" => rows.sort_by(|a, b| b.quarters.cmp(&a.quarters)),
+        "oldest" => {}
+        _ => rows.reverse(),
+    }
+    rows
+}
+
+#[component]
+pub fn LogList() -> impl IntoView {
+    let lang = use_lang();
+    let t = lang.texts();
+    let query = use_query_map();
+    let view_of_query = Memo::new(move |_| {
+        query.with(|q| View {
+            year: q.get("year").and_then(|y| y.parse().ok()),
+            search: q.get("q").unwrap_or_default(),
+            sort: q.get("sort").unwrap_or_default(),
+            category: q.get("category").unwrap_or_default(),
+        })
+    });
+    let log = Resource::new(
+        move || view_of_query.get(),
+        |view| async move { get_log().await.map(|d| (view, d)) },
+    );
+    let delete_error = use_form_error::<DeleteEntry>();
+    let duplicate_error = use_form_error::<DuplicateEntry>();
+    let added = use_query_flag("added");
+    let updated = use_query_flag("updated");
+    let deleted = use_query_flag("deleted");
+    let imported = Memo::new(move |_| query.with(|q| q.get("imported")));
+
+    let body = move || {
+        Suspend::new(async move {
+            let (view, data) = match log.await {
+                Ok(d) => d,
+                Err(e) => return view! { <NeedsSignIn error=e/> }.into_any(),
+            };
+            let year = view.year.unwrap_or_else(|| data.today().year());
+            let rows = select(&data.entries, year, &view);
+            let sep = lang.decimal_separator();
+            let total = rows
+                .iter()
+                .fold(domain::Hours::ZERO, |s, e| s.saturating_add(e.hours()));
+            let count = rows.len();
+            let options = |pairs: Vec<(&'static str, &'static str)>, selected: &str| {
+                pairs
+                    .into_iter()
+                    .map(|(value, text)| view! { <option value=value selected=selected == value>{text}</option> })
+                    .collect_view()
+            };
+            let table = if rows.is_empty() {
+                view! { <p class="text-slate-700">{t.log_empty}</p> }.into_any()
+            } else {
+                let body = rows
+                    .into_iter()
+                    .map(|e| {
+                        let category = if e.category == "e-learning" { t.category_e_learning } else { t.category_teacher_led };
+                        let hours = e.hours().display_with(sep);
+                        let edit_label = format!("{} {}", t.edit, e.title);
+                        let duplicate_label = format!("{} {}", t.duplicate, e.title);
+                        let delete_label = format!("{} {}", t.delete, e.title);
+                        view! {
+                            <tr class="border-t border-slate-200 align-top">
+                                <td class="py-2 pr-3 whitespace-nowrap">{e.date.clone()}</td>
+                                <td class="py-2 pr-3">
+                                    <span class="font-medium">{e.title.clone()}</span>
+                                    {(!e.provider.is_empty()).then(|| view! { <span class="block text-sm text-slate-600">{e.provider.clone()}</span> })}
+                                </td>
+                                <td class="py-2 pr-3 text-right">{hours}</td>
+                                <td class="py-2 pr-3">{category}{(!e.verifiable).then(|| view! { <span class="block text-sm text-slate-600">{t.not_verifiable}</span> })}</td>
+                                <td class="py-2">
+                                    <div class="flex flex-wrap gap-2">
+                                        <a href=format!("/log/entry/{}", e.id) aria-label=edit_label class="rounded border border-slate-400 px-2 py-1 text-sm focus-ring">{t.edit}</a>
+                                        <form method="post" action=DuplicateEntry::url()>
+                                            <input type="hidden" name="id" value=e.id.clone()/>
+                                            <button type="submit" aria-label=duplicate_label class="rounded border border-slate-400 px-2 py-1 text-sm focus-ring">{t.duplicate}</button>
+                                        </form>
+                                        <form method="post" action=DeleteEntry::url()>
+                                            <input type="hidden" name="id" value=e.id.clone()/>
+                                            <button type="submit" aria-label=delete_label class="rounded border border-red-700 px-2 py-1 text-sm text-red-800 focus-ring">{t.delete}</button>
+                                        </form>
+                                    </div>
+                                </td>
+                            </tr>
+                        }
+                    })
+                    .collect_view();
+                view! {
+                    <div class="overflow-x-auto">
+                        <table class="w-full text-left">
+                            <caption class="sr-only">{format!("{} {year}", t.log_title)}</caption>
+                            <thead><tr>
+                                <th scope="col" class="py-1 pr-3">{t.col_date}</th>
+                                <th scope="col" class="py-1 pr-3">{t.col_course}</th>
+                                <th scope="col" class="py-1 pr-3 text-right">{t.col_hours}</th>
+                                <th scope="col" class="py-1 pr-3">{t.col_category}</th>
+                                <th scope="col" class="py-1">{t.col_actions}</th>
+                            </tr></thead>
+                            <tbody>{body}</tbody>
+                        </table>
+                    </div>
+                }
+                .into_any()
+            };
+            view! {
+                <YearNav path="/log" year/>
+                <form method="get" action="/log" class="flex flex-wrap items-end gap-3" role="search">
+                    <input type="hidden" name="year" value=year/>
+                    <div>
+                        <label for="q" class="block text-sm font-medium">{t.search_label}</label>
+                        <input id="q" name="q" type="search" value=view.search.clone() class="rounded border border-slate-400 px-3 py-2 focus-ring"/>
+                    </div>
+                    <div>
+                        <label for="category" class="block text-sm font-medium">{t.col_category}</label>
+                        <select id="category" name="category" class="rounded border border-slate-400 bg-white px-3 py-2 focus-ring">
+                            {options(vec![("", t.category_all), ("teacher-led", t.category_teacher_led), ("e-learning", t.category_e_learning)], &view.category)}
+                        </select>
+                    </div>
+                    <div>
+                        <label for="sort" class="block text-sm font-medium">{t.sort_label}</label>
+                        <select id="sort" name="sort" class="rounded border border-slate-400 bg-white px-3 py-2 focus-ring">
+                            {options(vec![("", t.sort_newest), ("oldest", t.sort_oldest), ("title", t.sort_title), ("hours", t.sort_hours)], &view.sort)}
+                        </select>
+                    </div>
+                    <button type="submit" class="rounded border border-indigo-700 px-4 py-2 text-indigo-800 focus-ring">{t.apply}</button>
+                </form>
+                <p class="text-slate-700" data-testid="log-total">{format!("{count} {} · {} h", t.entries_word, total.display_with(sep))}</p>
+                {table}
+                <div class="flex flex-wrap gap-3 text-sm">
+                    <a href=format!("/log/export.csv?year={year}") rel="external" class="underline focus-ring">{format!("{} ({year})", t.export_csv)}</a>
+                    <a href="/log/export.csv" rel="external" class="underline focus-ring">{t.export_csv_all}</a>
+                    <a href="/log/import" class="underline focus-ring">{t.import_title}</a>
+                </div>
+            }
+            .into_any()
+        })
+    };
+    view! {
+        <Title text=t.log_title/>
+        <section class="space-y-5">
+            <div class="flex flex-wrap items-center justify-between gap-3">
+                <h1 class="text-3xl font-bold tracking-tight">{t.log_title}</h1>
+                <a href="/log/new" class="rounded bg-indigo-700 px-4 py-2 font-semibold text-white hover:bg-indigo-800 focus-ring">{t.log_add}</a>
+            </div>
+            <Notice show=added text=t.entry_added/>
+            <Notice show=updated text=t.entry_updated/>
+            <Notice show=deleted text=t.entry_deleted/>
+            {move || imported.get().map(|n| view! { <p role="status" class="rounded border border-green-300 bg-green-50 p-3 text-green-900">{format!("{} {n}", t.imported_count)}</p> })}
+            <ErrorBox error=delete_error/>
+            <ErrorBox error=duplicate_error/>
+            <Suspense fallback=|| ()>{body}</Suspense>
+        </section>
+    }
+}
