@@ -1,0 +1,279 @@
+//! The training log through its server functions: CRUD, validation, isolation between
+//! people, CSV import and export, and the dashboard agreeing with `cpd-registry compliance`.
+
+use crate::helpers::{Backend, Browser, TestApp};
+use crate::on_both_backends;
+use serde_json::Value;
+
+fn entry<'a>(date: &'a str, title: &'a str, hours: &'a str, category: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("date", date),
+        ("title", title),
+        ("provider", "Advokatsamfundet"),
+        ("hours", hours),
+        ("category", category),
+        ("verifiable", "on"),
+        ("topic", ""),
+        ("notes", ""),
+    ]
+}
+
+async fn log_of(browser: &Browser) -> Value {
+    let response = browser.form("/api/log/get_log", &[]).await;
+    assert_eq!(response.status(), 200);
+    response.json().await.expect("json")
+}
+
+async fn add(browser: &Browser, fields: &[(&str, &str)]) -> reqwest::Response {
+    browser.form("/api/log/create_entry", fields).await
+}
+
+async fn set_profile(browser: &Browser) {
+    let saved = browser
+        .form(
+            "/api/account/update_profile",
+            &[
+                ("full_name", "Anna Berg"),
+                ("title", "advokat"),
+                ("admission_date", "2015-09-01"),
+                ("birth_date", "1980-02-02"),
+                ("rule_set", ""),
+                ("language", "en"),
+            ],
+        )
+        .await;
+    assert!(saved.status().is_success());
+}
+
+async fn entries_are_added_changed_copied_and_deleted(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let anna = app.signed_in_browser("anna@firm.se").await;
+    let created = add(&anna, &entry("2026-03-01", "Arbitration day", "3,5", "teacher-led")).await;
+    assert!(created.status().is_success(), "{}", created.status());
+    assert_eq!(created.headers()["location"], "/log?year=2026&added=1");
+    let log = log_of(&anna).await;
+    let entries = log["entries"].as_array().expect("entries");
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0]["quarters"], 14);
+    assert_eq!(entries[0]["verifiable"], true);
+    let id = entries[0]["id"].as_str().expect("id").to_owned();
+
+    let mut changed = entry("2026-03-02", "Arbitration day 2", "4", "e-learning");
+    changed.retain(|(k, _)| *k != "verifiable");
+    changed.push(("id", &id));
+    assert!(anna.form("/api/log/update_entry", &changed).await.status().is_success());
+    let got: Value = anna.form("/api/log/get_entry", &[("id", &id)]).await.json().await.expect("json");
+    assert_eq!(
+        (&got["title"], &got["quarters"], &got["category"], &got["verifiable"]),
+        (&Value::from("Arbitration day 2"), &Value::from(16), &Value::from("e-learning"), &Value::from(false))
+    );
+
+    let copy = anna.form("/api/log/duplicate_entry", &[("id", &id)]).await;
+    assert!(copy.status().is_success());
+    let location = copy.headers()["location"].to_str().expect("ascii").to_owned();
+    assert!(location.starts_with("/log/entry/") && location.ends_with("?duplicated=1"), "{location}");
+    assert_eq!(log_of(&anna).await["entries"].as_array().map(Vec::len), Some(2));
+
+    let deleted = anna.form("/api/log/delete_entry", &[("id", &id)]).await;
+    assert_eq!(deleted.headers()["location"], "/log?year=2026&deleted=1");
+    assert_eq!(log_of(&anna).await["entries"].as_array().map(Vec::len), Some(1));
+    let again = anna.form("/api/log/delete_entry", &[("id", &id)]).await;
+    assert_eq!(again.status(), 404);
+
+    let actions = app.audit_actions().await;
+    for action in ["log.entry_created", "log.entry_updated", "log.entry_deleted"] {
+        assert!(actions.iter().any(|a| a == action), "{action} in {actions:?}");
+    }
+    app.stop().await;
+}
+on_both_backends!(entries_are_added_changed_copied_and_deleted);
+
+async fn bad_entries_are_refused_and_change_nothing(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let anna = app.signed_in_browser("anna@firm.se").await;
+    for (fields, field) in [
+        (entry("2026-03-01", "", "2", "teacher-led"), "title"),
+        (entry("2026-03-01", "Course", "0", "teacher-led"), "hours"),
+        (entry("2026-03-01", "Course", "25", "teacher-led"), "hours"),
+        (entry("2026-03-01", "Course", "1.1", "teacher-led"), "hours"),
+        (entry("2026-03-01", "Course", "-1", "teacher-led"), "hours"),
+        (entry("2031-03-01", "Course", "2", "teacher-led"), "date"),
+        (entry("2026-02-30", "Course", "2", "teacher-led"), "date"),
+        (entry("2026-03-01", "Course", "2", "webinar"), "category"),
+    ] {
+        let response = add(&anna, &fields).await;
+        assert_eq!(response.status(), 422, "{fields:?}");
+        let body = response.text().await.expect("body");
+        assert!(body.contains(field), "{field}: {body}");
+    }
+    assert_eq!(log_of(&anna).await["entries"].as_array().map(Vec::len), Some(0));
+
+    // Without JavaScript the error comes back on the form's page.
+    let response = anna
+        .html_form("/api/log/create_entry", &entry("2026-03-01", "Course", "99", "teacher-led"), "/log/new")
+        .await;
+    let location = response.headers()["location"].to_str().expect("ascii").to_owned();
+    assert!(location.contains("__err="), "{location}");
+    let page = anna.page(location.trim_start_matches(&app.base)).await;
+    assert!(page.contains("Enter hours between 0.25 and 24"), "{page}");
+
+    // Signed out, nothing at all.
+    let stranger = app.browser();
+    assert_eq!(add(&stranger, &entry("2026-03-01", "Course", "2", "teacher-led")).await.status(), 401);
+    assert_eq!(stranger.form("/api/log/get_log", &[]).await.status(), 401);
+    app.stop().await;
+}
+on_both_backends!(bad_entries_are_refused_and_change_nothing);
+
+async fn another_persons_log_is_not_found_through_any_function(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let anna = app.signed_in_browser("anna@firm.se").await;
+    let bo = app.signed_in_browser("bo@other.se").await;
+    add(&anna, &entry("2026-03-01", "Anna's course", "3", "teacher-led")).await;
+    anna.form("/api/log/add_leave", &[("from", "2026-01-01"), ("to", "2026-04-30"), ("reason", "")]).await;
+    let log = log_of(&anna).await;
+    let entry_id = log["entries"][0]["id"].as_str().expect("id").to_owned();
+    let leave_id = log["leaves"][0]["id"].as_str().expect("id").to_owned();
+    let staged = anna
+        .form("/api/log/stage_import", &[("content", "date,title,hours,category\n2026-05-01,X,1,teacher-led\n")])
+        .await;
+    let import_id = staged.headers()["location"].to_str().expect("ascii").rsplit('=').next().expect("id").to_owned();
+
+    let mut update = entry("2026-03-01", "Taken over", "1", "teacher-led");
+    update.push(("id", &entry_id));
+    for (path, fields) in [
+        ("/api/log/get_entry", vec![("id", entry_id.as_str())]),
+        ("/api/log/update_entry", update.clone()),
+        ("/api/log/duplicate_entry", vec![("id", entry_id.as_str())]),
+        ("/api/log/delete_entry", vec![("id", entry_id.as_str())]),
+        ("/api/log/delete_leave", vec![("id", leave_id.as_str())]),
+        ("/api/log/get_import", vec![("id", import_id.as_str())]),
+        ("/api/log/confirm_import", vec![("id", import_id.as_str())]),
+    ] {
+        let response = bo.form(path, &fields).await;
+        assert_eq!(response.status(), 404, "{path}");
+    }
+    let bo_log = log_of(&bo).await;
+    assert_eq!(bo_log["entries"], Value::Array(vec![]));
+    assert_eq!(bo_log["leaves"], Value::Array(vec![]));
+    // Bo's cancel of Anna's import does nothing to it.
+    bo.form("/api/log/cancel_import", &[("id", &import_id)]).await;
+    assert_eq!(anna.form("/api/log/get_import", &[("id", &import_id)]).await.status(), 200);
+    // Anna's log is untouched.
+    let after = log_of(&anna).await;
+    assert_eq!(after["entries"][0]["title"], "Anna's course");
+    assert_eq!(after["entries"].as_array().map(Vec::len), Some(1));
+    assert_eq!(after["leaves"].as_array().map(Vec::len), Some(1));
+    // And Bo's export holds none of it.
+    let csv = bo.page("/log/export.csv").await;
+    assert!(!csv.contains("Anna"), "{csv}");
+    app.stop().await;
+}
+on_both_backends!(another_persons_log_is_not_found_through_any_function);
+
+async fn csv_import_previews_then_saves_only_what_was_confirmed(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let anna = app.signed_in_browser("anna@firm.se").await;
+    let file = "date,title,provider,hours,category\n2026-02-01,Tax law,Juridicum,2.5,teacher-led\n2026-02-30,Bad date,X,1,teacher-led\n2026-03-01,GDPR,\"Firm, internal\",1,e-learning\n";
+    let staged = anna.form("/api/log/stage_import", &[("content", file)]).await;
+    let location = staged.headers()["location"].to_str().expect("ascii").to_owned();
+    assert!(location.starts_with("/log/import?id="), "{location}");
+    let id = location.rsplit('=').next().expect("id").to_owned();
+    let preview: Value = anna.form("/api/log/get_import", &[("id", &id)]).await.json().await.expect("json");
+    let rows = preview["rows"].as_array().expect("rows");
+    assert_eq!(rows.len(), 3);
+    assert!(rows[0]["error"].is_null());
+    assert_eq!(rows[1]["line"], 3);
+    assert!(rows[1]["error"].as_str().is_some_and(|e| e.starts_with("date:")), "{rows:?}");
+    // The preview page names the bad row too.
+    let page = anna.page(&location).await;
+    assert!(page.contains("Bad date") && page.contains("date:"), "{page}");
+    assert_eq!(log_of(&anna).await["entries"].as_array().map(Vec::len), Some(0), "nothing before confirming");
+
+    let confirmed = anna.form("/api/log/confirm_import", &[("id", &id)]).await;
+    assert_eq!(confirmed.headers()["location"], "/log?imported=2");
+    let log = log_of(&anna).await;
+    assert_eq!(log["entries"].as_array().map(Vec::len), Some(2));
+    assert_eq!(anna.form("/api/log/confirm_import", &[("id", &id)]).await.status(), 404, "only once");
+
+    // Export and import again: the same entries.
+    let export = anna.get("/log/export.csv?year=2026").await;
+    assert_eq!(export.headers()["content-type"], "text/csv; charset=utf-8");
+    let csv = export.text().await.expect("csv");
+    assert!(csv.starts_with("date,title,provider,hours,category,verifiable,topic,notes\n"), "{csv}");
+    assert!(csv.contains("\"Firm, internal\""), "{csv}");
+    let staged = anna.form("/api/log/stage_import", &[("content", &csv)]).await;
+    let id = staged.headers()["location"].to_str().expect("ascii").rsplit('=').next().expect("id").to_owned();
+    anna.form("/api/log/confirm_import", &[("id", &id)]).await;
+    let entries = log_of(&anna).await["entries"].as_array().cloned().expect("entries");
+    assert_eq!(entries.len(), 4);
+    let key = |e: &Value| (e["date"].clone(), e["title"].clone(), e["provider"].clone(), e["quarters"].clone(), e["category"].clone());
+    assert_eq!(key(&entries[0]), key(&entries[1]));
+    assert_eq!(key(&entries[2]), key(&entries[3]));
+    let actions = app.audit_actions().await;
+    assert!(actions.iter().any(|a| a == "log.entries_imported"));
+    assert!(actions.iter().any(|a| a == "log.entries_exported"));
+    app.stop().await;
+}
+on_both_backends!(csv_import_previews_then_saves_only_what_was_confirmed);
+
+/// The figure a dashboard shows under `data-testid`.
+fn figure(page: &str, testid: &str) -> String {
+    let marker = format!("data-testid=\"{testid}\"");
+    let start = page.find(&marker).unwrap_or_else(|| panic!("{testid} on the page: {page}"));
+    let rest = &page[start..];
+    let text = &rest[rest.find('>').expect("tag end") + 1..];
+    text.split('<').next().unwrap_or_default().to_owned()
+}
+
+async fn the_dashboard_agrees_with_the_command_line(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let anna = app.signed_in_browser("anna@firm.se").await;
+    set_profile(&anna).await;
+    for fields in [
+        entry("2025-04-01", "Big conference, day 1", "15", "teacher-led"),
+        entry("2025-04-02", "Big conference, day 2", "15", "teacher-led"),
+        entry("2026-02-01", "Procedure", "4", "teacher-led"),
+        entry("2026-03-01", "Online ethics", "5", "e-learning"),
+        entry("2026-04-01", "Online GDPR", "3.25", "e-learning"),
+    ] {
+        assert!(add(&anna, &fields).await.status().is_success());
+    }
+    anna.form("/api/log/add_leave", &[("from", "2026-05-01"), ("to", "2026-08-31"), ("reason", "parental leave")]).await;
+    anna.form("/api/log/set_exemption", &[("year", "2026"), ("exempt", "yes")]).await;
+    let log = log_of(&anna).await;
+    let input = serde_json::json!({
+        "rule_set": log["rule_set"],
+        "year": 2026,
+        "as_of": log["today"],
+        "profile": { "admitted": log["admitted"], "born": log["born"] },
+        "entries": log["entries"].as_array().expect("entries").iter().map(|e| serde_json::json!({
+            "date": e["date"], "hours": e["quarters"].as_f64().expect("q") / 4.0,
+            "category": e["category"], "verifiable": e["verifiable"],
+        })).collect::<Vec<_>>(),
+        "leaves": log["leaves"].as_array().expect("leaves").iter().map(|l| serde_json::json!({"from": l["from"], "to": l["to"]})).collect::<Vec<_>>(),
+        "exemptions": log["exemptions"].as_array().expect("x").iter().map(|y| serde_json::json!({"year": y, "kind": "age-70"})).collect::<Vec<_>>(),
+    });
+    let today = domain::Date::parse(log["today"].as_str().expect("today")).expect("date");
+    let cli: Value = serde_json::from_str(&server::compliance::run(&input.to_string(), today).expect("runs")).expect("json");
+    let page = anna.page("/dashboard?year=2026").await;
+    let hours = |v: &Value| domain::Hours::from_quarters((v.as_f64().expect("number") * 4.0) as u32).to_string();
+    assert_eq!(figure(&page, "required"), hours(&cli["required"]));
+    assert_eq!(figure(&page, "counted"), hours(&cli["counted"]));
+    assert_eq!(figure(&page, "shortfall"), hours(&cli["shortfall"]));
+    assert_eq!(figure(&page, "carried-in"), hours(&cli["carried_in"]));
+    assert_eq!(figure(&page, "carry-out"), hours(&cli["carry_out"]));
+    assert_eq!(figure(&page, "e-learning"), format!("{} / 6", hours(&cli["by_category"]["e-learning"])));
+    // 2025's surplus of 12 carries in; the e-learning cap drops 2.25; leave of four months
+    // lowers 18 to 12; the exemption is ignored (born 1980) with a warning.
+    assert_eq!(cli["carried_in"], 12.0);
+    assert_eq!(cli["excluded"]["e-learning-cap"], 2.25);
+    assert_eq!(cli["required"], 12.0);
+    for sentence in cli["explanation"].as_array().expect("sentences") {
+        let sentence = sentence.as_str().expect("text");
+        assert!(page.contains(sentence), "{sentence} on the dashboard");
+    }
+    assert!(page.contains("Warning:"));
+    app.stop().await;
+}
+on_both_backends!(the_dashboard_agrees_with_the_command_line);
