@@ -5,7 +5,12 @@ use crate::helpers::{Backend, Browser, TestApp};
 use crate::on_both_backends;
 use serde_json::Value;
 
-fn entry<'a>(date: &'a str, title: &'a str, hours: &'a str, category: &'a str) -> Vec<(&'a str, &'a str)> {
+fn entry<'a>(
+    date: &'a str,
+    title: &'a str,
+    hours: &'a str,
+    category: &'a str,
+) -> Vec<(&'a str, &'a str)> {
     vec![
         ("date", date),
         ("title", title),
@@ -48,7 +53,11 @@ async fn set_profile(browser: &Browser) {
 async fn entries_are_added_changed_copied_and_deleted(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let anna = app.signed_in_browser("anna@firm.se").await;
-    let created = add(&anna, &entry("2026-03-01", "Arbitration day", "3,5", "teacher-led")).await;
+    let created = add(
+        &anna,
+        &entry("2026-03-01", "Arbitration day", "3,5", "teacher-led"),
+    )
+    .await;
     assert!(created.status().is_success(), "{}", created.status());
     assert_eq!(created.headers()["location"], "/log?year=2026&added=1");
     let log = log_of(&anna).await;
@@ -61,28 +70,67 @@ async fn entries_are_added_changed_copied_and_deleted(backend: Backend) {
     let mut changed = entry("2026-03-02", "Arbitration day 2", "4", "e-learning");
     changed.retain(|(k, _)| *k != "verifiable");
     changed.push(("id", &id));
-    assert!(anna.form("/api/log/update_entry", &changed).await.status().is_success());
-    let got: Value = anna.form("/api/log/get_entry", &[("id", &id)]).await.json().await.expect("json");
+    assert!(
+        anna.form("/api/log/update_entry", &changed)
+            .await
+            .status()
+            .is_success()
+    );
+    let got: Value = anna
+        .form("/api/log/get_entry", &[("id", &id)])
+        .await
+        .json()
+        .await
+        .expect("json");
     assert_eq!(
-        (&got["title"], &got["quarters"], &got["category"], &got["verifiable"]),
-        (&Value::from("Arbitration day 2"), &Value::from(16), &Value::from("e-learning"), &Value::from(false))
+        (
+            &got["title"],
+            &got["quarters"],
+            &got["category"],
+            &got["verifiable"]
+        ),
+        (
+            &Value::from("Arbitration day 2"),
+            &Value::from(16),
+            &Value::from("e-learning"),
+            &Value::from(false)
+        )
     );
 
     let copy = anna.form("/api/log/duplicate_entry", &[("id", &id)]).await;
     assert!(copy.status().is_success());
-    let location = copy.headers()["location"].to_str().expect("ascii").to_owned();
-    assert!(location.starts_with("/log/entry/") && location.ends_with("?duplicated=1"), "{location}");
-    assert_eq!(log_of(&anna).await["entries"].as_array().map(Vec::len), Some(2));
+    let location = copy.headers()["location"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    assert!(
+        location.starts_with("/log/entry/") && location.ends_with("?duplicated=1"),
+        "{location}"
+    );
+    assert_eq!(
+        log_of(&anna).await["entries"].as_array().map(Vec::len),
+        Some(2)
+    );
 
     let deleted = anna.form("/api/log/delete_entry", &[("id", &id)]).await;
     assert_eq!(deleted.headers()["location"], "/log?year=2026&deleted=1");
-    assert_eq!(log_of(&anna).await["entries"].as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        log_of(&anna).await["entries"].as_array().map(Vec::len),
+        Some(1)
+    );
     let again = anna.form("/api/log/delete_entry", &[("id", &id)]).await;
     assert_eq!(again.status(), 404);
 
     let actions = app.audit_actions().await;
-    for action in ["log.entry_created", "log.entry_updated", "log.entry_deleted"] {
-        assert!(actions.iter().any(|a| a == action), "{action} in {actions:?}");
+    for action in [
+        "log.entry_created",
+        "log.entry_updated",
+        "log.entry_deleted",
+    ] {
+        assert!(
+            actions.iter().any(|a| a == action),
+            "{action} in {actions:?}"
+        );
     }
     app.stop().await;
 }
@@ -106,20 +154,38 @@ async fn bad_entries_are_refused_and_change_nothing(backend: Backend) {
         let body = response.text().await.expect("body");
         assert!(body.contains(field), "{field}: {body}");
     }
-    assert_eq!(log_of(&anna).await["entries"].as_array().map(Vec::len), Some(0));
+    assert_eq!(
+        log_of(&anna).await["entries"].as_array().map(Vec::len),
+        Some(0)
+    );
 
     // Without JavaScript the error comes back on the form's page.
     let response = anna
-        .html_form("/api/log/create_entry", &entry("2026-03-01", "Course", "99", "teacher-led"), "/log/new")
+        .html_form(
+            "/api/log/create_entry",
+            &entry("2026-03-01", "Course", "99", "teacher-led"),
+            "/log/new",
+        )
         .await;
-    let location = response.headers()["location"].to_str().expect("ascii").to_owned();
+    let location = response.headers()["location"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
     assert!(location.contains("__err="), "{location}");
     let page = anna.page(location.trim_start_matches(&app.base)).await;
     assert!(page.contains("Enter hours between 0.25 and 24"), "{page}");
 
     // Signed out, nothing at all.
     let stranger = app.browser();
-    assert_eq!(add(&stranger, &entry("2026-03-01", "Course", "2", "teacher-led")).await.status(), 401);
+    assert_eq!(
+        add(
+            &stranger,
+            &entry("2026-03-01", "Course", "2", "teacher-led")
+        )
+        .await
+        .status(),
+        401
+    );
     assert_eq!(stranger.form("/api/log/get_log", &[]).await.status(), 401);
     app.stop().await;
 }
@@ -129,15 +195,35 @@ async fn another_persons_log_is_not_found_through_any_function(backend: Backend)
     let app = TestApp::spawn(backend).await;
     let anna = app.signed_in_browser("anna@firm.se").await;
     let bo = app.signed_in_browser("bo@other.se").await;
-    add(&anna, &entry("2026-03-01", "Anna's course", "3", "teacher-led")).await;
-    anna.form("/api/log/add_leave", &[("from", "2026-01-01"), ("to", "2026-04-30"), ("reason", "")]).await;
+    add(
+        &anna,
+        &entry("2026-03-01", "Anna's course", "3", "teacher-led"),
+    )
+    .await;
+    anna.form(
+        "/api/log/add_leave",
+        &[("from", "2026-01-01"), ("to", "2026-04-30"), ("reason", "")],
+    )
+    .await;
     let log = log_of(&anna).await;
     let entry_id = log["entries"][0]["id"].as_str().expect("id").to_owned();
     let leave_id = log["leaves"][0]["id"].as_str().expect("id").to_owned();
     let staged = anna
-        .form("/api/log/stage_import", &[("content", "date,title,hours,category\n2026-05-01,X,1,teacher-led\n")])
+        .form(
+            "/api/log/stage_import",
+            &[(
+                "content",
+                "date,title,hours,category\n2026-05-01,X,1,teacher-led\n",
+            )],
+        )
         .await;
-    let import_id = staged.headers()["location"].to_str().expect("ascii").rsplit('=').next().expect("id").to_owned();
+    let import_id = staged.headers()["location"]
+        .to_str()
+        .expect("ascii")
+        .rsplit('=')
+        .next()
+        .expect("id")
+        .to_owned();
 
     let mut update = entry("2026-03-01", "Taken over", "1", "teacher-led");
     update.push(("id", &entry_id));
@@ -157,8 +243,14 @@ async fn another_persons_log_is_not_found_through_any_function(backend: Backend)
     assert_eq!(bo_log["entries"], Value::Array(vec![]));
     assert_eq!(bo_log["leaves"], Value::Array(vec![]));
     // Bo's cancel of Anna's import does nothing to it.
-    bo.form("/api/log/cancel_import", &[("id", &import_id)]).await;
-    assert_eq!(anna.form("/api/log/get_import", &[("id", &import_id)]).await.status(), 200);
+    bo.form("/api/log/cancel_import", &[("id", &import_id)])
+        .await;
+    assert_eq!(
+        anna.form("/api/log/get_import", &[("id", &import_id)])
+            .await
+            .status(),
+        200
+    );
     // Anna's log is untouched.
     let after = log_of(&anna).await;
     assert_eq!(after["entries"][0]["title"], "Anna's course");
@@ -175,39 +267,89 @@ async fn csv_import_previews_then_saves_only_what_was_confirmed(backend: Backend
     let app = TestApp::spawn(backend).await;
     let anna = app.signed_in_browser("anna@firm.se").await;
     let file = "date,title,provider,hours,category\n2026-02-01,Tax law,Juridicum,2.5,teacher-led\n2026-02-30,Bad date,X,1,teacher-led\n2026-03-01,GDPR,\"Firm, internal\",1,e-learning\n";
-    let staged = anna.form("/api/log/stage_import", &[("content", file)]).await;
-    let location = staged.headers()["location"].to_str().expect("ascii").to_owned();
+    let staged = anna
+        .form("/api/log/stage_import", &[("content", file)])
+        .await;
+    let location = staged.headers()["location"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
     assert!(location.starts_with("/log/import?id="), "{location}");
     let id = location.rsplit('=').next().expect("id").to_owned();
-    let preview: Value = anna.form("/api/log/get_import", &[("id", &id)]).await.json().await.expect("json");
+    let preview: Value = anna
+        .form("/api/log/get_import", &[("id", &id)])
+        .await
+        .json()
+        .await
+        .expect("json");
     let rows = preview["rows"].as_array().expect("rows");
     assert_eq!(rows.len(), 3);
     assert!(rows[0]["error"].is_null());
     assert_eq!(rows[1]["line"], 3);
-    assert!(rows[1]["error"].as_str().is_some_and(|e| e.starts_with("date:")), "{rows:?}");
+    assert!(
+        rows[1]["error"]
+            .as_str()
+            .is_some_and(|e| e.starts_with("date:")),
+        "{rows:?}"
+    );
     // The preview page names the bad row too.
     let page = anna.page(&location).await;
-    assert!(page.contains("Bad date") && page.contains("date:"), "{page}");
-    assert_eq!(log_of(&anna).await["entries"].as_array().map(Vec::len), Some(0), "nothing before confirming");
+    assert!(
+        page.contains("Bad date") && page.contains("date:"),
+        "{page}"
+    );
+    assert_eq!(
+        log_of(&anna).await["entries"].as_array().map(Vec::len),
+        Some(0),
+        "nothing before confirming"
+    );
 
     let confirmed = anna.form("/api/log/confirm_import", &[("id", &id)]).await;
     assert_eq!(confirmed.headers()["location"], "/log?imported=2");
     let log = log_of(&anna).await;
     assert_eq!(log["entries"].as_array().map(Vec::len), Some(2));
-    assert_eq!(anna.form("/api/log/confirm_import", &[("id", &id)]).await.status(), 404, "only once");
+    assert_eq!(
+        anna.form("/api/log/confirm_import", &[("id", &id)])
+            .await
+            .status(),
+        404,
+        "only once"
+    );
 
     // Export and import again: the same entries.
     let export = anna.get("/log/export.csv?year=2026").await;
     assert_eq!(export.headers()["content-type"], "text/csv; charset=utf-8");
     let csv = export.text().await.expect("csv");
-    assert!(csv.starts_with("date,title,provider,hours,category,verifiable,topic,notes\n"), "{csv}");
+    assert!(
+        csv.starts_with("date,title,provider,hours,category,verifiable,topic,notes\n"),
+        "{csv}"
+    );
     assert!(csv.contains("\"Firm, internal\""), "{csv}");
-    let staged = anna.form("/api/log/stage_import", &[("content", &csv)]).await;
-    let id = staged.headers()["location"].to_str().expect("ascii").rsplit('=').next().expect("id").to_owned();
+    let staged = anna
+        .form("/api/log/stage_import", &[("content", &csv)])
+        .await;
+    let id = staged.headers()["location"]
+        .to_str()
+        .expect("ascii")
+        .rsplit('=')
+        .next()
+        .expect("id")
+        .to_owned();
     anna.form("/api/log/confirm_import", &[("id", &id)]).await;
-    let entries = log_of(&anna).await["entries"].as_array().cloned().expect("entries");
+    let entries = log_of(&anna).await["entries"]
+        .as_array()
+        .cloned()
+        .expect("entries");
     assert_eq!(entries.len(), 4);
-    let key = |e: &Value| (e["date"].clone(), e["title"].clone(), e["provider"].clone(), e["quarters"].clone(), e["category"].clone());
+    let key = |e: &Value| {
+        (
+            e["date"].clone(),
+            e["title"].clone(),
+            e["provider"].clone(),
+            e["quarters"].clone(),
+            e["category"].clone(),
+        )
+    };
     assert_eq!(key(&entries[0]), key(&entries[1]));
     assert_eq!(key(&entries[2]), key(&entries[3]));
     let actions = app.audit_actions().await;
@@ -220,7 +362,9 @@ on_both_backends!(csv_import_previews_then_saves_only_what_was_confirmed);
 /// The figure a dashboard shows under `data-testid`.
 fn figure(page: &str, testid: &str) -> String {
     let marker = format!("data-testid=\"{testid}\"");
-    let start = page.find(&marker).unwrap_or_else(|| panic!("{testid} on the page: {page}"));
+    let start = page
+        .find(&marker)
+        .unwrap_or_else(|| panic!("{testid} on the page: {page}"));
     let rest = &page[start..];
     let text = &rest[rest.find('>').expect("tag end") + 1..];
     text.split('<').next().unwrap_or_default().to_owned()
@@ -239,8 +383,20 @@ async fn the_dashboard_agrees_with_the_command_line(backend: Backend) {
     ] {
         assert!(add(&anna, &fields).await.status().is_success());
     }
-    anna.form("/api/log/add_leave", &[("from", "2026-05-01"), ("to", "2026-08-31"), ("reason", "parental leave")]).await;
-    anna.form("/api/log/set_exemption", &[("year", "2026"), ("exempt", "yes")]).await;
+    anna.form(
+        "/api/log/add_leave",
+        &[
+            ("from", "2026-05-01"),
+            ("to", "2026-08-31"),
+            ("reason", "parental leave"),
+        ],
+    )
+    .await;
+    anna.form(
+        "/api/log/set_exemption",
+        &[("year", "2026"), ("exempt", "yes")],
+    )
+    .await;
     let log = log_of(&anna).await;
     let input = serde_json::json!({
         "rule_set": log["rule_set"],
@@ -255,15 +411,22 @@ async fn the_dashboard_agrees_with_the_command_line(backend: Backend) {
         "exemptions": log["exemptions"].as_array().expect("x").iter().map(|y| serde_json::json!({"year": y, "kind": "age-70"})).collect::<Vec<_>>(),
     });
     let today = domain::Date::parse(log["today"].as_str().expect("today")).expect("date");
-    let cli: Value = serde_json::from_str(&server::compliance::run(&input.to_string(), today).expect("runs")).expect("json");
+    let cli: Value =
+        serde_json::from_str(&server::compliance::run(&input.to_string(), today).expect("runs"))
+            .expect("json");
     let page = anna.page("/dashboard?year=2026").await;
-    let hours = |v: &Value| domain::Hours::from_quarters((v.as_f64().expect("number") * 4.0) as u32).to_string();
+    let hours = |v: &Value| {
+        domain::Hours::from_quarters((v.as_f64().expect("number") * 4.0) as u32).to_string()
+    };
     assert_eq!(figure(&page, "required"), hours(&cli["required"]));
     assert_eq!(figure(&page, "counted"), hours(&cli["counted"]));
     assert_eq!(figure(&page, "shortfall"), hours(&cli["shortfall"]));
     assert_eq!(figure(&page, "carried-in"), hours(&cli["carried_in"]));
     assert_eq!(figure(&page, "carry-out"), hours(&cli["carry_out"]));
-    assert_eq!(figure(&page, "e-learning"), format!("{} / 6", hours(&cli["by_category"]["e-learning"])));
+    assert_eq!(
+        figure(&page, "e-learning"),
+        format!("{} / 6", hours(&cli["by_category"]["e-learning"]))
+    );
     // 2025's surplus of 12 carries in; the e-learning cap drops 2.25; leave of four months
     // lowers 18 to 12; the exemption is ignored (born 1980) with a warning.
     assert_eq!(cli["carried_in"], 12.0);

@@ -3,7 +3,6 @@ use leptos::prelude::*;
 
 /// Adds an entry to the log; back to the log's year with a notice.
 #[server(prefix = "/api", endpoint = "log/create_entry")]
-#[allow(clippy::too_many_arguments)] // one argument per form field
 pub async fn create_entry(
     date: String,
     title: String,

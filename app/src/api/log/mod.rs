@@ -3,6 +3,8 @@
 mod add_leave;
 mod cancel_import;
 mod confirm_import;
+// One argument per form field: the plain-HTML form posts its fields by name.
+#[allow(clippy::too_many_arguments)]
 mod create_entry;
 mod delete_entry;
 mod delete_leave;
@@ -12,6 +14,7 @@ mod get_import;
 mod get_log;
 mod set_exemption;
 mod stage_import;
+#[allow(clippy::too_many_arguments)] // one argument per form field, as above
 mod update_entry;
 
 pub use add_leave::*;

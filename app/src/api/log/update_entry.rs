@@ -3,7 +3,6 @@ use leptos::prelude::*;
 
 /// Saves changes to one of the signed-in person's entries.
 #[server(prefix = "/api", endpoint = "log/update_entry")]
-#[allow(clippy::too_many_arguments)] // one argument per form field
 pub async fn update_entry(
     id: String,
     date: String,

@@ -318,7 +318,8 @@ mod tests {
 
     #[test]
     fn each_bad_field_is_named() {
-        let cases: Vec<(fn(&mut EntryInput), &str)> = vec![
+        type Change = fn(&mut EntryInput);
+        let cases: Vec<(Change, &str)> = vec![
             (|i| i.date = "2026-02-30".into(), "date"),
             (|i| i.date = "2031-01-01".into(), "date"),
             (|i| i.title = "  ".into(), "title"),

@@ -346,7 +346,7 @@ mod tests {
         let rows = parse(&csv, Lang::En, today()).expect("parse");
         assert_eq!(rows.len(), 2);
         for ((row, valid), original) in rows.iter().zip(&entries) {
-            let valid = valid.as_ref().expect(&format!("{row:?}"));
+            let valid = valid.as_ref().unwrap_or_else(|| panic!("{row:?}"));
             assert_eq!(valid.title, original.title);
             assert_eq!(valid.provider, original.provider);
             assert_eq!(valid.notes, original.notes);

@@ -112,7 +112,7 @@ pub fn ImportCsv() -> impl IntoView {
                 })
                 .collect_view();
             view! {
-                <p role="status" class="font-semibold">{format!("{valid} {} · {invalid} {}", t.import_valid_rows, t.import_invalid_rows)}</p>
+                <p role="status" class="font-semibold">{format!("{} {valid} · {} {invalid}", t.import_valid_rows, t.import_invalid_rows)}</p>
                 <div class="overflow-x-auto">
                     <table class="w-full text-left text-sm">
                         <caption class="sr-only">{t.import_preview}</caption>

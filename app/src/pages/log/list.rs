@@ -38,8 +38,8 @@ fn select(entries: &[EntryView], year: i32, view: &View) -> Vec<EntryView> {
         .cloned()
         .collect();
     match view.sort.as_str() {
-        "title" => rows.sort_by(|a, b| a.title.to_lowercase().cmp(&b.title.to_lowercase())),
-        "hours" => rows.sort_by(|a, b| b.quarters.cmp(&a.quarters)),
+        "title" => rows.sort_by_key(|e| e.title.to_lowercase()),
+        "hours" => rows.sort_by_key(|e| std::cmp::Reverse(e.quarters)),
         "oldest" => {}
         _ => rows.reverse(),
     }
