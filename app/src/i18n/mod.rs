@@ -439,9 +439,10 @@ pub fn provide_lang() -> Lang {
     lang
 }
 
-/// The page language, as provided by [`provide_lang`].
+/// The page language, as provided by [`provide_lang`] (or, in an island, the document).
 pub fn use_lang() -> Lang {
-    use_context::<Lang>().unwrap_or_default()
+    // An island hydrates without the server's context: it reads `<html lang>` instead.
+    use_context::<Lang>().unwrap_or_else(current_lang)
 }
 
 /// The strings of the page language.

@@ -7,14 +7,20 @@ use domain::quick_check::{self, QuickCheckError};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
+/// The quick check with the values of a plain form submission (`?teacher_led=…`).
 #[component]
 pub fn QuickCheck() -> impl IntoView {
-    let lang = use_lang();
-    let t = lang.texts();
     let query = use_query_map();
     let initial = |key: &str| query.with_untracked(|q| q.get(key)).unwrap_or_default();
-    let teacher_led = RwSignal::new(initial("teacher_led"));
-    let elearning = RwSignal::new(initial("elearning"));
+    view! { <QuickCheckIsland teacher_led=initial("teacher_led") elearning=initial("elearning")/> }
+}
+
+#[island]
+fn QuickCheckIsland(teacher_led: String, elearning: String) -> impl IntoView {
+    let lang = use_lang();
+    let t = lang.texts();
+    let teacher_led = RwSignal::new(teacher_led);
+    let elearning = RwSignal::new(elearning);
     let result = Memo::new(move |_| quick_check::advokat(&teacher_led.get(), &elearning.get()));
     // Effects run only in the browser, after hydration: from then on the result follows
     // every keystroke, and the page says so. Without JavaScript the note never shows.

@@ -6,7 +6,7 @@ use crate::api::log::{CreateEntry, UpdateEntry, get_entry, get_log};
 use crate::components::form::{ErrorBox, Notice, Submit, use_form_error, use_query_flag};
 use crate::components::summary::Summary;
 use crate::i18n::use_lang;
-use crate::model::EntryView;
+use crate::model::{EntryView, LogData};
 use crate::pages::account::NeedsSignIn;
 use domain::rules::{Category, Entry, Topic};
 use domain::{Date, Hours};
@@ -55,13 +55,15 @@ impl Draft {
     }
 }
 
+/// The form's fields. `invalid` names the field the last submission got wrong.
 #[component]
-fn EntryFields(entry: EntryView, draft: Draft, error: Memo<Option<AppError>>) -> impl IntoView {
+fn EntryFields(entry: EntryView, draft: Draft, invalid: Option<String>) -> impl IntoView {
     let t = use_lang().texts();
     let invalid = move |name: &'static str| {
-        move || match error.get() {
-            Some(AppError::Invalid { field, .. }) if field == name => "true",
-            _ => "false",
+        if invalid.as_deref() == Some(name) {
+            "true"
+        } else {
+            "false"
         }
     };
     let input_class = "w-full max-w-md rounded border border-slate-400 px-3 py-2 focus-ring aria-[invalid=true]:border-red-700";
@@ -144,6 +146,41 @@ fn blank(today: &str) -> EntryView {
     }
 }
 
+/// The name of the field a server function's error points at.
+fn invalid_field(error: Memo<Option<AppError>>) -> Option<String> {
+    match error.get_untracked() {
+        Some(AppError::Invalid { field, .. }) => Some(field),
+        _ => None,
+    }
+}
+
+/// The new-entry form with its live preview: an island, hydrated in the browser, that
+/// evaluates the person's log plus the entry being typed on every keystroke.
+#[island]
+fn EntryEditor(data: LogData, invalid: Option<String>) -> impl IntoView {
+    let t = use_lang().texts();
+    let start = blank(&data.today);
+    let draft = Draft::new(&start);
+    let today = data.today();
+    let year = Memo::new(move |_| Date::parse(&draft.date.get()).map_or(today.year(), |d| d.year()));
+    let data = StoredValue::new(data);
+    let result = Signal::derive(move || data.with_value(|d| d.evaluate(year.get(), draft.entry())));
+    let cap = Signal::derive(move || data.with_value(|d| d.e_learning_cap(year.get())));
+    view! {
+        <div class="grid gap-8 lg:grid-cols-2">
+            <form method="post" action=CreateEntry::url() class="space-y-4">
+                <EntryFields entry=start draft invalid/>
+                <Submit label=t.save/>
+            </form>
+            <section aria-labelledby="preview-heading" class="space-y-3 rounded-lg border border-slate-200 bg-white p-4">
+                <h2 id="preview-heading" class="text-xl font-semibold">{t.preview_heading}</h2>
+                <p class="text-sm text-slate-600">{t.preview_note}</p>
+                <Summary result e_learning_cap=cap/>
+            </section>
+        </div>
+    }
+}
+
 #[component]
 pub fn NewEntry() -> impl IntoView {
     let t = use_lang().texts();
@@ -151,34 +188,10 @@ pub fn NewEntry() -> impl IntoView {
     let error = use_form_error::<CreateEntry>();
     let body = move || {
         Suspend::new(async move {
-            let data = match log.await {
-                Ok(d) => d,
-                Err(e) => return view! { <NeedsSignIn error=e/> }.into_any(),
-            };
-            let start = blank(&data.today);
-            let draft = Draft::new(&start);
-            let today = data.today();
-            let year = Memo::new(move |_| {
-                Date::parse(&draft.date.get()).map_or(today.year(), |d| d.year())
-            });
-            let data = StoredValue::new(data);
-            let result =
-                Signal::derive(move || data.with_value(|d| d.evaluate(year.get(), draft.entry())));
-            let cap = Signal::derive(move || data.with_value(|d| d.e_learning_cap(year.get())));
-            view! {
-                <div class="grid gap-8 lg:grid-cols-2">
-                    <form method="post" action=CreateEntry::url() class="space-y-4">
-                        <EntryFields entry=start draft error/>
-                        <Submit label=t.save/>
-                    </form>
-                    <section aria-labelledby="preview-heading" class="space-y-3 rounded-lg border border-slate-200 bg-white p-4">
-                        <h2 id="preview-heading" class="text-xl font-semibold">{t.preview_heading}</h2>
-                        <p class="text-sm text-slate-600">{t.preview_note}</p>
-                        <Summary result e_learning_cap=cap/>
-                    </section>
-                </div>
+            match log.await {
+                Ok(data) => view! { <EntryEditor data invalid=invalid_field(error)/> }.into_any(),
+                Err(e) => view! { <NeedsSignIn error=e/> }.into_any(),
             }
-            .into_any()
         })
     };
     view! {
@@ -212,7 +225,7 @@ pub fn EditEntry() -> impl IntoView {
             view! {
                 <form method="post" action=UpdateEntry::url() class="max-w-2xl space-y-4">
                     <input type="hidden" name="id" value=id/>
-                    <EntryFields entry draft error/>
+                    <EntryFields entry draft invalid=invalid_field(error)/>
                     <div class="flex flex-wrap gap-3">
                         <Submit label=t.save/>
                         <a href="/log" class="rounded border border-slate-400 px-4 py-2 focus-ring">{t.cancel}</a>

@@ -10,8 +10,9 @@ use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-#[component]
-fn Upload() -> impl IntoView {
+/// The upload form. An island: with JavaScript a chosen file is read into the text box.
+#[island]
+fn CsvUpload() -> impl IntoView {
     let t = use_lang().texts();
     let content = RwSignal::new(String::new());
     // With JavaScript, a chosen file is read into the text box; without it, people paste.
@@ -80,13 +81,13 @@ pub fn ImportCsv() -> impl IntoView {
         Suspend::new(async move {
             let preview = match preview.await {
                 Ok(Some(p)) => p,
-                Ok(None) => return view! { <Upload/> }.into_any(),
+                Ok(None) => return view! { <CsvUpload/> }.into_any(),
                 Err(e) => return view! { <NeedsSignIn error=e/> }.into_any(),
             };
             if let Some(message) = preview.file_error.clone() {
                 return view! {
                     <p role="alert" class="rounded border border-red-300 bg-red-50 p-3 text-red-900">{message}</p>
-                    <Upload/>
+                    <CsvUpload/>
                 }
                 .into_any();
             }
