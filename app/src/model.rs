@@ -110,17 +110,19 @@ impl LogData {
         }
     }
 
-    /// Years worth showing in the history: from the first entry (or admission) to this
-    /// year, newest first.
+    /// Years worth showing in the history: from the first logged year (not before
+    /// admission) to this year, newest first. Years before the person started logging here
+    /// would only show "not met" for courses we never saw.
     pub fn years(&self) -> Vec<i32> {
         let this_year = self.today().year();
+        let admitted = Date::parse(&self.admitted).map_or(i32::MIN, |d| d.year());
         let first = self
             .entries
             .iter()
             .filter_map(|e| Date::parse(&e.date).ok().map(|d| d.year()))
-            .chain(Date::parse(&self.admitted).ok().map(|d| d.year()))
             .min()
             .unwrap_or(this_year)
+            .max(admitted)
             .max(this_year - 30)
             .min(this_year);
         (first..=this_year).rev().collect()

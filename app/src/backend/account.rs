@@ -24,7 +24,8 @@ pub const TITLES: [&str; 4] = [
     "auktoriserad_revisor",
     "other",
 ];
-pub const RULE_SETS: [&str; 4] = ["se-advokat", "se-revisor-far", "se-revisor-ri", "none"];
+/// Every rule set the calculator knows (RULES.md §1–§3).
+pub const RULE_SETS: [&str; 9] = domain::rules::set::IDS;
 
 /// The rule set a title implies when the person picks none.
 pub fn default_rule_set(title: &str) -> &'static str {

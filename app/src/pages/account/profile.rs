@@ -62,6 +62,11 @@ pub fn Profile() -> impl IntoView {
                 ("se-advokat", t.rule_set_advokat),
                 ("se-revisor-far", t.rule_set_far),
                 ("se-revisor-ri", t.rule_set_ri),
+                ("dk-advokat", t.rule_set_dk),
+                ("no-advokat", t.rule_set_no),
+                ("fi-asianajaja", t.rule_set_fi),
+                ("ie-solicitor", t.rule_set_ie),
+                ("ew-sra", t.rule_set_ew),
                 ("none", t.rule_set_none),
             ];
             let languages = Lang::ALL
@@ -81,6 +86,7 @@ pub fn Profile() -> impl IntoView {
                     <Select id="language" name="language" label=t.language_pref options=languages selected=p.language.clone()/>
                     <Submit label=t.save/>
                 </form>
+                <p><a href="/account/leave" class="underline focus-ring">{t.leave_link}</a></p>
 
                 <section aria-labelledby="email-heading" class="mt-10 space-y-4 border-t border-slate-200 pt-6">
                     <h2 id="email-heading" class="text-xl font-semibold">{t.email_section}</h2>

@@ -101,15 +101,15 @@ pub fn LogList() -> impl IntoView {
                         let duplicate_label = format!("{} {}", t.duplicate, e.title);
                         let delete_label = format!("{} {}", t.delete, e.title);
                         view! {
-                            <tr class="border-t border-slate-200 align-top">
-                                <td class="py-2 pr-3 whitespace-nowrap">{e.date.clone()}</td>
-                                <td class="py-2 pr-3">
+                            <tr class="block border-t border-slate-200 py-2 align-top sm:table-row sm:py-0">
+                                <td class="block whitespace-nowrap text-sm text-slate-600 sm:table-cell sm:py-2 sm:pr-3 sm:text-base sm:text-slate-900">{e.date.clone()}</td>
+                                <td class="block sm:table-cell sm:py-2 sm:pr-3">
                                     <span class="font-medium">{e.title.clone()}</span>
                                     {(!e.provider.is_empty()).then(|| view! { <span class="block text-sm text-slate-600">{e.provider.clone()}</span> })}
                                 </td>
-                                <td class="py-2 pr-3 text-right">{hours}</td>
-                                <td class="py-2 pr-3">{category}{(!e.verifiable).then(|| view! { <span class="block text-sm text-slate-600">{t.not_verifiable}</span> })}</td>
-                                <td class="py-2">
+                                <td class="inline sm:table-cell sm:py-2 sm:pr-3 sm:text-right">{hours}<span class="sm:hidden">" h · "</span></td>
+                                <td class="inline sm:table-cell sm:py-2 sm:pr-3">{category}{(!e.verifiable).then(|| view! { <span class="block text-sm text-slate-600">{t.not_verifiable}</span> })}</td>
+                                <td class="block pt-2 sm:table-cell sm:py-2">
                                     <div class="flex flex-wrap gap-2">
                                         <a href=format!("/log/entry/{}", e.id) aria-label=edit_label class="rounded border border-slate-400 px-2 py-1 text-sm focus-ring">{t.edit}</a>
                                         <form method="post" action=DuplicateEntry::url()>
@@ -130,7 +130,8 @@ pub fn LogList() -> impl IntoView {
                     <div class="overflow-x-auto">
                         <table class="w-full text-left">
                             <caption class="sr-only">{format!("{} {year}", t.log_title)}</caption>
-                            <thead><tr>
+                            // On a phone the rows are cards and the header is for screen readers.
+                            <thead class="sr-only sm:not-sr-only sm:table-header-group"><tr>
                                 <th scope="col" class="py-1 pr-3">{t.col_date}</th>
                                 <th scope="col" class="py-1 pr-3">{t.col_course}</th>
                                 <th scope="col" class="py-1 pr-3 text-right">{t.col_hours}</th>
