@@ -162,7 +162,8 @@ fn EntryEditor(data: LogData, invalid: Option<String>) -> impl IntoView {
     let start = blank(&data.today);
     let draft = Draft::new(&start);
     let today = data.today();
-    let year = Memo::new(move |_| Date::parse(&draft.date.get()).map_or(today.year(), |d| d.year()));
+    let year =
+        Memo::new(move |_| Date::parse(&draft.date.get()).map_or(today.year(), |d| d.year()));
     let data = StoredValue::new(data);
     let result = Signal::derive(move || data.with_value(|d| d.evaluate(year.get(), draft.entry())));
     let cap = Signal::derive(move || data.with_value(|d| d.e_learning_cap(year.get())));
