@@ -16,6 +16,15 @@ use leptos_router::{SsrMode, path};
 /// the request so that screen readers and the hydrating browser agree on the language.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = crate::i18n::current_lang();
+    // The page's scripts carry this request's nonce; the policy names it.
+    #[cfg(feature = "ssr")]
+    if let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) && let Ok(value) = http::HeaderValue::from_str(&crate::backend::csp::page(&nonce))
+    {
+        response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+    }
     view! {
         <!DOCTYPE html>
         <html lang=lang.code()>

@@ -3,6 +3,7 @@
 use crate::startup::{Server, open_database};
 use crate::telemetry;
 use anyhow::Context;
+use app::backend::audit::{checkpoint, verify};
 use app::backend::config::{Config, SecretSource};
 
 const USAGE: &str = "\
@@ -13,6 +14,11 @@ Commands:
   migrate   Apply database migrations and exit
   compliance
             Evaluate the CPD rules: JSON on stdin, JSON on stdout (see the README)
+  audit verify [--checkpoints FILE]
+            Check every audit chain (gaps, hashes, signed checkpoints); names the first
+            bad row. Exit 0: intact; 1: a problem was found
+  audit checkpoint
+            Sign the head of every audit chain now
   help      Show this message
 
 Configuration is read from environment variables; see the README's table.";
@@ -22,6 +28,10 @@ pub enum Command {
     Serve,
     Migrate,
     Compliance,
+    AuditVerify {
+        checkpoints: Option<std::path::PathBuf>,
+    },
+    AuditCheckpoint,
     Help,
 }
 
@@ -30,6 +40,20 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
         None | Some("serve") => Ok(Command::Serve),
         Some("migrate") => Ok(Command::Migrate),
         Some("compliance") => Ok(Command::Compliance),
+        Some("audit") => match (
+            args.get(1).map(String::as_str),
+            args.get(2).map(String::as_str),
+            args.get(3),
+        ) {
+            (Some("verify"), None, None) => Ok(Command::AuditVerify { checkpoints: None }),
+            (Some("verify"), Some("--checkpoints"), Some(file)) => Ok(Command::AuditVerify {
+                checkpoints: Some(file.into()),
+            }),
+            (Some("checkpoint"), None, None) => Ok(Command::AuditCheckpoint),
+            _ => Err(format!(
+                "use `audit verify [--checkpoints FILE]` or `audit checkpoint`\n\n{USAGE}"
+            )),
+        },
         Some("help" | "--help" | "-h") => Ok(Command::Help),
         Some(other) => Err(format!("unknown command {other:?}\n\n{USAGE}")),
     }
@@ -89,9 +113,65 @@ pub async fn run(args: Vec<String>) -> anyhow::Result<()> {
             }
             server.run_until_stopped().await?;
         }
+        Command::AuditVerify { checkpoints } => {
+            let db = open_database(&config).await?;
+            let ok = audit_verify(&db, &config, checkpoints.as_deref()).await?;
+            db.pool.close().await;
+            if !ok {
+                std::process::exit(1);
+            }
+        }
+        Command::AuditCheckpoint => {
+            let db = open_database(&config).await?;
+            let key = checkpoint::signing_key(config.app_secret.expose());
+            let written = checkpoint::write(&db, &key, Some(&config.audit_checkpoint_file)).await?;
+            println!(
+                "signed {} chain head(s); public key {}",
+                written.len(),
+                checkpoint::public_key_hex(&key.verifying_key())
+            );
+            db.pool.close().await;
+        }
         Command::Help | Command::Compliance => {}
     }
     Ok(())
+}
+
+/// Prints the verification of every chain; returns whether all are intact.
+async fn audit_verify(
+    db: &app::backend::db::Db,
+    config: &Config,
+    file: Option<&std::path::Path>,
+) -> anyhow::Result<bool> {
+    let key = checkpoint::signing_key(config.app_secret.expose()).verifying_key();
+    let file = file.unwrap_or(&config.audit_checkpoint_file);
+    let from_file = checkpoint::read_file(file)
+        .with_context(|| format!("reading checkpoints from {}", file.display()))?;
+    let mut conn = db.pool.acquire().await?;
+    let report = verify::verify(&mut conn, &key, None, &from_file).await?;
+    println!(
+        "audit verify: public key {}; {} checkpoint(s) from {}",
+        checkpoint::public_key_hex(&key),
+        from_file.len(),
+        file.display()
+    );
+    for chain in &report.chains {
+        println!(
+            "  ok      {}: {} row(s) up to {}, {} checkpoint(s)",
+            chain.chain, chain.rows, chain.last_seq, chain.checkpoints
+        );
+    }
+    match &report.problem {
+        None => {
+            println!("result: intact ({} chain(s))", report.chains.len());
+            Ok(true)
+        }
+        Some(problem) => {
+            println!("  FAILED  {problem}");
+            println!("result: NOT intact");
+            Ok(false)
+        }
+    }
 }
 
 fn log_configuration(config: &Config) {

@@ -4,5 +4,6 @@
 pub mod cli;
 pub mod compliance;
 pub mod routes;
+pub mod security;
 pub mod startup;
 pub mod telemetry;

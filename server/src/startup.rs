@@ -1,6 +1,7 @@
 //! Builds the application from a [`Config`] and serves it.
 
-use crate::routes::{export_csv, health, sign_in_link};
+use crate::routes::{export_csv, health, metrics, security_txt, sign_in_link};
+use crate::security::{self, Hardening};
 use anyhow::Context;
 use app::backend::audit::{self, Action, Actor, Target};
 use app::backend::config::Config;
@@ -61,16 +62,32 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
         .build()
 }
 
+/// The plain (non-Leptos) GET routes, beside the pages and server functions. Tests walk
+/// this list, so a route added here is checked for its headers too.
+pub const PLAIN_ROUTES: [&str; 7] = [
+    "/healthz",
+    "/readyz",
+    "/sign-in/link",
+    "/log/export.csv",
+    "/.well-known/security.txt",
+    "/metrics",
+    "/favicon.ico",
+];
+
 /// The whole HTTP application.
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let leptos_options = state.leptos_options.clone();
     let site_root = std::path::PathBuf::from(leptos_options.site_root.as_ref());
+    let hardening = Hardening::from_config(&state.config);
+    let metrics_state = state.metrics.clone();
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/sign-in/link", get(sign_in_link::sign_in_link))
         .route("/log/export.csv", get(export_csv::export_csv))
+        .route("/.well-known/security.txt", get(security_txt::security_txt))
+        .route("/metrics", get(metrics::metrics))
         .leptos_routes_with_context(&state, routes, || (), move || shell(leptos_options.clone()))
         // Static files are served explicitly; every other GET is a Leptos route (the
         // catch-all route renders the 404 page).
@@ -81,8 +98,59 @@ pub fn router(state: AppState) -> Router {
         )
         .route_service("/robots.txt", ServeFile::new(site_root.join("robots.txt")))
         .layer(CompressionLayer::new())
+        .layer(axum::middleware::from_fn_with_state(
+            hardening.clone(),
+            security::csrf,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            hardening,
+            security::headers,
+        ))
+        .layer(axum::middleware::from_fn_with_state(metrics_state, observe))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Counts every response and its latency for `/metrics`.
+async fn observe(
+    axum::extract::State(metrics): axum::extract::State<Arc<app::backend::metrics::Metrics>>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let started = std::time::Instant::now();
+    let response = next.run(request).await;
+    metrics.observe(response.status().as_u16(), started.elapsed());
+    response
+}
+
+/// Signs the audit chain heads every interval and removes audit rows past retention once a
+/// day (and once at start-up).
+async fn run_audit_keeper(state: AppState) {
+    let key = audit::checkpoint::signing_key(state.master_key());
+    let interval = std::time::Duration::from_secs(state.config.audit_checkpoint_interval_secs);
+    let mut last_purge: Option<std::time::Instant> = None;
+    loop {
+        if last_purge.is_none_or(|t| t.elapsed() >= std::time::Duration::from_secs(86_400)) {
+            match audit::retention::purge_expired(&state.db, state.config.audit_retention_days)
+                .await
+            {
+                Ok(0) => {}
+                Ok(removed) => tracing::info!(removed, "audit rows past retention removed"),
+                Err(error) => tracing::error!(error = %error, "audit retention purge failed"),
+            }
+            last_purge = Some(std::time::Instant::now());
+        }
+        match audit::checkpoint::write(&state.db, &key, Some(&state.config.audit_checkpoint_file))
+            .await
+        {
+            Ok(written) if !written.is_empty() => {
+                tracing::info!(chains = written.len(), "audit checkpoints signed");
+            }
+            Ok(_) => {}
+            Err(error) => tracing::error!(error = %error, "audit checkpoint failed"),
+        }
+        tokio::time::sleep(interval).await;
+    }
 }
 
 /// A running server; dropping it does not stop it (call [`Server::stop`]).
@@ -93,6 +161,7 @@ pub struct Server {
     shutdown: tokio::sync::oneshot::Sender<()>,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
     mail_worker: tokio::task::JoinHandle<()>,
+    audit_keeper: tokio::task::JoinHandle<()>,
 }
 
 impl Server {
@@ -115,12 +184,14 @@ impl Server {
             leptos_options: leptos_options(&config),
             config: Arc::new(config),
             mail_wake: Arc::new(Notify::new()),
+            metrics: Arc::default(),
         };
         let mail_worker = tokio::spawn(outbox::run_worker(
             state.db.clone(),
             Arc::new(transport),
             state.mail_wake.clone(),
         ));
+        let audit_keeper = tokio::spawn(run_audit_keeper(state.clone()));
         let app = router(state.clone());
         let (shutdown, signal) = tokio::sync::oneshot::channel::<()>();
         let task = tokio::spawn(async move {
@@ -139,6 +210,7 @@ impl Server {
             shutdown,
             task,
             mail_worker,
+            audit_keeper,
         })
     }
 
@@ -148,6 +220,7 @@ impl Server {
         self.task.await.context("joining the server task")??;
         // Unsent mail stays in the outbox for the next start; nothing is lost.
         self.mail_worker.abort();
+        self.audit_keeper.abort();
         self.state.db.pool.close().await;
         Ok(())
     }

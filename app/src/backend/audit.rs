@@ -9,6 +9,10 @@
 //! its row in `audit_heads` first, which locks it (PostgreSQL) or takes the single writer
 //! lock (SQLite) until the transaction ends; that also makes `seq` gapless.
 
+pub mod checkpoint;
+pub mod retention;
+pub mod verify;
+
 use crate::backend::db::now_micros;
 use anyhow::Context as _;
 use sha2::{Digest, Sha256};
@@ -188,6 +192,19 @@ pub async fn record(
         target_id: target.id.as_deref(),
     };
     let row_hash = row.hash(&prev_hash);
+    // Authentication and authorization events also go to the `security` log target, so an
+    // operator can route them apart. Ids only, like the chain.
+    if action.as_str().starts_with("auth.") || action.as_str().starts_with("access.") {
+        tracing::info!(
+            target: "security",
+            action = action.as_str(),
+            actor = actor.user_id().unwrap_or(actor.kind()),
+            chain = %chain,
+            target_kind = target.kind,
+            target_id = target.id.as_deref().unwrap_or(""),
+            "security event"
+        );
+    }
     sqlx::query(
         "INSERT INTO audit_log (chain, seq, at_us, actor_kind, actor_id, ip, action, target_kind, target_id, prev_hash, row_hash) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",

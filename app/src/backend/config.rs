@@ -100,6 +100,16 @@ pub struct Config {
     pub code_interval_secs: u64,
     pub log_format: LogFormat,
     pub data_dir: PathBuf,
+    /// Audit rows older than this are removed through a recorded purge (`AUDIT_RETENTION_DAYS`).
+    pub audit_retention_days: u32,
+    /// Seconds between signed checkpoints of the audit chains.
+    pub audit_checkpoint_interval_secs: u64,
+    /// Where checkpoints are also written, outside the database (JSON lines).
+    pub audit_checkpoint_file: PathBuf,
+    /// Bearer token for `/metrics`; unset: no metrics route.
+    pub metrics_token: Option<SecretString>,
+    /// The `Contact:` of security.txt.
+    pub security_contact: String,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -263,6 +273,36 @@ impl Config {
         if env == AppEnv::Production && smtp_url.is_none() {
             return Err(ConfigError::DevMailboxInProduction);
         }
+        let number =
+            |name: &'static str, default: u64, range: std::ops::RangeInclusive<u64>| match lookup(
+                name,
+            ) {
+                None => Ok(default),
+                Some(text) => text
+                    .trim()
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|n| range.contains(n))
+                    .ok_or_else(|| {
+                        invalid(
+                            name,
+                            format!("use a number from {} to {}", range.start(), range.end()),
+                        )
+                    }),
+            };
+        // Seven years, the retention the data processing terms state.
+        let audit_retention_days =
+            u32::try_from(number("AUDIT_RETENTION_DAYS", 2557, 1..=36_500)?).unwrap_or(2557);
+        let audit_checkpoint_interval_secs =
+            number("AUDIT_CHECKPOINT_INTERVAL_SECS", 3600, 1..=86_400)?;
+        let audit_checkpoint_file = lookup("AUDIT_CHECKPOINT_FILE")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| data_dir.join("audit-checkpoints.jsonl"));
+        let metrics_token = lookup("METRICS_TOKEN").map(SecretString);
+        let security_contact = lookup("SECURITY_CONTACT").unwrap_or_else(|| {
+            let from = mail_from.rsplit('@').next().unwrap_or("localhost");
+            format!("mailto:security@{}", from.trim_end_matches('>'))
+        });
 
         Ok(Config {
             env,
@@ -279,6 +319,11 @@ impl Config {
             code_interval_secs,
             log_format,
             data_dir,
+            audit_retention_days,
+            audit_checkpoint_interval_secs,
+            audit_checkpoint_file,
+            metrics_token,
+            security_contact,
         })
     }
 

@@ -30,6 +30,7 @@ pub enum Purpose {
     OtpLink,
     RecoveryCode,
     TotpSecret,
+    AuditCheckpoint,
 }
 
 impl Purpose {
@@ -39,6 +40,7 @@ impl Purpose {
             Purpose::OtpLink => "otp-link",
             Purpose::RecoveryCode => "recovery-code",
             Purpose::TotpSecret => "totp-secret",
+            Purpose::AuditCheckpoint => "audit-checkpoint",
         }
     }
 }
@@ -49,6 +51,11 @@ impl Key {
         mac.update(b"cpd-registry/");
         mac.update(purpose.label().as_bytes());
         Key(mac.finalize().into_bytes().into())
+    }
+
+    /// The raw key, for a key of another kind seeded from it (the ed25519 checkpoint key).
+    pub fn secret_bytes(&self) -> [u8; 32] {
+        self.0
     }
 
     /// HMAC-SHA256 over the parts, each length-prefixed so ("ab","c") ≠ ("a","bc"); hex.

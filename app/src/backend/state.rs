@@ -14,6 +14,7 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// Wakes the mail worker after a request queued mail.
     pub mail_wake: Arc<Notify>,
+    pub metrics: Arc<crate::backend::metrics::Metrics>,
 }
 
 impl AppState {

@@ -2,4 +2,6 @@
 
 pub mod export_csv;
 pub mod health;
+pub mod metrics;
+pub mod security_txt;
 pub mod sign_in_link;

@@ -122,3 +122,54 @@ fn compliance_reads_json_and_answers_json_or_refuses_bad_input() {
     assert!(bad.stdout.is_empty());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("as_of"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn audit_verify_tells_intact_from_tampered_by_its_exit_status() {
+    use sqlx::Connection;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let run = |args: &[&str]| {
+        cpd_registry()
+            .args(args)
+            .env("DATA_DIR", dir.path())
+            .env("APP_SECRET", TEST_SECRET)
+            .env("LOG_FORMAT", "json")
+            .env("RUST_LOG", "error")
+            .output()
+            .expect("run")
+    };
+    assert!(run(&["migrate"]).status.success());
+    let signed = run(&["audit", "checkpoint"]);
+    assert!(
+        signed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&signed.stderr)
+    );
+    assert!(String::from_utf8_lossy(&signed.stdout).contains("signed 1 chain head(s)"));
+    let intact = run(&["audit", "verify"]);
+    let out = String::from_utf8_lossy(&intact.stdout);
+    assert_eq!(intact.status.code(), Some(0), "{out}");
+    assert!(out.contains("result: intact"), "{out}");
+    assert!(dir.path().join("audit-checkpoints.jsonl").exists());
+
+    // Someone with the database file rewrites the first row behind the trigger's back.
+    sqlx::any::install_default_drivers();
+    let url = format!("sqlite://{}/cpd.db", dir.path().display());
+    let mut conn = sqlx::AnyConnection::connect(&url).await.expect("open");
+    sqlx::query("DROP TRIGGER audit_log_no_update")
+        .execute(&mut conn)
+        .await
+        .expect("drop");
+    sqlx::query("UPDATE audit_log SET target_id = '99' WHERE seq = 1")
+        .execute(&mut conn)
+        .await
+        .expect("tamper");
+    conn.close().await.expect("close");
+    let tampered = run(&["audit", "verify"]);
+    let out = String::from_utf8_lossy(&tampered.stdout);
+    assert_eq!(tampered.status.code(), Some(1), "{out}");
+    assert!(
+        out.contains("chain system: row 1 does not match its hash"),
+        "{out}"
+    );
+    assert!(out.contains("result: NOT intact"), "{out}");
+}

@@ -75,6 +75,25 @@ impl TestApp {
         TestApp::spawn_with(backend, None).await
     }
 
+    /// A server with some configuration variables set.
+    pub async fn spawn_with_vars(backend: Backend, vars: &[(&'static str, &str)]) -> TestApp {
+        server::telemetry::init_for_tests();
+        let dir = tempfile::tempdir().expect("temp dir");
+        let database_url = fresh_database(backend, dir.path()).await;
+        let config = test_config_with(&database_url, dir.path(), vars);
+        let server = Server::start(config).await.expect("server starts");
+        TestApp {
+            base: format!("http://{}", server.addr),
+            server: Some(server),
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("http client"),
+            dir,
+            database_url,
+        }
+    }
+
     /// A server that sends mail to `smtp_url` instead of the development mailbox.
     pub async fn spawn_with(backend: Backend, smtp_url: Option<&str>) -> TestApp {
         // Logs go to the test's captured output, shown when it fails.
@@ -138,13 +157,25 @@ impl TestApp {
 }
 
 pub fn test_config(database_url: &str, dir: &std::path::Path) -> Config {
-    let vars: HashMap<&str, String> = HashMap::from([
+    test_config_with(database_url, dir, &[])
+}
+
+/// The test configuration with some variables added or replaced.
+pub fn test_config_with(
+    database_url: &str,
+    dir: &std::path::Path,
+    extra: &[(&'static str, &str)],
+) -> Config {
+    let mut vars: HashMap<&str, String> = HashMap::from([
         ("DATABASE_URL", database_url.to_owned()),
         ("SITE_ADDR", "127.0.0.1:0".to_owned()),
         ("DATA_DIR", dir.display().to_string()),
         ("SITE_ROOT", dir.join("site").display().to_string()),
         ("APP_SECRET", TEST_SECRET.to_owned()),
     ]);
+    for (name, value) in extra {
+        vars.insert(name, (*value).to_owned());
+    }
     Config::from_lookup(|name| vars.get(name).cloned()).expect("test configuration")
 }
 

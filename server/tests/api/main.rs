@@ -4,8 +4,10 @@
 mod helpers;
 
 mod audit;
+mod audit_proof;
 mod auth;
 mod cli;
+mod hardening;
 mod health;
 mod language;
 mod log;

@@ -302,6 +302,9 @@ pub async fn verify(
             .map_err(internal)?;
         }
         tx.commit().await.map_err(internal)?;
+        if matches!(outcome, Outcome::Wrong { .. } | Outcome::Exhausted) {
+            state.metrics.sign_in_failed();
+        }
         return Err(error);
     }
     super::lockouts::clear(&mut tx, &email_subject)

@@ -1,0 +1,279 @@
+//! The audit log can be proven: the database refuses changes, `audit verify` names the
+//! first bad row after any edit, removal or insertion made behind the triggers' back, and a
+//! consistent rewrite of the whole table fails on the signed checkpoints.
+
+use crate::helpers::{Backend, TEST_SECRET, TestApp};
+use crate::on_both_backends;
+use app::backend::audit::verify::{self, Problem, Row};
+use app::backend::audit::{checkpoint, retention};
+
+fn master() -> [u8; 32] {
+    hex::decode(TEST_SECRET)
+        .expect("hex")
+        .try_into()
+        .expect("32 bytes")
+}
+
+async fn report(app: &TestApp) -> verify::Report {
+    let key = checkpoint::signing_key(&master()).verifying_key();
+    let mut conn = app.db().pool.acquire().await.expect("conn");
+    verify::verify(&mut conn, &key, None, &[])
+        .await
+        .expect("verify runs")
+}
+
+/// A signed-in person's firm chain with a few events in it; returns the chain id.
+async fn busy_chain(app: &TestApp) -> String {
+    let anna = app.signed_in_browser("anna@firm.se").await;
+    for title in ["One", "Two", "Three"] {
+        anna.form(
+            "/api/log/create_entry",
+            &[
+                ("date", "2026-03-01"),
+                ("title", title),
+                ("provider", ""),
+                ("hours", "1"),
+                ("category", "teacher-led"),
+                ("topic", ""),
+                ("notes", ""),
+            ],
+        )
+        .await;
+    }
+    sqlx::query_scalar("SELECT firm_id FROM users WHERE email = 'anna@firm.se'")
+        .fetch_one(&app.db().pool)
+        .await
+        .expect("firm")
+}
+
+/// What someone with database access would do to get past the triggers.
+async fn disable_triggers(app: &TestApp, backend: Backend) {
+    let statements: &[&str] = match backend {
+        Backend::Sqlite => &[
+            "DROP TRIGGER audit_log_no_update",
+            "DROP TRIGGER audit_log_no_delete",
+        ],
+        Backend::Postgres => &["ALTER TABLE audit_log DISABLE TRIGGER USER"],
+    };
+    for sql in statements {
+        sqlx::query(sql)
+            .execute(&app.db().pool)
+            .await
+            .expect("disable triggers");
+    }
+}
+
+async fn the_database_refuses_to_change_or_remove_audit_rows(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let chain = busy_chain(&app).await;
+    checkpoint::write(app.db(), &checkpoint::signing_key(&master()), None)
+        .await
+        .expect("checkpoint");
+    for sql in [
+        "UPDATE audit_log SET action = 'x' WHERE chain = $1",
+        "DELETE FROM audit_log WHERE chain = $1",
+        "UPDATE audit_checkpoints SET seq = seq WHERE chain = $1",
+        "DELETE FROM audit_checkpoints WHERE chain = $1",
+    ] {
+        let result = sqlx::query(sql).bind(&chain).execute(&app.db().pool).await;
+        let error = result.expect_err(sql).to_string();
+        assert!(error.contains("append-only"), "{sql}: {error}");
+    }
+    assert!(report(&app).await.ok());
+    app.stop().await;
+}
+on_both_backends!(the_database_refuses_to_change_or_remove_audit_rows);
+
+async fn verify_names_an_edited_a_removed_and_an_inserted_row(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let chain = busy_chain(&app).await;
+    let clean = report(&app).await;
+    assert!(clean.ok(), "{:?}", clean.problem);
+    assert!(clean.chains.iter().any(|c| c.chain == chain && c.rows >= 5));
+    disable_triggers(&app, backend).await;
+
+    // Edited: a row's action is changed.
+    sqlx::query("UPDATE audit_log SET action = 'log.entry_deleted' WHERE chain = $1 AND seq = 3")
+        .bind(&chain)
+        .execute(&app.db().pool)
+        .await
+        .expect("edit");
+    assert_eq!(
+        report(&app).await.problem,
+        Some(Problem::Edited {
+            chain: chain.clone(),
+            seq: 3
+        })
+    );
+    sqlx::query("UPDATE audit_log SET action = 'log.entry_created' WHERE chain = $1 AND seq = 3")
+        .bind(&chain)
+        .execute(&app.db().pool)
+        .await
+        .expect("undo");
+    let row3: String =
+        sqlx::query_scalar("SELECT action FROM audit_log WHERE chain = $1 AND seq = 3")
+            .bind(&chain)
+            .fetch_one(&app.db().pool)
+            .await
+            .expect("row");
+    assert_eq!(row3, "log.entry_created");
+    assert!(report(&app).await.ok(), "restored");
+
+    // Inserted: a made-up row at the end.
+    sqlx::query(
+        "INSERT INTO audit_log (chain, seq, at_us, actor_kind, actor_id, ip, action, target_kind, target_id, prev_hash, row_hash) \
+         SELECT chain, seq + 1, at_us, actor_kind, actor_id, ip, 'log.entry_deleted', target_kind, target_id, row_hash, 'forged' \
+         FROM audit_log WHERE chain = $1 AND seq = (SELECT MAX(seq) FROM audit_log WHERE chain = $1)",
+    )
+    .bind(&chain)
+    .execute(&app.db().pool)
+    .await
+    .expect("insert");
+    let last: i64 = sqlx::query_scalar("SELECT MAX(seq) FROM audit_log WHERE chain = $1")
+        .bind(&chain)
+        .fetch_one(&app.db().pool)
+        .await
+        .expect("max");
+    assert_eq!(
+        report(&app).await.problem,
+        Some(Problem::Edited {
+            chain: chain.clone(),
+            seq: last
+        })
+    );
+    sqlx::query("DELETE FROM audit_log WHERE chain = $1 AND seq = $2")
+        .bind(&chain)
+        .bind(last)
+        .execute(&app.db().pool)
+        .await
+        .expect("remove the forgery");
+
+    // Removed: a row in the middle.
+    sqlx::query("DELETE FROM audit_log WHERE chain = $1 AND seq = 2")
+        .bind(&chain)
+        .execute(&app.db().pool)
+        .await
+        .expect("delete");
+    assert_eq!(
+        report(&app).await.problem,
+        Some(Problem::Missing {
+            chain: chain.clone(),
+            seq: 2,
+            found: 3
+        })
+    );
+    app.stop().await;
+}
+on_both_backends!(verify_names_an_edited_a_removed_and_an_inserted_row);
+
+async fn a_consistent_rewrite_fails_on_the_signed_checkpoint(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let chain = busy_chain(&app).await;
+    let key = checkpoint::signing_key(&master());
+    let signed = checkpoint::write(app.db(), &key, None)
+        .await
+        .expect("checkpoint");
+    assert!(signed.iter().any(|c| c.chain == chain));
+    disable_triggers(&app, backend).await;
+
+    // Rewrite row 3 and every row after it with fresh, consistent hashes, and move the head.
+    let mut rows: Vec<Row> = sqlx::query_as(
+        "SELECT chain, seq, at_us, actor_kind, actor_id, action, target_kind, target_id, prev_hash, row_hash \
+         FROM audit_log WHERE chain = $1 ORDER BY seq",
+    )
+    .bind(&chain)
+    .fetch_all(&app.db().pool)
+    .await
+    .expect("rows");
+    let mut prev = rows[1].row_hash.clone();
+    for row in rows.iter_mut().skip(2) {
+        if row.seq == 3 {
+            row.action = "log.entry_deleted".into();
+        }
+        row.prev_hash = prev.clone();
+        row.row_hash = row.computed_hash();
+        prev = row.row_hash.clone();
+        sqlx::query("UPDATE audit_log SET action = $1, prev_hash = $2, row_hash = $3 WHERE chain = $4 AND seq = $5")
+            .bind(&row.action)
+            .bind(&row.prev_hash)
+            .bind(&row.row_hash)
+            .bind(&chain)
+            .bind(row.seq)
+            .execute(&app.db().pool)
+            .await
+            .expect("rewrite");
+    }
+    sqlx::query("UPDATE audit_heads SET head_hash = $1 WHERE chain = $2")
+        .bind(&prev)
+        .bind(&chain)
+        .execute(&app.db().pool)
+        .await
+        .expect("head");
+    let problem = report(&app).await.problem.expect("the rewrite is found");
+    assert_eq!(problem.chain(), chain);
+    assert!(
+        matches!(problem, Problem::CheckpointMismatch { .. }),
+        "{problem}"
+    );
+
+    // Forging the checkpoint too needs the key: a wrong signature is named as such.
+    match backend {
+        Backend::Sqlite => {
+            sqlx::query("DROP TRIGGER audit_checkpoints_no_update")
+                .execute(&app.db().pool)
+                .await
+        }
+        Backend::Postgres => {
+            sqlx::query("ALTER TABLE audit_checkpoints DISABLE TRIGGER USER")
+                .execute(&app.db().pool)
+                .await
+        }
+    }
+    .expect("disable");
+    sqlx::query("UPDATE audit_checkpoints SET head_hash = $1 WHERE chain = $2")
+        .bind(&prev)
+        .bind(&chain)
+        .execute(&app.db().pool)
+        .await
+        .expect("forge");
+    assert!(matches!(
+        report(&app).await.problem,
+        Some(Problem::BadSignature { .. })
+    ));
+    app.stop().await;
+}
+on_both_backends!(a_consistent_rewrite_fails_on_the_signed_checkpoint);
+
+async fn rows_past_retention_leave_through_a_recorded_purge(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let chain = busy_chain(&app).await;
+    let key = checkpoint::signing_key(&master());
+    checkpoint::write(app.db(), &key, None)
+        .await
+        .expect("checkpoint");
+    // A retention of zero days: everything written so far is past it.
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    let removed = retention::purge_expired(app.db(), 0).await.expect("purge");
+    assert!(removed >= 5, "{removed}");
+    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE chain = $1")
+        .bind(&chain)
+        .fetch_one(&app.db().pool)
+        .await
+        .expect("count");
+    assert_eq!(left, 0);
+    // The chain goes on from its anchor and still verifies.
+    let anna = app.signed_in_browser("anna@firm.se").await;
+    assert_eq!(anna.whoami().await["email"], "anna@firm.se");
+    let after = report(&app).await;
+    assert!(after.ok(), "{:?}", after.problem);
+    // Any other removal is still refused.
+    let error = sqlx::query("DELETE FROM audit_log WHERE chain = $1")
+        .bind(&chain)
+        .execute(&app.db().pool)
+        .await
+        .expect_err("refused")
+        .to_string();
+    assert!(error.contains("append-only"), "{error}");
+    app.stop().await;
+}
+on_both_backends!(rows_past_retention_leave_through_a_recorded_purge);
