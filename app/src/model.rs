@@ -159,3 +159,34 @@ impl ImportPreview {
         self.rows.len() - self.valid()
     }
 }
+
+/// What the audit viewer filters by (all optional).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AuditFilter {
+    pub action: String,
+    /// YYYY-MM-DD, inclusive.
+    pub from: String,
+    pub to: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEvent {
+    pub seq: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub target: String,
+    pub ip: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditPage {
+    pub intact: bool,
+    pub problem: Option<String>,
+    pub rows_checked: u64,
+    pub checkpoints: u64,
+    pub public_key: String,
+    pub actions: Vec<String>,
+    pub events: Vec<AuditEvent>,
+}

@@ -3,8 +3,8 @@
 use crate::components::layout::Layout;
 use crate::i18n::provide_lang;
 use crate::pages::{
-    AccountSecurity, Dashboard, DataProcessing, DevMailbox, EditEntry, Home, ImportCsv, Leave,
-    LogList, NewEntry, NotFound, Profile, SecondFactor, Security, SignIn, SignInCode,
+    AccountSecurity, Dashboard, DataProcessing, DevMailbox, EditEntry, FirmAudit, Home, ImportCsv,
+    Leave, LogList, NewEntry, NotFound, Profile, SecondFactor, Security, SignIn, SignInCode,
     SubProcessors,
 };
 use leptos::prelude::*;
@@ -67,6 +67,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account/profile") view=Profile ssr=SsrMode::InOrder/>
                     <Route path=path!("/account/security") view=AccountSecurity ssr=SsrMode::InOrder/>
                     <Route path=path!("/account/leave") view=Leave ssr=SsrMode::InOrder/>
+                    <Route path=path!("/firm/audit") view=FirmAudit ssr=SsrMode::InOrder/>
                     <Route path=path!("/dashboard") view=Dashboard ssr=SsrMode::InOrder/>
                     <Route path=path!("/log") view=LogList ssr=SsrMode::InOrder/>
                     <Route path=path!("/log/new") view=NewEntry ssr=SsrMode::InOrder/>

@@ -1,6 +1,5 @@
 // Signing in as a person does: real pages, the real mail from a real SMTP server.
-const { test, expect } = require('@playwright/test');
-const { expectNoAxeViolations, uniqueEmail, latestMail, codeAndLink, totp, signIn } = require('./support');
+const { test, expect, expectNoAxeViolations, uniqueEmail, latestMail, codeAndLink, totp, signIn } = require('./support');
 
 test('a new person signs in with the emailed code and fills in the profile', async ({ page, request }) => {
   await page.goto('/');

@@ -1,5 +1,4 @@
-const { test, expect } = require('@playwright/test');
-const { expectNoAxeViolations } = require('./support');
+const { test, expect, expectNoAxeViolations } = require('./support');
 
 test('switching to Swedish translates the page and keeps the person where they were', async ({ page }) => {
   await page.goto('/security');

@@ -1,7 +1,6 @@
 // The training log as an advokat uses it: log courses, watch the year's status change
 // live while typing, import a CSV file with a bad row, keep leave up to date.
-const { test, expect } = require('@playwright/test');
-const { expectNoAxeViolations, signIn } = require('./support');
+const { test, expect, expectNoAxeViolations, signIn } = require('./support');
 
 const year = new Date().getFullYear();
 const withJs = () => test.info().project.use.javaScriptEnabled !== false;

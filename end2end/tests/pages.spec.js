@@ -1,5 +1,4 @@
-const { test, expect } = require('@playwright/test');
-const { expectNoAxeViolations } = require('./support');
+const { test, expect, expectNoAxeViolations } = require('./support');
 
 const pages = [
   { path: '/', heading: 'Your CPD hours, always audit-ready' },

@@ -1,5 +1,4 @@
-const { test, expect } = require('@playwright/test');
-const { waitForHydration } = require('./support');
+const { test, expect, waitForHydration } = require('./support');
 
 // One behaviour, two ways to reach it: live as the person types once the page has hydrated
 // (project "hydrate"), and through the plain form submit without JavaScript (project "ssr").

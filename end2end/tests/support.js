@@ -1,6 +1,29 @@
 // Helpers shared by the specs.
 const fs = require('fs');
-const { test, expect } = require('@playwright/test');
+const base = require('@playwright/test');
+const { expect } = base;
+
+// Every test fails if the browser reports a Content-Security-Policy violation: the pages
+// must hydrate and work under the strict, nonce-based policy the server sends.
+const test = base.test.extend({
+  cspViolations: [
+    async ({ page }, use) => {
+      const violations = [];
+      await page.addInitScript(() => {
+        document.addEventListener('securitypolicyviolation', (e) => {
+          console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline'}`);
+        });
+      });
+      page.on('console', (message) => {
+        const text = message.text();
+        if (text.startsWith('CSP violation') || text.includes('Content Security Policy')) violations.push(text);
+      });
+      await use(violations);
+      expect(violations, violations.join('\n')).toEqual([]);
+    },
+    { auto: true },
+  ],
+});
 
 const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -47,7 +70,7 @@ async function waitForHydration(page) {
   await expect(page.getByText('The result updates as you type.').or(page.getByText('Resultatet uppdateras medan du skriver.'))).toBeVisible();
 }
 
-module.exports = { expectNoAxeViolations, waitForHydration };
+module.exports = { test, expect, expectNoAxeViolations, waitForHydration };
 
 const crypto = require('crypto');
 
@@ -102,6 +125,8 @@ async function signIn(page, request, email = uniqueEmail()) {
   const { code } = codeAndLink(await latestMail(request, email, { after: before }));
   await page.getByLabel('6-digit code').fill(code);
   await page.getByRole('button', { name: 'Sign in' }).click();
+  // Signed in once the code page is left behind (the session exists from then on).
+  await expect(page).not.toHaveURL(/\/sign-in\/code/);
   return email;
 }
 

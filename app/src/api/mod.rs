@@ -4,6 +4,7 @@
 pub mod account;
 pub mod auth;
 pub mod dev;
+pub mod firm;
 pub mod log;
 pub mod preferences;
 

@@ -77,6 +77,8 @@ pub enum Action {
     LeaveDeleted,
     ExemptionRecorded,
     ExemptionRemoved,
+    AccessDenied,
+    AuditExported,
 }
 
 impl Action {
@@ -109,6 +111,8 @@ impl Action {
             Action::LeaveDeleted => "log.leave_deleted",
             Action::ExemptionRecorded => "log.exemption_recorded",
             Action::ExemptionRemoved => "log.exemption_removed",
+            Action::AccessDenied => "access.denied",
+            Action::AuditExported => "firm.audit_exported",
         }
     }
 }

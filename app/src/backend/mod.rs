@@ -8,6 +8,7 @@ pub mod config;
 pub mod crypto;
 pub mod csp;
 pub mod db;
+pub mod firm_audit;
 pub mod mail;
 pub mod metrics;
 pub mod net;

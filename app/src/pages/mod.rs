@@ -2,6 +2,7 @@
 
 mod account;
 mod dev_mailbox;
+mod firm;
 mod home;
 mod log;
 mod not_found;
@@ -11,6 +12,7 @@ mod sign_in;
 
 pub use account::{AccountSecurity, Leave, Profile};
 pub use dev_mailbox::DevMailbox;
+pub use firm::FirmAudit;
 pub use home::Home;
 pub use log::{Dashboard, EditEntry, ImportCsv, LogList, NewEntry};
 pub use not_found::NotFound;

@@ -1,5 +1,6 @@
 //! Plain HTTP routes beside the Leptos pages and server functions.
 
+pub mod audit_csv;
 pub mod export_csv;
 pub mod health;
 pub mod metrics;

@@ -277,3 +277,95 @@ async fn rows_past_retention_leave_through_a_recorded_purge(backend: Backend) {
     app.stop().await;
 }
 on_both_backends!(rows_past_retention_leave_through_a_recorded_purge);
+
+async fn owners_see_their_firms_log_and_its_verification_members_do_not(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let chain = busy_chain(&app).await;
+    let anna = app.signed_in_browser("anna@firm.se").await;
+    let page: serde_json::Value = anna
+        .form(
+            "/api/firm/get_audit",
+            &[("action", ""), ("from", ""), ("to", "")],
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(page["intact"], true, "{page}");
+    let events = page["events"].as_array().expect("events");
+    assert!(events.iter().any(|e| {
+        e["action"] == "log.entry_created"
+            && e["actor"]
+                .as_str()
+                .is_some_and(|a| a.contains("anna@firm.se"))
+    }));
+    let filtered: serde_json::Value = anna
+        .form(
+            "/api/firm/get_audit",
+            &[("action", "auth.signed_in"), ("from", ""), ("to", "")],
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert!(
+        filtered["events"]
+            .as_array()
+            .expect("events")
+            .iter()
+            .all(|e| e["action"] == "auth.signed_in")
+    );
+    let html = anna.page("/firm/audit").await;
+    assert!(html.contains("The log is intact."), "{html}");
+    let csv = anna.get("/firm/audit.csv?action=log.entry_created").await;
+    assert_eq!(csv.status(), 200);
+    let csv = csv.text().await.expect("csv");
+    assert!(
+        csv.starts_with("seq,time_utc,actor,action,target,ip\n"),
+        "{csv}"
+    );
+    assert_eq!(csv.lines().count(), 4, "three entries: {csv}");
+    // Another firm's owner sees only their own chain.
+    let bo = app.signed_in_browser("bo@other.se").await;
+    let theirs: serde_json::Value = bo
+        .form(
+            "/api/firm/get_audit",
+            &[("action", ""), ("from", ""), ("to", "")],
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert!(!theirs.to_string().contains("anna@firm.se"));
+    // A member is refused, and the refusal is audited.
+    sqlx::query("UPDATE users SET role = 'member' WHERE email = 'anna@firm.se'")
+        .execute(&app.db().pool)
+        .await
+        .expect("demote");
+    let refused = anna
+        .form(
+            "/api/firm/get_audit",
+            &[("action", ""), ("from", ""), ("to", "")],
+        )
+        .await;
+    assert_eq!(refused.status(), 403);
+    assert_eq!(anna.get("/firm/audit.csv").await.status(), 403);
+    let actions = app.audit_actions().await;
+    assert!(actions.iter().any(|a| a == "access.denied"));
+    assert!(actions.iter().any(|a| a == "firm.audit_exported"));
+    // Tampering shows on the page too.
+    sqlx::query("UPDATE users SET role = 'owner' WHERE email = 'anna@firm.se'")
+        .execute(&app.db().pool)
+        .await
+        .expect("promote");
+    disable_triggers(&app, backend).await;
+    sqlx::query("UPDATE audit_log SET target_id = 'x' WHERE chain = $1 AND seq = 2")
+        .bind(&chain)
+        .execute(&app.db().pool)
+        .await
+        .expect("tamper");
+    let html = anna.page("/firm/audit").await;
+    assert!(html.contains("row 2 does not match its hash"), "{html}");
+    app.stop().await;
+}
+on_both_backends!(owners_see_their_firms_log_and_its_verification_members_do_not);

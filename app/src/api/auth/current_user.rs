@@ -9,6 +9,8 @@ pub struct Me {
     pub full_name: String,
     pub pending_second_factor: bool,
     pub profile_completed: bool,
+    /// `owner`, `admin` or `member`.
+    pub role: String,
 }
 
 /// Who is signed in on this browser, if anyone.
@@ -20,5 +22,6 @@ pub async fn current_user() -> Result<Option<Me>, AppError> {
         full_name: v.user.full_name,
         pending_second_factor: v.pending_second_factor,
         profile_completed: v.user.profile_completed,
+        role: v.user.role,
     }))
 }
