@@ -19,6 +19,9 @@ pub enum AppError {
     Unauthenticated,
     #[error("forbidden")]
     Forbidden,
+    /// The account was blocked by its firm.
+    #[error("account blocked")]
+    Blocked,
     /// A field failed validation; `field` names it and `message` is safe to show.
     #[error("invalid {field}: {message}")]
     Invalid { field: String, message: String },
@@ -56,6 +59,7 @@ impl AppError {
             AppError::NotFound => texts.error_not_found.to_owned(),
             AppError::Unauthenticated => texts.error_unauthenticated.to_owned(),
             AppError::Forbidden => texts.error_forbidden.to_owned(),
+            AppError::Blocked => texts.error_blocked.to_owned(),
             AppError::Invalid { message, .. } => message.clone(),
             AppError::BadRequest => texts.error_bad_request.to_owned(),
             AppError::RateLimited { retry_after_secs } => texts
@@ -71,7 +75,7 @@ impl AppError {
         match self {
             AppError::NotFound => 404,
             AppError::Unauthenticated => 401,
-            AppError::Forbidden => 403,
+            AppError::Forbidden | AppError::Blocked => 403,
             AppError::Invalid { .. } => 422,
             AppError::BadRequest => 400,
             AppError::RateLimited { .. } => 429,
@@ -86,7 +90,10 @@ impl FromServerFnError for AppError {
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
-            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => AppError::BadRequest,
+            // Malformed or missing arguments: the request's fault, never ours.
+            ServerFnErrorErr::Args(_)
+            | ServerFnErrorErr::MissingArg(_)
+            | ServerFnErrorErr::Deserialization(_) => AppError::BadRequest,
             ServerFnErrorErr::Request(_) => AppError::Network,
             // Anything else is a fault on one side or the other; its text may hold
             // internals, so it is logged (on the server) and never shown.

@@ -190,3 +190,65 @@ pub struct AuditPage {
     pub actions: Vec<String>,
     pub events: Vec<AuditEvent>,
 }
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberView {
+    pub id: String,
+    pub email: String,
+    pub full_name: String,
+    pub title: String,
+    pub role: String,
+    pub status: String,
+    pub is_me: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationView {
+    pub id: String,
+    pub email: String,
+    pub role: String,
+    /// YYYY-MM-DD
+    pub expires: String,
+    pub expired: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Members {
+    pub my_role: String,
+    pub people: Vec<MemberView>,
+    pub invitations: Vec<InvitationView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FirmSettings {
+    pub name: String,
+    pub org_number: String,
+    pub default_rule_set: String,
+    pub require_second_factor: bool,
+    /// Only owners change settings.
+    pub can_edit: bool,
+}
+
+/// One person's standing in a year, for the firm overview.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Standing {
+    pub id: String,
+    pub email: String,
+    pub full_name: String,
+    pub title: String,
+    pub rule_set: String,
+    pub blocked: bool,
+    /// A RULES.md §6 status string.
+    pub status: String,
+    pub counted_quarters: u32,
+    pub required_quarters: u32,
+    pub shortfall_quarters: u32,
+}
+
+/// A member's log as their firm's administrators see it (read-only).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberLog {
+    pub id: String,
+    pub name: String,
+    pub log: LogData,
+}

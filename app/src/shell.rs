@@ -3,9 +3,9 @@
 use crate::components::layout::Layout;
 use crate::i18n::provide_lang;
 use crate::pages::{
-    AccountSecurity, Dashboard, DataProcessing, DevMailbox, EditEntry, FirmAudit, Home, ImportCsv,
-    Leave, LogList, NewEntry, NotFound, Profile, SecondFactor, Security, SignIn, SignInCode,
-    SubProcessors,
+    AccountSecurity, Dashboard, DataProcessing, DevMailbox, EditEntry, FirmAudit, FirmMember,
+    FirmMembers, FirmOverview, FirmSettingsPage, Home, ImportCsv, Leave, LogList, NewEntry,
+    NotFound, Profile, SecondFactor, Security, SignIn, SignInCode, SubProcessors,
 };
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, MetaTags, Stylesheet, provide_meta_context};
@@ -52,30 +52,35 @@ pub fn App() -> impl IntoView {
         <Stylesheet id="leptos" href="/pkg/cpd-registry.css"/>
         <Link rel="icon" href="/favicon.ico"/>
         <Meta name="description" content=texts.tagline/>
-        // In-order streaming: each page's data is in the HTML the server sends, so pages
-        // work without JavaScript (out-of-order streaming needs a script to place it).
+        // Async rendering: the whole page, data included, is rendered before the first byte
+        // is sent, so pages work without JavaScript and a page can still set its status
+        // (401 / 403 / 404) and headers after loading its data.
         <Router>
             <Layout>
                 <Routes fallback=|| view! { <NotFound/> }>
-                    <Route path=path!("/") view=Home ssr=SsrMode::InOrder/>
-                    <Route path=path!("/security") view=Security ssr=SsrMode::InOrder/>
-                    <Route path=path!("/data-processing") view=DataProcessing ssr=SsrMode::InOrder/>
-                    <Route path=path!("/sub-processors") view=SubProcessors ssr=SsrMode::InOrder/>
-                    <Route path=path!("/sign-in") view=SignIn ssr=SsrMode::InOrder/>
-                    <Route path=path!("/sign-in/code") view=SignInCode ssr=SsrMode::InOrder/>
-                    <Route path=path!("/sign-in/second-factor") view=SecondFactor ssr=SsrMode::InOrder/>
-                    <Route path=path!("/account/profile") view=Profile ssr=SsrMode::InOrder/>
-                    <Route path=path!("/account/security") view=AccountSecurity ssr=SsrMode::InOrder/>
-                    <Route path=path!("/account/leave") view=Leave ssr=SsrMode::InOrder/>
-                    <Route path=path!("/firm/audit") view=FirmAudit ssr=SsrMode::InOrder/>
-                    <Route path=path!("/dashboard") view=Dashboard ssr=SsrMode::InOrder/>
-                    <Route path=path!("/log") view=LogList ssr=SsrMode::InOrder/>
-                    <Route path=path!("/log/new") view=NewEntry ssr=SsrMode::InOrder/>
-                    <Route path=path!("/log/import") view=ImportCsv ssr=SsrMode::InOrder/>
-                    <Route path=path!("/log/entry/:id") view=EditEntry ssr=SsrMode::InOrder/>
-                    <Route path=path!("/dev/mailbox") view=DevMailbox ssr=SsrMode::InOrder/>
+                    <Route path=path!("/") view=Home ssr=SsrMode::Async/>
+                    <Route path=path!("/security") view=Security ssr=SsrMode::Async/>
+                    <Route path=path!("/data-processing") view=DataProcessing ssr=SsrMode::Async/>
+                    <Route path=path!("/sub-processors") view=SubProcessors ssr=SsrMode::Async/>
+                    <Route path=path!("/sign-in") view=SignIn ssr=SsrMode::Async/>
+                    <Route path=path!("/sign-in/code") view=SignInCode ssr=SsrMode::Async/>
+                    <Route path=path!("/sign-in/second-factor") view=SecondFactor ssr=SsrMode::Async/>
+                    <Route path=path!("/account/profile") view=Profile ssr=SsrMode::Async/>
+                    <Route path=path!("/account/security") view=AccountSecurity ssr=SsrMode::Async/>
+                    <Route path=path!("/account/leave") view=Leave ssr=SsrMode::Async/>
+                    <Route path=path!("/firm/audit") view=FirmAudit ssr=SsrMode::Async/>
+                    <Route path=path!("/firm/overview") view=FirmOverview ssr=SsrMode::Async/>
+                    <Route path=path!("/firm/members") view=FirmMembers ssr=SsrMode::Async/>
+                    <Route path=path!("/firm/settings") view=FirmSettingsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/firm/member/:id") view=FirmMember ssr=SsrMode::Async/>
+                    <Route path=path!("/dashboard") view=Dashboard ssr=SsrMode::Async/>
+                    <Route path=path!("/log") view=LogList ssr=SsrMode::Async/>
+                    <Route path=path!("/log/new") view=NewEntry ssr=SsrMode::Async/>
+                    <Route path=path!("/log/import") view=ImportCsv ssr=SsrMode::Async/>
+                    <Route path=path!("/log/entry/:id") view=EditEntry ssr=SsrMode::Async/>
+                    <Route path=path!("/dev/mailbox") view=DevMailbox ssr=SsrMode::Async/>
                     // Every other path: the 404 page, rendered like any page.
-                    <Route path=path!("/*any") view=NotFound ssr=SsrMode::InOrder/>
+                    <Route path=path!("/*any") view=NotFound ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

@@ -1,6 +1,8 @@
 //! Builds the application from a [`Config`] and serves it.
 
-use crate::routes::{audit_csv, export_csv, health, metrics, security_txt, sign_in_link};
+use crate::routes::{
+    audit_csv, export_csv, health, invitation, metrics, overview_csv, security_txt, sign_in_link,
+};
 use crate::security::{self, Hardening};
 use anyhow::Context;
 use app::backend::audit::{self, Action, Actor, Target};
@@ -64,12 +66,14 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
 
 /// The plain (non-Leptos) GET routes, beside the pages and server functions. Tests walk
 /// this list, so a route added here is checked for its headers too.
-pub const PLAIN_ROUTES: [&str; 8] = [
+pub const PLAIN_ROUTES: [&str; 10] = [
     "/healthz",
     "/readyz",
     "/sign-in/link",
     "/log/export.csv",
     "/firm/audit.csv",
+    "/firm/overview.csv",
+    "/invite",
     "/.well-known/security.txt",
     "/metrics",
     "/favicon.ico",
@@ -88,6 +92,8 @@ pub fn router(state: AppState) -> Router {
         .route("/sign-in/link", get(sign_in_link::sign_in_link))
         .route("/log/export.csv", get(export_csv::export_csv))
         .route("/firm/audit.csv", get(audit_csv::audit_csv))
+        .route("/firm/overview.csv", get(overview_csv::overview_csv))
+        .route("/invite", get(invitation::invitation))
         .route("/.well-known/security.txt", get(security_txt::security_txt))
         .route("/metrics", get(metrics::metrics))
         .leptos_routes_with_context(&state, routes, || (), move || shell(leptos_options.clone()))

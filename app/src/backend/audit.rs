@@ -79,6 +79,16 @@ pub enum Action {
     ExemptionRemoved,
     AccessDenied,
     AuditExported,
+    MemberInvited,
+    InvitationRevoked,
+    InvitationAccepted,
+    RoleChanged,
+    MemberBlocked,
+    MemberUnblocked,
+    MemberRemoved,
+    FirmSettingsChanged,
+    MemberLogViewed,
+    OverviewExported,
 }
 
 impl Action {
@@ -113,6 +123,16 @@ impl Action {
             Action::ExemptionRemoved => "log.exemption_removed",
             Action::AccessDenied => "access.denied",
             Action::AuditExported => "firm.audit_exported",
+            Action::MemberInvited => "firm.member_invited",
+            Action::InvitationRevoked => "firm.invitation_revoked",
+            Action::InvitationAccepted => "firm.invitation_accepted",
+            Action::RoleChanged => "firm.role_changed",
+            Action::MemberBlocked => "firm.member_blocked",
+            Action::MemberUnblocked => "firm.member_unblocked",
+            Action::MemberRemoved => "firm.member_removed",
+            Action::FirmSettingsChanged => "firm.settings_changed",
+            Action::MemberLogViewed => "firm.member_log_viewed",
+            Action::OverviewExported => "firm.overview_exported",
         }
     }
 }

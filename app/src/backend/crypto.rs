@@ -31,6 +31,7 @@ pub enum Purpose {
     RecoveryCode,
     TotpSecret,
     AuditCheckpoint,
+    InvitationLink,
 }
 
 impl Purpose {
@@ -41,6 +42,7 @@ impl Purpose {
             Purpose::RecoveryCode => "recovery-code",
             Purpose::TotpSecret => "totp-secret",
             Purpose::AuditCheckpoint => "audit-checkpoint",
+            Purpose::InvitationLink => "invitation-link",
         }
     }
 }

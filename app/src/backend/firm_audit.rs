@@ -16,28 +16,21 @@ fn internal(e: impl Into<anyhow::Error>) -> AppError {
     AppError::internal(e)
 }
 
-/// Owners and admins may see their firm's audit log; anyone else is refused, and the
-/// refusal is itself audited.
+/// Owners and admins may see their firm's audit log (see [`crate::backend::authz`]).
 pub async fn authorize(
     state: &AppState,
     viewer: &Viewer,
     meta: &RequestMeta,
+    lang: crate::i18n::Lang,
 ) -> Result<(), AppError> {
-    if matches!(viewer.user.role.as_str(), "owner" | "admin") {
-        return Ok(());
-    }
-    let mut tx = state.db.begin().await.map_err(internal)?;
-    viewer
-        .audit(
-            &mut tx,
-            meta,
-            Action::AccessDenied,
-            &Target::kind("firm_audit"),
-        )
-        .await
-        .map_err(internal)?;
-    tx.commit().await.map_err(internal)?;
-    Err(AppError::Forbidden)
+    crate::backend::firm::gate(
+        state,
+        viewer,
+        meta,
+        lang,
+        crate::backend::authz::Act::ViewFirm,
+    )
+    .await
 }
 
 /// `YYYY-MM-DD HH:MM:SS` (UTC) from microseconds since 1970.

@@ -4,10 +4,12 @@
 pub mod account;
 pub mod audit;
 pub mod auth;
+pub mod authz;
 pub mod config;
 pub mod crypto;
 pub mod csp;
 pub mod db;
+pub mod firm;
 pub mod firm_audit;
 pub mod mail;
 pub mod metrics;

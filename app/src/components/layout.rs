@@ -18,7 +18,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <li><A href="/dashboard" attr:class="nav-link focus-ring">{t.nav_dashboard}</A></li>
                     <li><A href="/log" attr:class="nav-link focus-ring">{t.nav_log}</A></li>
                     {matches!(me.role.as_str(), "owner" | "admin").then(|| view! {
-                        <li><A href="/firm/audit" attr:class="nav-link focus-ring">{t.nav_audit}</A></li>
+                        <li><A href="/firm/overview" attr:class="nav-link focus-ring">{t.nav_firm}</A></li>
                     })}
                     <li><A href="/account/profile" attr:class="nav-link focus-ring">{t.nav_profile}</A></li>
                     <li><A href="/account/security" attr:class="nav-link focus-ring">{t.nav_security}</A></li>

@@ -12,7 +12,7 @@ mod sign_in;
 
 pub use account::{AccountSecurity, Leave, Profile};
 pub use dev_mailbox::DevMailbox;
-pub use firm::FirmAudit;
+pub use firm::{FirmAudit, FirmMember, FirmMembers, FirmOverview, FirmSettingsPage};
 pub use home::Home;
 pub use log::{Dashboard, EditEntry, ImportCsv, LogList, NewEntry};
 pub use not_found::NotFound;

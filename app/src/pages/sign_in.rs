@@ -12,11 +12,18 @@ use leptos_router::components::A;
 pub fn SignIn() -> impl IntoView {
     let t = use_texts();
     let error = use_form_error::<RequestCode>();
+    let query = leptos_router::hooks::use_query_map();
+    let invited = Memo::new(move |_| query.with(|q| q.get("invited")));
     view! {
         <Title text=t.signin_title/>
         <section class="max-w-lg space-y-4">
             <h1 class="text-3xl font-bold tracking-tight">{t.signin_title}</h1>
             <p class="text-slate-700">{t.signin_intro}</p>
+            {move || match invited.get().as_deref() {
+                Some("1") => Some(view! { <p role="status" class="rounded border border-green-300 bg-green-50 p-3 text-green-900">{t.invite_valid}</p> }.into_any()),
+                Some(_) => Some(view! { <p role="alert" class="rounded border border-amber-300 bg-amber-50 p-3 text-amber-900">{t.invite_expired}</p> }.into_any()),
+                None => None,
+            }}
             <ErrorBox error/>
             <form method="post" action=RequestCode::url() class="space-y-4">
                 <Field id="email" name="email" label=t.signin_email_label kind="email" autocomplete="email" required=true error/>

@@ -27,7 +27,14 @@ pub async fn audit_csv(
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         }
     };
-    let result = match firm_audit::authorize(&state, &viewer, &meta).await {
+    let result = match firm_audit::authorize(
+        &state,
+        &viewer,
+        &meta,
+        app::i18n::request_lang(&headers),
+    )
+    .await
+    {
         Ok(()) => firm_audit::export(&state, &viewer, &meta, &filter).await,
         Err(e) => Err(e),
     };

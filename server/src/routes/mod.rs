@@ -3,6 +3,8 @@
 pub mod audit_csv;
 pub mod export_csv;
 pub mod health;
+pub mod invitation;
 pub mod metrics;
+pub mod overview_csv;
 pub mod security_txt;
 pub mod sign_in_link;

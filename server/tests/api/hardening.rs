@@ -10,8 +10,8 @@ fn every_page_path() -> Vec<String> {
         .iter()
         .map(|r| {
             r.path()
-                .replace(":id", "00000000-0000-0000-0000-000000000000")
-                .replace("/*any", "/no-such-page")
+                .replace("{id}", "00000000-0000-0000-0000-000000000000")
+                .replace("/{*any}", "/no-such-page")
         })
         .collect()
 }

@@ -7,6 +7,7 @@ mod audit;
 mod audit_proof;
 mod auth;
 mod cli;
+mod firm;
 mod hardening;
 mod health;
 mod language;

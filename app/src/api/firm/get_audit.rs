@@ -9,7 +9,7 @@ pub async fn get_audit(action: String, from: String, to: String) -> Result<Audit
     use crate::model::AuditFilter;
     let call = crate::api::support::call()?;
     let viewer = call.viewer().await?;
-    firm_audit::authorize(&call.state, &viewer, &call.meta)
+    firm_audit::authorize(&call.state, &viewer, &call.meta, call.lang)
         .await
         .map_err(|e| call.fail(e))?;
     firm_audit::page(&call.state, &viewer, &AuditFilter { action, from, to })

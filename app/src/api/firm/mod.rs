@@ -1,5 +1,29 @@
-//! The firm, for its owners and admins.
+//! The firm, for its owners and admins: people, invitations, overview, settings, audit log.
 
+mod block_member;
+mod change_role;
 mod get_audit;
+mod get_member_log;
+mod get_members;
+mod get_overview;
+mod get_settings;
+mod invite_member;
+mod remove_member;
+mod resend_invitation;
+mod revoke_invitation;
+mod unblock_member;
+mod update_settings;
 
+pub use block_member::*;
+pub use change_role::*;
 pub use get_audit::*;
+pub use get_member_log::*;
+pub use get_members::*;
+pub use get_overview::*;
+pub use get_settings::*;
+pub use invite_member::*;
+pub use remove_member::*;
+pub use resend_invitation::*;
+pub use revoke_invitation::*;
+pub use unblock_member::*;
+pub use update_settings::*;

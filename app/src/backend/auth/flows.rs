@@ -317,9 +317,31 @@ pub async fn verify(
     {
         Some(user) => (user, false),
         None => {
-            let user = users::create_with_firm(&mut tx, &stored.email, lang.code(), now)
+            let invitation =
+                crate::backend::firm::invitations::take_for(&mut tx, &stored.email, now)
+                    .await
+                    .map_err(internal)?;
+            let user = match &invitation {
+                Some(inv) => users::create_in_firm(
+                    &mut tx,
+                    &stored.email,
+                    lang.code(),
+                    &inv.firm_id,
+                    &inv.role,
+                    &inv.rule_set,
+                    now,
+                )
                 .await
-                .map_err(internal)?;
+                .map_err(internal)?,
+                None => users::create_with_firm(&mut tx, &stored.email, lang.code(), now)
+                    .await
+                    .map_err(internal)?,
+            };
+            if let Some(inv) = &invitation {
+                crate::backend::firm::invitations::audit_accepted(&mut tx, &user.id, inv, meta)
+                    .await
+                    .map_err(internal)?;
+            }
             let actor = Actor::User {
                 user_id: user.id.clone(),
                 firm_id: user.firm_id.clone(),
@@ -338,7 +360,7 @@ pub async fn verify(
     };
     if user.status != "active" {
         tx.commit().await.map_err(internal)?;
-        return Err(AppError::Forbidden);
+        return Err(AppError::Blocked);
     }
     let needs_second_factor = users::has_second_factor(&mut tx, &user.id)
         .await

@@ -108,6 +108,33 @@ pub async fn create_with_firm(
     by_id(conn, &id).await?.context("the new user is readable")
 }
 
+/// A person who accepted an invitation: joins the inviting firm with the invited role.
+pub async fn create_in_firm(
+    conn: &mut AnyConnection,
+    email: &str,
+    language: &str,
+    firm_id: &str,
+    role: &str,
+    rule_set: &str,
+    now: Micros,
+) -> anyhow::Result<User> {
+    let id = new_id();
+    sqlx::query(
+        "INSERT INTO users (id, firm_id, email, role, language, rule_set, created_at_us) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(&id)
+    .bind(firm_id)
+    .bind(email)
+    .bind(role)
+    .bind(language)
+    .bind(rule_set)
+    .bind(now)
+    .execute(&mut *conn)
+    .await
+    .context("creating an invited user")?;
+    by_id(conn, &id).await?.context("the new user is readable")
+}
+
 pub async fn has_second_factor(conn: &mut AnyConnection, user_id: &str) -> anyhow::Result<bool> {
     let n: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM totp_secrets WHERE user_id = $1 AND confirmed = 1",

@@ -122,6 +122,39 @@ pub fn email_changed_notice(lang: Lang, to: &str, new_address: &str) -> Outgoing
     }
 }
 
+/// An invitation to join a firm: the link leads to sign-in with this address.
+pub fn invitation(lang: Lang, to: &str, firm: &str, inviter: &str, link: &str) -> OutgoingMail {
+    let (subject, body, ignore) = match lang {
+        Lang::En => (
+            format!("{inviter} invites you to {firm} on CPD Registry"),
+            format!(
+                "{inviter} invites you to log your continuing professional development with {firm} on CPD Registry. Open the link below and sign in with this address ({to}); the link works for 7 days."
+            ),
+            "If you do not know the sender, ignore this email: nothing happens unless you sign in.",
+        ),
+        Lang::Sv => (
+            format!("{inviter} bjuder in dig till {firm} i CPD Registry"),
+            format!(
+                "{inviter} bjuder in dig att registrera din vidareutbildning hos {firm} i CPD Registry. Öppna länken nedan och logga in med den här adressen ({to}); länken gäller i 7 dagar."
+            ),
+            "Om du inte känner avsändaren kan du bortse från meddelandet: inget händer om du inte loggar in.",
+        ),
+    };
+    OutgoingMail {
+        to: to.to_owned(),
+        subject,
+        text: format!("{body}\n\n{link}\n\n{ignore}\n"),
+        html: html_page(
+            lang,
+            &[
+                escape(&body),
+                format!("<a href=\"{}\">{}</a>", escape(link), escape(link)),
+                escape(ignore),
+            ],
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

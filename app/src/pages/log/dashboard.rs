@@ -5,6 +5,7 @@ use super::{YearNav, use_query_year};
 use crate::api::log::get_log;
 use crate::components::summary::{MonthChart, StatusBadge, Summary};
 use crate::i18n::use_lang;
+use crate::model::LogData;
 use crate::pages::account::NeedsSignIn;
 use domain::rules;
 use leptos::prelude::*;
@@ -22,54 +23,22 @@ pub fn Dashboard() -> impl IntoView {
     );
     let body = move || {
         Suspend::new(async move {
-            let (year, data) = match log.await {
-                Ok(d) => d,
-                Err(e) => return view! { <NeedsSignIn error=e/> }.into_any(),
-            };
-            let year = year.unwrap_or_else(|| data.today().year());
-            let result = data.evaluate(year, None);
-            let cap = data.e_learning_cap(year);
-            let months = rules::by_month(&data.to_domain(None), year, data.today());
-            let history = data
-                .years()
-                .into_iter()
-                .map(|y| {
-                    let r = data.evaluate(y, None);
-                    let sep = lang.decimal_separator();
+            match log.await {
+                Ok((year, data)) => {
+                    let year = year.unwrap_or_else(|| data.today().year());
                     view! {
-                        <tr class="border-t border-slate-200">
-                            <th scope="row" class="py-1 pr-3 font-normal"><a class="underline focus-ring" href=format!("/dashboard?year={y}")>{y}</a></th>
-                            <td class="py-1 pr-3"><StatusBadge status=r.status/></td>
-                            <td class="py-1">{format!("{} / {}", r.counted.display_with(sep), r.required.display_with(sep))}</td>
-                        </tr>
+                        <YearNav path="/dashboard" year/>
+                        <div class="flex flex-wrap gap-3">
+                            <a href="/log/new" class="rounded bg-indigo-700 px-4 py-2 font-semibold text-white hover:bg-indigo-800 focus-ring">{t.log_add}</a>
+                            <a href=format!("/log?year={year}") class="rounded border border-indigo-700 px-4 py-2 text-indigo-800 focus-ring">{t.log_view}</a>
+                            <a href="/account/leave" class="rounded border border-indigo-700 px-4 py-2 text-indigo-800 focus-ring">{t.leave_title}</a>
+                        </div>
+                        <YearView data year path="/dashboard".to_owned()/>
                     }
-                })
-                .collect_view();
-            view! {
-                <YearNav path="/dashboard" year/>
-                <div class="flex flex-wrap gap-3">
-                    <a href="/log/new" class="rounded bg-indigo-700 px-4 py-2 font-semibold text-white hover:bg-indigo-800 focus-ring">{t.log_add}</a>
-                    <a href=format!("/log?year={year}") class="rounded border border-indigo-700 px-4 py-2 text-indigo-800 focus-ring">{t.log_view}</a>
-                    <a href="/account/leave" class="rounded border border-indigo-700 px-4 py-2 text-indigo-800 focus-ring">{t.leave_title}</a>
-                </div>
-                <section aria-labelledby="summary-heading" class="space-y-3">
-                    <h2 id="summary-heading" class="text-xl font-semibold">{t.summary_heading}</h2>
-                    <Summary result=Signal::stored(result) e_learning_cap=Signal::stored(cap)/>
-                </section>
-                <MonthChart months/>
-                <section aria-labelledby="history-heading" class="space-y-2">
-                    <h2 id="history-heading" class="text-xl font-semibold">{t.history_heading}</h2>
-                    <table class="w-full max-w-lg text-left">
-                        <thead><tr>
-                            <th scope="col" class="py-1 pr-3">{t.col_year}</th>
-                            <th scope="col" class="py-1 pr-3">{t.col_status}</th>
-                            <th scope="col" class="py-1">{t.col_hours}</th>
-                        </tr></thead>
-                        <tbody>{history}</tbody>
-                    </table>
-                </section>
+                    .into_any()
+                }
+                Err(e) => view! { <NeedsSignIn error=e/> }.into_any(),
             }
-            .into_any()
         })
     };
     view! {
@@ -77,6 +46,50 @@ pub fn Dashboard() -> impl IntoView {
         <section class="space-y-6">
             <h1 class="text-3xl font-bold tracking-tight">{t.dashboard_title}</h1>
             <Suspense fallback=|| ()>{body}</Suspense>
+        </section>
+    }
+}
+
+/// A year of someone's log: the summary, hours by month and the earlier years (linked as
+/// `path?year=Y`). The person's own dashboard and a firm's read-only view of a member share it.
+#[component]
+pub fn YearView(data: LogData, year: i32, path: String) -> impl IntoView {
+    let lang = use_lang();
+    let t = lang.texts();
+    let result = data.evaluate(year, None);
+    let cap = data.e_learning_cap(year);
+    let months = rules::by_month(&data.to_domain(None), year, data.today());
+    let sep = lang.decimal_separator();
+    let history = data
+        .years()
+        .into_iter()
+        .map(|y| {
+            let r = data.evaluate(y, None);
+            view! {
+                <tr class="border-t border-slate-200">
+                    <th scope="row" class="py-1 pr-3 font-normal"><a class="underline focus-ring" href=format!("{path}?year={y}")>{y}</a></th>
+                    <td class="py-1 pr-3"><StatusBadge status=r.status/></td>
+                    <td class="py-1">{format!("{} / {}", r.counted.display_with(sep), r.required.display_with(sep))}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section aria-labelledby="summary-heading" class="space-y-3">
+            <h2 id="summary-heading" class="text-xl font-semibold">{t.summary_heading}</h2>
+            <Summary result=Signal::stored(result) e_learning_cap=Signal::stored(cap)/>
+        </section>
+        <MonthChart months/>
+        <section aria-labelledby="history-heading" class="space-y-2">
+            <h2 id="history-heading" class="text-xl font-semibold">{t.history_heading}</h2>
+            <table class="w-full max-w-lg text-left">
+                <thead><tr>
+                    <th scope="col" class="py-1 pr-3">{t.col_year}</th>
+                    <th scope="col" class="py-1 pr-3">{t.col_status}</th>
+                    <th scope="col" class="py-1">{t.col_hours}</th>
+                </tr></thead>
+                <tbody>{history}</tbody>
+            </table>
         </section>
     }
 }

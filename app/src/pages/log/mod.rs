@@ -5,7 +5,7 @@ mod entry_form;
 mod import;
 mod list;
 
-pub use dashboard::Dashboard;
+pub use dashboard::{Dashboard, YearView};
 pub use entry_form::{EditEntry, NewEntry};
 pub use import::ImportCsv;
 pub use list::LogList;
@@ -26,7 +26,7 @@ pub fn use_query_year() -> Memo<Option<i32>> {
 
 /// Links to the year before and after, keeping the page.
 #[component]
-pub fn YearNav(path: &'static str, year: i32) -> impl IntoView {
+pub fn YearNav(#[prop(into)] path: String, year: i32) -> impl IntoView {
     let t = crate::i18n::use_texts();
     view! {
         <nav aria-label=t.year_nav_label class="flex items-center gap-3">

@@ -1,0 +1,253 @@
+//! Invitations by email: a link that expires after 7 days; accepting it is signing in with
+//! the code emailed to the invited address, which creates the person in the inviting firm.
+
+use super::internal;
+use crate::AppError;
+use crate::backend::audit::{Action, Actor, Target};
+use crate::backend::auth::viewer::Viewer;
+use crate::backend::authz::{Act, Role};
+use crate::backend::crypto::{Key, Purpose, random_token};
+use crate::backend::db::{new_id, now_micros};
+use crate::backend::mail::{enqueue, templates};
+use crate::backend::request::RequestMeta;
+use crate::backend::state::AppState;
+use crate::i18n::Lang;
+use domain::Email;
+
+pub const VALID_FOR_US: i64 = 7 * 24 * 3600 * 1_000_000;
+
+fn link_key(state: &AppState) -> Key {
+    Key::derive(state.master_key(), Purpose::InvitationLink)
+}
+
+/// Sends (or sends again) an invitation; a pending one to the same address is replaced.
+pub async fn invite(
+    state: &AppState,
+    viewer: &Viewer,
+    meta: &RequestMeta,
+    lang: Lang,
+    email: &str,
+    role: &str,
+) -> Result<(), AppError> {
+    let t = lang.texts();
+    let role = match Role::parse(role) {
+        Some(r @ (Role::Member | Role::Admin)) => r,
+        _ => return Err(AppError::invalid("role", t.err_choice)),
+    };
+    super::gate(state, viewer, meta, lang, Act::Invite(role)).await?;
+    let email =
+        Email::parse(email).map_err(|_| AppError::invalid("email", t.err_email_malformed))?;
+    let mut tx = state.db.begin().await.map_err(internal)?;
+    let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE email = $1")
+        .bind(email.as_str())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(internal)?;
+    if taken > 0 {
+        return Err(AppError::invalid("email", t.err_invite_has_account));
+    }
+    let now = now_micros();
+    sqlx::query(
+        "UPDATE invitations SET revoked_at_us = $1 WHERE firm_id = $2 AND email = $3 AND accepted_at_us IS NULL AND revoked_at_us IS NULL",
+    )
+    .bind(now)
+    .bind(&viewer.user.firm_id)
+    .bind(email.as_str())
+    .execute(&mut *tx)
+    .await
+    .map_err(internal)?;
+    let id = new_id();
+    let token = random_token(32);
+    sqlx::query(
+        "INSERT INTO invitations (id, firm_id, email, role, token_mac, invited_by, created_at_us, expires_at_us) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(&id)
+    .bind(&viewer.user.firm_id)
+    .bind(email.as_str())
+    .bind(role.as_str())
+    .bind(link_key(state).mac(&[id.as_bytes(), token.as_bytes()]))
+    .bind(&viewer.user.id)
+    .bind(now)
+    .bind(now + VALID_FOR_US)
+    .execute(&mut *tx)
+    .await
+    .map_err(internal)?;
+    let firm: String = sqlx::query_scalar("SELECT name FROM firms WHERE id = $1")
+        .bind(&viewer.user.firm_id)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(internal)?;
+    let inviter = if viewer.user.full_name.is_empty() {
+        viewer.user.email.clone()
+    } else {
+        viewer.user.full_name.clone()
+    };
+    let link = format!(
+        "{}/invite?i={id}&t={token}",
+        state.config.public_url.trim_end_matches('/')
+    );
+    enqueue(
+        &mut tx,
+        &templates::invitation(lang, email.as_str(), &firm, &inviter, &link),
+    )
+    .await
+    .map_err(internal)?;
+    viewer
+        .audit(
+            &mut tx,
+            meta,
+            Action::MemberInvited,
+            &Target::new("invitation", &id),
+        )
+        .await
+        .map_err(internal)?;
+    tx.commit().await.map_err(internal)?;
+    state.mail_wake.notify_one();
+    Ok(())
+}
+
+/// Sends a pending invitation again, with a new link and 7 more days.
+pub async fn resend(
+    state: &AppState,
+    viewer: &Viewer,
+    meta: &RequestMeta,
+    lang: Lang,
+    id: &str,
+) -> Result<(), AppError> {
+    super::gate(state, viewer, meta, lang, Act::ViewFirm).await?;
+    let (email, role) = pending(state, viewer, id).await?;
+    invite(state, viewer, meta, lang, &email, &role).await
+}
+
+/// Withdraws a pending invitation: its link stops working.
+pub async fn revoke(
+    state: &AppState,
+    viewer: &Viewer,
+    meta: &RequestMeta,
+    lang: Lang,
+    id: &str,
+) -> Result<(), AppError> {
+    super::gate(state, viewer, meta, lang, Act::ViewFirm).await?;
+    let (_, role) = pending(state, viewer, id).await?;
+    super::gate(
+        state,
+        viewer,
+        meta,
+        lang,
+        Act::Invite(Role::parse(&role).unwrap_or(Role::Admin)),
+    )
+    .await?;
+    let mut tx = state.db.begin().await.map_err(internal)?;
+    sqlx::query("UPDATE invitations SET revoked_at_us = $1 WHERE id = $2 AND firm_id = $3")
+        .bind(now_micros())
+        .bind(id)
+        .bind(&viewer.user.firm_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(internal)?;
+    viewer
+        .audit(
+            &mut tx,
+            meta,
+            Action::InvitationRevoked,
+            &Target::new("invitation", id),
+        )
+        .await
+        .map_err(internal)?;
+    tx.commit().await.map_err(internal)
+}
+
+/// (email, role) of one of the viewer's firm's open invitations.
+async fn pending(
+    state: &AppState,
+    viewer: &Viewer,
+    id: &str,
+) -> Result<(String, String), AppError> {
+    let row: Option<(String, String)> = sqlx::query_as(
+        "SELECT email, role FROM invitations WHERE id = $1 AND firm_id = $2 AND accepted_at_us IS NULL AND revoked_at_us IS NULL",
+    )
+    .bind(id)
+    .bind(&viewer.user.firm_id)
+    .fetch_optional(&state.db.pool)
+    .await
+    .map_err(internal)?;
+    row.ok_or(AppError::NotFound)
+}
+
+/// Whether an invitation link is genuine and still open.
+pub async fn link_is_open(state: &AppState, id: &str, token: &str) -> anyhow::Result<bool> {
+    let row: Option<(String, i64)> = sqlx::query_as(
+        "SELECT token_mac, expires_at_us FROM invitations WHERE id = $1 AND accepted_at_us IS NULL AND revoked_at_us IS NULL",
+    )
+    .bind(id)
+    .fetch_optional(&state.db.pool)
+    .await?;
+    Ok(row.is_some_and(|(mac, expires)| {
+        expires > now_micros() && link_key(state).verify(&[id.as_bytes(), token.as_bytes()], &mac)
+    }))
+}
+
+/// An open invitation for an address that just proved itself.
+#[derive(Debug, Clone)]
+pub struct Accepted {
+    pub id: String,
+    pub firm_id: String,
+    pub role: String,
+    pub rule_set: String,
+}
+
+/// At sign-in of a new address: takes the newest open invitation for it, if any.
+pub async fn take_for(
+    conn: &mut sqlx::AnyConnection,
+    email: &str,
+    now: i64,
+) -> anyhow::Result<Option<Accepted>> {
+    let row: Option<(String, String, String, String)> = sqlx::query_as(
+        "SELECT i.id, i.firm_id, i.role, f.default_rule_set FROM invitations i JOIN firms f ON f.id = i.firm_id \
+         WHERE i.email = $1 AND i.accepted_at_us IS NULL AND i.revoked_at_us IS NULL AND i.expires_at_us > $2 \
+         ORDER BY i.created_at_us DESC LIMIT 1",
+    )
+    .bind(email)
+    .bind(now)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some((id, firm_id, role, rule_set)) = row else {
+        return Ok(None);
+    };
+    sqlx::query("UPDATE invitations SET accepted_at_us = $1 WHERE id = $2")
+        .bind(now)
+        .bind(&id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(Some(Accepted {
+        id,
+        firm_id,
+        role,
+        rule_set,
+    }))
+}
+
+/// Records the acceptance in the firm's chain.
+pub async fn audit_accepted(
+    conn: &mut sqlx::AnyConnection,
+    user_id: &str,
+    accepted: &Accepted,
+    meta: &RequestMeta,
+) -> anyhow::Result<()> {
+    crate::backend::audit::record(
+        conn,
+        &Actor::User {
+            user_id: user_id.to_owned(),
+            firm_id: accepted.firm_id.clone(),
+        },
+        Action::InvitationAccepted,
+        &Target::new("invitation", &accepted.id),
+        &crate::backend::audit::Context {
+            firm_id: Some(accepted.firm_id.clone()),
+            ip: meta.ip,
+        },
+    )
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,216 @@
+//! The firm's people: list, role changes (and handing ownership over), block, unblock,
+//! remove. A firm always keeps an owner; a blocked or removed person's sessions end at once.
+
+use super::{gate, internal};
+use crate::AppError;
+use crate::backend::audit::{Action, Target};
+use crate::backend::auth::viewer::Viewer;
+use crate::backend::authz::{Act, Role};
+use crate::backend::db::now_micros;
+use crate::backend::request::RequestMeta;
+use crate::backend::state::AppState;
+use crate::i18n::Lang;
+use crate::model::{InvitationView, MemberView, Members};
+
+/// The people and open invitations of the viewer's firm.
+pub async fn list(
+    state: &AppState,
+    viewer: &Viewer,
+    meta: &RequestMeta,
+    lang: Lang,
+) -> Result<Members, AppError> {
+    gate(state, viewer, meta, lang, Act::ViewFirm).await?;
+    let people: Vec<(String, String, String, String, String, String)> = sqlx::query_as(
+        "SELECT id, email, full_name, title, role, status FROM users \
+         WHERE firm_id = $1 AND deleted_at_us IS NULL ORDER BY full_name, email",
+    )
+    .bind(&viewer.user.firm_id)
+    .fetch_all(&state.db.pool)
+    .await
+    .map_err(internal)?;
+    let now = now_micros();
+    let invited: Vec<(String, String, String, i64)> = sqlx::query_as(
+        "SELECT id, email, role, expires_at_us FROM invitations \
+         WHERE firm_id = $1 AND accepted_at_us IS NULL AND revoked_at_us IS NULL ORDER BY created_at_us DESC",
+    )
+    .bind(&viewer.user.firm_id)
+    .fetch_all(&state.db.pool)
+    .await
+    .map_err(internal)?;
+    Ok(Members {
+        my_role: viewer.user.role.clone(),
+        people: people
+            .into_iter()
+            .map(|(id, email, full_name, title, role, status)| MemberView {
+                is_me: id == viewer.user.id,
+                id,
+                email,
+                full_name,
+                title,
+                role,
+                status,
+            })
+            .collect(),
+        invitations: invited
+            .into_iter()
+            .map(|(id, email, role, expires)| InvitationView {
+                id,
+                email,
+                role,
+                expires: crate::backend::firm_audit::timestamp(expires)[..10].to_owned(),
+                expired: expires <= now,
+            })
+            .collect(),
+    })
+}
+
+/// One person of the viewer's firm: (role, status). Anyone else is "not found".
+async fn target(
+    conn: &mut sqlx::AnyConnection,
+    viewer: &Viewer,
+    id: &str,
+) -> Result<(Role, String), AppError> {
+    let row: Option<(String, String)> = sqlx::query_as(
+        "SELECT role, status FROM users WHERE id = $1 AND firm_id = $2 AND deleted_at_us IS NULL",
+    )
+    .bind(id)
+    .bind(&viewer.user.firm_id)
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(internal)?;
+    let (role, status) = row.ok_or(AppError::NotFound)?;
+    Ok((Role::parse(&role).unwrap_or(Role::Member), status))
+}
+
+async fn other_active_owners(
+    conn: &mut sqlx::AnyConnection,
+    viewer: &Viewer,
+    except: &str,
+) -> Result<i64, AppError> {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM users WHERE firm_id = $1 AND role = 'owner' AND status = 'active' AND deleted_at_us IS NULL AND id <> $2",
+    )
+    .bind(&viewer.user.firm_id)
+    .bind(except)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(internal)
+}
+
+/// Gives `id` the role `role`. Making someone owner hands ownership over: the acting owner
+/// becomes an admin unless another owner remains.
+pub async fn change_role(
+    state: &AppState,
+    viewer: &Viewer,
+    meta: &RequestMeta,
+    lang: Lang,
+    id: &str,
+    role: &str,
+) -> Result<(), AppError> {
+    let t = lang.texts();
+    let to = Role::parse(role).ok_or_else(|| AppError::invalid("role", t.err_choice))?;
+    // Members are refused before anything about the target is looked up.
+    gate(state, viewer, meta, lang, Act::ViewFirm).await?;
+    // Read and authorize before the write transaction: `gate` may write its own audit row.
+    let mut conn = state.db.pool.acquire().await.map_err(internal)?;
+    let (from, _) = target(&mut conn, viewer, id).await?;
+    drop(conn);
+    gate(state, viewer, meta, lang, Act::ChangeRole { from, to }).await?;
+    let mut tx = state.db.begin().await.map_err(internal)?;
+    if from == Role::Owner
+        && to != Role::Owner
+        && other_active_owners(&mut tx, viewer, id).await? == 0
+    {
+        return Err(AppError::invalid("role", t.err_last_owner));
+    }
+    sqlx::query("UPDATE users SET role = $1 WHERE id = $2")
+        .bind(to.as_str())
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(internal)?;
+    if to == Role::Owner && id != viewer.user.id {
+        // Handing over: the previous owner stays on as an admin.
+        sqlx::query("UPDATE users SET role = 'admin' WHERE id = $1")
+            .bind(&viewer.user.id)
+            .execute(&mut *tx)
+            .await
+            .map_err(internal)?;
+    }
+    viewer
+        .audit(&mut tx, meta, Action::RoleChanged, &Target::new("user", id))
+        .await
+        .map_err(internal)?;
+    tx.commit().await.map_err(internal)
+}
+
+/// What [`set_access`] does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    Block,
+    Unblock,
+    Remove,
+}
+
+/// Blocks, unblocks or removes `id`. Blocking and removing end every session at once.
+pub async fn set_access(
+    state: &AppState,
+    viewer: &Viewer,
+    meta: &RequestMeta,
+    lang: Lang,
+    id: &str,
+    access: Access,
+) -> Result<(), AppError> {
+    let t = lang.texts();
+    gate(state, viewer, meta, lang, Act::ViewFirm).await?;
+    if id == viewer.user.id {
+        return Err(AppError::invalid("id", t.err_not_yourself));
+    }
+    let mut conn = state.db.pool.acquire().await.map_err(internal)?;
+    let (role, _) = target(&mut conn, viewer, id).await?;
+    drop(conn);
+    gate(state, viewer, meta, lang, Act::Manage(role)).await?;
+    let mut tx = state.db.begin().await.map_err(internal)?;
+    if role == Role::Owner
+        && access != Access::Unblock
+        && other_active_owners(&mut tx, viewer, id).await? == 0
+    {
+        return Err(AppError::invalid("id", t.err_last_owner));
+    }
+    let now = now_micros();
+    let (sql, action) = match access {
+        Access::Block => (
+            "UPDATE users SET status = 'blocked' WHERE id = $1",
+            Action::MemberBlocked,
+        ),
+        Access::Unblock => (
+            "UPDATE users SET status = 'active' WHERE id = $1",
+            Action::MemberUnblocked,
+        ),
+        // The address is freed (it may be invited again); the person's records stay with
+        // the firm under their id.
+        Access::Remove => (
+            "UPDATE users SET status = 'blocked', deleted_at_us = $2, email = 'removed+' || id || '@invalid' WHERE id = $1",
+            Action::MemberRemoved,
+        ),
+    };
+    let query = sqlx::query(sql).bind(id);
+    let query = if access == Access::Remove {
+        query.bind(now)
+    } else {
+        query
+    };
+    query.execute(&mut *tx).await.map_err(internal)?;
+    if access != Access::Unblock {
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(internal)?;
+    }
+    viewer
+        .audit(&mut tx, meta, action, &Target::new("user", id))
+        .await
+        .map_err(internal)?;
+    tx.commit().await.map_err(internal)
+}

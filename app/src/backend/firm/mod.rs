@@ -1,0 +1,58 @@
+//! A firm's administration: its people and invitations, its settings, and the overview of
+//! everyone's standing. Every function takes the acting person (a [`Viewer`]) and first asks
+//! [`gate`], which applies [`crate::backend::authz`] and the firm's second-factor rule.
+
+pub mod invitations;
+pub mod members;
+pub mod overview;
+pub mod settings;
+
+use crate::AppError;
+use crate::backend::audit::{Action, Target};
+use crate::backend::auth::users;
+use crate::backend::auth::viewer::Viewer;
+use crate::backend::authz::{self, Act};
+use crate::backend::request::RequestMeta;
+use crate::backend::state::AppState;
+use crate::i18n::Lang;
+
+pub(crate) fn internal(e: impl Into<anyhow::Error>) -> AppError {
+    AppError::internal(e)
+}
+
+/// May `viewer` do `act` in their firm? A refusal is audited. Where the firm requires a
+/// second factor of its owners and admins, an administrator without one is told to set it up.
+pub async fn gate(
+    state: &AppState,
+    viewer: &Viewer,
+    meta: &RequestMeta,
+    lang: Lang,
+    act: Act,
+) -> Result<(), AppError> {
+    if let Err(error) = authz::authorize(&viewer.user.role, act) {
+        let mut tx = state.db.begin().await.map_err(internal)?;
+        viewer
+            .audit(&mut tx, meta, Action::AccessDenied, &Target::kind("firm"))
+            .await
+            .map_err(internal)?;
+        tx.commit().await.map_err(internal)?;
+        return Err(error);
+    }
+    let mut conn = state.db.pool.acquire().await.map_err(internal)?;
+    let required: i64 = sqlx::query_scalar("SELECT require_second_factor FROM firms WHERE id = $1")
+        .bind(&viewer.user.firm_id)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(internal)?;
+    if required == 1
+        && !users::has_second_factor(&mut conn, &viewer.user.id)
+            .await
+            .map_err(internal)?
+    {
+        return Err(AppError::invalid(
+            "second_factor",
+            lang.texts().err_firm_requires_second_factor,
+        ));
+    }
+    Ok(())
+}

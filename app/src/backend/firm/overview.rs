@@ -1,0 +1,251 @@
+//! Everyone's standing at a glance: four queries for the whole firm whatever its size,
+//! then the same calculator as each person's dashboard, run off the async runtime.
+
+use super::{gate, internal};
+use crate::AppError;
+use crate::backend::account::today;
+use crate::backend::audit::{Action, Target};
+use crate::backend::auth::viewer::Viewer;
+use crate::backend::authz::Act;
+use crate::backend::request::RequestMeta;
+use crate::backend::state::AppState;
+use crate::backend::training::{ENTRY_COLUMNS, EntryRow, entry_view};
+use crate::i18n::Lang;
+use crate::model::{LeaveView, LogData, MemberLog, Standing};
+use std::collections::HashMap;
+
+type PersonRow = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+);
+
+/// Every active or blocked person of `firm_id` with their log, read in four queries.
+pub async fn logs(
+    conn: &mut sqlx::AnyConnection,
+    firm_id: &str,
+    only: Option<&str>,
+) -> anyhow::Result<Vec<(PersonRow, LogData)>> {
+    let people: Vec<PersonRow> = sqlx::query_as(
+        "SELECT id, email, full_name, title, rule_set, status, admission_date, birth_date FROM users \
+         WHERE firm_id = $1 AND deleted_at_us IS NULL AND ($2 = '' OR id = $2) ORDER BY full_name, email",
+    )
+    .bind(firm_id)
+    .bind(only.unwrap_or(""))
+    .fetch_all(&mut *conn)
+    .await?;
+    let entries: Vec<(String, EntryRow)> = sqlx::query_as::<_, (String, String, String, String, String, i64, String, i64, Option<String>, String)>(&format!(
+        "SELECT user_id, {ENTRY_COLUMNS} FROM entries WHERE firm_id = $1 AND ($2 = '' OR user_id = $2) ORDER BY entry_date, title, id"
+    ))
+    .bind(firm_id)
+    .bind(only.unwrap_or(""))
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|(u, a, b, c, d, e, f, g, h, i)| (u, (a, b, c, d, e, f, g, h, i)))
+    .collect();
+    let leaves: Vec<(String, String, String, String, String)> = sqlx::query_as(
+        "SELECT l.user_id, l.id, l.from_date, l.to_date, l.reason FROM leaves l JOIN users u ON u.id = l.user_id \
+         WHERE u.firm_id = $1 AND ($2 = '' OR u.id = $2) ORDER BY l.from_date",
+    )
+    .bind(firm_id)
+    .bind(only.unwrap_or(""))
+    .fetch_all(&mut *conn)
+    .await?;
+    let exemptions: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT x.user_id, x.year FROM exemptions x JOIN users u ON u.id = x.user_id \
+         WHERE u.firm_id = $1 AND ($2 = '' OR u.id = $2) ORDER BY x.year",
+    )
+    .bind(firm_id)
+    .bind(only.unwrap_or(""))
+    .fetch_all(&mut *conn)
+    .await?;
+    let today = today().to_string();
+    let mut by_user: HashMap<String, LogData> = people
+        .iter()
+        .map(|p| {
+            (
+                p.0.clone(),
+                LogData {
+                    rule_set: p.4.clone(),
+                    admitted: p.6.clone().unwrap_or_default(),
+                    born: p.7.clone().unwrap_or_default(),
+                    today: today.clone(),
+                    entries: Vec::new(),
+                    leaves: Vec::new(),
+                    exemptions: Vec::new(),
+                },
+            )
+        })
+        .collect();
+    for (user, row) in entries {
+        if let Some(log) = by_user.get_mut(&user) {
+            log.entries.push(entry_view(row));
+        }
+    }
+    for (user, id, from, to, reason) in leaves {
+        if let Some(log) = by_user.get_mut(&user) {
+            log.leaves.push(LeaveView {
+                id,
+                from,
+                to,
+                reason,
+            });
+        }
+    }
+    for (user, year) in exemptions {
+        if let (Some(log), Ok(year)) = (by_user.get_mut(&user), i32::try_from(year)) {
+            log.exemptions.push(year);
+        }
+    }
+    Ok(people
+        .into_iter()
+        .map(|p| {
+            let log = by_user
+                .remove(&p.0)
+                .unwrap_or_else(|| unreachable!("every person has a log"));
+            (p, log)
+        })
+        .collect())
+}
+
+/// Each person's standing in `year`.
+pub async fn standings(
+    state: &AppState,
+    firm_id: &str,
+    year: i32,
+) -> anyhow::Result<Vec<Standing>> {
+    let mut conn = state.db.pool.acquire().await?;
+    let logs = logs(&mut conn, firm_id, None).await?;
+    drop(conn);
+    // Hundreds of calculations: off the async runtime.
+    Ok(tokio::task::spawn_blocking(move || {
+        logs.into_iter()
+            .map(
+                |((id, email, full_name, title, rule_set, account, _, _), log)| {
+                    let r = log.evaluate(year, None);
+                    Standing {
+                        id,
+                        email,
+                        full_name,
+                        title,
+                        rule_set,
+                        blocked: account != "active",
+                        status: r.status.as_str().to_owned(),
+                        counted_quarters: r.counted.quarters(),
+                        required_quarters: r.required.quarters(),
+                        shortfall_quarters: r.shortfall.quarters(),
+                    }
+                },
+            )
+            .collect()
+    })
+    .await?)
+}
+
+pub async fn overview(
+    state: &AppState,
+    viewer: &Viewer,
+    meta: &RequestMeta,
+    lang: Lang,
+    year: i32,
+) -> Result<Vec<Standing>, AppError> {
+    gate(state, viewer, meta, lang, Act::ViewFirm).await?;
+    standings(state, &viewer.user.firm_id, year)
+        .await
+        .map_err(internal)
+}
+
+/// A member's log, read-only for the firm's owners and admins; every view is audited.
+pub async fn member_log(
+    state: &AppState,
+    viewer: &Viewer,
+    meta: &RequestMeta,
+    lang: Lang,
+    id: &str,
+) -> Result<MemberLog, AppError> {
+    gate(state, viewer, meta, lang, Act::ViewFirm).await?;
+    let mut tx = state.db.begin().await.map_err(internal)?;
+    let mut found = logs(&mut tx, &viewer.user.firm_id, Some(id))
+        .await
+        .map_err(internal)?;
+    let Some(((id, email, full_name, ..), log)) = found.pop() else {
+        return Err(AppError::NotFound);
+    };
+    viewer
+        .audit(
+            &mut tx,
+            meta,
+            Action::MemberLogViewed,
+            &Target::new("user", &id),
+        )
+        .await
+        .map_err(internal)?;
+    tx.commit().await.map_err(internal)?;
+    Ok(MemberLog {
+        id,
+        name: if full_name.is_empty() {
+            email
+        } else {
+            full_name
+        },
+        log,
+    })
+}
+
+/// The overview as CSV; audited.
+pub async fn export(
+    state: &AppState,
+    viewer: &Viewer,
+    meta: &RequestMeta,
+    lang: Lang,
+    year: i32,
+) -> Result<String, AppError> {
+    let rows = overview(state, viewer, meta, lang, year).await?;
+    let mut out = csv::Writer::from_writer(Vec::new());
+    out.write_record([
+        "name",
+        "email",
+        "title",
+        "rule_set",
+        "year",
+        "status",
+        "hours",
+        "required",
+        "shortfall",
+    ])
+    .map_err(internal)?;
+    let h = |q: u32| domain::Hours::from_quarters(q).to_string();
+    for r in &rows {
+        out.write_record([
+            r.full_name.as_str(),
+            &r.email,
+            &r.title,
+            &r.rule_set,
+            &year.to_string(),
+            &r.status,
+            &h(r.counted_quarters),
+            &h(r.required_quarters),
+            &h(r.shortfall_quarters),
+        ])
+        .map_err(internal)?;
+    }
+    let body = String::from_utf8(out.into_inner().map_err(internal)?).map_err(internal)?;
+    let mut tx = state.db.begin().await.map_err(internal)?;
+    viewer
+        .audit(
+            &mut tx,
+            meta,
+            Action::OverviewExported,
+            &Target::new("firm", &viewer.user.firm_id),
+        )
+        .await
+        .map_err(internal)?;
+    tx.commit().await.map_err(internal)?;
+    Ok(body)
+}

@@ -1,0 +1,129 @@
+//! The firm's settings: name, organisation number, default rule set for invited people,
+//! and whether owners and admins must use a second factor.
+
+use super::{gate, internal};
+use crate::AppError;
+use crate::backend::account::RULE_SETS;
+use crate::backend::audit::{Action, Target};
+use crate::backend::auth::viewer::Viewer;
+use crate::backend::authz::Act;
+use crate::backend::request::RequestMeta;
+use crate::backend::state::AppState;
+use crate::i18n::Lang;
+use crate::model::FirmSettings;
+
+pub async fn get(
+    state: &AppState,
+    viewer: &Viewer,
+    meta: &RequestMeta,
+    lang: Lang,
+) -> Result<FirmSettings, AppError> {
+    gate(state, viewer, meta, lang, Act::ViewFirm).await?;
+    let (name, org_number, default_rule_set, require): (String, String, String, i64) = sqlx::query_as(
+        "SELECT name, org_number, default_rule_set, require_second_factor FROM firms WHERE id = $1",
+    )
+    .bind(&viewer.user.firm_id)
+    .fetch_one(&state.db.pool)
+    .await
+    .map_err(internal)?;
+    Ok(FirmSettings {
+        name,
+        org_number,
+        default_rule_set,
+        require_second_factor: require == 1,
+        can_edit: viewer.user.role == "owner",
+    })
+}
+
+/// A Swedish organisation number: NNNNNN-NNNN (the dash optional) with a valid Luhn digit.
+pub fn valid_org_number(text: &str) -> Option<String> {
+    let digits: Vec<u32> = text
+        .chars()
+        .filter(|c| *c != '-' && *c != ' ')
+        .map(|c| c.to_digit(10))
+        .collect::<Option<_>>()?;
+    if digits.len() != 10 {
+        return None;
+    }
+    let sum: u32 = digits
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let v = if i % 2 == 0 { d * 2 } else { *d };
+            v / 10 + v % 10
+        })
+        .sum();
+    if !sum.is_multiple_of(10) {
+        return None;
+    }
+    let s: String = digits
+        .iter()
+        .map(|d| char::from_digit(*d, 10).unwrap_or('0'))
+        .collect();
+    Some(format!("{}-{}", &s[..6], &s[6..]))
+}
+
+pub async fn update(
+    state: &AppState,
+    viewer: &Viewer,
+    meta: &RequestMeta,
+    lang: Lang,
+    input: &FirmSettings,
+) -> Result<(), AppError> {
+    let t = lang.texts();
+    gate(state, viewer, meta, lang, Act::ManageSettings).await?;
+    let name = input.name.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(AppError::invalid("name", t.err_firm_name));
+    }
+    let org_number = match input.org_number.trim() {
+        "" => String::new(),
+        text => valid_org_number(text)
+            .ok_or_else(|| AppError::invalid("org_number", t.err_org_number))?,
+    };
+    if !RULE_SETS.contains(&input.default_rule_set.as_str()) {
+        return Err(AppError::invalid("default_rule_set", t.err_choice));
+    }
+    let mut tx = state.db.begin().await.map_err(internal)?;
+    sqlx::query(
+        "UPDATE firms SET name = $1, org_number = $2, default_rule_set = $3, require_second_factor = $4 WHERE id = $5",
+    )
+    .bind(name)
+    .bind(&org_number)
+    .bind(&input.default_rule_set)
+    .bind(i64::from(input.require_second_factor))
+    .bind(&viewer.user.firm_id)
+    .execute(&mut *tx)
+    .await
+    .map_err(internal)?;
+    viewer
+        .audit(
+            &mut tx,
+            meta,
+            Action::FirmSettingsChanged,
+            &Target::new("firm", &viewer.user.firm_id),
+        )
+        .await
+        .map_err(internal)?;
+    tx.commit().await.map_err(internal)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::valid_org_number;
+
+    #[test]
+    fn organisation_numbers_need_ten_digits_and_a_valid_check_digit() {
+        assert_eq!(
+            valid_org_number("556016-0680").as_deref(),
+            Some("556016-0680")
+        );
+        assert_eq!(
+            valid_org_number("5560160680").as_deref(),
+            Some("556016-0680")
+        );
+        assert_eq!(valid_org_number("556016-0681"), None);
+        assert_eq!(valid_org_number("55601-0680"), None);
+        assert_eq!(valid_org_number("abc"), None);
+    }
+}

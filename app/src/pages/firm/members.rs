@@ -1,0 +1,181 @@
+//! The firm's people: invite by email, change roles, block, unblock, remove; open
+//! invitations with resend and revoke. Plain forms, so it all works without JavaScript.
+
+use super::FirmNav;
+use crate::api::firm::{
+    BlockMember, ChangeRole, InviteMember, RemoveMember, ResendInvitation, RevokeInvitation,
+    UnblockMember, get_members,
+};
+use crate::components::form::{ErrorBox, Field, Notice, Submit, use_form_error, use_query_flag};
+use crate::i18n::{Texts, use_lang};
+use crate::pages::account::NeedsSignIn;
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_meta::Title;
+
+fn role_name(t: &Texts, role: &str) -> &'static str {
+    match role {
+        "owner" => t.role_owner,
+        "admin" => t.role_admin,
+        _ => t.role_member,
+    }
+}
+
+/// A one-button form posting `id` to a server function.
+#[component]
+fn Action(
+    url: &'static str,
+    id: String,
+    label: String,
+    text: &'static str,
+    #[prop(optional)] danger: bool,
+) -> impl IntoView {
+    let class = if danger {
+        "rounded border border-red-700 px-2 py-1 text-sm text-red-800 focus-ring"
+    } else {
+        "rounded border border-slate-400 px-2 py-1 text-sm focus-ring"
+    };
+    view! {
+        <form method="post" action=url>
+            <input type="hidden" name="id" value=id/>
+            <button type="submit" aria-label=label class=class>{text}</button>
+        </form>
+    }
+}
+
+#[component]
+pub fn FirmMembers() -> impl IntoView {
+    let t = use_lang().texts();
+    let members = Resource::new(|| (), |_| get_members());
+    let errors = [
+        use_form_error::<InviteMember>(),
+        use_form_error::<ChangeRole>(),
+        use_form_error::<BlockMember>(),
+        use_form_error::<UnblockMember>(),
+        use_form_error::<RemoveMember>(),
+        use_form_error::<ResendInvitation>(),
+        use_form_error::<RevokeInvitation>(),
+    ];
+    let invite_error = errors[0];
+    let notices = [
+        (use_query_flag("invited"), t.firm_invited),
+        (use_query_flag("resent"), t.firm_invitation_resent),
+        (use_query_flag("revoked"), t.firm_invitation_revoked),
+        (use_query_flag("role_changed"), t.saved),
+        (use_query_flag("blocked"), t.firm_member_blocked),
+        (use_query_flag("unblocked"), t.firm_member_unblocked),
+        (use_query_flag("removed"), t.firm_member_removed),
+    ];
+    let body = move || {
+        Suspend::new(async move {
+            let m = match members.await {
+                Ok(m) => m,
+                Err(e) => return view! { <NeedsSignIn error=e/> }.into_any(),
+            };
+            let owner = m.my_role == "owner";
+            let people = m
+                .people
+                .iter()
+                .map(|p| {
+                    let name = if p.full_name.is_empty() { p.email.clone() } else { p.full_name.clone() };
+                    let manageable = !p.is_me && (owner || p.role == "member");
+                    let roles: Vec<&'static str> = if owner { vec!["member", "admin", "owner"] } else { vec![] };
+                    let role_form = (owner && !p.is_me).then(|| {
+                        let select_id = format!("role-{}", p.id);
+                        view! {
+                            <form method="post" action=ChangeRole::url() class="flex items-center gap-2">
+                                <input type="hidden" name="id" value=p.id.clone()/>
+                                <label for=select_id.clone() class="sr-only">{format!("{} {name}", t.role_label)}</label>
+                                <select id=select_id name="role" class="rounded border border-slate-400 bg-white px-2 py-1 text-sm focus-ring">
+                                    {roles.iter().map(|r| view! { <option value=*r selected=p.role == *r>{role_name(t, r)}</option> }).collect_view()}
+                                </select>
+                                <button type="submit" aria-label=format!("{} {name}", t.role_save) class="rounded border border-slate-400 px-2 py-1 text-sm focus-ring">{t.role_save}</button>
+                            </form>
+                        }
+                    });
+                    let blocked = p.status == "blocked";
+                    view! {
+                        <tr class="border-t border-slate-200 align-top">
+                            <th scope="row" class="py-2 pr-3 font-normal">
+                                <span class="font-medium">{name.clone()}</span>
+                                <span class="block text-sm text-slate-600 break-all">{p.email.clone()}</span>
+                            </th>
+                            <td class="py-2 pr-3">{role_name(t, &p.role)}{blocked.then(|| view! { <span class="block text-sm text-red-800">{t.member_blocked_badge}</span> })}</td>
+                            <td class="py-2">
+                                <div class="flex flex-wrap gap-2">
+                                    {role_form}
+                                    {manageable.then(|| view! {
+                                        {if blocked {
+                                            view! { <Action url=UnblockMember::url() id=p.id.clone() label=format!("{} {name}", t.unblock) text=t.unblock/> }.into_any()
+                                        } else {
+                                            view! { <Action url=BlockMember::url() id=p.id.clone() label=format!("{} {name}", t.block) text=t.block danger=true/> }.into_any()
+                                        }}
+                                        <Action url=RemoveMember::url() id=p.id.clone() label=format!("{} {name}", t.remove) text=t.remove danger=true/>
+                                    })}
+                                </div>
+                            </td>
+                        </tr>
+                    }
+                })
+                .collect_view();
+            let invitations = m
+                .invitations
+                .iter()
+                .map(|i| {
+                    view! {
+                        <li class="flex flex-wrap items-center gap-3">
+                            <span class="break-all">{format!("{} · {} · {} {}", i.email, role_name(t, &i.role), if i.expired { t.invitation_expired } else { t.invitation_expires }, i.expires)}</span>
+                            <Action url=ResendInvitation::url() id=i.id.clone() label=format!("{} {}", t.resend, i.email) text=t.resend/>
+                            <Action url=RevokeInvitation::url() id=i.id.clone() label=format!("{} {}", t.revoke, i.email) text=t.revoke danger=true/>
+                        </li>
+                    }
+                })
+                .collect_view();
+            let invite_roles = if owner {
+                vec![("member", t.role_member), ("admin", t.role_admin)]
+            } else {
+                vec![("member", t.role_member)]
+            };
+            view! {
+                <div class="overflow-x-auto">
+                    <table class="w-full text-left">
+                        <caption class="sr-only">{t.firm_members_title}</caption>
+                        <thead><tr>
+                            <th scope="col" class="py-1 pr-3">{t.firm_col_person}</th>
+                            <th scope="col" class="py-1 pr-3">{t.role_label}</th>
+                            <th scope="col" class="py-1">{t.col_actions}</th>
+                        </tr></thead>
+                        <tbody>{people}</tbody>
+                    </table>
+                </div>
+                <section aria-labelledby="invite-heading" class="space-y-3 border-t border-slate-200 pt-6">
+                    <h2 id="invite-heading" class="text-xl font-semibold">{t.invite_heading}</h2>
+                    <p class="text-slate-700">{t.invite_intro}</p>
+                    <ul class="space-y-2">{invitations}</ul>
+                    <ErrorBox error=invite_error/>
+                    <form method="post" action=InviteMember::url() class="space-y-4">
+                        <Field id="invite-email" name="email" label=t.invite_email kind="email" autocomplete="off" required=true error=invite_error/>
+                        <div class="space-y-1">
+                            <label for="invite-role" class="block font-medium">{t.role_label}</label>
+                            <select id="invite-role" name="role" class="rounded border border-slate-400 bg-white px-3 py-2 focus-ring">
+                                {invite_roles.into_iter().map(|(v, l)| view! { <option value=v>{l}</option> }).collect_view()}
+                            </select>
+                        </div>
+                        <Submit label=t.invite_send/>
+                    </form>
+                </section>
+            }
+            .into_any()
+        })
+    };
+    view! {
+        <Title text=t.firm_members_title/>
+        <section class="space-y-4">
+            <h1 class="text-3xl font-bold tracking-tight">{t.firm_members_title}</h1>
+            <FirmNav/>
+            {notices.into_iter().map(|(show, text)| view! { <Notice show text/> }).collect_view()}
+            {errors.into_iter().skip(1).map(|error| view! { <ErrorBox error/> }).collect_view()}
+            <Suspense fallback=|| ()>{body}</Suspense>
+        </section>
+    }
+}

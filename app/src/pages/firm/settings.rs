@@ -1,0 +1,76 @@
+//! The firm's settings (owners change them; admins see them).
+
+use super::FirmNav;
+use crate::api::firm::{UpdateSettings, get_settings};
+use crate::components::form::{ErrorBox, Field, Notice, Submit, use_form_error, use_query_flag};
+use crate::i18n::use_lang;
+use crate::pages::account::NeedsSignIn;
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_meta::Title;
+
+#[component]
+pub fn FirmSettingsPage() -> impl IntoView {
+    let t = use_lang().texts();
+    let settings = Resource::new(|| (), |_| get_settings());
+    let error = use_form_error::<UpdateSettings>();
+    let saved = use_query_flag("saved");
+    let body = move || {
+        Suspend::new(async move {
+            let s = match settings.await {
+                Ok(s) => s,
+                Err(e) => return view! { <NeedsSignIn error=e/> }.into_any(),
+            };
+            let rule_sets = [
+                ("se-advokat", t.rule_set_advokat),
+                ("se-revisor-far", t.rule_set_far),
+                ("se-revisor-ri", t.rule_set_ri),
+                ("dk-advokat", t.rule_set_dk),
+                ("no-advokat", t.rule_set_no),
+                ("fi-asianajaja", t.rule_set_fi),
+                ("ie-solicitor", t.rule_set_ie),
+                ("ew-sra", t.rule_set_ew),
+                ("none", t.rule_set_none),
+            ];
+            if !s.can_edit {
+                return view! {
+                    <dl class="space-y-2">
+                        <dt class="font-medium">{t.firm_name}</dt><dd>{s.name.clone()}</dd>
+                        <dt class="font-medium">{t.firm_org_number}</dt><dd>{s.org_number.clone()}</dd>
+                    </dl>
+                    <p class="text-slate-700">{t.firm_settings_owner_only}</p>
+                }
+                .into_any();
+            }
+            view! {
+                <form method="post" action=UpdateSettings::url() class="max-w-2xl space-y-4">
+                    <Field id="name" name="name" label=t.firm_name value=s.name.clone() required=true error/>
+                    <Field id="org_number" name="org_number" label=t.firm_org_number hint=t.firm_org_number_hint value=s.org_number.clone() error/>
+                    <div class="space-y-1">
+                        <label for="default_rule_set" class="block font-medium">{t.firm_default_rule_set}</label>
+                        <p id="default_rule_set-hint" class="text-sm text-slate-600">{t.firm_default_rule_set_hint}</p>
+                        <select id="default_rule_set" name="default_rule_set" aria-describedby="default_rule_set-hint" class="w-full max-w-md rounded border border-slate-400 bg-white px-3 py-2 focus-ring">
+                            {rule_sets.into_iter().map(|(v, l)| view! { <option value=v selected=s.default_rule_set == v>{l}</option> }).collect_view()}
+                        </select>
+                    </div>
+                    <div class="flex items-center gap-2">
+                        <input id="require_second_factor" name="require_second_factor" type="checkbox" value="on" checked=s.require_second_factor class="h-4 w-4 focus-ring"/>
+                        <label for="require_second_factor">{t.firm_require_second_factor}</label>
+                    </div>
+                    <Submit label=t.save/>
+                </form>
+            }
+            .into_any()
+        })
+    };
+    view! {
+        <Title text=t.firm_settings_title/>
+        <section class="space-y-4">
+            <h1 class="text-3xl font-bold tracking-tight">{t.firm_settings_title}</h1>
+            <FirmNav/>
+            <Notice show=saved text=t.saved/>
+            <ErrorBox error/>
+            <Suspense fallback=|| ()>{body}</Suspense>
+        </section>
+    }
+}

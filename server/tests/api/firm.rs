@@ -1,0 +1,593 @@
+//! Firms: invitations, roles, blocking, the overview, settings — and the authorization
+//! matrix: every server function and route (collected from the registry and the router)
+//! against every kind of actor.
+
+use crate::helpers::{Backend, Browser, TestApp};
+use crate::on_both_backends;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+async fn user_id(app: &TestApp, email: &str) -> String {
+    sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
+        .bind(email)
+        .fetch_one(&app.db().pool)
+        .await
+        .expect("user")
+}
+
+/// Invites `email` as `role` from `by`, then signs them in through the emailed link.
+async fn invite_and_join(app: &TestApp, by: &Browser, email: &str, role: &str) -> Browser {
+    let sent = by
+        .form(
+            "/api/firm/invite_member",
+            &[("email", email), ("role", role)],
+        )
+        .await;
+    assert!(sent.status().is_success(), "invite: {}", sent.status());
+    let (_, text) = app.last_mail(email).await.expect("invitation mail");
+    let link = text
+        .split_whitespace()
+        .find(|w| w.contains("/invite?i="))
+        .expect("a link")
+        .to_owned();
+    // The link's host is PUBLIC_URL; the test server listens elsewhere.
+    let path = &link[link.find("/invite").expect("path")..];
+    let opened = app.browser().get(path).await;
+    assert_eq!(opened.headers()["location"], "/sign-in?invited=1");
+    app.signed_in_browser(email).await
+}
+
+async fn an_invited_colleague_joins_logs_and_shows_in_the_overview(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.signed_in_browser("owner@firm.se").await;
+    let carl = invite_and_join(&app, &owner, "carl@firm.se", "member").await;
+    let me: Value = carl.whoami().await;
+    assert_eq!(me["role"], "member");
+    assert_eq!(me["profile_completed"], false);
+    let firm_of = |email: &'static str| {
+        let pool = app.db().pool.clone();
+        async move {
+            sqlx::query_scalar::<_, String>("SELECT firm_id FROM users WHERE email = $1")
+                .bind(email)
+                .fetch_one(&pool)
+                .await
+                .expect("firm")
+        }
+    };
+    assert_eq!(
+        firm_of("carl@firm.se").await,
+        firm_of("owner@firm.se").await
+    );
+    carl.form(
+        "/api/log/create_entry",
+        &[
+            ("date", "2026-03-01"),
+            ("title", "Ethics"),
+            ("provider", ""),
+            ("hours", "5"),
+            ("category", "teacher-led"),
+            ("topic", ""),
+            ("notes", ""),
+        ],
+    )
+    .await;
+    let (_, rows): (i32, Vec<Value>) = owner
+        .form("/api/firm/get_overview", &[("year", "2026")])
+        .await
+        .json()
+        .await
+        .expect("json");
+    let carl_row = rows
+        .iter()
+        .find(|r| r["email"] == "carl@firm.se")
+        .expect("carl in the overview");
+    assert_eq!(carl_row["counted_quarters"], 20);
+    let csv = owner.page("/firm/overview.csv?year=2026").await;
+    assert!(csv.contains("carl@firm.se") && csv.contains(",5,"), "{csv}");
+    let carl_id = user_id(&app, "carl@firm.se").await;
+    let log: Value = owner
+        .form("/api/firm/get_member_log", &[("id", &carl_id)])
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(log["log"]["entries"][0]["title"], "Ethics");
+    let actions = app.audit_actions().await;
+    for a in [
+        "firm.member_invited",
+        "firm.invitation_accepted",
+        "firm.member_log_viewed",
+        "firm.overview_exported",
+    ] {
+        assert!(actions.iter().any(|x| x == a), "{a}");
+    }
+    // A used, revoked or forged link leads nowhere.
+    let bad = app.browser().get("/invite?i=nope&t=nope").await;
+    assert_eq!(bad.headers()["location"], "/sign-in?invited=expired");
+    app.stop().await;
+}
+on_both_backends!(an_invited_colleague_joins_logs_and_shows_in_the_overview);
+
+async fn roles_blocking_and_the_last_owner(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.signed_in_browser("owner@firm.se").await;
+    let admin = invite_and_join(&app, &owner, "ada@firm.se", "admin").await;
+    let carl = invite_and_join(&app, &owner, "carl@firm.se", "member").await;
+    let carl_id = user_id(&app, "carl@firm.se").await;
+    let owner_id = user_id(&app, "owner@firm.se").await;
+    // Admins manage members, not admins or roles.
+    assert_eq!(
+        admin
+            .form(
+                "/api/firm/invite_member",
+                &[("email", "x@firm.se"), ("role", "admin")]
+            )
+            .await
+            .status(),
+        403
+    );
+    assert_eq!(
+        admin
+            .form(
+                "/api/firm/change_role",
+                &[("id", &carl_id), ("role", "admin")]
+            )
+            .await
+            .status(),
+        403
+    );
+    assert_eq!(
+        admin
+            .form("/api/firm/block_member", &[("id", &owner_id)])
+            .await
+            .status(),
+        403
+    );
+    // The last owner cannot step down or be blocked.
+    assert_eq!(
+        owner
+            .form(
+                "/api/firm/change_role",
+                &[("id", &owner_id), ("role", "admin")]
+            )
+            .await
+            .status(),
+        422
+    );
+    // Blocking ends the session at once and sign-in is refused with a clear message.
+    assert!(
+        admin
+            .form("/api/firm/block_member", &[("id", &carl_id)])
+            .await
+            .status()
+            .is_success()
+    );
+    assert_eq!(carl.whoami().await, Value::Null);
+    app.forget_sent_codes().await;
+    let again = app.browser();
+    again
+        .form("/api/auth/request_code", &[("email", "carl@firm.se")])
+        .await;
+    let code = app.last_code("carl@firm.se").await;
+    let refused = again
+        .form("/api/auth/verify_code", &[("code", &code)])
+        .await;
+    assert_eq!(refused.status(), 403);
+    assert!(refused.text().await.expect("body").contains("Blocked"));
+    assert!(
+        admin
+            .form("/api/firm/unblock_member", &[("id", &carl_id)])
+            .await
+            .status()
+            .is_success()
+    );
+    let back = app.signed_in_browser("carl@firm.se").await;
+    assert_eq!(back.whoami().await["email"], "carl@firm.se");
+    // Handing ownership over: the old owner stays as an admin.
+    assert!(
+        owner
+            .form(
+                "/api/firm/change_role",
+                &[("id", &carl_id), ("role", "owner")]
+            )
+            .await
+            .status()
+            .is_success()
+    );
+    assert_eq!(owner.whoami().await["role"], "admin");
+    assert_eq!(back.whoami().await["role"], "owner");
+    // Removing ends access and frees the address.
+    assert!(
+        back.form("/api/firm/remove_member", &[("id", &owner_id)])
+            .await
+            .status()
+            .is_success()
+    );
+    assert_eq!(owner.whoami().await, Value::Null);
+    let members: Value = back
+        .form("/api/firm/get_members", &[])
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert!(!members.to_string().contains("owner@firm.se"));
+    app.stop().await;
+}
+on_both_backends!(roles_blocking_and_the_last_owner);
+
+async fn settings_are_validated_and_can_require_a_second_factor(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.signed_in_browser("owner@firm.se").await;
+    let form = |org: &'static str, require: Option<&'static str>| {
+        let mut f = vec![
+            ("name", "Berg & Co Advokatbyrå"),
+            ("org_number", org),
+            ("default_rule_set", "se-advokat"),
+        ];
+        if let Some(r) = require {
+            f.push(("require_second_factor", r));
+        }
+        f
+    };
+    assert_eq!(
+        owner
+            .form("/api/firm/update_settings", &form("556016-0681", None))
+            .await
+            .status(),
+        422
+    );
+    assert!(
+        owner
+            .form("/api/firm/update_settings", &form("5560160680", None))
+            .await
+            .status()
+            .is_success()
+    );
+    let s: Value = owner
+        .form("/api/firm/get_settings", &[])
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        (s["name"].as_str(), s["org_number"].as_str()),
+        (Some("Berg & Co Advokatbyrå"), Some("556016-0680"))
+    );
+    assert!(
+        owner
+            .form("/api/firm/update_settings", &form("", Some("on")))
+            .await
+            .status()
+            .is_success()
+    );
+    // Now administering needs an authenticator app.
+    let refused = owner.form("/api/firm/get_members", &[]).await;
+    assert_eq!(refused.status(), 422);
+    assert!(
+        refused
+            .text()
+            .await
+            .expect("body")
+            .contains("authenticator")
+    );
+    // A member's own log is unaffected.
+    assert_eq!(owner.form("/api/log/get_log", &[]).await.status(), 200);
+    app.stop().await;
+}
+on_both_backends!(settings_are_validated_and_can_require_a_second_factor);
+
+/// Who may reach an endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Needs {
+    Nobody,
+    SignedIn,
+    Admin,
+    Owner,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Actor {
+    Anonymous,
+    Blocked,
+    OtherFirmAdmin,
+    Member,
+    Admin,
+    Owner,
+}
+
+fn server_fn_table() -> BTreeMap<&'static str, Needs> {
+    use Needs::*;
+    BTreeMap::from([
+        ("/api/auth/request_code", Nobody),
+        ("/api/auth/resend_code", Nobody),
+        ("/api/auth/verify_code", Nobody),
+        // Needs a session (half-way through sign-in, or already signed in: then a no-op).
+        ("/api/auth/verify_second_factor", SignedIn),
+        ("/api/auth/current_user", Nobody),
+        ("/api/auth/sign_out", Nobody),
+        ("/api/preferences/set_language", Nobody),
+        ("/api/dev/list_mailbox", Nobody),
+        ("/api/account/get_profile", SignedIn),
+        ("/api/account/update_profile", SignedIn),
+        ("/api/account/request_email_change", SignedIn),
+        ("/api/account/confirm_email_change", SignedIn),
+        ("/api/account/list_sessions", SignedIn),
+        ("/api/account/revoke_session", SignedIn),
+        ("/api/account/security_status", SignedIn),
+        ("/api/account/start_totp", SignedIn),
+        ("/api/account/confirm_totp", SignedIn),
+        ("/api/account/remove_totp", SignedIn),
+        ("/api/log/get_log", SignedIn),
+        ("/api/log/get_entry", SignedIn),
+        ("/api/log/create_entry", SignedIn),
+        ("/api/log/update_entry", SignedIn),
+        ("/api/log/delete_entry", SignedIn),
+        ("/api/log/duplicate_entry", SignedIn),
+        ("/api/log/add_leave", SignedIn),
+        ("/api/log/delete_leave", SignedIn),
+        ("/api/log/set_exemption", SignedIn),
+        ("/api/log/stage_import", SignedIn),
+        ("/api/log/get_import", SignedIn),
+        ("/api/log/confirm_import", SignedIn),
+        ("/api/log/cancel_import", SignedIn),
+        ("/api/firm/get_audit", Admin),
+        ("/api/firm/get_members", Admin),
+        ("/api/firm/get_overview", Admin),
+        ("/api/firm/get_member_log", Admin),
+        ("/api/firm/get_settings", Admin),
+        ("/api/firm/resend_invitation", Admin),
+        ("/api/firm/revoke_invitation", Admin),
+        ("/api/firm/block_member", Admin),
+        ("/api/firm/unblock_member", Admin),
+        ("/api/firm/invite_member", Owner),
+        ("/api/firm/change_role", Owner),
+        ("/api/firm/update_settings", Owner),
+        // Last: it removes the person the other rows act on.
+        ("/api/firm/remove_member", Admin),
+    ])
+}
+
+fn route_table() -> BTreeMap<&'static str, Needs> {
+    use Needs::*;
+    BTreeMap::from([
+        ("/healthz", Nobody),
+        ("/readyz", Nobody),
+        ("/sign-in/link", Nobody),
+        ("/invite", Nobody),
+        ("/.well-known/security.txt", Nobody),
+        ("/metrics", Nobody),
+        ("/favicon.ico", Nobody),
+        ("/log/export.csv", SignedIn),
+        ("/firm/audit.csv", Admin),
+        ("/firm/overview.csv", Admin),
+        ("/", Nobody),
+        ("/security", Nobody),
+        ("/data-processing", Nobody),
+        ("/sub-processors", Nobody),
+        ("/sign-in", Nobody),
+        ("/sign-in/code", Nobody),
+        ("/sign-in/second-factor", Nobody),
+        ("/dev/mailbox", Nobody),
+        ("/{*any}", Nobody),
+        ("/account/profile", SignedIn),
+        ("/account/security", SignedIn),
+        ("/account/leave", SignedIn),
+        ("/dashboard", SignedIn),
+        ("/log", SignedIn),
+        ("/log/new", SignedIn),
+        ("/log/import", SignedIn),
+        ("/log/entry/{id}", SignedIn),
+        ("/firm/audit", Admin),
+        ("/firm/overview", Admin),
+        ("/firm/members", Admin),
+        ("/firm/settings", Admin),
+        ("/firm/member/{id}", Admin),
+    ])
+}
+
+fn denied(needs: Needs, actor: Actor) -> bool {
+    match (needs, actor) {
+        (Needs::Nobody, _) => false,
+        (_, Actor::Anonymous | Actor::Blocked) => true,
+        (Needs::SignedIn, _) => false,
+        (Needs::Admin, Actor::Member) => true,
+        (Needs::Owner, Actor::Member | Actor::Admin | Actor::OtherFirmAdmin) => true,
+        _ => false,
+    }
+}
+
+async fn the_authorization_matrix(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.signed_in_browser("owner@firm.se").await;
+    let admin = invite_and_join(&app, &owner, "ada@firm.se", "admin").await;
+    let member = invite_and_join(&app, &owner, "carl@firm.se", "member").await;
+    let blocked = invite_and_join(&app, &owner, "bert@firm.se", "member").await;
+    let _dora = invite_and_join(&app, &owner, "dora@firm.se", "member").await;
+    let other = app.signed_in_browser("boss@other.se").await;
+    let _ = invite_and_join(&app, &other, "otto@other.se", "admin").await;
+    let other_admin = app.signed_in_browser("otto@other.se").await;
+    let dora = user_id(&app, "dora@firm.se").await;
+    let bert = user_id(&app, "bert@firm.se").await;
+    assert!(
+        owner
+            .form("/api/firm/block_member", &[("id", &bert)])
+            .await
+            .status()
+            .is_success()
+    );
+    for (email, _) in [("inv1@firm.se", 0), ("inv2@firm.se", 1)] {
+        owner
+            .form(
+                "/api/firm/invite_member",
+                &[("email", email), ("role", "member")],
+            )
+            .await;
+    }
+    let invitation = |email: &'static str| {
+        let pool = app.db().pool.clone();
+        async move {
+            sqlx::query_scalar::<_, String>("SELECT id FROM invitations WHERE email = $1")
+                .bind(email)
+                .fetch_one(&pool)
+                .await
+                .expect("invitation")
+        }
+    };
+    let (inv1, inv2) = (
+        invitation("inv1@firm.se").await,
+        invitation("inv2@firm.se").await,
+    );
+
+    // Every registered server function has a row; a new one without a row fails here.
+    let table = server_fn_table();
+    let registered: Vec<(String, String)> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(p, m)| (p.to_owned(), m.to_string()))
+        .collect();
+    for (path, method) in &registered {
+        assert!(
+            table.contains_key(path.as_str()),
+            "{path} needs a row in the authorization matrix"
+        );
+        assert_eq!(method, "POST", "{path}");
+    }
+    let routes = route_table();
+    for route in leptos_axum::generate_route_list(app::App).iter() {
+        assert!(
+            routes.contains_key(route.path()),
+            "page {} needs a row",
+            route.path()
+        );
+    }
+    for route in server::startup::PLAIN_ROUTES {
+        assert!(routes.contains_key(route), "route {route} needs a row");
+    }
+
+    let actors = [
+        (Actor::Anonymous, app.browser()),
+        (Actor::Blocked, blocked),
+        (Actor::OtherFirmAdmin, other_admin),
+        (Actor::Member, member),
+        (Actor::Admin, admin),
+        (Actor::Owner, owner),
+    ];
+    let mut order: Vec<&&str> = table
+        .keys()
+        .filter(|p| **p != "/api/firm/remove_member")
+        .collect();
+    order.push(&"/api/firm/remove_member");
+    let mut n = 0;
+    for path in order {
+        let needs = table[*path];
+        for (actor, browser) in &actors {
+            n += 1;
+            let fresh = format!("new{n}@firm.se");
+            let fields: Vec<(&str, &str)> = match *path {
+                "/api/firm/get_member_log"
+                | "/api/firm/block_member"
+                | "/api/firm/unblock_member"
+                | "/api/firm/remove_member" => vec![("id", dora.as_str())],
+                "/api/firm/change_role" => vec![("id", dora.as_str()), ("role", "member")],
+                "/api/firm/resend_invitation" => vec![("id", inv1.as_str())],
+                "/api/firm/revoke_invitation" => vec![("id", inv2.as_str())],
+                "/api/firm/invite_member" => vec![("email", fresh.as_str()), ("role", "admin")],
+                "/api/firm/get_audit" => vec![("action", ""), ("from", ""), ("to", "")],
+                "/api/firm/get_overview" => vec![("year", "2026")],
+                "/api/firm/update_settings" => vec![
+                    ("name", "Firm"),
+                    ("org_number", ""),
+                    ("default_rule_set", "se-advokat"),
+                ],
+                // Every other function gets well-formed arguments it will mostly refuse as
+                // invalid (422) or not found (404): never 401 or 403 for an allowed actor.
+                _ => vec![
+                    ("id", "00000000-0000-0000-0000-000000000000"),
+                    ("code", "000000"),
+                    ("email", "nobody@firm.se"),
+                    ("date", "2026-03-01"),
+                    ("title", "other"),
+                    ("provider", ""),
+                    ("hours", "0"),
+                    ("category", "teacher-led"),
+                    ("topic", ""),
+                    ("notes", ""),
+                    ("from", "2026-01-01"),
+                    ("to", "2025-01-01"),
+                    ("reason", ""),
+                    ("year", "1800"),
+                    ("exempt", "yes"),
+                    ("content", "x"),
+                    ("full_name", ""),
+                    ("admission_date", ""),
+                    ("birth_date", ""),
+                    ("rule_set", "none"),
+                    ("language", "xx"),
+                    ("lang", "en"),
+                    ("back", "/"),
+                ],
+            };
+            if matches!(*path, "/api/auth/sign_out" | "/api/account/revoke_session") {
+                continue; // would end the actor's own session; covered by the auth tests
+            }
+            let status = browser.form(path, &fields).await.status().as_u16();
+            if denied(needs, *actor) {
+                // Another firm's admin may also meet "not found": this firm's ids do not exist for them.
+                let refused = matches!(status, 401 | 403)
+                    || (*actor == Actor::OtherFirmAdmin && status == 404);
+                assert!(refused, "{path} as {actor:?}: {status}, expected refusal");
+            } else {
+                assert!(
+                    !matches!(status, 401 | 403),
+                    "{path} as {actor:?}: {status}, expected access"
+                );
+                if *actor == Actor::OtherFirmAdmin
+                    && fields.first().is_some_and(|(k, v)| {
+                        *k == "id" && [dora.as_str(), inv1.as_str(), inv2.as_str()].contains(v)
+                    })
+                {
+                    assert_eq!(
+                        status, 404,
+                        "{path}: another firm's person or invitation is not found"
+                    );
+                }
+            }
+        }
+    }
+    for (path, needs) in &routes {
+        let url = path
+            .replace("{id}", &dora)
+            .replace("/{*any}", "/no-such-page");
+        for (actor, browser) in &actors {
+            let response = browser.get(&url).await;
+            let status = response.status().as_u16();
+            let to_sign_in = response
+                .headers()
+                .get("location")
+                .is_some_and(|l| l.to_str().unwrap_or("").starts_with("/sign-in"));
+            let refused = matches!(status, 401 | 403) || to_sign_in;
+            if denied(*needs, *actor) {
+                assert!(refused, "{url} as {actor:?}: {status}");
+            } else if !(*path == "/firm/member/{id}" && *actor == Actor::OtherFirmAdmin) {
+                assert!(!matches!(status, 401 | 403), "{url} as {actor:?}: {status}");
+            }
+        }
+    }
+    // Another firm's admin never sees this firm's people.
+    let theirs: Value = actors[2]
+        .1
+        .form("/api/firm/get_members", &[])
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert!(!theirs.to_string().contains("@firm.se"), "{theirs}");
+    assert_eq!(
+        actors[2]
+            .1
+            .get(&format!("/firm/member/{dora}"))
+            .await
+            .status(),
+        404
+    );
+    app.stop().await;
+}
+on_both_backends!(the_authorization_matrix);
