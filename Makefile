@@ -1,6 +1,6 @@
 # The two commands: `make run` serves the app on http://127.0.0.1:3000 with the embedded
 # defaults; `make test` runs every check CI runs. Both install what they need first.
-.PHONY: run test build size load fmt
+.PHONY: run test build size load bench fmt
 
 run:
 	@scripts/setup.sh run
@@ -20,6 +20,11 @@ size: build
 
 load: build
 	node scripts/load.mjs
+
+# The firm overview with 500 people × 50 entries, on SQLite and a throwaway PostgreSQL.
+bench:
+	@pg_env=$$(scripts/postgres.sh start) && eval "$$pg_env" && \
+	  cargo bench -p server --bench firm_overview; rc=$$?; scripts/postgres.sh stop "$$PG_TEST_DIR"; exit $$rc
 
 fmt:
 	cargo fmt --all

@@ -4,6 +4,7 @@ const { test, expect, expectNoAxeViolations, signIn } = require('./support');
 test('an owner sees the firm audit log verified and filters it', async ({ page, request }) => {
   const email = await signIn(page, request);
   await expect(page).toHaveURL(/\/account\/profile\?welcome=1$/);
+  await page.getByRole('link', { name: 'Firm' }).click();
   await page.getByRole('link', { name: 'Audit log' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Audit log' })).toBeVisible();
   await expect(page.getByRole('status')).toContainText('The log is intact.');

@@ -1,0 +1,164 @@
+//! The firm overview for a firm of 500 people with 50 entries each, on SQLite and (when
+//! `TEST_POSTGRES_URL` is set, as `make bench` does) PostgreSQL. Prints the time to build
+//! it; the goal is 100 ms. Run: `make bench` or `cargo bench -p server --bench firm_overview`.
+
+use app::backend::config::Config;
+use server::startup::Server;
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+const PEOPLE: usize = 500;
+const ENTRIES_EACH: usize = 50;
+const RUNS: usize = 15;
+
+fn config(database_url: &str, dir: &std::path::Path) -> Config {
+    let vars: HashMap<&str, String> = HashMap::from([
+        ("DATABASE_URL", database_url.to_owned()),
+        ("SITE_ADDR", "127.0.0.1:0".to_owned()),
+        ("DATA_DIR", dir.display().to_string()),
+        ("SITE_ROOT", dir.join("site").display().to_string()),
+        ("APP_SECRET", "11".repeat(32)),
+        ("LOG_FORMAT", "json".to_owned()),
+    ]);
+    Config::from_lookup(|name| vars.get(name).cloned()).expect("configuration")
+}
+
+async fn seed(server: &Server) -> String {
+    let db = &server.state.db;
+    let firm = uuid::Uuid::now_v7().to_string();
+    let mut tx = db.begin().await.expect("tx");
+    sqlx::query("INSERT INTO firms (id, name, created_at_us) VALUES ($1, 'Bench & Co', 0)")
+        .bind(&firm)
+        .execute(&mut *tx)
+        .await
+        .expect("firm");
+    for p in 0..PEOPLE {
+        let user = uuid::Uuid::now_v7().to_string();
+        sqlx::query(
+            "INSERT INTO users (id, firm_id, email, full_name, title, role, rule_set, admission_date, created_at_us) \
+             VALUES ($1, $2, $3, $4, 'advokat', 'member', 'se-advokat', '2010-01-01', 0)",
+        )
+        .bind(&user)
+        .bind(&firm)
+        .bind(format!("person{p}@bench.se"))
+        .bind(format!("Person {p}"))
+        .execute(&mut *tx)
+        .await
+        .expect("user");
+        // One multi-row insert per person.
+        let mut sql = String::from(
+            "INSERT INTO entries (id, user_id, firm_id, entry_date, title, provider, quarters, category, verifiable, topic, notes, created_at_us, updated_at_us) VALUES ",
+        );
+        for e in 0..ENTRIES_EACH {
+            if e > 0 {
+                sql.push(',');
+            }
+            let year = 2022 + (e % 5);
+            let category = if e % 4 == 0 {
+                "e-learning"
+            } else {
+                "teacher-led"
+            };
+            sql.push_str(&format!(
+                "('{}', '{user}', '{firm}', '{year}-{:02}-{:02}', 'Course {e}', 'Provider', {}, '{category}', 1, NULL, '', 0, 0)",
+                uuid::Uuid::now_v7(),
+                e % 12 + 1,
+                e % 28 + 1,
+                4 + (p + e) % 12,
+            ));
+        }
+        sqlx::query(&sql).execute(&mut *tx).await.expect("entries");
+    }
+    tx.commit().await.expect("commit");
+    firm
+}
+
+async fn measure(name: &str, database_url: &str, dir: &std::path::Path) {
+    let server = Server::start(config(database_url, dir))
+        .await
+        .expect("server");
+    let firm = seed(&server).await;
+    let mut times: Vec<Duration> = Vec::with_capacity(RUNS);
+    let mut people = 0;
+    for _ in 0..RUNS {
+        let started = Instant::now();
+        let rows = app::backend::firm::overview::standings(&server.state, &firm, 2026)
+            .await
+            .expect("overview");
+        times.push(started.elapsed());
+        people = rows.len();
+    }
+    // Where the time goes: reading (four queries) against evaluating.
+    let started = Instant::now();
+    let mut conn = server.state.db.pool.acquire().await.expect("conn");
+    let logs = app::backend::firm::overview::logs(&mut conn, &firm, None, false)
+        .await
+        .expect("logs");
+    let read = started.elapsed();
+    drop(conn);
+    let started = Instant::now();
+    for (_, log) in &logs {
+        let _ = log.evaluate(2026, None);
+    }
+    let evaluate = started.elapsed();
+    // The summed rows give the same answer as every entry one by one.
+    let mut conn = server.state.db.pool.acquire().await.expect("conn");
+    let full = app::backend::firm::overview::logs(&mut conn, &firm, None, true)
+        .await
+        .expect("logs");
+    drop(conn);
+    for ((a, summed), (b, every)) in logs.iter().zip(&full) {
+        assert_eq!(a.0, b.0);
+        for year in 2020..=2027 {
+            assert_eq!(
+                summed.evaluate(year, None),
+                every.evaluate(year, None),
+                "{} {year}",
+                a.0
+            );
+        }
+    }
+    times.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!(
+        "firm overview, {name}: {people} people × {ENTRIES_EACH} entries: median {:.1} ms, best {:.1} ms, worst {:.1} ms over {RUNS} runs (4 queries each; goal 100 ms)",
+        ms(times[RUNS / 2]),
+        ms(times[0]),
+        ms(times[RUNS - 1]),
+    );
+    println!(
+        "  of which reading {:.1} ms, evaluating {:.1} ms",
+        ms(read),
+        ms(evaluate)
+    );
+    server.stop().await.expect("stop");
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    measure(
+        "SQLite",
+        &format!("sqlite://{}/bench.db", dir.path().display()),
+        dir.path(),
+    )
+    .await;
+    match std::env::var("TEST_POSTGRES_URL") {
+        Ok(admin) => {
+            use sqlx::Connection;
+            sqlx::any::install_default_drivers();
+            let name = format!("bench_{}", uuid::Uuid::now_v7().simple());
+            let mut conn = sqlx::AnyConnection::connect(&admin).await.expect("connect");
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&mut conn)
+                .await
+                .expect("create");
+            let (base, _) = admin.rsplit_once('/').expect("URL ends with /DB");
+            let pg_dir = tempfile::tempdir().expect("temp dir");
+            measure("PostgreSQL", &format!("{base}/{name}"), pg_dir.path()).await;
+        }
+        Err(_) => println!(
+            "firm overview, PostgreSQL: skipped (TEST_POSTGRES_URL is not set; `make bench` sets it)"
+        ),
+    }
+}
