@@ -160,17 +160,15 @@ pub async fn export(
         .map_err(internal)?;
     }
     let body = String::from_utf8(out.into_inner().map_err(internal)?).map_err(internal)?;
-    let mut tx = state.db.begin().await.map_err(internal)?;
     viewer
-        .audit(
-            &mut tx,
+        .audit_alone(
+            state,
             meta,
             Action::AuditExported,
             &Target::kind("firm_audit"),
         )
         .await
         .map_err(internal)?;
-    tx.commit().await.map_err(internal)?;
     Ok(body)
 }
 

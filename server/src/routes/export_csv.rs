@@ -2,14 +2,15 @@
 //! columns the import reads. A download, so it is a plain route; it checks the session
 //! like every server function, and the export is audited.
 
+use super::download;
 use app::backend::audit::{Action, Target};
-use app::backend::auth::viewer;
+use app::backend::auth::viewer::Viewer;
 use app::backend::request::RequestMeta;
 use app::backend::state::AppState;
 use app::backend::training::{self, import};
 use axum::extract::{ConnectInfo, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use std::net::SocketAddr;
 
@@ -24,30 +25,18 @@ pub async fn export_csv(
     headers: HeaderMap,
     Query(params): Query<ExportParams>,
 ) -> Response {
-    match export(&state, peer, &headers, params.year).await {
-        Ok(Some((body, name))) => {
-            let disposition = format!("attachment; filename=\"{name}\"");
-            (
-                [
-                    (
-                        header::CONTENT_TYPE,
-                        HeaderValue::from_static("text/csv; charset=utf-8"),
-                    ),
-                    (
-                        header::CONTENT_DISPOSITION,
-                        HeaderValue::from_str(&disposition)
-                            .unwrap_or(HeaderValue::from_static("attachment")),
-                    ),
-                    (
-                        header::CACHE_CONTROL,
-                        HeaderValue::from_static("private, no-store"),
-                    ),
-                ],
-                body,
-            )
-                .into_response()
+    let (viewer, meta) = match download::signed_in(&state, &headers, peer).await {
+        Ok(v) => v,
+        Err(response) => return response,
+    };
+    match export(&state, &viewer, &meta, params.year).await {
+        Ok(body) => {
+            let name = match params.year {
+                Some(y) => format!("cpd-log-{y}.csv"),
+                None => "cpd-log.csv".to_owned(),
+            };
+            download::csv(body, &name)
         }
-        Ok(None) => Redirect::to("/sign-in").into_response(),
         Err(error) => {
             tracing::error!(error = %error, "CSV export failed");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
@@ -57,17 +46,10 @@ pub async fn export_csv(
 
 async fn export(
     state: &AppState,
-    peer: SocketAddr,
-    headers: &HeaderMap,
+    viewer: &Viewer,
+    meta: &RequestMeta,
     year: Option<i32>,
-) -> anyhow::Result<Option<(String, String)>> {
-    let meta = RequestMeta::from_headers(headers, Some(peer.ip()), &state.config.trusted_proxies);
-    let Some(viewer) = viewer::load(state, headers, &meta).await? else {
-        return Ok(None);
-    };
-    if viewer.pending_second_factor {
-        return Ok(None);
-    }
+) -> anyhow::Result<String> {
     let mut tx = state.db.begin().await?;
     let data = training::load(&mut tx, &viewer.user).await?;
     let entries: Vec<_> = match year {
@@ -84,15 +66,11 @@ async fn export(
     viewer
         .audit(
             &mut tx,
-            &meta,
+            meta,
             Action::EntriesExported,
             &Target::new("log", year.map_or("all".to_owned(), |y| y.to_string())),
         )
         .await?;
     tx.commit().await?;
-    let name = match year {
-        Some(y) => format!("cpd-log-{y}.csv"),
-        None => "cpd-log.csv".to_owned(),
-    };
-    Ok(Some((body, name)))
+    Ok(body)
 }

@@ -56,6 +56,21 @@ impl Viewer {
         }
     }
 
+    /// Records an event that changes nothing else (a refusal, an export) in a transaction
+    /// of its own.
+    pub async fn audit_alone(
+        &self,
+        state: &AppState,
+        meta: &RequestMeta,
+        action: crate::backend::audit::Action,
+        target: &crate::backend::audit::Target,
+    ) -> anyhow::Result<()> {
+        let mut tx = state.db.begin().await?;
+        self.audit(&mut tx, meta, action, target).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Records an event by this person in their firm's chain, on the caller's transaction.
     pub async fn audit(
         &self,

@@ -30,12 +30,10 @@ pub async fn gate(
     act: Act,
 ) -> Result<(), AppError> {
     if let Err(error) = authz::authorize(&viewer.user.role, act) {
-        let mut tx = state.db.begin().await.map_err(internal)?;
         viewer
-            .audit(&mut tx, meta, Action::AccessDenied, &Target::kind("firm"))
+            .audit_alone(state, meta, Action::AccessDenied, &Target::kind("firm"))
             .await
             .map_err(internal)?;
-        tx.commit().await.map_err(internal)?;
         return Err(error);
     }
     let mut conn = state.db.pool.acquire().await.map_err(internal)?;
