@@ -32,6 +32,8 @@ pub enum Purpose {
     TotpSecret,
     AuditCheckpoint,
     InvitationLink,
+    DataKeyWrap,
+    FileUrl,
 }
 
 impl Purpose {
@@ -43,6 +45,8 @@ impl Purpose {
             Purpose::TotpSecret => "totp-secret",
             Purpose::AuditCheckpoint => "audit-checkpoint",
             Purpose::InvitationLink => "invitation-link",
+            Purpose::DataKeyWrap => "data-key-wrap",
+            Purpose::FileUrl => "file-url",
         }
     }
 }

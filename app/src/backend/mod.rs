@@ -16,4 +16,5 @@ pub mod metrics;
 pub mod net;
 pub mod request;
 pub mod state;
+pub mod storage;
 pub mod training;

@@ -1,0 +1,48 @@
+//! Per-firm data keys: random AES-256 keys, stored only wrapped (AES-GCM) by a key derived
+//! from the master key, so a copy of the database or the disk alone decrypts nothing.
+
+use crate::backend::crypto::{Key, Purpose};
+
+/// A firm's data key. Not `Debug`: it never prints.
+pub struct DataKey(pub(super) [u8; 32]);
+
+impl DataKey {
+    pub fn generate() -> DataKey {
+        DataKey(rand::random())
+    }
+
+    /// The key, encrypted under the master key, bound to its firm (a wrapped key copied to
+    /// another firm's row does not unwrap).
+    pub fn wrap(&self, master: &[u8; 32], firm_id: &str) -> String {
+        let mut bound = firm_id.as_bytes().to_vec();
+        bound.push(0);
+        bound.extend_from_slice(&self.0);
+        Key::derive(master, Purpose::DataKeyWrap).encrypt(&bound)
+    }
+
+    pub fn unwrap(wrapped: &str, master: &[u8; 32], firm_id: &str) -> Option<DataKey> {
+        let bound = Key::derive(master, Purpose::DataKeyWrap).decrypt(wrapped)?;
+        let (firm, key) = bound.split_at(bound.len().checked_sub(33)?);
+        if firm != firm_id.as_bytes() || key[0] != 0 {
+            return None;
+        }
+        Some(DataKey(key[1..].try_into().ok()?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_wrapped_key_unwraps_only_for_its_firm_and_master_key() {
+        let master = [7u8; 32];
+        let key = DataKey::generate();
+        let wrapped = key.wrap(&master, "firm-a");
+        let back = DataKey::unwrap(&wrapped, &master, "firm-a").expect("unwraps");
+        assert_eq!(back.0, key.0);
+        assert!(DataKey::unwrap(&wrapped, &master, "firm-b").is_none());
+        assert!(DataKey::unwrap(&wrapped, &[8u8; 32], "firm-a").is_none());
+        assert!(!wrapped.contains(&hex::encode(key.0)));
+    }
+}
