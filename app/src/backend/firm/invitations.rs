@@ -35,6 +35,19 @@ pub async fn invite(
         _ => return Err(AppError::invalid("role", t.err_choice)),
     };
     super::gate(state, viewer, meta, lang, Act::Invite(role)).await?;
+    send(state, viewer, meta, lang, email, role).await
+}
+
+/// Records and mails an invitation the caller has already authorized.
+async fn send(
+    state: &AppState,
+    viewer: &Viewer,
+    meta: &RequestMeta,
+    lang: Lang,
+    email: &str,
+    role: Role,
+) -> Result<(), AppError> {
+    let t = lang.texts();
     let email =
         Email::parse(email).map_err(|_| AppError::invalid("email", t.err_email_malformed))?;
     let mut tx = state.db.begin().await.map_err(internal)?;
@@ -117,7 +130,9 @@ pub async fn resend(
 ) -> Result<(), AppError> {
     super::gate(state, viewer, meta, lang, Act::ViewFirm).await?;
     let (email, role) = pending(state, viewer, id).await?;
-    invite(state, viewer, meta, lang, &email, &role).await
+    let role = Role::parse(&role).unwrap_or(Role::Admin);
+    super::permit(state, viewer, meta, Act::Invite(role)).await?;
+    send(state, viewer, meta, lang, &email, role).await
 }
 
 /// Withdraws a pending invitation: its link stops working.
@@ -130,11 +145,10 @@ pub async fn revoke(
 ) -> Result<(), AppError> {
     super::gate(state, viewer, meta, lang, Act::ViewFirm).await?;
     let (_, role) = pending(state, viewer, id).await?;
-    super::gate(
+    super::permit(
         state,
         viewer,
         meta,
-        lang,
         Act::Invite(Role::parse(&role).unwrap_or(Role::Admin)),
     )
     .await?;

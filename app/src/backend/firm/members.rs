@@ -1,7 +1,7 @@
 //! The firm's people: list, role changes (and handing ownership over), block, unblock,
 //! remove. A firm always keeps an owner; a blocked or removed person's sessions end at once.
 
-use super::{gate, internal};
+use super::{gate, internal, permit};
 use crate::AppError;
 use crate::backend::audit::{Action, Target};
 use crate::backend::auth::viewer::Viewer;
@@ -115,7 +115,7 @@ pub async fn change_role(
     let mut conn = state.db.pool.acquire().await.map_err(internal)?;
     let (from, _) = target(&mut conn, viewer, id).await?;
     drop(conn);
-    gate(state, viewer, meta, lang, Act::ChangeRole { from, to }).await?;
+    permit(state, viewer, meta, Act::ChangeRole { from, to }).await?;
     let mut tx = state.db.begin().await.map_err(internal)?;
     if from == Role::Owner
         && to != Role::Owner
@@ -169,7 +169,7 @@ pub async fn set_access(
     let mut conn = state.db.pool.acquire().await.map_err(internal)?;
     let (role, _) = target(&mut conn, viewer, id).await?;
     drop(conn);
-    gate(state, viewer, meta, lang, Act::Manage(role)).await?;
+    permit(state, viewer, meta, Act::Manage(role)).await?;
     let mut tx = state.db.begin().await.map_err(internal)?;
     if role == Role::Owner
         && access != Access::Unblock

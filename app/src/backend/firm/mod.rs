@@ -22,6 +22,8 @@ pub(crate) fn internal(e: impl Into<anyhow::Error>) -> AppError {
 
 /// May `viewer` do `act` in their firm? A refusal is audited. Where the firm requires a
 /// second factor of its owners and admins, an administrator without one is told to set it up.
+/// Call it once per request; a further, narrower check (once the target is known) is
+/// [`permit`].
 pub async fn gate(
     state: &AppState,
     viewer: &Viewer,
@@ -29,13 +31,7 @@ pub async fn gate(
     lang: Lang,
     act: Act,
 ) -> Result<(), AppError> {
-    if let Err(error) = authz::authorize(&viewer.user.role, act) {
-        viewer
-            .audit_alone(state, meta, Action::AccessDenied, &Target::kind("firm"))
-            .await
-            .map_err(internal)?;
-        return Err(error);
-    }
+    permit(state, viewer, meta, act).await?;
     let mut conn = state.db.pool.acquire().await.map_err(internal)?;
     let required: i64 = sqlx::query_scalar("SELECT require_second_factor FROM firms WHERE id = $1")
         .bind(&viewer.user.firm_id)
@@ -51,6 +47,23 @@ pub async fn gate(
             "second_factor",
             lang.texts().err_firm_requires_second_factor,
         ));
+    }
+    Ok(())
+}
+
+/// The role check of [`gate`] alone (no database read unless it refuses, which is audited).
+pub async fn permit(
+    state: &AppState,
+    viewer: &Viewer,
+    meta: &RequestMeta,
+    act: Act,
+) -> Result<(), AppError> {
+    if let Err(error) = authz::authorize(&viewer.user.role, act) {
+        viewer
+            .audit_alone(state, meta, Action::AccessDenied, &Target::kind("firm"))
+            .await
+            .map_err(internal)?;
+        return Err(error);
     }
     Ok(())
 }

@@ -47,8 +47,9 @@ fn Action(
 pub fn FirmMembers() -> impl IntoView {
     let t = use_lang().texts();
     let members = Resource::new(|| (), |_| get_members());
-    let errors = [
-        use_form_error::<InviteMember>(),
+    // The invitation form shows its own error; the row actions' errors show at the top.
+    let invite_error = use_form_error::<InviteMember>();
+    let action_errors = [
         use_form_error::<ChangeRole>(),
         use_form_error::<BlockMember>(),
         use_form_error::<UnblockMember>(),
@@ -56,7 +57,6 @@ pub fn FirmMembers() -> impl IntoView {
         use_form_error::<ResendInvitation>(),
         use_form_error::<RevokeInvitation>(),
     ];
-    let invite_error = errors[0];
     let notices = [
         (use_query_flag("invited"), t.firm_invited),
         (use_query_flag("resent"), t.firm_invitation_resent),
@@ -174,7 +174,7 @@ pub fn FirmMembers() -> impl IntoView {
             <h1 class="text-3xl font-bold tracking-tight">{t.firm_members_title}</h1>
             <FirmNav/>
             {notices.into_iter().map(|(show, text)| view! { <Notice show text/> }).collect_view()}
-            {errors.into_iter().skip(1).map(|error| view! { <ErrorBox error/> }).collect_view()}
+            {action_errors.into_iter().map(|error| view! { <ErrorBox error/> }).collect_view()}
             <Suspense fallback=|| ()>{body}</Suspense>
         </section>
     }
