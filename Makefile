@@ -21,10 +21,12 @@ size: build
 load: build
 	node scripts/load.mjs
 
-# The firm overview with 500 people × 50 entries, on SQLite and a throwaway PostgreSQL.
+# The firm overview with 500 people × 50 entries, on SQLite and a throwaway PostgreSQL;
+# then a 10 MB upload to the local backend (throughput, server memory).
 bench:
 	@pg_env=$$(scripts/postgres.sh start) && eval "$$pg_env" && \
-	  cargo bench -p server --bench firm_overview; rc=$$?; scripts/postgres.sh stop "$$PG_TEST_DIR"; exit $$rc
+	  cargo bench -p server --bench firm_overview; rc=$$?; scripts/postgres.sh stop "$$PG_TEST_DIR"; [ $$rc = 0 ] || exit $$rc
+	cargo bench -p server --bench upload
 
 fmt:
 	cargo fmt --all

@@ -11,6 +11,7 @@ cd "$(dirname "$0")/.."
 
 MODE=${1:-run}
 CARGO_LEPTOS_VERSION=0.3.10
+GARAGE_VERSION=2.5.0
 say() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
 need() { command -v "$1" >/dev/null 2>&1; }
 
@@ -66,6 +67,11 @@ if [ "$MODE" = test ]; then
   [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || missing+=(chromium)
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need initdb || missing+=(postgresql)
   if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
+  # Garage: the real S3-compatible store the storage tests run against (never a mock).
+  if [ "$(garage --version 2>/dev/null | awk '{print $2}')" != "v$GARAGE_VERSION" ]; then
+    say "installing garage $GARAGE_VERSION (about 15 minutes the first time)"
+    cargo install garage --version "$GARAGE_VERSION" --locked
+  fi
   if ! rustup component list --installed 2>/dev/null | grep -q '^clippy'; then rustup component add clippy; fi
   if ! rustup component list --installed 2>/dev/null | grep -q '^rustfmt'; then rustup component add rustfmt; fi
 fi

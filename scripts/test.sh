@@ -21,10 +21,12 @@ rm -rf "$LOG_DIR"; mkdir -p "$LOG_DIR"
 declare -a STEPS=()
 PASSED=0; FAILED=0; SKIPPED=0
 PG_DIR=""
+GARAGE_DIR=""
 START=$(date +%s)
 
 cleanup() {
   [ -n "$PG_DIR" ] && scripts/postgres.sh stop "$PG_DIR"
+  [ -n "$GARAGE_DIR" ] && scripts/garage.sh stop "$GARAGE_DIR"
 }
 trap cleanup EXIT
 
@@ -78,6 +80,9 @@ rc=$?; count_cargo "$LOG_DIR/unit-tests.log"; [ $rc = 0 ] || summary 1
 pg_env=$(scripts/postgres.sh start) || { STEPS+=("  FAIL  postgres (could not start a throwaway cluster)"); summary 1; }
 eval "$pg_env"; PG_DIR=$PG_TEST_DIR
 STEPS+=("  ok    postgres (throwaway cluster at ${TEST_POSTGRES_URL%/*})")
+garage_env=$(scripts/garage.sh start) || { STEPS+=("  FAIL  garage (could not start a throwaway S3 store)"); summary 1; }
+eval "$garage_env"; GARAGE_DIR=$GARAGE_TEST_DIR
+STEPS+=("  ok    garage (throwaway S3-compatible store, bucket certificates)")
 
 # One test at a time: several servers (each on its own tokio runtime) rendering Leptos
 # pages at once in one process have been seen to stall a render now and then; one server
@@ -86,9 +91,11 @@ step integration-tests cargo test --locked -p server --test api -- --test-thread
 rc=$?; count_cargo "$LOG_DIR/integration-tests.log"
 sqlite_n=$(grep -cE '::sqlite \.\.\. ok$' "$LOG_DIR/integration-tests.log")
 postgres_n=$(grep -cE '::postgres \.\.\. ok$' "$LOG_DIR/integration-tests.log")
-BACKENDS="sqlite ($sqlite_n integration tests passed), postgres ($postgres_n integration tests passed)"
+local_n=$(grep -cE '::local \.\.\. ok$' "$LOG_DIR/integration-tests.log")
+s3_n=$(grep -cE '::s3 \.\.\. ok$' "$LOG_DIR/integration-tests.log")
+BACKENDS="sqlite ($sqlite_n integration tests passed), postgres ($postgres_n integration tests passed); storage: local ($local_n), s3/garage ($s3_n)"
 [ $rc = 0 ] || summary 1
-if [ "$sqlite_n" = 0 ] || [ "$postgres_n" = 0 ]; then STEPS+=("  FAIL  a backend ran no test"); summary 1; fi
+if [ "$sqlite_n" = 0 ] || [ "$postgres_n" = 0 ] || [ "$local_n" = 0 ] || [ "$s3_n" = 0 ]; then STEPS+=("  FAIL  a backend ran no test"); summary 1; fi
 
 step release-build cargo leptos build --release || summary 1
 step size-budget node scripts/size.mjs / || summary 1

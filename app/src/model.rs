@@ -39,6 +39,46 @@ impl EntryView {
     }
 }
 
+/// A file attached to an entry as proof. Links to it are made on request (they expire).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertificateView {
+    pub id: String,
+    pub entry_id: String,
+    pub file_name: String,
+    /// `application/pdf`, `image/jpeg` or `image/png`.
+    pub mime: String,
+    pub size_bytes: u64,
+    pub sha256: String,
+    pub pages: Option<u32>,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    /// YYYY-MM-DD, when it was attached.
+    pub uploaded: String,
+}
+
+impl CertificateView {
+    pub fn is_image(&self) -> bool {
+        self.mime.starts_with("image/")
+    }
+
+    /// The size for people: "840 KB", "2.4 MB".
+    pub fn size_label(&self) -> String {
+        let kb = self.size_bytes.div_ceil(1024);
+        if kb < 1024 {
+            format!("{kb} KB")
+        } else {
+            format!("{:.1} MB", self.size_bytes as f64 / (1024.0 * 1024.0))
+        }
+    }
+}
+
+/// An entry's certificates, and the largest file an upload may be.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertificateList {
+    pub items: Vec<CertificateView>,
+    pub max_mb: u64,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LeaveView {
     pub id: String,

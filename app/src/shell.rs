@@ -21,8 +21,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     if let (Some(nonce), Some(response)) = (
         leptos::nonce::use_nonce(),
         use_context::<leptos_axum::ResponseOptions>(),
-    ) && let Ok(value) = http::HeaderValue::from_str(&crate::backend::csp::page(&nonce))
-    {
+    ) && let Ok(value) = http::HeaderValue::from_str(&crate::backend::csp::page(
+        &nonce,
+        use_context::<crate::backend::state::AppState>()
+            .and_then(|s| s.storage.link_origin())
+            .as_deref(),
+    )) {
         response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
     }
     view! {

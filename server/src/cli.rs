@@ -19,6 +19,9 @@ Commands:
             bad row. Exit 0: intact; 1: a problem was found
   audit checkpoint
             Sign the head of every audit chain now
+  inspect [--max-bytes N]
+            Check one uploaded file on stdin (PDF, JPEG or PNG) and print the verdict as
+            JSON; the server runs this as a worker process for every upload
   help      Show this message
 
 Configuration is read from environment variables; see the README's table.";

@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod compliance;
+pub mod inspect;
 pub mod routes;
 pub mod security;
 pub mod startup;

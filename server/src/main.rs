@@ -1,9 +1,23 @@
 //! `cpd-registry`: see `cli.rs` for the commands.
 
-#[tokio::main]
-async fn main() -> std::process::ExitCode {
+fn main() -> std::process::ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    match server::cli::run(args).await {
+    // The inspection worker parses one untrusted file and exits: it runs before (and
+    // without) the async runtime, with limits it sets on itself.
+    if args.first().map(String::as_str) == Some("inspect") {
+        return server::inspect::worker_main(&args[1..]);
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(error) => {
+            eprintln!("cpd-registry: starting the async runtime: {error}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(server::cli::run(args)) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {
             // Configuration errors are meant for the operator: say what to fix.

@@ -1,7 +1,8 @@
 //! Builds the application from a [`Config`] and serves it.
 
 use crate::routes::{
-    audit_csv, export_csv, health, invitation, metrics, overview_csv, security_txt, sign_in_link,
+    audit_csv, certificates, export_csv, health, invitation, metrics, overview_csv, security_txt,
+    sign_in_link,
 };
 use crate::security::{self, Hardening};
 use anyhow::Context;
@@ -13,7 +14,8 @@ use app::backend::mail::transport::Transport;
 use app::backend::state::AppState;
 use app::{App, shell};
 use axum::Router;
-use axum::routing::get;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use std::net::SocketAddr;
@@ -66,7 +68,7 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
 
 /// The plain (non-Leptos) GET routes, beside the pages and server functions. Tests walk
 /// this list, so a route added here is checked for its headers too.
-pub const PLAIN_ROUTES: [&str; 10] = [
+pub const PLAIN_ROUTES: [&str; 12] = [
     "/healthz",
     "/readyz",
     "/sign-in/link",
@@ -77,6 +79,8 @@ pub const PLAIN_ROUTES: [&str; 10] = [
     "/.well-known/security.txt",
     "/metrics",
     "/favicon.ico",
+    "/certificates/x/open",
+    "/files/x/y",
 ];
 
 /// The whole HTTP application.
@@ -86,6 +90,12 @@ pub fn router(state: AppState) -> Router {
     let site_root = std::path::PathBuf::from(leptos_options.site_root.as_ref());
     let hardening = Hardening::from_config(&state.config);
     let metrics_state = state.metrics.clone();
+    // Every file of one upload request, plus room for the form's other fields; each file
+    // is held to its own limit while it streams.
+    let upload_body_limit = usize::try_from(state.config.upload_max_bytes)
+        .unwrap_or(usize::MAX)
+        .saturating_mul(certificates::upload::MAX_FILES)
+        .saturating_add(64 * 1024);
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
@@ -96,6 +106,12 @@ pub fn router(state: AppState) -> Router {
         .route("/invite", get(invitation::invitation))
         .route("/.well-known/security.txt", get(security_txt::security_txt))
         .route("/metrics", get(metrics::metrics))
+        .route(
+            "/certificates/upload",
+            post(certificates::upload::upload).layer(DefaultBodyLimit::max(upload_body_limit)),
+        )
+        .route("/certificates/{id}/open", get(certificates::open::open))
+        .route("/files/{firm}/{object}", get(certificates::file::file))
         .leptos_routes_with_context(&state, routes, || (), move || shell(leptos_options.clone()))
         // Static files are served explicitly; every other GET is a Leptos route (the
         // catch-all route renders the 404 page).
@@ -161,6 +177,21 @@ async fn run_audit_keeper(state: AppState) {
     }
 }
 
+/// Removes stored objects without a certificate row, and abandoned spools, once a day
+/// (the first time an hour after start-up, so a restart loop does not sweep repeatedly).
+async fn run_storage_sweeper(state: AppState) {
+    use app::backend::certificates::sweep;
+    loop {
+        tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+        match sweep::sweep(&state, sweep::GRACE_SECS).await {
+            Ok(0) => {}
+            Ok(removed) => tracing::info!(removed, "orphaned objects removed from storage"),
+            Err(error) => tracing::error!(error = format!("{error:#}"), "storage sweep failed"),
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(23 * 3600)).await;
+    }
+}
+
 /// A running server; dropping it does not stop it (call [`Server::stop`]).
 #[derive(Debug)]
 pub struct Server {
@@ -170,6 +201,7 @@ pub struct Server {
     task: tokio::task::JoinHandle<std::io::Result<()>>,
     mail_worker: tokio::task::JoinHandle<()>,
     audit_keeper: tokio::task::JoinHandle<()>,
+    storage_sweeper: tokio::task::JoinHandle<()>,
 }
 
 impl Server {
@@ -187,7 +219,11 @@ impl Server {
             Some(url) => Transport::smtp(url.expose(), &config.mail_from)?,
             None => Transport::DevMailbox,
         };
+        let storage = app::backend::storage::from_config(&config)
+            .await
+            .context("opening certificate storage")?;
         let state = AppState {
+            storage,
             db,
             leptos_options: leptos_options(&config),
             config: Arc::new(config),
@@ -200,6 +236,7 @@ impl Server {
             state.mail_wake.clone(),
         ));
         let audit_keeper = tokio::spawn(run_audit_keeper(state.clone()));
+        let storage_sweeper = tokio::spawn(run_storage_sweeper(state.clone()));
         let app = router(state.clone());
         let (shutdown, signal) = tokio::sync::oneshot::channel::<()>();
         let task = tokio::spawn(async move {
@@ -219,6 +256,7 @@ impl Server {
             task,
             mail_worker,
             audit_keeper,
+            storage_sweeper,
         })
     }
 
@@ -229,6 +267,7 @@ impl Server {
         // Unsent mail stays in the outbox for the next start; nothing is lost.
         self.mail_worker.abort();
         self.audit_keeper.abort();
+        self.storage_sweeper.abort();
         self.state.db.pool.close().await;
         Ok(())
     }

@@ -89,6 +89,11 @@ pub enum Action {
     FirmSettingsChanged,
     MemberLogViewed,
     OverviewExported,
+    CertificateUploaded,
+    CertificateRefused,
+    CertificateLinkIssued,
+    CertificateDeleted,
+    OrphanObjectsRemoved,
 }
 
 impl Action {
@@ -133,6 +138,11 @@ impl Action {
             Action::FirmSettingsChanged => "firm.settings_changed",
             Action::MemberLogViewed => "firm.member_log_viewed",
             Action::OverviewExported => "firm.overview_exported",
+            Action::CertificateUploaded => "certificate.uploaded",
+            Action::CertificateRefused => "certificate.refused",
+            Action::CertificateLinkIssued => "certificate.link_issued",
+            Action::CertificateDeleted => "certificate.deleted",
+            Action::OrphanObjectsRemoved => "storage.orphans_removed",
         }
     }
 }

@@ -66,9 +66,12 @@ impl SecretString {
 
 impl fmt::Debug for SecretString {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // Show the scheme so logs still say which backend is in use.
-        let scheme = self.0.split("://").next().unwrap_or("?");
-        write!(f, "{scheme}://<redacted>")
+        // Show a URL's scheme so logs still say which backend is in use; a bare secret
+        // (an access key) shows nothing.
+        match self.0.split_once("://") {
+            Some((scheme, _)) => write!(f, "{scheme}://<redacted>"),
+            None => f.write_str("<redacted>"),
+        }
     }
 }
 
@@ -110,6 +113,16 @@ pub struct Config {
     pub metrics_token: Option<SecretString>,
     /// The `Contact:` of security.txt.
     pub security_contact: String,
+    /// Keys for an `s3://` `STORAGE_URL` (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`).
+    pub s3_access_key_id: Option<SecretString>,
+    pub s3_secret_access_key: Option<SecretString>,
+    /// The largest certificate file accepted (`UPLOAD_MAX_BYTES`).
+    pub upload_max_bytes: u64,
+    /// How long a link to a stored file works (`SIGNED_URL_TTL_SECS`, at most an hour).
+    pub signed_url_ttl_secs: u64,
+    /// The program that inspects untrusted files in a process of its own
+    /// (`INSPECT_COMMAND`; this binary by default, run as `cpd-registry inspect`).
+    pub inspect_command: PathBuf,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -304,6 +317,19 @@ impl Config {
             format!("mailto:security@{}", from.trim_end_matches('>'))
         });
 
+        let upload_max_bytes = number(
+            "UPLOAD_MAX_BYTES",
+            10 * 1024 * 1024,
+            1024..=100 * 1024 * 1024,
+        )?;
+        let signed_url_ttl_secs = number("SIGNED_URL_TTL_SECS", 3600, 1..=3600)?;
+        let inspect_command = lookup("INSPECT_COMMAND")
+            .map(PathBuf::from)
+            .or_else(|| std::env::current_exe().ok())
+            .unwrap_or_else(|| PathBuf::from("cpd-registry"));
+        let s3_access_key_id = lookup("AWS_ACCESS_KEY_ID").map(SecretString);
+        let s3_secret_access_key = lookup("AWS_SECRET_ACCESS_KEY").map(SecretString);
+
         Ok(Config {
             env,
             database_url: SecretString(database_url),
@@ -324,6 +350,11 @@ impl Config {
             audit_checkpoint_file,
             metrics_token,
             security_contact,
+            s3_access_key_id,
+            s3_secret_access_key,
+            upload_max_bytes,
+            signed_url_ttl_secs,
+            inspect_command,
         })
     }
 

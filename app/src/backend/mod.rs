@@ -5,6 +5,7 @@ pub mod account;
 pub mod audit;
 pub mod auth;
 pub mod authz;
+pub mod certificates;
 pub mod config;
 pub mod crypto;
 pub mod csp;

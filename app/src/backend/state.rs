@@ -15,6 +15,8 @@ pub struct AppState {
     /// Wakes the mail worker after a request queued mail.
     pub mail_wake: Arc<Notify>,
     pub metrics: Arc<crate::backend::metrics::Metrics>,
+    /// Where certificates are kept (`STORAGE_URL`).
+    pub storage: crate::backend::storage::Storage,
 }
 
 impl AppState {

@@ -462,7 +462,50 @@ pub struct Texts {
     pub firm_default_rule_set_hint: &'static str,
     pub firm_require_second_factor: &'static str,
     pub firm_settings_owner_only: &'static str,
+    pub cert_heading: &'static str,
+    pub cert_intro: &'static str,
+    pub cert_choose: &'static str,
+    pub cert_camera: &'static str,
+    pub cert_drop: &'static str,
+    pub cert_upload: &'static str,
+    pub cert_uploading: &'static str,
+    pub cert_checking: &'static str,
+    pub cert_done: &'static str,
+    pub cert_none: &'static str,
+    pub cert_open: &'static str,
+    pub cert_download: &'static str,
+    pub cert_delete: &'static str,
+    pub cert_list_label: &'static str,
+    pub cert_pages: &'static str,
+    pub cert_uploaded: &'static str,
+    pub cert_deleted: &'static str,
+    pub cert_already: &'static str,
+    pub cert_also_on: &'static str,
+    pub cert_links_note: &'static str,
+    pub cert_refused_not_accepted: &'static str,
+    pub cert_refused_too_large: &'static str,
+    pub cert_refused_damaged: &'static str,
+    pub cert_refused_too_many_pixels: &'static str,
+    pub cert_refused_encrypted: &'static str,
+    pub cert_refused_unreadable: &'static str,
+    pub cert_refused_count: &'static str,
+    pub cert_count_label: &'static str,
     pub month_names: [&'static str; 12],
+}
+
+impl Texts {
+    /// Why an upload was refused, and what to do, from the refusal's code.
+    pub fn upload_refusal(&self, code: &str, max_mb: u64) -> String {
+        let text = match code {
+            "too_large" => self.cert_refused_too_large,
+            "damaged" => self.cert_refused_damaged,
+            "too_many_pixels" => self.cert_refused_too_many_pixels,
+            "encrypted" => self.cert_refused_encrypted,
+            "unreadable" => self.cert_refused_unreadable,
+            _ => self.cert_refused_not_accepted,
+        };
+        text.replace("{max}", &max_mb.to_string())
+    }
 }
 
 /// The language of the current page: on the server from the request, in the browser from

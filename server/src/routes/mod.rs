@@ -1,6 +1,7 @@
 //! Plain HTTP routes beside the Leptos pages and server functions.
 
 pub mod audit_csv;
+pub mod certificates;
 pub mod download;
 pub mod export_csv;
 pub mod health;

@@ -330,6 +330,8 @@ fn server_fn_table() -> BTreeMap<&'static str, Needs> {
         ("/api/log/get_import", SignedIn),
         ("/api/log/confirm_import", SignedIn),
         ("/api/log/cancel_import", SignedIn),
+        ("/api/certificates/list_certificates", SignedIn),
+        ("/api/certificates/delete_certificate", SignedIn),
         ("/api/firm/get_audit", Admin),
         ("/api/firm/get_members", Admin),
         ("/api/firm/get_overview", Admin),
@@ -358,6 +360,9 @@ fn route_table() -> BTreeMap<&'static str, Needs> {
         ("/metrics", Nobody),
         ("/favicon.ico", Nobody),
         ("/log/export.csv", SignedIn),
+        ("/certificates/x/open", SignedIn),
+        // The signed link is the permission (like a presigned S3 URL): without one, 400.
+        ("/files/x/y", Nobody),
         ("/firm/audit.csv", Admin),
         ("/firm/overview.csv", Admin),
         ("/", Nobody),
@@ -501,6 +506,7 @@ async fn the_authorization_matrix(backend: Backend) {
                 // invalid (422) or not found (404): never 401 or 403 for an allowed actor.
                 _ => vec![
                     ("id", "00000000-0000-0000-0000-000000000000"),
+                    ("entry", "00000000-0000-0000-0000-000000000000"),
                     ("code", "000000"),
                     ("email", "nobody@firm.se"),
                     ("date", "2026-03-01"),

@@ -172,6 +172,11 @@ pub fn test_config_with(
         ("DATA_DIR", dir.display().to_string()),
         ("SITE_ROOT", dir.join("site").display().to_string()),
         ("APP_SECRET", TEST_SECRET.to_owned()),
+        // Uploads are inspected by the real worker: this package's binary.
+        (
+            "INSPECT_COMMAND",
+            env!("CARGO_BIN_EXE_cpd-registry").to_owned(),
+        ),
     ]);
     for (name, value) in extra {
         vars.insert(name, (*value).to_owned());

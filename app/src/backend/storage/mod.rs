@@ -1,10 +1,165 @@
-//! Groundwork for certificate storage (#5): the pieces every backend shares, written and
-//! tested first. [`sealed`] encrypts an object in fixed-size chunks under the firm's data
-//! key (memory stays flat whatever the file size; reordering, swapping or truncating chunks
-//! is detected); [`data_key`] makes and wraps those per-firm keys; [`signed_url`] makes and
-//! checks the one-hour links of the local backend; [`sniff`] tells a file by its first bytes.
+//! Certificate storage: one small trait, two backends, chosen by `STORAGE_URL`.
+//!
+//! - [`local`] (`file://DIR`, the embedded default): every object sealed with AES-256-GCM
+//!   under its firm's data key ([`sealed`], [`data_key`]); read back only through our own
+//!   route with an HMAC-signed link that expires ([`signed_url`]).
+//! - [`s3`] (`s3://BUCKET?endpoint=…`): a private bucket with server-side encryption;
+//!   presigned GET links that expire, with content type and disposition fixed in the link.
+//!
+//! An upload is first spooled ([`spool`]): streamed to a temporary file, sealed, hashed
+//! and counted as it arrives, so memory stays flat whatever the size. Only a spool the
+//! inspection worker accepted is handed to [`ObjectStore::put`]. [`sniff`] tells a file by
+//! its first bytes.
 
 pub mod data_key;
+pub mod firm_key;
+pub mod local;
+pub mod s3;
 pub mod sealed;
 pub mod signed_url;
 pub mod sniff;
+pub mod spool;
+
+use crate::backend::config::Config;
+use data_key::DataKey;
+use futures_util::future::BoxFuture;
+use futures_util::stream::BoxStream;
+use spool::Spool;
+use std::sync::Arc;
+
+/// An object's plaintext, chunk by chunk.
+pub type PlainStream = BoxStream<'static, std::io::Result<bytes::Bytes>>;
+
+/// What a link shows the browser: the file's type and name, and whether to show it in
+/// the tab (`inline`) or save it (`attachment`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkSpec<'a> {
+    pub firm_id: &'a str,
+    pub key: &'a str,
+    pub mime: &'a str,
+    pub file_name: &'a str,
+    pub disposition: Disposition,
+    /// Seconds the link works (at most an hour).
+    pub ttl_secs: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Disposition {
+    Inline,
+    Attachment,
+}
+
+impl Disposition {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Disposition::Inline => "inline",
+            Disposition::Attachment => "attachment",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Disposition> {
+        match text {
+            "inline" => Some(Disposition::Inline),
+            "attachment" => Some(Disposition::Attachment),
+            _ => None,
+        }
+    }
+
+    /// The `Content-Disposition` value, with the name both as plain ASCII (old clients)
+    /// and exactly (RFC 6266 `filename*`).
+    pub fn header(self, file_name: &str) -> String {
+        let ascii: String = file_name
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || " .-_()".contains(c) {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        let mut encoded = String::new();
+        for byte in file_name.bytes() {
+            if byte.is_ascii_alphanumeric() || b".-_".contains(&byte) {
+                encoded.push(char::from(byte));
+            } else {
+                encoded.push_str(&format!("%{byte:02X}"));
+            }
+        }
+        format!(
+            "{}; filename=\"{ascii}\"; filename*=UTF-8''{encoded}",
+            self.as_str()
+        )
+    }
+}
+
+/// What every backend does. Objects are named `FIRM_ID/OBJECT_ID` ([`object_key`]).
+pub trait ObjectStore: Send + Sync + std::fmt::Debug {
+    /// Where spools are written: on the same file system as the objects when the
+    /// backend can then take them by renaming.
+    fn spool_dir(&self) -> &std::path::Path;
+
+    /// Stores an accepted spool under `spool.key()`; on success the object exists.
+    fn put<'a>(
+        &'a self,
+        spool: Spool,
+        firm_key: &'a DataKey,
+        mime: &'a str,
+    ) -> BoxFuture<'a, anyhow::Result<()>>;
+
+    /// The object's plaintext, streamed.
+    fn get<'a>(
+        &'a self,
+        key: &'a str,
+        firm_key: &'a DataKey,
+    ) -> BoxFuture<'a, anyhow::Result<PlainStream>>;
+
+    /// Removes the object; removing one that is not there is not an error.
+    fn delete<'a>(&'a self, key: &'a str) -> BoxFuture<'a, anyhow::Result<()>>;
+
+    /// Every object with its last-modified time (Unix seconds), for the orphan sweep.
+    fn list(&self) -> BoxFuture<'_, anyhow::Result<Vec<(String, i64)>>>;
+
+    /// The origin links point to when it is not our own site (pages must allow it to
+    /// show images).
+    fn link_origin(&self) -> Option<String> {
+        None
+    }
+
+    /// A link that opens the object until it expires.
+    fn link<'a>(&'a self, spec: &'a LinkSpec<'a>) -> BoxFuture<'a, anyhow::Result<String>>;
+}
+
+pub type Storage = Arc<dyn ObjectStore>;
+
+/// The name of an object in storage.
+pub fn object_key(firm_id: &str, object_id: &str) -> String {
+    format!("{firm_id}/{object_id}")
+}
+
+/// The backend `STORAGE_URL` names.
+pub async fn from_config(config: &Config) -> anyhow::Result<Storage> {
+    let url = config.storage_url.as_str();
+    if let Some(dir) = url.strip_prefix("file://") {
+        Ok(Arc::new(local::LocalStore::open(dir.into(), config).await?))
+    } else {
+        Ok(Arc::new(s3::S3Store::from_url(url, config)?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_disposition_names_the_file_safely() {
+        assert_eq!(
+            Disposition::Inline.header("intyg.pdf"),
+            "inline; filename=\"intyg.pdf\"; filename*=UTF-8''intyg.pdf"
+        );
+        let header = Disposition::Attachment.header("Kurs \"å\"\r\n.pdf");
+        assert!(header.starts_with("attachment; filename=\"Kurs ____"));
+        assert!(header.contains("filename*=UTF-8''Kurs%20%22%C3%A5%22%0D%0A.pdf"));
+        assert!(!header.contains('\r') && !header.contains('\n'));
+    }
+}

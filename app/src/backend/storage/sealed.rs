@@ -93,37 +93,91 @@ impl Sealer {
     }
 }
 
-/// Opens a sealed object, chunk by chunk, calling `sink` with each plaintext chunk.
+/// Opens chunk by chunk as sealed bytes arrive (from a file or a network body): feed
+/// them with [`Opener::push`], end with [`Opener::finish`]. Mirrors [`Sealer`]: a full
+/// chunk is opened only once more bytes show it is not the last one.
+pub struct Opener {
+    cipher: Aes256Gcm,
+    prefix: Option<[u8; PREFIX]>,
+    name: Vec<u8>,
+    counter: u32,
+    pending: Vec<u8>,
+}
+
+impl Opener {
+    pub fn new(key: &DataKey, name: &str) -> Opener {
+        Opener {
+            cipher: Aes256Gcm::new(&key.0.into()),
+            prefix: None,
+            name: name.as_bytes().to_vec(),
+            counter: 0,
+            pending: Vec::with_capacity(CHUNK + TAG),
+        }
+    }
+
+    fn open(&mut self, chunk: &[u8], last: bool) -> Result<Vec<u8>, SealError> {
+        let prefix = self.prefix.ok_or(SealError::Damaged)?;
+        let plain = self
+            .cipher
+            .decrypt(
+                &nonce(&prefix, self.counter, last),
+                Payload {
+                    msg: chunk,
+                    aad: &self.name,
+                },
+            )
+            .map_err(|_| SealError::Damaged)?;
+        self.counter = self.counter.checked_add(1).ok_or(SealError::Damaged)?;
+        Ok(plain)
+    }
+
+    /// Takes more sealed bytes; returns the plaintext now proven.
+    pub fn push(&mut self, mut data: &[u8]) -> Result<Vec<u8>, SealError> {
+        if self.prefix.is_none() {
+            let need = PREFIX - self.pending.len();
+            let take = need.min(data.len());
+            self.pending.extend_from_slice(&data[..take]);
+            data = &data[take..];
+            if self.pending.len() < PREFIX {
+                return Ok(Vec::new());
+            }
+            self.prefix = self.pending[..PREFIX].try_into().ok();
+            self.pending.clear();
+        }
+        let mut out = Vec::new();
+        while !data.is_empty() {
+            let take = (CHUNK + TAG - self.pending.len()).min(data.len());
+            self.pending.extend_from_slice(&data[..take]);
+            data = &data[take..];
+            if self.pending.len() == CHUNK + TAG && !data.is_empty() {
+                let chunk = std::mem::take(&mut self.pending);
+                out.extend(self.open(&chunk, false)?);
+                self.pending.reserve(CHUNK + TAG);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Opens what is left as the last chunk; fails if the object was cut short.
+    pub fn finish(mut self) -> Result<Vec<u8>, SealError> {
+        let chunk = std::mem::take(&mut self.pending);
+        self.open(&chunk, true)
+    }
+}
+
+/// Opens a sealed object held in memory, calling `sink` with each plaintext chunk.
 pub fn open(
     key: &DataKey,
     name: &str,
     sealed: &[u8],
     mut sink: impl FnMut(&[u8]),
 ) -> Result<(), SealError> {
-    let (prefix, mut rest) = sealed.split_at_checked(PREFIX).ok_or(SealError::Damaged)?;
-    let prefix: [u8; PREFIX] = prefix.try_into().map_err(|_| SealError::Damaged)?;
-    let cipher = Aes256Gcm::new(&key.0.into());
-    let mut counter = 0u32;
-    loop {
-        let size = rest.len().min(CHUNK + TAG);
-        let last = rest.len() <= CHUNK + TAG;
-        let (chunk, tail) = rest.split_at(size);
-        let plain = cipher
-            .decrypt(
-                &nonce(&prefix, counter, last),
-                Payload {
-                    msg: chunk,
-                    aad: name.as_bytes(),
-                },
-            )
-            .map_err(|_| SealError::Damaged)?;
-        sink(&plain);
-        if last {
-            return Ok(());
-        }
-        rest = tail;
-        counter = counter.checked_add(1).ok_or(SealError::Damaged)?;
+    let mut opener = Opener::new(key, name);
+    for part in sealed.chunks(CHUNK + TAG) {
+        sink(&opener.push(part)?);
     }
+    sink(&opener.finish()?);
+    Ok(())
 }
 
 #[cfg(test)]
@@ -208,6 +262,19 @@ mod tests {
             let key = DataKey::generate();
             let sealed = seal_all(&key, "n", &data, step);
             prop_assert_eq!(open_all(&key, "n", &sealed).expect("opens"), data);
+        }
+
+        #[test]
+        fn sealed_bytes_open_in_any_pieces(data in proptest::collection::vec(any::<u8>(), 0..150_000), step in 1usize..70_000) {
+            let key = DataKey::generate();
+            let sealed = seal_all(&key, "n", &data, CHUNK);
+            let mut opener = Opener::new(&key, "n");
+            let mut out = Vec::new();
+            for part in sealed.chunks(step) {
+                out.extend(opener.push(part).expect("opens"));
+            }
+            out.extend(opener.finish().expect("last chunk"));
+            prop_assert_eq!(out, data);
         }
 
         #[test]

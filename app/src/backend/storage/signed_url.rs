@@ -47,6 +47,13 @@ pub fn verify(master: &[u8; 32], grant: &Grant, sig: &str, now: i64) -> bool {
     if now >= grant.expires {
         return false;
     }
+    // Only the exact text we issued: hex decoding alone would take `A` for `a`.
+    if !sig
+        .bytes()
+        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    {
+        return false;
+    }
     let p = parts(grant);
     let refs: Vec<&[u8]> = p.iter().map(Vec::as_slice).collect();
     key(master).verify(&refs, sig)
@@ -92,6 +99,7 @@ mod tests {
         };
         assert!(!verify(&master, &download, &sig, 1_000));
         assert!(!verify(&[4u8; 32], &grant(), &sig, 1_000));
+        assert!(!verify(&master, &grant(), &sig.to_uppercase(), 1_000));
         // Any one character changed.
         for i in 0..sig.len() {
             let mut bytes = sig.clone().into_bytes();

@@ -251,6 +251,10 @@ pub async fn delete(
     id: &str,
 ) -> Result<String, AppError> {
     let mut tx = state.db.begin().await.map_err(internal)?;
+    // Its certificates go with it: rows now, objects once the deletion is committed.
+    let objects = crate::backend::certificates::delete_rows_for_entry(&mut tx, viewer, meta, id)
+        .await
+        .map_err(internal)?;
     let date: Option<(String,)> =
         sqlx::query_as("DELETE FROM entries WHERE id = $1 AND user_id = $2 RETURNING entry_date")
             .bind(id)
@@ -271,6 +275,7 @@ pub async fn delete(
         .await
         .map_err(internal)?;
     tx.commit().await.map_err(internal)?;
+    crate::backend::certificates::remove_objects(state, &objects).await;
     Ok(date)
 }
 

@@ -8,6 +8,7 @@ use crate::components::summary::Summary;
 use crate::i18n::use_lang;
 use crate::model::{EntryView, LogData};
 use crate::pages::account::NeedsSignIn;
+use crate::pages::log::certificates::Certificates;
 use domain::rules::{Category, Entry, Topic};
 use domain::{Date, Hours};
 use leptos::prelude::*;
@@ -223,6 +224,7 @@ pub fn EditEntry() -> impl IntoView {
             };
             let draft = Draft::new(&entry);
             let id = entry.id.clone();
+            let entry_id = entry.id.clone();
             view! {
                 <form method="post" action=UpdateEntry::url() class="max-w-2xl space-y-4">
                     <input type="hidden" name="id" value=id/>
@@ -232,6 +234,7 @@ pub fn EditEntry() -> impl IntoView {
                         <a href="/log" class="rounded border border-slate-400 px-4 py-2 focus-ring">{t.cancel}</a>
                     </div>
                 </form>
+                <Certificates entry_id/>
             }
             .into_any()
         })

@@ -1,5 +1,6 @@
 //! The training log: dashboard, year list, entry form, CSV import.
 
+mod certificates;
 mod dashboard;
 mod entry_form;
 mod import;

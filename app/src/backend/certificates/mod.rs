@@ -1,0 +1,198 @@
+//! Certificates: the files that prove an entry. Every query is scoped to the signed-in
+//! person; someone else's certificate answers "not found", like one that does not exist.
+//!
+//! Consistency between rows and objects: an object is written before its row and
+//! removed after it, so a row always has its object. A failure between the two leaves at
+//! most an object without a row, which [`sweep`] removes once it is a day old.
+
+pub mod inspection;
+pub mod sweep;
+pub mod upload;
+
+use crate::AppError;
+use crate::backend::audit::{Action, Target};
+use crate::backend::auth::viewer::Viewer;
+use crate::backend::request::RequestMeta;
+use crate::backend::state::AppState;
+use crate::backend::storage::{Disposition, LinkSpec};
+use crate::model::CertificateView;
+use domain::Date;
+
+pub const COLUMNS: &str = "id, entry_id, file_name, mime, size_bytes, sha256, pages, width, height, created_at_us, object_key";
+
+pub type Row = (
+    String,
+    String,
+    String,
+    String,
+    i64,
+    String,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    i64,
+    String,
+);
+
+/// A row as the pages see it, and its object's name (which stays on the server).
+pub fn view(row: Row) -> (CertificateView, String) {
+    let (id, entry_id, file_name, mime, size, sha256, pages, width, height, created, key) = row;
+    let small = |n: Option<i64>| n.and_then(|n| u32::try_from(n).ok());
+    (
+        CertificateView {
+            id,
+            entry_id,
+            file_name,
+            mime,
+            size_bytes: u64::try_from(size).unwrap_or(0),
+            sha256,
+            pages: small(pages),
+            width: small(width),
+            height: small(height),
+            uploaded: Date::from_unix_days(created / 86_400_000_000).to_string(),
+        },
+        key,
+    )
+}
+
+fn internal(e: impl Into<anyhow::Error>) -> AppError {
+    AppError::internal(e)
+}
+
+/// The certificates of one of the viewer's entries, in upload order.
+pub async fn for_entry(
+    state: &AppState,
+    viewer: &Viewer,
+    entry_id: &str,
+) -> Result<Vec<CertificateView>, AppError> {
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM certificates WHERE entry_id = $1 AND user_id = $2 ORDER BY created_at_us, id"
+    ))
+    .bind(entry_id)
+    .bind(&viewer.user.id)
+    .fetch_all(&state.db.pool)
+    .await
+    .map_err(internal)?;
+    Ok(rows.into_iter().map(|r| view(r).0).collect())
+}
+
+/// One of the viewer's certificates with its object's name.
+async fn own(
+    conn: &mut sqlx::AnyConnection,
+    viewer: &Viewer,
+    id: &str,
+) -> Result<(CertificateView, String), AppError> {
+    let row: Option<Row> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM certificates WHERE id = $1 AND user_id = $2"
+    ))
+    .bind(id)
+    .bind(&viewer.user.id)
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(internal)?;
+    row.map(view).ok_or(AppError::NotFound)
+}
+
+/// A fresh link to one of the viewer's certificates, valid for the configured time (an
+/// hour); issuing it is audited.
+pub async fn link(
+    state: &AppState,
+    viewer: &Viewer,
+    meta: &RequestMeta,
+    id: &str,
+    disposition: Disposition,
+) -> Result<String, AppError> {
+    let mut tx = state.db.begin().await.map_err(internal)?;
+    let (cert, key) = own(&mut tx, viewer, id).await?;
+    let url = state
+        .storage
+        .link(&LinkSpec {
+            firm_id: &viewer.user.firm_id,
+            key: &key,
+            mime: &cert.mime,
+            file_name: &cert.file_name,
+            disposition,
+            ttl_secs: state.config.signed_url_ttl_secs,
+        })
+        .await
+        .map_err(internal)?;
+    viewer
+        .audit(
+            &mut tx,
+            meta,
+            Action::CertificateLinkIssued,
+            &Target::new("certificate", id),
+        )
+        .await
+        .map_err(internal)?;
+    tx.commit().await.map_err(internal)?;
+    Ok(url)
+}
+
+/// Deletes one of the viewer's certificates: the row (audited), then the object. Returns
+/// the entry it belonged to.
+pub async fn delete(
+    state: &AppState,
+    viewer: &Viewer,
+    meta: &RequestMeta,
+    id: &str,
+) -> Result<String, AppError> {
+    let mut tx = state.db.begin().await.map_err(internal)?;
+    let (cert, key) = own(&mut tx, viewer, id).await?;
+    sqlx::query("DELETE FROM certificates WHERE id = $1 AND user_id = $2")
+        .bind(id)
+        .bind(&viewer.user.id)
+        .execute(&mut *tx)
+        .await
+        .map_err(internal)?;
+    viewer
+        .audit(
+            &mut tx,
+            meta,
+            Action::CertificateDeleted,
+            &Target::new("certificate", id),
+        )
+        .await
+        .map_err(internal)?;
+    tx.commit().await.map_err(internal)?;
+    remove_objects(state, &[key]).await;
+    Ok(cert.entry_id)
+}
+
+/// Deletes the rows of an entry's certificates on the entry's own transaction (each
+/// deletion audited); returns the objects to remove once it commits.
+pub async fn delete_rows_for_entry(
+    conn: &mut sqlx::AnyConnection,
+    viewer: &Viewer,
+    meta: &RequestMeta,
+    entry_id: &str,
+) -> anyhow::Result<Vec<String>> {
+    let gone: Vec<(String, String)> = sqlx::query_as(
+        "DELETE FROM certificates WHERE entry_id = $1 AND user_id = $2 RETURNING id, object_key",
+    )
+    .bind(entry_id)
+    .bind(&viewer.user.id)
+    .fetch_all(&mut *conn)
+    .await?;
+    for (id, _) in &gone {
+        viewer
+            .audit(
+                conn,
+                meta,
+                Action::CertificateDeleted,
+                &Target::new("certificate", id),
+            )
+            .await?;
+    }
+    Ok(gone.into_iter().map(|(_, key)| key).collect())
+}
+
+/// Removes objects whose rows are gone. A failure is logged, not raised: the row is
+/// already deleted, and the sweep removes the object later.
+pub async fn remove_objects(state: &AppState, keys: &[String]) {
+    for key in keys {
+        if let Err(error) = state.storage.delete(key).await {
+            tracing::warn!(error = format!("{error:#}"), %key, "object left for the sweep");
+        }
+    }
+}

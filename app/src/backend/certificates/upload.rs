@@ -1,0 +1,321 @@
+//! One uploaded file, from the first byte to a stored certificate:
+//!
+//! 1. [`begin`]: the entry must be the viewer's; the firm's data key is fetched (made on
+//!    the first upload); a spool is opened for the object's final name.
+//! 2. [`Incoming::write`]: each piece as it arrives: counted against the limit, the kind
+//!    told from the first bytes, hashed, sealed, written. Nothing is held in memory.
+//! 3. [`finish`]: the inspection worker parses the file; a file already attached to this
+//!    entry is not stored twice; the object is stored, then its row and audit event are
+//!    committed together. If the commit fails the object is removed again.
+//!
+//! Any refusal or failure leaves nothing behind: the spool removes itself when dropped.
+
+pub use super::inspection::Refusal;
+use super::inspection::{self, Verdict};
+use crate::AppError;
+use crate::backend::audit::{Action, Target};
+use crate::backend::auth::viewer::Viewer;
+use crate::backend::db::{new_id, now_micros};
+use crate::backend::request::RequestMeta;
+use crate::backend::state::AppState;
+use crate::backend::storage::data_key::DataKey;
+use crate::backend::storage::spool::{SpoolError, SpoolWriter};
+use crate::backend::storage::{firm_key, object_key};
+
+/// Why an upload did not become a certificate.
+#[derive(Debug)]
+pub enum UploadError {
+    /// The file itself was refused; the person is told why and what is accepted.
+    Refused(Refusal),
+    /// Anything else (not signed in, not their entry, a failure of ours).
+    App(AppError),
+}
+
+impl From<AppError> for UploadError {
+    fn from(e: AppError) -> Self {
+        UploadError::App(e)
+    }
+}
+
+fn internal(e: impl Into<anyhow::Error>) -> UploadError {
+    UploadError::App(AppError::internal(e))
+}
+
+/// What happened to an accepted file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Stored as a new certificate. `also_on` names another of the person's entries
+    /// that already has the same file.
+    Stored { id: String, also_on: Option<String> },
+    /// The same file is already attached to this entry: nothing new was stored.
+    AlreadyAttached { file_name: String },
+}
+
+/// An upload under way.
+pub struct Incoming {
+    writer: SpoolWriter,
+    entry_id: String,
+    id: String,
+    key: String,
+    file_name: String,
+    firm_key: DataKey,
+}
+
+/// The name to show and offer on download: the last part of what the browser sent, with
+/// control characters dropped, at most 200 characters.
+pub fn clean_file_name(raw: &str) -> String {
+    let base = raw.rsplit(['/', '\\']).next().unwrap_or_default();
+    let clean: String = base.chars().filter(|c| !c.is_control()).take(200).collect();
+    let clean = clean.trim();
+    if clean.is_empty() || clean == "." || clean == ".." {
+        "certificate".to_owned()
+    } else {
+        clean.to_owned()
+    }
+}
+
+/// Starts an upload to one of the viewer's entries.
+pub async fn begin(
+    state: &AppState,
+    viewer: &Viewer,
+    entry_id: &str,
+    file_name: &str,
+) -> Result<Incoming, UploadError> {
+    let mut conn = state.db.pool.acquire().await.map_err(internal)?;
+    let owned: Option<(String,)> =
+        sqlx::query_as("SELECT id FROM entries WHERE id = $1 AND user_id = $2")
+            .bind(entry_id)
+            .bind(&viewer.user.id)
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(internal)?;
+    if owned.is_none() {
+        return Err(UploadError::App(AppError::NotFound));
+    }
+    let firm_key = firm_key::get_or_create(&mut conn, state.master_key(), &viewer.user.firm_id)
+        .await
+        .map_err(internal)?;
+    drop(conn);
+    let id = new_id();
+    let key = object_key(&viewer.user.firm_id, &id);
+    let writer = SpoolWriter::create(
+        state.storage.spool_dir(),
+        &key,
+        &firm_key,
+        state.config.upload_max_bytes,
+    )
+    .await
+    .map_err(internal)?;
+    Ok(Incoming {
+        writer,
+        entry_id: entry_id.to_owned(),
+        id,
+        key,
+        file_name: clean_file_name(file_name),
+        firm_key,
+    })
+}
+
+fn spool_refusal(error: SpoolError) -> UploadError {
+    match error {
+        SpoolError::TooLarge => UploadError::Refused(Refusal::TooLarge),
+        SpoolError::NotAccepted | SpoolError::Empty => UploadError::Refused(Refusal::NotAccepted),
+        other => internal(other),
+    }
+}
+
+impl Incoming {
+    /// Takes the next piece of the file; refuses as soon as it can tell.
+    pub async fn write(&mut self, data: &[u8]) -> Result<(), UploadError> {
+        self.writer.write(data).await.map_err(spool_refusal)
+    }
+
+    pub fn entry_id(&self) -> &str {
+        &self.entry_id
+    }
+}
+
+/// Records a refused upload (a security event) and returns the refusal.
+pub async fn refuse(
+    state: &AppState,
+    viewer: &Viewer,
+    meta: &RequestMeta,
+    entry_id: &str,
+    refusal: Refusal,
+) -> UploadError {
+    tracing::info!(target: "security", reason = refusal.code(), "upload refused");
+    if let Err(error) = viewer
+        .audit_alone(
+            state,
+            meta,
+            Action::CertificateRefused,
+            &Target::new("entry", entry_id),
+        )
+        .await
+    {
+        return internal(error);
+    }
+    UploadError::Refused(refusal)
+}
+
+/// Inspects and stores a complete upload.
+pub async fn finish(
+    state: &AppState,
+    viewer: &Viewer,
+    meta: &RequestMeta,
+    incoming: Incoming,
+) -> Result<Outcome, UploadError> {
+    let Incoming {
+        writer,
+        entry_id,
+        id,
+        key,
+        file_name,
+        firm_key,
+    } = incoming;
+    let spool = match writer.finish().await {
+        Ok(s) => s,
+        Err(e) => {
+            return Err(match spool_refusal(e) {
+                UploadError::Refused(r) => refuse(state, viewer, meta, &entry_id, r).await,
+                other => other,
+            });
+        }
+    };
+    let facts = match inspection::inspect(
+        &state.config.inspect_command,
+        &spool,
+        &firm_key,
+        state.config.upload_max_bytes,
+    )
+    .await
+    .map_err(internal)?
+    {
+        Verdict::Accepted(facts) => facts,
+        Verdict::Refused(r) => return Err(refuse(state, viewer, meta, &entry_id, r).await),
+    };
+    // The worker and the first bytes must agree on what the file is.
+    if facts.kind != spool_kind_name(spool.kind) {
+        return Err(refuse(state, viewer, meta, &entry_id, Refusal::Damaged).await);
+    }
+    let same: Vec<(String, String)> = sqlx::query_as(
+        "SELECT c.entry_id, e.title FROM certificates c JOIN entries e ON e.id = c.entry_id \
+         WHERE c.user_id = $1 AND c.sha256 = $2 ORDER BY c.created_at_us",
+    )
+    .bind(&viewer.user.id)
+    .bind(&spool.sha256)
+    .fetch_all(&state.db.pool)
+    .await
+    .map_err(internal)?;
+    if same.iter().any(|(entry, _)| *entry == entry_id) {
+        return Ok(Outcome::AlreadyAttached { file_name });
+    }
+    let also_on = same.into_iter().next().map(|(_, title)| title);
+    let mime = spool.kind.mime();
+    let (size, sha256) = (spool.size, spool.sha256.clone());
+    state
+        .storage
+        .put(spool, &firm_key, mime)
+        .await
+        .map_err(internal)?;
+    if let Err(error) = insert(
+        state,
+        viewer,
+        meta,
+        &Row {
+            id: &id,
+            entry_id: &entry_id,
+            key: &key,
+            file_name: &file_name,
+            mime,
+            size,
+            sha256: &sha256,
+            facts: &facts,
+        },
+    )
+    .await
+    {
+        // No object without a row: take it back out (the sweep would, a day later).
+        super::remove_objects(state, std::slice::from_ref(&key)).await;
+        return Err(internal(error));
+    }
+    Ok(Outcome::Stored { id, also_on })
+}
+
+fn spool_kind_name(kind: crate::backend::storage::sniff::Kind) -> &'static str {
+    use crate::backend::storage::sniff::Kind;
+    match kind {
+        Kind::Pdf => "pdf",
+        Kind::Jpeg => "jpeg",
+        Kind::Png => "png",
+    }
+}
+
+struct Row<'a> {
+    id: &'a str,
+    entry_id: &'a str,
+    key: &'a str,
+    file_name: &'a str,
+    mime: &'a str,
+    size: u64,
+    sha256: &'a str,
+    facts: &'a inspection::Facts,
+}
+
+async fn insert(
+    state: &AppState,
+    viewer: &Viewer,
+    meta: &RequestMeta,
+    row: &Row<'_>,
+) -> anyhow::Result<()> {
+    let mut tx = state.db.begin().await?;
+    let inserted = sqlx::query(
+        "INSERT INTO certificates (id, entry_id, user_id, firm_id, object_key, file_name, mime, size_bytes, sha256, pages, width, height, created_at_us) \
+         SELECT $1, id, user_id, firm_id, $2, $3, $4, $5, $6, $7, $8, $9, $10 FROM entries WHERE id = $11 AND user_id = $12",
+    )
+    .bind(row.id)
+    .bind(row.key)
+    .bind(row.file_name)
+    .bind(row.mime)
+    .bind(i64::try_from(row.size)?)
+    .bind(row.sha256)
+    .bind(row.facts.pages.map(i64::from))
+    .bind(row.facts.width.map(i64::from))
+    .bind(row.facts.height.map(i64::from))
+    .bind(now_micros())
+    .bind(row.entry_id)
+    .bind(&viewer.user.id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    // The entry was deleted while the file came in.
+    anyhow::ensure!(inserted == 1, "the entry is gone");
+    viewer
+        .audit(
+            &mut tx,
+            meta,
+            Action::CertificateUploaded,
+            &Target::new("certificate", row.id),
+        )
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_lose_paths_and_control_characters() {
+        assert_eq!(
+            clean_file_name("C:\\fakepath\\Intyg 2026.pdf"),
+            "Intyg 2026.pdf"
+        );
+        assert_eq!(clean_file_name("../../etc/passwd"), "passwd");
+        assert_eq!(clean_file_name("a\r\nb.png"), "ab.png");
+        assert_eq!(clean_file_name(""), "certificate");
+        assert_eq!(clean_file_name(".."), "certificate");
+        assert_eq!(clean_file_name(&"å".repeat(300)).chars().count(), 200);
+    }
+}

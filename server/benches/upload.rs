@@ -1,0 +1,193 @@
+//! Uploading a 10 MB certificate to the local (encrypted) backend: the real release
+//! server in its own process, the file sent over loopback as the page sends it. Prints
+//! the throughput and the growth of the server's peak memory during the upload (its
+//! peak-RSS counter is reset just before, through /proc/PID/clear_refs). The goal:
+//! ≥ 100 MB/s and ≤ 4 MB. Run: `make bench` or `cargo bench -p server --bench upload`.
+//!
+//! The throughput is what the person waits for: streaming, sealing and writing, the
+//! inspection worker parsing the whole PDF in its own process, and the database commit.
+
+use server::inspect::samples::pdf_of_size;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const SIZE: usize = 10_000_000;
+const RUNS: usize = 7;
+
+struct Running {
+    child: Child,
+    base: String,
+    dir: tempfile::TempDir,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+fn status_kb(pid: u32, field: &str) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("/proc status");
+    status
+        .lines()
+        .find(|l| l.starts_with(field))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|n| n.parse().ok())
+        .expect("a memory figure")
+}
+
+async fn start() -> Running {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let port = free_port();
+    let child = Command::new(env!("CARGO_BIN_EXE_cpd-registry"))
+        .arg("serve")
+        .env("SITE_ADDR", format!("127.0.0.1:{port}"))
+        .env("DATA_DIR", dir.path())
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}/cpd.db", dir.path().display()),
+        )
+        .env("SITE_ROOT", dir.path().join("site"))
+        .env("APP_SECRET", "22".repeat(32))
+        .env("LOG_FORMAT", "json")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start the server");
+    let base = format!("http://127.0.0.1:{port}");
+    for _ in 0..200 {
+        if reqwest::get(format!("{base}/readyz"))
+            .await
+            .is_ok_and(|r| r.status() == 200)
+        {
+            return Running { child, base, dir };
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the server did not become ready");
+}
+
+async fn sign_in(server: &Running) -> (reqwest::Client, String) {
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let email = "bench@upload.se";
+    let url = |p: &str| format!("{}{p}", server.base);
+    client
+        .post(url("/api/auth/request_code"))
+        .form(&[("email", email)])
+        .send()
+        .await
+        .expect("request code");
+    sqlx::any::install_default_drivers();
+    let db = format!("sqlite://{}/cpd.db", server.dir.path().display());
+    let pool = sqlx::AnyPool::connect(&db).await.expect("database");
+    let subject: String = sqlx::query_scalar("SELECT subject FROM outbox WHERE to_addr = $1")
+        .bind(email)
+        .fetch_one(&pool)
+        .await
+        .expect("the code mail");
+    let code = subject.rsplit(' ').next().expect("code").to_owned();
+    client
+        .post(url("/api/auth/verify_code"))
+        .form(&[("code", code.as_str())])
+        .send()
+        .await
+        .expect("verify");
+    client
+        .post(url("/api/log/create_entry"))
+        .form(&[
+            ("date", "2026-03-01"),
+            ("title", "Bench course"),
+            ("provider", ""),
+            ("hours", "2"),
+            ("category", "teacher-led"),
+            ("topic", ""),
+            ("notes", ""),
+        ])
+        .send()
+        .await
+        .expect("entry");
+    let entry: String = sqlx::query_scalar("SELECT id FROM entries")
+        .fetch_one(&pool)
+        .await
+        .expect("entry id");
+    (client, entry)
+}
+
+async fn upload(
+    server: &Running,
+    client: &reqwest::Client,
+    entry: &str,
+    name: &str,
+    bytes: Vec<u8>,
+) {
+    let form = reqwest::multipart::Form::new()
+        .text("entry", entry.to_owned())
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()),
+        );
+    let response = client
+        .post(format!("{}/certificates/upload", server.base))
+        .header("accept", "application/json")
+        .multipart(form)
+        .send()
+        .await
+        .expect("upload");
+    assert_eq!(response.status(), 201, "{:?}", response.text().await);
+}
+
+#[tokio::main]
+async fn main() {
+    let server = start().await;
+    let pid = server.child.id();
+    let (client, entry) = sign_in(&server).await;
+    // Warm up: the first upload makes the firm's data key and fills the pools.
+    upload(&server, &client, &entry, "warm.pdf", pdf_of_size(100_000)).await;
+    let mut rates = Vec::new();
+    let mut growth = Vec::new();
+    for run in 0..RUNS {
+        // A different file each run (the same one would be "already attached").
+        let mut file = pdf_of_size(SIZE);
+        let last = file.len() - 10;
+        file[last] = b'%';
+        file.insert(last, b'0' + u8::try_from(run).unwrap_or(0));
+        let size = file.len();
+        let before = status_kb(pid, "VmRSS:");
+        std::fs::write(format!("/proc/{pid}/clear_refs"), "5").expect("reset the peak-RSS counter");
+        let started = Instant::now();
+        upload(&server, &client, &entry, &format!("run{run}.pdf"), file).await;
+        let took = started.elapsed();
+        let peak = status_kb(pid, "VmHWM:");
+        rates.push(size as f64 / 1e6 / took.as_secs_f64());
+        growth.push(peak.saturating_sub(before) as f64 / 1024.0);
+        println!(
+            "run {run}: {:.1} MB in {:.0} ms = {:.0} MB/s; server peak memory +{:.1} MB",
+            size as f64 / 1e6,
+            took.as_secs_f64() * 1000.0,
+            rates[run],
+            growth[run]
+        );
+    }
+    rates.sort_by(f64::total_cmp);
+    growth.sort_by(f64::total_cmp);
+    println!(
+        "upload of a 10 MB PDF to the local backend, {RUNS} runs: median {:.0} MB/s (goal >= 100), \
+         server peak memory growth median {:.1} MB, max {:.1} MB (goal <= 4)",
+        rates[RUNS / 2],
+        growth[RUNS / 2],
+        growth[RUNS - 1]
+    );
+}

@@ -1,0 +1,128 @@
+//! The inspection over hand-made good and bad files, and property tests ("fuzzing") over
+//! random and mutated input: whatever the bytes, the check never panics, and only files
+//! that parse are accepted.
+
+use super::samples::{jpeg, pdf, png, png_bomb};
+use super::*;
+use proptest::prelude::*;
+
+fn refused(bytes: &[u8]) -> Option<Refusal> {
+    match inspect(bytes) {
+        Verdict::Refused(r) => Some(r),
+        Verdict::Accepted(_) => None,
+    }
+}
+
+#[test]
+fn real_files_pass_with_their_facts() {
+    assert_eq!(
+        inspect(&pdf(2)),
+        Verdict::Accepted(Facts {
+            kind: "pdf".into(),
+            pages: Some(2),
+            width: None,
+            height: None
+        })
+    );
+    match inspect(&png(40, 30)) {
+        Verdict::Accepted(f) => assert_eq!(
+            (f.kind.as_str(), f.width, f.height),
+            ("png", Some(40), Some(30))
+        ),
+        other => panic!("{other:?}"),
+    }
+    match inspect(&jpeg(64, 48)) {
+        Verdict::Accepted(f) => assert_eq!(
+            (f.kind.as_str(), f.width, f.height),
+            ("jpeg", Some(64), Some(48))
+        ),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn everything_else_is_refused_with_its_reason() {
+    let html = b"<!DOCTYPE html><html><body>%PDF-1.7 hello</body></html>";
+    assert_eq!(
+        refused(html),
+        Some(Refusal::NotAccepted),
+        "HTML renamed .pdf"
+    );
+    let mut late = b"\n".to_vec();
+    late.extend(pdf(1));
+    assert_eq!(
+        refused(&late),
+        Some(Refusal::NotAccepted),
+        "%PDF not at offset 0"
+    );
+    let mut elf = b"\x7fELF\x02\x01\x01".to_vec();
+    elf.resize(4096, 0);
+    assert_eq!(refused(&elf), Some(Refusal::NotAccepted), "an executable");
+    assert_eq!(refused(b"MZ\x90\x00\x03"), Some(Refusal::NotAccepted));
+    let good = png(200, 100);
+    assert_eq!(
+        refused(&good[..good.len() / 2]),
+        Some(Refusal::Damaged),
+        "a truncated PNG"
+    );
+    assert_eq!(
+        refused(&png_bomb(20_000, 20_000)),
+        Some(Refusal::TooManyPixels)
+    );
+    assert_eq!(
+        refused(&png_bomb(100_000, 100_000)),
+        Some(Refusal::TooManyPixels)
+    );
+    assert_eq!(
+        refused(&png_bomb(12_000, 12_000)),
+        Some(Refusal::TooManyPixels),
+        "144 MP"
+    );
+    assert_eq!(
+        refused(b"%PDF-1.7\nnot really a pdf\n%%EOF"),
+        Some(Refusal::Damaged)
+    );
+    let doc = pdf(1);
+    assert_eq!(
+        refused(&doc[..doc.len() / 3]),
+        Some(Refusal::Damaged),
+        "a truncated PDF"
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// Random bytes, with or without a valid signature in front, never panic and are
+    /// never taken for a certificate.
+    #[test]
+    fn random_bytes_are_never_accepted(
+        head in prop_oneof![
+            Just(b"%PDF-1.7\n".to_vec()),
+            Just(vec![0xFF, 0xD8, 0xFF, 0xE0]),
+            Just(vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A]),
+            proptest::collection::vec(any::<u8>(), 0..8),
+        ],
+        tail in proptest::collection::vec(any::<u8>(), 0..2048),
+    ) {
+        let mut bytes = head;
+        bytes.extend(tail);
+        prop_assert!(matches!(inspect(&bytes), Verdict::Refused(_)));
+    }
+
+    /// Real files with bytes changed or cut off never panic the check.
+    #[test]
+    fn mutated_files_never_panic(
+        which in 0usize..3,
+        flips in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..16),
+        cut in any::<prop::sample::Index>(),
+    ) {
+        let mut bytes = match which { 0 => pdf(2), 1 => png(32, 16), _ => jpeg(32, 16) };
+        for (at, value) in flips {
+            let i = at.index(bytes.len());
+            bytes[i] = value;
+        }
+        bytes.truncate(cut.index(bytes.len()) + 1);
+        let _ = inspect(&bytes);
+    }
+}

@@ -1,0 +1,379 @@
+//! Certificates over HTTP on both databases (local encrypted storage): upload, the checks
+//! that refuse everything but real PDFs, JPEGs and PNGs, opening through links that
+//! expire, isolation between people and firms, deletion, and the audit trail.
+
+use crate::helpers::{Backend, Browser, TestApp};
+use crate::on_both_backends;
+use serde_json::Value;
+use server::inspect::samples::{jpeg, pdf, pdf_of_size, png, png_bomb};
+
+/// Adds an entry for `browser` and returns its id.
+pub async fn new_entry(browser: &Browser, title: &str) -> String {
+    let fields = [
+        ("date", "2026-03-01"),
+        ("title", title),
+        ("provider", "Advokatsamfundet"),
+        ("hours", "3"),
+        ("category", "teacher-led"),
+        ("verifiable", "on"),
+        ("topic", ""),
+        ("notes", ""),
+    ];
+    let created = browser.form("/api/log/create_entry", &fields).await;
+    assert!(created.status().is_success(), "{}", created.status());
+    let log: Value = browser
+        .form("/api/log/get_log", &[])
+        .await
+        .json()
+        .await
+        .expect("json");
+    log["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .rev()
+        .find(|e| e["title"] == title)
+        .and_then(|e| e["id"].as_str())
+        .expect("the new entry")
+        .to_owned()
+}
+
+/// Uploads one file as the page's script does; returns the status and the JSON answer.
+pub async fn upload(browser: &Browser, entry: &str, name: &str, bytes: Vec<u8>) -> (u16, Value) {
+    let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned());
+    let form = reqwest::multipart::Form::new()
+        .text("entry", entry.to_owned())
+        .part("file", part);
+    let response = browser
+        .client
+        .post(browser.url("/certificates/upload"))
+        .header("accept", "application/json")
+        .multipart(form)
+        .send()
+        .await
+        .expect("upload");
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+pub async fn certificates(browser: &Browser, entry: &str) -> (u16, Value) {
+    let response = browser
+        .form("/api/certificates/list_certificates", &[("entry", entry)])
+        .await;
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+pub async fn objects(app: &TestApp) -> Vec<String> {
+    let state = &app.server.as_ref().expect("running").state;
+    let mut keys: Vec<String> = state
+        .storage
+        .list()
+        .await
+        .expect("list")
+        .into_iter()
+        .map(|(k, _)| k)
+        .collect();
+    keys.sort();
+    keys
+}
+
+async fn rows(app: &TestApp) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM certificates")
+        .fetch_one(&app.db().pool)
+        .await
+        .expect("count")
+}
+
+/// Follows `/certificates/{id}/open` to the signed link it issues.
+pub async fn link(browser: &Browser, id: &str, query: &str) -> String {
+    let response = browser
+        .get(&format!("/certificates/{id}/open{query}"))
+        .await;
+    assert_eq!(response.status(), 303, "open {id}");
+    let location = response.headers()["location"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    if location.starts_with('/') {
+        browser.url(&location)
+    } else {
+        location
+    }
+}
+
+fn spools(app: &TestApp) -> usize {
+    std::fs::read_dir(app.dir.path().join("objects/.incoming"))
+        .map(|d| d.count())
+        .unwrap_or(0)
+}
+
+async fn certificates_are_checked_stored_opened_and_deleted(backend: Backend) {
+    let app = TestApp::spawn_with_vars(backend, &[("UPLOAD_MAX_BYTES", "262144")]).await;
+    let anna = app.signed_in_browser("anna@firm.se").await;
+    let entry = new_entry(&anna, "Arbitration day").await;
+
+    let certificate = pdf(2);
+    let (status, answer) = upload(&anna, &entry, "intyg.pdf", certificate.clone()).await;
+    assert_eq!(status, 201, "{answer}");
+    assert_eq!(answer["status"], "stored");
+    let photo = jpeg(640, 480);
+    let (status, answer) = upload(&anna, &entry, "photo.jpg", photo.clone()).await;
+    assert_eq!(status, 201, "{answer}");
+
+    let (status, list) = certificates(&anna, &entry).await;
+    assert_eq!(status, 200);
+    let items = list["items"].as_array().expect("items");
+    assert_eq!(items.len(), 2);
+    assert_eq!(items[0]["file_name"], "intyg.pdf");
+    assert_eq!(items[0]["pages"], 2);
+    assert_eq!(items[0]["mime"], "application/pdf");
+    assert_eq!(items[1]["mime"], "image/jpeg");
+    assert_eq!(items[1]["width"], 640);
+    assert_eq!(list["max_mb"], 1);
+    let pdf_id = items[0]["id"].as_str().expect("id").to_owned();
+    let photo_id = items[1]["id"].as_str().expect("id").to_owned();
+
+    // The same file again on this entry: told, not stored twice.
+    let (status, answer) = upload(&anna, &entry, "copy.pdf", certificate.clone()).await;
+    assert_eq!(
+        (status, answer["status"].as_str()),
+        (200, Some("already_attached"))
+    );
+    assert_eq!(rows(&app).await, 2);
+    // On another entry it is stored, and the person is told where it also is.
+    let other_entry = new_entry(&anna, "Ethics seminar").await;
+    let (status, answer) = upload(&anna, &other_entry, "intyg.pdf", certificate.clone()).await;
+    assert_eq!(status, 201);
+    assert!(
+        answer["message"]
+            .as_str()
+            .expect("message")
+            .contains("Arbitration day")
+    );
+
+    // Everything else is refused, says why, and leaves nothing behind.
+    let before = (rows(&app).await, objects(&app).await);
+    let good_png = png(300, 200);
+    let mut late_pdf = b"\n".to_vec();
+    late_pdf.extend(pdf(1));
+    let mut exe = b"MZ\x90\x00\x03\x00\x00\x00".to_vec();
+    exe.resize(5000, 0x90);
+    let refusals: Vec<(&str, Vec<u8>, &str, &str)> = vec![
+        (
+            "page.pdf",
+            b"<!DOCTYPE html><html><body>%PDF-1.7</body></html>".to_vec(),
+            "not_accepted",
+            "PDF, JPEG and PNG",
+        ),
+        ("late.pdf", late_pdf, "not_accepted", "PDF, JPEG and PNG"),
+        ("setup.exe", exe, "not_accepted", "PDF, JPEG and PNG"),
+        (
+            "cut.png",
+            good_png[..good_png.len() / 2].to_vec(),
+            "damaged",
+            "damaged or incomplete",
+        ),
+        (
+            "bomb.png",
+            png_bomb(50_000, 50_000),
+            "too_many_pixels",
+            "megapixels",
+        ),
+        (
+            "huge.pdf",
+            pdf_of_size(400_000),
+            "too_large",
+            "larger than 1 MB",
+        ),
+        ("empty.pdf", Vec::new(), "not_accepted", "PDF, JPEG and PNG"),
+    ];
+    for (name, bytes, code, says) in refusals {
+        let (status, answer) = upload(&anna, &entry, name, bytes).await;
+        assert_eq!(status, 422, "{name}: {answer}");
+        assert_eq!(answer["code"], code, "{name}");
+        let message = answer["message"].as_str().expect("message");
+        assert!(message.contains(says), "{name}: {message}");
+    }
+    assert_eq!((rows(&app).await, objects(&app).await), before);
+    assert_eq!(spools(&app), 0, "no spool left behind");
+
+    // Opening: a fresh signed link, the original bytes, never cached.
+    let url = link(&anna, &pdf_id, "").await;
+    assert!(url.contains("/files/") && url.contains("sig="), "{url}");
+    let response = anna.client.get(&url).send().await.expect("GET");
+    assert_eq!(response.status(), 200);
+    let headers = response.headers().clone();
+    assert_eq!(headers["content-type"], "application/pdf");
+    assert!(
+        headers["content-disposition"]
+            .to_str()
+            .expect("ascii")
+            .starts_with("inline; filename=\"intyg.pdf\"")
+    );
+    assert_eq!(headers["cache-control"], "private, no-store");
+    assert_eq!(
+        response.bytes().await.expect("body").as_ref(),
+        certificate.as_slice()
+    );
+    let download = link(&anna, &photo_id, "?d=attachment").await;
+    let response = reqwest::get(&download).await.expect("GET");
+    assert_eq!(
+        response.status(),
+        200,
+        "the link alone opens it: no session needed"
+    );
+    assert!(
+        response.headers()["content-disposition"]
+            .to_str()
+            .expect("ascii")
+            .starts_with("attachment;")
+    );
+    assert_eq!(
+        response.bytes().await.expect("body").as_ref(),
+        photo.as_slice()
+    );
+
+    // At rest the files are sealed: no plaintext on disk.
+    for key in objects(&app).await {
+        let sealed = std::fs::read(app.dir.path().join("objects").join(&key)).expect("object");
+        assert!(
+            !sealed.windows(5).any(|w| w == b"%PDF-"),
+            "{key} is encrypted at rest"
+        );
+    }
+
+    // Another firm sees nothing, uploads nothing, opens nothing.
+    let eve = app.signed_in_browser("eve@other.se").await;
+    assert_eq!(certificates(&eve, &entry).await.0, 404);
+    assert_eq!(
+        eve.get(&format!("/certificates/{pdf_id}/open"))
+            .await
+            .status(),
+        404
+    );
+    let (status, _) = upload(&eve, &entry, "x.pdf", pdf(1)).await;
+    assert_eq!(status, 404);
+    let gone = eve
+        .form("/api/certificates/delete_certificate", &[("id", &pdf_id)])
+        .await;
+    assert_eq!(gone.status(), 404);
+    assert_eq!(rows(&app).await, 3);
+    // Signed out: to sign-in.
+    let anonymous = app.browser();
+    let response = anonymous.get(&format!("/certificates/{pdf_id}/open")).await;
+    assert!(
+        response.headers()["location"]
+            .to_str()
+            .expect("ascii")
+            .starts_with("/sign-in")
+    );
+
+    // Without JavaScript the form posts every file and comes back to the entry.
+    let form = reqwest::multipart::Form::new()
+        .text("entry", entry.clone())
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(png(50, 50)).file_name("scan.png"),
+        )
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(b"GIF89a".to_vec()).file_name("anim.gif"),
+        )
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(Vec::new()).file_name(""),
+        );
+    let response = anna
+        .client
+        .post(anna.url("/certificates/upload"))
+        .header("accept", "text/html")
+        .multipart(form)
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(response.status(), 303);
+    let location = response.headers()["location"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    assert!(
+        location.starts_with(&format!(
+            "/log/entry/{entry}?uploaded=1&refused=not_accepted&refused_file=anim.gif"
+        )),
+        "{location}"
+    );
+    let page = anna.page(&location).await;
+    assert!(
+        page.contains("Certificates attached: 1"),
+        "the page says what happened"
+    );
+    assert!(page.contains("only PDF, JPEG and PNG files are accepted"));
+    assert!(page.contains("scan.png") && page.contains("intyg.pdf"));
+
+    // Deleting removes the row and the object; the old link dies with it.
+    let old_link = link(&anna, &pdf_id, "").await;
+    let objects_before = objects(&app).await.len();
+    let deleted = anna
+        .form("/api/certificates/delete_certificate", &[("id", &pdf_id)])
+        .await;
+    assert!(deleted.status().is_success());
+    assert_eq!(objects(&app).await.len(), objects_before - 1);
+    assert_eq!(
+        anna.client
+            .get(&old_link)
+            .send()
+            .await
+            .expect("GET")
+            .status(),
+        404
+    );
+    // Deleting the entry takes its certificates along.
+    let deleted = anna.form("/api/log/delete_entry", &[("id", &entry)]).await;
+    assert!(deleted.status().is_success());
+    let (_, list) = certificates(&anna, &other_entry).await;
+    assert_eq!(list["items"].as_array().expect("items").len(), 1);
+    assert_eq!(rows(&app).await, 1);
+    assert_eq!(objects(&app).await.len(), 1);
+
+    let actions = app.audit_actions().await;
+    for action in [
+        "certificate.uploaded",
+        "certificate.refused",
+        "certificate.link_issued",
+        "certificate.deleted",
+    ] {
+        assert!(actions.iter().any(|a| a == action), "{action} audited");
+    }
+    assert_eq!(
+        actions
+            .iter()
+            .filter(|a| *a == "certificate.refused")
+            .count(),
+        8,
+        "each refused file is a security event"
+    );
+    app.stop().await;
+}
+on_both_backends!(certificates_are_checked_stored_opened_and_deleted);
+
+/// A worker that fails in any way (crash, nonsense, nothing) refuses the file; the
+/// server carries on.
+async fn a_failing_worker_refuses_and_the_server_carries_on(backend: Backend) {
+    for command in ["/bin/false", "/bin/echo"] {
+        let app = TestApp::spawn_with_vars(backend, &[("INSPECT_COMMAND", command)]).await;
+        let anna = app.signed_in_browser("anna@firm.se").await;
+        let entry = new_entry(&anna, "Course").await;
+        let (status, answer) = upload(&anna, &entry, "intyg.pdf", pdf(1)).await;
+        assert_eq!(
+            (status, answer["code"].as_str()),
+            (422, Some("unreadable")),
+            "{command}"
+        );
+        assert_eq!(rows(&app).await, 0);
+        assert!(objects(&app).await.is_empty());
+        assert_eq!(app.get("/readyz").await.status(), 200);
+        app.stop().await;
+    }
+}
+on_both_backends!(a_failing_worker_refuses_and_the_server_carries_on);
