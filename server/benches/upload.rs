@@ -44,6 +44,10 @@ fn status_kb(pid: u32, field: &str) -> u64 {
         .expect("a memory figure")
 }
 
+#[expect(
+    clippy::zombie_processes,
+    reason = "the child is owned by `Running`, whose Drop kills and reaps it"
+)]
 async fn start() -> Running {
     let dir = tempfile::tempdir().expect("temp dir");
     let port = free_port();

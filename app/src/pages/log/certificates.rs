@@ -299,12 +299,14 @@ mod browser {
                     *ok += usize::from(stored);
                 });
                 let (n, ok) = finished.get_value();
-                // Every file in: show the page afresh with the list (and keep the
-                // messages on screen if any file was refused).
-                if n == total && ok == total {
-                    if let Some(location) = web_sys::window().map(|w| w.location()) {
-                        let _ = location.reload();
-                    }
+                // Every file in: show the page afresh with the list and the notice the
+                // form post shows (if any file was refused, its message stays on screen).
+                if n == total
+                    && ok == total
+                    && let Some(location) = web_sys::window().map(|w| w.location())
+                    && let Ok(path) = location.pathname()
+                {
+                    let _ = location.set_href(&format!("{path}?uploaded={ok}#certificates"));
                 }
             };
             if send(&entry, &file, index, sending, done, t).is_err() {
