@@ -98,6 +98,9 @@ pub struct LogData {
     pub entries: Vec<EntryView>,
     pub leaves: Vec<LeaveView>,
     pub exemptions: Vec<i32>,
+    /// How many certificates each entry has (entries without any are left out).
+    #[serde(default)]
+    pub certificates: std::collections::BTreeMap<String, u32>,
 }
 
 impl LogData {

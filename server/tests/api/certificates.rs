@@ -134,6 +134,34 @@ async fn certificates_are_checked_stored_opened_and_deleted(backend: Backend) {
     let pdf_id = items[0]["id"].as_str().expect("id").to_owned();
     let photo_id = items[1]["id"].as_str().expect("id").to_owned();
 
+    // The log shows how many files each entry has.
+    let log: Value = anna
+        .form("/api/log/get_log", &[])
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(log["certificates"][&entry], 2);
+
+    // Another site cannot make a signed-in browser upload.
+    let forged = anna
+        .client
+        .post(anna.url("/certificates/upload"))
+        .header("sec-fetch-site", "cross-site")
+        .multipart(
+            reqwest::multipart::Form::new()
+                .text("entry", entry.clone())
+                .part(
+                    "file",
+                    reqwest::multipart::Part::bytes(pdf(3)).file_name("x.pdf"),
+                ),
+        )
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(forged.status(), 403);
+    assert_eq!(rows(&app).await, 2);
+
     // The same file again on this entry: told, not stored twice.
     let (status, answer) = upload(&anna, &entry, "copy.pdf", certificate.clone()).await;
     assert_eq!(

@@ -98,6 +98,7 @@ pub async fn logs(
                     admitted: p.6.clone().unwrap_or_default(),
                     born: p.7.clone().unwrap_or_default(),
                     today: today.clone(),
+                    certificates: Default::default(),
                     entries: Vec::new(),
                     leaves: Vec::new(),
                     exemptions: Vec::new(),

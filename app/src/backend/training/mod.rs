@@ -42,12 +42,29 @@ pub fn entry_view(row: EntryRow) -> EntryView {
 /// Everything the log pages and the calculator need, in three queries whatever the size
 /// of the log (the person was read with the session).
 pub async fn load(conn: &mut sqlx::AnyConnection, user: &User) -> anyhow::Result<LogData> {
-    let entries: Vec<EntryRow> = sqlx::query_as(&format!(
-        "SELECT {ENTRY_COLUMNS} FROM entries WHERE user_id = $1 ORDER BY entry_date, title, id"
-    ))
-    .bind(&user.id)
-    .fetch_all(&mut *conn)
-    .await?;
+    // With each entry, its number of certificates (read through their entry index).
+    let rows: Vec<(String, String, String, String, i64, String, i64, Option<String>, String, i64)> =
+        sqlx::query_as(&format!(
+            "SELECT {ENTRY_COLUMNS}, (SELECT COUNT(*) FROM certificates c WHERE c.entry_id = entries.id) \
+             FROM entries WHERE user_id = $1 ORDER BY entry_date, title, id"
+        ))
+        .bind(&user.id)
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut certificates = std::collections::BTreeMap::new();
+    let entries: Vec<EntryRow> = rows
+        .into_iter()
+        .map(
+            |(id, date, title, provider, quarters, category, verifiable, topic, notes, n)| {
+                if let Ok(n @ 1..) = u32::try_from(n) {
+                    certificates.insert(id.clone(), n);
+                }
+                (
+                    id, date, title, provider, quarters, category, verifiable, topic, notes,
+                )
+            },
+        )
+        .collect();
     let leaves: Vec<(String, String, String, String)> = sqlx::query_as(
         "SELECT id, from_date, to_date, reason FROM leaves WHERE user_id = $1 ORDER BY from_date, id",
     )
@@ -78,5 +95,6 @@ pub async fn load(conn: &mut sqlx::AnyConnection, user: &User) -> anyhow::Result
             .into_iter()
             .filter_map(|(y,)| i32::try_from(y).ok())
             .collect(),
+        certificates,
     })
 }

@@ -98,6 +98,9 @@ pub fn LogList() -> impl IntoView {
                         let category = if e.category == "e-learning" { t.category_e_learning } else { t.category_teacher_led };
                         let hours = e.hours().display_with(sep);
                         let edit_label = format!("{} {}", t.edit, e.title);
+                        let attached = data.certificates.get(&e.id).copied().unwrap_or(0);
+                        let certificates_text = format!("{} ({attached})", t.cert_heading);
+                        let certificates_label = format!("{} {}: {attached}", t.cert_heading, e.title);
                         let duplicate_label = format!("{} {}", t.duplicate, e.title);
                         let delete_label = format!("{} {}", t.delete, e.title);
                         view! {
@@ -112,6 +115,7 @@ pub fn LogList() -> impl IntoView {
                                 <td class="block pt-2 sm:table-cell sm:py-2">
                                     <div class="flex flex-wrap gap-2">
                                         <a href=format!("/log/entry/{}", e.id) aria-label=edit_label class="rounded border border-slate-400 px-2 py-1 text-sm focus-ring">{t.edit}</a>
+                                        <a href=format!("/log/entry/{}#certificates", e.id) aria-label=certificates_label class="rounded border border-slate-400 px-2 py-1 text-sm focus-ring">{certificates_text}</a>
                                         <form method="post" action=DuplicateEntry::url()>
                                             <input type="hidden" name="id" value=e.id.clone()/>
                                             <button type="submit" aria-label=duplicate_label class="rounded border border-slate-400 px-2 py-1 text-sm focus-ring">{t.duplicate}</button>
