@@ -147,3 +147,24 @@ test('on a phone, in Swedish, the camera is offered and a photo is attached', as
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
   expect(overflow).toBe(false);
 });
+
+test('files dropped on the form are uploaded with JavaScript; without it the form alone works', async ({ page, request }) => {
+  await courseWithPage(page, request, 'Dropped course');
+  const hint = page.getByText('Or drop files here');
+  if (!withJs()) {
+    // No script, no drop target promised: the file inputs and the Upload button do it all.
+    await expect(hint).toHaveCount(0);
+    await expect(page.getByLabel('Choose files')).toBeVisible();
+    return;
+  }
+  await expect(hint).toBeVisible();
+  const dataTransfer = await page.evaluateHandle(({ name, b64 }) => {
+    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    const dt = new DataTransfer();
+    dt.items.add(new File([bytes], name, { type: 'image/png' }));
+    return dt;
+  }, { name: 'dropped.png', b64: png(120, 90, 11).toString('base64') });
+  await hint.dispatchEvent('drop', { dataTransfer });
+  await expect(page.getByText('Certificates attached: 1')).toBeVisible();
+  await expect(page.getByRole('list', { name: 'Attached certificates' }).getByText('dropped.png')).toBeVisible();
+});

@@ -23,6 +23,7 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 use tokio::sync::Notify;
 use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::TraceLayer;
 
@@ -121,7 +122,11 @@ pub fn router(state: AppState) -> Router {
             ServeFile::new(site_root.join("favicon.ico")),
         )
         .route_service("/robots.txt", ServeFile::new(site_root.join("robots.txt")))
-        .layer(CompressionLayer::new())
+        // Certificates are compressed already (PDF streams, JPEG, PNG): compressing them
+        // again on every download would cost CPU for nothing.
+        .layer(CompressionLayer::new().compress_when(
+            DefaultPredicate::new().and(NotForContentType::const_new("application/pdf")),
+        ))
         .layer(axum::middleware::from_fn_with_state(
             hardening.clone(),
             security::csrf,

@@ -62,7 +62,7 @@ pub static EN: Texts = Texts {
             heading: "Encryption and files",
             paragraphs: &[
                 "All traffic uses TLS 1.2 or later, with HSTS. Records and files are encrypted at rest with AES-256.",
-                "Certificates are kept in private storage. Viewing or exporting one goes through a signed link that is valid for one hour. Uploads are checked by their file signature and accepted only as PDF, JPEG or PNG.",
+                "Certificates are kept in private storage. Viewing or exporting one goes through a signed link that is valid for one hour. Uploads are checked by their file signature, then opened in an isolated process with no access to keys or other data, and accepted only as PDF, JPEG or PNG that reads correctly.",
             ],
         },
         Section {

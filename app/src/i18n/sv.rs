@@ -62,7 +62,7 @@ pub static SV: Texts = Texts {
             heading: "Kryptering och filer",
             paragraphs: &[
                 "All trafik använder TLS 1.2 eller senare, med HSTS. Uppgifter och filer krypteras i vila med AES-256.",
-                "Intyg sparas i privat lagring. Att visa eller exportera ett intyg sker via en signerad länk som gäller i en timme. Uppladdningar kontrolleras mot filens signatur och tas bara emot som PDF, JPEG eller PNG.",
+                "Intyg sparas i privat lagring. Att visa eller exportera ett intyg sker via en signerad länk som gäller i en timme. Uppladdningar kontrolleras mot filens signatur, öppnas sedan i en isolerad process utan åtkomst till nycklar eller andra data, och tas bara emot som PDF, JPEG eller PNG som går att läsa.",
             ],
         },
         Section {
