@@ -126,14 +126,15 @@ pub fn worker_main(args: &[String]) -> std::process::ExitCode {
     std::process::ExitCode::SUCCESS
 }
 
-/// Memory and CPU limits, no files written, no core dumps. A limit that cannot be set is
+/// Memory and CPU limits, no file larger than the verdict written (stdout is a pipe, which
+/// the limit does not touch), no core dumps. A limit that cannot be set is
 /// not fatal (the server's deadline still holds), but it is said on stderr.
 fn limit_self() {
     use rlimit::Resource;
     for (resource, limit) in [
         (Resource::AS, MEMORY_LIMIT),
         (Resource::CPU, CPU_SECONDS),
-        (Resource::FSIZE, 0),
+        (Resource::FSIZE, 64 * 1024),
         (Resource::CORE, 0),
     ] {
         if let Err(error) = resource.set(limit, limit) {
