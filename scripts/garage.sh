@@ -37,7 +37,7 @@ TOML
     # Ready when the S3 port answers (an <Error> document to an unsigned request).
     for _ in $(seq 1 100); do
       if node -e 'require("http").get(process.argv[1],r=>{let b="";r.on("data",d=>b+=d);r.on("end",()=>process.exit(b.includes("<Error>")?0:1))}).on("error",()=>process.exit(1))' "http://127.0.0.1:$s3/" 2>/dev/null; then
-        echo "export TEST_S3_URL='s3://certificates?endpoint=http://127.0.0.1:$s3&region=garage&path_style=true&sse=none' TEST_S3_KEY_ID=$key_id TEST_S3_SECRET=$secret GARAGE_TEST_DIR=$dir"
+        echo "export TEST_S3_URL='s3://certificates?endpoint=http://127.0.0.1:$s3&region=garage&path_style=true' TEST_S3_KEY_ID=$key_id TEST_S3_SECRET=$secret GARAGE_TEST_DIR=$dir"
         exit 0
       fi
       sleep 0.1

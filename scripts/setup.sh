@@ -68,7 +68,7 @@ if [ "$MODE" = test ]; then
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need initdb || missing+=(postgresql)
   if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
   # Garage: the real S3-compatible store the storage tests run against (never a mock).
-  if [ "$(garage --version 2>/dev/null | awk '{print $2}')" != "v$GARAGE_VERSION" ]; then
+  if ! garage --version 2>/dev/null | grep -qF "cargo:$GARAGE_VERSION "; then
     say "installing garage $GARAGE_VERSION (about 15 minutes the first time)"
     cargo install garage --version "$GARAGE_VERSION" --locked
   fi

@@ -182,15 +182,18 @@ pub async fn finish(
             });
         }
     };
-    let facts = match inspection::inspect(
-        &state.config.inspect_command,
-        &spool,
-        &firm_key,
-        state.config.upload_max_bytes,
-    )
-    .await
-    .map_err(internal)?
-    {
+    // The disk flushes the spool while the worker reads it.
+    let (verdict, synced) = tokio::join!(
+        inspection::inspect(
+            &state.config.inspect_command,
+            &spool,
+            &firm_key,
+            state.config.upload_max_bytes,
+        ),
+        spool.sync()
+    );
+    synced.map_err(internal)?;
+    let facts = match verdict.map_err(internal)? {
         Verdict::Accepted(facts) => facts,
         Verdict::Refused(r) => return Err(refuse(state, viewer, meta, &entry_id, r).await),
     };

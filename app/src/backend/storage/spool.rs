@@ -102,7 +102,6 @@ impl SpoolWriter {
         let sealer = self.sealer.take().ok_or(SpoolError::Finished)?;
         self.file.write_all(&sealer.finish()).await?;
         self.file.flush().await?;
-        self.file.get_ref().sync_data().await?;
         self.done = true;
         let sha256 = hex::encode(std::mem::take(&mut self.hasher).finalize());
         Ok(Spool {
@@ -142,6 +141,12 @@ impl Spool {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Makes the spool durable on disk (before a row may point at it). Separate from
+    /// writing, so it can run while the file is inspected.
+    pub async fn sync(&self) -> std::io::Result<()> {
+        tokio::fs::File::open(&self.path).await?.sync_data().await
     }
 
     /// Moves the file to `dest` (same file system); the spool no longer owns it.
