@@ -3,10 +3,9 @@
 //! bomb exhaust memory, and neither may take the server down. The worker gets the file on
 //! stdin and nothing else: no environment (so no master key), limits on memory and CPU
 //! time it sets on itself, and a wall-clock deadline here, after which it is killed.
-//! It answers one line of JSON, a [`Verdict`].
+//! It answers one line of JSON, a [`Verdict`]. It is fed the file while the upload
+//! arrives, so checking adds little to the upload's time.
 
-use crate::backend::storage::data_key::DataKey;
-use crate::backend::storage::spool::Spool;
 use anyhow::Context;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -79,55 +78,73 @@ impl Refusal {
     }
 }
 
-/// Runs the worker over a spool's plaintext. A worker that fails in any way refuses.
-#[tracing::instrument(skip(spool, firm_key), fields(size = spool.size))]
-pub async fn inspect(
-    command: &Path,
-    spool: &Spool,
-    firm_key: &DataKey,
-    max_bytes: u64,
-) -> anyhow::Result<Verdict> {
-    let mut child = tokio::process::Command::new(command)
-        .arg("inspect")
-        .arg("--max-bytes")
-        .arg(max_bytes.to_string())
-        .env_clear()
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .with_context(|| format!("starting the inspection worker {}", command.display()))?;
-    let mut stdin = child.stdin.take().context("worker stdin")?;
-    let mut stdout = child.stdout.take().context("worker stdout")?;
-    let run = async {
-        let mut reader = spool.reader(firm_key).await?;
-        while let Some(chunk) = reader.next().await? {
-            // A worker that gave up early closes its stdin: stop feeding, read its answer.
-            if stdin.write_all(&chunk).await.is_err() {
-                break;
-            }
+/// A worker checking one upload while it arrives: it is started with the upload and fed
+/// each piece as the piece is spooled, so it has the whole file the moment the upload
+/// ends. Dropping it kills the process.
+pub struct Worker {
+    child: tokio::process::Child,
+    stdin: Option<tokio::process::ChildStdin>,
+}
+
+impl Worker {
+    pub fn start(command: &Path, max_bytes: u64) -> anyhow::Result<Worker> {
+        let mut child = tokio::process::Command::new(command)
+            .arg("inspect")
+            .arg("--max-bytes")
+            .arg(max_bytes.to_string())
+            .env_clear()
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .with_context(|| format!("starting the inspection worker {}", command.display()))?;
+        let stdin = child.stdin.take();
+        Ok(Worker { child, stdin })
+    }
+
+    /// Passes on the next piece of the file. A worker that gave up early (it closed its
+    /// stdin or died) is fed no more; its answer, or its failure, tells the rest.
+    pub async fn feed(&mut self, data: &[u8]) {
+        if let Some(stdin) = self.stdin.as_mut()
+            && stdin.write_all(data).await.is_err()
+        {
+            self.stdin = None;
         }
-        drop(stdin);
-        let mut answer = Vec::new();
-        (&mut stdout).take(4096).read_to_end(&mut answer).await?;
-        let status = child.wait().await?;
-        anyhow::Ok((status, answer))
-    };
-    match tokio::time::timeout(DEADLINE, run).await {
-        Ok(Ok((status, answer))) if status.success() => Ok(serde_json::from_slice(&answer)
-            .unwrap_or_else(|error| {
-                tracing::warn!(%error, "the inspection worker answered nonsense");
+    }
+
+    /// Ends the file and waits (at most [`DEADLINE`]) for the answer. A worker that fails
+    /// in any way refuses the file.
+    pub async fn verdict(mut self) -> Verdict {
+        drop(self.stdin.take());
+        let Some(mut stdout) = self.child.stdout.take() else {
+            return Verdict::Refused(Refusal::Unreadable);
+        };
+        let child = &mut self.child;
+        let run = async move {
+            let mut answer = Vec::new();
+            (&mut stdout).take(4096).read_to_end(&mut answer).await?;
+            let status = child.wait().await?;
+            std::io::Result::Ok((status, answer))
+        };
+        match tokio::time::timeout(DEADLINE, run).await {
+            Ok(Ok((status, answer))) if status.success() => serde_json::from_slice(&answer)
+                .unwrap_or_else(|error| {
+                    tracing::warn!(%error, "the inspection worker answered nonsense");
+                    Verdict::Refused(Refusal::Unreadable)
+                }),
+            Ok(Ok((status, _))) => {
+                tracing::warn!(%status, "the inspection worker failed on an upload");
                 Verdict::Refused(Refusal::Unreadable)
-            })),
-        Ok(Ok((status, _))) => {
-            tracing::warn!(%status, "the inspection worker failed on an upload");
-            Ok(Verdict::Refused(Refusal::Unreadable))
-        }
-        Ok(Err(error)) => Err(error),
-        Err(_) => {
-            tracing::warn!("the inspection worker ran out of time");
-            Ok(Verdict::Refused(Refusal::Unreadable))
+            }
+            Ok(Err(error)) => {
+                tracing::warn!(%error, "the inspection worker could not be read");
+                Verdict::Refused(Refusal::Unreadable)
+            }
+            Err(_) => {
+                tracing::warn!("the inspection worker ran out of time");
+                Verdict::Refused(Refusal::Unreadable)
+            }
         }
     }
 }

@@ -3,8 +3,10 @@
 //! 1. [`begin`]: the entry must be the viewer's; the firm's data key is fetched (made on
 //!    the first upload); a spool is opened for the object's final name.
 //! 2. [`Incoming::write`]: each piece as it arrives: counted against the limit, the kind
-//!    told from the first bytes, hashed, sealed, written. Nothing is held in memory.
-//! 3. [`finish`]: the inspection worker parses the file; a file already attached to this
+//!    told from the first bytes, hashed, sealed, written, and passed to the worker.
+//!    Nothing is held in memory.
+//! 3. [`finish`]: the inspection worker (fed as the file arrived) gives its verdict while
+//!    the spool is flushed to disk; a file already attached to this
 //!    entry is not stored twice; the object is stored, then its row and audit event are
 //!    committed together. If the commit fails the object is removed again.
 //!
@@ -54,6 +56,7 @@ pub enum Outcome {
 /// An upload under way.
 pub struct Incoming {
     writer: SpoolWriter,
+    worker: inspection::Worker,
     entry_id: String,
     id: String,
     key: String,
@@ -106,8 +109,12 @@ pub async fn begin(
     )
     .await
     .map_err(internal)?;
+    let worker =
+        inspection::Worker::start(&state.config.inspect_command, state.config.upload_max_bytes)
+            .map_err(internal)?;
     Ok(Incoming {
         writer,
+        worker,
         entry_id: entry_id.to_owned(),
         id,
         key,
@@ -127,7 +134,9 @@ fn spool_refusal(error: SpoolError) -> UploadError {
 impl Incoming {
     /// Takes the next piece of the file; refuses as soon as it can tell.
     pub async fn write(&mut self, data: &[u8]) -> Result<(), UploadError> {
-        self.writer.write(data).await.map_err(spool_refusal)
+        self.writer.write(data).await.map_err(spool_refusal)?;
+        self.worker.feed(data).await;
+        Ok(())
     }
 
     pub fn entry_id(&self) -> &str {
@@ -167,6 +176,7 @@ pub async fn finish(
 ) -> Result<Outcome, UploadError> {
     let Incoming {
         writer,
+        worker,
         entry_id,
         id,
         key,
@@ -182,18 +192,10 @@ pub async fn finish(
             });
         }
     };
-    // The disk flushes the spool while the worker reads it.
-    let (verdict, synced) = tokio::join!(
-        inspection::inspect(
-            &state.config.inspect_command,
-            &spool,
-            &firm_key,
-            state.config.upload_max_bytes,
-        ),
-        spool.sync()
-    );
+    // The disk flushes the spool while the worker finishes its parse.
+    let (verdict, synced) = tokio::join!(worker.verdict(), spool.sync());
     synced.map_err(internal)?;
-    let facts = match verdict.map_err(internal)? {
+    let facts = match verdict {
         Verdict::Accepted(facts) => facts,
         Verdict::Refused(r) => return Err(refuse(state, viewer, meta, &entry_id, r).await),
     };
