@@ -21,6 +21,20 @@ pub type EntryRow = (
     String,
 );
 
+/// An entry row followed by its number of certificates.
+type CountedEntryRow = (
+    String,
+    String,
+    String,
+    String,
+    i64,
+    String,
+    i64,
+    Option<String>,
+    String,
+    i64,
+);
+
 pub const ENTRY_COLUMNS: &str =
     "id, entry_date, title, provider, quarters, category, verifiable, topic, notes";
 
@@ -43,7 +57,7 @@ pub fn entry_view(row: EntryRow) -> EntryView {
 /// of the log (the person was read with the session).
 pub async fn load(conn: &mut sqlx::AnyConnection, user: &User) -> anyhow::Result<LogData> {
     // With each entry, its number of certificates (read through their entry index).
-    let rows: Vec<(String, String, String, String, i64, String, i64, Option<String>, String, i64)> =
+    let rows: Vec<CountedEntryRow> =
         sqlx::query_as(&format!(
             "SELECT {ENTRY_COLUMNS}, (SELECT COUNT(*) FROM certificates c WHERE c.entry_id = entries.id) \
              FROM entries WHERE user_id = $1 ORDER BY entry_date, title, id"
