@@ -138,10 +138,6 @@ impl Incoming {
         self.worker.feed(data).await;
         Ok(())
     }
-
-    pub fn entry_id(&self) -> &str {
-        &self.entry_id
-    }
 }
 
 /// Records a refused upload (a security event) and returns the refusal.
