@@ -102,7 +102,7 @@ pub fn worker_main(args: &[String]) -> std::process::ExitCode {
         eprintln!("usage: cpd-registry inspect [--max-bytes N] < FILE");
         return std::process::ExitCode::from(2);
     };
-    limit_self();
+    limit_self(MEMORY_LIMIT, CPU_SECONDS);
     let mut bytes = Vec::new();
     if std::io::stdin()
         .take(max_bytes + 1)
@@ -126,19 +126,19 @@ pub fn worker_main(args: &[String]) -> std::process::ExitCode {
     std::process::ExitCode::SUCCESS
 }
 
-/// Memory and CPU limits, no file larger than the verdict written (stdout is a pipe, which
-/// the limit does not touch), no core dumps. A limit that cannot be set is
-/// not fatal (the server's deadline still holds), but it is said on stderr.
-fn limit_self() {
+/// Memory and CPU limits, no file written (stdout is a pipe, which the size limit does
+/// not touch), no core dumps. Shared with the report worker. A limit that cannot be set
+/// is not fatal (the server's deadline still holds), but it is said on stderr.
+pub fn limit_self(memory: u64, cpu_seconds: u64) {
     use rlimit::Resource;
     for (resource, limit) in [
-        (Resource::AS, MEMORY_LIMIT),
-        (Resource::CPU, CPU_SECONDS),
+        (Resource::AS, memory),
+        (Resource::CPU, cpu_seconds),
         (Resource::FSIZE, 64 * 1024),
         (Resource::CORE, 0),
     ] {
         if let Err(error) = resource.set(limit, limit) {
-            eprintln!("inspect: could not limit {resource:?}: {error}");
+            eprintln!("worker: could not limit {resource:?}: {error}");
         }
     }
 }

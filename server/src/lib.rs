@@ -4,6 +4,7 @@
 pub mod cli;
 pub mod compliance;
 pub mod inspect;
+pub mod report;
 pub mod routes;
 pub mod security;
 pub mod startup;

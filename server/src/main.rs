@@ -7,6 +7,10 @@ fn main() -> std::process::ExitCode {
     if args.first().map(String::as_str) == Some("inspect") {
         return server::inspect::worker_main(&args[1..]);
     }
+    // So does the report worker, which merges the certificates into a report.
+    if args.first().map(String::as_str) == Some("report") {
+        return server::report::worker_main(&args[1..]);
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -15,6 +15,7 @@ pub mod firm_audit;
 pub mod mail;
 pub mod metrics;
 pub mod net;
+pub mod reports;
 pub mod request;
 pub mod state;
 pub mod storage;

@@ -16,6 +16,15 @@ pub fn pdf(pages: usize) -> Vec<u8> {
                 "Type" => "Page",
                 "Parent" => pages_id,
                 "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+                "Resources" => dictionary! {
+                    "Font" => dictionary! {
+                        "F1" => dictionary! {
+                            "Type" => "Font",
+                            "Subtype" => "Type1",
+                            "BaseFont" => "Helvetica",
+                        },
+                    },
+                },
                 "Contents" => content,
             })
             .into()
