@@ -3,7 +3,8 @@
 # run costs seconds. `setup.sh run` for `make run`; `setup.sh test` adds the test services.
 #
 # Everything comes from the package registries: crates.io (cargo-leptos, wasm-bindgen-cli),
-# npm (tailwind, binaryen's wasm-opt, Playwright) and Debian (chromium, postgresql).
+# npm (tailwind, binaryen's wasm-opt, Playwright) and Debian (chromium, postgresql, qpdf,
+# poppler-utils).
 # Nothing is downloaded from anywhere else; cargo-leptos finds tailwind and wasm-opt in
 # node_modules/.bin and so never fetches its own.
 set -euo pipefail
@@ -66,6 +67,10 @@ if [ "$MODE" = test ]; then
   missing=()
   [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || missing+=(chromium)
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need initdb || missing+=(postgresql)
+  # The report tests check the PDFs with independent tools: qpdf, and poppler's
+  # pdftotext and pdfinfo.
+  need qpdf || missing+=(qpdf)
+  need pdftotext || missing+=(poppler-utils)
   if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
   # Garage: the real S3-compatible store the storage tests run against (never a mock).
   if ! garage --version 2>/dev/null | grep -qF "cargo:$GARAGE_VERSION "; then

@@ -295,3 +295,47 @@ pub struct MemberLog {
     pub name: String,
     pub log: LogData,
 }
+
+/// One of the person's annual reports, as the reports page lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportView {
+    pub id: String,
+    pub year: i32,
+    /// `en` or `sv`.
+    pub language: String,
+    /// `queued`, `running`, `ready` or `failed`.
+    pub status: String,
+    /// Why it failed: `interrupted` (a restart) or `failed`.
+    pub problem: Option<String>,
+    /// 0–100 while it is being made.
+    pub percent: u32,
+    /// "2026-11-30 14:05 UTC".
+    pub created: String,
+    pub pages: Option<u32>,
+    pub size_bytes: Option<u64>,
+    pub left_out: u32,
+}
+
+impl ReportView {
+    pub fn in_progress(&self) -> bool {
+        matches!(self.status.as_str(), "queued" | "running")
+    }
+}
+
+/// The reports page: the person's reports, the years they can choose and their language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportsPage {
+    pub items: Vec<ReportView>,
+    pub years: Vec<i32>,
+    pub language: String,
+}
+
+/// What the public verification page may say about a report: nothing personal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Verification {
+    pub id: String,
+    /// YYYY-MM-DD
+    pub issued: String,
+    pub pages: u32,
+    pub sha256: String,
+}

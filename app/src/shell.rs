@@ -5,7 +5,8 @@ use crate::i18n::provide_lang;
 use crate::pages::{
     AccountSecurity, Dashboard, DataProcessing, DevMailbox, EditEntry, FirmAudit, FirmMember,
     FirmMembers, FirmOverview, FirmSettingsPage, Home, ImportCsv, Leave, LogList, NewEntry,
-    NotFound, Profile, SecondFactor, Security, SignIn, SignInCode, SubProcessors,
+    NotFound, Profile, Reports, SecondFactor, Security, SignIn, SignInCode, SubProcessors,
+    VerifyReport,
 };
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, MetaTags, Stylesheet, provide_meta_context};
@@ -82,6 +83,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/log/new") view=NewEntry ssr=SsrMode::Async/>
                     <Route path=path!("/log/import") view=ImportCsv ssr=SsrMode::Async/>
                     <Route path=path!("/log/entry/:id") view=EditEntry ssr=SsrMode::Async/>
+                    <Route path=path!("/reports") view=Reports ssr=SsrMode::Async/>
+                    <Route path=path!("/verify/:id") view=VerifyReport ssr=SsrMode::Async/>
                     <Route path=path!("/dev/mailbox") view=DevMailbox ssr=SsrMode::Async/>
                     // Every other path: the 404 page, rendered like any page.
                     <Route path=path!("/*any") view=NotFound ssr=SsrMode::Async/>

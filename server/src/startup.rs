@@ -1,8 +1,8 @@
 //! Builds the application from a [`Config`] and serves it.
 
 use crate::routes::{
-    audit_csv, certificates, export_csv, health, invitation, metrics, overview_csv, security_txt,
-    sign_in_link,
+    audit_csv, certificates, export_csv, health, invitation, metrics, overview_csv, reports,
+    security_txt, sign_in_link,
 };
 use crate::security::{self, Hardening};
 use anyhow::Context;
@@ -69,7 +69,7 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
 
 /// The plain (non-Leptos) GET routes, beside the pages and server functions. Tests walk
 /// this list, so a route added here is checked for its headers too.
-pub const PLAIN_ROUTES: [&str; 12] = [
+pub const PLAIN_ROUTES: [&str; 13] = [
     "/healthz",
     "/readyz",
     "/sign-in/link",
@@ -82,6 +82,7 @@ pub const PLAIN_ROUTES: [&str; 12] = [
     "/favicon.ico",
     "/certificates/x/open",
     "/files/x/y",
+    "/reports/x/open",
 ];
 
 /// The whole HTTP application.
@@ -113,6 +114,11 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/certificates/{id}/open", get(certificates::open::open))
         .route("/files/{firm}/{object}", get(certificates::file::file))
+        .route("/reports/{id}/open", get(reports::open::open))
+        .route(
+            "/verify/{id}",
+            post(reports::verify::verify).layer(DefaultBodyLimit::max(reports::verify::MAX_BYTES)),
+        )
         .leptos_routes_with_context(&state, routes, || (), move || shell(leptos_options.clone()))
         // Static files are served explicitly; every other GET is a Leptos route (the
         // catch-all route renders the 404 page).
@@ -235,6 +241,14 @@ impl Server {
             mail_wake: Arc::new(Notify::new()),
             metrics: Arc::default(),
         };
+        // A report being made when the server stopped will not finish: say so.
+        let interrupted = app::backend::reports::fail_interrupted(&state).await?;
+        if interrupted > 0 {
+            tracing::warn!(
+                reports = interrupted,
+                "reports interrupted by the restart marked failed"
+            );
+        }
         let mail_worker = tokio::spawn(outbox::run_worker(
             state.db.clone(),
             Arc::new(transport),

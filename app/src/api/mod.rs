@@ -8,6 +8,7 @@ pub mod dev;
 pub mod firm;
 pub mod log;
 pub mod preferences;
+pub mod reports;
 
 #[cfg(feature = "ssr")]
 pub mod support;

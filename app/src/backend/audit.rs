@@ -94,6 +94,11 @@ pub enum Action {
     CertificateLinkIssued,
     CertificateDeleted,
     OrphanObjectsRemoved,
+    ReportRequested,
+    ReportGenerated,
+    ReportFailed,
+    ReportLinkIssued,
+    ReportDeleted,
 }
 
 impl Action {
@@ -142,6 +147,11 @@ impl Action {
             Action::CertificateRefused => "certificate.refused",
             Action::CertificateLinkIssued => "certificate.link_issued",
             Action::CertificateDeleted => "certificate.deleted",
+            Action::ReportRequested => "report.requested",
+            Action::ReportGenerated => "report.generated",
+            Action::ReportFailed => "report.failed",
+            Action::ReportLinkIssued => "report.link_issued",
+            Action::ReportDeleted => "report.deleted",
             Action::OrphanObjectsRemoved => "storage.orphans_removed",
         }
     }

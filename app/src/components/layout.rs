@@ -17,6 +17,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 Some(me) if !me.pending_second_factor => view! {
                     <li><A href="/dashboard" attr:class="nav-link focus-ring">{t.nav_dashboard}</A></li>
                     <li><A href="/log" attr:class="nav-link focus-ring">{t.nav_log}</A></li>
+                    <li><A href="/reports" attr:class="nav-link focus-ring">{t.nav_reports}</A></li>
                     {matches!(me.role.as_str(), "owner" | "admin").then(|| view! {
                         <li><A href="/firm/overview" attr:class="nav-link focus-ring">{t.nav_firm}</A></li>
                     })}

@@ -490,6 +490,77 @@ pub struct Texts {
     pub cert_refused_unreadable: &'static str,
     pub cert_refused_count: &'static str,
     pub cert_count_label: &'static str,
+    pub nav_reports: &'static str,
+    pub report_title: &'static str,
+    pub report_name: &'static str,
+    pub report_firm: &'static str,
+    pub report_not_given: &'static str,
+    pub report_verify_note: &'static str,
+    pub report_footer: &'static str,
+    pub report_summary: &'static str,
+    pub report_e_excluded: &'static str,
+    pub report_carried_in: &'static str,
+    pub report_carry_out: &'static str,
+    pub report_explanation: &'static str,
+    pub report_leave_none: &'static str,
+    pub report_exempt: &'static str,
+    pub report_entries: &'static str,
+    pub report_col_provider: &'static str,
+    pub report_col_proof: &'static str,
+    pub report_total: &'static str,
+    pub report_no_entries: &'static str,
+    pub report_statement: &'static str,
+    pub report_statement_text: &'static str,
+    pub report_statement_auditor: &'static str,
+    pub report_sign: &'static str,
+    pub report_sign_name: &'static str,
+    pub report_sign_place: &'static str,
+    pub report_page: &'static str,
+    pub report_proof_page: &'static str,
+    pub report_proof_left_out: &'static str,
+    pub report_left_out_heading: &'static str,
+    pub report_left_out_intro: &'static str,
+    pub report_damaged: &'static str,
+    pub report_encrypted: &'static str,
+    pub report_unreadable: &'static str,
+    pub report_missing: &'static str,
+    pub report_certificate_of: &'static str,
+    pub report_certificates_note: &'static str,
+    pub reports_heading: &'static str,
+    pub reports_intro: &'static str,
+    pub reports_language: &'static str,
+    pub reports_create: &'static str,
+    pub reports_none: &'static str,
+    pub reports_queued: &'static str,
+    pub reports_running: &'static str,
+    pub reports_ready: &'static str,
+    pub reports_failed: &'static str,
+    pub reports_progress: &'static str,
+    pub reports_download: &'static str,
+    pub reports_delete: &'static str,
+    pub reports_deleted: &'static str,
+    pub reports_created: &'static str,
+    pub reports_pages: &'static str,
+    pub reports_left_out: &'static str,
+    pub reports_verify_link: &'static str,
+    pub reports_failed_text: &'static str,
+    pub reports_interrupted: &'static str,
+    pub reports_created_at: &'static str,
+    pub reports_link: &'static str,
+    pub err_report_busy: &'static str,
+    pub err_report_year: &'static str,
+    pub verify_heading: &'static str,
+    pub verify_found: &'static str,
+    pub verify_not_found: &'static str,
+    pub verify_sha: &'static str,
+    pub verify_id: &'static str,
+    pub verify_file: &'static str,
+    pub verify_check: &'static str,
+    pub verify_match: &'static str,
+    pub verify_mismatch: &'static str,
+    pub verify_privacy: &'static str,
+    pub verify_command: &'static str,
+    pub verify_too_many: &'static str,
     pub month_names: [&'static str; 12],
 }
 
@@ -605,5 +676,32 @@ mod tests {
             SV.data_processing_sections.len()
         );
         assert_eq!(EN.subprocessors_rows.len(), SV.subprocessors_rows.len());
+    }
+}
+
+impl Texts {
+    /// A professional title's name, from its id in the profile.
+    pub fn title_name(&self, id: &str) -> &'static str {
+        match id {
+            "advokat" => self.title_advokat,
+            "bitradande_jurist" => self.title_bitradande,
+            "auktoriserad_revisor" => self.title_revisor,
+            _ => self.title_other,
+        }
+    }
+
+    /// A rule set's name, from its id.
+    pub fn rule_set_name(&self, id: &str) -> &'static str {
+        match id {
+            "se-advokat" => self.rule_set_advokat,
+            "se-revisor-far" => self.rule_set_far,
+            "se-revisor-ri" => self.rule_set_ri,
+            "dk-advokat" => self.rule_set_dk,
+            "no-advokat" => self.rule_set_no,
+            "fi-asianajaja" => self.rule_set_fi,
+            "ie-solicitor" => self.rule_set_ie,
+            "ew-sra" => self.rule_set_ew,
+            _ => self.rule_set_none,
+        }
     }
 }

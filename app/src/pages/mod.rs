@@ -8,6 +8,7 @@ mod log;
 mod not_found;
 mod policies;
 mod quick_check;
+mod reports;
 mod sign_in;
 
 pub use account::{AccountSecurity, Leave, Profile};
@@ -17,4 +18,5 @@ pub use home::Home;
 pub use log::{Dashboard, EditEntry, ImportCsv, LogList, NewEntry};
 pub use not_found::NotFound;
 pub use policies::{DataProcessing, Security, SubProcessors};
+pub use reports::{Reports, VerifyReport};
 pub use sign_in::{SecondFactor, SignIn, SignInCode};

@@ -83,7 +83,6 @@ pub fn spec(entries: usize, certificates: usize) -> ReportSpec {
             unreadable: "The file could not be read safely.".into(),
             missing: "The stored file could not be read.".into(),
             certificate_of: "Certificate {i} of {n}".into(),
-            certificates_note: "Certificates follow, in the order of the courses.".into(),
         },
     }
 }

@@ -47,6 +47,37 @@ pub fn csv(body: String, filename: &str) -> Response {
         .into_response()
 }
 
+/// Sends the browser on to a freshly issued link (never cached), or says why not.
+pub fn see_other(link: Result<String, AppError>) -> Response {
+    match link {
+        Ok(url) => match HeaderValue::from_str(&url) {
+            Ok(location) => (
+                StatusCode::SEE_OTHER,
+                [
+                    (header::LOCATION, location),
+                    (
+                        header::CACHE_CONTROL,
+                        HeaderValue::from_static("private, no-store"),
+                    ),
+                ],
+            )
+                .into_response(),
+            Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+        },
+        Err(AppError::NotFound) => StatusCode::NOT_FOUND.into_response(),
+        Err(error) => refused(error),
+    }
+}
+
+/// The link disposition a `?d=` parameter asks for (inline when absent).
+pub fn disposition(d: Option<&str>) -> Option<app::backend::storage::Disposition> {
+    use app::backend::storage::Disposition;
+    match d {
+        None => Some(Disposition::Inline),
+        Some(d) => Disposition::parse(d),
+    }
+}
+
 /// The response for a refused or failed export.
 pub fn refused(error: AppError) -> Response {
     match error {

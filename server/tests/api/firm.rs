@@ -332,6 +332,12 @@ fn server_fn_table() -> BTreeMap<&'static str, Needs> {
         ("/api/log/cancel_import", SignedIn),
         ("/api/certificates/list_certificates", SignedIn),
         ("/api/certificates/delete_certificate", SignedIn),
+        ("/api/reports/list_reports", SignedIn),
+        ("/api/reports/create_report", SignedIn),
+        ("/api/reports/report_progress", SignedIn),
+        ("/api/reports/delete_report", SignedIn),
+        // Public: the verification page answers anyone, with nothing personal.
+        ("/api/reports/verify_report", Nobody),
         ("/api/firm/get_audit", Admin),
         ("/api/firm/get_members", Admin),
         ("/api/firm/get_overview", Admin),
@@ -361,6 +367,7 @@ fn route_table() -> BTreeMap<&'static str, Needs> {
         ("/favicon.ico", Nobody),
         ("/log/export.csv", SignedIn),
         ("/certificates/x/open", SignedIn),
+        ("/reports/x/open", SignedIn),
         // The signed link is the permission (like a presigned S3 URL): without one, 400.
         ("/files/x/y", Nobody),
         ("/firm/audit.csv", Admin),
@@ -382,6 +389,8 @@ fn route_table() -> BTreeMap<&'static str, Needs> {
         ("/log/new", SignedIn),
         ("/log/import", SignedIn),
         ("/log/entry/{id}", SignedIn),
+        ("/reports", SignedIn),
+        ("/verify/{id}", Nobody),
         ("/firm/audit", Admin),
         ("/firm/overview", Admin),
         ("/firm/members", Admin),
@@ -497,6 +506,8 @@ async fn the_authorization_matrix(backend: Backend) {
                 "/api/firm/invite_member" => vec![("email", fresh.as_str()), ("role", "admin")],
                 "/api/firm/get_audit" => vec![("action", ""), ("from", ""), ("to", "")],
                 "/api/firm/get_overview" => vec![("year", "2026")],
+                // A year no log offers: refused as invalid, so nothing is made.
+                "/api/reports/create_report" => vec![("year", "1900"), ("language", "en")],
                 "/api/firm/update_settings" => vec![
                     ("name", "Firm"),
                     ("org_number", ""),

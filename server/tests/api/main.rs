@@ -17,6 +17,7 @@ mod mail;
 mod pages;
 mod profile;
 mod queries;
+mod reports;
 mod schema;
 mod storage;
 mod totp;

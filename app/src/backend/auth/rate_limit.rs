@@ -30,6 +30,14 @@ pub const VERIFY_PER_IP: Limit = Limit {
     window: 10 * MINUTE,
 };
 
+/// Files checked on the public report verification page from one IP address: each
+/// check reads a whole PDF, so it is counted like a sign-in attempt.
+pub const REPORT_CHECKS_PER_IP: Limit = Limit {
+    name: "report-check-ip",
+    limit: 30,
+    window: 10 * MINUTE,
+};
+
 /// Counts one event for `key`, unless the limit is reached: then `Ok(Err(seconds))` says
 /// how long to wait, and nothing is counted.
 pub async fn hit(

@@ -1,4 +1,4 @@
-//! The daily sweep: objects without a row, and spools without an upload, once they are a
+//! The daily sweep: objects (certificates and reports) without a row, and spools without an upload, once they are a
 //! day old. Younger ones may belong to an upload still under way.
 
 use crate::backend::audit::{self, Action, Actor, Target};
@@ -23,9 +23,11 @@ pub async fn sweep(state: &AppState, grace_secs: i64) -> anyhow::Result<usize> {
     // Asked in batches: one query per 500 objects, whatever the store holds.
     for batch in old.chunks(500) {
         let placeholders: Vec<String> = (1..=batch.len()).map(|i| format!("${i}")).collect();
+        // Objects are certificates or reports; the same placeholders serve both halves.
+        let list = placeholders.join(", ");
         let sql = format!(
-            "SELECT object_key FROM certificates WHERE object_key IN ({})",
-            placeholders.join(", ")
+            "SELECT object_key FROM certificates WHERE object_key IN ({list}) \
+             UNION SELECT object_key FROM reports WHERE object_key IN ({list})"
         );
         let mut query = sqlx::query_scalar::<_, String>(&sql);
         for key in batch {

@@ -133,8 +133,6 @@ pub struct Labels {
     pub missing: String,
     /// "Certificate {i} of {n}", heading each certificate's pages.
     pub certificate_of: String,
-    /// The heading of the certificates appendix, under the entries table.
-    pub certificates_note: String,
 }
 
 impl Labels {

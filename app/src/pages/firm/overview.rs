@@ -24,15 +24,6 @@ fn parse_status(s: &str) -> Status {
     }
 }
 
-fn title_name(t: &crate::i18n::Texts, title: &str) -> &'static str {
-    match title {
-        "advokat" => t.title_advokat,
-        "bitradande_jurist" => t.title_bitradande,
-        "auktoriserad_revisor" => t.title_revisor,
-        _ => t.title_other,
-    }
-}
-
 fn behind(s: &Standing) -> bool {
     matches!(s.status.as_str(), "at-risk" | "non-compliant")
 }
@@ -82,7 +73,7 @@ pub fn FirmOverview() -> impl IntoView {
                         <tr class="border-t border-slate-200 align-top">
                             <th scope="row" class="py-2 pr-3 font-normal">
                                 <a class="underline focus-ring" href=format!("/firm/member/{}?year={year}", r.id)>{name}</a>
-                                <span class="block text-sm text-slate-600">{title_name(t, &r.title)}</span>
+                                <span class="block text-sm text-slate-600">{t.title_name(&r.title)}</span>
                                 {r.blocked.then(|| view! { <span class="block text-sm text-red-800">{t.member_blocked_badge}</span> })}
                             </th>
                             <td class="py-2 pr-3">{r.rule_set.clone()}</td>

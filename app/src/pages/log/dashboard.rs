@@ -32,6 +32,7 @@ pub fn Dashboard() -> impl IntoView {
                             <a href="/log/new" class="rounded bg-indigo-700 px-4 py-2 font-semibold text-white hover:bg-indigo-800 focus-ring">{t.log_add}</a>
                             <a href=format!("/log?year={year}") class="rounded border border-indigo-700 px-4 py-2 text-indigo-800 focus-ring">{t.log_view}</a>
                             <a href="/account/leave" class="rounded border border-indigo-700 px-4 py-2 text-indigo-800 focus-ring">{t.leave_title}</a>
+                            <a href=format!("/reports?year={year}") class="rounded border border-indigo-700 px-4 py-2 text-indigo-800 focus-ring">{t.reports_link}</a>
                         </div>
                         <YearView data year path="/dashboard".to_owned()/>
                     }

@@ -1,4 +1,5 @@
-//! `GET /files/{firm}/{object}?d=…&exp=…&sig=…`: the local backend's files, opened only
+//! `GET /files/{firm}/{object}?d=…&exp=…&sig=…`: the local backend's files (certificates
+//! and reports), opened only
 //! by a link signed for exactly this firm, object and disposition that has not expired.
 //! No session is needed (like an S3 presigned URL, the link is the permission), and a
 //! link for another firm's object, a changed character or a late click answers 403.
@@ -63,7 +64,7 @@ async fn serve(
     disposition: Disposition,
 ) -> anyhow::Result<Option<Response>> {
     let mut conn = state.db.pool.acquire().await?;
-    // The row must exist, in the firm the link was signed for.
+    // The row must exist, in the firm the link was signed for: a certificate or a report.
     let row: Option<certificates::Row> = sqlx::query_as(&format!(
         "SELECT {} FROM certificates WHERE object_key = $1 AND firm_id = $2",
         certificates::COLUMNS
@@ -72,21 +73,27 @@ async fn serve(
     .bind(firm)
     .fetch_optional(&mut *conn)
     .await?;
-    let Some(row) = row else {
-        return Ok(None);
+    let (mime, size, file_name) = match row {
+        Some(row) => {
+            let (cert, _) = certificates::view(row);
+            (cert.mime, cert.size_bytes, cert.file_name)
+        }
+        None => match app::backend::reports::stored(&mut conn, key, firm).await? {
+            Some((size, name)) => ("application/pdf".to_owned(), size, name),
+            None => return Ok(None),
+        },
     };
-    let (cert, _) = certificates::view(row);
     let Some(data_key) = firm_key::get(&mut conn, state.master_key(), firm).await? else {
         return Ok(None);
     };
     drop(conn);
     let stream = state.storage.get(key, &data_key).await?;
     let headers = [
-        (header::CONTENT_TYPE, HeaderValue::from_str(&cert.mime)?),
-        (header::CONTENT_LENGTH, HeaderValue::from(cert.size_bytes)),
+        (header::CONTENT_TYPE, HeaderValue::from_str(&mime)?),
+        (header::CONTENT_LENGTH, HeaderValue::from(size)),
         (
             header::CONTENT_DISPOSITION,
-            HeaderValue::from_str(&disposition.header(&cert.file_name))?,
+            HeaderValue::from_str(&disposition.header(&file_name))?,
         ),
         (
             header::CACHE_CONTROL,

@@ -3,19 +3,17 @@
 //! here rather than to storage, so a link is never older than the click that opens it.
 
 use super::super::download;
-use app::AppError;
 use app::backend::certificates;
 use app::backend::state::AppState;
-use app::backend::storage::Disposition;
 use axum::extract::{ConnectInfo, Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use std::net::SocketAddr;
 
 #[derive(Debug, Deserialize)]
 pub struct OpenParams {
-    d: Option<String>,
+    pub d: Option<String>,
 }
 
 pub async fn open(
@@ -29,29 +27,8 @@ pub async fn open(
         Ok(v) => v,
         Err(response) => return response,
     };
-    let disposition = match params.d.as_deref() {
-        None => Disposition::Inline,
-        Some(d) => match Disposition::parse(d) {
-            Some(d) => d,
-            None => return StatusCode::BAD_REQUEST.into_response(),
-        },
+    let Some(disposition) = download::disposition(params.d.as_deref()) else {
+        return StatusCode::BAD_REQUEST.into_response();
     };
-    match certificates::link(&state, &viewer, &meta, &id, disposition).await {
-        Ok(url) => match HeaderValue::from_str(&url) {
-            Ok(location) => (
-                StatusCode::SEE_OTHER,
-                [
-                    (header::LOCATION, location),
-                    (
-                        header::CACHE_CONTROL,
-                        HeaderValue::from_static("private, no-store"),
-                    ),
-                ],
-            )
-                .into_response(),
-            Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
-        },
-        Err(AppError::NotFound) => StatusCode::NOT_FOUND.into_response(),
-        Err(error) => download::refused(error),
-    }
+    download::see_other(certificates::link(&state, &viewer, &meta, &id, disposition).await)
 }

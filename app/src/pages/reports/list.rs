@@ -1,0 +1,190 @@
+//! `/reports`: make the annual PDF for a year, follow it while it is made, download it
+//! (through a fresh link that expires), delete it. Without JavaScript the page refreshes
+//! itself while a report is being made; with it, the progress bar moves in place.
+
+use crate::api::reports::{CreateReport, DeleteReport, list_reports};
+use crate::components::form::{ErrorBox, Notice, use_form_error, use_query_flag};
+use crate::i18n::{Lang, Texts, use_lang};
+use crate::model::ReportView;
+use crate::pages::account::NeedsSignIn;
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+fn status_text(t: &Texts, r: &ReportView) -> &'static str {
+    match (r.status.as_str(), r.problem.as_deref()) {
+        ("queued", _) => t.reports_queued,
+        ("running", _) => t.reports_running,
+        ("ready", _) => t.reports_ready,
+        _ => t.reports_failed,
+    }
+}
+
+#[component]
+pub fn Reports() -> impl IntoView {
+    let t = use_lang().texts();
+    let list = Resource::new(|| (), |_| list_reports());
+    let create_error = use_form_error::<CreateReport>();
+    let delete_error = use_form_error::<DeleteReport>();
+    let deleted = use_query_flag("deleted");
+    let query = use_query_map();
+    let created = Signal::derive(move || query.with(|q| q.get("created").is_some()));
+    let chosen_year = move || {
+        query
+            .with_untracked(|q| q.get("year"))
+            .and_then(|y| y.parse::<i32>().ok())
+    };
+    let body = move || {
+        Suspend::new(async move {
+            let page = match list.await {
+                Ok(p) => p,
+                Err(e) => return view! { <NeedsSignIn error=e/> }.into_any(),
+            };
+            let busy = page.items.iter().any(ReportView::in_progress);
+            let selected = chosen_year().filter(|y| page.years.contains(y));
+            let years = page
+                .years
+                .iter()
+                .map(|y| {
+                    let y = *y;
+                    view! { <option value=y.to_string() selected=selected == Some(y)>{y}</option> }
+                })
+                .collect_view();
+            let languages = Lang::ALL.iter().map(|l| {
+                view! { <option value=l.code() selected=l.code() == page.language>{l.native_name()}</option> }
+            }).collect_view();
+            view! {
+                // Without JavaScript, the page looks again every few seconds while a
+                // report is being made.
+                {busy.then(|| view! { <noscript><meta http-equiv="refresh" content="3"/></noscript> })}
+                <form method="post" action=CreateReport::url() class="flex flex-wrap items-end gap-4 rounded border border-slate-200 bg-white p-4">
+                    <div>
+                        <label for="report-year" class="block font-medium">{t.year_label}</label>
+                        <select id="report-year" name="year" class="mt-1 rounded border border-slate-400 px-3 py-2 focus-ring">{years}</select>
+                    </div>
+                    <div>
+                        <label for="report-language" class="block font-medium">{t.reports_language}</label>
+                        <select id="report-language" name="language" class="mt-1 rounded border border-slate-400 px-3 py-2 focus-ring">{languages}</select>
+                    </div>
+                    <button type="submit" class="rounded bg-indigo-700 px-4 py-2 font-semibold text-white hover:bg-indigo-800 focus-ring">{t.reports_create}</button>
+                </form>
+                <ReportItems items=page.items/>
+            }
+            .into_any()
+        })
+    };
+    view! {
+        <Title text=t.reports_heading/>
+        <section class="max-w-3xl space-y-6">
+            <h1 class="text-3xl font-bold tracking-tight">{t.reports_heading}</h1>
+            <p class="text-slate-700">{t.reports_intro}</p>
+            <Notice show=created text=t.reports_created/>
+            <Notice show=deleted text=t.reports_deleted/>
+            <ErrorBox error=create_error/>
+            <ErrorBox error=delete_error/>
+            <Suspense fallback=|| ()>{body}</Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn ReportItems(items: Vec<ReportView>) -> impl IntoView {
+    let t = use_lang().texts();
+    if items.is_empty() {
+        return view! { <p class="text-slate-600">{t.reports_none}</p> }.into_any();
+    }
+    view! {
+        <ul aria-label=t.reports_heading class="space-y-3">
+            {items.into_iter().map(|r| {
+                let name = format!("{} {}", t.report_title.replace("{year}", &r.year.to_string()), r.language.to_uppercase());
+                let status = status_text(t, &r);
+                let details = match (r.pages, r.size_bytes) {
+                    (Some(p), Some(s)) => format!("{p} {} · {:.1} MB", t.reports_pages, s as f64 / (1024.0 * 1024.0)),
+                    _ => String::new(),
+                };
+                let left_out = (r.left_out > 0).then(|| view! {
+                    <p role="status" class="text-sm text-amber-900">{format!("{} {}", r.left_out, t.reports_left_out)}</p>
+                });
+                let failed = (r.status == "failed").then(|| view! {
+                    <p role="alert" class="text-sm text-red-900">
+                        {if r.problem.as_deref() == Some("interrupted") { t.reports_interrupted } else { t.reports_failed_text }}
+                    </p>
+                });
+                let progress = r.in_progress().then(|| view! {
+                    <ReportProgress id=r.id.clone() percent=r.percent label=name.clone()/>
+                });
+                let actions = (r.status == "ready").then(|| {
+                    let open = format!("/reports/{}/open", r.id);
+                    view! {
+                        <a href=format!("{open}?d=attachment") class="rounded bg-indigo-700 px-3 py-1 font-semibold text-white focus-ring"
+                            aria-label=format!("{} {name}", t.reports_download)>{t.reports_download}</a>
+                        <a href=format!("/verify/{}", r.id) class="rounded border border-slate-400 px-3 py-1 focus-ring"
+                            aria-label=format!("{} {name}", t.reports_verify_link)>{t.reports_verify_link}</a>
+                    }
+                });
+                let delete = (!r.in_progress()).then(|| view! {
+                    <form method="post" action=DeleteReport::url()>
+                        <input type="hidden" name="id" value=r.id.clone()/>
+                        <button type="submit" class="rounded border border-red-700 px-3 py-1 text-red-800 focus-ring"
+                            aria-label=format!("{} {name}", t.reports_delete)>{t.reports_delete}</button>
+                    </form>
+                });
+                view! {
+                    <li class="space-y-2 rounded border border-slate-200 bg-white p-3" data-testid="report">
+                        <div class="flex flex-wrap items-baseline justify-between gap-2">
+                            <p class="font-medium">{name.clone()}</p>
+                            <p class="text-sm" data-testid="report-status">{status}</p>
+                        </div>
+                        <p class="text-sm text-slate-600">{format!("{} {}", t.reports_created_at, r.created)}" "{details}</p>
+                        {left_out}
+                        {failed}
+                        {progress}
+                        <div class="flex flex-wrap gap-2">{actions}{delete}</div>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }
+    .into_any()
+}
+
+/// The progress bar of a report being made. With JavaScript it asks every second how
+/// far the report is, and shows the page afresh when it is done.
+#[island]
+fn ReportProgress(id: String, percent: u32, label: String) -> impl IntoView {
+    let t = use_lang().texts();
+    let percent = RwSignal::new(percent);
+    #[cfg(feature = "hydrate")]
+    {
+        let id = id.clone();
+        let handle = set_interval_with_handle(
+            move || {
+                let id = id.clone();
+                leptos::task::spawn_local(async move {
+                    if let Ok(r) = crate::api::reports::report_progress(id).await {
+                        percent.set(r.percent);
+                        if !r.in_progress()
+                            && let Some(location) = web_sys::window().map(|w| w.location())
+                        {
+                            let _ = location.reload();
+                        }
+                    }
+                });
+            },
+            std::time::Duration::from_secs(1),
+        );
+        if let Ok(handle) = handle {
+            on_cleanup(move || handle.clear());
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = &id;
+    view! {
+        <div class="space-y-1">
+            <progress class="h-3 w-full" max="100" value=move || percent.get().to_string()
+                aria-label=format!("{} {label}", t.reports_progress)></progress>
+            <p class="text-sm text-slate-600" aria-live="polite">{move || format!("{} %", percent.get())}</p>
+        </div>
+    }
+}

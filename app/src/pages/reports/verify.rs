@@ -1,0 +1,73 @@
+//! `/verify/:id`: public. Anyone holding a report (an auditor, a regulator) learns whether
+//! we issued it and can check their file against it. Shows no personal data: the date,
+//! the pages and the SHA-256 identify the file without describing the person.
+
+use crate::api::reports::verify_report;
+use crate::i18n::use_lang;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+#[component]
+pub fn VerifyReport() -> impl IntoView {
+    let t = use_lang().texts();
+    let params = use_params_map();
+    let query = use_query_map();
+    let id = move || params.with(|p| p.get("id").unwrap_or_default());
+    let found = Resource::new(id, verify_report);
+    let result = move || query.with(|q| q.get("result"));
+    let body = move || {
+        Suspend::new(async move {
+            let Ok(Some(v)) = found.await else {
+                return view! {
+                    <p role="alert" class="rounded border border-amber-300 bg-amber-50 p-3 text-amber-900" data-testid="verify-outcome">{t.verify_not_found}</p>
+                }
+                .into_any();
+            };
+            let outcome = result().and_then(|r| match r.as_str() {
+                "match" => Some((
+                    "border-green-300 bg-green-50 text-green-900",
+                    t.verify_match,
+                )),
+                "mismatch" => Some(("border-red-300 bg-red-50 text-red-900", t.verify_mismatch)),
+                "limited" => Some((
+                    "border-amber-300 bg-amber-50 text-amber-900",
+                    t.verify_too_many,
+                )),
+                _ => None,
+            });
+            view! {
+                <p role="status" class="rounded border border-slate-300 bg-white p-3">
+                    {t.verify_found.replace("{date}", &v.issued).replace("{pages}", &v.pages.to_string())}
+                </p>
+                {outcome.map(|(class, text)| view! {
+                    <p role="alert" class=format!("rounded border p-3 font-semibold {class}") data-testid="verify-outcome">{text}</p>
+                })}
+                <dl class="space-y-2">
+                    <dt class="font-medium">{t.verify_id}</dt>
+                    <dd class="break-all font-mono text-sm">{v.id.clone()}</dd>
+                    <dt class="font-medium">{t.verify_sha}</dt>
+                    <dd class="break-all font-mono text-sm" data-testid="verify-sha">{v.sha256.clone()}</dd>
+                </dl>
+                <form method="post" action=format!("/verify/{}", v.id) enctype="multipart/form-data" class="space-y-3 rounded border border-slate-200 bg-white p-4">
+                    <div>
+                        <label for="verify-file" class="block font-medium">{t.verify_file}</label>
+                        <input id="verify-file" name="file" type="file" accept="application/pdf,.pdf" required
+                            class="mt-1 block w-full text-sm focus-ring"/>
+                    </div>
+                    <button type="submit" class="rounded bg-indigo-700 px-4 py-2 font-semibold text-white hover:bg-indigo-800 focus-ring">{t.verify_check}</button>
+                </form>
+                <p class="text-sm text-slate-600">{t.verify_command}</p>
+            }
+            .into_any()
+        })
+    };
+    view! {
+        <Title text=t.verify_heading/>
+        <section class="max-w-2xl space-y-4">
+            <h1 class="text-3xl font-bold tracking-tight">{t.verify_heading}</h1>
+            <p class="text-slate-700">{t.verify_privacy}</p>
+            <Suspense fallback=|| ()>{body}</Suspense>
+        </section>
+    }
+}

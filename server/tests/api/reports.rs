@@ -1,0 +1,370 @@
+//! Annual reports over HTTP on both databases: made off the request path with progress,
+//! checked with qpdf and pdftotext (name, year, totals, page count), downloaded through a
+//! link that expires, verified on the public page, isolated between people, audited,
+//! deleted; and certificates that are damaged or kill the worker are left out and named.
+
+use crate::certificates::{new_entry, objects, upload};
+use crate::helpers::{Backend, Browser, TestApp};
+use crate::on_both_backends;
+use serde_json::Value;
+use server::inspect::samples::{jpeg, pdf, png};
+use sha2::{Digest, Sha256};
+use std::process::Command;
+
+async fn set_name(browser: &Browser, name: &str) {
+    let saved = browser
+        .form(
+            "/api/account/update_profile",
+            &[
+                ("full_name", name),
+                ("title", "advokat"),
+                ("admission_date", "2015-09-01"),
+                ("birth_date", ""),
+                ("rule_set", ""),
+                ("language", "en"),
+            ],
+        )
+        .await;
+    assert!(saved.status().is_success(), "{}", saved.status());
+}
+
+/// Asks for the 2026 report and waits until it is made; returns its id and final view.
+async fn make_report(browser: &Browser, language: &str) -> (String, Value) {
+    let created = browser
+        .form(
+            "/api/reports/create_report",
+            &[("year", "2026"), ("language", language)],
+        )
+        .await;
+    assert_eq!(created.status(), 200);
+    let id: String = created.json().await.expect("the report's id");
+    for _ in 0..600 {
+        let view: Value = browser
+            .form("/api/reports/report_progress", &[("id", &id)])
+            .await
+            .json()
+            .await
+            .expect("json");
+        if !matches!(view["status"].as_str(), Some("queued" | "running")) {
+            return (id, view);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the report was not made within a minute");
+}
+
+/// Follows `/reports/{id}/open` to its signed link and downloads the file.
+async fn download(browser: &Browser, id: &str) -> Vec<u8> {
+    let response = browser
+        .get(&format!("/reports/{id}/open?d=attachment"))
+        .await;
+    assert_eq!(response.status(), 303);
+    let location = response.headers()["location"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    let url = if location.starts_with('/') {
+        browser.url(&location)
+    } else {
+        location
+    };
+    let file = browser.client.get(url).send().await.expect("GET the link");
+    assert_eq!(file.status(), 200);
+    assert_eq!(file.headers()["content-type"], "application/pdf");
+    file.bytes().await.expect("bytes").to_vec()
+}
+
+fn tool(program: &str, args: &[&str]) -> (bool, String) {
+    let out = Command::new(program)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{program} is needed (setup.sh installs it): {e}"));
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+/// The file's text (pdftotext), of one page or all.
+fn text(path: &str, page: Option<usize>) -> String {
+    let n = page.map(|p| p.to_string());
+    let mut args = Vec::new();
+    if let Some(n) = &n {
+        args.extend(["-f", n.as_str(), "-l", n.as_str()]);
+    }
+    args.extend([path, "-"]);
+    tool("pdftotext", &args).1
+}
+
+fn pages(path: &str) -> usize {
+    let (ok, info) = tool("pdfinfo", &[path]);
+    assert!(ok);
+    info.lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("a page count")
+}
+
+async fn check_file(browser: &Browser, id: &str, bytes: Vec<u8>) -> String {
+    let part = reqwest::multipart::Part::bytes(bytes).file_name("report.pdf");
+    let response = browser
+        .client
+        .post(browser.url(&format!("/verify/{id}")))
+        .multipart(reqwest::multipart::Form::new().part("file", part))
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(response.status(), 303);
+    response.headers()["location"]
+        .to_str()
+        .expect("ascii")
+        .to_owned()
+}
+
+async fn reports_are_made_verified_downloaded_and_deleted(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let anna = app.signed_in_browser("anna@firm.se").await;
+    set_name(&anna, "Åsa Öberg").await;
+    let first = new_entry(&anna, "Arbitration day").await;
+    let second = new_entry(&anna, "Ethics seminar").await;
+    assert_eq!(upload(&anna, &first, "intyg.pdf", pdf(2)).await.0, 201);
+    assert_eq!(
+        upload(&anna, &second, "photo.jpg", jpeg(640, 480)).await.0,
+        201
+    );
+    assert_eq!(
+        upload(&anna, &second, "scan.png", png(200, 100)).await.0,
+        201
+    );
+
+    let (id, view) = make_report(&anna, "en").await;
+    assert_eq!(view["status"], "ready", "{view}");
+    assert_eq!(view["percent"], 100);
+    assert_eq!(view["left_out"], 0);
+    let bytes = download(&anna, &id).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("report.pdf");
+    std::fs::write(&path, &bytes).expect("write");
+    let path = path.to_str().expect("utf-8");
+
+    let (ok, check) = tool("qpdf", &["--check", path]);
+    assert!(ok, "qpdf --check: {check}");
+    let all = text(path, None);
+    for expected in [
+        "Åsa Öberg",
+        "Annual CPD report 2026",
+        "Arbitration day",
+        "Page 1 of",
+    ] {
+        assert!(all.contains(expected), "{expected:?} in the report:\n{all}");
+    }
+    // The totals: 18 required, 6 counted (two courses of 3), 12 still needed.
+    let lines: Vec<&str> = all.lines().map(str::trim).collect();
+    for figure in ["18", "6", "12"] {
+        assert!(lines.contains(&figure), "{figure} in the report:\n{all}");
+    }
+    assert!(all.contains("Total") && all.contains("Still needed"));
+    // The summary's pages, then every certificate page: 2 + 1 + 1.
+    let total = pages(path);
+    assert_eq!(view["pages"], total);
+    let summary = total - 4;
+    assert!(summary >= 2, "a cover and a summary");
+    let first_cert = text(path, Some(summary + 1));
+    assert!(first_cert.contains("Certificate 1 of 3"), "{first_cert}");
+    assert!(first_cert.contains("intyg.pdf"));
+    assert!(text(path, Some(summary + 3)).contains("photo.jpg"));
+    assert!(text(path, Some(total)).contains(&format!("Page {total} of {total}")));
+
+    // The public page knows the file by its SHA-256 and says nothing about the person.
+    let public = app.browser();
+    let found: Value = public
+        .form("/api/reports/verify_report", &[("id", &id)])
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(found["sha256"], hex::encode(Sha256::digest(&bytes)));
+    assert_eq!(found["pages"], total);
+    let said = found.to_string();
+    assert!(!said.contains("Öberg") && !said.contains("anna@"), "{said}");
+    assert!(
+        check_file(&public, &id, bytes.clone())
+            .await
+            .ends_with("result=match")
+    );
+    let mut altered = bytes.clone();
+    let at = altered.len() / 2;
+    altered[at] ^= 1;
+    assert!(
+        check_file(&public, &id, altered)
+            .await
+            .ends_with("result=mismatch")
+    );
+    let page = public.get(&format!("/verify/{id}?result=match")).await;
+    let html = page.text().await.expect("html");
+    assert!(html.contains("has not been altered") && !html.contains("Öberg"));
+
+    // Someone else (another firm) cannot follow, open or delete it.
+    let bertil = app.signed_in_browser("bertil@other.se").await;
+    let peek = bertil
+        .form("/api/reports/report_progress", &[("id", &id)])
+        .await;
+    assert_eq!(peek.status(), 404);
+    assert_eq!(
+        bertil.get(&format!("/reports/{id}/open")).await.status(),
+        404
+    );
+    let gone = bertil
+        .form("/api/reports/delete_report", &[("id", &id)])
+        .await;
+    assert_eq!(gone.status(), 404);
+    // Without a session there is no download at all.
+    assert_eq!(
+        public.get(&format!("/reports/{id}/open")).await.status(),
+        303
+    );
+
+    // In Swedish, with the Swedish words.
+    let (sv, _) = make_report(&anna, "sv").await;
+    let sv_bytes = download(&anna, &sv).await;
+    let sv_path = dir.path().join("rapport.pdf");
+    std::fs::write(&sv_path, &sv_bytes).expect("write");
+    let sv_text = text(sv_path.to_str().expect("utf-8"), None);
+    assert!(
+        sv_text.contains("Årsrapport") && sv_text.contains("Summa"),
+        "{sv_text}"
+    );
+
+    let actions = app.audit_actions().await;
+    for action in ["report.requested", "report.generated", "report.link_issued"] {
+        assert!(actions.iter().any(|a| a == action), "{action} audited");
+    }
+
+    // Deleted: the file and its verification go.
+    let before = objects(&app).await.len();
+    let deleted = anna
+        .form("/api/reports/delete_report", &[("id", &id)])
+        .await;
+    assert!(deleted.status().is_success());
+    assert_eq!(objects(&app).await.len(), before - 1);
+    let found: Value = public
+        .form("/api/reports/verify_report", &[("id", &id)])
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert!(found.is_null());
+    assert!(
+        app.audit_actions()
+            .await
+            .iter()
+            .any(|a| a == "report.deleted")
+    );
+    app.stop().await;
+}
+on_both_backends!(reports_are_made_verified_downloaded_and_deleted);
+
+/// Replaces a certificate's stored file (sealed like an upload) with `bytes`.
+async fn replace_object(app: &TestApp, certificate: &str, bytes: &[u8]) {
+    use app::backend::storage::{firm_key, spool::SpoolWriter};
+    let state = &app.server.as_ref().expect("running").state;
+    let (key, firm): (String, String) =
+        sqlx::query_as("SELECT object_key, firm_id FROM certificates WHERE id = $1")
+            .bind(certificate)
+            .fetch_one(&app.db().pool)
+            .await
+            .expect("the certificate");
+    let mut conn = app.db().pool.acquire().await.expect("conn");
+    let data_key = firm_key::get(&mut conn, state.master_key(), &firm)
+        .await
+        .expect("key")
+        .expect("the firm has a key");
+    let mut spool = SpoolWriter::create(state.storage.spool_dir(), &key, &data_key, 1 << 30)
+        .await
+        .expect("spool");
+    spool.write(bytes).await.expect("write");
+    let spool = spool.finish().await.expect("finish");
+    state
+        .storage
+        .put(spool, &data_key, "application/pdf")
+        .await
+        .expect("put");
+    sqlx::query("UPDATE certificates SET size_bytes = $1 WHERE id = $2")
+        .bind(i64::try_from(bytes.len()).expect("small"))
+        .bind(certificate)
+        .execute(&app.db().pool)
+        .await
+        .expect("update");
+}
+
+/// A damaged certificate is named with its reason; one that kills the worker (here the
+/// worker's first run dies on certificate 2, as a parser crash would) is left out and the
+/// report made again without it. The server carries on either way.
+async fn bad_certificates_are_left_out_and_named(backend: Backend) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let script = dir.path().join("worker.sh");
+    let marker = dir.path().join("crashed");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\n\
+             if [ \"$1\" = report ] && [ ! -e {marker} ]; then\n\
+               touch {marker}; cat > /dev/null\n\
+               echo '{{\"begin\":{{\"certificate\":2}}}}' >&2\n\
+               kill -SEGV $$\n\
+             fi\n\
+             exec {real} \"$@\"\n",
+            marker = marker.display(),
+            real = env!("CARGO_BIN_EXE_cpd-registry"),
+        ),
+    )
+    .expect("script");
+    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+        .expect("chmod");
+    let command = script.to_str().expect("utf-8");
+    let app = TestApp::spawn_with_vars(backend, &[("INSPECT_COMMAND", command)]).await;
+    let anna = app.signed_in_browser("anna@firm.se").await;
+    set_name(&anna, "Anna Berg").await;
+    let entry = new_entry(&anna, "Tax law update").await;
+    for (name, bytes) in [
+        ("good.pdf", pdf(1)),
+        ("broken.pdf", pdf(3)),
+        ("crasher.pdf", pdf(4)),
+    ] {
+        let (status, answer) = upload(&anna, &entry, name, bytes).await;
+        assert_eq!(status, 201, "{answer}");
+    }
+    let (_, list) = crate::certificates::certificates(&anna, &entry).await;
+    let broken = list["items"][1]["id"].as_str().expect("id").to_owned();
+    let mut damaged = pdf(3);
+    damaged.truncate(60);
+    replace_object(&app, &broken, &damaged).await;
+
+    let (id, view) = make_report(&anna, "en").await;
+    assert_eq!(view["status"], "ready", "{view}");
+    assert_eq!(view["left_out"], 2);
+    assert!(marker.exists(), "the first run died");
+    let bytes = download(&anna, &id).await;
+    let path = dir.path().join("report.pdf");
+    std::fs::write(&path, &bytes).expect("write");
+    let path = path.to_str().expect("utf-8");
+    assert!(tool("qpdf", &["--check", path]).0);
+    let all = text(path, None);
+    for expected in [
+        "Certificates not included",
+        "broken.pdf",
+        "The file is damaged and cannot be read.",
+        "crasher.pdf",
+        "The file could not be read safely.",
+    ] {
+        assert!(all.contains(expected), "{expected:?} in the report:\n{all}");
+    }
+    // Only the good certificate's page follows the summary.
+    let total = pages(path);
+    assert!(text(path, Some(total)).contains("good.pdf"));
+    assert!(text(path, Some(total)).contains("Certificate 1 of 1"));
+    assert!(!text(path, Some(total - 1)).contains("Certificate 1 of"));
+    assert_eq!(app.get("/readyz").await.status(), 200);
+    app.stop().await;
+}
+on_both_backends!(bad_certificates_are_left_out_and_named);
