@@ -638,6 +638,33 @@ pub fn use_texts() -> &'static Texts {
     use_lang().texts()
 }
 
+impl Texts {
+    /// A professional title's name, from its id in the profile.
+    pub fn title_name(&self, id: &str) -> &'static str {
+        match id {
+            "advokat" => self.title_advokat,
+            "bitradande_jurist" => self.title_bitradande,
+            "auktoriserad_revisor" => self.title_revisor,
+            _ => self.title_other,
+        }
+    }
+
+    /// A rule set's name, from its id.
+    pub fn rule_set_name(&self, id: &str) -> &'static str {
+        match id {
+            "se-advokat" => self.rule_set_advokat,
+            "se-revisor-far" => self.rule_set_far,
+            "se-revisor-ri" => self.rule_set_ri,
+            "dk-advokat" => self.rule_set_dk,
+            "no-advokat" => self.rule_set_no,
+            "fi-asianajaja" => self.rule_set_fi,
+            "ie-solicitor" => self.rule_set_ie,
+            "ew-sra" => self.rule_set_ew,
+            _ => self.rule_set_none,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -676,32 +703,5 @@ mod tests {
             SV.data_processing_sections.len()
         );
         assert_eq!(EN.subprocessors_rows.len(), SV.subprocessors_rows.len());
-    }
-}
-
-impl Texts {
-    /// A professional title's name, from its id in the profile.
-    pub fn title_name(&self, id: &str) -> &'static str {
-        match id {
-            "advokat" => self.title_advokat,
-            "bitradande_jurist" => self.title_bitradande,
-            "auktoriserad_revisor" => self.title_revisor,
-            _ => self.title_other,
-        }
-    }
-
-    /// A rule set's name, from its id.
-    pub fn rule_set_name(&self, id: &str) -> &'static str {
-        match id {
-            "se-advokat" => self.rule_set_advokat,
-            "se-revisor-far" => self.rule_set_far,
-            "se-revisor-ri" => self.rule_set_ri,
-            "dk-advokat" => self.rule_set_dk,
-            "no-advokat" => self.rule_set_no,
-            "fi-asianajaja" => self.rule_set_fi,
-            "ie-solicitor" => self.rule_set_ie,
-            "ew-sra" => self.rule_set_ew,
-            _ => self.rule_set_none,
-        }
     }
 }
