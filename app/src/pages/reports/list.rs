@@ -13,10 +13,10 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 fn status_text(t: &Texts, r: &ReportView) -> &'static str {
-    match (r.status.as_str(), r.problem.as_deref()) {
-        ("queued", _) => t.reports_queued,
-        ("running", _) => t.reports_running,
-        ("ready", _) => t.reports_ready,
+    match r.status.as_str() {
+        "queued" => t.reports_queued,
+        "running" => t.reports_running,
+        "ready" => t.reports_ready,
         _ => t.reports_failed,
     }
 }
