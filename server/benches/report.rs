@@ -124,7 +124,10 @@ fn main() {
         cert.file_name = format!("certificate-{i}.pdf");
     }
     let mut pdf_input = Vec::new();
-    frame(&mut pdf_input, &serde_json::to_vec(&pdf_spec).expect("json"));
+    frame(
+        &mut pdf_input,
+        &serde_json::to_vec(&pdf_spec).expect("json"),
+    );
     for p in &pdfs {
         frame(&mut pdf_input, p);
     }
@@ -164,7 +167,10 @@ fn main() {
         "--pages".into(),
         report_path.to_string_lossy().into_owned(),
         "--".into(),
-        dir.path().join("rewritten.pdf").to_string_lossy().into_owned(),
+        dir.path()
+            .join("rewritten.pdf")
+            .to_string_lossy()
+            .into_owned(),
     ];
     let mut times = Vec::new();
     let mut peaks = Vec::new();

@@ -25,6 +25,25 @@ pub fn status_text(t: &Texts, status: Status) -> &'static str {
     }
 }
 
+/// A window's period ("2024–2026"), hours ("52 / 120") and verifiable hours, as the
+/// dashboard's table and the report print them; "–" where the window has no such rule.
+pub fn window_cells(w: &domain::rules::WindowResult, h: impl Fn(Hours) -> String) -> [String; 3] {
+    let span = if w.from == w.to {
+        w.from.to_string()
+    } else {
+        format!("{}–{}", w.from, w.to)
+    };
+    let hours = match w.required {
+        Some(required) => format!("{} / {}", h(w.counted), h(required)),
+        None => "– / –".into(),
+    };
+    let verifiable = match (w.verifiable, w.required_verifiable) {
+        (Some(v), Some(r)) => format!("{} / {}", h(v), h(r)),
+        _ => "–".into(),
+    };
+    [span, hours, verifiable]
+}
+
 /// Colour classes per status; the text always says the status too.
 pub fn status_class(status: Status) -> &'static str {
     match status {
@@ -74,25 +93,11 @@ pub fn Summary(
                 .windows
                 .iter()
                 .map(|w| {
-                    let span = if w.from == w.to {
-                        w.from.to_string()
-                    } else {
-                        format!("{}–{}", w.from, w.to)
-                    };
-                    let required = w.required.map(h).unwrap_or_else(|| "–".into());
-                    let verifiable = match (w.verifiable, w.required_verifiable) {
-                        (Some(v), Some(r)) => format!("{} / {}", h(v), h(r)),
-                        _ => "–".into(),
-                    };
-                    let counted = if w.required.is_some() {
-                        h(w.counted)
-                    } else {
-                        "–".into()
-                    };
+                    let [span, hours, verifiable] = window_cells(w, h);
                     view! {
                         <tr class="border-t border-slate-200">
                             <td class="py-1 pr-3">{span}</td>
-                            <td class="py-1 pr-3">{format!("{counted} / {required}")}</td>
+                            <td class="py-1 pr-3">{hours}</td>
                             <td class="py-1 pr-3">{verifiable}</td>
                             <td class="py-1">{if w.ok { t.window_ok } else { t.window_short }}</td>
                         </tr>

@@ -79,26 +79,27 @@ fn text_right(ops: &mut Vec<Op>, right: f32, y: f32, face: Face, size: f32, cont
     text(ops, x, y, face, size, content);
 }
 
-fn rule(ops: &mut Vec<Op>, y: f32, level: f32) {
+/// A straight line from `from` to `to` in grey `level`.
+fn line(ops: &mut Vec<Op>, from: (f32, f32), to: (f32, f32), level: f32, thickness: f32) {
+    let at = |(x, y): (f32, f32)| LinePoint {
+        p: point(x, y),
+        bezier: false,
+    };
     ops.extend([
         Op::SetOutlineColor { col: grey(level) },
-        Op::SetOutlineThickness { pt: Pt(0.5) },
+        Op::SetOutlineThickness { pt: Pt(thickness) },
         Op::DrawLine {
             line: Line {
-                points: vec![
-                    LinePoint {
-                        p: point(LEFT, y),
-                        bezier: false,
-                    },
-                    LinePoint {
-                        p: point(RIGHT, y),
-                        bezier: false,
-                    },
-                ],
+                points: vec![at(from), at(to)],
                 is_closed: false,
             },
         },
     ]);
+}
+
+/// A hairline across the text width.
+fn rule(ops: &mut Vec<Op>, y: f32, level: f32) {
+    line(ops, (LEFT, y), (RIGHT, y), level, 0.5);
 }
 
 fn filled(ops: &mut Vec<Op>, x: f32, y: f32, width: f32, height: f32) {
@@ -444,25 +445,7 @@ fn statement(flow: &mut Flow, spec: &ReportSpec) {
         flow.y -= 34.0;
         let y = flow.y;
         let ops = flow.ops();
-        ops.extend([
-            Op::SetOutlineColor { col: grey(0.0) },
-            Op::SetOutlineThickness { pt: Pt(0.6) },
-            Op::DrawLine {
-                line: Line {
-                    points: vec![
-                        LinePoint {
-                            p: point(LEFT, y),
-                            bezier: false,
-                        },
-                        LinePoint {
-                            p: point(LEFT + 260.0, y),
-                            bezier: false,
-                        },
-                    ],
-                    is_closed: false,
-                },
-            },
-        ]);
+        line(ops, (LEFT, y), (LEFT + 260.0, y), 0.0, 0.6);
         ops.push(Op::SetFillColor { col: grey(0.35) });
         text(ops, LEFT, y - 11.0, Face::Regular, 8.5, label);
         ops.push(Op::SetFillColor { col: grey(0.0) });

@@ -14,7 +14,7 @@ use crate::backend::audit::{Action, Target};
 use crate::backend::auth::viewer::Viewer;
 use crate::backend::request::RequestMeta;
 use crate::backend::state::AppState;
-use crate::backend::storage::{Disposition, LinkSpec};
+use crate::backend::storage::{Disposition, LinkSpec, audited_link};
 use crate::model::CertificateView;
 use domain::Date;
 
@@ -104,29 +104,26 @@ pub async fn link(
 ) -> Result<String, AppError> {
     let mut tx = state.db.begin().await.map_err(internal)?;
     let (cert, key) = own(&mut tx, viewer, id).await?;
-    let url = state
-        .storage
-        .link(&LinkSpec {
-            firm_id: &viewer.user.firm_id,
-            key: &key,
-            mime: &cert.mime,
-            file_name: &cert.file_name,
-            disposition,
-            ttl_secs: state.config.signed_url_ttl_secs,
-        })
-        .await
-        .map_err(internal)?;
-    viewer
-        .audit(
-            &mut tx,
-            meta,
-            Action::CertificateLinkIssued,
-            &Target::new("certificate", id),
-        )
-        .await
-        .map_err(internal)?;
-    tx.commit().await.map_err(internal)?;
-    Ok(url)
+    let spec = LinkSpec {
+        firm_id: &viewer.user.firm_id,
+        key: &key,
+        mime: &cert.mime,
+        file_name: &cert.file_name,
+        disposition,
+        ttl_secs: state.config.signed_url_ttl_secs,
+    };
+    let target = Target::new("certificate", id);
+    audited_link(
+        state,
+        tx,
+        viewer,
+        meta,
+        &spec,
+        Action::CertificateLinkIssued,
+        &target,
+    )
+    .await
+    .map_err(internal)
 }
 
 /// Deletes one of the viewer's certificates: the row (audited), then the object. Returns

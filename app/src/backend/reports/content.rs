@@ -6,7 +6,7 @@ use super::spec::{
     Certificate, EntriesTable, EntryRow, Field, Labels, ReportSpec, Section, Statement,
 };
 use crate::backend::auth::users::User;
-use crate::components::summary::{locale, status_text};
+use crate::components::summary::{locale, status_text, window_cells};
 use crate::i18n::Lang;
 use crate::model::{CertificateView, LogData};
 use domain::rules::Category;
@@ -98,21 +98,9 @@ pub fn spec(input: &Input<'_>) -> (ReportSpec, Vec<usize>) {
             .windows
             .iter()
             .map(|w| {
-                let span = if w.from == w.to {
-                    w.from.to_string()
-                } else {
-                    format!("{}–{}", w.from, w.to)
-                };
-                let need = |v: Option<Hours>| v.map_or_else(|| "–".into(), h);
-                vec![
-                    span,
-                    format!("{} / {}", h(w.counted), need(w.required)),
-                    match (w.verifiable, w.required_verifiable) {
-                        (Some(v), Some(r)) => format!("{} / {}", h(v), h(r)),
-                        _ => "–".into(),
-                    },
-                    if w.ok { t.window_ok } else { t.window_short }.into(),
-                ]
+                let [span, hours, verifiable] = window_cells(w, h);
+                let result = if w.ok { t.window_ok } else { t.window_short };
+                vec![span, hours, verifiable, result.into()]
             })
             .collect();
         sections.push(Section::Heading(t.windows_caption.into()));

@@ -14,7 +14,7 @@ use crate::backend::audit::{Action, Target};
 use crate::backend::auth::viewer::Viewer;
 use crate::backend::request::RequestMeta;
 use crate::backend::state::AppState;
-use crate::backend::storage::{Disposition, LinkSpec};
+use crate::backend::storage::{Disposition, LinkSpec, audited_link};
 use crate::i18n::{Lang, Texts};
 use crate::model::{ReportView, Verification};
 use domain::Date;
@@ -215,29 +215,26 @@ pub async fn link(
         return Err(AppError::NotFound);
     };
     let file_name = file_name(&report.language, report.year, &viewer.user.full_name);
-    let url = state
-        .storage
-        .link(&LinkSpec {
-            firm_id: &viewer.user.firm_id,
-            key: &key,
-            mime: "application/pdf",
-            file_name: &file_name,
-            disposition,
-            ttl_secs: state.config.signed_url_ttl_secs,
-        })
-        .await
-        .map_err(internal)?;
-    viewer
-        .audit(
-            &mut tx,
-            meta,
-            Action::ReportLinkIssued,
-            &Target::new("report", id),
-        )
-        .await
-        .map_err(internal)?;
-    tx.commit().await.map_err(internal)?;
-    Ok(url)
+    let spec = LinkSpec {
+        firm_id: &viewer.user.firm_id,
+        key: &key,
+        mime: "application/pdf",
+        file_name: &file_name,
+        disposition,
+        ttl_secs: state.config.signed_url_ttl_secs,
+    };
+    let target = Target::new("report", id);
+    audited_link(
+        state,
+        tx,
+        viewer,
+        meta,
+        &spec,
+        Action::ReportLinkIssued,
+        &target,
+    )
+    .await
+    .map_err(internal)
 }
 
 /// Deletes one of the viewer's reports (not while it is being made): the row, audited,

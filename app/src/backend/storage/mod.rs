@@ -132,6 +132,23 @@ pub trait ObjectStore: Send + Sync + std::fmt::Debug {
 
 pub type Storage = Arc<dyn ObjectStore>;
 
+/// A link to a stored file for the viewer, with its issue audited on `tx` (which this
+/// commits): every view or download of a certificate or report is on record.
+pub async fn audited_link(
+    state: &crate::backend::state::AppState,
+    mut tx: sqlx::Transaction<'static, sqlx::Any>,
+    viewer: &crate::backend::auth::viewer::Viewer,
+    meta: &crate::backend::request::RequestMeta,
+    spec: &LinkSpec<'_>,
+    action: crate::backend::audit::Action,
+    target: &crate::backend::audit::Target,
+) -> anyhow::Result<String> {
+    let url = state.storage.link(spec).await?;
+    viewer.audit(&mut tx, meta, action, target).await?;
+    tx.commit().await?;
+    Ok(url)
+}
+
 /// The name of an object in storage.
 pub fn object_key(firm_id: &str, object_id: &str) -> String {
     format!("{firm_id}/{object_id}")

@@ -159,19 +159,7 @@ fn ReportProgress(id: String, percent: u32, label: String) -> impl IntoView {
     {
         let id = id.clone();
         let handle = set_interval_with_handle(
-            move || {
-                let id = id.clone();
-                leptos::task::spawn_local(async move {
-                    if let Ok(r) = crate::api::reports::report_progress(id).await {
-                        percent.set(r.percent);
-                        if !r.in_progress()
-                            && let Some(location) = web_sys::window().map(|w| w.location())
-                        {
-                            let _ = location.reload();
-                        }
-                    }
-                });
-            },
+            move || browser::poll(&id, percent),
             std::time::Duration::from_secs(1),
         );
         if let Ok(handle) = handle {
@@ -186,5 +174,55 @@ fn ReportProgress(id: String, percent: u32, label: String) -> impl IntoView {
                 aria-label=format!("{} {label}", t.reports_progress)></progress>
             <p class="text-sm text-slate-600" aria-live="polite">{move || format!("{} %", percent.get())}</p>
         </div>
+    }
+}
+
+/// The browser side of the progress bar: a plain request to the progress function, read
+/// with the browser's own JSON parser (no server-function client or serde in the bundle).
+#[cfg(feature = "hydrate")]
+mod browser {
+    use leptos::prelude::*;
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen::closure::Closure;
+
+    pub fn poll(id: &str, percent: RwSignal<u32>) {
+        let Ok(xhr) = web_sys::XmlHttpRequest::new() else {
+            return;
+        };
+        if xhr.open("POST", "/api/reports/report_progress").is_err() {
+            return;
+        }
+        let _ = xhr.set_request_header("Content-Type", "application/x-www-form-urlencoded");
+        let _ = xhr.set_request_header("Accept", "application/json");
+        let answer = xhr.clone();
+        let onload = Closure::once_into_js(move || {
+            if answer.status().ok() != Some(200) {
+                return;
+            }
+            let Some(value) = answer
+                .response_text()
+                .ok()
+                .flatten()
+                .and_then(|text| js_sys::JSON::parse(&text).ok())
+            else {
+                return;
+            };
+            let field = |key: &str| js_sys::Reflect::get(&value, &key.into()).ok();
+            if let Some(p) = field("percent").and_then(|v| v.as_f64()) {
+                percent.set(p.clamp(0.0, 100.0) as u32);
+            }
+            let status = field("status")
+                .and_then(|v| v.as_string())
+                .unwrap_or_default();
+            // Done either way: show the page afresh, with the download or the reason.
+            if matches!(status.as_str(), "ready" | "failed")
+                && let Some(window) = web_sys::window()
+            {
+                let _ = window.location().reload();
+            }
+        });
+        xhr.set_onload(Some(onload.unchecked_ref()));
+        let body = String::from(js_sys::encode_uri_component(id));
+        let _ = xhr.send_with_opt_str(Some(&format!("id={body}")));
     }
 }
