@@ -63,12 +63,17 @@ impl CertificateView {
 
     /// The size for people: "840 KB", "2.4 MB".
     pub fn size_label(&self) -> String {
-        let kb = self.size_bytes.div_ceil(1024);
-        if kb < 1024 {
-            format!("{kb} KB")
-        } else {
-            format!("{:.1} MB", self.size_bytes as f64 / (1024.0 * 1024.0))
-        }
+        size_label(self.size_bytes)
+    }
+}
+
+/// A file size for people: "840 KB", "2.4 MB".
+pub fn size_label(bytes: u64) -> String {
+    let kb = bytes.div_ceil(1024);
+    if kb < 1024 {
+        format!("{kb} KB")
+    } else {
+        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
     }
 }
 

@@ -5,7 +5,7 @@
 use crate::api::reports::{CreateReport, DeleteReport, list_reports};
 use crate::components::form::{ErrorBox, Notice, use_form_error, use_query_flag};
 use crate::i18n::{Lang, Texts, use_lang};
-use crate::model::ReportView;
+use crate::model::{ReportView, size_label};
 use crate::pages::account::NeedsSignIn;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -29,7 +29,6 @@ pub fn Reports() -> impl IntoView {
     let delete_error = use_form_error::<DeleteReport>();
     let deleted = use_query_flag("deleted");
     let query = use_query_map();
-    let created = Signal::derive(move || query.with(|q| q.get("created").is_some()));
     let chosen_year = move || {
         query
             .with_untracked(|q| q.get("year"))
@@ -42,6 +41,13 @@ pub fn Reports() -> impl IntoView {
                 Err(e) => return view! { <NeedsSignIn error=e/> }.into_any(),
             };
             let busy = page.items.iter().any(ReportView::in_progress);
+            // "Being made" is said while the report just asked for is; after that its row
+            // says what came of it.
+            let created = query.with_untracked(|q| q.get("created"));
+            let making = page
+                .items
+                .iter()
+                .any(|r| r.in_progress() && created.as_deref() == Some(r.id.as_str()));
             let selected = chosen_year().filter(|y| page.years.contains(y));
             let years = page
                 .years
@@ -58,6 +64,7 @@ pub fn Reports() -> impl IntoView {
                 // Without JavaScript, the page looks again every few seconds while a
                 // report is being made.
                 {busy.then(|| view! { <noscript><meta http-equiv="refresh" content="3"/></noscript> })}
+                <Notice show=making text=t.reports_created/>
                 <form method="post" action=CreateReport::url() class="flex flex-wrap items-end gap-4 rounded border border-slate-200 bg-white p-4">
                     <div>
                         <label for="report-year" class="block font-medium">{t.year_label}</label>
@@ -79,7 +86,6 @@ pub fn Reports() -> impl IntoView {
         <section class="max-w-3xl space-y-6">
             <h1 class="text-3xl font-bold tracking-tight">{t.reports_heading}</h1>
             <p class="text-slate-700">{t.reports_intro}</p>
-            <Notice show=created text=t.reports_created/>
             <Notice show=deleted text=t.reports_deleted/>
             <ErrorBox error=create_error/>
             <ErrorBox error=delete_error/>
@@ -99,10 +105,10 @@ fn ReportItems(items: Vec<ReportView>) -> impl IntoView {
             {items.into_iter().map(|r| {
                 let name = format!("{} {}", t.report_title.replace("{year}", &r.year.to_string()), r.language.to_uppercase());
                 let status = status_text(t, &r);
-                let details = match (r.pages, r.size_bytes) {
-                    (Some(p), Some(s)) => format!("{p} {} · {:.1} MB", t.reports_pages, s as f64 / (1024.0 * 1024.0)),
-                    _ => String::new(),
-                };
+                let mut details = format!("{} {}", t.reports_created_at, r.created);
+                if let (Some(p), Some(s)) = (r.pages, r.size_bytes) {
+                    details.push_str(&format!(" · {p} {} · {}", t.reports_pages, size_label(s)));
+                }
                 let left_out = (r.left_out > 0).then(|| view! {
                     <p role="status" class="text-sm text-amber-900">{format!("{} {}", r.left_out, t.reports_left_out)}</p>
                 });
@@ -136,7 +142,7 @@ fn ReportItems(items: Vec<ReportView>) -> impl IntoView {
                             <p class="font-medium">{name.clone()}</p>
                             <p class="text-sm" data-testid="report-status">{status}</p>
                         </div>
-                        <p class="text-sm text-slate-600">{format!("{} {}", t.reports_created_at, r.created)}" "{details}</p>
+                        <p class="text-sm text-slate-600">{details}</p>
                         {left_out}
                         {failed}
                         {progress}
