@@ -1,10 +1,11 @@
-//! What the CSV download routes share: the signed-in person (as server functions find
+//! What the download routes (CSV files, stored certificates and reports) share: the signed-in person (as server functions find
 //! them), and the response that hands a file to the browser.
 
 use app::AppError;
 use app::backend::auth::viewer::{self, Viewer};
 use app::backend::request::RequestMeta;
 use app::backend::state::AppState;
+use app::backend::storage::Disposition;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use std::net::SocketAddr;
@@ -69,13 +70,33 @@ pub fn see_other(link: Result<String, AppError>) -> Response {
     }
 }
 
-/// The link disposition a `?d=` parameter asks for (inline when absent).
-pub fn disposition(d: Option<&str>) -> Option<app::backend::storage::Disposition> {
-    use app::backend::storage::Disposition;
-    match d {
-        None => Some(Disposition::Inline),
-        Some(d) => Disposition::parse(d),
-    }
+/// `?d=attachment` (save) or nothing (show in the tab), on the routes that open a file.
+#[derive(Debug, serde::Deserialize)]
+pub struct OpenParams {
+    pub d: Option<String>,
+}
+
+/// What the `/…/{id}/open` routes share: the signed-in person, the disposition asked for
+/// (400 if it is neither), and a redirect to the link `issue` makes for them.
+pub async fn open_link(
+    state: &AppState,
+    headers: &HeaderMap,
+    peer: SocketAddr,
+    params: &OpenParams,
+    issue: impl AsyncFnOnce(&Viewer, &RequestMeta, Disposition) -> Result<String, AppError>,
+) -> Response {
+    let (viewer, meta) = match signed_in(state, headers, peer).await {
+        Ok(v) => v,
+        Err(response) => return response,
+    };
+    let disposition = match params.d.as_deref() {
+        None => Disposition::Inline,
+        Some(d) => match Disposition::parse(d) {
+            Some(d) => d,
+            None => return StatusCode::BAD_REQUEST.into_response(),
+        },
+    };
+    see_other(issue(&viewer, &meta, disposition).await)
 }
 
 /// The response for a refused or failed export.
