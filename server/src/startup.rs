@@ -241,12 +241,13 @@ impl Server {
             mail_wake: Arc::new(Notify::new()),
             metrics: Arc::default(),
         };
-        // A report being made when the server stopped will not finish: say so.
-        let interrupted = app::backend::reports::fail_interrupted(&state).await?;
+        // Reports whose instance stopped while making them will not finish: say so. (Ones
+        // that went quiet less than two minutes ago are caught when their person looks.)
+        let interrupted = app::backend::reports::fail_stale(&state, None).await?;
         if interrupted > 0 {
             tracing::warn!(
                 reports = interrupted,
-                "reports interrupted by the restart marked failed"
+                "reports cut off by a stopped instance marked failed"
             );
         }
         let mail_worker = tokio::spawn(outbox::run_worker(

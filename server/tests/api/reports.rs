@@ -368,3 +368,70 @@ async fn bad_certificates_are_left_out_and_named(backend: Backend) {
     app.stop().await;
 }
 on_both_backends!(bad_certificates_are_left_out_and_named);
+
+/// A report whose instance stopped (no sign of life for two minutes) is marked failed when
+/// its person looks, and can be made again; one another instance is still making (alive)
+/// is left alone, and keeps its person to one report at a time.
+async fn reports_cut_off_by_a_stopped_instance_are_failed(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let anna = app.signed_in_browser("anna@firm.se").await;
+    let bertil = app.signed_in_browser("bertil@other.se").await;
+    let now = app::backend::db::now_micros();
+    for (email, id, alive) in [
+        (
+            "anna@firm.se",
+            "01900000-0000-7000-8000-00000000000a",
+            now - 300_000_000,
+        ),
+        (
+            "bertil@other.se",
+            "01900000-0000-7000-8000-00000000000b",
+            now,
+        ),
+    ] {
+        sqlx::query(
+            "INSERT INTO reports (id, user_id, firm_id, year, language, status, steps_total, created_at_us, alive_at_us) \
+             SELECT $1, id, firm_id, 2026, 'en', 'running', 3, $2, $3 FROM users WHERE email = $4",
+        )
+        .bind(id)
+        .bind(alive)
+        .bind(alive)
+        .bind(email)
+        .execute(&app.db().pool)
+        .await
+        .expect("a report in the making");
+    }
+    let list: Value = anna
+        .form("/api/reports/list_reports", &[])
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(list["items"][0]["status"], "failed", "{list}");
+    assert_eq!(list["items"][0]["problem"], "interrupted");
+    assert!(
+        app.audit_actions()
+            .await
+            .iter()
+            .any(|a| a == "report.failed")
+    );
+    let (_, view) = make_report(&anna, "en").await;
+    assert_eq!(view["status"], "ready");
+
+    let list: Value = bertil
+        .form("/api/reports/list_reports", &[])
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(list["items"][0]["status"], "running", "{list}");
+    let again = bertil
+        .form(
+            "/api/reports/create_report",
+            &[("year", "2026"), ("language", "en")],
+        )
+        .await;
+    assert_eq!(again.status(), 422);
+    app.stop().await;
+}
+on_both_backends!(reports_cut_off_by_a_stopped_instance_are_failed);

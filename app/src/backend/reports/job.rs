@@ -35,16 +35,44 @@ const MAX_BYTES: u64 = 4 * 1024 * 1024 * 1024;
 /// How often progress is written to the database while the worker runs.
 const PROGRESS_EVERY: Duration = Duration::from_millis(250);
 
-/// Starts making a queued report in the background.
+/// How often an instance says a report it is making (or has queued) is still alive.
+pub const HEARTBEAT: Duration = Duration::from_secs(30);
+
+/// Starts making a queued report in the background, saying it is alive while it waits
+/// for a slot and while it is made.
 pub fn spawn(state: AppState, id: String) {
     tokio::spawn(async move {
-        if let Err(error) = run(&state, &id).await {
+        let work = run(&state, &id);
+        tokio::pin!(work);
+        let mut beat = tokio::time::interval(HEARTBEAT);
+        let result = loop {
+            tokio::select! {
+                result = &mut work => break result,
+                _ = beat.tick() => {
+                    if let Err(error) = alive(&state, &id).await {
+                        tracing::warn!(error = format!("{error:#}"), report = %id, "report heartbeat");
+                    }
+                }
+            }
+        };
+        if let Err(error) = result {
             tracing::error!(error = format!("{error:#}"), report = %id, "a report could not be made");
             if let Err(error) = failed(&state, &id).await {
                 tracing::error!(error = format!("{error:#}"), report = %id, "marking a report failed");
             }
         }
     });
+}
+
+async fn alive(state: &AppState, id: &str) -> anyhow::Result<()> {
+    sqlx::query(
+        "UPDATE reports SET alive_at_us = $2 WHERE id = $1 AND status IN ('queued', 'running')",
+    )
+    .bind(id)
+    .bind(crate::backend::db::now_micros())
+    .execute(&state.db.pool)
+    .await?;
+    Ok(())
 }
 
 type CertRow = (CertificateView, String);

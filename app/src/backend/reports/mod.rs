@@ -81,6 +81,9 @@ fn view(row: Row) -> (ReportView, Option<String>) {
 
 /// The viewer's reports, newest first.
 pub async fn list(state: &AppState, viewer: &Viewer) -> Result<Vec<ReportView>, AppError> {
+    fail_stale(state, Some(&viewer.user.id))
+        .await
+        .map_err(internal)?;
     let rows: Vec<Row> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM reports WHERE user_id = $1 ORDER BY created_at_us DESC, id DESC"
     ))
@@ -128,6 +131,9 @@ pub async fn request(
     if !years.contains(&year) {
         return Err(AppError::invalid("year", t.err_report_year));
     }
+    fail_stale(state, Some(&viewer.user.id))
+        .await
+        .map_err(internal)?;
     let mut tx = state.db.begin().await.map_err(internal)?;
     let busy: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM reports WHERE user_id = $1 AND status IN ('queued', 'running')",
@@ -140,19 +146,27 @@ pub async fn request(
         return Err(AppError::invalid("year", t.err_report_busy));
     }
     let id = crate::backend::db::new_id();
-    sqlx::query(
-        "INSERT INTO reports (id, user_id, firm_id, year, language, status, created_at_us) \
-         VALUES ($1, $2, $3, $4, $5, 'queued', $6)",
+    let now = crate::backend::db::now_micros();
+    let inserted = sqlx::query(
+        "INSERT INTO reports (id, user_id, firm_id, year, language, status, created_at_us, alive_at_us) \
+         VALUES ($1, $2, $3, $4, $5, 'queued', $6, $6)",
     )
     .bind(&id)
     .bind(&viewer.user.id)
     .bind(&viewer.user.firm_id)
     .bind(i64::from(year))
     .bind(language.code())
-    .bind(crate::backend::db::now_micros())
+    .bind(now)
     .execute(&mut *tx)
-    .await
-    .map_err(internal)?;
+    .await;
+    match inserted {
+        Ok(_) => {}
+        // Another request of theirs got in first (the database's one-at-a-time index).
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+            return Err(AppError::invalid("year", t.err_report_busy));
+        }
+        Err(e) => return Err(internal(e)),
+    }
     viewer
         .audit(
             &mut tx,
@@ -296,16 +310,44 @@ pub async fn verification(state: &AppState, id: &str) -> Result<Option<Verificat
     }))
 }
 
-/// Reports a restart cut off: failed, so the person can make them again.
-pub async fn fail_interrupted(state: &AppState) -> anyhow::Result<u64> {
-    let done = sqlx::query(
+/// How long a report in the making may go without a sign of life before it counts as
+/// cut off (its instance stopped). Making instances touch it every [`job::HEARTBEAT`].
+pub const STALE_AFTER_MICROS: i64 = 120 * 1_000_000;
+
+/// Marks failed the reports whose instance stopped while making them (no sign of life for
+/// [`STALE_AFTER_MICROS`]) — of one person, or of everyone — so they can be made again.
+/// Each is audited in its person's chain. Reports other running instances are making
+/// are left alone.
+pub async fn fail_stale(state: &AppState, user_id: Option<&str>) -> anyhow::Result<usize> {
+    let now = crate::backend::db::now_micros();
+    let mut tx = state.db.begin().await?;
+    let gone: Vec<(String, String, String)> = sqlx::query_as(
         "UPDATE reports SET status = 'failed', problem = 'interrupted', finished_at_us = $1 \
-         WHERE status IN ('queued', 'running')",
+         WHERE status IN ('queued', 'running') \
+           AND (alive_at_us IS NULL OR alive_at_us < $2) \
+           AND ($3 = '' OR user_id = $3) \
+         RETURNING id, user_id, firm_id",
     )
-    .bind(crate::backend::db::now_micros())
-    .execute(&state.db.pool)
+    .bind(now)
+    .bind(now - STALE_AFTER_MICROS)
+    .bind(user_id.unwrap_or_default())
+    .fetch_all(&mut *tx)
     .await?;
-    Ok(done.rows_affected())
+    for (id, user_id, firm_id) in &gone {
+        crate::backend::audit::record(
+            &mut tx,
+            &crate::backend::audit::Actor::User {
+                user_id: user_id.clone(),
+                firm_id: firm_id.clone(),
+            },
+            Action::ReportFailed,
+            &Target::new("report", id),
+            &crate::backend::audit::Context::default(),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(gone.len())
 }
 
 /// The years the viewer can make a report for: those the log offers, newest first.
