@@ -343,4 +343,34 @@ pub struct Verification {
     pub issued: String,
     pub pages: u32,
     pub sha256: String,
+    /// The issued file's size: a file checked against it is read no further than this.
+    pub size_bytes: u64,
+}
+
+/// What an invitation link offers the person who opened it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationOffer {
+    pub firm_name: String,
+    /// The invited address: the code goes there, and only there.
+    pub email: String,
+    /// Invited as an admin (else as a member).
+    pub admin: bool,
+    /// The address has an account already, which cannot move firms by an invitation.
+    pub has_account: bool,
+}
+
+/// The outcome of checking an uploaded file on the public verification page. It exists only
+/// in the response to that upload (never in a URL), so no link can make the page show a
+/// verdict.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VerifyCheck {
+    /// The uploaded file's SHA-256 equals the issued one's.
+    Match { uploaded_sha256: String },
+    /// It differs (or the file is larger than the one we issued, which then was not read to
+    /// its end: its SHA-256 is then `None`).
+    Mismatch { uploaded_sha256: Option<String> },
+    /// No file came with the request.
+    Empty,
+    /// Too many checks from this network.
+    Limited,
 }

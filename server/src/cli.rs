@@ -147,15 +147,36 @@ async fn audit_verify(
     file: Option<&std::path::Path>,
 ) -> anyhow::Result<bool> {
     let key = checkpoint::signing_key(config.app_secret.expose()).verifying_key();
+    let explicit = file.is_some();
     let file = file.unwrap_or(&config.audit_checkpoint_file);
-    let from_file = checkpoint::read_file(file)
-        .with_context(|| format!("reading checkpoints from {}", file.display()))?;
     let mut conn = db.pool.acquire().await?;
+    let signed_in_db: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_checkpoints")
+        .fetch_one(&mut *conn)
+        .await?;
+    // The file outside the database is the evidence against a rewritten database: when it
+    // was named, or checkpoints were written (so it was written too), it must be there.
+    let from_file = match checkpoint::read_file(file) {
+        Ok(contents) => contents,
+        Err(error) if explicit || signed_in_db > 0 => {
+            println!(
+                "audit verify: public key {}",
+                checkpoint::public_key_hex(&key)
+            );
+            println!(
+                "  FAILED  the checkpoint file {} cannot be read ({error}); without it a rewritten database cannot be told apart",
+                file.display()
+            );
+            println!("result: NOT intact");
+            return Ok(false);
+        }
+        Err(_) => checkpoint::FileContents::default(),
+    };
     let report = verify::verify(&mut conn, &key, None, &from_file).await?;
     println!(
-        "audit verify: public key {}; {} checkpoint(s) from {}",
+        "audit verify: public key {}; {} checkpoint(s) and {} purge(s) from {}",
         checkpoint::public_key_hex(&key),
-        from_file.len(),
+        from_file.checkpoints.len(),
+        from_file.purges.len(),
         file.display()
     );
     for chain in &report.chains {

@@ -166,8 +166,14 @@ async fn run_audit_keeper(state: AppState) {
     let mut last_purge: Option<std::time::Instant> = None;
     loop {
         if last_purge.is_none_or(|t| t.elapsed() >= std::time::Duration::from_secs(86_400)) {
-            match audit::retention::purge_expired(&state.db, state.config.audit_retention_days)
-                .await
+            match audit::retention::purge_expired(
+                &state.db,
+                &key,
+                Some(&state.config.audit_checkpoint_file),
+                state.config.audit_retention_days,
+                app::backend::db::now_micros(),
+            )
+            .await
             {
                 Ok(0) => {}
                 Ok(removed) => tracing::info!(removed, "audit rows past retention removed"),

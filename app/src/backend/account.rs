@@ -2,7 +2,6 @@
 
 use crate::AppError;
 use crate::backend::audit::{Action, Target};
-use crate::backend::auth::challenge;
 use crate::backend::auth::otp::{self, Kind};
 use crate::backend::auth::viewer::Viewer;
 use crate::backend::auth::{flows, rate_limit, totp, users};
@@ -173,6 +172,7 @@ pub async fn request_email_change(
         Kind::ChangeEmail,
         email.as_str(),
         Some(&viewer.user.id),
+        None,
         &viewer.session.id_hash,
         now,
     )
@@ -208,7 +208,7 @@ pub async fn confirm_email_change(
     let t = lang.texts();
     let now = now_micros();
     let mut tx = state.db.begin().await.map_err(internal)?;
-    if let Err(wait) = rate_limit::hit(&mut tx, rate_limit::VERIFY_PER_IP, &meta.ip_text(), now)
+    if let Err(wait) = rate_limit::hit(&mut tx, rate_limit::VERIFY_PER_IP, &meta.ip_bucket(), now)
         .await
         .map_err(internal)?
     {
@@ -224,12 +224,8 @@ pub async fn confirm_email_change(
     else {
         return Err(AppError::invalid("code", t.err_no_code));
     };
-    let (outcome, next) = challenge::submit(
-        &stored.state,
-        now,
-        stored.code_matches(state.master_key(), code),
-    );
-    otp::save(&mut tx, &stored.id, &next, now)
+    let matches = stored.code_matches(state.master_key(), code);
+    let outcome = otp::submit(&mut tx, &stored, now, matches)
         .await
         .map_err(internal)?;
     if let Some(error) = flows::code_error(t, outcome) {
@@ -342,7 +338,7 @@ pub async fn remove_totp(
 ) -> Result<(), AppError> {
     let now = now_micros();
     let mut tx = state.db.begin().await.map_err(internal)?;
-    if let Err(wait) = rate_limit::hit(&mut tx, rate_limit::VERIFY_PER_IP, &meta.ip_text(), now)
+    if let Err(wait) = rate_limit::hit(&mut tx, rate_limit::VERIFY_PER_IP, &meta.ip_bucket(), now)
         .await
         .map_err(internal)?
     {

@@ -205,6 +205,19 @@ pub async fn record(
     target: &Target,
     ctx: &Context,
 ) -> anyhow::Result<Recorded> {
+    record_at(conn, actor, action, target, ctx, now_micros()).await
+}
+
+/// [`record`] at a given time. Only for bringing in history with its own dates (and for
+/// tests of retention): rows of one chain must still come in time order.
+pub async fn record_at(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    action: Action,
+    target: &Target,
+    ctx: &Context,
+    at: i64,
+) -> anyhow::Result<Recorded> {
     let chain = match actor {
         Actor::User { firm_id, .. } => firm_id.clone(),
         _ => ctx
@@ -224,7 +237,6 @@ pub async fn record(
     .fetch_one(&mut *conn)
     .await
     .context("advancing the audit chain")?;
-    let at = now_micros();
     let row = ChainedFields {
         chain: &chain,
         seq,

@@ -305,7 +305,7 @@ impl Config {
             };
         // Seven years, the retention the data processing terms state.
         let audit_retention_days =
-            u32::try_from(number("AUDIT_RETENTION_DAYS", 2557, 1..=36_500)?).unwrap_or(2557);
+            u32::try_from(number("AUDIT_RETENTION_DAYS", 2557, 365..=36_500)?).unwrap_or(2557);
         let audit_checkpoint_interval_secs =
             number("AUDIT_CHECKPOINT_INTERVAL_SECS", 3600, 1..=86_400)?;
         let audit_checkpoint_file = lookup("AUDIT_CHECKPOINT_FILE")

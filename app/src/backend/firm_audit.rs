@@ -115,9 +115,14 @@ pub async fn page(
     let firm = &viewer.user.firm_id;
     let key = checkpoint::signing_key(state.master_key()).verifying_key();
     let mut conn = state.db.pool.acquire().await.map_err(internal)?;
-    let report = verify::verify(&mut conn, &key, Some(firm), &[])
-        .await
-        .map_err(internal)?;
+    let report = verify::verify(
+        &mut conn,
+        &key,
+        Some(firm),
+        &checkpoint::FileContents::default(),
+    )
+    .await
+    .map_err(internal)?;
     let actions: Vec<String> = sqlx::query_scalar(
         "SELECT DISTINCT action FROM audit_log WHERE chain = $1 ORDER BY action",
     )

@@ -51,6 +51,28 @@ impl RequestMeta {
             .map(|ip| ip.to_string())
             .unwrap_or_else(|| "unknown".to_owned())
     }
+
+    /// The key that per-network limits count under: an IPv4 address, or an IPv6 address's
+    /// /64 (one household or office gets a whole /64, so counting single IPv6 addresses
+    /// would let one client rotate through billions of them).
+    pub fn ip_bucket(&self) -> String {
+        self.ip.map_or_else(|| "unknown".to_owned(), ip_bucket)
+    }
+}
+
+/// See [`RequestMeta::ip_bucket`]. IPv4-mapped IPv6 addresses count as their IPv4 address.
+pub fn ip_bucket(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                let prefix = std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0);
+                format!("{prefix}/64")
+            }
+        },
+    }
 }
 
 /// The client address: the peer, unless the peer is a trusted proxy, in which case the
@@ -61,18 +83,22 @@ pub fn client_ip(peer: IpAddr, headers: &HeaderMap, trusted: &[IpNet]) -> IpAddr
     if !is_trusted(peer) {
         return peer;
     }
-    let forwarded: Vec<IpAddr> = headers
+    // Walked from the right (the hop nearest us). A hop that does not parse ends the walk
+    // at the peer: skipping it would let a client's own entry further left be believed.
+    let hops: Vec<&str> = headers
         .get_all("x-forwarded-for")
         .iter()
-        .filter_map(|v| v.to_str().ok())
+        .map(|v| v.to_str().unwrap_or("?"))
         .flat_map(|v| v.split(','))
-        .filter_map(|s| s.trim().parse().ok())
         .collect();
-    forwarded
-        .into_iter()
-        .rev()
-        .find(|ip| !is_trusted(*ip))
-        .unwrap_or(peer)
+    for hop in hops.into_iter().rev() {
+        match hop.trim().parse::<IpAddr>() {
+            Ok(ip) if is_trusted(ip) => continue,
+            Ok(ip) => return ip,
+            Err(_) => return peer,
+        }
+    }
+    peer
 }
 
 /// The value of one cookie.
@@ -131,6 +157,43 @@ mod tests {
             client_ip(ip("10.0.0.2"), &HeaderMap::new(), &trusted),
             ip("10.0.0.2")
         );
+    }
+
+    #[test]
+    fn an_unparsable_hop_falls_back_to_the_peer() {
+        let trusted: Vec<IpNet> = vec!["10.0.0.0/8".parse().expect("net")];
+        // "junk" stands between the client's forged entry and our proxy: never skip it.
+        assert_eq!(
+            client_ip(
+                ip("10.0.0.2"),
+                &headers("6.6.6.6, junk, 10.0.0.3"),
+                &trusted
+            ),
+            ip("10.0.0.2")
+        );
+        assert_eq!(
+            client_ip(
+                ip("10.0.0.2"),
+                &headers("6.6.6.6, 198.51.100.7:443"),
+                &trusted
+            ),
+            ip("10.0.0.2")
+        );
+    }
+
+    #[test]
+    fn ipv6_counts_by_its_64_and_mapped_v4_as_v4() {
+        assert_eq!(ip_bucket(ip("2001:db8:1:2:aaaa::1")), "2001:db8:1:2::/64");
+        assert_eq!(
+            ip_bucket(ip("2001:db8:1:2:ffff:ffff:ffff:ffff")),
+            ip_bucket(ip("2001:db8:1:2::7"))
+        );
+        assert_ne!(
+            ip_bucket(ip("2001:db8:1:3::1")),
+            ip_bucket(ip("2001:db8:1:2::1"))
+        );
+        assert_eq!(ip_bucket(ip("::ffff:192.0.2.1")), "192.0.2.1");
+        assert_eq!(ip_bucket(ip("192.0.2.1")), "192.0.2.1");
     }
 
     #[test]

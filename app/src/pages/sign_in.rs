@@ -1,8 +1,9 @@
 //! Signing in: the address, the emailed code (or link), and the second factor.
 
-use crate::api::auth::{RequestCode, ResendCode, VerifyCode, VerifySecondFactor};
+use crate::api::auth::{RequestCode, ResendCode, VerifyCode, VerifySecondFactor, open_invitation};
 use crate::components::form::{ErrorBox, Field, Notice, Submit, use_form_error, use_query_flag};
 use crate::i18n::use_texts;
+use crate::model::InvitationOffer;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
@@ -14,23 +15,95 @@ pub fn SignIn() -> impl IntoView {
     let error = use_form_error::<RequestCode>();
     let query = leptos_router::hooks::use_query_map();
     let invited = Memo::new(move |_| query.with(|q| q.get("invited")));
+    let link = move || {
+        query.with(|q| match (q.get("invitation"), q.get("token")) {
+            (Some(id), Some(token)) => Some((id, token)),
+            _ => None,
+        })
+    };
+    let offer = Resource::new(link, |link| async move {
+        match link {
+            Some((id, token)) => open_invitation(id, token).await.ok().flatten(),
+            None => None,
+        }
+    });
+    let body = move || {
+        Suspend::new(async move {
+            match (offer.await, link()) {
+                (Some(offer), Some((id, token))) => view! { <JoinFirm offer id token/> }.into_any(),
+                (None, Some(_)) => view! {
+                    <p role="alert" class="rounded border border-amber-300 bg-amber-50 p-3 text-amber-900">{t.invite_expired}</p>
+                    <PlainSignIn error/>
+                }
+                .into_any(),
+                _ => view! { <PlainSignIn error/> }.into_any(),
+            }
+        })
+    };
     view! {
         <Title text=t.signin_title/>
         <section class="max-w-lg space-y-4">
             <h1 class="text-3xl font-bold tracking-tight">{t.signin_title}</h1>
-            <p class="text-slate-700">{t.signin_intro}</p>
-            {move || match invited.get().as_deref() {
-                Some("1") => Some(view! { <p role="status" class="rounded border border-green-300 bg-green-50 p-3 text-green-900">{t.invite_valid}</p> }.into_any()),
-                Some(_) => Some(view! { <p role="alert" class="rounded border border-amber-300 bg-amber-50 p-3 text-amber-900">{t.invite_expired}</p> }.into_any()),
-                None => None,
-            }}
+            {move || invited.get().is_some().then(|| view! { <p role="alert" class="rounded border border-amber-300 bg-amber-50 p-3 text-amber-900">{t.invite_expired}</p> })}
             <ErrorBox error/>
-            <form method="post" action=RequestCode::url() class="space-y-4">
-                <Field id="email" name="email" label=t.signin_email_label kind="email" autocomplete="email" required=true error/>
-                <Submit label=t.signin_send/>
-            </form>
+            <Suspense fallback=|| ()>{body}</Suspense>
         </section>
     }
+}
+
+/// The ordinary sign-in form: any address, and no firm is joined.
+#[component]
+fn PlainSignIn(error: Memo<Option<crate::AppError>>) -> impl IntoView {
+    let t = use_texts();
+    view! {
+        <p class="text-slate-700">{t.signin_intro}</p>
+        <form method="post" action=RequestCode::url() class="space-y-4">
+            <Field id="email" name="email" label=t.signin_email_label kind="email" autocomplete="email" required=true error/>
+            <Submit label=t.signin_send/>
+        </form>
+    }
+}
+
+/// An opened invitation: names the firm and asks the person to choose. Joining sends the
+/// code to the invited address with the invitation bound to it.
+#[component]
+fn JoinFirm(offer: InvitationOffer, id: String, token: String) -> impl IntoView {
+    let t = use_texts();
+    let fill = |text: &str| {
+        text.replace("{firm}", &offer.firm_name)
+            .replace("{email}", &offer.email)
+    };
+    let heading = fill(t.invite_join_heading);
+    let intro = fill(t.invite_join_intro);
+    let button = fill(t.invite_join_button);
+    let role = if offer.admin {
+        t.invite_join_as_admin
+    } else {
+        t.invite_join_as_member
+    };
+    let email = offer.email.clone();
+    if offer.has_account {
+        return view! {
+            <p role="status" class="rounded border border-amber-300 bg-amber-50 p-3 text-amber-900">{fill(t.invite_has_account)}</p>
+            <PlainSignIn error=Memo::new(|_| None)/>
+        }
+        .into_any();
+    }
+    view! {
+        <section aria-labelledby="join-heading" class="space-y-3 rounded-lg border border-indigo-200 bg-white p-4">
+            <h2 id="join-heading" class="text-xl font-semibold">{heading}</h2>
+            <p class="text-slate-700">{intro}</p>
+            <p class="text-slate-700">{role}</p>
+            <form method="post" action=RequestCode::url() class="space-y-4">
+                <input type="hidden" name="invitation" value=id/>
+                <input type="hidden" name="token" value=token/>
+                <input type="hidden" name="email" value=email/>
+                <button type="submit" class="rounded bg-indigo-700 px-4 py-2 font-semibold text-white hover:bg-indigo-800 focus-ring">{button}</button>
+            </form>
+            <p><A href="/sign-in" attr:class="text-indigo-800 underline focus-ring">{t.invite_decline}</A></p>
+        </section>
+    }
+    .into_any()
 }
 
 #[component]

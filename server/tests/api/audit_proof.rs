@@ -5,7 +5,7 @@
 use crate::helpers::{Backend, TEST_SECRET, TestApp};
 use crate::on_both_backends;
 use app::backend::audit::verify::{self, Problem, Row};
-use app::backend::audit::{checkpoint, retention};
+use app::backend::audit::{self, Action, Actor, Target, checkpoint, retention};
 
 fn master() -> [u8; 32] {
     hex::decode(TEST_SECRET)
@@ -17,7 +17,7 @@ fn master() -> [u8; 32] {
 async fn report(app: &TestApp) -> verify::Report {
     let key = checkpoint::signing_key(&master()).verifying_key();
     let mut conn = app.db().pool.acquire().await.expect("conn");
-    verify::verify(&mut conn, &key, None, &[])
+    verify::verify(&mut conn, &key, None, &checkpoint::FileContents::default())
         .await
         .expect("verify runs")
 }
@@ -244,31 +244,101 @@ async fn a_consistent_rewrite_fails_on_the_signed_checkpoint(backend: Backend) {
 }
 on_both_backends!(a_consistent_rewrite_fails_on_the_signed_checkpoint);
 
-async fn rows_past_retention_leave_through_a_recorded_purge(backend: Backend) {
+const YEAR_US: i64 = 365 * 86_400 * 1_000_000;
+
+/// `cpd-registry audit verify [ARGS]` against the test's database: (exit code, stdout).
+fn cli_verify(app: &TestApp, args: &[&str]) -> (Option<i32>, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cpd-registry"))
+        .args(["audit", "verify"])
+        .args(args)
+        .env_clear()
+        .env("DATABASE_URL", &app.database_url)
+        .env("DATA_DIR", app.dir.path())
+        .env("APP_SECRET", TEST_SECRET)
+        .env("RUST_LOG", "error")
+        .output()
+        .expect("run audit verify");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+fn checkpoint_file(app: &TestApp) -> std::path::PathBuf {
+    app.dir.path().join("audit-checkpoints.jsonl")
+}
+
+async fn report_with_file(app: &TestApp) -> verify::Report {
+    let key = checkpoint::signing_key(&master()).verifying_key();
+    let file = checkpoint::read_file(&checkpoint_file(app)).expect("checkpoint file");
+    let mut conn = app.db().pool.acquire().await.expect("conn");
+    verify::verify(&mut conn, &key, None, &file)
+        .await
+        .expect("verify runs")
+}
+
+async fn rows_past_retention_leave_through_a_signed_purge(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let chain = busy_chain(&app).await;
+    let recent = busy_chain(&app).await;
     let key = checkpoint::signing_key(&master());
-    checkpoint::write(app.db(), &key, None)
+    let file = checkpoint_file(&app);
+    // A chain with history: rows from eight and nine years ago, then one from today.
+    let now = app::backend::db::now_micros();
+    let old = audit::Context {
+        firm_id: Some("old-firm".into()),
+        ip: None,
+    };
+    let mut tx = app.db().begin().await.expect("tx");
+    for (i, years) in [9, 9, 8].iter().enumerate() {
+        audit::record_at(
+            &mut tx,
+            &Actor::System,
+            Action::MigrationsApplied,
+            &Target::new("schema", i.to_string()),
+            &old,
+            now - years * YEAR_US + i64::try_from(i).expect("small") * 1000,
+        )
+        .await
+        .expect("old row");
+    }
+    audit::record(
+        &mut tx,
+        &Actor::System,
+        Action::MigrationsApplied,
+        &Target::new("schema", "new"),
+        &old,
+    )
+    .await
+    .expect("new row");
+    tx.commit().await.expect("commit");
+    checkpoint::write(app.db(), &key, Some(&file))
         .await
         .expect("checkpoint");
-    // A retention of zero days: everything written so far is past it.
-    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-    let removed = retention::purge_expired(app.db(), 0).await.expect("purge");
-    assert!(removed >= 5, "{removed}");
+
+    // Asked to keep nothing, the purge still keeps 12 months: the recent chain is untouched.
+    let removed = retention::purge_expired(app.db(), &key, Some(&file), 0, now)
+        .await
+        .expect("purge");
+    assert_eq!(removed, 3, "only the rows older than the retention");
     let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE chain = $1")
-        .bind(&chain)
+        .bind(&recent)
         .fetch_one(&app.db().pool)
         .await
         .expect("count");
-    assert_eq!(left, 0);
-    // The chain goes on from its anchor and still verifies.
+    assert!(left >= 5, "{left}");
+    // The chains go on from their anchors and still verify, with and without the file.
     let anna = app.signed_in_browser("anna@firm.se").await;
     assert_eq!(anna.whoami().await["email"], "anna@firm.se");
     let after = report(&app).await;
     assert!(after.ok(), "{:?}", after.problem);
+    let after = report_with_file(&app).await;
+    assert!(after.ok(), "{:?}", after.problem);
+    let (code, out) = cli_verify(&app, &["--checkpoints", &file.display().to_string()]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("1 purge(s)"), "{out}");
     // Any other removal is still refused.
     let error = sqlx::query("DELETE FROM audit_log WHERE chain = $1")
-        .bind(&chain)
+        .bind(&recent)
         .execute(&app.db().pool)
         .await
         .expect_err("refused")
@@ -276,7 +346,130 @@ async fn rows_past_retention_leave_through_a_recorded_purge(backend: Backend) {
     assert!(error.contains("append-only"), "{error}");
     app.stop().await;
 }
-on_both_backends!(rows_past_retention_leave_through_a_recorded_purge);
+on_both_backends!(rows_past_retention_leave_through_a_signed_purge);
+
+async fn a_forged_purge_of_yesterdays_rows_is_refused_and_named(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let chain = busy_chain(&app).await;
+    let key = checkpoint::signing_key(&master());
+    checkpoint::write(app.db(), &key, Some(&checkpoint_file(&app)))
+        .await
+        .expect("checkpoint");
+    let anchor: String =
+        sqlx::query_scalar("SELECT row_hash FROM audit_log WHERE chain = $1 AND seq = 3")
+            .bind(&chain)
+            .fetch_one(&app.db().pool)
+            .await
+            .expect("row 3");
+    let now = app::backend::db::now_micros();
+    let forge = |after_seq: i64, before_us: i64| {
+        sqlx::query(
+            "INSERT INTO audit_purges (chain, after_seq, anchor_hash, before_us, at_us) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(chain.clone())
+        .bind(after_seq)
+        .bind(anchor.clone())
+        .bind(before_us)
+        .bind(now)
+    };
+    // A plain INSERT of a purge of recent rows is refused by the database…
+    let error = forge(3, now)
+        .execute(&app.db().pool)
+        .await
+        .expect_err("a purge of recent rows")
+        .to_string();
+    assert!(error.contains("12 months"), "{error}");
+    // …and one that claims an old horizon unlocks nothing: the rows are too young to go.
+    forge(3, now - 10 * YEAR_US)
+        .execute(&app.db().pool)
+        .await
+        .expect("an old-looking purge row");
+    let error = sqlx::query("DELETE FROM audit_log WHERE chain = $1 AND seq <= 3")
+        .bind(&chain)
+        .execute(&app.db().pool)
+        .await
+        .expect_err("recent rows stay")
+        .to_string();
+    assert!(error.contains("append-only"), "{error}");
+
+    // Someone who gets past every trigger forges the purge and removes the rows: verify
+    // names the purge it cannot prove, with and without the checkpoint file.
+    disable_triggers(&app, backend).await;
+    sqlx::query("DELETE FROM audit_log WHERE chain = $1 AND seq <= 3")
+        .bind(&chain)
+        .execute(&app.db().pool)
+        .await
+        .expect("delete behind the triggers");
+    let expected = Problem::UnprovenPurge {
+        chain: chain.clone(),
+        after_seq: 3,
+    };
+    assert_eq!(report(&app).await.problem, Some(expected.clone()));
+    assert_eq!(report_with_file(&app).await.problem, Some(expected));
+    let (code, out) = cli_verify(&app, &[]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains(&format!(
+            "chain {chain}: the purge of rows up to 3 is not signed"
+        )),
+        "{out}"
+    );
+    app.stop().await;
+}
+on_both_backends!(a_forged_purge_of_yesterdays_rows_is_refused_and_named);
+
+async fn a_chain_deleted_whole_is_found_by_the_checkpoint_file(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let chain = busy_chain(&app).await;
+    let key = checkpoint::signing_key(&master());
+    let file = checkpoint_file(&app);
+    checkpoint::write(app.db(), &key, Some(&file))
+        .await
+        .expect("checkpoint");
+    // Remove the chain, its head and its checkpoints from the database.
+    let statements: &[&str] = match backend {
+        Backend::Sqlite => &[
+            "DROP TRIGGER audit_log_no_delete",
+            "DROP TRIGGER audit_checkpoints_no_delete",
+        ],
+        Backend::Postgres => &[
+            "ALTER TABLE audit_log DISABLE TRIGGER USER",
+            "ALTER TABLE audit_checkpoints DISABLE TRIGGER USER",
+        ],
+    };
+    for sql in statements {
+        sqlx::query(sql)
+            .execute(&app.db().pool)
+            .await
+            .expect("disable");
+    }
+    for table in ["audit_log", "audit_checkpoints", "audit_heads"] {
+        sqlx::query(&format!("DELETE FROM {table} WHERE chain = $1"))
+            .bind(&chain)
+            .execute(&app.db().pool)
+            .await
+            .expect("delete the chain");
+    }
+    // The database alone cannot tell; the file can.
+    assert!(report(&app).await.ok());
+    let problem = report_with_file(&app).await.problem.expect("found");
+    assert_eq!(problem.chain(), chain);
+    assert!(matches!(problem, Problem::Truncated { .. }), "{problem}");
+    let path = file.display().to_string();
+    let (code, out) = cli_verify(&app, &["--checkpoints", &path]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains(&format!("chain {chain}: a checkpoint signed row")),
+        "{out}"
+    );
+    // Without the file there is no evidence: a named file that is missing fails the check.
+    std::fs::remove_file(&file).expect("remove the file");
+    let (code, out) = cli_verify(&app, &["--checkpoints", &path]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("cannot be read"), "{out}");
+    app.stop().await;
+}
+on_both_backends!(a_chain_deleted_whole_is_found_by_the_checkpoint_file);
 
 async fn owners_see_their_firms_log_and_its_verification_members_do_not(backend: Backend) {
     let app = TestApp::spawn(backend).await;

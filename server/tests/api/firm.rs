@@ -15,8 +15,8 @@ async fn user_id(app: &TestApp, email: &str) -> String {
         .expect("user")
 }
 
-/// Invites `email` as `role` from `by`, then signs them in through the emailed link.
-async fn invite_and_join(app: &TestApp, by: &Browser, email: &str, role: &str) -> Browser {
+/// Sends an invitation to `email` as `role` from `by`; returns the path of its link.
+async fn invite(app: &TestApp, by: &Browser, email: &str, role: &str) -> String {
     let sent = by
         .form(
             "/api/firm/invite_member",
@@ -31,11 +31,157 @@ async fn invite_and_join(app: &TestApp, by: &Browser, email: &str, role: &str) -
         .expect("a link")
         .to_owned();
     // The link's host is PUBLIC_URL; the test server listens elsewhere.
-    let path = &link[link.find("/invite").expect("path")..];
-    let opened = app.browser().get(path).await;
-    assert_eq!(opened.headers()["location"], "/sign-in?invited=1");
-    app.signed_in_browser(email).await
+    link[link.find("/invite").expect("path")..].to_owned()
 }
+
+/// Opens an invitation link in a new browser and chooses to join: the sign-in page's form
+/// (invitation id and token from the link), then the emailed code.
+pub async fn join_by_link(app: &TestApp, path: &str, email: &str) -> Browser {
+    app.forget_sent_codes().await;
+    let browser = app.browser();
+    let opened = browser.get(path).await;
+    let location = opened.headers()["location"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    assert!(location.starts_with("/sign-in?invitation="), "{location}");
+    let query = location.split_once('?').expect("query").1;
+    let param = |name: &str| {
+        query
+            .split('&')
+            .find_map(|pair| pair.strip_prefix(&format!("{name}=")))
+            .expect("param")
+            .to_owned()
+    };
+    let (id, token) = (param("invitation"), param("token"));
+    let page = browser.page(&location).await;
+    assert!(
+        page.contains("and send the code"),
+        "the choice is offered: {page}"
+    );
+    let asked = browser
+        .form(
+            "/api/auth/request_code",
+            &[("email", email), ("invitation", &id), ("token", &token)],
+        )
+        .await;
+    assert!(
+        asked.status().is_success(),
+        "request_code: {}",
+        asked.status()
+    );
+    let code = app.last_code(email).await;
+    let signed = browser
+        .form("/api/auth/verify_code", &[("code", &code)])
+        .await;
+    assert!(
+        signed.status().is_success(),
+        "verify_code: {}",
+        signed.status()
+    );
+    browser
+}
+
+/// Invites `email` as `role` from `by`, then signs them in through the emailed link.
+async fn invite_and_join(app: &TestApp, by: &Browser, email: &str, role: &str) -> Browser {
+    let path = invite(app, by, email, role).await;
+    join_by_link(app, &path, email).await
+}
+
+async fn firm_of(app: &TestApp, email: &str) -> String {
+    sqlx::query_scalar("SELECT firm_id FROM users WHERE email = $1")
+        .bind(email)
+        .fetch_one(&app.db().pool)
+        .await
+        .expect("user")
+}
+
+/// The invitation hijack of the security review: the newest invitation for an address,
+/// from any firm, used to take a new person in at sign-in. Only the opened link counts now.
+async fn an_invitation_joins_only_the_firm_whose_link_was_opened(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner_a = app.signed_in_browser("owner@a-firm.se").await;
+    let owner_b = app.signed_in_browser("owner@b-firm.se").await;
+    let (firm_a, firm_b) = (
+        firm_of(&app, "owner@a-firm.se").await,
+        firm_of(&app, "owner@b-firm.se").await,
+    );
+    // Both firms invite the same new address; B's invitation is the newest.
+    let link_a = invite(&app, &owner_a, "lawyer@mail.se", "member").await;
+    let link_b = invite(&app, &owner_b, "lawyer@mail.se", "admin").await;
+    // A forged token opens nothing and starts no sign-in.
+    let id_a = link_a
+        .split("i=")
+        .nth(1)
+        .and_then(|r| r.split('&').next())
+        .expect("id");
+    let forged = app
+        .browser()
+        .form(
+            "/api/auth/request_code",
+            &[
+                ("email", "lawyer@mail.se"),
+                ("invitation", id_a),
+                ("token", "guess"),
+            ],
+        )
+        .await;
+    assert_eq!(forged.status(), 422);
+    let lawyer = join_by_link(&app, &link_a, "lawyer@mail.se").await;
+    assert_eq!(lawyer.whoami().await["email"], "lawyer@mail.se");
+    assert_eq!(
+        firm_of(&app, "lawyer@mail.se").await,
+        firm_a,
+        "lands in A, whose link was opened"
+    );
+    // B's owner sees nothing of them (B's own invitation stays pending, under the address
+    // B typed), and B's link no longer offers to join.
+    let members: Value = owner_b
+        .form("/api/firm/get_members", &[])
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert!(
+        !members["people"].to_string().contains("lawyer@mail.se"),
+        "{members}"
+    );
+    let overview = owner_b
+        .form("/api/firm/get_overview", &[("year", "2026")])
+        .await;
+    let overview = overview.text().await.expect("body");
+    assert!(!overview.contains("lawyer@mail.se"), "{overview}");
+    let location = app.browser().get(&link_b).await.headers()["location"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    let offer = app.browser().page(&location).await;
+    assert!(offer.contains("already has an account"), "{offer}");
+    assert!(!offer.contains("and send the code"), "{offer}");
+    // Signing in without a link never joins a firm, whatever invitations are open.
+    let _ = invite(&app, &owner_b, "solo@mail.se", "admin").await;
+    let solo = app.signed_in_browser("solo@mail.se").await;
+    assert_eq!(solo.whoami().await["email"], "solo@mail.se");
+    let own = firm_of(&app, "solo@mail.se").await;
+    assert!(own != firm_a && own != firm_b, "a firm of their own");
+    let role: String = sqlx::query_scalar("SELECT role FROM users WHERE email = 'solo@mail.se'")
+        .fetch_one(&app.db().pool)
+        .await
+        .expect("role");
+    assert_eq!(role, "owner");
+    let members: Value = owner_b
+        .form("/api/firm/get_members", &[])
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert!(
+        !members["people"].to_string().contains("solo@mail.se"),
+        "{members}"
+    );
+    app.stop().await;
+}
+on_both_backends!(an_invitation_joins_only_the_firm_whose_link_was_opened);
 
 async fn an_invited_colleague_joins_logs_and_shows_in_the_overview(backend: Backend) {
     let app = TestApp::spawn(backend).await;

@@ -1,6 +1,7 @@
 //! Signing in and out.
 
 mod current_user;
+mod open_invitation;
 mod request_code;
 mod resend_code;
 mod sign_out;
@@ -8,6 +9,7 @@ mod verify_code;
 mod verify_second_factor;
 
 pub use current_user::*;
+pub use open_invitation::*;
 pub use request_code::*;
 pub use resend_code::*;
 pub use sign_out::*;

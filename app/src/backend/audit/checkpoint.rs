@@ -116,30 +116,157 @@ pub async fn write(
             lines.push_str(&serde_json::to_string(c)?);
             lines.push('\n');
         }
-        let path = path.to_owned();
-        tokio::task::spawn_blocking(move || -> std::io::Result<()> {
-            let mut f = std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(&path)?;
-            f.write_all(lines.as_bytes())?;
-            f.sync_all()
-        })
-        .await??;
+        append_lines(path, lines).await?;
     }
     tx.commit().await?;
     Ok(written)
 }
 
-/// The checkpoints in a file written by [`write`]; a missing file has none.
-pub fn read_file(path: &Path) -> anyhow::Result<Vec<Checkpoint>> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(e.into()),
-    };
-    text.lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| Ok(serde_json::from_str(l)?))
-        .collect()
+/// A recorded retention purge: rows up to `after_seq` of `chain` were removed, and the chain
+/// goes on from `anchor_hash`. Signed with the checkpoint key, so a purge row written by
+/// anyone without the key proves nothing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
+pub struct Purge {
+    pub chain: String,
+    pub after_seq: i64,
+    pub anchor_hash: String,
+    /// Every removed row was written before this time.
+    pub before_us: i64,
+    pub at_us: i64,
+    pub signature: String,
+}
+
+/// The signed bytes of a purge: its own version tag, so a checkpoint's signature can never
+/// be passed off as a purge's.
+pub fn purge_message(
+    chain: &str,
+    after_seq: i64,
+    anchor_hash: &str,
+    before_us: i64,
+    at_us: i64,
+) -> Vec<u8> {
+    let mut out = b"cpd-audit-purge-v1".to_vec();
+    for part in [
+        chain.as_bytes(),
+        &after_seq.to_be_bytes(),
+        anchor_hash.as_bytes(),
+        &before_us.to_be_bytes(),
+        &at_us.to_be_bytes(),
+    ] {
+        out.extend_from_slice(&u32::try_from(part.len()).unwrap_or(u32::MAX).to_be_bytes());
+        out.extend_from_slice(part);
+    }
+    out
+}
+
+impl Purge {
+    pub fn signed(
+        key: &SigningKey,
+        chain: &str,
+        after_seq: i64,
+        anchor_hash: &str,
+        before_us: i64,
+        at_us: i64,
+    ) -> Purge {
+        let signature = hex::encode(
+            key.sign(&purge_message(
+                chain,
+                after_seq,
+                anchor_hash,
+                before_us,
+                at_us,
+            ))
+            .to_bytes(),
+        );
+        Purge {
+            chain: chain.to_owned(),
+            after_seq,
+            anchor_hash: anchor_hash.to_owned(),
+            before_us,
+            at_us,
+            signature,
+        }
+    }
+
+    pub fn signature_ok(&self, key: &VerifyingKey) -> bool {
+        let Ok(bytes) = hex::decode(&self.signature) else {
+            return false;
+        };
+        let Ok(signature) = Signature::from_slice(&bytes) else {
+            return false;
+        };
+        key.verify(
+            &purge_message(
+                &self.chain,
+                self.after_seq,
+                &self.anchor_hash,
+                self.before_us,
+                self.at_us,
+            ),
+            &signature,
+        )
+        .is_ok()
+    }
+}
+
+pub async fn load_purges(
+    conn: &mut sqlx::AnyConnection,
+    chain: &str,
+) -> anyhow::Result<Vec<Purge>> {
+    Ok(sqlx::query_as(
+        "SELECT chain, after_seq, anchor_hash, before_us, at_us, signature FROM audit_purges WHERE chain = $1 ORDER BY after_seq",
+    )
+    .bind(chain)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// One line of the checkpoint file: a signed chain head, or a signed purge.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum FileRecord {
+    Purge {
+        /// Always `"purge"`: tells the line apart at a glance.
+        kind: String,
+        #[serde(flatten)]
+        purge: Purge,
+    },
+    Checkpoint(Checkpoint),
+}
+
+/// What the file outside the database holds.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FileContents {
+    pub checkpoints: Vec<Checkpoint>,
+    pub purges: Vec<Purge>,
+}
+
+/// Appends lines to the checkpoint file and syncs it (off the async runtime).
+pub async fn append_lines(path: &Path, lines: String) -> anyhow::Result<()> {
+    let path = path.to_owned();
+    tokio::task::spawn_blocking(move || -> std::io::Result<()> {
+        let mut f = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)?;
+        f.write_all(lines.as_bytes())?;
+        f.sync_all()
+    })
+    .await??;
+    Ok(())
+}
+
+/// The records in a file written by [`write`] and the retention purge. A file that does not
+/// exist is an error: whoever names the file expects it to be there (deleting it must not
+/// make a check pass).
+pub fn read_file(path: &Path) -> anyhow::Result<FileContents> {
+    let text = std::fs::read_to_string(path)?;
+    let mut contents = FileContents::default();
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        match serde_json::from_str(line)? {
+            FileRecord::Purge { purge, .. } => contents.purges.push(purge),
+            FileRecord::Checkpoint(c) => contents.checkpoints.push(c),
+        }
+    }
+    Ok(contents)
 }

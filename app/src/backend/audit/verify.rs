@@ -5,7 +5,8 @@
 //! never holds. The first problem found is named.
 
 use super::ChainedFields;
-use super::checkpoint::{self, Checkpoint};
+use super::checkpoint::{self, Checkpoint, FileContents, Purge};
+use super::retention::MIN_RETENTION_DAYS;
 use ed25519_dalek::VerifyingKey;
 use futures_util::TryStreamExt;
 use std::fmt;
@@ -53,13 +54,47 @@ pub struct Anchor {
 /// What is wrong, at the first place it is wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Problem {
-    Missing { chain: String, seq: i64, found: i64 },
-    Edited { chain: String, seq: i64 },
-    Broken { chain: String, seq: i64 },
-    BadSignature { chain: String, seq: i64 },
-    CheckpointMismatch { chain: String, seq: i64 },
-    Truncated { chain: String, seq: i64, last: i64 },
-    Head { chain: String, head: i64, last: i64 },
+    Missing {
+        chain: String,
+        seq: i64,
+        found: i64,
+    },
+    Edited {
+        chain: String,
+        seq: i64,
+    },
+    Broken {
+        chain: String,
+        seq: i64,
+    },
+    BadSignature {
+        chain: String,
+        seq: i64,
+    },
+    CheckpointMismatch {
+        chain: String,
+        seq: i64,
+    },
+    Truncated {
+        chain: String,
+        seq: i64,
+        last: i64,
+    },
+    Head {
+        chain: String,
+        head: i64,
+        last: i64,
+    },
+    /// A purge whose signature does not hold: rows were removed by someone without the key.
+    UnprovenPurge {
+        chain: String,
+        after_seq: i64,
+    },
+    /// A signed purge of rows younger than the minimum retention.
+    PurgeTooRecent {
+        chain: String,
+        after_seq: i64,
+    },
 }
 
 impl fmt::Display for Problem {
@@ -94,6 +129,14 @@ impl fmt::Display for Problem {
                 f,
                 "chain {chain}: the chain head is at row {head} but the last row is {last}"
             ),
+            Problem::UnprovenPurge { chain, after_seq } => write!(
+                f,
+                "chain {chain}: the purge of rows up to {after_seq} is not signed by our key (a forged purge: the rows were removed without authority)"
+            ),
+            Problem::PurgeTooRecent { chain, after_seq } => write!(
+                f,
+                "chain {chain}: the purge of rows up to {after_seq} removed rows younger than the minimum retention"
+            ),
         }
     }
 }
@@ -107,7 +150,9 @@ impl Problem {
             | Problem::BadSignature { chain, .. }
             | Problem::CheckpointMismatch { chain, .. }
             | Problem::Truncated { chain, .. }
-            | Problem::Head { chain, .. } => chain,
+            | Problem::Head { chain, .. }
+            | Problem::UnprovenPurge { chain, .. }
+            | Problem::PurgeTooRecent { chain, .. } => chain,
         }
     }
 }
@@ -146,11 +191,21 @@ impl ChainWalk {
             }
         }
         checkpoints.sort_by_key(|c| c.seq);
+        // A checkpoint that signed the anchor row itself must agree with the anchor.
+        if let Some(a) = &anchor
+            && let Some(c) = checkpoints.iter().find(|c| c.seq == a.after_seq)
+            && c.head_hash != a.hash
+        {
+            return Err(Problem::CheckpointMismatch {
+                chain: chain.to_owned(),
+                seq: c.seq,
+            });
+        }
         let (expected_seq, prev_hash) = match anchor {
             Some(a) => (a.after_seq + 1, a.hash),
             None => (1, String::new()),
         };
-        // Checkpoints older than the anchor cover rows removed under retention.
+        // Checkpoints older than the anchor cover rows removed under a proven purge.
         checkpoints.retain(|c| c.seq >= expected_seq);
         Ok(ChainWalk {
             chain: chain.to_owned(),
@@ -238,18 +293,61 @@ impl Report {
     }
 }
 
-/// Verifies `chains` (every chain when `None`) in the database, streaming rows.
+/// The anchor of a chain from its purges (database and file): the newest one, once every
+/// purge is proven (signed by our key, and only of rows past the minimum retention).
+pub fn anchor_from(
+    chain: &str,
+    purges: &[Purge],
+    key: &VerifyingKey,
+) -> Result<Option<Anchor>, Problem> {
+    let min_age = i64::from(MIN_RETENTION_DAYS) * 86_400 * 1_000_000;
+    for p in purges {
+        if !p.signature_ok(key) || p.chain != chain {
+            return Err(Problem::UnprovenPurge {
+                chain: chain.to_owned(),
+                after_seq: p.after_seq,
+            });
+        }
+        if p.before_us > p.at_us - min_age {
+            return Err(Problem::PurgeTooRecent {
+                chain: chain.to_owned(),
+                after_seq: p.after_seq,
+            });
+        }
+    }
+    Ok(purges.iter().max_by_key(|p| p.after_seq).map(|p| Anchor {
+        after_seq: p.after_seq,
+        hash: p.anchor_hash.clone(),
+    }))
+}
+
+/// Verifies `chains` (every chain when `None`) in the database, streaming rows. `file` is
+/// what the checkpoint file outside the database holds: its chains must all be in the
+/// database, and its checkpoints and purges are checked like the database's own.
 pub async fn verify(
     conn: &mut sqlx::AnyConnection,
     key: &VerifyingKey,
     only: Option<&str>,
-    extra_checkpoints: &[Checkpoint],
+    file: &FileContents,
 ) -> anyhow::Result<Report> {
     let mut chains: Vec<String> = sqlx::query_scalar(
         "SELECT chain FROM audit_heads UNION SELECT DISTINCT chain FROM audit_log ORDER BY 1",
     )
     .fetch_all(&mut *conn)
     .await?;
+    // A chain the file knows but the database lacks was removed whole: walking it (with no
+    // rows) fails on its checkpoints.
+    for known in file
+        .checkpoints
+        .iter()
+        .map(|c| &c.chain)
+        .chain(file.purges.iter().map(|p| &p.chain))
+    {
+        if !chains.contains(known) {
+            chains.push(known.clone());
+        }
+    }
+    chains.sort();
     if let Some(one) = only {
         chains.retain(|c| c == one);
     }
@@ -260,23 +358,29 @@ pub async fn verify(
     for chain in chains {
         let mut checkpoints = checkpoint::load(conn, &chain).await?;
         checkpoints.extend(
-            extra_checkpoints
+            file.checkpoints
                 .iter()
                 .filter(|c| c.chain == chain)
                 .cloned(),
         );
-        let anchor: Option<(i64, String)> = sqlx::query_as(
-            "SELECT after_seq, anchor_hash FROM audit_purges WHERE chain = $1 ORDER BY after_seq DESC LIMIT 1",
-        )
-        .bind(&chain)
-        .fetch_optional(&mut *conn)
-        .await?;
+        let mut purges = checkpoint::load_purges(conn, &chain).await?;
+        for p in file.purges.iter().filter(|p| p.chain == chain) {
+            if !purges.contains(p) {
+                purges.push(p.clone());
+            }
+        }
+        let anchor = match anchor_from(&chain, &purges, key) {
+            Ok(a) => a,
+            Err(p) => {
+                report.problem = Some(p);
+                return Ok(report);
+            }
+        };
         let head: Option<(i64, String)> =
             sqlx::query_as("SELECT seq, head_hash FROM audit_heads WHERE chain = $1")
                 .bind(&chain)
                 .fetch_optional(&mut *conn)
                 .await?;
-        let anchor = anchor.map(|(after_seq, hash)| Anchor { after_seq, hash });
         let mut walk = match ChainWalk::new(&chain, anchor, checkpoints, key) {
             Ok(w) => w,
             Err(p) => {

@@ -51,6 +51,27 @@ pub enum Outcome {
     Spent,
 }
 
+/// The outcome of a wrong code that took try number `attempts`.
+pub fn after_wrong_try(attempts: i64) -> Outcome {
+    if attempts >= MAX_ATTEMPTS {
+        Outcome::Exhausted
+    } else {
+        Outcome::Wrong {
+            remaining: MAX_ATTEMPTS - attempts,
+        }
+    }
+}
+
+/// Why a challenge had no try left to take: expired, or used up (by now, perhaps, by a
+/// parallel request the loaded state does not show yet).
+pub fn refused(challenge: &Challenge, now: Micros) -> Outcome {
+    if !challenge.consumed && challenge.attempts < MAX_ATTEMPTS && now >= challenge.expires_at {
+        Outcome::Expired
+    } else {
+        Outcome::Spent
+    }
+}
+
 /// What a submitted code does to a challenge. `code_matches` is the (constant-time)
 /// comparison the caller made; the state machine decides everything else.
 pub fn submit(challenge: &Challenge, now: Micros, code_matches: bool) -> (Outcome, Challenge) {

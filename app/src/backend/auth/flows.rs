@@ -4,7 +4,7 @@
 
 use super::challenge::{self, Micros, Outcome, seconds_up};
 use super::otp::{self, Kind};
-use super::rate_limit::{self, CODE_REQUESTS_PER_IP, VERIFY_PER_IP};
+use super::rate_limit::{self, CODE_REQUESTS_GLOBAL, CODE_REQUESTS_PER_IP, VERIFY_PER_IP};
 use super::session;
 use super::totp::{self, SecondFactor};
 use super::users;
@@ -74,12 +74,23 @@ pub async fn check_code_limits(
     email: &Email,
     now: Micros,
 ) -> Result<(), AppError> {
-    if let Err(wait) = rate_limit::hit(conn, CODE_REQUESTS_PER_IP, &meta.ip_text(), now)
+    if let Err(wait) = rate_limit::hit(conn, CODE_REQUESTS_PER_IP, &meta.ip_bucket(), now)
         .await
         .map_err(internal)?
     {
         return Err(rate_limited(wait));
     }
+    if let Err(wait) = rate_limit::hit(conn, CODE_REQUESTS_GLOBAL, "all", now)
+        .await
+        .map_err(internal)?
+    {
+        return Err(rate_limited(wait));
+    }
+    // The address's throttle is read, then a code is stored: under the address's own lock,
+    // so parallel requests cannot all see "none sent yet".
+    rate_limit::lock(conn, &format!("send:{}", email.as_str()), now)
+        .await
+        .map_err(internal)?;
     let sent = otp::sent_times(conn, email.as_str(), now)
         .await
         .map_err(internal)?;
@@ -104,20 +115,53 @@ async fn browser_session(
     Ok((session::hash(&token), Some(cookie)))
 }
 
+/// An invitation link the person opened and chose to accept: its id and token.
+#[derive(Debug, Clone, Copy)]
+pub struct ChosenInvitation<'a> {
+    pub id: &'a str,
+    pub token: &'a str,
+}
+
 /// Step 1: email a code and link to an address. The answer, and the work done, are the
 /// same whether or not an account exists; the mail is sent later by the outbox worker.
+/// With an invitation the person chose to accept, the code goes to the invited address and
+/// the challenge carries the invitation (checked here by its token), so proving the
+/// address accepts that invitation and no other.
 pub async fn request_code(
     state: &AppState,
     headers: &HeaderMap,
     meta: &RequestMeta,
     lang: Lang,
     email: &str,
+    invitation: Option<ChosenInvitation<'_>>,
 ) -> Result<CookieChange, AppError> {
     let t = lang.texts();
-    let email = Email::parse(email).map_err(|e| email_error(t, e))?;
+    let (email, invitation_id) = match invitation {
+        Some(chosen) => {
+            let opened = crate::backend::firm::invitations::open(state, chosen.id, chosen.token)
+                .await
+                .map_err(internal)?
+                .ok_or_else(|| AppError::invalid("email", t.invite_expired))?;
+            let email = Email::parse(&opened.email).map_err(|e| email_error(t, e))?;
+            (email, Some(opened.id))
+        }
+        None => (Email::parse(email).map_err(|e| email_error(t, e))?, None),
+    };
+    send_code(state, headers, meta, lang, &email, invitation_id.as_deref()).await
+}
+
+/// Issues and queues a sign-in code (bound to this browser and, if any, to the invitation).
+async fn send_code(
+    state: &AppState,
+    headers: &HeaderMap,
+    meta: &RequestMeta,
+    lang: Lang,
+    email: &Email,
+    invitation_id: Option<&str>,
+) -> Result<CookieChange, AppError> {
     let now = now_micros();
     let mut tx = state.db.begin().await.map_err(internal)?;
-    check_code_limits(&mut tx, state, meta, &email, now).await?;
+    check_code_limits(&mut tx, state, meta, email, now).await?;
     let (browser, set_cookie) = browser_session(state, &mut tx, headers, meta, now)
         .await
         .map_err(internal)?;
@@ -130,6 +174,7 @@ pub async fn request_code(
         Kind::SignIn,
         email.as_str(),
         user.as_ref().map(|u| u.id.as_str()),
+        invitation_id,
         &browser,
         now,
     )
@@ -156,7 +201,7 @@ pub async fn request_code(
 }
 
 /// "Send a new code" on the code page: a fresh code to the address this browser asked
-/// for last, replacing the old one (throttled like any request).
+/// for last, replacing the old one (throttled like any request) and keeping its invitation.
 pub async fn resend(
     state: &AppState,
     headers: &HeaderMap,
@@ -165,7 +210,7 @@ pub async fn resend(
 ) -> Result<CookieChange, AppError> {
     let t = lang.texts();
     let now = now_micros();
-    let email = {
+    let latest = {
         let mut conn = state.db.pool.acquire().await.map_err(internal)?;
         let Some(token) = session::token(headers, &state.config) else {
             return Err(AppError::invalid("code", t.err_no_code));
@@ -179,11 +224,18 @@ pub async fn resend(
         let latest = otp::latest_for_browser(&mut conn, Kind::SignIn, &browser.id_hash)
             .await
             .map_err(internal)?;
-        latest
-            .ok_or_else(|| AppError::invalid("code", t.err_no_code))?
-            .email
+        latest.ok_or_else(|| AppError::invalid("code", t.err_no_code))?
     };
-    request_code(state, headers, meta, lang, &email).await
+    let email = Email::parse(&latest.email).map_err(|e| email_error(t, e))?;
+    send_code(
+        state,
+        headers,
+        meta,
+        lang,
+        &email,
+        latest.invitation_id.as_deref(),
+    )
+    .await
 }
 
 /// What proves the address: the typed code, or the emailed link.
@@ -217,7 +269,7 @@ pub async fn verify(
     let now = now_micros();
     let master = state.master_key();
     let mut tx = state.db.begin().await.map_err(internal)?;
-    if let Err(wait) = rate_limit::hit(&mut tx, VERIFY_PER_IP, &meta.ip_text(), now)
+    if let Err(wait) = rate_limit::hit(&mut tx, VERIFY_PER_IP, &meta.ip_bucket(), now)
         .await
         .map_err(internal)?
     {
@@ -253,7 +305,7 @@ pub async fn verify(
         return Err(AppError::invalid("code", t.err_other_browser));
     }
     let email_subject = format!("email:{}", stored.email);
-    let ip_subject = format!("ip:{}", meta.ip_text());
+    let ip_subject = format!("ip:{}", meta.ip_bucket());
     let subjects = [email_subject.as_str(), ip_subject.as_str()];
     let firm_of_target = match &stored.user_id {
         Some(id) => users::by_id(&mut tx, id)
@@ -282,8 +334,7 @@ pub async fn verify(
         Proof::Code(code) => stored.code_matches(master, code),
         Proof::Link { token, .. } => stored.link_matches(master, token),
     };
-    let (outcome, next) = challenge::submit(&stored.state, now, matches);
-    otp::save(&mut tx, &stored.id, &next, now)
+    let outcome = otp::submit(&mut tx, &stored, now, matches)
         .await
         .map_err(internal)?;
     if let Some(error) = code_error(t, outcome) {
@@ -317,10 +368,17 @@ pub async fn verify(
     {
         Some(user) => (user, false),
         None => {
-            let invitation =
-                crate::backend::firm::invitations::take_for(&mut tx, &stored.email, now)
-                    .await
-                    .map_err(internal)?;
+            // Only the invitation this sign-in was started from can place the person in a
+            // firm; without one they get a firm of their own.
+            let invitation = match &stored.invitation_id {
+                Some(id) => Some(
+                    crate::backend::firm::invitations::accept(&mut tx, id, &stored.email, now)
+                        .await
+                        .map_err(internal)?
+                        .ok_or_else(|| AppError::invalid("code", t.invite_expired))?,
+                ),
+                None => None,
+            };
             let user = match &invitation {
                 Some(inv) => users::create_in_firm(
                     &mut tx,
@@ -420,7 +478,7 @@ pub async fn verify_second_factor(
     let now = now_micros();
     let user = &viewer.user;
     let mut tx = state.db.begin().await.map_err(internal)?;
-    if let Err(wait) = rate_limit::hit(&mut tx, VERIFY_PER_IP, &meta.ip_text(), now)
+    if let Err(wait) = rate_limit::hit(&mut tx, VERIFY_PER_IP, &meta.ip_bucket(), now)
         .await
         .map_err(internal)?
     {

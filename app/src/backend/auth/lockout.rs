@@ -37,18 +37,22 @@ impl Lockout {
         } else {
             self.failures + 1
         };
-        let locked_until = if failures > FREE_FAILURES {
+        Lockout {
+            failures,
+            last_failure: now,
+            locked_until: Lockout::locked_until_after(failures, now),
+        }
+    }
+
+    /// Until when a subject with `failures` recent failures must wait (0: not at all).
+    pub fn locked_until_after(failures: i64, now: Micros) -> Micros {
+        if failures > FREE_FAILURES {
             let doublings = u32::try_from(failures - FREE_FAILURES - 1)
                 .unwrap_or(u32::MAX)
                 .min(16);
             now + FIRST_LOCK.saturating_mul(1 << doublings).min(MAX_LOCK)
         } else {
             0
-        };
-        Lockout {
-            failures,
-            last_failure: now,
-            locked_until,
         }
     }
 

@@ -1,7 +1,7 @@
 //! Loads and stores [`Lockout`] state per subject (`email:…` or `ip:…`).
 
 use super::challenge::Micros;
-use super::lockout::Lockout;
+use super::lockout::{FORGET_AFTER, Lockout};
 use anyhow::Context as _;
 use sqlx::AnyConnection;
 
@@ -59,11 +59,34 @@ pub async fn longest_wait(
     Ok(longest)
 }
 
-/// Records a failure against every subject.
+/// Records a failure against every subject, atomically: the count is incremented in the
+/// database (an upsert that returns the new count), so parallel failures are each counted
+/// even when nothing else serializes their transactions.
 pub async fn fail(conn: &mut AnyConnection, subjects: &[&str], now: Micros) -> anyhow::Result<()> {
     for subject in subjects {
-        let next = load(conn, subject).await?.fail(now);
-        store(conn, subject, &next).await?;
+        let (failures,): (i64,) = sqlx::query_as(
+            "INSERT INTO lockouts (subject, failures, last_failure_us, locked_until_us) VALUES ($1, 1, $2, 0) \
+             ON CONFLICT (subject) DO UPDATE SET \
+               failures = CASE WHEN $2 - lockouts.last_failure_us > $3 THEN 1 ELSE lockouts.failures + 1 END, \
+               last_failure_us = $2 \
+             RETURNING failures",
+        )
+        .bind(subject)
+        .bind(now)
+        .bind(FORGET_AFTER)
+        .fetch_one(&mut *conn)
+        .await
+        .context("counting a failure")?;
+        let locked_until = Lockout::locked_until_after(failures, now);
+        if locked_until > 0 {
+            // The row is locked by the upsert above until the transaction ends.
+            sqlx::query("UPDATE lockouts SET locked_until_us = $1 WHERE subject = $2 AND locked_until_us < $1")
+                .bind(locked_until)
+                .bind(subject)
+                .execute(&mut *conn)
+                .await
+                .context("locking out")?;
+        }
     }
     Ok(())
 }

@@ -35,6 +35,8 @@ pub struct StoredChallenge {
     pub email: String,
     pub user_id: Option<String>,
     pub browser_session: String,
+    /// The invitation the person chose to accept with this sign-in, if any.
+    pub invitation_id: Option<String>,
     code_mac: String,
     link_mac: String,
     pub state: Challenge,
@@ -65,6 +67,7 @@ pub async fn issue(
     kind: Kind,
     email: &str,
     user_id: Option<&str>,
+    invitation_id: Option<&str>,
     browser_session: &str,
     now: Micros,
 ) -> anyhow::Result<Issued> {
@@ -82,8 +85,8 @@ pub async fn issue(
     };
     let state = Challenge::new(now);
     sqlx::query(
-        "INSERT INTO otp_challenges (id, purpose, email, user_id, browser_session, code_mac, link_mac, attempts, created_at_us, expires_at_us) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8, $9)",
+        "INSERT INTO otp_challenges (id, purpose, email, user_id, browser_session, code_mac, link_mac, attempts, created_at_us, expires_at_us, invitation_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8, $9, $10)",
     )
     .bind(&issued.id)
     .bind(kind.as_str())
@@ -94,6 +97,7 @@ pub async fn issue(
     .bind(Key::derive(master, Purpose::OtpLink).mac(&[issued.id.as_bytes(), issued.link_token.as_bytes()]))
     .bind(state.created_at)
     .bind(state.expires_at)
+    .bind(invitation_id)
     .execute(&mut *conn)
     .await
     .context("storing a code")?;
@@ -111,8 +115,9 @@ type Row = (
     i64,
     i64,
     Option<i64>,
+    Option<String>,
 );
-const COLUMNS: &str = "id, email, user_id, browser_session, code_mac, link_mac, attempts, created_at_us, expires_at_us, consumed_at_us";
+const COLUMNS: &str = "id, email, user_id, browser_session, code_mac, link_mac, attempts, created_at_us, expires_at_us, consumed_at_us, invitation_id";
 
 fn from_row(r: Row) -> StoredChallenge {
     StoredChallenge {
@@ -120,6 +125,7 @@ fn from_row(r: Row) -> StoredChallenge {
         email: r.1,
         user_id: r.2,
         browser_session: r.3,
+        invitation_id: r.10,
         code_mac: r.4,
         link_mac: r.5,
         state: Challenge {
@@ -180,22 +186,46 @@ impl StoredChallenge {
     }
 }
 
-/// Stores what [`challenge::submit`] decided.
-pub async fn save(
+/// Submits a code to a stored challenge, atomically: a try is taken in the database
+/// (`attempts = attempts + 1` only while tries are left, the challenge is unused and
+/// unexpired) before the code counts, and a right code consumes the challenge only if
+/// nobody else did first. So parallel guesses each cost a try, even with nothing else
+/// serializing their transactions; the rules themselves are [`challenge::submit`]'s.
+pub async fn submit(
     conn: &mut AnyConnection,
-    id: &str,
-    state: &Challenge,
+    stored: &StoredChallenge,
     now: Micros,
-) -> anyhow::Result<()> {
-    sqlx::query(
-        "UPDATE otp_challenges SET attempts = $1, consumed_at_us = CASE WHEN $2 THEN COALESCE(consumed_at_us, $3) ELSE consumed_at_us END WHERE id = $4",
+    matches: bool,
+) -> anyhow::Result<challenge::Outcome> {
+    let taken: Option<(i64,)> = sqlx::query_as(
+        "UPDATE otp_challenges SET attempts = attempts + 1 \
+         WHERE id = $1 AND consumed_at_us IS NULL AND attempts < $2 AND expires_at_us > $3 \
+         RETURNING attempts",
     )
-    .bind(state.attempts)
-    .bind(state.consumed)
+    .bind(&stored.id)
+    .bind(challenge::MAX_ATTEMPTS)
     .bind(now)
-    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await
+    .context("taking a try of a code")?;
+    let Some((attempts,)) = taken else {
+        return Ok(challenge::refused(&stored.state, now));
+    };
+    if !matches {
+        return Ok(challenge::after_wrong_try(attempts));
+    }
+    let consumed = sqlx::query(
+        "UPDATE otp_challenges SET consumed_at_us = $1 WHERE id = $2 AND consumed_at_us IS NULL",
+    )
+    .bind(now)
+    .bind(&stored.id)
     .execute(&mut *conn)
     .await
-    .context("saving a code's state")?;
-    Ok(())
+    .context("using up a code")?
+    .rows_affected();
+    Ok(if consumed == 1 {
+        challenge::Outcome::Accepted
+    } else {
+        challenge::Outcome::Spent
+    })
 }

@@ -1,5 +1,7 @@
 //! Sliding-window rate limits kept in the database, so every server instance counts the
-//! same events.
+//! same events. Each check first takes its bucket's lock ([`lock`]), so counting and
+//! recording an event is atomic even for truly parallel requests on PostgreSQL: callers
+//! must run it inside a transaction (the lock is held until it ends).
 
 use super::challenge::{Micros, seconds_up};
 use anyhow::Context as _;
@@ -38,8 +40,51 @@ pub const REPORT_CHECKS_PER_IP: Limit = Limit {
     window: 10 * MINUTE,
 };
 
+/// Every code sent, from anywhere: a ceiling on the mail we can be made to send, whatever
+/// the number of addresses an attacker has.
+pub const CODE_REQUESTS_GLOBAL: Limit = Limit {
+    name: "code-all",
+    limit: 3000,
+    window: 10 * MINUTE,
+};
+
+/// Invitations one firm sends a day, and one person sends an hour: enough for onboarding
+/// an office, too few to use us as a mail relay.
+pub const INVITATIONS_PER_FIRM: Limit = Limit {
+    name: "invite-firm",
+    limit: 100,
+    window: 24 * 60 * MINUTE,
+};
+pub const INVITATIONS_PER_INVITER: Limit = Limit {
+    name: "invite-user",
+    limit: 30,
+    window: 60 * MINUTE,
+};
+
+/// Certificate files one person uploads in ten minutes.
+pub const UPLOADS_PER_PERSON: Limit = Limit {
+    name: "upload-user",
+    limit: 60,
+    window: 10 * MINUTE,
+};
+
+/// Takes the lock of `bucket` until the transaction ends: the upsert locks the bucket's
+/// row on PostgreSQL and takes the single writer lock on SQLite, so whoever comes next
+/// waits and then sees every event counted before it.
+pub async fn lock(conn: &mut AnyConnection, bucket: &str, now: Micros) -> anyhow::Result<()> {
+    sqlx::query(
+        "INSERT INTO rate_buckets (bucket, touched_at_us) VALUES ($1, $2)          ON CONFLICT (bucket) DO UPDATE SET touched_at_us = excluded.touched_at_us",
+    )
+    .bind(bucket)
+    .bind(now)
+    .execute(&mut *conn)
+    .await
+    .context("locking a rate-limit bucket")?;
+    Ok(())
+}
+
 /// Counts one event for `key`, unless the limit is reached: then `Ok(Err(seconds))` says
-/// how long to wait, and nothing is counted.
+/// how long to wait, and nothing is counted. Run it inside a transaction.
 pub async fn hit(
     conn: &mut AnyConnection,
     limit: Limit,
@@ -47,6 +92,7 @@ pub async fn hit(
     now: Micros,
 ) -> anyhow::Result<Result<(), u64>> {
     let bucket = format!("{}:{key}", limit.name);
+    lock(conn, &bucket, now).await?;
     let since = now - limit.window;
     let (count, oldest): (i64, Option<i64>) = sqlx::query_as(
         "SELECT COUNT(*), MIN(at_us) FROM rate_events WHERE bucket = $1 AND at_us > $2",

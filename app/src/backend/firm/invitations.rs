@@ -1,9 +1,14 @@
-//! Invitations by email: a link that expires after 7 days; accepting it is signing in with
-//! the code emailed to the invited address, which creates the person in the inviting firm.
+//! Invitations by email: a link that expires after 7 days. Opening it shows which firm
+//! invites the person and asks them to choose; choosing to join starts a sign-in bound to
+//! that invitation (its id is stored on the code's challenge, after the link's token was
+//! checked), and proving the address with the emailed code creates the person in that
+//! firm. Nothing else ever puts a new person into a firm: a sign-in without the link makes
+//! their own firm, whatever invitations exist for their address.
 
 use super::internal;
 use crate::AppError;
 use crate::backend::audit::{Action, Actor, Target};
+use crate::backend::auth::rate_limit;
 use crate::backend::auth::viewer::Viewer;
 use crate::backend::authz::{Act, Role};
 use crate::backend::crypto::{Key, Purpose, random_token};
@@ -50,16 +55,28 @@ async fn send(
     let t = lang.texts();
     let email =
         Email::parse(email).map_err(|_| AppError::invalid("email", t.err_email_malformed))?;
-    let mut tx = state.db.begin().await.map_err(internal)?;
-    let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE email = $1")
-        .bind(email.as_str())
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(internal)?;
-    if taken > 0 {
-        return Err(AppError::invalid("email", t.err_invite_has_account));
-    }
     let now = now_micros();
+    let mut tx = state.db.begin().await.map_err(internal)?;
+    // Caps per firm and per inviter, so the invitation form is no mail relay. The answer is
+    // the same for addresses with and without an account (no enumeration): whoever holds
+    // an account learns from the link itself that it cannot join (see `open`).
+    for (limit, key) in [
+        (
+            rate_limit::INVITATIONS_PER_FIRM,
+            viewer.user.firm_id.as_str(),
+        ),
+        (rate_limit::INVITATIONS_PER_INVITER, viewer.user.id.as_str()),
+    ] {
+        if let Err(wait) = rate_limit::hit(&mut tx, limit, key, now)
+            .await
+            .map_err(internal)?
+        {
+            tx.commit().await.map_err(internal)?;
+            return Err(AppError::RateLimited {
+                retry_after_secs: wait,
+            });
+        }
+    }
     sqlx::query(
         "UPDATE invitations SET revoked_at_us = $1 WHERE firm_id = $2 AND email = $3 AND accepted_at_us IS NULL AND revoked_at_us IS NULL",
     )
@@ -189,20 +206,49 @@ async fn pending(
     row.ok_or(AppError::NotFound)
 }
 
-/// Whether an invitation link is genuine and still open.
-pub async fn link_is_open(state: &AppState, id: &str, token: &str) -> anyhow::Result<bool> {
-    let row: Option<(String, i64)> = sqlx::query_as(
-        "SELECT token_mac, expires_at_us FROM invitations WHERE id = $1 AND accepted_at_us IS NULL AND revoked_at_us IS NULL",
+/// An open invitation whose link was genuine: what the person is asked to accept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Opened {
+    pub id: String,
+    pub email: String,
+    pub firm_name: String,
+    pub role: Role,
+    /// The address already has an account (in some firm): it cannot join by this link.
+    pub has_account: bool,
+}
+
+/// The invitation behind a link, if the link is genuine and the invitation still open.
+pub async fn open(state: &AppState, id: &str, token: &str) -> anyhow::Result<Option<Opened>> {
+    let row: Option<(String, i64, String, String, String, i64)> = sqlx::query_as(
+        "SELECT i.token_mac, i.expires_at_us, i.email, i.role, f.name, \
+                (SELECT COUNT(*) FROM users u WHERE u.email = i.email) \
+         FROM invitations i JOIN firms f ON f.id = i.firm_id \
+         WHERE i.id = $1 AND i.accepted_at_us IS NULL AND i.revoked_at_us IS NULL",
     )
     .bind(id)
     .fetch_optional(&state.db.pool)
     .await?;
-    Ok(row.is_some_and(|(mac, expires)| {
-        expires > now_micros() && link_key(state).verify(&[id.as_bytes(), token.as_bytes()], &mac)
-    }))
+    Ok(
+        row.and_then(|(mac, expires, email, role, firm_name, accounts)| {
+            let genuine = expires > now_micros()
+                && link_key(state).verify(&[id.as_bytes(), token.as_bytes()], &mac);
+            genuine.then(|| Opened {
+                id: id.to_owned(),
+                email,
+                firm_name,
+                role: Role::parse(&role).unwrap_or(Role::Member),
+                has_account: accounts > 0,
+            })
+        }),
+    )
 }
 
-/// An open invitation for an address that just proved itself.
+/// Whether an invitation link is genuine and still open.
+pub async fn link_is_open(state: &AppState, id: &str, token: &str) -> anyhow::Result<bool> {
+    Ok(open(state, id, token).await?.is_some())
+}
+
+/// An invitation accepted by the address it was sent to.
 #[derive(Debug, Clone)]
 pub struct Accepted {
     pub id: String,
@@ -211,31 +257,36 @@ pub struct Accepted {
     pub rule_set: String,
 }
 
-/// At sign-in of a new address: takes the newest open invitation for it, if any.
-pub async fn take_for(
+/// At the sign-in of a new address that chose to join: accepts exactly the invitation its
+/// challenge was bound to, if it is still open and was sent to that address. The claim is
+/// one conditional UPDATE, so two sign-ins cannot both accept it.
+pub async fn accept(
     conn: &mut sqlx::AnyConnection,
+    id: &str,
     email: &str,
     now: i64,
 ) -> anyhow::Result<Option<Accepted>> {
-    let row: Option<(String, String, String, String)> = sqlx::query_as(
-        "SELECT i.id, i.firm_id, i.role, f.default_rule_set FROM invitations i JOIN firms f ON f.id = i.firm_id \
-         WHERE i.email = $1 AND i.accepted_at_us IS NULL AND i.revoked_at_us IS NULL AND i.expires_at_us > $2 \
-         ORDER BY i.created_at_us DESC LIMIT 1",
+    let claimed = sqlx::query(
+        "UPDATE invitations SET accepted_at_us = $1 \
+         WHERE id = $2 AND email = $3 AND accepted_at_us IS NULL AND revoked_at_us IS NULL AND expires_at_us > $1",
     )
-    .bind(email)
     .bind(now)
-    .fetch_optional(&mut *conn)
-    .await?;
-    let Some((id, firm_id, role, rule_set)) = row else {
+    .bind(id)
+    .bind(email)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    if claimed != 1 {
         return Ok(None);
-    };
-    sqlx::query("UPDATE invitations SET accepted_at_us = $1 WHERE id = $2")
-        .bind(now)
-        .bind(&id)
-        .execute(&mut *conn)
-        .await?;
+    }
+    let (firm_id, role, rule_set): (String, String, String) = sqlx::query_as(
+        "SELECT i.firm_id, i.role, f.default_rule_set FROM invitations i JOIN firms f ON f.id = i.firm_id WHERE i.id = $1",
+    )
+    .bind(id)
+    .fetch_one(&mut *conn)
+    .await?;
     Ok(Some(Accepted {
-        id,
+        id: id.to_owned(),
         firm_id,
         role,
         rule_set,

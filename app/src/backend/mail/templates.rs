@@ -123,7 +123,28 @@ pub fn email_changed_notice(lang: Lang, to: &str, new_address: &str) -> Outgoing
 }
 
 /// An invitation to join a firm: the link leads to sign-in with this address.
+/// A name someone else typed, made safe to put in a mail: control characters (new lines
+/// that could forge headers or paragraphs) and bidirectional overrides (that could make
+/// "moc.knab" read as "bank.com") are removed, runs of space folded, and the length capped.
+pub fn mail_safe(name: &str) -> String {
+    let is_bidi = |c: char| matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+    let cleaned: String = name
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .filter(|c| !is_bidi(*c))
+        .collect();
+    cleaned
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .take(120)
+        .collect()
+}
+
 pub fn invitation(lang: Lang, to: &str, firm: &str, inviter: &str, link: &str) -> OutgoingMail {
+    let firm = &mail_safe(firm);
+    let inviter = &mail_safe(inviter);
     let (subject, body, ignore) = match lang {
         Lang::En => (
             format!("{inviter} invites you to {firm} on CPD Registry"),
@@ -158,6 +179,33 @@ pub fn invitation(lang: Lang, to: &str, firm: &str, inviter: &str, link: &str) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_in_mail_lose_control_and_bidi_characters() {
+        assert_eq!(mail_safe("Lind\r\nBcc: x@evil\u{7}"), "Lind Bcc: x@evil");
+        assert_eq!(
+            mail_safe("Bank \u{202E}moc.knab\u{202C} AB"),
+            "Bank moc.knab AB"
+        );
+        assert_eq!(mail_safe("\u{2067}x\u{2069}\u{200F}"), "x");
+        let mail = invitation(
+            Lang::En,
+            "a@b.se",
+            "Firm\u{202E}\nX",
+            "Eve\r\n",
+            "https://x/invite",
+        );
+        assert!(
+            !mail.subject.contains(['\r', '\n', '\u{202E}']),
+            "{}",
+            mail.subject
+        );
+        assert!(
+            mail.subject.starts_with("Eve invites you to Firm X"),
+            "{}",
+            mail.subject
+        );
+    }
 
     #[test]
     fn the_code_mail_carries_code_and_link_in_both_forms() {

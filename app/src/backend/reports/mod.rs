@@ -293,19 +293,20 @@ pub async fn verification(state: &AppState, id: &str) -> Result<Option<Verificat
     if uuid::Uuid::parse_str(id).is_err() {
         return Ok(None);
     }
-    let row: Option<(Option<i64>, Option<i64>, Option<String>)> = sqlx::query_as(
-        "SELECT finished_at_us, pages, sha256 FROM reports WHERE id = $1 AND status = 'ready'",
+    let row: Option<(Option<i64>, Option<i64>, Option<String>, Option<i64>)> = sqlx::query_as(
+        "SELECT finished_at_us, pages, sha256, size_bytes FROM reports WHERE id = $1 AND status = 'ready'",
     )
     .bind(id)
     .fetch_optional(&state.db.pool)
     .await
     .map_err(internal)?;
-    Ok(row.and_then(|(finished, pages, sha)| {
+    Ok(row.and_then(|(finished, pages, sha, size)| {
         Some(Verification {
             id: id.to_owned(),
             issued: Date::from_unix_days(finished?.div_euclid(86_400_000_000)).to_string(),
             pages: u32::try_from(pages?).ok()?,
             sha256: sha?,
+            size_bytes: u64::try_from(size?).ok()?,
         })
     }))
 }

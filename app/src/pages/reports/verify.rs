@@ -4,19 +4,22 @@
 
 use crate::api::reports::verify_report;
 use crate::i18n::use_lang;
+use crate::model::VerifyCheck;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_params_map;
 
 #[component]
 pub fn VerifyReport() -> impl IntoView {
     let t = use_lang().texts();
     let params = use_params_map();
-    let query = use_query_map();
     let id = move || params.with(|p| p.get("id").unwrap_or_default());
     let found = Resource::new(id, verify_report);
-    let result = move || query.with(|q| q.get("result"));
+    // Only the response to an upload carries a check (see the `POST /verify/{id}` route);
+    // nothing in the URL can put a verdict on this page.
+    let check = use_context::<VerifyCheck>();
     let body = move || {
+        let check = check.clone();
         Suspend::new(async move {
             let Ok(Some(v)) = found.await else {
                 return view! {
@@ -24,17 +27,30 @@ pub fn VerifyReport() -> impl IntoView {
                 }
                 .into_any();
             };
-            let outcome = result().and_then(|r| match r.as_str() {
-                "match" => Some((
+            let uploaded = match &check {
+                Some(VerifyCheck::Match { uploaded_sha256 }) => Some(uploaded_sha256.clone()),
+                Some(VerifyCheck::Mismatch { uploaded_sha256 }) => uploaded_sha256.clone(),
+                _ => None,
+            };
+            let outcome = check.map(|c| match c {
+                VerifyCheck::Match { .. } => (
                     "border-green-300 bg-green-50 text-green-900",
                     t.verify_match,
-                )),
-                "mismatch" => Some(("border-red-300 bg-red-50 text-red-900", t.verify_mismatch)),
-                "limited" => Some((
+                ),
+                VerifyCheck::Mismatch {
+                    uploaded_sha256: Some(_),
+                } => ("border-red-300 bg-red-50 text-red-900", t.verify_mismatch),
+                VerifyCheck::Mismatch {
+                    uploaded_sha256: None,
+                } => ("border-red-300 bg-red-50 text-red-900", t.verify_too_large),
+                VerifyCheck::Empty => (
+                    "border-amber-300 bg-amber-50 text-amber-900",
+                    t.verify_empty,
+                ),
+                VerifyCheck::Limited => (
                     "border-amber-300 bg-amber-50 text-amber-900",
                     t.verify_too_many,
-                )),
-                _ => None,
+                ),
             });
             view! {
                 <p role="status" class="rounded border border-slate-300 bg-white p-3">
@@ -48,6 +64,10 @@ pub fn VerifyReport() -> impl IntoView {
                     <dd class="break-all font-mono text-sm">{v.id.clone()}</dd>
                     <dt class="font-medium">{t.verify_sha}</dt>
                     <dd class="break-all font-mono text-sm" data-testid="verify-sha">{v.sha256.clone()}</dd>
+                    {uploaded.map(|sha| view! {
+                        <dt class="font-medium">{t.verify_uploaded_sha}</dt>
+                        <dd class="break-all font-mono text-sm" data-testid="verify-uploaded-sha">{sha}</dd>
+                    })}
                 </dl>
                 <form method="post" action=format!("/verify/{}", v.id) enctype="multipart/form-data" class="space-y-3 rounded border border-slate-200 bg-white p-4">
                     <div>

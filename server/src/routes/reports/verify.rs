@@ -1,21 +1,28 @@
 //! `POST /verify/{id}`: anyone holding a report checks it against the one we issued. The
-//! file (`file`, multipart) is hashed as it streams and never kept; the answer goes back
-//! to the verification page as `?result=match|mismatch|limited`. Public, so it is
-//! rate-limited per address before the body is read, and says nothing about the person.
+//! file (`file`, multipart) is hashed as it streams, never kept, and read no further than
+//! the size of the file we issued. The answer is the verification page itself, rendered
+//! in the response to this upload with the uploaded file's SHA-256 beside the issued one:
+//! a verdict never comes from a URL, so no link (a forged report's QR code, say) can make
+//! the page say "not altered". Public, so it is rate-limited per network before the body is
+//! read, and says nothing about the person.
 
 use app::backend::auth::rate_limit::{self, REPORT_CHECKS_PER_IP};
 use app::backend::db::now_micros;
 use app::backend::reports;
 use app::backend::request::RequestMeta;
 use app::backend::state::AppState;
+use app::model::VerifyCheck;
+use axum::body::Body;
 use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::{ConnectInfo, Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, Method, Request, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
+use leptos::prelude::provide_context;
 use sha2::{Digest, Sha256};
 use std::net::SocketAddr;
 
-/// The largest file checked (larger than any report we make).
+/// The largest request body accepted at all (far larger than any report we make); the
+/// file is read only up to the issued report's size.
 pub const MAX_BYTES: usize = 4 * 1024 * 1024 * 1024;
 
 pub async fn verify(
@@ -25,34 +32,52 @@ pub async fn verify(
     Path(id): Path<String>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
-    let page =
-        |result: &str| Redirect::to(&format!("/verify/{id}?result={result}")).into_response();
-    let expected = match reports::verification(&state, &id).await {
-        Ok(Some(v)) => v.sha256,
+    let issued = match reports::verification(&state, &id).await {
+        Ok(Some(v)) => v,
         Ok(None) => return Redirect::to(&format!("/verify/{id}")).into_response(),
         Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     };
     let meta = RequestMeta::from_headers(&headers, Some(peer.ip()), &state.config.trusted_proxies);
     let allowed = async {
-        let mut conn = state.db.pool.acquire().await?;
-        rate_limit::hit(
-            &mut conn,
+        let mut tx = state.db.begin().await?;
+        let allowed = rate_limit::hit(
+            &mut tx,
             REPORT_CHECKS_PER_IP,
-            &meta.ip_text(),
+            &meta.ip_bucket(),
             now_micros(),
         )
-        .await
+        .await?;
+        tx.commit().await?;
+        anyhow::Ok(allowed)
     };
-    match allowed.await {
-        Ok(Ok(())) => {}
-        Ok(Err(_)) => return page("limited"),
+    let check = match allowed.await {
+        Ok(Ok(())) => match multipart {
+            Ok(multipart) => match hash_upload(multipart, issued.size_bytes).await {
+                Ok(Some(Some(sha))) if sha == issued.sha256 => VerifyCheck::Match {
+                    uploaded_sha256: sha,
+                },
+                Ok(Some(sha)) => VerifyCheck::Mismatch {
+                    uploaded_sha256: sha,
+                },
+                Ok(None) => VerifyCheck::Empty,
+                Err(status) => return status.into_response(),
+            },
+            Err(_) => return StatusCode::BAD_REQUEST.into_response(),
+        },
+        Ok(Err(_)) => VerifyCheck::Limited,
         Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
-    }
-    let Ok(mut multipart) = multipart else {
-        return StatusCode::BAD_REQUEST.into_response();
     };
+    render_page(state, headers, &id, check).await
+}
+
+/// The `file` field's SHA-256: `None` when no (non-empty) file came, `Some(None)` when it is
+/// larger than `limit` (so it cannot be the issued file, and is not read to its end).
+async fn hash_upload(
+    mut multipart: Multipart,
+    limit: u64,
+) -> Result<Option<Option<String>>, StatusCode> {
     let mut hasher = Sha256::new();
-    let mut seen = false;
+    let mut read: u64 = 0;
     while let Ok(Some(mut field)) = multipart.next_field().await {
         if field.name() != Some("file") {
             continue;
@@ -60,21 +85,49 @@ pub async fn verify(
         loop {
             match field.chunk().await {
                 Ok(Some(chunk)) => {
-                    seen = seen || !chunk.is_empty();
+                    read += chunk.len() as u64;
+                    if read > limit {
+                        return Ok(Some(None));
+                    }
                     hasher.update(&chunk);
                 }
                 Ok(None) => break,
-                Err(_) => return StatusCode::BAD_REQUEST.into_response(),
+                Err(_) => return Err(StatusCode::BAD_REQUEST),
             }
         }
         break;
     }
-    if !seen {
-        return page("empty");
+    if read == 0 {
+        return Ok(None);
     }
-    if hex::encode(hasher.finalize()) == expected {
-        page("match")
-    } else {
-        page("mismatch")
+    Ok(Some(Some(hex::encode(hasher.finalize()))))
+}
+
+/// The verification page, rendered with the outcome of this request's check in context.
+async fn render_page(
+    state: AppState,
+    headers: HeaderMap,
+    id: &str,
+    check: VerifyCheck,
+) -> Response {
+    let mut request = Request::builder()
+        .method(Method::GET)
+        .uri(format!("/verify/{id}"));
+    for (name, value) in &headers {
+        if name != axum::http::header::CONTENT_TYPE && name != axum::http::header::CONTENT_LENGTH {
+            request = request.header(name, value);
+        }
     }
+    let Ok(request) = request.body(Body::empty()) else {
+        return StatusCode::BAD_REQUEST.into_response();
+    };
+    let options = state.leptos_options.clone();
+    let handler = leptos_axum::render_app_async_with_context(
+        move || {
+            provide_context(state.clone());
+            provide_context(check.clone());
+        },
+        move || app::shell(options.clone()),
+    );
+    handler(request).await
 }
