@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod compliance;
+pub mod form_flash;
 pub mod inspect;
 pub mod report;
 pub mod routes;

@@ -134,6 +134,10 @@ pub fn router(state: AppState) -> Router {
             DefaultPredicate::new().and(NotForContentType::const_new("application/pdf")),
         ))
         .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::form_flash::carry,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
             hardening.clone(),
             security::csrf,
         ))

@@ -34,6 +34,7 @@ pub enum Purpose {
     InvitationLink,
     DataKeyWrap,
     FileUrl,
+    FormFlash,
 }
 
 impl Purpose {
@@ -47,6 +48,7 @@ impl Purpose {
             Purpose::InvitationLink => "invitation-link",
             Purpose::DataKeyWrap => "data-key-wrap",
             Purpose::FileUrl => "file-url",
+            Purpose::FormFlash => "form-flash",
         }
     }
 }

@@ -12,6 +12,7 @@ pub mod csp;
 pub mod db;
 pub mod firm;
 pub mod firm_audit;
+pub mod flash;
 pub mod mail;
 pub mod metrics;
 pub mod net;

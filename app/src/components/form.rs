@@ -2,8 +2,11 @@
 //! boxes, and reading a server function's error back from the URL.
 //!
 //! Forms post straight to server functions, with or without JavaScript. On an error the
-//! server sends the browser back to the form's page with `__path` (which function) and
-//! `__err` (the `AppError`, JSON in base64) in the query; [`use_form_error`] reads it.
+//! server sends the browser back to the form's page and the error (which function, and the
+//! `AppError` as JSON in base64) travels in a cookie the server signs (see
+//! `backend::flash`); [`use_form_error`] reads it while the page renders on the server.
+//! Nothing in the URL is ever shown as an error, so a crafted link cannot put text on a
+//! page of ours.
 
 use crate::AppError;
 use crate::i18n::use_texts;
@@ -12,19 +15,33 @@ use leptos::server_fn::ServerFn;
 use leptos::server_fn::error::FromServerFnError;
 use leptos_router::hooks::use_query_map;
 
-/// The error the server function `F` reported for the last submission of its form.
+/// The error the server function `F` reported for the last submission of its form, from
+/// the signed flash cookie of this request. Pages render on the server (only islands run in
+/// the browser), so this is read there; in the browser build it is always `None`.
 pub fn use_form_error<F: ServerFn>() -> Memo<Option<AppError>> {
-    let query = use_query_map();
-    Memo::new(move |_| {
-        query.with(|q| {
-            let path = q.get("__path")?;
-            if path != F::PATH {
-                return None;
-            }
-            let bytes = decode_base64(&q.get("__err")?)?;
-            Some(AppError::de(bytes.into()))
-        })
-    })
+    let error = flash_error(F::PATH);
+    Memo::new(move |_| error.clone())
+}
+
+#[cfg(feature = "ssr")]
+fn flash_error(path: &str) -> Option<AppError> {
+    use crate::backend::{auth::session, flash, request::cookie, state::AppState};
+    let state = use_context::<AppState>()?;
+    let parts = use_context::<http::request::Parts>()?;
+    let secure = session::secure(&state.config);
+    let value = cookie(&parts.headers, flash::cookie_name(secure))?;
+    let now = crate::backend::db::now_micros() / 1_000_000;
+    let (made_by, encoded) = flash::open(state.master_key(), &value, now)?;
+    if made_by != path {
+        return None;
+    }
+    let bytes = decode_base64(&encoded)?;
+    Some(AppError::de(bytes.into()))
+}
+
+#[cfg(not(feature = "ssr"))]
+fn flash_error(_path: &str) -> Option<AppError> {
+    None
 }
 
 /// Whether the query has `key` (success flags like `?saved=1`).

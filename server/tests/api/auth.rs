@@ -286,17 +286,50 @@ async fn a_plain_form_gets_its_error_back_on_the_page(backend: Backend) {
         .to_str()
         .expect("ascii")
         .to_owned();
-    assert!(location.contains("__err="), "{location}");
-    let path = location.trim_start_matches(&app.base);
-    let page = browser.page(path).await;
+    // The error is not in the URL: it travels in a cookie only the server can sign.
+    assert!(
+        !location.contains("__err") && !location.contains("__path"),
+        "{location}"
+    );
+    assert!(crate::helpers::set_cookie(&response, "cpd_flash").is_some());
+    let path = location.trim_start_matches(&app.base).to_owned();
+    let page = browser.page(&path).await;
     assert!(
         page.contains("Enter an email address like name@firm.se."),
         "{page}"
     );
     assert!(page.contains(r#"role="alert""#));
+    // Shown once: the page that showed it cleared the cookie.
+    let again = browser.page(&path).await;
+    assert!(
+        !again.contains("Enter an email address like name@firm.se."),
+        "{again}"
+    );
     app.stop().await;
 }
 on_both_backends!(a_plain_form_gets_its_error_back_on_the_page);
+
+/// The review's reflected-text hole: `?__err=` let anyone put any message in a red alert on
+/// our domain. Only messages the server made for that browser's own post are shown.
+async fn no_url_or_forged_cookie_puts_text_on_a_page(backend: Backend) {
+    use base64::Engine as _;
+    let app = TestApp::spawn(backend).await;
+    let lie = r#"{"Invalid":{"field":"email","message":"Your account is suspended: call +46 70 000 00 00"}}"#;
+    let encoded = base64::engine::general_purpose::URL_SAFE.encode(lie);
+    let crafted = format!("/sign-in?__path=%2Fapi%2Fauth%2Frequest_code&__err={encoded}");
+    let page = app.browser().page(&crafted).await;
+    assert!(!page.contains("suspended"), "{page}");
+    // A cookie of our name but not of our making is ignored too.
+    for cookie in [
+        format!("cpd_flash={encoded}"),
+        format!("cpd_flash={encoded}.{}", "0".repeat(64)),
+    ] {
+        let (_, page) = app.get_text("/sign-in", &[("cookie", &cookie)]).await;
+        assert!(!page.contains("suspended"), "{page}");
+    }
+    app.stop().await;
+}
+on_both_backends!(no_url_or_forged_cookie_puts_text_on_a_page);
 
 async fn too_many_code_requests_from_one_address_get_429(backend: Backend) {
     let app = TestApp::spawn(backend).await;

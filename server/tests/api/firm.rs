@@ -450,6 +450,8 @@ fn server_fn_table() -> BTreeMap<&'static str, Needs> {
         // Needs a session (half-way through sign-in, or already signed in: then a no-op).
         ("/api/auth/verify_second_factor", SignedIn),
         ("/api/auth/current_user", Nobody),
+        // Public: needs the invitation link's secret token; answers nothing without it.
+        ("/api/auth/open_invitation", Nobody),
         ("/api/auth/sign_out", Nobody),
         ("/api/preferences/set_language", Nobody),
         ("/api/dev/list_mailbox", Nobody),

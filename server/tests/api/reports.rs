@@ -114,11 +114,8 @@ async fn check_file(browser: &Browser, id: &str, bytes: Vec<u8>) -> String {
         .send()
         .await
         .expect("POST");
-    assert_eq!(response.status(), 303);
-    response.headers()["location"]
-        .to_str()
-        .expect("ascii")
-        .to_owned()
+    assert_eq!(response.status(), 200);
+    response.text().await.expect("the verification page")
 }
 
 async fn reports_are_made_verified_downloaded_and_deleted(backend: Backend) {
@@ -187,22 +184,46 @@ async fn reports_are_made_verified_downloaded_and_deleted(backend: Backend) {
     assert_eq!(found["pages"], total);
     let said = found.to_string();
     assert!(!said.contains("Öberg") && !said.contains("anna@"), "{said}");
-    assert!(
-        check_file(&public, &id, bytes.clone())
-            .await
-            .ends_with("result=match")
+    // The verdict is the response to the upload, with the uploaded file's SHA-256 shown.
+    let issued_sha = hex::encode(Sha256::digest(&bytes));
+    let html = check_file(&public, &id, bytes.clone()).await;
+    assert!(html.contains("has not been altered"), "{html}");
+    assert_eq!(
+        html.matches(issued_sha.as_str()).count(),
+        2,
+        "issued and uploaded"
     );
+    assert!(!html.contains("Öberg"));
     let mut altered = bytes.clone();
     let at = altered.len() / 2;
     altered[at] ^= 1;
-    assert!(
-        check_file(&public, &id, altered)
-            .await
-            .ends_with("result=mismatch")
-    );
-    let page = public.get(&format!("/verify/{id}?result=match")).await;
-    let html = page.text().await.expect("html");
-    assert!(html.contains("has not been altered") && !html.contains("Öberg"));
+    let altered_sha = hex::encode(Sha256::digest(&altered));
+    let html = check_file(&public, &id, altered).await;
+    assert!(html.contains("NOT the report we issued"), "{html}");
+    assert!(html.contains(&altered_sha), "{html}");
+    // A file larger than the issued one is not read to its end, and is not it.
+    let mut longer = bytes.clone();
+    longer.extend_from_slice(b"%%EOF\n");
+    let html = check_file(&public, &id, longer).await;
+    assert!(html.contains("larger than the report we issued"), "{html}");
+    // No URL puts a verdict on the page: a forged report's QR code could point anywhere.
+    for query in [
+        "?result=match",
+        "?result=mismatch",
+        "?__err=x&result=match",
+        "",
+    ] {
+        let html = public.page(&format!("/verify/{id}{query}")).await;
+        assert!(
+            html.contains(&issued_sha),
+            "{query}: the page still says what we issued"
+        );
+        assert!(
+            !html.contains("has not been altered") && !html.contains("NOT the report"),
+            "{query}: {html}"
+        );
+        assert!(!html.contains("verify-outcome"), "{query}");
+    }
 
     // Someone else (another firm) cannot follow, open or delete it.
     let bertil = app.signed_in_browser("bertil@other.se").await;

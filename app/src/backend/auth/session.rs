@@ -32,7 +32,7 @@ pub fn cookie_name(config: &Config) -> &'static str {
     }
 }
 
-fn secure(config: &Config) -> bool {
+pub fn secure(config: &Config) -> bool {
     config.public_url.starts_with("https://")
 }
 
