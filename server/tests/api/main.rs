@@ -12,6 +12,7 @@ mod firm;
 mod hardening;
 mod health;
 mod language;
+mod limits;
 mod log;
 mod mail;
 mod pages;
