@@ -162,8 +162,10 @@ async fn observe(
     response
 }
 
-/// Signs the audit chain heads every interval and removes audit rows past retention once a
-/// day (and once at start-up).
+/// Signs the audit chain heads every interval; once a day (and once at start-up) removes
+/// audit rows past retention and runs the clean-up of expired sessions, codes, rate-limit
+/// events, lockouts and expired code mails. Safe with several instances: every step is
+/// idempotent.
 async fn run_audit_keeper(state: AppState) {
     let key = audit::checkpoint::signing_key(state.master_key());
     let interval = std::time::Duration::from_secs(state.config.audit_checkpoint_interval_secs);
@@ -182,6 +184,13 @@ async fn run_audit_keeper(state: AppState) {
                 Ok(0) => {}
                 Ok(removed) => tracing::info!(removed, "audit rows past retention removed"),
                 Err(error) => tracing::error!(error = %error, "audit retention purge failed"),
+            }
+            match app::backend::cleanup::run(&state.db, app::backend::db::now_micros()).await {
+                Ok(removed) if removed.total() > 0 => {
+                    tracing::info!(removed = removed.total(), "expired data removed");
+                }
+                Ok(_) => {}
+                Err(error) => tracing::error!(error = format!("{error:#}"), "clean-up failed"),
             }
             last_purge = Some(std::time::Instant::now());
         }

@@ -6,7 +6,7 @@ use crate::backend::auth::otp::{self, Kind};
 use crate::backend::auth::viewer::Viewer;
 use crate::backend::auth::{flows, rate_limit, totp, users};
 use crate::backend::db::now_micros;
-use crate::backend::mail::{enqueue, templates};
+use crate::backend::mail::{enqueue, enqueue_secret, templates};
 use crate::backend::request::RequestMeta;
 use crate::backend::state::AppState;
 use crate::i18n::Lang;
@@ -178,9 +178,10 @@ pub async fn request_email_change(
     )
     .await
     .map_err(internal)?;
-    enqueue(
+    enqueue_secret(
         &mut tx,
         &templates::email_change_code(lang, email.as_str(), &issued.code),
+        now + crate::backend::auth::challenge::TTL,
     )
     .await
     .map_err(internal)?;

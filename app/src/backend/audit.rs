@@ -94,6 +94,7 @@ pub enum Action {
     CertificateLinkIssued,
     CertificateDeleted,
     OrphanObjectsRemoved,
+    ExpiredDataRemoved,
     ReportRequested,
     ReportGenerated,
     ReportFailed,
@@ -153,6 +154,7 @@ impl Action {
             Action::ReportLinkIssued => "report.link_issued",
             Action::ReportDeleted => "report.deleted",
             Action::OrphanObjectsRemoved => "storage.orphans_removed",
+            Action::ExpiredDataRemoved => "system.expired_data_removed",
         }
     }
 }

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod authz;
 pub mod certificates;
+pub mod cleanup;
 pub mod config;
 pub mod crypto;
 pub mod csp;

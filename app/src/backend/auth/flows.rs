@@ -12,7 +12,7 @@ use super::viewer::Viewer;
 use crate::AppError;
 use crate::backend::audit::{self, Action, Actor, Target};
 use crate::backend::db::now_micros;
-use crate::backend::mail::{enqueue, templates};
+use crate::backend::mail::{enqueue_secret, templates};
 use crate::backend::request::RequestMeta;
 use crate::backend::state::AppState;
 use crate::i18n::{Lang, Texts};
@@ -185,7 +185,9 @@ async fn send_code(
         state.config.public_url, issued.id, issued.link_token
     );
     let mail = templates::sign_in_code(lang, email.as_str(), &issued.code, &link, user.is_none());
-    enqueue(&mut tx, &mail).await.map_err(internal)?;
+    enqueue_secret(&mut tx, &mail, now + challenge::TTL)
+        .await
+        .map_err(internal)?;
     audit::record(
         &mut tx,
         &Actor::Anonymous,

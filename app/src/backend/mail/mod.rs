@@ -6,4 +6,4 @@ pub mod outbox;
 pub mod templates;
 pub mod transport;
 
-pub use outbox::{OutgoingMail, enqueue};
+pub use outbox::{OutgoingMail, enqueue, enqueue_secret};

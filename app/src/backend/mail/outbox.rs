@@ -19,11 +19,29 @@ pub struct OutgoingMail {
 
 /// Queues a mail on the caller's transaction: it is sent only if the change commits.
 pub async fn enqueue(conn: &mut AnyConnection, mail: &OutgoingMail) -> anyhow::Result<String> {
+    insert(conn, mail, None).await
+}
+
+/// Queues a mail that holds a secret (a sign-in code) useless after `until`: it is not
+/// sent after that, and its content is erased once sent or, unsent, once it expires.
+pub async fn enqueue_secret(
+    conn: &mut AnyConnection,
+    mail: &OutgoingMail,
+    until: i64,
+) -> anyhow::Result<String> {
+    insert(conn, mail, Some(until)).await
+}
+
+async fn insert(
+    conn: &mut AnyConnection,
+    mail: &OutgoingMail,
+    secret_until: Option<i64>,
+) -> anyhow::Result<String> {
     let id = new_id();
     let now = now_micros();
     sqlx::query(
-        "INSERT INTO outbox (id, to_addr, subject, text_body, html_body, next_attempt_at_us, created_at_us) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO outbox (id, to_addr, subject, text_body, html_body, next_attempt_at_us, created_at_us, secret_until_us) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(&id)
     .bind(&mail.to)
@@ -32,6 +50,7 @@ pub async fn enqueue(conn: &mut AnyConnection, mail: &OutgoingMail) -> anyhow::R
     .bind(&mail.html)
     .bind(now)
     .bind(now)
+    .bind(secret_until)
     .execute(&mut *conn)
     .await
     .context("queueing a mail")?;
@@ -59,6 +78,7 @@ pub async fn drain(db: &Db, transport: &Transport) -> anyhow::Result<usize> {
         let due: Option<(String, String, String, String, String, i64)> = sqlx::query_as(
             "SELECT id, to_addr, subject, text_body, html_body, attempts FROM outbox \
              WHERE sent_at_us IS NULL AND next_attempt_at_us <= $1 AND locked_until_us <= $1 \
+               AND (secret_until_us IS NULL OR secret_until_us > $1) \
              ORDER BY next_attempt_at_us LIMIT 1",
         )
         .bind(now)
@@ -96,11 +116,13 @@ pub async fn drain(db: &Db, transport: &Transport) -> anyhow::Result<usize> {
         };
         match result {
             Ok(()) => {
-                // Over SMTP the content has left us: erase it (it may hold a sign-in code).
-                // The development mailbox keeps it, to show it.
+                // Over SMTP the content has left us: erase it, subject too (a sign-in code
+                // is in both). The development mailbox keeps it, to show it, until the
+                // daily clean-up erases what has expired.
                 let erase = !transport.keeps_content();
                 sqlx::query(
                     "UPDATE outbox SET sent_at_us = $1, attempts = attempts + 1, last_error = NULL, \
+                     subject = CASE WHEN $2 THEN '' ELSE subject END, \
                      text_body = CASE WHEN $2 THEN '' ELSE text_body END, \
                      html_body = CASE WHEN $2 THEN '' ELSE html_body END WHERE id = $3",
                 )
@@ -137,8 +159,11 @@ pub async fn drain(db: &Db, transport: &Transport) -> anyhow::Result<usize> {
 
 /// How many messages are waiting (for metrics and tests).
 pub async fn depth(db: &Db) -> anyhow::Result<i64> {
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE sent_at_us IS NULL")
-        .fetch_one(&db.pool)
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM outbox WHERE sent_at_us IS NULL AND (secret_until_us IS NULL OR secret_until_us > $1)",
+    )
+    .bind(now_micros())
+    .fetch_one(&db.pool)
         .await?;
     Ok(n)
 }
