@@ -150,11 +150,11 @@ pub async fn export(
     filter: &AuditFilter,
 ) -> Result<String, AppError> {
     let events = events(state, &viewer.user.firm_id, filter, None).await?;
-    let mut out = csv::Writer::from_writer(Vec::new());
-    out.write_record(["seq", "time_utc", "actor", "action", "target", "ip"])
-        .map_err(internal)?;
+    let mut out =
+        crate::backend::csv_out::CsvOut::new(&["seq", "time_utc", "actor", "action", "target", "ip"])
+            .map_err(internal)?;
     for e in &events {
-        out.write_record([
+        out.row([
             e.seq.to_string().as_str(),
             &e.at,
             &e.actor,
@@ -164,7 +164,7 @@ pub async fn export(
         ])
         .map_err(internal)?;
     }
-    let body = String::from_utf8(out.into_inner().map_err(internal)?).map_err(internal)?;
+    let body = out.finish().map_err(internal)?;
     viewer
         .audit_alone(
             state,

@@ -9,6 +9,7 @@ pub mod certificates;
 pub mod cleanup;
 pub mod config;
 pub mod crypto;
+pub mod csv_out;
 pub mod csp;
 pub mod db;
 pub mod firm;

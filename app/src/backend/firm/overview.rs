@@ -230,8 +230,7 @@ pub async fn export(
     year: i32,
 ) -> Result<String, AppError> {
     let rows = overview(state, viewer, meta, lang, year).await?;
-    let mut out = csv::Writer::from_writer(Vec::new());
-    out.write_record([
+    let mut out = crate::backend::csv_out::CsvOut::new(&[
         "name",
         "email",
         "title",
@@ -245,7 +244,7 @@ pub async fn export(
     .map_err(internal)?;
     let h = |q: u32| domain::Hours::from_quarters(q).to_string();
     for r in &rows {
-        out.write_record([
+        out.row([
             r.full_name.as_str(),
             &r.email,
             &r.title,
@@ -258,7 +257,7 @@ pub async fn export(
         ])
         .map_err(internal)?;
     }
-    let body = String::from_utf8(out.into_inner().map_err(internal)?).map_err(internal)?;
+    let body = out.finish().map_err(internal)?;
     viewer
         .audit_alone(
             state,

@@ -2,6 +2,7 @@
 //! round-trips. Import is two steps: the file is kept aside and previewed row by row (each
 //! bad row with its reason); only the person's confirmation writes entries.
 
+use crate::backend::csv_out::{CsvOut, is_formula_start};
 use super::entries::{self, EntryInput, ValidEntry};
 use crate::AppError;
 use crate::backend::account::today;
@@ -34,19 +35,6 @@ fn internal(e: impl Into<anyhow::Error>) -> AppError {
     AppError::internal(e)
 }
 
-/// A spreadsheet runs a cell that starts with one of these as a formula: exported text
-/// gets a leading apostrophe, which import removes again.
-fn is_formula_start(c: char) -> bool {
-    matches!(c, '=' | '+' | '-' | '@' | '\t' | '\r')
-}
-
-fn export_cell(text: &str) -> String {
-    match text.chars().next() {
-        Some(c) if is_formula_start(c) => format!("'{text}"),
-        _ => text.to_owned(),
-    }
-}
-
 fn import_cell(text: &str) -> String {
     let mut chars = text.chars();
     match (chars.next(), chars.next()) {
@@ -55,23 +43,22 @@ fn import_cell(text: &str) -> String {
     }
 }
 
-/// The entries as CSV (comma-separated, UTF-8, header first).
+/// The entries as CSV (comma-separated, UTF-8, header first, every cell defused).
 pub fn export(entries: &[EntryView]) -> anyhow::Result<String> {
-    let mut out = csv::Writer::from_writer(Vec::new());
-    out.write_record(HEADER)?;
+    let mut out = CsvOut::new(&HEADER)?;
     for e in entries {
-        out.write_record([
+        out.row([
             e.date.clone(),
-            export_cell(&e.title),
-            export_cell(&e.provider),
+            e.title.clone(),
+            e.provider.clone(),
             e.hours().to_string(),
             e.category.clone(),
             if e.verifiable { "yes" } else { "no" }.to_owned(),
             e.topic.clone(),
-            export_cell(&e.notes),
+            e.notes.clone(),
         ])?;
     }
-    Ok(String::from_utf8(out.into_inner()?)?)
+    out.finish()
 }
 
 /// Reads a file into rows, each either a valid entry or the reason it is not.
