@@ -73,6 +73,11 @@ test('an authenticator app: enrol, then sign in with it', async ({ page, request
   await expect(page.getByRole('heading', { name: 'Your recovery codes' })).toBeVisible();
   await expect(page.getByRole('list', { name: 'Your recovery codes' }).getByRole('listitem')).toHaveCount(10);
   await expect(page.getByText('On: sign-in asks for a code from your app.')).toBeVisible();
+  // They stay until the person says they are saved: a reload does not lose them.
+  await page.reload();
+  await expect(page.getByRole('list', { name: 'Your recovery codes' }).getByRole('listitem')).toHaveCount(10);
+  await page.getByRole('button', { name: 'I have saved these codes' }).click();
+  await expect(page.getByRole('heading', { name: 'Your recovery codes' })).toHaveCount(0);
 
   // A second device signs in: the emailed code is not enough any more.
   const context = await browser.newContext();

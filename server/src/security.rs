@@ -38,9 +38,24 @@ impl Hardening {
 
 /// Adds the security headers to every response.
 pub async fn headers(State(hardening): State<Hardening>, request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_owned();
     let mut response = next.run(request).await;
     set_headers(response.headers_mut(), hardening.hsts);
+    // Nothing but the static assets may be kept by a browser or a shared cache: pages carry
+    // a fresh nonce and, signed in, personal data; a shared computer's back button or a
+    // proxy must not show them to the next person.
+    if !is_static_asset(&path) && !response.headers().contains_key(header::CACHE_CONTROL) {
+        response.headers_mut().insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-store"),
+        );
+    }
     response
+}
+
+/// The files cargo-leptos builds and the public assets: the same for everyone.
+fn is_static_asset(path: &str) -> bool {
+    path.starts_with("/pkg/") || matches!(path, "/favicon.ico" | "/robots.txt")
 }
 
 pub fn set_headers(headers: &mut HeaderMap, hsts: bool) {

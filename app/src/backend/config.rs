@@ -141,6 +141,21 @@ pub enum ConfigError {
     MissingSecretInProduction,
     #[error("APP_ENV=production needs SMTP_URL: the development mailbox is not for production")]
     DevMailboxInProduction,
+    #[error(
+        "SITE_ADDR {0} is reachable from the network but APP_ENV is not set: set APP_ENV=production \
+         (or APP_ENV=development to run a development server there on purpose)"
+    )]
+    DevelopmentOnNetwork(SocketAddr),
+    #[error(
+        "APP_ENV=production needs an https:// PUBLIC_URL (sessions, links and HSTS depend on it); \
+         set ALLOW_INSECURE_HTTP=true only for a closed test network"
+    )]
+    InsecurePublicUrl,
+    #[error(
+        "APP_ENV=production needs encrypted mail: use smtps://… or smtp://…?tls=required; \
+         set SMTP_ALLOW_PLAINTEXT=true only for a relay on this machine"
+    )]
+    PlaintextSmtp,
     #[error("could not read or write {path}: {reason}")]
     Io { path: PathBuf, reason: String },
 }
@@ -154,6 +169,7 @@ impl Config {
     /// Reads configuration through `lookup`, so tests can pass variables without touching
     /// the process environment.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let env_given = lookup("APP_ENV").is_some();
         let env = match lookup("APP_ENV").as_deref().map(str::trim) {
             None | Some("development") | Some("dev") => AppEnv::Development,
             Some("production") | Some("prod") => AppEnv::Production,
@@ -285,6 +301,23 @@ impl Config {
             };
         if env == AppEnv::Production && smtp_url.is_none() {
             return Err(ConfigError::DevMailboxInProduction);
+        }
+        // Development fails closed: a server on a network address must be asked for.
+        if !env_given && !site_addr.ip().is_loopback() {
+            return Err(ConfigError::DevelopmentOnNetwork(site_addr));
+        }
+        let flag =
+            |name: &str| lookup(name).is_some_and(|v| matches!(v.trim(), "1" | "true" | "yes"));
+        if env == AppEnv::Production {
+            if !public_url.starts_with("https://") && !flag("ALLOW_INSECURE_HTTP") {
+                return Err(ConfigError::InsecurePublicUrl);
+            }
+            if let Some(url) = &smtp_url
+                && !(url.0.starts_with("smtps://") || url.0.contains("tls=required"))
+                && !flag("SMTP_ALLOW_PLAINTEXT")
+            {
+                return Err(ConfigError::PlaintextSmtp);
+            }
         }
         let number =
             |name: &'static str, default: u64, range: std::ops::RangeInclusive<u64>| match lookup(
@@ -473,7 +506,8 @@ mod tests {
         let config = Config::from_lookup(lookup(&[
             ("APP_ENV", "production"),
             ("APP_SECRET", KEY),
-            ("SMTP_URL", "smtp://user:pw@mail.example:587"),
+            ("PUBLIC_URL", "https://cpd.example.se"),
+            ("SMTP_URL", "smtp://user:pw@mail.example:587?tls=required"),
             ("DATABASE_URL", "postgres://cpd:hunter2@db/cpd"),
             ("TRUSTED_PROXIES", "10.0.0.0/8, 127.0.0.1"),
         ]))
@@ -484,6 +518,81 @@ mod tests {
         assert!(!printed.contains("hunter2"), "{printed}");
         assert!(!printed.contains(":pw@"), "{printed}");
         assert!(!printed.contains("00112233"), "{printed}");
+    }
+
+    #[test]
+    fn development_fails_closed_on_a_network_address() {
+        let err = Config::from_lookup(lookup(&[
+            ("APP_SECRET", KEY),
+            ("SITE_ADDR", "0.0.0.0:3000"),
+        ]))
+        .expect_err("must refuse");
+        assert_eq!(
+            err,
+            ConfigError::DevelopmentOnNetwork("0.0.0.0:3000".parse().expect("addr"))
+        );
+        // Asked for on purpose, it starts (and its mailbox still answers loopback only).
+        Config::from_lookup(lookup(&[
+            ("APP_SECRET", KEY),
+            ("SITE_ADDR", "0.0.0.0:3000"),
+            ("APP_ENV", "development"),
+        ]))
+        .expect("explicit development");
+        Config::from_lookup(lookup(&[("APP_SECRET", KEY), ("SITE_ADDR", "[::1]:3000")]))
+            .expect("loopback");
+    }
+
+    #[test]
+    fn production_refuses_plain_http_and_plaintext_mail_unless_allowed() {
+        let base = [
+            ("APP_ENV", "production"),
+            ("APP_SECRET", KEY),
+            ("SMTP_URL", "smtps://mail.example"),
+        ];
+        let with = |extra: &[(&'static str, &'static str)]| {
+            let mut vars = base.to_vec();
+            vars.extend_from_slice(extra);
+            Config::from_lookup(lookup(&vars))
+        };
+        assert_eq!(
+            with(&[("PUBLIC_URL", "http://cpd.example.se")]).err(),
+            Some(ConfigError::InsecurePublicUrl)
+        );
+        with(&[
+            ("PUBLIC_URL", "http://cpd.test"),
+            ("ALLOW_INSECURE_HTTP", "true"),
+        ])
+        .expect("allowed");
+        assert_eq!(
+            with(&[
+                ("PUBLIC_URL", "https://cpd.example.se"),
+                ("SMTP_URL", "smtp://mail:25")
+            ])
+            .err(),
+            Some(ConfigError::PlaintextSmtp)
+        );
+        with(&[
+            ("PUBLIC_URL", "https://cpd.example.se"),
+            ("SMTP_URL", "smtp://127.0.0.1:25"),
+            ("SMTP_ALLOW_PLAINTEXT", "1"),
+        ])
+        .expect("a local relay, on purpose");
+    }
+
+    #[test]
+    fn retention_never_goes_below_twelve_months() {
+        let err = Config::from_lookup(lookup(&[
+            ("APP_SECRET", KEY),
+            ("AUDIT_RETENTION_DAYS", "30"),
+        ]))
+        .expect_err("too short");
+        assert!(err.to_string().starts_with("AUDIT_RETENTION_DAYS"), "{err}");
+        let ok = Config::from_lookup(lookup(&[
+            ("APP_SECRET", KEY),
+            ("AUDIT_RETENTION_DAYS", "365"),
+        ]))
+        .expect("a year");
+        assert_eq!(ok.audit_retention_days, 365);
     }
 
     #[test]

@@ -57,7 +57,14 @@ mod tests {
     #[test]
     fn every_cell_that_could_run_is_defused() {
         let mut out = CsvOut::new(&["name", "n"]).expect("csv");
-        for evil in ["=HYPERLINK(\"http://x\")", "+1", "-2+3", "@SUM(A1)", "\tx", "\rx"] {
+        for evil in [
+            "=HYPERLINK(\"http://x\")",
+            "+1",
+            "-2+3",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+        ] {
             out.row([evil, "18"]).expect("row");
         }
         out.row(["Åsa Öberg", "6.25"]).expect("row");

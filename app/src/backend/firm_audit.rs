@@ -150,9 +150,10 @@ pub async fn export(
     filter: &AuditFilter,
 ) -> Result<String, AppError> {
     let events = events(state, &viewer.user.firm_id, filter, None).await?;
-    let mut out =
-        crate::backend::csv_out::CsvOut::new(&["seq", "time_utc", "actor", "action", "target", "ip"])
-            .map_err(internal)?;
+    let mut out = crate::backend::csv_out::CsvOut::new(&[
+        "seq", "time_utc", "actor", "action", "target", "ip",
+    ])
+    .map_err(internal)?;
     for e in &events {
         out.row([
             e.seq.to_string().as_str(),

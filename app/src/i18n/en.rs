@@ -239,6 +239,7 @@ pub static EN: Texts = Texts {
     totp_qr_alt: "QR code for your authenticator app",
     totp_confirm_label: "The 6-digit code your app shows",
     totp_confirm: "Turn on",
+    recovery_saved: "I have saved these codes",
     recovery_title: "Your recovery codes",
     recovery_intro: "Each code works once, if you lose your phone. Keep them somewhere safe: they are shown only now.",
     recovery_left: "Recovery codes left:",

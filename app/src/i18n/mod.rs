@@ -253,6 +253,7 @@ pub struct Texts {
     pub totp_qr_alt: &'static str,
     pub totp_confirm_label: &'static str,
     pub totp_confirm: &'static str,
+    pub recovery_saved: &'static str,
     pub recovery_title: &'static str,
     pub recovery_intro: &'static str,
     pub recovery_left: &'static str,

@@ -239,6 +239,7 @@ pub static SV: Texts = Texts {
     totp_qr_alt: "QR-kod för din autentiseringsapp",
     totp_confirm_label: "Den sexsiffriga koden som appen visar",
     totp_confirm: "Aktivera",
+    recovery_saved: "Jag har sparat koderna",
     recovery_title: "Dina återställningskoder",
     recovery_intro: "Varje kod fungerar en gång om du tappar bort telefonen. Förvara dem säkert: de visas bara nu.",
     recovery_left: "Återställningskoder kvar:",

@@ -462,6 +462,7 @@ fn server_fn_table() -> BTreeMap<&'static str, Needs> {
         ("/api/account/list_sessions", SignedIn),
         ("/api/account/revoke_session", SignedIn),
         ("/api/account/security_status", SignedIn),
+        ("/api/account/dismiss_recovery_codes", SignedIn),
         ("/api/account/start_totp", SignedIn),
         ("/api/account/confirm_totp", SignedIn),
         ("/api/account/remove_totp", SignedIn),
@@ -783,8 +784,13 @@ async fn firm_exports_defuse_formulas_in_every_cell(backend: Backend) {
         let csv = owner.get(path).await;
         assert_eq!(csv.status(), 200, "{path}");
         let csv = csv.text().await.expect("csv");
-        assert!(csv.contains("HYPERLINK"), "{path}: the name is there, as text: {csv}");
-        let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(csv.as_bytes());
+        assert!(
+            csv.contains("HYPERLINK"),
+            "{path}: the name is there, as text: {csv}"
+        );
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .from_reader(csv.as_bytes());
         for record in reader.records() {
             for cell in record.expect("record").iter() {
                 assert!(

@@ -43,6 +43,12 @@ fn assert_hardened(response: &reqwest::Response, what: &str) {
     let csp = get("content-security-policy");
     assert!(csp.contains("frame-ancestors 'none'"), "{what}: {csp}");
     assert!(!csp.contains("unsafe-inline"), "{what}: {csp}");
+    // Signed-in answers are never kept by a browser's cache or a proxy.
+    let cache = get("cache-control");
+    assert!(
+        cache.contains("no-store") || (what == "/favicon.ico" && !cache.contains("public")),
+        "{what}: cache-control {cache:?}"
+    );
 }
 
 async fn every_route_answers_with_every_header(backend: Backend) {

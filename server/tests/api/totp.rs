@@ -50,7 +50,8 @@ async fn enrol_sign_in_with_it_and_remove_it(backend: Backend) {
             .is_success()
     );
 
-    // Ten recovery codes, shown exactly once.
+    // Ten recovery codes, shown until the person says they saved them (a page view, a
+    // prefetch or a scanner following links must not lose them).
     let status: serde_json::Value = browser
         .form("/api/account/security_status", &[])
         .await
@@ -61,6 +62,14 @@ async fn enrol_sign_in_with_it_and_remove_it(backend: Backend) {
         serde_json::from_value(status["fresh_recovery_codes"].clone()).expect("codes");
     assert_eq!(recovery.len(), 10);
     assert_eq!(status["totp"]["On"]["recovery_codes_left"], 10);
+    let page = browser.page("/account/security").await;
+    assert!(page.contains(&recovery[0]), "a plain page view shows them");
+    let still = browser.page("/account/security").await;
+    assert!(still.contains(&recovery[0]), "and a second one still does");
+    let dismissed = browser
+        .form("/api/account/dismiss_recovery_codes", &[])
+        .await;
+    assert!(dismissed.status().is_success());
     let again: serde_json::Value = browser
         .form("/api/account/security_status", &[])
         .await

@@ -2,6 +2,7 @@
 
 mod confirm_email_change;
 mod confirm_totp;
+mod dismiss_recovery_codes;
 mod get_profile;
 mod list_sessions;
 mod remove_totp;
@@ -13,6 +14,7 @@ mod update_profile;
 
 pub use confirm_email_change::*;
 pub use confirm_totp::*;
+pub use dismiss_recovery_codes::*;
 pub use get_profile::*;
 pub use list_sessions::*;
 pub use remove_totp::*;

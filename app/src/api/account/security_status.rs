@@ -18,11 +18,12 @@ pub enum TotpState {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SecurityOverview {
     pub totp: TotpState,
-    /// Recovery codes from a just-finished enrolment: present exactly once.
+    /// Recovery codes from a just-finished enrolment: shown until the person confirms they
+    /// saved them ([`super::DismissRecoveryCodes`]).
     pub fresh_recovery_codes: Option<Vec<String>>,
 }
 
-/// The second factor's state, and fresh recovery codes the one time they are shown.
+/// The second factor's state, and fresh recovery codes until they are dismissed. Reads only.
 #[server(prefix = "/api", endpoint = "account/security_status")]
 pub async fn security_status() -> Result<SecurityOverview, AppError> {
     use crate::backend::auth::totp;
@@ -39,7 +40,7 @@ pub async fn security_status() -> Result<SecurityOverview, AppError> {
     let state = totp::status(&mut conn, master, &viewer.user.id, &viewer.user.email)
         .await
         .map_err(AppError::internal)?;
-    let fresh_recovery_codes = totp::take_recovery_display(&mut conn, master, &viewer.user.id)
+    let fresh_recovery_codes = totp::peek_recovery_display(&mut conn, master, &viewer.user.id)
         .await
         .map_err(AppError::internal)?;
     Ok(SecurityOverview {

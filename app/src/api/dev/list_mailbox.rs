@@ -11,11 +11,14 @@ pub struct DevMail {
 }
 
 /// The development mailbox: the latest mail the application sent. Exists only when
-/// `APP_ENV` is development and no SMTP server is configured.
+/// `APP_ENV` is development and no SMTP server is configured, and answers only a browser on
+/// this machine (loopback): a development server reachable from a network never shows
+/// anyone else the codes it sends.
 #[server(prefix = "/api", endpoint = "dev/list_mailbox")]
 pub async fn list_mailbox() -> Result<Vec<DevMail>, AppError> {
     let call = crate::api::support::call()?;
-    if call.state.config.is_production() || call.state.config.smtp_url.is_some() {
+    let local = call.meta.ip.is_some_and(|ip| ip.is_loopback());
+    if call.state.config.is_production() || call.state.config.smtp_url.is_some() || !local {
         return Err(call.fail(AppError::NotFound));
     }
     let rows: Vec<(String, String, String, Option<i64>)> = sqlx::query_as(

@@ -199,8 +199,10 @@ pub async fn confirm_enrolment(
     Ok(Some(codes))
 }
 
-/// The fresh recovery codes, once: reading them erases them.
-pub async fn take_recovery_display(
+/// The fresh recovery codes of a just-finished enrolment, until the person says they have
+/// saved them. Reading changes nothing (a page view, a prefetch or a link scanner must not
+/// lose them); [`dismiss_recovery_display`], a POST, erases them.
+pub async fn peek_recovery_display(
     conn: &mut AnyConnection,
     master: &[u8; 32],
     user_id: &str,
@@ -213,10 +215,6 @@ pub async fn take_recovery_display(
     let Some(sealed) = sealed.flatten() else {
         return Ok(None);
     };
-    sqlx::query("UPDATE totp_secrets SET recovery_display_enc = NULL WHERE user_id = $1")
-        .bind(user_id)
-        .execute(&mut *conn)
-        .await?;
     let plain = Key::derive(master, Purpose::TotpSecret)
         .decrypt(&sealed)
         .context("recovery codes do not decrypt")?;
@@ -226,6 +224,21 @@ pub async fn take_recovery_display(
             .map(str::to_owned)
             .collect(),
     ))
+}
+
+/// Erases the shown recovery codes (they stay usable: only their display goes).
+pub async fn dismiss_recovery_display(
+    conn: &mut AnyConnection,
+    user_id: &str,
+) -> anyhow::Result<bool> {
+    Ok(sqlx::query(
+        "UPDATE totp_secrets SET recovery_display_enc = NULL WHERE user_id = $1 AND recovery_display_enc IS NOT NULL",
+    )
+    .bind(user_id)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected()
+        == 1)
 }
 
 /// The state of the person's second factor, for the security page.

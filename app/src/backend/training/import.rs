@@ -2,12 +2,12 @@
 //! round-trips. Import is two steps: the file is kept aside and previewed row by row (each
 //! bad row with its reason); only the person's confirmation writes entries.
 
-use crate::backend::csv_out::{CsvOut, is_formula_start};
 use super::entries::{self, EntryInput, ValidEntry};
 use crate::AppError;
 use crate::backend::account::today;
 use crate::backend::audit::{Action, Target};
 use crate::backend::auth::viewer::Viewer;
+use crate::backend::csv_out::{CsvOut, is_formula_start};
 use crate::backend::db::{new_id, now_micros};
 use crate::backend::request::RequestMeta;
 use crate::backend::state::AppState;

@@ -2,7 +2,8 @@
 
 use super::NeedsSignIn;
 use crate::api::account::{
-    ConfirmTotp, RemoveTotp, RevokeSession, StartTotp, TotpState, list_sessions, security_status,
+    ConfirmTotp, DismissRecoveryCodes, RemoveTotp, RevokeSession, StartTotp, TotpState,
+    list_sessions, security_status,
 };
 use crate::api::auth::SignOut;
 use crate::components::form::{ErrorBox, Field, Notice, Submit, use_form_error, use_query_flag};
@@ -45,6 +46,7 @@ pub fn AccountSecurity() -> impl IntoView {
                     <ul class="grid grid-cols-2 gap-1 font-mono" aria-label=t.recovery_title>
                         {codes.into_iter().map(|c| view! { <li>{c}</li> }).collect_view()}
                     </ul>
+                    <form method="post" action=DismissRecoveryCodes::url()><Submit label=t.recovery_saved/></form>
                 </div>
             });
             let body = match status.totp {
