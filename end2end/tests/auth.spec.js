@@ -1,5 +1,5 @@
 // Signing in as a person does: real pages, the real mail from a real SMTP server.
-const { test, expect, expectNoAxeViolations, uniqueEmail, latestMail, codeAndLink, totp, signIn } = require('./support');
+const { test, expect, expectNoAxeViolations, uniqueEmail, latestMail, codeAndLink, totp, signIn, stepUp } = require('./support');
 
 test('a new person signs in with the emailed code and fills in the profile', async ({ page, request }) => {
   await page.goto('/');
@@ -64,6 +64,11 @@ test('a wrong code gets a clear message and the right one still works', async ({
 test('an authenticator app: enrol, then sign in with it', async ({ page, request, browser }) => {
   const email = await signIn(page, request);
   await page.getByRole('link', { name: 'Security', exact: true }).click();
+  // Adding the app is a sensitive change: first confirm it is you.
+  await page.getByRole('button', { name: 'Set up an authenticator app' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'first confirm it is you' })).toBeVisible();
+  await stepUp(page, request, email);
+  await expectNoAxeViolations(page);
   await page.getByRole('button', { name: 'Set up an authenticator app' }).click();
   await expect(page.getByRole('img', { name: 'QR code for your authenticator app' })).toBeVisible();
   await expectNoAxeViolations(page);
@@ -98,7 +103,7 @@ test('sessions: see where you are signed in, end one, sign out everywhere', asyn
   const other = await context.newPage();
   await signIn(other, request, email);
 
-  await page.goto('/account/security');
+  await stepUp(page, request, email);
   const rows = page.getByRole('table').getByRole('row');
   await expect(rows).toHaveCount(3); // header + two sessions
   await expect(page.getByText('This device')).toHaveCount(1);

@@ -130,6 +130,19 @@ async function signIn(page, request, email = uniqueEmail()) {
   return email;
 }
 
+/** Confirms it is the person on the Security page with an emailed code (no app). */
+async function stepUp(page, request, email) {
+  await page.goto('/account/security');
+  const before = Date.now() - 1000;
+  await page.getByRole('button', { name: 'Email me a code' }).click();
+  await expect(page.getByText('We sent a code to your address.')).toBeVisible();
+  const { code } = codeAndLink(await latestMail(request, email, { after: before }));
+  await page.getByLabel('The 6-digit code from the email').fill(code);
+  await page.getByRole('button', { name: 'Confirm', exact: true }).click();
+  await expect(page.getByText('Confirmed: for the next 10 minutes')).toBeVisible();
+}
+
+module.exports.stepUp = stepUp;
 module.exports.uniqueEmail = uniqueEmail;
 module.exports.latestMail = latestMail;
 module.exports.codeAndLink = codeAndLink;

@@ -50,3 +50,10 @@ BEGIN
 END
 $$;
 CREATE TRIGGER audit_purges_horizon BEFORE INSERT ON audit_purges FOR EACH ROW EXECUTE FUNCTION audit_purges_horizon();
+
+-- When this session passed the second factor (TOTP or a recovery code): the firm's rule
+-- that administrators use an authenticator app asks for a session that did. And until when
+-- the person confirmed it is them again (a fresh code or TOTP): sensitive changes (sign-in
+-- address, authenticator app, ending other sessions) need that.
+ALTER TABLE sessions ADD COLUMN second_factor_at_us BIGINT;
+ALTER TABLE sessions ADD COLUMN stepped_up_until_us BIGINT;

@@ -40,3 +40,10 @@ BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 CREATE TRIGGER audit_purges_horizon BEFORE INSERT ON audit_purges
 WHEN NEW.before_us > CAST((julianday('now') - 2440587.5) * 86400000000.0 AS INTEGER) - 31536000000000
 BEGIN SELECT RAISE(ABORT, 'audit_purges: rows younger than 12 months cannot be purged'); END;
+
+-- When this session passed the second factor (TOTP or a recovery code): the firm's rule
+-- that administrators use an authenticator app asks for a session that did. And until when
+-- the person confirmed it is them again (a fresh code or TOTP): sensitive changes (sign-in
+-- address, authenticator app, ending other sessions) need that.
+ALTER TABLE sessions ADD COLUMN second_factor_at_us BIGINT;
+ALTER TABLE sessions ADD COLUMN stepped_up_until_us BIGINT;

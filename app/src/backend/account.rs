@@ -4,7 +4,7 @@ use crate::AppError;
 use crate::backend::audit::{Action, Target};
 use crate::backend::auth::otp::{self, Kind};
 use crate::backend::auth::viewer::Viewer;
-use crate::backend::auth::{flows, rate_limit, totp, users};
+use crate::backend::auth::{flows, lockouts, rate_limit, session, step_up, totp, users};
 use crate::backend::db::now_micros;
 use crate::backend::mail::{enqueue, enqueue_secret, templates};
 use crate::backend::request::RequestMeta;
@@ -159,6 +159,7 @@ pub async fn request_email_change(
     new_email: &str,
 ) -> Result<(), AppError> {
     let t = lang.texts();
+    step_up::require(viewer, lang)?;
     let email = Email::parse(new_email).map_err(|e| flows::email_error(t, e))?;
     if email.as_str() == viewer.user.email {
         return Err(AppError::invalid("email", t.err_email_taken));
@@ -247,6 +248,10 @@ pub async fn confirm_email_change(
         .execute(&mut *tx)
         .await
         .map_err(internal)?;
+    // Whoever held another session signed in with the old address: they must sign in again.
+    session::delete_others(&mut tx, &viewer.user.id, &viewer.session.id_hash)
+        .await
+        .map_err(internal)?;
     enqueue(
         &mut tx,
         &templates::email_changed_notice(lang, &viewer.user.email, &stored.email),
@@ -271,7 +276,9 @@ pub async fn start_totp(
     state: &AppState,
     viewer: &Viewer,
     meta: &RequestMeta,
+    lang: Lang,
 ) -> Result<(), AppError> {
+    step_up::require(viewer, lang)?;
     let mut tx = state.db.begin().await.map_err(internal)?;
     let started = totp::start_enrolment(
         &mut tx,
@@ -317,6 +324,13 @@ pub async fn confirm_totp(
     if codes.is_none() {
         return Err(AppError::invalid("code", lang.texts().err_totp_wrong));
     }
+    // This session just proved the app; every other session must sign in with it.
+    session::mark_second_factor(&mut tx, &viewer.session.id_hash, now_micros())
+        .await
+        .map_err(internal)?;
+    session::delete_others(&mut tx, &viewer.user.id, &viewer.session.id_hash)
+        .await
+        .map_err(internal)?;
     viewer
         .audit(
             &mut tx,
@@ -348,14 +362,38 @@ pub async fn remove_totp(
             retry_after_secs: wait,
         });
     }
+    // Locked out like the second factor at sign-in: the same subject counts both.
+    let subject = format!("totp:{}", viewer.user.id);
+    if let Some(wait) = lockouts::longest_wait(&mut tx, &[&subject], now)
+        .await
+        .map_err(internal)?
+    {
+        tx.commit().await.map_err(internal)?;
+        return Err(AppError::RateLimited {
+            retry_after_secs: crate::backend::auth::challenge::seconds_up(wait),
+        });
+    }
     if totp::verify(&mut tx, state.master_key(), &viewer.user.id, code, now)
         .await
         .map_err(internal)?
         .is_none()
     {
+        lockouts::fail(&mut tx, &[&subject], now)
+            .await
+            .map_err(internal)?;
+        viewer
+            .audit(
+                &mut tx,
+                meta,
+                Action::SecondFactorFailed,
+                &Target::new("user", &viewer.user.id),
+            )
+            .await
+            .map_err(internal)?;
         tx.commit().await.map_err(internal)?;
         return Err(AppError::invalid("code", lang.texts().err_totp_wrong));
     }
+    lockouts::clear(&mut tx, &subject).await.map_err(internal)?;
     totp::remove(&mut tx, &viewer.user.id)
         .await
         .map_err(internal)?;

@@ -412,6 +412,14 @@ async fn sign_out_revoke_and_sign_out_everywhere(backend: Backend) {
             .to_owned()
     };
 
+    // Ending another session needs a fresh confirmation: a stolen cookie is not enough.
+    let refused = laptop
+        .form("/api/account/revoke_session", &[("handle", &phone_handle)])
+        .await;
+    assert_eq!(refused.status(), 422);
+    assert_eq!(phone.whoami().await["email"], "many@firm.se");
+    app.step_up(&laptop, "many@firm.se").await;
+    app.step_up(&tablet, "many@firm.se").await;
     // The laptop ends the phone's session.
     assert!(
         laptop
@@ -439,6 +447,12 @@ async fn sign_out_revoke_and_sign_out_everywhere(backend: Backend) {
     assert_eq!(tablet.whoami().await["email"], "many@firm.se");
     // …and "everywhere" ends them all.
     let again = app.signed_in_browser("many@firm.se").await;
+    let refused = again
+        .form("/api/auth/sign_out", &[("everywhere", "1")])
+        .await;
+    assert_eq!(refused.status(), 422);
+    assert_eq!(tablet.whoami().await["email"], "many@firm.se");
+    app.step_up(&again, "many@firm.se").await;
     again
         .form("/api/auth/sign_out", &[("everywhere", "1")])
         .await;
@@ -449,6 +463,8 @@ async fn sign_out_revoke_and_sign_out_everywhere(backend: Backend) {
         "auth.session_revoked",
         "auth.signed_out",
         "auth.signed_out_everywhere",
+        "auth.step_up_requested",
+        "auth.stepped_up",
     ] {
         assert!(actions.iter().any(|a| a == action), "{action} missing");
     }

@@ -291,6 +291,29 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// Confirms it is the person on `browser` (signed in as `email`, no authenticator app)
+    /// with an emailed code, as the Security page does: sensitive changes are then open.
+    pub async fn step_up(&self, browser: &Browser, email: &str) {
+        self.forget_sent_codes().await;
+        let asked = browser.form("/api/account/request_step_up", &[]).await;
+        assert!(
+            asked.status().is_success(),
+            "request_step_up: {}",
+            asked.status()
+        );
+        let code = self.last_code(email).await;
+        let done = browser
+            .form("/api/account/confirm_step_up", &[("code", &code)])
+            .await;
+        assert!(
+            done.status().is_success(),
+            "confirm_step_up: {}",
+            done.status()
+        );
+    }
+}
+
 impl Browser {
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)

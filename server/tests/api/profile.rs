@@ -65,6 +65,16 @@ on_both_backends!(the_profile_is_validated_and_saved);
 async fn changing_the_address_needs_a_code_from_the_new_one(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let browser = app.signed_in_browser("old@firm.se").await;
+    let other = app.signed_in_browser("old@firm.se").await;
+    // Without a fresh confirmation, the address stays.
+    let refused = browser
+        .form(
+            "/api/account/request_email_change",
+            &[("email", "new@firm.se")],
+        )
+        .await;
+    assert_eq!(refused.status(), 422);
+    app.step_up(&browser, "old@firm.se").await;
     assert!(
         browser
             .form(
@@ -94,6 +104,8 @@ async fn changing_the_address_needs_a_code_from_the_new_one(backend: Backend) {
             .is_success()
     );
     assert_eq!(browser.whoami().await["email"], "new@firm.se");
+    // The other session, signed in with the old address, has ended.
+    assert!(other.whoami().await.is_null());
     let (subject, text) = app
         .last_mail("old@firm.se")
         .await

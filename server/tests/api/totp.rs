@@ -9,6 +9,13 @@ async fn enrol_sign_in_with_it_and_remove_it(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let email = "totp@firm.se";
     let browser = app.signed_in_browser(email).await;
+    let elsewhere = app.signed_in_browser(email).await;
+    assert_eq!(
+        browser.form("/api/account/start_totp", &[]).await.status(),
+        422,
+        "adding the app needs a fresh confirmation"
+    );
+    app.step_up(&browser, email).await;
 
     assert!(
         browser
@@ -49,6 +56,9 @@ async fn enrol_sign_in_with_it_and_remove_it(backend: Backend) {
             .status()
             .is_success()
     );
+    // Every other session must now sign in with the app; this one just proved it.
+    assert!(elsewhere.whoami().await.is_null());
+    assert_eq!(browser.whoami().await["email"], email);
 
     // Ten recovery codes, shown until the person says they saved them (a page view, a
     // prefetch or a scanner following links must not lose them).

@@ -1,24 +1,28 @@
 //! The signed-in person's own account.
 
 mod confirm_email_change;
+mod confirm_step_up;
 mod confirm_totp;
 mod dismiss_recovery_codes;
 mod get_profile;
 mod list_sessions;
 mod remove_totp;
 mod request_email_change;
+mod request_step_up;
 mod revoke_session;
 mod security_status;
 mod start_totp;
 mod update_profile;
 
 pub use confirm_email_change::*;
+pub use confirm_step_up::*;
 pub use confirm_totp::*;
 pub use dismiss_recovery_codes::*;
 pub use get_profile::*;
 pub use list_sessions::*;
 pub use remove_totp::*;
 pub use request_email_change::*;
+pub use request_step_up::*;
 pub use revoke_session::*;
 pub use security_status::*;
 pub use start_totp::*;

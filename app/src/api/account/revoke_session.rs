@@ -6,9 +6,15 @@ use leptos::prelude::*;
 pub async fn revoke_session(handle: String) -> Result<(), AppError> {
     let call = crate::api::support::call()?;
     let viewer = call.viewer().await?;
-    crate::backend::auth::flows::revoke_session(&call.state, &viewer, &call.meta, &handle)
-        .await
-        .map_err(|e| call.fail(e))?;
+    crate::backend::auth::flows::revoke_session(
+        &call.state,
+        &viewer,
+        &call.meta,
+        call.lang,
+        &handle,
+    )
+    .await
+    .map_err(|e| call.fail(e))?;
     call.redirect("/account/security?revoked=1");
     Ok(())
 }

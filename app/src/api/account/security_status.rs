@@ -21,6 +21,8 @@ pub struct SecurityOverview {
     /// Recovery codes from a just-finished enrolment: shown until the person confirms they
     /// saved them ([`super::DismissRecoveryCodes`]).
     pub fresh_recovery_codes: Option<Vec<String>>,
+    /// This session confirmed it is the person recently: sensitive changes are open.
+    pub stepped_up: bool,
 }
 
 /// The second factor's state, and fresh recovery codes until they are dismissed. Reads only.
@@ -57,5 +59,9 @@ pub async fn security_status() -> Result<SecurityOverview, AppError> {
             },
         },
         fresh_recovery_codes,
+        stepped_up: crate::backend::auth::step_up::is_fresh(
+            &viewer,
+            crate::backend::db::now_micros(),
+        ),
     })
 }

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 pub async fn start_totp() -> Result<(), AppError> {
     let call = crate::api::support::call()?;
     let viewer = call.viewer().await?;
-    crate::backend::account::start_totp(&call.state, &viewer, &call.meta)
+    crate::backend::account::start_totp(&call.state, &viewer, &call.meta, call.lang)
         .await
         .map_err(|e| call.fail(e))?;
     call.redirect("/account/security#totp");

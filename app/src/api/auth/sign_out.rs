@@ -11,9 +11,15 @@ pub async fn sign_out(everywhere: Option<String>) -> Result<(), AppError> {
         call.redirect("/");
         return Ok(());
     };
-    let change = flows::sign_out(&call.state, &viewer, &call.meta, everywhere.is_some())
-        .await
-        .map_err(|e| call.fail(e))?;
+    let change = flows::sign_out(
+        &call.state,
+        &viewer,
+        &call.meta,
+        call.lang,
+        everywhere.is_some(),
+    )
+    .await
+    .map_err(|e| call.fail(e))?;
     call.apply(&change)?;
     call.redirect("/");
     Ok(())

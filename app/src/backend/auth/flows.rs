@@ -455,7 +455,11 @@ pub async fn verify(
             set_cookie: Some(session::set_cookie(
                 &state.config,
                 &token,
-                session::LIFETIME,
+                if needs_second_factor {
+                    session::PENDING_LIFETIME
+                } else {
+                    session::LIFETIME
+                },
             )),
         },
         needs_second_factor,
@@ -534,6 +538,9 @@ pub async fn verify_second_factor(
     let token = session::create(&mut tx, Some(&user.id), true, meta, now)
         .await
         .map_err(internal)?;
+    session::mark_second_factor(&mut tx, &session::hash(&token), now)
+        .await
+        .map_err(internal)?;
     viewer
         .audit(
             &mut tx,
@@ -558,8 +565,14 @@ pub async fn sign_out(
     state: &AppState,
     viewer: &Viewer,
     meta: &RequestMeta,
+    lang: Lang,
     everywhere: bool,
 ) -> Result<CookieChange, AppError> {
+    if everywhere {
+        // Ending every other session is what an intruder with a stolen cookie would do
+        // to lock the person out: it needs a fresh confirmation.
+        super::step_up::require(viewer, lang)?;
+    }
     let user = &viewer.user;
     let mut tx = state.db.begin().await.map_err(internal)?;
     if everywhere {
@@ -591,8 +604,10 @@ pub async fn revoke_session(
     state: &AppState,
     viewer: &Viewer,
     meta: &RequestMeta,
+    lang: Lang,
     handle: &str,
 ) -> Result<(), AppError> {
+    super::step_up::require(viewer, lang)?;
     let user = &viewer.user;
     let mut tx = state.db.begin().await.map_err(internal)?;
     let sessions = session::list_for_user(&mut tx, &user.id, now_micros())

@@ -8,6 +8,7 @@ pub mod lockouts;
 pub mod otp;
 pub mod rate_limit;
 pub mod session;
+pub mod step_up;
 pub mod totp;
 pub mod users;
 pub mod viewer;

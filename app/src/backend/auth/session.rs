@@ -19,6 +19,9 @@ const DAY: Micros = 24 * 60 * 60 * 1_000_000;
 pub const LIFETIME: Micros = 30 * DAY;
 /// A browser that has asked for a code but not signed in.
 pub const ANONYMOUS_LIFETIME: Micros = DAY;
+/// A session that proved the address but still owes its second factor: long enough to
+/// type the code from the app, no longer.
+pub const PENDING_LIFETIME: Micros = 10 * 60 * 1_000_000;
 /// `last_seen` is written at most this often, so page views are not all writes.
 const TOUCH_EVERY: Micros = 60 * 1_000_000;
 
@@ -72,6 +75,10 @@ pub struct Session {
     pub last_seen_at: Micros,
     pub ip: Option<String>,
     pub user_agent: Option<String>,
+    /// When this session passed a second factor (TOTP or recovery code), if it did.
+    pub second_factor_at: Option<Micros>,
+    /// Sensitive changes are allowed until then (the person confirmed it is them).
+    pub stepped_up_until: Option<Micros>,
 }
 
 type Row = (
@@ -83,6 +90,8 @@ type Row = (
     i64,
     Option<String>,
     Option<String>,
+    Option<i64>,
+    Option<i64>,
 );
 
 fn from_row(r: Row) -> Session {
@@ -95,10 +104,12 @@ fn from_row(r: Row) -> Session {
         last_seen_at: r.5,
         ip: r.6,
         user_agent: r.7,
+        second_factor_at: r.8,
+        stepped_up_until: r.9,
     }
 }
 
-const COLUMNS: &str = "id_hash, user_id, second_factor_ok, created_at_us, expires_at_us, last_seen_at_us, ip, user_agent";
+const COLUMNS: &str = "id_hash, user_id, second_factor_ok, created_at_us, expires_at_us, last_seen_at_us, ip, user_agent, second_factor_at_us, stepped_up_until_us";
 
 /// Starts a session; returns the token for the cookie (never stored).
 pub async fn create(
@@ -109,10 +120,10 @@ pub async fn create(
     now: Micros,
 ) -> anyhow::Result<String> {
     let token = random_token(32);
-    let lifetime = if user_id.is_some() {
-        LIFETIME
-    } else {
-        ANONYMOUS_LIFETIME
+    let lifetime = match (user_id, second_factor_ok) {
+        (Some(_), true) => LIFETIME,
+        (Some(_), false) => PENDING_LIFETIME,
+        (None, _) => ANONYMOUS_LIFETIME,
     };
     sqlx::query(
         "INSERT INTO sessions (id_hash, user_id, second_factor_ok, created_at_us, expires_at_us, last_seen_at_us, ip, user_agent) \
@@ -191,6 +202,47 @@ pub async fn delete_for_user(
         .execute(&mut *conn)
         .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// Records that a session passed the second factor, now.
+pub async fn mark_second_factor(
+    conn: &mut AnyConnection,
+    id_hash: &str,
+    now: Micros,
+) -> anyhow::Result<()> {
+    sqlx::query("UPDATE sessions SET second_factor_at_us = $1 WHERE id_hash = $2")
+        .bind(now)
+        .bind(id_hash)
+        .execute(&mut *conn)
+        .await
+        .context("marking the second factor")?;
+    Ok(())
+}
+
+/// Allows sensitive changes on a session until `until`.
+pub async fn step_up(conn: &mut AnyConnection, id_hash: &str, until: Micros) -> anyhow::Result<()> {
+    sqlx::query("UPDATE sessions SET stepped_up_until_us = $1 WHERE id_hash = $2")
+        .bind(until)
+        .bind(id_hash)
+        .execute(&mut *conn)
+        .await
+        .context("stepping up a session")?;
+    Ok(())
+}
+
+/// Ends every session of a person but `keep` (after a change of address or second factor,
+/// whoever else held a session must prove themselves again).
+pub async fn delete_others(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    keep: &str,
+) -> anyhow::Result<u64> {
+    let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2")
+        .bind(user_id)
+        .bind(keep)
+        .execute(&mut *conn)
+        .await?;
+    Ok(done.rows_affected())
 }
 
 pub async fn delete_all_for_user(conn: &mut AnyConnection, user_id: &str) -> anyhow::Result<u64> {

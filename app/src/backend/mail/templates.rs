@@ -98,6 +98,30 @@ pub fn email_change_code(lang: Lang, to: &str, code: &str) -> OutgoingMail {
     }
 }
 
+/// The code that confirms it is the person before a sensitive change of their account.
+pub fn step_up_code(lang: Lang, to: &str, code: &str) -> OutgoingMail {
+    let (subject, body) = match lang {
+        Lang::En => (
+            format!("Confirm it is you: {code}"),
+            format!(
+                "Enter the code {code} in CPD Registry to confirm it is you before changing your sign-in address, authenticator app or sessions. It works for 10 minutes. If you did not ask for it, someone may be using your account: sign out everywhere."
+            ),
+        ),
+        Lang::Sv => (
+            format!("Bekräfta att det är du: {code}"),
+            format!(
+                "Ange koden {code} i CPD Registry för att bekräfta att det är du innan du ändrar inloggningsadress, autentiseringsapp eller sessioner. Den gäller i 10 minuter. Om du inte bad om den kan någon använda ditt konto: logga ut överallt."
+            ),
+        ),
+    };
+    OutgoingMail {
+        to: to.to_owned(),
+        subject,
+        text: format!("{body}\n"),
+        html: html_page(lang, &[escape(&body)]),
+    }
+}
+
 /// A notice to the old address that the sign-in address was changed.
 pub fn email_changed_notice(lang: Lang, to: &str, new_address: &str) -> OutgoingMail {
     let (subject, body) = match lang {

@@ -2,8 +2,8 @@
 
 use super::NeedsSignIn;
 use crate::api::account::{
-    ConfirmTotp, DismissRecoveryCodes, RemoveTotp, RevokeSession, StartTotp, TotpState,
-    list_sessions, security_status,
+    ConfirmStepUp, ConfirmTotp, DismissRecoveryCodes, RemoveTotp, RequestStepUp, RevokeSession,
+    StartTotp, TotpState, list_sessions, security_status,
 };
 use crate::api::auth::SignOut;
 use crate::components::form::{ErrorBox, Field, Notice, Submit, use_form_error, use_query_flag};
@@ -28,6 +28,10 @@ pub fn AccountSecurity() -> impl IntoView {
     let sessions = Resource::new(|| (), |_| list_sessions());
     let start_error = use_form_error::<StartTotp>();
     let confirm_error = use_form_error::<ConfirmTotp>();
+    let step_up_request_error = use_form_error::<RequestStepUp>();
+    let step_up_error = use_form_error::<ConfirmStepUp>();
+    let sign_out_error = use_form_error::<SignOut>();
+    let step_up_sent = use_query_flag("step_up_sent");
     let remove_error = use_form_error::<RemoveTotp>();
     let revoke_error = use_form_error::<RevokeSession>();
     let revoked = use_query_flag("revoked");
@@ -79,6 +83,33 @@ pub fn AccountSecurity() -> impl IntoView {
                 .into_any(),
             };
             view! { {fresh} {body} }.into_any()
+        })
+    };
+
+    let confirm_section = move || {
+        Suspend::new(async move {
+            let Ok(status) = status.await else {
+                return ().into_any();
+            };
+            if status.stepped_up {
+                return view! { <p role="status" class="rounded border border-green-300 bg-green-50 p-3 text-green-900">{t.step_up_done}</p> }.into_any();
+            }
+            let with_app = matches!(status.totp, TotpState::On { .. });
+            view! {
+                <p>{t.step_up_intro}</p>
+                <ErrorBox error=step_up_request_error/>
+                {(!with_app).then(|| view! {
+                    <form method="post" action=RequestStepUp::url()>
+                        <button type="submit" class="rounded border border-indigo-700 px-3 py-1.5 text-indigo-800 hover:bg-indigo-50 focus-ring">{t.step_up_send}</button>
+                    </form>
+                })}
+                <ErrorBox error=step_up_error/>
+                <form method="post" action=ConfirmStepUp::url() class="space-y-4">
+                    <Field id="step-up-code" name="code" label=if with_app { t.step_up_label_totp } else { t.step_up_label } autocomplete="one-time-code" required=true error=step_up_error/>
+                    <Submit label=t.step_up_submit/>
+                </form>
+            }
+            .into_any()
         })
     };
 
@@ -139,6 +170,11 @@ pub fn AccountSecurity() -> impl IntoView {
         <Title text=t.security_page_title/>
         <div class="max-w-3xl space-y-8">
             <h1 class="text-3xl font-bold tracking-tight">{t.security_page_title}</h1>
+            <section id="confirm" aria-labelledby="confirm-heading" class="space-y-4">
+                <h2 id="confirm-heading" class="text-xl font-semibold">{t.step_up_heading}</h2>
+                <Notice show=step_up_sent text=t.step_up_sent/>
+                <Suspense fallback=|| ()>{confirm_section}</Suspense>
+            </section>
             <section id="totp" aria-labelledby="totp-heading" class="space-y-4">
                 <h2 id="totp-heading" class="text-xl font-semibold">{t.totp_section}</h2>
                 <Notice show=removed text=t.totp_removed/>
@@ -148,6 +184,7 @@ pub fn AccountSecurity() -> impl IntoView {
                 <h2 id="sessions-heading" class="text-xl font-semibold">{t.sessions_title}</h2>
                 <Notice show=revoked text=t.sessions_revoked/>
                 <ErrorBox error=revoke_error/>
+                <ErrorBox error=sign_out_error/>
                 <Suspense fallback=|| ()>{sessions_section}</Suspense>
             </section>
         </div>

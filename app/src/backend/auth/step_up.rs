@@ -1,0 +1,182 @@
+//! Confirming it is the person again before a sensitive change: changing the sign-in
+//! address, adding the authenticator app, and ending other sessions. A stolen session
+//! cookie alone must not be enough to take the account over. The person proves themselves
+//! with their authenticator app if they have one, else with a code emailed to their address
+//! (bound to this browser's session, like a sign-in code); the session may then make such
+//! changes for ten minutes. Wrong codes count towards the same lockout as sign-in.
+
+use super::challenge::Micros;
+use super::otp::{self, Kind};
+use super::rate_limit::{self, VERIFY_PER_IP};
+use super::viewer::Viewer;
+use super::{flows, lockouts, session, totp, users};
+use crate::AppError;
+use crate::backend::audit::{Action, Target};
+use crate::backend::db::now_micros;
+use crate::backend::mail::{enqueue_secret, templates};
+use crate::backend::request::RequestMeta;
+use crate::backend::state::AppState;
+use crate::i18n::Lang;
+use domain::Email;
+
+/// How long a confirmation allows sensitive changes.
+pub const FRESH_FOR: Micros = 10 * 60 * 1_000_000;
+
+fn internal(e: impl Into<anyhow::Error>) -> AppError {
+    AppError::internal(e)
+}
+
+/// Whether this session confirmed it is the person within the last ten minutes.
+pub fn is_fresh(viewer: &Viewer, now: Micros) -> bool {
+    viewer
+        .session
+        .stepped_up_until
+        .is_some_and(|until| until > now)
+}
+
+/// Refuses a sensitive change unless the session was confirmed recently.
+pub fn require(viewer: &Viewer, lang: Lang) -> Result<(), AppError> {
+    if is_fresh(viewer, now_micros()) {
+        Ok(())
+    } else {
+        Err(AppError::invalid(
+            "step_up",
+            lang.texts().err_step_up_needed,
+        ))
+    }
+}
+
+/// Emails a confirmation code to the person (for those without an authenticator app).
+pub async fn request_code(
+    state: &AppState,
+    viewer: &Viewer,
+    meta: &RequestMeta,
+    lang: Lang,
+) -> Result<(), AppError> {
+    let t = lang.texts();
+    let email = Email::parse(&viewer.user.email).map_err(|e| flows::email_error(t, e))?;
+    let now = now_micros();
+    let mut tx = state.db.begin().await.map_err(internal)?;
+    flows::check_code_limits(&mut tx, state, meta, &email, now).await?;
+    let issued = otp::issue(
+        &mut tx,
+        state.master_key(),
+        Kind::SignIn,
+        email.as_str(),
+        Some(&viewer.user.id),
+        None,
+        &viewer.session.id_hash,
+        now,
+    )
+    .await
+    .map_err(internal)?;
+    enqueue_secret(
+        &mut tx,
+        &templates::step_up_code(lang, email.as_str(), &issued.code),
+        now + super::challenge::TTL,
+    )
+    .await
+    .map_err(internal)?;
+    viewer
+        .audit(
+            &mut tx,
+            meta,
+            Action::StepUpRequested,
+            &Target::new("challenge", &issued.id),
+        )
+        .await
+        .map_err(internal)?;
+    tx.commit().await.map_err(internal)?;
+    state.mail_wake.notify_one();
+    Ok(())
+}
+
+/// Checks the code (from the app, or emailed) and, if right, confirms the session.
+pub async fn confirm(
+    state: &AppState,
+    viewer: &Viewer,
+    meta: &RequestMeta,
+    lang: Lang,
+    code: &str,
+) -> Result<(), AppError> {
+    let t = lang.texts();
+    let now = now_micros();
+    let user = &viewer.user;
+    let mut tx = state.db.begin().await.map_err(internal)?;
+    if let Err(wait) = rate_limit::hit(&mut tx, VERIFY_PER_IP, &meta.ip_bucket(), now)
+        .await
+        .map_err(internal)?
+    {
+        tx.commit().await.map_err(internal)?;
+        return Err(AppError::RateLimited {
+            retry_after_secs: wait,
+        });
+    }
+    let subject = format!("step-up:{}", user.id);
+    if let Some(wait) = lockouts::longest_wait(&mut tx, &[&subject], now)
+        .await
+        .map_err(internal)?
+    {
+        tx.commit().await.map_err(internal)?;
+        return Err(AppError::RateLimited {
+            retry_after_secs: super::challenge::seconds_up(wait),
+        });
+    }
+    let refusal = if users::has_second_factor(&mut tx, &user.id)
+        .await
+        .map_err(internal)?
+    {
+        match totp::verify(&mut tx, state.master_key(), &user.id, code, now)
+            .await
+            .map_err(internal)?
+        {
+            Some(_) => None,
+            None => Some(AppError::invalid("code", t.err_totp_wrong)),
+        }
+    } else {
+        let stored = otp::latest_for_browser(&mut tx, Kind::SignIn, &viewer.session.id_hash)
+            .await
+            .map_err(internal)?
+            .filter(|s| s.user_id.as_deref() == Some(user.id.as_str()));
+        match stored {
+            None => Some(AppError::invalid("code", t.err_no_code)),
+            Some(stored) => {
+                let matches = stored.code_matches(state.master_key(), code);
+                let outcome = otp::submit(&mut tx, &stored, now, matches)
+                    .await
+                    .map_err(internal)?;
+                flows::code_error(t, outcome)
+            }
+        }
+    };
+    if let Some(error) = refusal {
+        lockouts::fail(&mut tx, &[&subject], now)
+            .await
+            .map_err(internal)?;
+        viewer
+            .audit(
+                &mut tx,
+                meta,
+                Action::StepUpFailed,
+                &Target::new("user", &user.id),
+            )
+            .await
+            .map_err(internal)?;
+        tx.commit().await.map_err(internal)?;
+        return Err(error);
+    }
+    lockouts::clear(&mut tx, &subject).await.map_err(internal)?;
+    session::step_up(&mut tx, &viewer.session.id_hash, now + FRESH_FOR)
+        .await
+        .map_err(internal)?;
+    viewer
+        .audit(
+            &mut tx,
+            meta,
+            Action::SteppedUp,
+            &Target::new("user", &user.id),
+        )
+        .await
+        .map_err(internal)?;
+    tx.commit().await.map_err(internal)
+}
