@@ -408,6 +408,8 @@ pub static EN: Texts = Texts {
     error_blocked: "Your firm has blocked this account, so you cannot sign in. Ask your firm's administrator to unblock it.",
     err_firm_requires_second_factor: "Your firm requires owners and admins to use an authenticator app. Set one up under Security, then try again.",
     invite_has_account: "{email} already has an account with CPD Registry. An account cannot move to another firm through an invitation: sign in as usual, and write to support if it should move to {firm}.",
+    err_changed_meanwhile: "Someone changed this person's role a moment ago. Reload the page and try again.",
+    err_owner_must_be_active: "Only an active person can become an owner: unblock them first.",
     err_last_owner: "A firm always has an owner: make someone else owner first.",
     err_not_yourself: "You cannot do that to your own account.",
     err_firm_name: "Enter the firm's name (at most 200 characters).",

@@ -422,6 +422,8 @@ pub struct Texts {
     pub error_blocked: &'static str,
     pub err_firm_requires_second_factor: &'static str,
     pub invite_has_account: &'static str,
+    pub err_changed_meanwhile: &'static str,
+    pub err_owner_must_be_active: &'static str,
     pub err_last_owner: &'static str,
     pub err_not_yourself: &'static str,
     pub err_firm_name: &'static str,

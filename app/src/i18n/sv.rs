@@ -408,6 +408,8 @@ pub static SV: Texts = Texts {
     error_blocked: "Din byrå har spärrat kontot, så du kan inte logga in. Be byråns administratör att häva spärren.",
     err_firm_requires_second_factor: "Er byrå kräver att ägare och administratörer använder en autentiseringsapp. Lägg till en under Säkerhet och försök igen.",
     invite_has_account: "{email} har redan ett konto i CPD Registry. Ett konto kan inte flytta till en annan byrå genom en inbjudan: logga in som vanligt och skriv till supporten om det ska flytta till {firm}.",
+    err_changed_meanwhile: "Någon ändrade personens roll alldeles nyss. Ladda om sidan och försök igen.",
+    err_owner_must_be_active: "Bara en aktiv person kan bli ägare: häv spärren först.",
     err_last_owner: "En byrå har alltid en ägare: gör någon annan till ägare först.",
     err_not_yourself: "Det kan du inte göra med ditt eget konto.",
     err_firm_name: "Ange byråns namn (högst 200 tecken).",

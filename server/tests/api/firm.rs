@@ -867,3 +867,84 @@ async fn firm_exports_defuse_formulas_in_every_cell(backend: Backend) {
     app.stop().await;
 }
 on_both_backends!(firm_exports_defuse_formulas_in_every_cell);
+
+/// From the review: ownership must never go to a blocked person, an admin who is blocked
+/// stops bringing people in, and two owners demoting each other at once leave an owner.
+async fn owners_admins_and_their_invitations_stay_consistent(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.signed_in_browser("owner@firm.se").await;
+    let ada = invite_and_join(&app, &owner, "ada@firm.se", "admin").await;
+    let ada_id = user_id(&app, "ada@firm.se").await;
+    let link = invite(&app, &ada, "newcomer@firm.se", "member").await;
+    // Blocking Ada withdraws her invitation: its link no longer opens.
+    assert!(
+        owner
+            .form("/api/firm/block_member", &[("id", &ada_id)])
+            .await
+            .status()
+            .is_success()
+    );
+    let opened = app.browser().get(&link).await;
+    assert_eq!(opened.headers()["location"], "/sign-in?invited=expired");
+    // A blocked person cannot be made owner.
+    let refused = owner
+        .form(
+            "/api/firm/change_role",
+            &[("id", &ada_id), ("role", "owner")],
+        )
+        .await;
+    assert_eq!(refused.status(), 422);
+    let role: String = sqlx::query_scalar("SELECT role FROM users WHERE id = $1")
+        .bind(&ada_id)
+        .fetch_one(&app.db().pool)
+        .await
+        .expect("role");
+    assert_eq!(role, "admin");
+    let owner_role: String =
+        sqlx::query_scalar("SELECT role FROM users WHERE email = 'owner@firm.se'")
+            .fetch_one(&app.db().pool)
+            .await
+            .expect("role");
+    assert_eq!(owner_role, "owner", "the owner stays owner");
+
+    // Two owners (as a firm might have) demote each other at the same moment.
+    assert!(
+        owner
+            .form("/api/firm/unblock_member", &[("id", &ada_id)])
+            .await
+            .status()
+            .is_success()
+    );
+    sqlx::query("UPDATE users SET role = 'owner' WHERE id = $1")
+        .bind(&ada_id)
+        .execute(&app.db().pool)
+        .await
+        .expect("second owner");
+    let ada = app.signed_in_browser("ada@firm.se").await;
+    let owner_id = user_id(&app, "owner@firm.se").await;
+    let demote_ada = [("id", ada_id.as_str()), ("role", "admin")];
+    let demote_owner = [("id", owner_id.as_str()), ("role", "admin")];
+    let (a, b) = tokio::join!(
+        owner.form("/api/firm/change_role", &demote_ada),
+        ada.form("/api/firm/change_role", &demote_owner),
+    );
+    let ok = [a.status(), b.status()]
+        .iter()
+        .filter(|s| s.is_success())
+        .count();
+    assert_eq!(
+        ok,
+        1,
+        "exactly one demotion goes through: {} {}",
+        a.status(),
+        b.status()
+    );
+    let owners: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'owner' AND status = 'active'")
+            .fetch_one(&app.db().pool)
+            .await
+            .expect("owners");
+    assert!(owners >= 1, "the firm keeps an owner");
+    app.stop().await;
+}
+on_both_backends!(owners_admins_and_their_invitations_stay_consistent);

@@ -82,6 +82,38 @@ async fn target(
     Ok((Role::parse(&role).unwrap_or(Role::Member), status))
 }
 
+/// Serializes changes of who owns and administers a firm: the count of owners read next
+/// stays true until the transaction ends, so two owners demoting or blocking each other at
+/// once cannot both succeed and leave the firm without one.
+async fn lock_owners(conn: &mut sqlx::AnyConnection, viewer: &Viewer) -> Result<(), AppError> {
+    crate::backend::auth::rate_limit::lock(
+        conn,
+        &format!("owners:{}", viewer.user.firm_id),
+        now_micros(),
+    )
+    .await
+    .map_err(internal)
+}
+
+/// Withdraws the open invitations someone sent: an admin who is blocked, removed or no
+/// longer an admin does not keep bringing people in.
+async fn revoke_invitations_by(
+    conn: &mut sqlx::AnyConnection,
+    viewer: &Viewer,
+    inviter: &str,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE invitations SET revoked_at_us = $1 WHERE invited_by = $2 AND firm_id = $3 AND accepted_at_us IS NULL AND revoked_at_us IS NULL",
+    )
+    .bind(now_micros())
+    .bind(inviter)
+    .bind(&viewer.user.firm_id)
+    .execute(&mut *conn)
+    .await
+    .map_err(internal)?;
+    Ok(())
+}
+
 async fn other_active_owners(
     conn: &mut sqlx::AnyConnection,
     viewer: &Viewer,
@@ -117,11 +149,23 @@ pub async fn change_role(
     drop(conn);
     permit(state, viewer, meta, Act::ChangeRole { from, to }).await?;
     let mut tx = state.db.begin().await.map_err(internal)?;
+    lock_owners(&mut tx, viewer).await?;
+    // Read again under the lock: the role may have changed since it was authorized.
+    let (current, status) = target(&mut tx, viewer, id).await?;
+    if current != from {
+        return Err(AppError::invalid("role", t.err_changed_meanwhile));
+    }
+    if to == Role::Owner && status != "active" {
+        return Err(AppError::invalid("role", t.err_owner_must_be_active));
+    }
     if from == Role::Owner
         && to != Role::Owner
         && other_active_owners(&mut tx, viewer, id).await? == 0
     {
         return Err(AppError::invalid("role", t.err_last_owner));
+    }
+    if to == Role::Member {
+        revoke_invitations_by(&mut tx, viewer, id).await?;
     }
     sqlx::query("UPDATE users SET role = $1 WHERE id = $2")
         .bind(to.as_str())
@@ -171,6 +215,10 @@ pub async fn set_access(
     drop(conn);
     permit(state, viewer, meta, Act::Manage(role)).await?;
     let mut tx = state.db.begin().await.map_err(internal)?;
+    lock_owners(&mut tx, viewer).await?;
+    if target(&mut tx, viewer, id).await?.0 != role {
+        return Err(AppError::invalid("id", t.err_changed_meanwhile));
+    }
     if role == Role::Owner
         && access != Access::Unblock
         && other_active_owners(&mut tx, viewer, id).await? == 0
@@ -207,6 +255,7 @@ pub async fn set_access(
             .execute(&mut *tx)
             .await
             .map_err(internal)?;
+        revoke_invitations_by(&mut tx, viewer, id).await?;
     }
     viewer
         .audit(&mut tx, meta, action, &Target::new("user", id))
