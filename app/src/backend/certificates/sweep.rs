@@ -16,7 +16,10 @@ pub async fn sweep(state: &AppState, grace_secs: i64) -> anyhow::Result<usize> {
         .list()
         .await?
         .into_iter()
-        .filter(|(_, modified)| now - modified >= grace_secs)
+        // Only keys of our shape: a bucket may hold other data, which is never ours to remove.
+        .filter(|(key, modified)| {
+            now - modified >= grace_secs && crate::backend::storage::is_our_key(key)
+        })
         .map(|(key, _)| key)
         .collect();
     let mut orphans = Vec::new();

@@ -154,6 +154,14 @@ pub fn object_key(firm_id: &str, object_id: &str) -> String {
     format!("{firm_id}/{object_id}")
 }
 
+/// Whether a key has the shape of ours (`FIRM_ID/OBJECT_ID`, both UUIDs). A bucket may be
+/// shared with other data; the sweep never touches a key of another shape.
+pub fn is_our_key(key: &str) -> bool {
+    key.split_once('/').is_some_and(|(firm, object)| {
+        uuid::Uuid::try_parse(firm).is_ok() && uuid::Uuid::try_parse(object).is_ok()
+    })
+}
+
 /// The backend `STORAGE_URL` names.
 pub async fn from_config(config: &Config) -> anyhow::Result<Storage> {
     let url = config.storage_url.as_str();
@@ -167,6 +175,24 @@ pub async fn from_config(config: &Config) -> anyhow::Result<Storage> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_keys_of_our_shape_are_ours() {
+        let firm = crate::backend::db::new_id();
+        assert!(is_our_key(&object_key(
+            &firm,
+            &crate::backend::db::new_id()
+        )));
+        for foreign in [
+            "backups/2026-12-01.tar",
+            "other-app/x",
+            &format!("{firm}/notes.txt"),
+            &firm,
+            "",
+        ] {
+            assert!(!is_our_key(foreign), "{foreign}");
+        }
+    }
 
     #[test]
     fn content_disposition_names_the_file_safely() {

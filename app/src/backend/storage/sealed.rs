@@ -1,12 +1,16 @@
-//! Objects encrypted at rest in chunks (the "STREAM" construction): a random 7-byte nonce
-//! prefix, then chunks of up to [`CHUNK`] bytes, each sealed with AES-256-GCM under the
-//! nonce `prefix ‖ chunk number ‖ last-chunk flag` and the object's name as associated data.
-//! Only one chunk is ever in memory; a chunk moved, dropped, swapped with another object's
-//! or cut off at the end fails to open.
+//! Objects encrypted at rest in chunks (the "STREAM" construction): a random 32-byte salt,
+//! then chunks of up to [`CHUNK`] bytes, each sealed with AES-256-GCM under a key of this
+//! object alone, derived from the firm's data key and the salt (HMAC-SHA256), with the
+//! nonce `chunk number ‖ last-chunk flag` and the object's name as associated data. A key
+//! seals one object only, so nonces never repeat under a key however many objects a firm
+//! stores (a long-lived key with random 56-bit nonce prefixes would collide by the birthday
+//! bound). Only one chunk is ever in memory; a chunk moved, dropped, swapped with another
+//! object's or cut off at the end fails to open.
 
 use super::data_key::DataKey;
 use aes_gcm::Aes256Gcm;
 use aes_gcm::aead::{Aead, KeyInit, Payload};
+use hmac::{Hmac, Mac};
 
 /// AES-GCM's 96-bit nonce.
 type Nonce = aes_gcm::Nonce<aes_gcm::aead::consts::U12>;
@@ -15,7 +19,18 @@ type Nonce = aes_gcm::Nonce<aes_gcm::aead::consts::U12>;
 pub const CHUNK: usize = 64 * 1024;
 /// What sealing adds to each chunk (the GCM tag).
 pub const TAG: usize = 16;
-const PREFIX: usize = 7;
+/// The salt at the head of every object.
+const PREFIX: usize = 32;
+
+/// The key of one object: HMAC-SHA256 of the salt under the firm's data key.
+fn object_cipher(key: &DataKey, salt: &[u8; PREFIX]) -> Aes256Gcm {
+    let mut mac = <Hmac<sha2::Sha256> as KeyInit>::new_from_slice(&key.0)
+        .expect("HMAC accepts any key length");
+    mac.update(b"cpd-object-key-v2\0");
+    mac.update(salt);
+    let derived: [u8; 32] = mac.finalize().into_bytes().into();
+    Aes256Gcm::new(&derived.into())
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum SealError {
@@ -23,10 +38,9 @@ pub enum SealError {
     Damaged,
 }
 
-fn nonce(prefix: &[u8; PREFIX], counter: u32, last: bool) -> Nonce {
+fn nonce(counter: u32, last: bool) -> Nonce {
     let mut n = [0u8; 12];
-    n[..PREFIX].copy_from_slice(prefix);
-    n[PREFIX..PREFIX + 4].copy_from_slice(&counter.to_be_bytes());
+    n[7..11].copy_from_slice(&counter.to_be_bytes());
     n[11] = u8::from(last);
     Nonce::from(n)
 }
@@ -34,7 +48,6 @@ fn nonce(prefix: &[u8; PREFIX], counter: u32, last: bool) -> Nonce {
 /// Seals chunk by chunk: feed plaintext with [`Sealer::push`], end with [`Sealer::finish`].
 pub struct Sealer {
     cipher: Aes256Gcm,
-    prefix: [u8; PREFIX],
     name: Vec<u8>,
     counter: u32,
     pending: Vec<u8>,
@@ -45,8 +58,7 @@ impl Sealer {
     pub fn new(key: &DataKey, name: &str) -> (Sealer, Vec<u8>) {
         let prefix: [u8; PREFIX] = rand::random();
         let sealer = Sealer {
-            cipher: Aes256Gcm::new(&key.0.into()),
-            prefix,
+            cipher: object_cipher(key, &prefix),
             name: name.as_bytes().to_vec(),
             counter: 0,
             pending: Vec::with_capacity(CHUNK),
@@ -58,7 +70,7 @@ impl Sealer {
         let out = self
             .cipher
             .encrypt(
-                &nonce(&self.prefix, self.counter, last),
+                &nonce(self.counter, last),
                 Payload {
                     msg: chunk,
                     aad: &self.name,
@@ -97,8 +109,9 @@ impl Sealer {
 /// them with [`Opener::push`], end with [`Opener::finish`]. Mirrors [`Sealer`]: a full
 /// chunk is opened only once more bytes show it is not the last one.
 pub struct Opener {
-    cipher: Aes256Gcm,
-    prefix: Option<[u8; PREFIX]>,
+    key: [u8; 32],
+    /// Known once the salt has arrived.
+    cipher: Option<Aes256Gcm>,
     name: Vec<u8>,
     counter: u32,
     pending: Vec<u8>,
@@ -107,8 +120,8 @@ pub struct Opener {
 impl Opener {
     pub fn new(key: &DataKey, name: &str) -> Opener {
         Opener {
-            cipher: Aes256Gcm::new(&key.0.into()),
-            prefix: None,
+            key: key.0,
+            cipher: None,
             name: name.as_bytes().to_vec(),
             counter: 0,
             pending: Vec::with_capacity(CHUNK + TAG),
@@ -116,11 +129,10 @@ impl Opener {
     }
 
     fn open(&mut self, chunk: &[u8], last: bool) -> Result<Vec<u8>, SealError> {
-        let prefix = self.prefix.ok_or(SealError::Damaged)?;
-        let plain = self
-            .cipher
+        let cipher = self.cipher.as_ref().ok_or(SealError::Damaged)?;
+        let plain = cipher
             .decrypt(
-                &nonce(&prefix, self.counter, last),
+                &nonce(self.counter, last),
                 Payload {
                     msg: chunk,
                     aad: &self.name,
@@ -133,7 +145,7 @@ impl Opener {
 
     /// Takes more sealed bytes; returns the plaintext now proven.
     pub fn push(&mut self, mut data: &[u8]) -> Result<Vec<u8>, SealError> {
-        if self.prefix.is_none() {
+        if self.cipher.is_none() {
             let need = PREFIX - self.pending.len();
             let take = need.min(data.len());
             self.pending.extend_from_slice(&data[..take]);
@@ -141,7 +153,10 @@ impl Opener {
             if self.pending.len() < PREFIX {
                 return Ok(Vec::new());
             }
-            self.prefix = self.pending[..PREFIX].try_into().ok();
+            let salt: [u8; PREFIX] = self.pending[..PREFIX]
+                .try_into()
+                .map_err(|_| SealError::Damaged)?;
+            self.cipher = Some(object_cipher(&DataKey(self.key), &salt));
             self.pending.clear();
         }
         let mut out = Vec::new();
@@ -216,6 +231,20 @@ mod tests {
                 "{len}"
             );
         }
+    }
+
+    #[test]
+    fn every_object_has_its_own_key() {
+        // The same plaintext under the same name and firm key seals to unrelated bytes,
+        // and a chunk of one object does not open in another (its key differs).
+        let key = DataKey::generate();
+        let data = vec![7u8; CHUNK + 10];
+        let a = seal_all(&key, "firm/x", &data, CHUNK);
+        let b = seal_all(&key, "firm/x", &data, CHUNK);
+        assert_ne!(a[PREFIX..], b[PREFIX..]);
+        let mut spliced = b[..PREFIX].to_vec();
+        spliced.extend_from_slice(&a[PREFIX..]);
+        assert_eq!(open_all(&key, "firm/x", &spliced), Err(SealError::Damaged));
     }
 
     #[test]
