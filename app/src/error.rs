@@ -30,6 +30,9 @@ pub enum AppError {
     BadRequest,
     #[error("too many requests; retry after {retry_after_secs} s")]
     RateLimited { retry_after_secs: u64 },
+    /// The server is at capacity for this kind of work: try again shortly.
+    #[error("busy; retry after {retry_after_secs} s")]
+    Busy { retry_after_secs: u64 },
     /// The browser could not reach the server (only ever built on the client).
     #[error("network error")]
     Network,
@@ -65,6 +68,9 @@ impl AppError {
             AppError::RateLimited { retry_after_secs } => texts
                 .err_rate_limited_wait
                 .replace("{n}", &retry_after_secs.to_string()),
+            AppError::Busy { retry_after_secs } => texts
+                .error_busy
+                .replace("{n}", &retry_after_secs.to_string()),
             AppError::Network => texts.error_network.to_owned(),
             AppError::Internal => texts.error_internal.to_owned(),
         }
@@ -79,6 +85,7 @@ impl AppError {
             AppError::Invalid { .. } => 422,
             AppError::BadRequest => 400,
             AppError::RateLimited { .. } => 429,
+            AppError::Busy { .. } => 503,
             AppError::Network => 503,
             AppError::Internal => 500,
         }

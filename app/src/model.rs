@@ -273,6 +273,9 @@ pub struct FirmSettings {
     pub org_number: String,
     pub default_rule_set: String,
     pub require_second_factor: bool,
+    /// Bytes the firm keeps in certificates and reports, and what it may keep.
+    pub storage_used_bytes: u64,
+    pub storage_quota_bytes: u64,
     /// Only owners change settings.
     pub can_edit: bool,
 }

@@ -47,3 +47,7 @@ BEGIN SELECT RAISE(ABORT, 'audit_purges: rows younger than 12 months cannot be p
 -- address, authenticator app, ending other sessions) need that.
 ALTER TABLE sessions ADD COLUMN second_factor_at_us BIGINT;
 ALTER TABLE sessions ADD COLUMN stepped_up_until_us BIGINT;
+
+-- The firm's storage quota sums its certificates and reports at every upload.
+CREATE INDEX certificates_firm_size ON certificates (firm_id, size_bytes);
+CREATE INDEX reports_firm_size ON reports (firm_id, size_bytes);

@@ -12,12 +12,14 @@ use std::io::{Read, Write};
 
 /// Images larger than this are refused unread: no certificate needs them, and decoding
 /// one is how a small file takes gigabytes (a decompression bomb).
-pub const MAX_PIXELS: u64 = 100_000_000;
-pub const MAX_SIDE: u32 = 20_000;
+/// 80 megapixels and 16 384 px a side take every phone photo as taken (a 64 MP sensor's
+/// full resolution is 9248 × 6936) and refuse what only a bomb needs.
+pub const MAX_PIXELS: u64 = 80_000_000;
+pub const MAX_SIDE: u32 = 16_384;
 /// The most any one PDF stream may inflate to while loading.
 pub const MAX_PDF_STREAM: usize = 64 * 1024 * 1024;
 /// What the worker may use: address space and CPU seconds (then the kernel stops it).
-const MEMORY_LIMIT: u64 = 1536 * 1024 * 1024;
+const MEMORY_LIMIT: u64 = 1024 * 1024 * 1024;
 const CPU_SECONDS: u64 = 15;
 
 /// Parses `bytes` and says whether they are a certificate we accept.
@@ -66,7 +68,8 @@ fn inspect_image(bytes: &[u8], kind: Kind) -> Verdict {
         let mut limits = image::Limits::default();
         limits.max_image_width = Some(MAX_SIDE);
         limits.max_image_height = Some(MAX_SIDE);
-        limits.max_alloc = Some(512 * 1024 * 1024);
+        // 80 MP as RGBA is 320 MB: decoding the largest image we take fits, nothing more.
+        limits.max_alloc = Some(384 * 1024 * 1024);
         reader.limits(limits);
         reader
     };

@@ -252,6 +252,7 @@ impl Server {
         let storage = app::backend::storage::from_config(&config)
             .await
             .context("opening certificate storage")?;
+        let upload_workers = usize::try_from(config.upload_workers).unwrap_or(4);
         let state = AppState {
             storage,
             db,
@@ -259,6 +260,7 @@ impl Server {
             config: Arc::new(config),
             mail_wake: Arc::new(Notify::new()),
             metrics: Arc::default(),
+            upload_slots: Arc::new(tokio::sync::Semaphore::new(upload_workers)),
         };
         // Reports whose instance stopped while making them will not finish: say so. (Ones
         // that went quiet less than two minutes ago are caught when their person looks.)

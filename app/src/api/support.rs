@@ -70,7 +70,9 @@ impl Call {
             if let Ok(status) = StatusCode::from_u16(error.status()) {
                 response.set_status(status);
             }
-            if let AppError::RateLimited { retry_after_secs } = &error {
+            if let AppError::RateLimited { retry_after_secs }
+            | AppError::Busy { retry_after_secs } = &error
+            {
                 response.insert_header(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
             }
         }

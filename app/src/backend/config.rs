@@ -118,6 +118,11 @@ pub struct Config {
     pub s3_secret_access_key: Option<SecretString>,
     /// The largest certificate file accepted (`UPLOAD_MAX_BYTES`).
     pub upload_max_bytes: u64,
+    /// Inspection workers that may run at once (`UPLOAD_WORKERS`); uploads beyond wait a
+    /// little, then get 503 with Retry-After.
+    pub upload_workers: u64,
+    /// What one firm may store in certificates and reports (`FIRM_STORAGE_QUOTA_MB`).
+    pub firm_quota_bytes: u64,
     /// How long a link to a stored file works (`SIGNED_URL_TTL_SECS`, at most an hour).
     pub signed_url_ttl_secs: u64,
     /// The program that inspects untrusted files in a process of its own
@@ -355,6 +360,9 @@ impl Config {
             10 * 1024 * 1024,
             1024..=100 * 1024 * 1024,
         )?;
+        let upload_workers = number("UPLOAD_WORKERS", 4, 1..=64)?;
+        let firm_quota_bytes =
+            number("FIRM_STORAGE_QUOTA_MB", 5 * 1024, 1..=10_000_000)? * 1024 * 1024;
         let signed_url_ttl_secs = number("SIGNED_URL_TTL_SECS", 3600, 1..=3600)?;
         let inspect_command = lookup("INSPECT_COMMAND")
             .map(PathBuf::from)
@@ -386,6 +394,8 @@ impl Config {
             s3_access_key_id,
             s3_secret_access_key,
             upload_max_bytes,
+            upload_workers,
+            firm_quota_bytes,
             signed_url_ttl_secs,
             inspect_command,
         })

@@ -17,6 +17,8 @@ pub struct AppState {
     pub metrics: Arc<crate::backend::metrics::Metrics>,
     /// Where certificates are kept (`STORAGE_URL`).
     pub storage: crate::backend::storage::Storage,
+    /// One permit per inspection worker that may run at once (`UPLOAD_WORKERS`).
+    pub upload_slots: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {

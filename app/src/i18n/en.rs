@@ -271,6 +271,8 @@ pub static EN: Texts = Texts {
     error_unauthenticated: "Please sign in to continue.",
     error_forbidden: "You do not have permission to do that.",
     error_bad_request: "Something in the request was not valid. Check the form and try again.",
+    error_busy: "Many files are being checked right now. Try again in {n} seconds.",
+    firm_storage_used: "Storage used by certificates and reports: {used} of {quota}.",
     error_network: "We could not reach the server. Check your connection and try again.",
     error_internal: "Something went wrong on our side. Please try again; if it keeps happening, contact support.",
 
@@ -490,6 +492,7 @@ pub static EN: Texts = Texts {
     cert_refused_damaged: "This file was not attached: it could not be read — it is damaged or incomplete. Save it again from the original and retry.",
     cert_refused_too_many_pixels: "This file was not attached: the image is far larger than a certificate needs (over 100 megapixels). Resize it and try again.",
     cert_refused_encrypted: "This file was not attached: the PDF is password-protected. Save a copy without a password and try again.",
+    cert_refused_quota_full: "Your firm's storage is full. Ask an owner to remove old reports or certificates, or to raise the limit.",
     cert_refused_unreadable: "This file was not attached: it could not be checked safely. Save it again (for example print it to a new PDF) and try again.",
     cert_refused_count: "Files not attached:",
     cert_count_label: "certificates",

@@ -285,6 +285,8 @@ pub struct Texts {
     pub error_unauthenticated: &'static str,
     pub error_forbidden: &'static str,
     pub error_bad_request: &'static str,
+    pub error_busy: &'static str,
+    pub firm_storage_used: &'static str,
     pub error_network: &'static str,
     pub error_internal: &'static str,
     // The training log and dashboard.
@@ -504,6 +506,7 @@ pub struct Texts {
     pub cert_refused_damaged: &'static str,
     pub cert_refused_too_many_pixels: &'static str,
     pub cert_refused_encrypted: &'static str,
+    pub cert_refused_quota_full: &'static str,
     pub cert_refused_unreadable: &'static str,
     pub cert_refused_count: &'static str,
     pub cert_count_label: &'static str,
@@ -593,6 +596,7 @@ impl Texts {
             "too_many_pixels" => self.cert_refused_too_many_pixels,
             "encrypted" => self.cert_refused_encrypted,
             "unreadable" => self.cert_refused_unreadable,
+            "quota_full" => self.cert_refused_quota_full,
             _ => self.cert_refused_not_accepted,
         };
         text.replace("{max}", &max_mb.to_string())

@@ -271,6 +271,8 @@ pub static SV: Texts = Texts {
     error_unauthenticated: "Logga in för att fortsätta.",
     error_forbidden: "Du har inte behörighet att göra det.",
     error_bad_request: "Något i begäran var ogiltigt. Kontrollera formuläret och försök igen.",
+    error_busy: "Många filer kontrolleras just nu. Försök igen om {n} sekunder.",
+    firm_storage_used: "Lagring för intyg och rapporter: {used} av {quota}.",
     error_network: "Vi nådde inte servern. Kontrollera din anslutning och försök igen.",
     error_internal: "Något gick fel hos oss. Försök igen; kontakta supporten om det fortsätter.",
 
@@ -490,6 +492,7 @@ pub static SV: Texts = Texts {
     cert_refused_damaged: "Filen bifogades inte: den gick inte att läsa — den är skadad eller ofullständig. Spara den på nytt från originalet och försök igen.",
     cert_refused_too_many_pixels: "Filen bifogades inte: bilden är mycket större än ett intyg behöver (över 100 megapixlar). Förminska den och försök igen.",
     cert_refused_encrypted: "Filen bifogades inte: PDF-filen är lösenordsskyddad. Spara en kopia utan lösenord och försök igen.",
+    cert_refused_quota_full: "Byråns lagringsutrymme är fullt. Be en ägare ta bort gamla rapporter eller intyg, eller höja gränsen.",
     cert_refused_unreadable: "Filen bifogades inte: den gick inte att kontrollera säkert. Spara den på nytt (skriv till exempel ut den till en ny PDF) och försök igen.",
     cert_refused_count: "Filer som inte bifogades:",
     cert_count_label: "intyg",

@@ -405,3 +405,95 @@ async fn a_failing_worker_refuses_and_the_server_carries_on(backend: Backend) {
     }
 }
 on_both_backends!(a_failing_worker_refuses_and_the_server_carries_on);
+
+/// From the review: uploads had no concurrency cap, rate limit or quota. Workers beyond
+/// `UPLOAD_WORKERS` wait, then get 503 with Retry-After; a person's uploads are rate-limited;
+/// a firm's storage has a quota, shown to its owners.
+async fn uploads_are_capped_in_parallel_per_person_and_per_firm(backend: Backend) {
+    let app = TestApp::spawn_with_vars(
+        backend,
+        &[("UPLOAD_WORKERS", "1"), ("FIRM_STORAGE_QUOTA_MB", "1")],
+    )
+    .await;
+    let anna = app.signed_in_browser("anna@firm.se").await;
+    let entry = new_entry(&anna, "Quota course").await;
+    // The quota: 600 KB fits in 1 MB, a second 600 KB does not, and nothing is stored.
+    let (status, _) = upload(&anna, &entry, "one.pdf", pdf_of_size(600_000)).await;
+    assert_eq!(status, 201);
+    let (status, body) = upload(&anna, &entry, "two.pdf", pdf_of_size(610_000)).await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["code"], "quota_full", "{body}");
+    assert_eq!(rows(&app).await, 1);
+    let settings = anna.page("/firm/settings").await;
+    assert!(
+        settings.contains("Storage used by certificates and reports"),
+        "{settings}"
+    );
+    assert!(
+        settings.contains("of 1.0 MB") || settings.contains("of 1 MB"),
+        "{settings}"
+    );
+
+    // Every worker busy (here: the one slot held): the upload waits, then is turned away.
+    let state = &app.server.as_ref().expect("running").state;
+    let held = state
+        .upload_slots
+        .clone()
+        .acquire_owned()
+        .await
+        .expect("slot");
+    let started = std::time::Instant::now();
+    let part = reqwest::multipart::Part::bytes(pdf(1)).file_name("busy.pdf");
+    let response = anna
+        .client
+        .post(anna.url("/certificates/upload"))
+        .header("accept", "application/json")
+        .multipart(
+            reqwest::multipart::Form::new()
+                .text("entry", entry.clone())
+                .part("file", part),
+        )
+        .send()
+        .await
+        .expect("upload");
+    assert_eq!(response.status(), 503);
+    assert!(response.headers().contains_key("retry-after"));
+    assert!(
+        started.elapsed() >= std::time::Duration::from_secs(9),
+        "it queued first"
+    );
+    drop(held);
+
+    // A person's rate: past 60 uploads in ten minutes, 429 with Retry-After.
+    let user: String = sqlx::query_scalar("SELECT id FROM users WHERE email = 'anna@firm.se'")
+        .fetch_one(&app.db().pool)
+        .await
+        .expect("user");
+    let now = app::backend::db::now_micros();
+    for i in 0..60 {
+        sqlx::query("INSERT INTO rate_events (bucket, at_us) VALUES ($1, $2)")
+            .bind(format!("upload-user:{user}"))
+            .bind(now - i)
+            .execute(&app.db().pool)
+            .await
+            .expect("events");
+    }
+    let part = reqwest::multipart::Part::bytes(pdf(1)).file_name("many.pdf");
+    let response = anna
+        .client
+        .post(anna.url("/certificates/upload"))
+        .header("accept", "application/json")
+        .multipart(
+            reqwest::multipart::Form::new()
+                .text("entry", entry.clone())
+                .part("file", part),
+        )
+        .send()
+        .await
+        .expect("upload");
+    assert_eq!(response.status(), 429);
+    assert!(response.headers().contains_key("retry-after"));
+    assert_eq!(rows(&app).await, 1);
+    app.stop().await;
+}
+on_both_backends!(uploads_are_capped_in_parallel_per_person_and_per_firm);

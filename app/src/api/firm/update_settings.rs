@@ -16,6 +16,9 @@ pub async fn update_settings(
         org_number,
         default_rule_set,
         require_second_factor: require_second_factor.is_some_and(|v| !v.is_empty() && v != "0"),
+        // Not settings: shown, never taken from the form.
+        storage_used_bytes: 0,
+        storage_quota_bytes: 0,
         can_edit: true,
     };
     crate::backend::firm::settings::update(&call.state, &viewer, &call.meta, call.lang, &input)

@@ -50,6 +50,8 @@ pub enum Refusal {
     Encrypted,
     /// The worker crashed, ran out of time or memory: the file is not accepted.
     Unreadable,
+    /// The firm's storage is full (`FIRM_STORAGE_QUOTA_MB`).
+    QuotaFull,
 }
 
 impl Refusal {
@@ -61,6 +63,7 @@ impl Refusal {
             Refusal::TooManyPixels => "too_many_pixels",
             Refusal::Encrypted => "encrypted",
             Refusal::Unreadable => "unreadable",
+            Refusal::QuotaFull => "quota_full",
         }
     }
 
@@ -72,6 +75,7 @@ impl Refusal {
             Refusal::TooManyPixels,
             Refusal::Encrypted,
             Refusal::Unreadable,
+            Refusal::QuotaFull,
         ]
         .into_iter()
         .find(|r| r.code() == code)

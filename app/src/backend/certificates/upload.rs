@@ -55,6 +55,8 @@ pub enum Outcome {
 
 /// An upload under way.
 pub struct Incoming {
+    /// Held until the upload ends: one of the inspection workers that may run at once.
+    _slot: tokio::sync::OwnedSemaphorePermit,
     writer: SpoolWriter,
     worker: inspection::Worker,
     entry_id: String,
@@ -77,6 +79,23 @@ pub fn clean_file_name(raw: &str) -> String {
     }
 }
 
+/// How long an upload waits for a free inspection worker before it is turned away.
+const QUEUE_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+/// What a turned-away upload is told to wait.
+const RETRY_AFTER_SECS: u64 = 15;
+
+/// Bytes a firm keeps in certificates and reports.
+pub async fn firm_storage_used(state: &AppState, firm_id: &str) -> anyhow::Result<u64> {
+    let used: i64 = sqlx::query_scalar(
+        "SELECT CAST((SELECT COALESCE(SUM(size_bytes), 0) FROM certificates WHERE firm_id = $1) + \
+                     (SELECT COALESCE(SUM(size_bytes), 0) FROM reports WHERE firm_id = $1) AS BIGINT)",
+    )
+    .bind(firm_id)
+    .fetch_one(&state.db.pool)
+    .await?;
+    Ok(u64::try_from(used).unwrap_or(0))
+}
+
 /// Starts an upload to one of the viewer's entries.
 pub async fn begin(
     state: &AppState,
@@ -95,6 +114,41 @@ pub async fn begin(
     if owned.is_none() {
         return Err(UploadError::App(AppError::NotFound));
     }
+    drop(conn);
+    // At most so many uploads a person sends in ten minutes, counted atomically.
+    let mut tx = state.db.begin().await.map_err(internal)?;
+    let allowed = crate::backend::auth::rate_limit::hit(
+        &mut tx,
+        crate::backend::auth::rate_limit::UPLOADS_PER_PERSON,
+        &viewer.user.id,
+        now_micros(),
+    )
+    .await
+    .map_err(internal)?;
+    tx.commit().await.map_err(internal)?;
+    if let Err(wait) = allowed {
+        return Err(UploadError::App(AppError::RateLimited {
+            retry_after_secs: wait,
+        }));
+    }
+    if firm_storage_used(state, &viewer.user.firm_id)
+        .await
+        .map_err(internal)?
+        >= state.config.firm_quota_bytes
+    {
+        return Err(UploadError::Refused(Refusal::QuotaFull));
+    }
+    // A worker slot: wait a little for one, then tell the browser to come back.
+    let slot =
+        match tokio::time::timeout(QUEUE_WAIT, state.upload_slots.clone().acquire_owned()).await {
+            Ok(Ok(permit)) => permit,
+            _ => {
+                return Err(UploadError::App(AppError::Busy {
+                    retry_after_secs: RETRY_AFTER_SECS,
+                }));
+            }
+        };
+    let mut conn = state.db.pool.acquire().await.map_err(internal)?;
     let firm_key = firm_key::get_or_create(&mut conn, state.master_key(), &viewer.user.firm_id)
         .await
         .map_err(internal)?;
@@ -113,6 +167,7 @@ pub async fn begin(
         inspection::Worker::start(&state.config.inspect_command, state.config.upload_max_bytes)
             .map_err(internal)?;
     Ok(Incoming {
+        _slot: slot,
         writer,
         worker,
         entry_id: entry_id.to_owned(),
@@ -171,6 +226,7 @@ pub async fn finish(
     incoming: Incoming,
 ) -> Result<Outcome, UploadError> {
     let Incoming {
+        _slot,
         writer,
         worker,
         entry_id,
@@ -212,6 +268,14 @@ pub async fn finish(
         return Ok(Outcome::AlreadyAttached { file_name });
     }
     let also_on = same.into_iter().next().map(|(_, title)| title);
+    if firm_storage_used(state, &viewer.user.firm_id)
+        .await
+        .map_err(internal)?
+        + spool.size
+        > state.config.firm_quota_bytes
+    {
+        return Err(refuse(state, viewer, meta, &entry_id, Refusal::QuotaFull).await);
+    }
     let mime = spool.kind.mime();
     let (size, sha256) = (spool.size, spool.sha256.clone());
     state

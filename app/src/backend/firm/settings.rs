@@ -26,11 +26,17 @@ pub async fn get(
     .fetch_one(&state.db.pool)
     .await
     .map_err(internal)?;
+    let storage_used_bytes =
+        crate::backend::certificates::upload::firm_storage_used(state, &viewer.user.firm_id)
+            .await
+            .map_err(internal)?;
     Ok(FirmSettings {
         name,
         org_number,
         default_rule_set,
         require_second_factor: require == 1,
+        storage_used_bytes,
+        storage_quota_bytes: state.config.firm_quota_bytes,
         can_edit: viewer.user.role == "owner",
     })
 }

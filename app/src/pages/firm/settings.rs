@@ -42,7 +42,12 @@ pub fn FirmSettingsPage() -> impl IntoView {
                 }
                 .into_any();
             }
+            let storage = t
+                .firm_storage_used
+                .replace("{used}", &crate::model::size_label(s.storage_used_bytes))
+                .replace("{quota}", &crate::model::size_label(s.storage_quota_bytes));
             view! {
+                <p class="text-slate-700" data-testid="firm-storage">{storage}</p>
                 <form method="post" action=UpdateSettings::url() class="max-w-2xl space-y-4">
                     <Field id="name" name="name" label=t.firm_name value=s.name.clone() required=true error/>
                     <Field id="org_number" name="org_number" label=t.firm_org_number hint=t.firm_org_number_hint value=s.org_number.clone() error/>

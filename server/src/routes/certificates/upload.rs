@@ -193,6 +193,12 @@ fn json(
     let Some((name, result)) = (!results.is_empty()).then(|| results.remove(0)) else {
         return StatusCode::BAD_REQUEST.into_response();
     };
+    let retry_after = match &result {
+        Err(UploadError::App(
+            AppError::Busy { retry_after_secs } | AppError::RateLimited { retry_after_secs },
+        )) => Some(*retry_after_secs),
+        _ => None,
+    };
     let (status, body) = match result {
         Ok(Outcome::Stored { id, also_on }) => (
             StatusCode::CREATED,
@@ -229,5 +235,11 @@ fn json(
             }),
         ),
     };
-    (status, axum::Json(body)).into_response()
+    let mut response = (status, axum::Json(body)).into_response();
+    if let Some(wait) = retry_after {
+        response
+            .headers_mut()
+            .insert(axum::http::header::RETRY_AFTER, wait.into());
+    }
+    response
 }
