@@ -4,10 +4,15 @@
 //! peak-RSS counter is reset just before, through /proc/PID/clear_refs). The goal:
 //! ≥ 100 MB/s and ≤ 4 MB. Run: `make bench` or `cargo bench -p server --bench upload`.
 //!
+//! Then 30 hostile uploads at once (PNG bombs, 10 MB files that only claim to be PDFs,
+//! truncated JPEGs): every one refused or turned away, and the server's peak memory
+//! growth while they run (the inspection workers are processes of their own, at most
+//! `UPLOAD_WORKERS` at a time, each limited to 1 GB).
+//!
 //! The throughput is what the person waits for: streaming, sealing and writing, the
 //! inspection worker parsing the whole PDF in its own process, and the database commit.
 
-use server::inspect::samples::pdf_of_size;
+use server::inspect::samples::{jpeg, pdf_of_size, png_bomb};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -187,11 +192,79 @@ async fn main() {
     }
     rates.sort_by(f64::total_cmp);
     growth.sort_by(f64::total_cmp);
+    hostile(&server, &client, &entry, pid).await;
     println!(
         "upload of a 10 MB PDF to the local backend, {RUNS} runs: median {:.0} MB/s (goal >= 100), \
          server peak memory growth median {:.1} MB, max {:.1} MB (goal <= 4)",
         rates[RUNS / 2],
         growth[RUNS / 2],
         growth[RUNS - 1]
+    );
+}
+
+/// 30 hostile files at once; prints how they were answered and the server's peak memory.
+async fn hostile(server: &Running, client: &reqwest::Client, entry: &str, pid: u32) {
+    let files: Vec<(String, Vec<u8>)> = (0..30)
+        .map(|i| match i % 3 {
+            0 => (format!("bomb{i}.png"), png_bomb(50_000, 50_000)),
+            1 => {
+                let mut fake = b"%PDF-1.7\n".to_vec();
+                fake.resize(10_000_000, b'x');
+                fake[20] = u8::try_from(i).unwrap_or(0);
+                (format!("fake{i}.pdf"), fake)
+            }
+            _ => {
+                let mut cut = jpeg(4000, 3000);
+                cut.truncate(cut.len() / 2);
+                cut.push(u8::try_from(i).unwrap_or(0));
+                (format!("cut{i}.jpg"), cut)
+            }
+        })
+        .collect();
+    let before = status_kb(pid, "VmRSS:");
+    std::fs::write(format!("/proc/{pid}/clear_refs"), "5").expect("reset the peak-RSS counter");
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for (name, bytes) in files {
+        let client = client.clone();
+        let url = format!("{}/certificates/upload", server.base);
+        let entry = entry.to_owned();
+        tasks.push(tokio::spawn(async move {
+            let form = reqwest::multipart::Form::new().text("entry", entry).part(
+                "file",
+                reqwest::multipart::Part::bytes(bytes).file_name(name),
+            );
+            client
+                .post(url)
+                .header("accept", "application/json")
+                .multipart(form)
+                .send()
+                .await
+                .map(|r| r.status().as_u16())
+                .unwrap_or(0)
+        }));
+    }
+    let mut statuses = std::collections::BTreeMap::<u16, usize>::new();
+    for task in tasks {
+        *statuses.entry(task.await.expect("task")).or_default() += 1;
+    }
+    let took = started.elapsed();
+    let peak = status_kb(pid, "VmHWM:");
+    assert!(
+        statuses.keys().all(|s| matches!(s, 422 | 503)),
+        "hostile files are refused or turned away: {statuses:?}"
+    );
+    println!(
+        "30 hostile uploads at once (10 PNG bombs 50000x50000, 10 fake 10 MB PDFs, 10 truncated JPEGs): \
+         answered {statuses:?} in {:.1} s; server RSS before {:.1} MB, peak growth +{:.1} MB",
+        took.as_secs_f64(),
+        before as f64 / 1024.0,
+        peak.saturating_sub(before) as f64 / 1024.0
+    );
+    assert!(
+        reqwest::get(format!("{}/readyz", server.base))
+            .await
+            .is_ok_and(|r| r.status() == 200),
+        "the server is still ready"
     );
 }

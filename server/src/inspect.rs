@@ -50,6 +50,9 @@ fn inspect_pdf(bytes: &[u8]) -> Verdict {
     if pages == 0 {
         return Verdict::Refused(Refusal::Damaged);
     }
+    if has_active_content(&document) {
+        return Verdict::Refused(Refusal::ActiveContent);
+    }
     Verdict::Accepted(Facts {
         kind: "pdf".into(),
         pages: u32::try_from(pages).ok(),
@@ -58,7 +61,52 @@ fn inspect_pdf(bytes: &[u8]) -> Verdict {
     })
 }
 
+/// Keys of PDF dictionaries that run or carry something beyond the page: scripts, launch
+/// actions, embedded or attached files, rich media, form submission. A certificate needs
+/// none of them, and an auditor opening our report must not meet any.
+const ACTIVE_KEYS: [&[u8]; 8] = [
+    b"JS",
+    b"JavaScript",
+    b"Launch",
+    b"EmbeddedFiles",
+    b"EmbeddedFile",
+    b"RichMedia",
+    b"SubmitForm",
+    b"ImportData",
+];
+
+/// Whether any object of the document is (or names) active content.
+pub fn has_active_content(document: &lopdf::Document) -> bool {
+    fn dict_is_active(dict: &lopdf::Dictionary) -> bool {
+        dict.iter().any(|(key, value)| {
+            ACTIVE_KEYS.contains(&key.as_slice())
+                || matches!(value, lopdf::Object::Name(n) if ACTIVE_KEYS.contains(&n.as_slice()))
+                || (key.as_slice() == b"AA")
+        })
+    }
+    document.objects.values().any(|object| match object {
+        lopdf::Object::Dictionary(d) => dict_is_active(d),
+        lopdf::Object::Stream(s) => dict_is_active(&s.dict),
+        _ => false,
+    })
+}
+
+/// Whether a JPEG holds its whole image: an end-of-image marker after the last start of
+/// scan. (Inside scan data a 0xFF byte is always followed by 0x00 or a restart marker, so
+/// FF D9 there is the real end.) Decoders fill a cut-off JPEG with grey and call it fine;
+/// we do not take half a certificate. Bytes after the end (some phones append their own
+/// metadata) are allowed.
+pub fn jpeg_is_complete(bytes: &[u8]) -> bool {
+    let Some(sos) = bytes.windows(2).rposition(|w| w == [0xFF, 0xDA]) else {
+        return false;
+    };
+    bytes[sos..].windows(2).any(|w| w == [0xFF, 0xD9])
+}
+
 fn inspect_image(bytes: &[u8], kind: Kind) -> Verdict {
+    if kind == Kind::Jpeg && !jpeg_is_complete(bytes) {
+        return Verdict::Refused(Refusal::Damaged);
+    }
     let format = match kind {
         Kind::Png => image::ImageFormat::Png,
         _ => image::ImageFormat::Jpeg,

@@ -507,6 +507,7 @@ pub struct Texts {
     pub cert_refused_too_many_pixels: &'static str,
     pub cert_refused_encrypted: &'static str,
     pub cert_refused_quota_full: &'static str,
+    pub cert_refused_active_content: &'static str,
     pub cert_refused_unreadable: &'static str,
     pub cert_refused_count: &'static str,
     pub cert_count_label: &'static str,
@@ -597,6 +598,7 @@ impl Texts {
             "encrypted" => self.cert_refused_encrypted,
             "unreadable" => self.cert_refused_unreadable,
             "quota_full" => self.cert_refused_quota_full,
+            "active_content" => self.cert_refused_active_content,
             _ => self.cert_refused_not_accepted,
         };
         text.replace("{max}", &max_mb.to_string())

@@ -126,3 +126,68 @@ proptest! {
         let _ = inspect(&bytes);
     }
 }
+
+/// A PDF like `pdf(1)` with `extra` added to its catalog.
+fn pdf_with_catalog_entry(key: &str, value: lopdf::Object) -> Vec<u8> {
+    let mut doc = lopdf::Document::load_mem(&pdf(1)).expect("sample loads");
+    let root = doc
+        .trailer
+        .get(b"Root")
+        .and_then(lopdf::Object::as_reference)
+        .expect("root");
+    let value = doc.add_object(value);
+    doc.get_object_mut(root)
+        .and_then(lopdf::Object::as_dict_mut)
+        .expect("catalog")
+        .set(key, lopdf::Object::Reference(value));
+    let mut out = Vec::new();
+    doc.save_to(&mut out).expect("save");
+    out
+}
+
+#[test]
+fn pdfs_with_scripts_actions_or_attachments_are_refused() {
+    use lopdf::{Object, dictionary};
+    let script = pdf_with_catalog_entry(
+        "OpenAction",
+        Object::Dictionary(dictionary! {
+            "Type" => "Action", "S" => "JavaScript",
+            "JS" => Object::string_literal("app.alert('hi')"),
+        }),
+    );
+    assert_eq!(refused(&script), Some(Refusal::ActiveContent));
+    let launch = pdf_with_catalog_entry(
+        "OpenAction",
+        Object::Dictionary(
+            dictionary! { "S" => "Launch", "F" => Object::string_literal("calc.exe") },
+        ),
+    );
+    assert_eq!(refused(&launch), Some(Refusal::ActiveContent));
+    let attached = pdf_with_catalog_entry(
+        "Names",
+        Object::Dictionary(
+            dictionary! { "EmbeddedFiles" => dictionary! { "Names" => Vec::<Object>::new() } },
+        ),
+    );
+    assert_eq!(refused(&attached), Some(Refusal::ActiveContent));
+    // A plain link action is no script: still accepted.
+    let goto = pdf_with_catalog_entry(
+        "OpenAction",
+        Object::Dictionary(
+            dictionary! { "S" => "GoTo", "D" => vec![Object::Integer(0), "Fit".into()] },
+        ),
+    );
+    assert_eq!(refused(&goto), None);
+}
+
+#[test]
+fn a_jpeg_cut_short_is_refused_and_bytes_after_its_end_are_not() {
+    let whole = jpeg(400, 300);
+    assert_eq!(refused(&whole), None);
+    let mut cut = whole.clone();
+    cut.truncate(whole.len() * 2 / 3);
+    assert_eq!(refused(&cut), Some(Refusal::Damaged));
+    let mut trailer = whole.clone();
+    trailer.extend_from_slice(b"SEFHtrailer written by some phones");
+    assert_eq!(refused(&trailer), None);
+}

@@ -52,6 +52,8 @@ pub enum Refusal {
     Unreadable,
     /// The firm's storage is full (`FIRM_STORAGE_QUOTA_MB`).
     QuotaFull,
+    /// A PDF with scripts, launch actions, embedded files or the like.
+    ActiveContent,
 }
 
 impl Refusal {
@@ -64,6 +66,7 @@ impl Refusal {
             Refusal::Encrypted => "encrypted",
             Refusal::Unreadable => "unreadable",
             Refusal::QuotaFull => "quota_full",
+            Refusal::ActiveContent => "active_content",
         }
     }
 
@@ -76,6 +79,7 @@ impl Refusal {
             Refusal::Encrypted,
             Refusal::Unreadable,
             Refusal::QuotaFull,
+            Refusal::ActiveContent,
         ]
         .into_iter()
         .find(|r| r.code() == code)
