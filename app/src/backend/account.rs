@@ -170,11 +170,13 @@ pub async fn request_email_change(
     let issued = otp::issue(
         &mut tx,
         state.master_key(),
-        Kind::ChangeEmail,
-        email.as_str(),
-        Some(&viewer.user.id),
-        None,
-        &viewer.session.id_hash,
+        otp::For {
+            kind: Kind::ChangeEmail,
+            email: email.as_str(),
+            user_id: Some(&viewer.user.id),
+            invitation_id: None,
+            browser_session: &viewer.session.id_hash,
+        },
         now,
     )
     .await

@@ -12,7 +12,6 @@ use crate::AppError;
 use crate::i18n::use_texts;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
-use leptos::server_fn::error::FromServerFnError;
 use leptos_router::hooks::use_query_map;
 
 /// The error the server function `F` reported for the last submission of its form, from
@@ -26,6 +25,7 @@ pub fn use_form_error<F: ServerFn>() -> Memo<Option<AppError>> {
 #[cfg(feature = "ssr")]
 fn flash_error(path: &str) -> Option<AppError> {
     use crate::backend::{auth::session, flash, request::cookie, state::AppState};
+    use leptos::server_fn::error::FromServerFnError;
     let state = use_context::<AppState>()?;
     let parts = use_context::<http::request::Parts>()?;
     let secure = session::secure(&state.config);

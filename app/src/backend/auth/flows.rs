@@ -171,11 +171,13 @@ async fn send_code(
     let issued = otp::issue(
         &mut tx,
         state.master_key(),
-        Kind::SignIn,
-        email.as_str(),
-        user.as_ref().map(|u| u.id.as_str()),
-        invitation_id,
-        &browser,
+        otp::For {
+            kind: Kind::SignIn,
+            email: email.as_str(),
+            user_id: user.as_ref().map(|u| u.id.as_str()),
+            invitation_id,
+            browser_session: &browser,
+        },
         now,
     )
     .await

@@ -61,16 +61,32 @@ pub async fn sent_times(
 
 /// Creates a challenge bound to `browser_session`, retiring that browser's earlier ones:
 /// a resend replaces the code.
+/// Who a new challenge is for, and what it is bound to.
+#[derive(Debug, Clone, Copy)]
+pub struct For<'a> {
+    pub kind: Kind,
+    pub email: &'a str,
+    /// The account, when the address has one.
+    pub user_id: Option<&'a str>,
+    /// The invitation the person chose to accept with this sign-in.
+    pub invitation_id: Option<&'a str>,
+    /// The hash of the session of the browser that asked: the code works only there.
+    pub browser_session: &'a str,
+}
+
 pub async fn issue(
     conn: &mut AnyConnection,
     master: &[u8; 32],
-    kind: Kind,
-    email: &str,
-    user_id: Option<&str>,
-    invitation_id: Option<&str>,
-    browser_session: &str,
+    target: For<'_>,
     now: Micros,
 ) -> anyhow::Result<Issued> {
+    let For {
+        kind,
+        email,
+        user_id,
+        invitation_id,
+        browser_session,
+    } = target;
     sqlx::query("UPDATE otp_challenges SET consumed_at_us = $1 WHERE browser_session = $2 AND purpose = $3 AND consumed_at_us IS NULL")
         .bind(now)
         .bind(browser_session)

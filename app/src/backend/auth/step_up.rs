@@ -61,11 +61,13 @@ pub async fn request_code(
     let issued = otp::issue(
         &mut tx,
         state.master_key(),
-        Kind::SignIn,
-        email.as_str(),
-        Some(&viewer.user.id),
-        None,
-        &viewer.session.id_hash,
+        otp::For {
+            kind: Kind::SignIn,
+            email: email.as_str(),
+            user_id: Some(&viewer.user.id),
+            invitation_id: None,
+            browser_session: &viewer.session.id_hash,
+        },
         now,
     )
     .await

@@ -289,11 +289,14 @@ pub async fn delete(
 
 /// What anyone may learn about a finished report from its id: when, how many pages,
 /// and the SHA-256 of the file. Nothing about the person.
+/// What verification reads of a ready report: finished, pages, SHA-256, size.
+type IssuedRow = (Option<i64>, Option<i64>, Option<String>, Option<i64>);
+
 pub async fn verification(state: &AppState, id: &str) -> Result<Option<Verification>, AppError> {
     if uuid::Uuid::parse_str(id).is_err() {
         return Ok(None);
     }
-    let row: Option<(Option<i64>, Option<i64>, Option<String>, Option<i64>)> = sqlx::query_as(
+    let row: Option<IssuedRow> = sqlx::query_as(
         "SELECT finished_at_us, pages, sha256, size_bytes FROM reports WHERE id = $1 AND status = 'ready'",
     )
     .bind(id)
