@@ -62,10 +62,15 @@ pub fn load(bytes: Vec<u8>) -> Loaded {
             }
             Err(_) => Loaded::LeftOut(Exclusion::Damaged),
         },
-        Some(Kind::Jpeg) => match jpeg_info(&bytes) {
-            Some(info) => Loaded::Jpeg { bytes, info },
-            None => Loaded::LeftOut(Exclusion::Damaged),
-        },
+        // Stored photos were scrubbed on upload; scrubbing again is a no-op for them and
+        // keeps any older upload's metadata out of the report.
+        Some(Kind::Jpeg) => {
+            let bytes = app::backend::storage::jpeg_scrub::scrub(&bytes);
+            match jpeg_info(&bytes) {
+                Some(info) => Loaded::Jpeg { bytes, info },
+                None => Loaded::LeftOut(Exclusion::Damaged),
+            }
+        }
         Some(Kind::Png) => match crate::inspect::inspect(&bytes) {
             app::backend::certificates::inspection::Verdict::Accepted(_) => Loaded::Png { bytes },
             _ => Loaded::LeftOut(Exclusion::Damaged),
@@ -112,7 +117,8 @@ pub fn jpeg_info(b: &[u8]) -> Option<JpegInfo> {
         match marker {
             0xEE if body.starts_with(b"Adobe") => adobe = true,
             0xE1 if body.starts_with(b"Exif\0\0") => {
-                orientation = exif_orientation(&body[6..]).unwrap_or(1);
+                orientation =
+                    app::backend::storage::jpeg_scrub::exif_orientation(&body[6..]).unwrap_or(1);
             }
             0xC0..=0xCF if !matches!(marker, 0xC4 | 0xC8 | 0xCC) => {
                 let height = u32::from(u16::from_be_bytes([*body.get(1)?, *body.get(2)?]));
@@ -134,43 +140,6 @@ pub fn jpeg_info(b: &[u8]) -> Option<JpegInfo> {
         i += 2 + len;
     }
     None
-}
-
-/// The orientation tag (0x0112) of the first image directory of an EXIF block.
-fn exif_orientation(tiff: &[u8]) -> Option<u16> {
-    let big = match tiff.get(..2)? {
-        b"MM" => true,
-        b"II" => false,
-        _ => return None,
-    };
-    let u16_at = |at: usize| -> Option<u16> {
-        let s = [*tiff.get(at)?, *tiff.get(at + 1)?];
-        Some(if big {
-            u16::from_be_bytes(s)
-        } else {
-            u16::from_le_bytes(s)
-        })
-    };
-    let u32_at = |at: usize| -> Option<u32> {
-        let s = [
-            *tiff.get(at)?,
-            *tiff.get(at + 1)?,
-            *tiff.get(at + 2)?,
-            *tiff.get(at + 3)?,
-        ];
-        Some(if big {
-            u32::from_be_bytes(s)
-        } else {
-            u32::from_le_bytes(s)
-        })
-    };
-    let ifd = usize::try_from(u32_at(4)?).ok()?;
-    let count = usize::from(u16_at(ifd)?);
-    (0..count.min(256))
-        .map(|n| ifd + 2 + n * 12)
-        .find(|&entry| u16_at(entry) == Some(0x0112))
-        .and_then(|entry| u16_at(entry + 8))
-        .filter(|o| (1..=8).contains(o))
 }
 
 /// Text in the built-in font's encoding (WinAnsi), as a PDF hex string; characters it
@@ -607,7 +576,10 @@ mod tests {
         // An EXIF block saying "turned a quarter clockwise" (big-endian TIFF).
         let mut tiff = b"MM\0\x2a\0\0\0\x08\0\x01".to_vec();
         tiff.extend([0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0]);
-        assert_eq!(exif_orientation(&tiff), Some(6));
+        assert_eq!(
+            app::backend::storage::jpeg_scrub::exif_orientation(&tiff),
+            Some(6)
+        );
     }
 
     #[test]

@@ -497,3 +497,51 @@ async fn uploads_are_capped_in_parallel_per_person_and_per_firm(backend: Backend
     app.stop().await;
 }
 on_both_backends!(uploads_are_capped_in_parallel_per_person_and_per_firm);
+
+/// From the review: photos kept their location and device in the stored file. The stored
+/// (and downloaded) JPEG has no EXIF but its orientation, and still decodes.
+async fn a_photo_is_stored_without_its_metadata(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let anna = app.signed_in_browser("anna@firm.se").await;
+    let entry = new_entry(&anna, "Photo course").await;
+    // A real JPEG with a phone's EXIF block: orientation 6, a GPS pointer, a serial number.
+    let mut tiff = b"II\x2A\0\x08\0\0\0".to_vec();
+    tiff.extend_from_slice(&2u16.to_le_bytes());
+    for (tag, kind, value) in [(0x0112u16, 3u16, 6u32), (0x8825, 4, 0x40)] {
+        tiff.extend_from_slice(&tag.to_le_bytes());
+        tiff.extend_from_slice(&kind.to_le_bytes());
+        tiff.extend_from_slice(&1u32.to_le_bytes());
+        tiff.extend_from_slice(&value.to_le_bytes());
+    }
+    tiff.extend_from_slice(&0u32.to_le_bytes());
+    tiff.extend_from_slice(b"GPS 59.3293N 18.0686E SERIAL-XZ-1234");
+    let mut app1 = b"Exif\0\0".to_vec();
+    app1.extend(tiff);
+    let plain = jpeg(64, 48);
+    let mut photo = plain[..2].to_vec();
+    photo.extend_from_slice(&[0xFF, 0xE1]);
+    photo.extend_from_slice(&u16::try_from(app1.len() + 2).expect("small").to_be_bytes());
+    photo.extend(app1);
+    photo.extend_from_slice(&plain[2..]);
+    let (status, body) = upload(&anna, &entry, "photo.jpg", photo).await;
+    assert_eq!(status, 201, "{body}");
+    let id = body["id"].as_str().expect("id").to_owned();
+    let url = link(&anna, &id, "?d=attachment").await;
+    let stored = anna.client.get(url).send().await.expect("download");
+    assert_eq!(stored.status(), 200);
+    let stored = stored.bytes().await.expect("bytes").to_vec();
+    let has = |needle: &[u8]| stored.windows(needle.len()).any(|w| w == needle);
+    assert!(!has(b"GPS") && !has(b"SERIAL"), "the metadata is gone");
+    let at = stored
+        .windows(6)
+        .position(|w| w == b"Exif\0\0")
+        .expect("orientation block");
+    assert_eq!(
+        app::backend::storage::jpeg_scrub::exif_orientation(&stored[at + 6..]),
+        Some(6)
+    );
+    let decoded = image::load_from_memory(&stored).expect("still a picture");
+    assert_eq!((decoded.width(), decoded.height()), (64, 48));
+    app.stop().await;
+}
+on_both_backends!(a_photo_is_stored_without_its_metadata);

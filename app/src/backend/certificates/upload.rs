@@ -21,6 +21,7 @@ use crate::backend::db::{new_id, now_micros};
 use crate::backend::request::RequestMeta;
 use crate::backend::state::AppState;
 use crate::backend::storage::data_key::DataKey;
+use crate::backend::storage::jpeg_scrub::Scrubber;
 use crate::backend::storage::spool::{SpoolError, SpoolWriter};
 use crate::backend::storage::{firm_key, object_key};
 
@@ -58,6 +59,8 @@ pub struct Incoming {
     /// Held until the upload ends: one of the inspection workers that may run at once.
     _slot: tokio::sync::OwnedSemaphorePermit,
     writer: SpoolWriter,
+    /// For JPEGs (told by their first two bytes): strips the metadata as the file streams.
+    scrubber: Option<Option<Scrubber>>,
     worker: inspection::Worker,
     entry_id: String,
     id: String,
@@ -168,6 +171,7 @@ pub async fn begin(
             .map_err(internal)?;
     Ok(Incoming {
         _slot: slot,
+        scrubber: None,
         writer,
         worker,
         entry_id: entry_id.to_owned(),
@@ -189,6 +193,26 @@ fn spool_refusal(error: SpoolError) -> UploadError {
 impl Incoming {
     /// Takes the next piece of the file; refuses as soon as it can tell.
     pub async fn write(&mut self, data: &[u8]) -> Result<(), UploadError> {
+        if data.is_empty() {
+            return Ok(());
+        }
+        // Decided on the first piece (an upload's first piece holds its first bytes).
+        let scrubber = self
+            .scrubber
+            .get_or_insert_with(|| data.starts_with(&[0xFF, 0xD8]).then(Scrubber::default));
+        match scrubber {
+            Some(s) => {
+                let clean = s.push(data);
+                self.pass_on(&clean).await
+            }
+            None => self.pass_on(data).await,
+        }
+    }
+
+    async fn pass_on(&mut self, data: &[u8]) -> Result<(), UploadError> {
+        if data.is_empty() {
+            return Ok(());
+        }
         self.writer.write(data).await.map_err(spool_refusal)?;
         self.worker.feed(data).await;
         Ok(())
@@ -225,8 +249,14 @@ pub async fn finish(
     meta: &RequestMeta,
     incoming: Incoming,
 ) -> Result<Outcome, UploadError> {
+    let mut incoming = incoming;
+    if let Some(Some(scrubber)) = incoming.scrubber.take() {
+        let rest = scrubber.finish();
+        incoming.pass_on(&rest).await?;
+    }
     let Incoming {
         _slot,
+        scrubber: _,
         writer,
         worker,
         entry_id,

@@ -13,6 +13,7 @@
 
 pub mod data_key;
 pub mod firm_key;
+pub mod jpeg_scrub;
 pub mod local;
 pub mod s3;
 pub mod sealed;
