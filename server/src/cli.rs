@@ -171,6 +171,34 @@ async fn audit_verify(
         }
         Err(_) => checkpoint::FileContents::default(),
     };
+    // Every checkpoint the database holds was appended to the file in the same step: one
+    // the file lacks means the file was emptied or replaced by an older copy.
+    let in_db: Vec<(String, i64)> =
+        sqlx::query_as("SELECT chain, seq FROM audit_checkpoints ORDER BY chain, seq")
+            .fetch_all(&mut *conn)
+            .await?;
+    if explicit || signed_in_db > 0 {
+        let in_file: std::collections::HashSet<(&str, i64)> = from_file
+            .checkpoints
+            .iter()
+            .map(|c| (c.chain.as_str(), c.seq))
+            .collect();
+        if let Some((chain, seq)) = in_db
+            .iter()
+            .find(|(chain, seq)| !in_file.contains(&(chain.as_str(), *seq)))
+        {
+            println!(
+                "audit verify: public key {}",
+                checkpoint::public_key_hex(&key)
+            );
+            println!(
+                "  FAILED  chain {chain}: the checkpoint at row {seq} is in the database but not in {} (the file was emptied or replaced)",
+                file.display()
+            );
+            println!("result: NOT intact");
+            return Ok(false);
+        }
+    }
     let report = verify::verify(&mut conn, &key, None, &from_file).await?;
     println!(
         "audit verify: public key {}; {} checkpoint(s) and {} purge(s) from {}",

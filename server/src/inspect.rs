@@ -75,20 +75,31 @@ const ACTIVE_KEYS: [&[u8]; 8] = [
     b"ImportData",
 ];
 
-/// Whether any object of the document is (or names) active content.
+/// Whether any object of the document is (or names) active content, looking into every
+/// dictionary and array nested inside it (an action may be written inline in the catalog or
+/// an annotation, not only as an object of its own).
 pub fn has_active_content(document: &lopdf::Document) -> bool {
-    fn dict_is_active(dict: &lopdf::Dictionary) -> bool {
+    fn active(object: &lopdf::Object, depth: usize) -> bool {
+        if depth > 64 {
+            // Deeper than any real PDF nests: refuse rather than walk on.
+            return true;
+        }
+        match object {
+            lopdf::Object::Dictionary(d) => dict_active(d, depth),
+            lopdf::Object::Stream(s) => dict_active(&s.dict, depth),
+            lopdf::Object::Array(items) => items.iter().any(|o| active(o, depth + 1)),
+            lopdf::Object::Name(n) => ACTIVE_KEYS.contains(&n.as_slice()),
+            _ => false,
+        }
+    }
+    fn dict_active(dict: &lopdf::Dictionary, depth: usize) -> bool {
         dict.iter().any(|(key, value)| {
             ACTIVE_KEYS.contains(&key.as_slice())
-                || matches!(value, lopdf::Object::Name(n) if ACTIVE_KEYS.contains(&n.as_slice()))
-                || (key.as_slice() == b"AA")
+                || key.as_slice() == b"AA"
+                || active(value, depth + 1)
         })
     }
-    document.objects.values().any(|object| match object {
-        lopdf::Object::Dictionary(d) => dict_is_active(d),
-        lopdf::Object::Stream(s) => dict_is_active(&s.dict),
-        _ => false,
-    })
+    document.objects.values().any(|object| active(object, 0))
 }
 
 /// Whether a JPEG holds its whole image: an end-of-image marker after the last start of

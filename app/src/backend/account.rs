@@ -366,7 +366,7 @@ pub async fn remove_totp(
     }
     // Locked out like the second factor at sign-in: the same subject counts both.
     let subject = format!("totp:{}", viewer.user.id);
-    if let Some(wait) = lockouts::longest_wait(&mut tx, &[&subject], now)
+    if let Some(wait) = lockouts::check(&mut tx, &[&subject], now)
         .await
         .map_err(internal)?
     {

@@ -191,3 +191,32 @@ fn a_jpeg_cut_short_is_refused_and_bytes_after_its_end_are_not() {
     trailer.extend_from_slice(b"SEFHtrailer written by some phones");
     assert_eq!(refused(&trailer), None);
 }
+
+#[test]
+fn actions_written_inline_are_found_too() {
+    use lopdf::{Object, dictionary};
+    let mut doc = lopdf::Document::load_mem(&pdf(1)).expect("sample loads");
+    let root = doc
+        .trailer
+        .get(b"Root")
+        .and_then(Object::as_reference)
+        .expect("root");
+    doc.get_object_mut(root)
+        .and_then(Object::as_dict_mut)
+        .expect("catalog")
+        .set(
+            "OpenAction",
+            dictionary! { "S" => "JavaScript", "JS" => Object::string_literal("x") },
+        );
+    let mut inline = Vec::new();
+    doc.save_to(&mut inline).expect("save");
+    assert_eq!(refused(&inline), Some(Refusal::ActiveContent));
+    let annots = pdf_with_catalog_entry(
+        "Extra",
+        Object::Array(vec![Object::Dictionary(dictionary! {
+            "Subtype" => "Link",
+            "A" => dictionary! { "S" => "Launch", "F" => Object::string_literal("x.exe") },
+        })]),
+    );
+    assert_eq!(refused(&annots), Some(Refusal::ActiveContent));
+}

@@ -462,6 +462,16 @@ async fn a_chain_deleted_whole_is_found_by_the_checkpoint_file(backend: Backend)
         out.contains(&format!("chain {chain}: a checkpoint signed row")),
         "{out}"
     );
+    // An emptied file fails too: the database's other checkpoints are not in it.
+    let kept = std::fs::read(&file).expect("file");
+    checkpoint::write(app.db(), &key, None)
+        .await
+        .expect("a checkpoint only in the database");
+    std::fs::write(&file, b"").expect("empty the file");
+    let (code, out) = cli_verify(&app, &["--checkpoints", &path]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("is in the database but not in"), "{out}");
+    std::fs::write(&file, kept).expect("restore");
     // Without the file there is no evidence: a named file that is missing fails the check.
     std::fs::remove_file(&file).expect("remove the file");
     let (code, out) = cli_verify(&app, &["--checkpoints", &path]);

@@ -76,6 +76,18 @@ async fn enrol_sign_in_with_it_and_remove_it(backend: Backend) {
     assert!(page.contains(&recovery[0]), "a plain page view shows them");
     let still = browser.page("/account/security").await;
     assert!(still.contains(&recovery[0]), "and a second one still does");
+    // Only to the session that just set the app up, and only for 15 minutes: a cookie stolen
+    // later does not reveal them.
+    sqlx::query("UPDATE sessions SET second_factor_at_us = second_factor_at_us - 960000000")
+        .execute(&app.db().pool)
+        .await
+        .expect("age");
+    let later = browser.page("/account/security").await;
+    assert!(!later.contains(&recovery[0]), "no longer shown");
+    sqlx::query("UPDATE sessions SET second_factor_at_us = second_factor_at_us + 960000000")
+        .execute(&app.db().pool)
+        .await
+        .expect("restore");
     let dismissed = browser
         .form("/api/account/dismiss_recovery_codes", &[])
         .await;

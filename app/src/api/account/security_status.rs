@@ -42,9 +42,20 @@ pub async fn security_status() -> Result<SecurityOverview, AppError> {
     let state = totp::status(&mut conn, master, &viewer.user.id, &viewer.user.email)
         .await
         .map_err(AppError::internal)?;
-    let fresh_recovery_codes = totp::peek_recovery_display(&mut conn, master, &viewer.user.id)
-        .await
-        .map_err(AppError::internal)?;
+    // Shown only to a session that passed the app in the last 15 minutes (the one that just
+    // set it up): a session cookie stolen later must not reveal codes that open the account.
+    let now = crate::backend::db::now_micros();
+    let recent = viewer
+        .session
+        .second_factor_at
+        .is_some_and(|at| now - at < 15 * 60 * 1_000_000);
+    let fresh_recovery_codes = if recent {
+        totp::peek_recovery_display(&mut conn, master, &viewer.user.id)
+            .await
+            .map_err(AppError::internal)?
+    } else {
+        None
+    };
     Ok(SecurityOverview {
         totp: match state {
             totp::Status::Off => TotpState::Off,

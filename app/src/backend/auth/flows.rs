@@ -318,7 +318,7 @@ pub async fn verify(
             .map(|u| u.firm_id),
         None => None,
     };
-    if let Some(wait) = super::lockouts::longest_wait(&mut tx, &subjects, now)
+    if let Some(wait) = super::lockouts::check(&mut tx, &subjects, now)
         .await
         .map_err(internal)?
     {
@@ -494,7 +494,7 @@ pub async fn verify_second_factor(
         return Err(rate_limited(wait));
     }
     let subject = format!("totp:{}", user.id);
-    if let Some(wait) = super::lockouts::longest_wait(&mut tx, &[&subject], now)
+    if let Some(wait) = super::lockouts::check(&mut tx, &[&subject], now)
         .await
         .map_err(internal)?
     {

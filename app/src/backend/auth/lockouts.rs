@@ -44,6 +44,24 @@ pub async fn store(conn: &mut AnyConnection, subject: &str, state: &Lockout) -> 
     Ok(())
 }
 
+/// The longest wait any of the subjects is under, in microseconds, read under each
+/// subject's lock (held until the transaction ends): guesses sent in parallel, from as
+/// many networks as an attacker likes, check and record their failures one at a time, so
+/// none slips past a lockout another has just earned.
+pub async fn check(
+    conn: &mut AnyConnection,
+    subjects: &[&str],
+    now: Micros,
+) -> anyhow::Result<Option<Micros>> {
+    let mut sorted = subjects.to_vec();
+    // One order for every transaction: no two wait on each other's locks.
+    sorted.sort_unstable();
+    for subject in &sorted {
+        super::rate_limit::lock(conn, &format!("lockout:{subject}"), now).await?;
+    }
+    longest_wait(conn, subjects, now).await
+}
+
 /// The longest wait any of the subjects is under, in microseconds.
 pub async fn longest_wait(
     conn: &mut AnyConnection,

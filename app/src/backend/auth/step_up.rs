@@ -115,7 +115,7 @@ pub async fn confirm(
         });
     }
     let subject = format!("step-up:{}", user.id);
-    if let Some(wait) = lockouts::longest_wait(&mut tx, &[&subject], now)
+    if let Some(wait) = lockouts::check(&mut tx, &[&subject], now)
         .await
         .map_err(internal)?
     {

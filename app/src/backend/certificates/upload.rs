@@ -61,6 +61,8 @@ pub struct Incoming {
     writer: SpoolWriter,
     /// For JPEGs (told by their first two bytes): strips the metadata as the file streams.
     scrubber: Option<Option<Scrubber>>,
+    /// The first bytes, until there are enough to tell a JPEG.
+    undecided: Vec<u8>,
     worker: inspection::Worker,
     entry_id: String,
     id: String,
@@ -172,6 +174,7 @@ pub async fn begin(
     Ok(Incoming {
         _slot: slot,
         scrubber: None,
+        undecided: Vec::new(),
         writer,
         worker,
         entry_id: entry_id.to_owned(),
@@ -196,11 +199,20 @@ impl Incoming {
         if data.is_empty() {
             return Ok(());
         }
-        // Decided on the first piece (an upload's first piece holds its first bytes).
-        let scrubber = self
-            .scrubber
-            .get_or_insert_with(|| data.starts_with(&[0xFF, 0xD8]).then(Scrubber::default));
-        match scrubber {
+        // Decided once the first two bytes are in, however the body was cut into pieces.
+        let held;
+        let data = if self.scrubber.is_none() {
+            self.undecided.extend_from_slice(data);
+            if self.undecided.len() < 2 {
+                return Ok(());
+            }
+            held = std::mem::take(&mut self.undecided);
+            self.scrubber = Some(held.starts_with(&[0xFF, 0xD8]).then(Scrubber::default));
+            held.as_slice()
+        } else {
+            data
+        };
+        match self.scrubber.as_mut().and_then(Option::as_mut) {
             Some(s) => {
                 let clean = s.push(data);
                 self.pass_on(&clean).await
@@ -254,9 +266,13 @@ pub async fn finish(
         let rest = scrubber.finish();
         incoming.pass_on(&rest).await?;
     }
+    // A file of a single byte never reached the decision: pass it on as it is.
+    let undecided = std::mem::take(&mut incoming.undecided);
+    incoming.pass_on(&undecided).await?;
     let Incoming {
         _slot,
         scrubber: _,
+        undecided: _,
         writer,
         worker,
         entry_id,

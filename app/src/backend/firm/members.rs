@@ -114,6 +114,20 @@ async fn revoke_invitations_by(
     Ok(())
 }
 
+/// The acting person's own role, read again under the lock: someone demoted or blocked a
+/// moment ago acts no more with the rights they had.
+async fn still_may(
+    conn: &mut sqlx::AnyConnection,
+    viewer: &Viewer,
+    act: Act,
+) -> Result<(), AppError> {
+    let (role, status) = target(conn, viewer, &viewer.user.id).await?;
+    if status != "active" {
+        return Err(AppError::Forbidden);
+    }
+    crate::backend::authz::authorize(role.as_str(), act)
+}
+
 async fn other_active_owners(
     conn: &mut sqlx::AnyConnection,
     viewer: &Viewer,
@@ -150,6 +164,7 @@ pub async fn change_role(
     permit(state, viewer, meta, Act::ChangeRole { from, to }).await?;
     let mut tx = state.db.begin().await.map_err(internal)?;
     lock_owners(&mut tx, viewer).await?;
+    still_may(&mut tx, viewer, Act::ChangeRole { from, to }).await?;
     // Read again under the lock: the role may have changed since it was authorized.
     let (current, status) = target(&mut tx, viewer, id).await?;
     if current != from {
@@ -216,6 +231,7 @@ pub async fn set_access(
     permit(state, viewer, meta, Act::Manage(role)).await?;
     let mut tx = state.db.begin().await.map_err(internal)?;
     lock_owners(&mut tx, viewer).await?;
+    still_may(&mut tx, viewer, Act::Manage(role)).await?;
     if target(&mut tx, viewer, id).await?.0 != role {
         return Err(AppError::invalid("id", t.err_changed_meanwhile));
     }
