@@ -38,6 +38,23 @@ pub async fn new_entry(browser: &Browser, title: &str) -> String {
         .to_owned()
 }
 
+/// A one-page PDF sent as the page's script sends it; the whole response (for its headers).
+async fn upload_response(browser: &Browser, entry: &str, name: &str) -> reqwest::Response {
+    let part = reqwest::multipart::Part::bytes(pdf(1)).file_name(name.to_owned());
+    browser
+        .client
+        .post(browser.url("/certificates/upload"))
+        .header("accept", "application/json")
+        .multipart(
+            reqwest::multipart::Form::new()
+                .text("entry", entry.to_owned())
+                .part("file", part),
+        )
+        .send()
+        .await
+        .expect("upload")
+}
+
 /// Uploads one file as the page's script does; returns the status and the JSON answer.
 pub async fn upload(browser: &Browser, entry: &str, name: &str, bytes: Vec<u8>) -> (u16, Value) {
     let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned());
@@ -443,19 +460,7 @@ async fn uploads_are_capped_in_parallel_per_person_and_per_firm(backend: Backend
         .await
         .expect("slot");
     let started = std::time::Instant::now();
-    let part = reqwest::multipart::Part::bytes(pdf(1)).file_name("busy.pdf");
-    let response = anna
-        .client
-        .post(anna.url("/certificates/upload"))
-        .header("accept", "application/json")
-        .multipart(
-            reqwest::multipart::Form::new()
-                .text("entry", entry.clone())
-                .part("file", part),
-        )
-        .send()
-        .await
-        .expect("upload");
+    let response = upload_response(&anna, &entry, "busy.pdf").await;
     assert_eq!(response.status(), 503);
     assert!(response.headers().contains_key("retry-after"));
     assert!(
@@ -478,19 +483,7 @@ async fn uploads_are_capped_in_parallel_per_person_and_per_firm(backend: Backend
             .await
             .expect("events");
     }
-    let part = reqwest::multipart::Part::bytes(pdf(1)).file_name("many.pdf");
-    let response = anna
-        .client
-        .post(anna.url("/certificates/upload"))
-        .header("accept", "application/json")
-        .multipart(
-            reqwest::multipart::Form::new()
-                .text("entry", entry.clone())
-                .part("file", part),
-        )
-        .send()
-        .await
-        .expect("upload");
+    let response = upload_response(&anna, &entry, "many.pdf").await;
     assert_eq!(response.status(), 429);
     assert!(response.headers().contains_key("retry-after"));
     assert_eq!(rows(&app).await, 1);
