@@ -289,7 +289,7 @@ pub struct Standing {
     pub title: String,
     pub rule_set: String,
     pub blocked: bool,
-    /// A RULES.md §6 status string.
+    /// A docs/rules.md §6 status string.
     pub status: String,
     pub counted_quarters: u32,
     pub required_quarters: u32,

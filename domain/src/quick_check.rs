@@ -1,6 +1,6 @@
 //! The home page's quick check: "how far am I from this year's §36 minimum?"
 //!
-//! A deliberately small slice of the advokat rules (RULES.md §1: 18 hours a year, of
+//! A deliberately small slice of the advokat rules (docs/rules.md §1: 18 hours a year, of
 //! which at most 6 may be e-learning) for a visitor who has not signed in. The full
 //! calculator, with leave, exemptions and carry-over, works from the person's log.
 

@@ -1,4 +1,4 @@
-//! `cpd-registry compliance`: the calculator's command-line contract (RULES.md §6). JSON on
+//! `cpd-registry compliance`: the calculator's command-line contract (docs/rules.md §6). JSON on
 //! stdin, JSON on stdout; bad input is an error message and nothing on stdout.
 
 use domain::rules::{self, Category, Entry, Evaluation, Leave, Log, Profile, RuleSet, Topic};
@@ -36,7 +36,7 @@ struct InputEntry {
     category: String,
     #[serde(default = "yes")]
     verifiable: bool,
-    /// Our extension for the regimes with subject-area rules (RULES.md §3).
+    /// Our extension for the regimes with subject-area rules (docs/rules.md §3).
     topic: Option<String>,
 }
 
@@ -156,7 +156,7 @@ pub fn run(input: &str, today: Date) -> Result<String, String> {
     serde_json::to_string_pretty(&output(&result)).map_err(|e| e.to_string())
 }
 
-/// The output document of RULES.md §6.
+/// The output document of docs/rules.md §6.
 pub fn output(r: &Evaluation) -> Value {
     let windows: Vec<Value> = r
         .windows

@@ -23,7 +23,7 @@ pub const TITLES: [&str; 4] = [
     "auktoriserad_revisor",
     "other",
 ];
-/// Every rule set the calculator knows (RULES.md §1–§3).
+/// Every rule set the calculator knows (docs/rules.md §1–§3).
 pub const RULE_SETS: [&str; 9] = domain::rules::set::IDS;
 
 /// The rule set a title implies when the person picks none.

@@ -1,4 +1,4 @@
-//! Requirements per calendar year (RULES.md §1 and §5; also Ireland and Finland): the
+//! Requirements per calendar year (docs/rules.md §1 and §5; also Ireland and Finland): the
 //! year's requirement from the year after admission, an e-learning cap, leave of some months
 //! reducing the requirement in proportion, an age exemption, surplus carried into the next
 //! year only, and suspended years (se-advokat 2020).

@@ -1,4 +1,4 @@
-//! Leave that reduces the requirement (RULES.md §5): merged periods of at least some
+//! Leave that reduces the requirement (docs/rules.md §5): merged periods of at least some
 //! calendar months (three for se-advokat), counted by the days that fall inside a span.
 
 use super::Leave;

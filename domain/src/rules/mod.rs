@@ -1,4 +1,4 @@
-//! The CPD rules (RULES.md). Pure functions over a person's log; no I/O, so the same code
+//! The CPD rules (docs/rules.md). Pure functions over a person's log; no I/O, so the same code
 //! answers on the server and, compiled to WASM, in the browser.
 //!
 //! Rule sets are data ([`set`]); one calculator answers for any of them: [`annual`] for
@@ -41,7 +41,7 @@ impl Category {
     }
 }
 
-/// Subject areas some regulators set minimums or caps for (RULES.md §3).
+/// Subject areas some regulators set minimums or caps for (docs/rules.md §3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Topic {
     Ethics,
@@ -116,7 +116,7 @@ pub enum Status {
 }
 
 impl Status {
-    /// The status as RULES.md §6 spells it.
+    /// The status as docs/rules.md §6 spells it.
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Compliant => "compliant",
@@ -129,7 +129,7 @@ impl Status {
     }
 }
 
-/// One requirement checked over a span of years (RULES.md §6 `windows`).
+/// One requirement checked over a span of years (docs/rules.md §6 `windows`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WindowResult {
     pub name: String,
@@ -251,7 +251,7 @@ pub fn by_month(log: &Log, year: i32, as_of: Date) -> [Hours; 12] {
 }
 
 /// While the year runs, "on pace" means at least the share of `required` that the share of
-/// the year gone by `as_of` calls for (our documented choice, RULES.md §6).
+/// the year gone by `as_of` calls for (our documented choice, docs/rules.md §6).
 pub fn expected_by(required: Hours, year: i32, as_of: Date) -> Hours {
     let start = Date::first_of_year(year).to_unix_days();
     let days = Date::days_in_year(year);

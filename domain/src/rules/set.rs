@@ -1,4 +1,4 @@
-//! Rule sets as data (RULES.md §1–§3, §5): each is a list of versions with the first year
+//! Rule sets as data (docs/rules.md §1–§3, §5): each is a list of versions with the first year
 //! they apply, so a rule change takes effect on its date and earlier years keep the rules
 //! of their time. The calculator reads only these parameters; nothing regulator-specific is
 //! hard-wired in it.
@@ -68,7 +68,7 @@ pub struct Params {
     /// Minutes in one of the regulator's hours. Requirements below are already converted to
     /// clock hours (54 lessons of 45 minutes = 40.5 hours), because people log clock time.
     pub unit_minutes: u32,
-    /// Whether the regulator's published details are confirmed (RULES.md marks some not).
+    /// Whether the regulator's published details are confirmed (docs/rules.md marks some not).
     pub confirmed: bool,
     pub kind: Kind,
 }

@@ -1,4 +1,4 @@
-//! Requirements over several calendar years ending with the year asked about (RULES.md §2,
+//! Requirements over several calendar years ending with the year asked about (docs/rules.md §2,
 //! §3, §5): FAR's 120 hours in three years with 20 every year and 60 verifiable,
 //! Revisorsinspektionen's 100 verifiable hours in five years, Denmark's and Norway's periods.
 //!

@@ -1,4 +1,4 @@
-//! Leave periods and the age-70 exemption: they change the requirement (RULES.md §5).
+//! Leave periods and the age-70 exemption: they change the requirement (docs/rules.md §5).
 
 use crate::AppError;
 use crate::backend::account::today;
