@@ -355,24 +355,15 @@ pub async fn remove_totp(
 ) -> Result<(), AppError> {
     let now = now_micros();
     let mut tx = state.db.begin().await.map_err(internal)?;
-    if let Err(wait) = rate_limit::hit(&mut tx, rate_limit::VERIFY_PER_IP, &meta.ip_bucket(), now)
+    // Locked out like the second factor at sign-in: the same subject counts both.
+    let subject = format!("totp:{}", viewer.user.id);
+    if let Some(wait) = lockouts::admit(&mut tx, meta, &[&subject], now)
         .await
         .map_err(internal)?
     {
         tx.commit().await.map_err(internal)?;
         return Err(AppError::RateLimited {
             retry_after_secs: wait,
-        });
-    }
-    // Locked out like the second factor at sign-in: the same subject counts both.
-    let subject = format!("totp:{}", viewer.user.id);
-    if let Some(wait) = lockouts::check(&mut tx, &[&subject], now)
-        .await
-        .map_err(internal)?
-    {
-        tx.commit().await.map_err(internal)?;
-        return Err(AppError::RateLimited {
-            retry_after_secs: crate::backend::auth::challenge::seconds_up(wait),
         });
     }
     if totp::verify(&mut tx, state.master_key(), &viewer.user.id, code, now)

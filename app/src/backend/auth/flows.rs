@@ -486,20 +486,13 @@ pub async fn verify_second_factor(
     let now = now_micros();
     let user = &viewer.user;
     let mut tx = state.db.begin().await.map_err(internal)?;
-    if let Err(wait) = rate_limit::hit(&mut tx, VERIFY_PER_IP, &meta.ip_bucket(), now)
+    let subject = format!("totp:{}", user.id);
+    if let Some(wait) = super::lockouts::admit(&mut tx, meta, &[&subject], now)
         .await
         .map_err(internal)?
     {
         tx.commit().await.map_err(internal)?;
         return Err(rate_limited(wait));
-    }
-    let subject = format!("totp:{}", user.id);
-    if let Some(wait) = super::lockouts::check(&mut tx, &[&subject], now)
-        .await
-        .map_err(internal)?
-    {
-        tx.commit().await.map_err(internal)?;
-        return Err(rate_limited(seconds_up(wait)));
     }
     let Some(factor) = totp::verify(&mut tx, state.master_key(), &user.id, code, now)
         .await

@@ -62,6 +62,23 @@ pub async fn check(
     longest_wait(conn, subjects, now).await
 }
 
+/// Before a code is checked: the network's limit on tries, then the subjects' lockouts,
+/// each counted under its lock. `Some(seconds)`: refuse, and say to wait that long.
+pub async fn admit(
+    conn: &mut AnyConnection,
+    meta: &crate::backend::request::RequestMeta,
+    subjects: &[&str],
+    now: Micros,
+) -> anyhow::Result<Option<u64>> {
+    let limit = super::rate_limit::VERIFY_PER_IP;
+    if let Err(wait) = super::rate_limit::hit(conn, limit, &meta.ip_bucket(), now).await? {
+        return Ok(Some(wait));
+    }
+    Ok(check(conn, subjects, now)
+        .await?
+        .map(super::challenge::seconds_up))
+}
+
 /// The longest wait any of the subjects is under, in microseconds.
 pub async fn longest_wait(
     conn: &mut AnyConnection,

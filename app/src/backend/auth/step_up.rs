@@ -7,7 +7,6 @@
 
 use super::challenge::Micros;
 use super::otp::{self, Kind};
-use super::rate_limit::{self, VERIFY_PER_IP};
 use super::viewer::Viewer;
 use super::{flows, lockouts, session, totp, users};
 use crate::AppError;
@@ -105,23 +104,14 @@ pub async fn confirm(
     let now = now_micros();
     let user = &viewer.user;
     let mut tx = state.db.begin().await.map_err(internal)?;
-    if let Err(wait) = rate_limit::hit(&mut tx, VERIFY_PER_IP, &meta.ip_bucket(), now)
+    let subject = format!("step-up:{}", user.id);
+    if let Some(wait) = lockouts::admit(&mut tx, meta, &[&subject], now)
         .await
         .map_err(internal)?
     {
         tx.commit().await.map_err(internal)?;
         return Err(AppError::RateLimited {
             retry_after_secs: wait,
-        });
-    }
-    let subject = format!("step-up:{}", user.id);
-    if let Some(wait) = lockouts::check(&mut tx, &[&subject], now)
-        .await
-        .map_err(internal)?
-    {
-        tx.commit().await.map_err(internal)?;
-        return Err(AppError::RateLimited {
-            retry_after_secs: super::challenge::seconds_up(wait),
         });
     }
     let refusal = if users::has_second_factor(&mut tx, &user.id)
