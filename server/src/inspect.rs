@@ -153,7 +153,7 @@ fn inspect_image(bytes: &[u8], kind: Kind) -> Verdict {
     }
 }
 
-/// The worker's `main`: limits, stdin, verdict on stdout. Runs before any async runtime.
+/// The worker's `main`: confinement, stdin, verdict on stdout. Runs before any async runtime.
 pub fn worker_main(args: &[String]) -> std::process::ExitCode {
     let max_bytes = match args {
         [flag, n] if flag == "--max-bytes" => n.parse::<u64>().ok(),
@@ -164,7 +164,7 @@ pub fn worker_main(args: &[String]) -> std::process::ExitCode {
         eprintln!("usage: cpd-registry inspect [--max-bytes N] < FILE");
         return std::process::ExitCode::from(2);
     };
-    limit_self(MEMORY_LIMIT, CPU_SECONDS);
+    crate::sandbox::confine(MEMORY_LIMIT, CPU_SECONDS);
     let mut bytes = Vec::new();
     if std::io::stdin()
         .take(max_bytes + 1)
@@ -186,23 +186,6 @@ pub fn worker_main(args: &[String]) -> std::process::ExitCode {
         return std::process::ExitCode::FAILURE;
     }
     std::process::ExitCode::SUCCESS
-}
-
-/// Memory and CPU limits, no file written (stdout is a pipe, which the size limit does
-/// not touch), no core dumps. Shared with the report worker. A limit that cannot be set
-/// is not fatal (the server's deadline still holds), but it is said on stderr.
-pub fn limit_self(memory: u64, cpu_seconds: u64) {
-    use rlimit::Resource;
-    for (resource, limit) in [
-        (Resource::AS, memory),
-        (Resource::CPU, cpu_seconds),
-        (Resource::FSIZE, 64 * 1024),
-        (Resource::CORE, 0),
-    ] {
-        if let Err(error) = resource.set(limit, limit) {
-            eprintln!("worker: could not limit {resource:?}: {error}");
-        }
-    }
 }
 
 pub mod samples;

@@ -7,6 +7,7 @@ pub mod form_flash;
 pub mod inspect;
 pub mod report;
 pub mod routes;
+pub mod sandbox;
 pub mod security;
 pub mod startup;
 pub mod telemetry;

@@ -11,6 +11,10 @@ fn main() -> std::process::ExitCode {
     if args.first().map(String::as_str) == Some("report") {
         return server::report::worker_main(&args[1..]);
     }
+    // What the workers' confinement holds on this machine (see `sandbox.rs`).
+    if args.first().map(String::as_str) == Some("sandbox-check") {
+        return server::sandbox::check_main(&args[1..]);
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

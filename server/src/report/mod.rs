@@ -128,7 +128,7 @@ fn read_frame(input: &mut impl Read, budget: &mut u64) -> anyhow::Result<Vec<u8>
     Ok(bytes)
 }
 
-/// The worker's `main`: limits, stdin, the PDF on stdout. Runs before any async runtime.
+/// The worker's `main`: confinement, stdin, the PDF on stdout. Runs before any async runtime.
 pub fn worker_main(args: &[String]) -> std::process::ExitCode {
     let max_bytes = match args {
         [flag, n] if flag == "--max-bytes" => n.parse::<u64>().ok(),
@@ -138,7 +138,7 @@ pub fn worker_main(args: &[String]) -> std::process::ExitCode {
         eprintln!("usage: cpd-registry report --max-bytes N < INPUT > REPORT.pdf");
         return std::process::ExitCode::from(2);
     };
-    crate::inspect::limit_self(MEMORY_LIMIT, CPU_SECONDS);
+    crate::sandbox::confine(MEMORY_LIMIT, CPU_SECONDS);
     let mut stdin = std::io::stdin().lock();
     let mut run = || -> anyhow::Result<()> {
         let spec: ReportSpec = serde_json::from_slice(&read_frame(&mut stdin, &mut budget)?)?;

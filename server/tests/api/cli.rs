@@ -173,3 +173,49 @@ async fn audit_verify_tells_intact_from_tampered_by_its_exit_status() {
     );
     assert!(out.contains("result: NOT intact"), "{out}");
 }
+
+/// The workers' confinement, as `sandbox-check` applies it: the key file, the database and
+/// a listening port that this test process reaches are all out of the worker's reach.
+#[test]
+fn a_confined_worker_reads_no_file_and_reaches_no_port() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let key = dir.path().join("app_secret");
+    let db = dir.path().join("cpd.db");
+    for file in [&key, &db] {
+        std::fs::write(file, "not for the worker").expect("write");
+        std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+        // Not vacuous: the same files are readable outside the sandbox.
+        assert!(std::fs::read(file).is_ok());
+    }
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("listen");
+    let port = listener.local_addr().expect("address").port();
+    assert!(std::net::TcpStream::connect(("127.0.0.1", port)).is_ok());
+
+    let output = cpd_registry()
+        .arg("sandbox-check")
+        .args(["--read".as_ref(), key.as_os_str()])
+        .args(["--read".as_ref(), db.as_os_str()])
+        .args(["--read", "/etc/passwd"])
+        .args(["--connect", &format!("127.0.0.1:{port}")])
+        .output()
+        .expect("run");
+    let report = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{report}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(report.matches(": refused").count(), 4, "{report}");
+    assert!(
+        !report.contains("READ") && !report.contains("CONNECTED"),
+        "{report}"
+    );
+    if nix::unistd::geteuid().is_root() {
+        assert!(report.contains("user: nobody"), "{report}");
+        assert!(
+            report.contains("network namespace of its own: yes"),
+            "{report}"
+        );
+    }
+}
