@@ -25,6 +25,9 @@ pub enum AppError {
     /// A field failed validation; `field` names it and `message` is safe to show.
     #[error("invalid {field}: {message}")]
     Invalid { field: String, message: String },
+    /// Several fields failed validation, each named with what to do (in form order).
+    #[error("{} fields are invalid", errors.len())]
+    InvalidFields { errors: Vec<FieldError> },
     /// The request itself was malformed (bad arguments, wrong encoding).
     #[error("bad request")]
     BadRequest,
@@ -40,7 +43,77 @@ pub enum AppError {
     Internal,
 }
 
+/// One wrong field of a form and what to do about it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+/// Collects every wrong field of a form, so one submission gets every message at once.
+#[derive(Debug, Default)]
+pub struct Problems(Vec<FieldError>);
+
+impl Problems {
+    pub fn add(&mut self, field: &str, message: impl Into<String>) {
+        self.0.push(FieldError {
+            field: field.to_owned(),
+            message: message.into(),
+        });
+    }
+
+    /// The value, or `None` with the problem noted.
+    pub fn check<T>(&mut self, field: &str, result: Result<T, String>) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(message) => {
+                self.add(field, message);
+                None
+            }
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// `Ok` when nothing was wrong; one field's error or all of them otherwise.
+    pub fn finish(mut self) -> Result<(), AppError> {
+        match self.0.len() {
+            0 => Ok(()),
+            1 => {
+                let only = self.0.remove(0);
+                Err(AppError::Invalid {
+                    field: only.field,
+                    message: only.message,
+                })
+            }
+            _ => Err(AppError::InvalidFields { errors: self.0 }),
+        }
+    }
+}
+
 impl AppError {
+    /// Every field this error names, with its message (none for other errors).
+    pub fn field_errors(&self) -> Vec<FieldError> {
+        match self {
+            AppError::Invalid { field, message } => vec![FieldError {
+                field: field.clone(),
+                message: message.clone(),
+            }],
+            AppError::InvalidFields { errors } => errors.clone(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The message for the field `name`, if this error names it.
+    pub fn message_for(&self, name: &str) -> Option<String> {
+        self.field_errors()
+            .into_iter()
+            .find(|e| e.field == name)
+            .map(|e| e.message)
+    }
+
     /// Logs an internal failure with its full cause and returns the opaque variant.
     #[cfg(feature = "ssr")]
     pub fn internal(error: impl Into<anyhow::Error>) -> AppError {
@@ -64,6 +137,9 @@ impl AppError {
             AppError::Forbidden => texts.error_forbidden.to_owned(),
             AppError::Blocked => texts.error_blocked.to_owned(),
             AppError::Invalid { message, .. } => message.clone(),
+            AppError::InvalidFields { errors } => texts
+                .err_fields_to_fix
+                .replace("{n}", &errors.len().to_string()),
             AppError::BadRequest => texts.error_bad_request.to_owned(),
             AppError::RateLimited { retry_after_secs } => texts
                 .err_rate_limited_wait
@@ -82,7 +158,7 @@ impl AppError {
             AppError::NotFound => 404,
             AppError::Unauthenticated => 401,
             AppError::Forbidden | AppError::Blocked => 403,
-            AppError::Invalid { .. } => 422,
+            AppError::Invalid { .. } | AppError::InvalidFields { .. } => 422,
             AppError::BadRequest => 400,
             AppError::RateLimited { .. } => 429,
             AppError::Busy { .. } => 503,

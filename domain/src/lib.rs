@@ -6,6 +6,7 @@
 pub mod date;
 pub mod email;
 pub mod hours;
+pub mod limits;
 pub mod quick_check;
 pub mod rules;
 

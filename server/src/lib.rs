@@ -3,7 +3,7 @@
 
 pub mod cli;
 pub mod compliance;
-pub mod form_flash;
+pub mod form_reply;
 pub mod inspect;
 pub mod report;
 pub mod routes;

@@ -128,14 +128,15 @@ pub fn router(state: AppState) -> Router {
             ServeFile::new(site_root.join("favicon.ico")),
         )
         .route_service("/robots.txt", ServeFile::new(site_root.join("robots.txt")))
+        // A refused form post is answered with its page (the input kept, the errors shown).
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::form_reply::reply,
+        ))
         // Certificates are compressed already (PDF streams, JPEG, PNG): compressing them
         // again on every download would cost CPU for nothing.
         .layer(CompressionLayer::new().compress_when(
             DefaultPredicate::new().and(NotForContentType::const_new("application/pdf")),
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            crate::form_flash::carry,
         ))
         .layer(axum::middleware::from_fn_with_state(
             hardening.clone(),

@@ -9,6 +9,7 @@ use crate::backend::db::now_micros;
 use crate::backend::mail::{enqueue, enqueue_secret, templates};
 use crate::backend::request::RequestMeta;
 use crate::backend::state::AppState;
+use crate::error::Problems;
 use crate::i18n::Lang;
 use domain::{Date, Email};
 use serde::{Deserialize, Serialize};
@@ -47,58 +48,81 @@ pub struct ProfileInput {
     pub language: String,
 }
 
-/// Checks the form; returns the values to store or the first field that is wrong.
+/// Checks the form; returns the values to store or every field that is wrong.
 pub fn validate_profile(
     input: &ProfileInput,
     lang: Lang,
     today: Date,
 ) -> Result<ValidProfile, AppError> {
     let t = lang.texts();
+    let mut problems = Problems::default();
     let full_name = input.full_name.trim();
-    if full_name.is_empty() || full_name.chars().count() > 200 {
-        return Err(AppError::invalid("full_name", t.err_name_required));
+    if full_name.is_empty() {
+        problems.add("full_name", t.err_name_required);
+    } else if !domain::limits::fits(full_name, domain::limits::PERSON_NAME) {
+        problems.add(
+            "full_name",
+            t.err_too_long_n
+                .replace("{n}", &domain::limits::PERSON_NAME.to_string()),
+        );
     }
     if !TITLES.contains(&input.title.as_str()) {
-        return Err(AppError::invalid("title", t.err_choice));
+        problems.add("title", t.err_title_choice);
     }
     let admission_date = match input.admission_date.trim() {
         "" => None,
-        text => {
-            let date =
-                Date::parse(text).map_err(|_| AppError::invalid("admission_date", t.err_date))?;
-            if date > today {
-                return Err(AppError::invalid("admission_date", t.err_admission_future));
+        text => match Date::parse(text) {
+            Err(_) => {
+                problems.add("admission_date", t.err_date);
+                None
             }
-            Some(date)
-        }
+            Ok(date) if date > today => {
+                problems.add("admission_date", t.err_admission_future);
+                None
+            }
+            Ok(date) => Some(date),
+        },
     };
     let birth_date = match input.birth_date.trim() {
         "" => None,
-        text => Some(
-            Date::parse(text)
-                .ok()
-                .filter(|d| *d <= today)
-                .ok_or_else(|| AppError::invalid("birth_date", t.err_date))?,
-        ),
+        text => match Date::parse(text) {
+            Err(_) => {
+                problems.add("birth_date", t.err_date);
+                None
+            }
+            Ok(date) if date > today => {
+                problems.add("birth_date", t.err_birth_future);
+                None
+            }
+            Ok(date) => Some(date),
+        },
     };
     let rule_set = match input.rule_set.as_str() {
-        "" => default_rule_set(&input.title),
-        chosen => RULE_SETS
-            .iter()
-            .copied()
-            .find(|r| *r == chosen)
-            .ok_or_else(|| AppError::invalid("rule_set", t.err_choice))?,
+        "" => Some(default_rule_set(&input.title)),
+        chosen => {
+            let found = RULE_SETS.iter().copied().find(|r| *r == chosen);
+            if found.is_none() {
+                problems.add("rule_set", t.err_rule_set_choice);
+            }
+            found
+        }
     };
-    let language = Lang::from_code(&input.language)
-        .ok_or_else(|| AppError::invalid("language", t.err_choice))?;
-    Ok(ValidProfile {
-        full_name: full_name.to_owned(),
-        title: input.title.clone(),
-        admission_date,
-        birth_date,
-        rule_set,
-        language,
-    })
+    let language = Lang::from_code(&input.language);
+    if language.is_none() {
+        problems.add("language", t.err_language_choice);
+    }
+    problems.finish()?;
+    match (rule_set, language) {
+        (Some(rule_set), Some(language)) => Ok(ValidProfile {
+            full_name: full_name.to_owned(),
+            title: input.title.clone(),
+            admission_date,
+            birth_date,
+            rule_set,
+            language,
+        }),
+        _ => Err(AppError::BadRequest),
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

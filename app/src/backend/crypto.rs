@@ -34,7 +34,6 @@ pub enum Purpose {
     InvitationLink,
     DataKeyWrap,
     FileUrl,
-    FormFlash,
 }
 
 impl Purpose {
@@ -48,7 +47,6 @@ impl Purpose {
             Purpose::InvitationLink => "invitation-link",
             Purpose::DataKeyWrap => "data-key-wrap",
             Purpose::FileUrl => "file-url",
-            Purpose::FormFlash => "form-flash",
         }
     }
 }

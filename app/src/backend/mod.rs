@@ -14,7 +14,6 @@ pub mod csv_out;
 pub mod db;
 pub mod firm;
 pub mod firm_audit;
-pub mod flash;
 pub mod mail;
 pub mod metrics;
 pub mod net;

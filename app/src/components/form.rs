@@ -1,10 +1,10 @@
-//! Form pieces shared by every page: fields with labels and hints, error and notice
-//! boxes, and reading a server function's error back from the URL.
+//! Form pieces shared by every page: fields with labels, hints and their own error, the
+//! error summary, notices, and what the last submission of a form said and held.
 //!
-//! Forms post straight to server functions, with or without JavaScript. On an error the
-//! server sends the browser back to the form's page and the error (which function, and the
-//! `AppError` as JSON in base64) travels in a cookie the server signs (see
-//! `backend::flash`); [`use_form_error`] reads it while the page renders on the server.
+//! Forms post straight to server functions, with or without JavaScript. When one refuses,
+//! the server answers the post with the form's page itself, rendered with a [`Submitted`]
+//! in context (see the server's `form_reply`): [`use_form_error`] and [`use_form_values`]
+//! read it, so the page shows every field as typed and the error at each wrong one.
 //! Nothing in the URL is ever shown as an error, so a crafted link cannot put text on a
 //! page of ours.
 
@@ -14,34 +14,66 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_query_map;
 
-/// The error the server function `F` reported for the last submission of its form, from
-/// the signed flash cookie of this request. Pages render on the server (only islands run in
-/// the browser), so this is read there; in the browser build it is always `None`.
+/// A refused submission, as the server function at `path` got it and answered it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Submitted {
+    pub path: String,
+    pub error: AppError,
+    /// The fields as posted, in order (codes and tokens left out).
+    pub fields: Vec<(String, String)>,
+}
+
+/// What a refused form held, field by field.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Kept(Vec<(String, String)>);
+
+impl Kept {
+    /// Whether there is a refused submission to show at all.
+    pub fn is_some(&self) -> bool {
+        !self.0.is_empty()
+    }
+
+    /// The first value posted as `name`.
+    pub fn get(&self, name: &str) -> Option<String> {
+        self.0
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+    }
+
+    /// The kept value of `name`, or `fallback` when nothing was refused.
+    pub fn or(&self, name: &str, fallback: &str) -> String {
+        if self.is_some() {
+            self.get(name).unwrap_or_default()
+        } else {
+            fallback.to_owned()
+        }
+    }
+
+    /// Whether the checkbox `name` was ticked, or `fallback` when nothing was refused.
+    pub fn checked_or(&self, name: &str, fallback: bool) -> bool {
+        if self.is_some() {
+            self.get(name).is_some()
+        } else {
+            fallback
+        }
+    }
+}
+
+fn submitted_for(path: &str) -> Option<Submitted> {
+    use_context::<Submitted>().filter(|s| s.path == path)
+}
+
+/// The error the server function `F` gave the submission this page answers, if any.
+/// Only ever present on the server (the page answering the post); `None` in the browser.
 pub fn use_form_error<F: ServerFn>() -> Memo<Option<AppError>> {
-    let error = flash_error(F::PATH);
+    let error = submitted_for(F::PATH).map(|s| s.error);
     Memo::new(move |_| error.clone())
 }
 
-#[cfg(feature = "ssr")]
-fn flash_error(path: &str) -> Option<AppError> {
-    use crate::backend::{auth::session, flash, request::cookie, state::AppState};
-    use leptos::server_fn::error::FromServerFnError;
-    let state = use_context::<AppState>()?;
-    let parts = use_context::<http::request::Parts>()?;
-    let secure = session::secure(&state.config);
-    let value = cookie(&parts.headers, flash::cookie_name(secure))?;
-    let now = crate::backend::db::now_micros() / 1_000_000;
-    let (made_by, encoded) = flash::open(state.master_key(), &value, now)?;
-    if made_by != path {
-        return None;
-    }
-    let bytes = decode_base64(&encoded)?;
-    Some(AppError::de(bytes.into()))
-}
-
-#[cfg(not(feature = "ssr"))]
-fn flash_error(_path: &str) -> Option<AppError> {
-    None
+/// What the person had typed into `F`'s form when it was refused (empty otherwise).
+pub fn use_form_values<F: ServerFn>() -> Kept {
+    Kept(submitted_for(F::PATH).map(|s| s.fields).unwrap_or_default())
 }
 
 /// Whether the query has `key` (success flags like `?saved=1`).
@@ -50,45 +82,63 @@ pub fn use_query_flag(key: &'static str) -> Memo<bool> {
     Memo::new(move |_| query.with(|q| q.get(key).is_some()))
 }
 
-/// A small base64 decoder (standard or URL-safe alphabet, padding optional), so the
-/// browser bundle needs no base64 crate for this one use.
-pub fn decode_base64(text: &str) -> Option<Vec<u8>> {
-    fn value(c: u8) -> Option<u32> {
-        match c {
-            b'A'..=b'Z' => Some(u32::from(c - b'A')),
-            b'a'..=b'z' => Some(u32::from(c - b'a') + 26),
-            b'0'..=b'9' => Some(u32::from(c - b'0') + 52),
-            b'+' | b'-' => Some(62),
-            b'/' | b'_' => Some(63),
-            _ => None,
-        }
-    }
-    let text = text.trim_end_matches('=');
-    let mut out = Vec::with_capacity(text.len() * 3 / 4);
-    let mut buffer = 0u32;
-    let mut bits = 0;
-    for c in text.bytes() {
-        buffer = (buffer << 6) | value(c)?;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push(((buffer >> bits) & 0xFF) as u8);
-        }
-    }
-    Some(out)
-}
-
-/// A server function's error, shown where the person will read it.
+/// A server function's error, shown where the person will read it: for several wrong
+/// fields, a summary at the top of the form with a link to each (by the field's name, which
+/// such forms use as the input's id); each field shows its own message too.
 #[component]
 pub fn ErrorBox(error: Memo<Option<AppError>>) -> impl IntoView {
     let t = use_texts();
     move || {
         error.get().map(|e| {
+            let AppError::InvalidFields { errors: fields } = e else {
+                return view! {
+                    <p role="alert" class="rounded border border-red-300 bg-red-50 p-3 text-red-900">{e.user_message(t)}</p>
+                }
+                .into_any();
+            };
             view! {
-                <p role="alert" class="rounded border border-red-300 bg-red-50 p-3 text-red-900">{e.user_message(t)}</p>
+                <div role="alert" aria-labelledby="error-summary-heading" tabindex="-1"
+                    class="rounded border border-red-300 bg-red-50 p-3 text-red-900">
+                    <h2 id="error-summary-heading" class="font-semibold">{t.error_summary_heading}</h2>
+                    <ul class="mt-1 list-disc pl-5">
+                        {fields.into_iter().map(|f| view! {
+                            <li><a href=format!("#{}", f.field) class="underline focus-ring">{f.message}</a></li>
+                        }).collect_view()}
+                    </ul>
+                </div>
             }
+            .into_any()
         })
     }
+}
+
+/// The message under a field when the form's error names it (`id` is `{name}-error`, for
+/// the field's `aria-describedby`).
+#[component]
+pub fn FieldMessage(error: Option<Memo<Option<AppError>>>, name: &'static str) -> impl IntoView {
+    move || {
+        error
+            .and_then(|e| e.get())
+            .and_then(|e| e.message_for(name))
+            .map(|m| view! { <p id=format!("{name}-error") class="text-sm font-medium text-red-800">{m}</p> })
+    }
+}
+
+/// `aria-describedby` for a field: its hint and, when wrong, its message.
+pub fn described_by(
+    hint: Option<&str>,
+    error: Option<Memo<Option<AppError>>>,
+    name: &str,
+) -> Option<String> {
+    let wrong = error
+        .and_then(|e| e.get_untracked())
+        .is_some_and(|e| e.message_for(name).is_some());
+    let ids: Vec<String> = hint
+        .map(str::to_owned)
+        .into_iter()
+        .chain(wrong.then(|| format!("{name}-error")))
+        .collect();
+    (!ids.is_empty()).then(|| ids.join(" "))
 }
 
 /// A success or information message.
@@ -99,8 +149,8 @@ pub fn Notice(#[prop(into)] show: Signal<bool>, text: &'static str) -> impl Into
     }
 }
 
-/// A labelled input with an optional hint. `invalid` marks it for assistive technology
-/// when the form's error names this field.
+/// A labelled input with an optional hint and, when the form's error names it, its
+/// message below (and `aria-invalid`, and the message in its description).
 #[component]
 pub fn Field(
     id: &'static str,
@@ -109,8 +159,12 @@ pub fn Field(
     #[prop(optional)] hint: Option<&'static str>,
     #[prop(default = "text")] kind: &'static str,
     #[prop(optional, into)] value: Signal<String>,
+    /// A refused submission's values: when there is one, the field shows what was typed.
+    #[prop(optional)]
+    kept: Option<Kept>,
     #[prop(optional)] autocomplete: Option<&'static str>,
     #[prop(optional)] inputmode: Option<&'static str>,
+    #[prop(optional)] maxlength: Option<usize>,
     #[prop(optional)] required: bool,
     #[prop(optional, into)] error: Option<Memo<Option<AppError>>>,
 ) -> impl IntoView {
@@ -118,7 +172,12 @@ pub fn Field(
     let invalid = move || {
         error
             .and_then(|e| e.get())
-            .is_some_and(|e| matches!(&e, AppError::Invalid { field, .. } if field == name))
+            .is_some_and(|e| e.message_for(name).is_some())
+    };
+    let describedby = described_by(hint.map(|_| hint_id.as_str()), error, name);
+    let value = match kept.filter(Kept::is_some) {
+        Some(kept) => Signal::stored(kept.get(name).unwrap_or_default()),
+        None => value,
     };
     view! {
         <div class="space-y-1">
@@ -131,11 +190,49 @@ pub fn Field(
                 value=move || value.get()
                 autocomplete=autocomplete
                 inputmode=inputmode
+                maxlength=maxlength
                 required=required
-                aria-describedby=hint.map(|_| hint_id.clone())
+                aria-describedby=describedby
                 aria-invalid=move || if invalid() { "true" } else { "false" }
                 class="w-full max-w-md rounded border border-slate-400 px-3 py-2 focus-ring aria-[invalid=true]:border-red-700"
             />
+            <FieldMessage error name/>
+        </div>
+    }
+}
+
+/// A labelled list of options, keeping a refused submission's choice like [`Field`].
+#[component]
+pub fn Select(
+    id: &'static str,
+    name: &'static str,
+    label: &'static str,
+    #[prop(optional)] hint: Option<&'static str>,
+    options: Vec<(&'static str, &'static str)>,
+    selected: String,
+    #[prop(optional)] kept: Option<Kept>,
+    #[prop(optional, into)] error: Option<Memo<Option<AppError>>>,
+) -> impl IntoView {
+    let hint_id = format!("{id}-hint");
+    let selected = kept
+        .filter(Kept::is_some)
+        .map_or(selected, |k| k.get(name).unwrap_or_default());
+    let invalid = error
+        .and_then(|e| e.get_untracked())
+        .is_some_and(|e| e.message_for(name).is_some());
+    let describedby = described_by(hint.map(|_| hint_id.as_str()), error, name);
+    view! {
+        <div class="space-y-1">
+            <label for=id class="block font-medium">{label}</label>
+            {hint.map(|h| view! { <p id=hint_id.clone() class="text-sm text-slate-600">{h}</p> })}
+            <select id=id name=name aria-describedby=describedby aria-invalid=if invalid { "true" } else { "false" }
+                class="w-full max-w-md rounded border border-slate-400 bg-white px-3 py-2 focus-ring aria-[invalid=true]:border-red-700">
+                {options
+                    .into_iter()
+                    .map(|(value, text)| view! { <option value=value selected=selected == value>{text}</option> })
+                    .collect_view()}
+            </select>
+            <FieldMessage error name/>
         </div>
     }
 }
@@ -147,20 +244,5 @@ pub fn Submit(label: &'static str) -> impl IntoView {
         <button type="submit" class="rounded bg-indigo-700 px-4 py-2 font-semibold text-white hover:bg-indigo-800 focus-ring">
             {label}
         </button>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::decode_base64;
-
-    #[test]
-    fn decodes_both_alphabets_with_and_without_padding() {
-        assert_eq!(decode_base64("aGk=").as_deref(), Some(&b"hi"[..]));
-        assert_eq!(decode_base64("aGk").as_deref(), Some(&b"hi"[..]));
-        assert_eq!(decode_base64("-_8").as_deref(), Some(&[0xfb, 0xff][..]));
-        assert_eq!(decode_base64("+/8=").as_deref(), Some(&[0xfb, 0xff][..]));
-        assert_eq!(decode_base64("e30=").as_deref(), Some(&b"{}"[..]));
-        assert_eq!(decode_base64("!!"), None);
     }
 }

@@ -586,6 +586,17 @@ pub struct Texts {
     pub verify_empty: &'static str,
     pub verify_too_large: &'static str,
     pub month_names: [&'static str; 12],
+    pub err_fields_to_fix: &'static str,
+    pub error_summary_heading: &'static str,
+    pub err_too_long_n: &'static str,
+    pub err_category_choice: &'static str,
+    pub err_topic_choice: &'static str,
+    pub notes_hint: &'static str,
+    pub title_choose: &'static str,
+    pub err_title_choice: &'static str,
+    pub err_birth_future: &'static str,
+    pub err_rule_set_choice: &'static str,
+    pub err_language_choice: &'static str,
 }
 
 impl Texts {

@@ -1,7 +1,9 @@
 //! Signing in: the address, the emailed code (or link), and the second factor.
 
 use crate::api::auth::{RequestCode, ResendCode, VerifyCode, VerifySecondFactor, open_invitation};
-use crate::components::form::{ErrorBox, Field, Notice, Submit, use_form_error, use_query_flag};
+use crate::components::form::{
+    ErrorBox, Field, Notice, Submit, use_form_error, use_form_values, use_query_flag,
+};
 use crate::i18n::use_texts;
 use crate::model::InvitationOffer;
 use leptos::prelude::*;
@@ -55,10 +57,11 @@ pub fn SignIn() -> impl IntoView {
 #[component]
 fn PlainSignIn(error: Memo<Option<crate::AppError>>) -> impl IntoView {
     let t = use_texts();
+    let kept = use_form_values::<RequestCode>();
     view! {
         <p class="text-slate-700">{t.signin_intro}</p>
         <form method="post" action=RequestCode::url() class="space-y-4">
-            <Field id="email" name="email" label=t.signin_email_label kind="email" autocomplete="email" required=true error/>
+            <Field id="email" name="email" label=t.signin_email_label kind="email" autocomplete="email" kept required=true error/>
             <Submit label=t.signin_send/>
         </form>
     }

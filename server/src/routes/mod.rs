@@ -8,6 +8,7 @@ pub mod health;
 pub mod invitation;
 pub mod metrics;
 pub mod overview_csv;
+pub mod render;
 pub mod reports;
 pub mod security_txt;
 pub mod sign_in_link;

@@ -159,22 +159,42 @@ async fn bad_entries_are_refused_and_change_nothing(backend: Backend) {
         Some(0)
     );
 
-    // Without JavaScript the error comes back on the form's page.
+    // A form post that is refused is answered with the form's page: every field as typed,
+    // the message at each wrong one, a summary linked to them, and no query string.
+    let typed = [
+        ("date", "2040-01-01"),
+        ("title", "Arbetsrätt <i>i</i> praktiken"),
+        ("provider", "Advokatsamfundet"),
+        ("hours", "25"),
+        ("category", "e-learning"),
+        ("topic", "ethics"),
+        ("notes", "Anteckning om kursen"),
+    ];
     let response = anna
-        .html_form(
-            "/api/log/create_entry",
-            &entry("2026-03-01", "Course", "99", "teacher-led"),
-            "/log/new",
-        )
+        .html_form("/api/log/create_entry", &typed, "/log/new")
         .await;
-    let location = response.headers()["location"]
-        .to_str()
-        .expect("ascii")
-        .to_owned();
-    assert!(!location.contains("__err="), "{location}");
-    let page = anna.page(location.trim_start_matches(&app.base)).await;
-    assert!(page.contains("Enter hours between 0.25 and 24"), "{page}");
-
+    assert_eq!(response.status(), 422);
+    assert!(response.headers().get("location").is_none());
+    let page = response.text().await.expect("body");
+    for expected in [
+        r#"value="2040-01-01""#,
+        r#"value="Arbetsrätt &lt;i&gt;i&lt;/i&gt; praktiken""#,
+        r#"value="Advokatsamfundet""#,
+        r#"value="25""#,
+        r#"value="e-learning" checked"#,
+        r#"value="ethics" selected"#,
+        ">Anteckning om kursen</textarea>",
+        r##"href="#date""##,
+        r##"href="#hours""##,
+        r#"id="date-error""#,
+        r#"id="hours-error""#,
+        "Enter hours between 0.25 and 24",
+    ] {
+        assert!(page.contains(expected), "{expected} missing in {page}");
+    }
+    assert!(!page.contains("<i>i</i>"), "typed text is escaped");
+    // The verifiable box was left unticked: it stays unticked.
+    assert!(!page.contains(r#"name="verifiable" checked"#), "{page}");
     // Signed out, nothing at all.
     let stranger = app.browser();
     assert_eq!(

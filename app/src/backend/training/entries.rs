@@ -8,6 +8,7 @@ use crate::backend::auth::viewer::Viewer;
 use crate::backend::db::{new_id, now_micros};
 use crate::backend::request::RequestMeta;
 use crate::backend::state::AppState;
+use crate::error::Problems;
 use crate::i18n::Lang;
 use crate::model::EntryView;
 use domain::rules::{Category, Topic};
@@ -16,6 +17,10 @@ use serde::{Deserialize, Serialize};
 
 /// At most this many hours in one entry (one day).
 pub const MAX_HOURS: Hours = Hours::whole(24);
+/// The longest title, provider and note, in characters.
+pub const MAX_TITLE: usize = domain::limits::TITLE;
+pub const MAX_PROVIDER: usize = domain::limits::PROVIDER;
+pub const MAX_NOTES: usize = domain::limits::NOTES;
 
 /// The entry form, as submitted.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -44,50 +49,93 @@ pub struct ValidEntry {
     pub notes: String,
 }
 
-fn limited(text: &str, max: usize, field: &str, message: &str) -> Result<String, AppError> {
+fn limited(text: &str, max: usize, message: &str) -> Result<String, String> {
     let text = text.trim();
     if text.chars().count() > max {
-        return Err(AppError::invalid(field, message));
+        return Err(message.replace("{n}", &max.to_string()));
     }
     Ok(text.to_owned())
 }
 
-/// Checks the form; the first wrong field is named in the error.
+/// Checks the form; every wrong field is named in the error, in the form's order.
 pub fn validate(input: &EntryInput, lang: Lang, today: Date) -> Result<ValidEntry, AppError> {
     let t = lang.texts();
-    let date = Date::parse(&input.date).map_err(|_| AppError::invalid("date", t.err_date))?;
+    let mut problems = Problems::default();
     // Planned courses may be logged ahead, but not years ahead (a typo like 2062).
     let latest = Date::from_unix_days(today.to_unix_days() + 366);
-    if date > latest || date.year() < 1950 {
-        return Err(AppError::invalid("date", t.err_entry_date_range));
+    let date = problems.check(
+        "date",
+        Date::parse(&input.date)
+            .map_err(|_| t.err_date.to_owned())
+            .and_then(|d| {
+                if d > latest || d.year() < 1950 {
+                    Err(t.err_entry_date_range.to_owned())
+                } else {
+                    Ok(d)
+                }
+            }),
+    );
+    let title = problems.check(
+        "title",
+        limited(&input.title, MAX_TITLE, t.err_too_long_n).and_then(|title| {
+            if title.is_empty() {
+                Err(t.err_title_required.to_owned())
+            } else {
+                Ok(title)
+            }
+        }),
+    );
+    let provider = problems.check(
+        "provider",
+        limited(&input.provider, MAX_PROVIDER, t.err_too_long_n),
+    );
+    let hours = problems.check(
+        "hours",
+        Hours::parse(&input.hours)
+            .ok()
+            .filter(|h| *h > Hours::ZERO && *h <= MAX_HOURS)
+            .ok_or_else(|| t.err_entry_hours.to_owned()),
+    );
+    let category = problems.check(
+        "category",
+        Category::parse(&input.category).ok_or_else(|| t.err_category_choice.to_owned()),
+    );
+    let topic = problems.check(
+        "topic",
+        match input.topic.as_str() {
+            "" => Ok(None),
+            other => Topic::parse(other)
+                .map(Some)
+                .ok_or_else(|| t.err_topic_choice.to_owned()),
+        },
+    );
+    let notes = problems.check("notes", limited(&input.notes, MAX_NOTES, t.err_too_long_n));
+    problems.finish()?;
+    match (date, title, provider, hours, category, topic, notes) {
+        (
+            Some(date),
+            Some(title),
+            Some(provider),
+            Some(hours),
+            Some(category),
+            Some(topic),
+            Some(notes),
+        ) => Ok(ValidEntry {
+            date,
+            title,
+            provider,
+            hours,
+            category,
+            verifiable: input
+                .verifiable
+                .as_deref()
+                .is_some_and(|v| !v.is_empty() && v != "0" && v != "false"),
+            topic,
+            notes,
+        }),
+        // `finish` returned every problem; a missing value always has one.
+        _ => Err(AppError::BadRequest),
     }
-    let title = limited(&input.title, 200, "title", t.err_too_long)?;
-    if title.is_empty() {
-        return Err(AppError::invalid("title", t.err_title_required));
-    }
-    let hours = Hours::parse(&input.hours)
-        .ok()
-        .filter(|h| *h > Hours::ZERO && *h <= MAX_HOURS)
-        .ok_or_else(|| AppError::invalid("hours", t.err_entry_hours))?;
-    let category = Category::parse(&input.category)
-        .ok_or_else(|| AppError::invalid("category", t.err_choice))?;
-    let topic = match input.topic.as_str() {
-        "" => None,
-        other => Some(Topic::parse(other).ok_or_else(|| AppError::invalid("topic", t.err_choice))?),
-    };
-    Ok(ValidEntry {
-        date,
-        provider: limited(&input.provider, 200, "provider", t.err_too_long)?,
-        notes: limited(&input.notes, 2000, "notes", t.err_too_long)?,
-        title,
-        hours,
-        category,
-        verifiable: input
-            .verifiable
-            .as_deref()
-            .is_some_and(|v| !v.is_empty() && v != "0" && v != "false"),
-        topic,
-    })
 }
 
 fn internal(e: impl Into<anyhow::Error>) -> AppError {
@@ -344,5 +392,24 @@ mod tests {
         let mut max = input();
         max.hours = "24".into();
         assert_eq!(field_of(&max), None);
+    }
+
+    #[test]
+    fn every_bad_field_is_named_at_once_in_form_order() {
+        let mut bad = input();
+        bad.date = "2040-01-01".into();
+        bad.hours = "25".into();
+        bad.notes = "å".repeat(MAX_NOTES + 1);
+        let Err(error) = validate(&bad, Lang::Sv, today()) else {
+            panic!("three wrong fields pass");
+        };
+        let fields: Vec<String> = error.field_errors().into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["date", "hours", "notes"]);
+        assert!(
+            error
+                .message_for("notes")
+                .is_some_and(|m| m.contains("2000")),
+            "{error:?}"
+        );
     }
 }

@@ -3,41 +3,21 @@
 
 use super::NeedsSignIn;
 use crate::api::account::{ConfirmEmailChange, RequestEmailChange, UpdateProfile, get_profile};
-use crate::components::form::{ErrorBox, Field, Notice, Submit, use_form_error, use_query_flag};
+use crate::components::form::{
+    ErrorBox, Field, Notice, Select, Submit, use_form_error, use_form_values, use_query_flag,
+};
 use crate::i18n::{Lang, use_texts};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 
 #[component]
-fn Select(
-    id: &'static str,
-    name: &'static str,
-    label: &'static str,
-    #[prop(optional)] hint: Option<&'static str>,
-    options: Vec<(&'static str, &'static str)>,
-    selected: String,
-) -> impl IntoView {
-    let hint_id = format!("{id}-hint");
-    view! {
-        <div class="space-y-1">
-            <label for=id class="block font-medium">{label}</label>
-            {hint.map(|h| view! { <p id=hint_id.clone() class="text-sm text-slate-600">{h}</p> })}
-            <select id=id name=name aria-describedby=hint.map(|_| hint_id.clone()) class="w-full max-w-md rounded border border-slate-400 bg-white px-3 py-2 focus-ring">
-                {options
-                    .into_iter()
-                    .map(|(value, text)| view! { <option value=value selected=selected == value>{text}</option> })
-                    .collect_view()}
-            </select>
-        </div>
-    }
-}
-
-#[component]
 pub fn Profile() -> impl IntoView {
     let t = use_texts();
     let profile = Resource::new(|| (), |_| get_profile());
     let error = use_form_error::<UpdateProfile>();
+    let kept = use_form_values::<UpdateProfile>();
+    let kept_email = use_form_values::<RequestEmailChange>();
     let email_error = use_form_error::<RequestEmailChange>();
     let confirm_error = use_form_error::<ConfirmEmailChange>();
     let saved = use_query_flag("saved");
@@ -46,12 +26,16 @@ pub fn Profile() -> impl IntoView {
     let email_changed = use_query_flag("email_changed");
 
     let body = move || {
+        let (kept, kept_email) = (kept.clone(), kept_email.clone());
         Suspend::new(async move {
             let p = match profile.await {
                 Ok(p) => p,
                 Err(e) => return view! { <NeedsSignIn error=e/> }.into_any(),
             };
+            // A new person chooses a title (none is assumed); the rule set starts as the
+            // one their firm gave them, or as "from my title".
             let titles = vec![
+                ("", t.title_choose),
                 ("advokat", t.title_advokat),
                 ("bitradande_jurist", t.title_bitradande),
                 ("auktoriserad_revisor", t.title_revisor),
@@ -78,12 +62,12 @@ pub fn Profile() -> impl IntoView {
                 <Notice show=saved text=t.saved/>
                 <ErrorBox error/>
                 <form method="post" action=UpdateProfile::url() class="space-y-4">
-                    <Field id="full_name" name="full_name" label=t.full_name autocomplete="name" value=p.full_name.clone() required=true error/>
-                    <Select id="title" name="title" label=t.title_label options=titles selected=p.title.clone()/>
-                    <Field id="admission_date" name="admission_date" label=t.admission_date hint=t.admission_hint kind="date" value=p.admission_date.clone() error/>
-                    <Field id="birth_date" name="birth_date" label=t.birth_date hint=t.birth_hint kind="date" value=p.birth_date.clone() autocomplete="bday" error/>
-                    <Select id="rule_set" name="rule_set" label=t.rule_set_label hint=t.rule_set_hint options=rule_sets selected=if p.profile_completed { p.rule_set.clone() } else { String::new() }/>
-                    <Select id="language" name="language" label=t.language_pref options=languages selected=p.language.clone()/>
+                    <Field id="full_name" name="full_name" label=t.full_name autocomplete="name" value=p.full_name.clone() kept=kept.clone() required=true error/>
+                    <Select id="title" name="title" label=t.title_label options=titles selected=if p.profile_completed { p.title.clone() } else { String::new() } kept=kept.clone() error/>
+                    <Field id="admission_date" name="admission_date" label=t.admission_date hint=t.admission_hint kind="date" value=p.admission_date.clone() kept=kept.clone() error/>
+                    <Field id="birth_date" name="birth_date" label=t.birth_date hint=t.birth_hint kind="date" value=p.birth_date.clone() kept=kept.clone() autocomplete="bday" error/>
+                    <Select id="rule_set" name="rule_set" label=t.rule_set_label hint=t.rule_set_hint options=rule_sets selected=if p.profile_completed || p.rule_set != "none" { p.rule_set.clone() } else { String::new() } kept=kept.clone() error/>
+                    <Select id="language" name="language" label=t.language_pref options=languages selected=p.language.clone() kept=kept.clone() error/>
                     <Submit label=t.save/>
                 </form>
                 <p><a href="/account/leave" class="underline focus-ring">{t.leave_link}</a></p>
@@ -94,7 +78,7 @@ pub fn Profile() -> impl IntoView {
                     <Notice show=email_changed text=t.email_changed/>
                     <ErrorBox error=email_error/>
                     <form method="post" action=RequestEmailChange::url() class="space-y-4">
-                        <Field id="new_email" name="email" label=t.email_new kind="email" autocomplete="email" required=true error=email_error/>
+                        <Field id="new_email" name="email" label=t.email_new kind="email" autocomplete="email" kept=kept_email required=true error=email_error/>
                         <button type="submit" class="rounded border border-indigo-700 px-4 py-2 text-indigo-800 hover:bg-indigo-50 focus-ring">{t.email_send_code}</button>
                     </form>
                     {move || (email_code.get() || confirm_error.get().is_some()).then(|| view! {

@@ -3,12 +3,15 @@
 
 use crate::AppError;
 use crate::api::log::{CreateEntry, UpdateEntry, get_entry, get_log};
-use crate::components::form::{ErrorBox, Notice, Submit, use_form_error, use_query_flag};
+use crate::components::form::{
+    ErrorBox, FieldMessage, Kept, Notice, Submit, use_form_error, use_form_values, use_query_flag,
+};
 use crate::components::summary::Summary;
 use crate::i18n::use_lang;
 use crate::model::{EntryView, LogData};
 use crate::pages::account::NeedsSignIn;
 use crate::pages::log::certificates::Certificates;
+use domain::limits::{NOTES as MAX_NOTES, PROVIDER as MAX_PROVIDER, TITLE as MAX_TITLE};
 use domain::rules::{Category, Entry, Topic};
 use domain::{Date, Hours};
 use leptos::prelude::*;
@@ -26,15 +29,43 @@ struct Draft {
     topic: RwSignal<String>,
 }
 
+/// The form's starting values: the entry as stored (or blank), or, when the last
+/// submission was refused, exactly what the person had typed.
+#[derive(Clone)]
+struct Start {
+    entry: EntryView,
+    hours: String,
+}
+
+impl Start {
+    fn new(entry: EntryView, kept: &Kept) -> Start {
+        let hours = if entry.quarters == 0 {
+            String::new()
+        } else {
+            entry.hours().to_string()
+        };
+        Start {
+            hours: kept.or("hours", &hours),
+            entry: EntryView {
+                date: kept.or("date", &entry.date),
+                title: kept.or("title", &entry.title),
+                provider: kept.or("provider", &entry.provider),
+                category: kept.or("category", &entry.category),
+                verifiable: kept.checked_or("verifiable", entry.verifiable),
+                topic: kept.or("topic", &entry.topic),
+                notes: kept.or("notes", &entry.notes),
+                ..entry
+            },
+        }
+    }
+}
+
 impl Draft {
-    fn new(e: &EntryView) -> Draft {
+    fn new(start: &Start) -> Draft {
+        let e = &start.entry;
         Draft {
             date: RwSignal::new(e.date.clone()),
-            hours: RwSignal::new(if e.quarters == 0 {
-                String::new()
-            } else {
-                e.hours().to_string()
-            }),
+            hours: RwSignal::new(start.hours.clone()),
             category: RwSignal::new(e.category.clone()),
             verifiable: RwSignal::new(e.verifiable),
             topic: RwSignal::new(e.topic.clone()),
@@ -56,17 +87,30 @@ impl Draft {
     }
 }
 
-/// The form's fields. `invalid` names the field the last submission got wrong.
+/// The form's fields, each with its message when the last submission got it wrong.
 #[component]
-fn EntryFields(entry: EntryView, draft: Draft, invalid: Option<String>) -> impl IntoView {
+fn EntryFields(start: Start, draft: Draft, error: Memo<Option<AppError>>) -> impl IntoView {
     let t = use_lang().texts();
+    let entry = start.entry;
+    let wrong = move |name: &str| error.get_untracked().and_then(|e| e.message_for(name));
     let invalid = move |name: &'static str| {
-        if invalid.as_deref() == Some(name) {
+        if wrong(name).is_some() {
             "true"
         } else {
             "false"
         }
     };
+    // The hint first, then the message when there is one.
+    let described = move |name: &'static str, hint: Option<&'static str>| {
+        let ids: Vec<String> = hint
+            .map(str::to_owned)
+            .into_iter()
+            .chain(wrong(name).map(|_| format!("{name}-error")))
+            .collect();
+        (!ids.is_empty()).then(|| ids.join(" "))
+    };
+    let error = Some(error);
+    let notes_hint = t.notes_hint.replace("{n}", &MAX_NOTES.to_string());
     let input_class = "w-full max-w-md rounded border border-slate-400 px-3 py-2 focus-ring aria-[invalid=true]:border-red-700";
     let topics = vec![
         ("", t.topic_none),
@@ -79,26 +123,34 @@ fn EntryFields(entry: EntryView, draft: Draft, invalid: Option<String>) -> impl 
         <div class="space-y-1">
             <label for="date" class="block font-medium">{t.col_date}</label>
             <input id="date" name="date" type="date" required=true class=input_class aria-invalid=invalid("date")
+                aria-describedby=described("date", None)
                 value=entry.date.clone() on:input=move |ev| draft.date.set(event_target_value(&ev))/>
+            <FieldMessage error name="date"/>
         </div>
         <div class="space-y-1">
             <label for="title" class="block font-medium">{t.field_title}</label>
-            <input id="title" name="title" type="text" required=true maxlength="200" class=input_class aria-invalid=invalid("title") value=entry.title.clone()/>
+            <input id="title" name="title" type="text" required=true maxlength=MAX_TITLE.to_string() class=input_class
+                aria-invalid=invalid("title") aria-describedby=described("title", None) value=entry.title.clone()/>
+            <FieldMessage error name="title"/>
         </div>
         <div class="space-y-1">
             <label for="provider" class="block font-medium">{t.field_provider}</label>
-            <input id="provider" name="provider" type="text" maxlength="200" class=input_class aria-invalid=invalid("provider") value=entry.provider.clone()/>
+            <input id="provider" name="provider" type="text" maxlength=MAX_PROVIDER.to_string() class=input_class
+                aria-invalid=invalid("provider") aria-describedby=described("provider", None) value=entry.provider.clone()/>
+            <FieldMessage error name="provider"/>
         </div>
         <div class="space-y-1">
             <label for="hours" class="block font-medium">{t.col_hours}</label>
             <p id="hours-hint" class="text-sm text-slate-600">{t.hours_hint}</p>
-            <input id="hours" name="hours" type="text" inputmode="decimal" required=true autocomplete="off" aria-describedby="hours-hint"
+            <input id="hours" name="hours" type="text" inputmode="decimal" required=true autocomplete="off" aria-describedby=described("hours", Some("hours-hint"))
                 class="w-32 rounded border border-slate-400 px-3 py-2 focus-ring aria-[invalid=true]:border-red-700" aria-invalid=invalid("hours")
                 value=draft.hours.get_untracked() on:input=move |ev| draft.hours.set(event_target_value(&ev))/>
+            <FieldMessage error name="hours"/>
         </div>
-        <fieldset class="space-y-1">
+        <fieldset id="category" class="space-y-1" aria-describedby=described("category", Some("category-hint"))>
             <legend class="font-medium">{t.col_category}</legend>
-            <p class="text-sm text-slate-600">{t.category_hint}</p>
+            <p id="category-hint" class="text-sm text-slate-600">{t.category_hint}</p>
+            <FieldMessage error name="category"/>
             {[("teacher-led", t.category_teacher_led), ("e-learning", t.category_e_learning)]
                 .into_iter()
                 .map(|(value, label)| {
@@ -121,14 +173,19 @@ fn EntryFields(entry: EntryView, draft: Draft, invalid: Option<String>) -> impl 
         <div class="space-y-1">
             <label for="topic" class="block font-medium">{t.field_topic}</label>
             <p id="topic-hint" class="text-sm text-slate-600">{t.topic_hint}</p>
-            <select id="topic" name="topic" aria-describedby="topic-hint" class="w-full max-w-md rounded border border-slate-400 bg-white px-3 py-2 focus-ring"
+            <select id="topic" name="topic" aria-describedby=described("topic", Some("topic-hint")) aria-invalid=invalid("topic")
+                class="w-full max-w-md rounded border border-slate-400 bg-white px-3 py-2 focus-ring aria-[invalid=true]:border-red-700"
                 on:change=move |ev| draft.topic.set(event_target_value(&ev))>
                 {topics.into_iter().map(|(value, label)| view! { <option value=value selected=entry.topic == value>{label}</option> }).collect_view()}
             </select>
+            <FieldMessage error name="topic"/>
         </div>
         <div class="space-y-1">
             <label for="notes" class="block font-medium">{t.field_notes}</label>
-            <textarea id="notes" name="notes" rows="3" maxlength="2000" class=input_class>{entry.notes.clone()}</textarea>
+            <p id="notes-hint" class="text-sm text-slate-600">{notes_hint}</p>
+            <textarea id="notes" name="notes" rows="3" maxlength=MAX_NOTES.to_string() class=input_class
+                aria-invalid=invalid("notes") aria-describedby=described("notes", Some("notes-hint"))>{entry.notes.clone()}</textarea>
+            <FieldMessage error name="notes"/>
         </div>
     }
 }
@@ -147,21 +204,14 @@ fn blank(today: &str) -> EntryView {
     }
 }
 
-/// The name of the field a server function's error points at.
-fn invalid_field(error: Memo<Option<AppError>>) -> Option<String> {
-    match error.get_untracked() {
-        Some(AppError::Invalid { field, .. }) => Some(field),
-        _ => None,
-    }
-}
-
 /// The new-entry form with its live preview: an island, hydrated in the browser, that
 /// evaluates the person's log plus the entry being typed on every keystroke.
 #[island]
-fn EntryEditor(data: LogData, invalid: Option<String>) -> impl IntoView {
+fn EntryEditor(data: LogData, error: Option<AppError>, kept: Kept) -> impl IntoView {
     let t = use_lang().texts();
-    let start = blank(&data.today);
+    let start = Start::new(blank(&data.today), &kept);
     let draft = Draft::new(&start);
+    let error = Memo::new(move |_| error.clone());
     let today = data.today();
     let year =
         Memo::new(move |_| Date::parse(&draft.date.get()).map_or(today.year(), |d| d.year()));
@@ -171,7 +221,7 @@ fn EntryEditor(data: LogData, invalid: Option<String>) -> impl IntoView {
     view! {
         <div class="grid gap-8 lg:grid-cols-2">
             <form method="post" action=CreateEntry::url() class="space-y-4">
-                <EntryFields entry=start draft invalid/>
+                <EntryFields start draft error/>
                 <Submit label=t.save/>
             </form>
             <section aria-labelledby="preview-heading" class="space-y-3 rounded-lg border border-slate-200 bg-white p-4">
@@ -188,10 +238,14 @@ pub fn NewEntry() -> impl IntoView {
     let t = use_lang().texts();
     let log = Resource::new(|| (), |_| get_log());
     let error = use_form_error::<CreateEntry>();
+    let kept = use_form_values::<CreateEntry>();
     let body = move || {
+        let kept = kept.clone();
         Suspend::new(async move {
             match log.await {
-                Ok(data) => view! { <EntryEditor data invalid=invalid_field(error)/> }.into_any(),
+                Ok(data) => {
+                    view! { <EntryEditor data error=error.get_untracked() kept/> }.into_any()
+                }
                 Err(e) => view! { <NeedsSignIn error=e/> }.into_any(),
             }
         })
@@ -215,20 +269,23 @@ pub fn EditEntry() -> impl IntoView {
         get_entry,
     );
     let error = use_form_error::<UpdateEntry>();
+    let kept = use_form_values::<UpdateEntry>();
     let duplicated = use_query_flag("duplicated");
     let body = move || {
+        let kept = kept.clone();
         Suspend::new(async move {
             let entry = match entry.await {
                 Ok(e) => e,
                 Err(e) => return view! { <NeedsSignIn error=e/> }.into_any(),
             };
-            let draft = Draft::new(&entry);
+            let start = Start::new(entry.clone(), &kept);
+            let draft = Draft::new(&start);
             let id = entry.id.clone();
             let entry_id = entry.id.clone();
             view! {
                 <form method="post" action=UpdateEntry::url() class="max-w-2xl space-y-4">
                     <input type="hidden" name="id" value=id/>
-                    <EntryFields entry draft invalid=invalid_field(error)/>
+                    <EntryFields start draft error/>
                     <div class="flex flex-wrap gap-3">
                         <Submit label=t.save/>
                         <a href="/log" class="rounded border border-slate-400 px-4 py-2 focus-ring">{t.cancel}</a>

@@ -12,12 +12,10 @@ use app::backend::reports;
 use app::backend::request::RequestMeta;
 use app::backend::state::AppState;
 use app::model::VerifyCheck;
-use axum::body::Body;
 use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::{ConnectInfo, Path, State};
-use axum::http::{HeaderMap, Method, Request, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use leptos::prelude::provide_context;
 use sha2::{Digest, Sha256};
 use std::net::SocketAddr;
 
@@ -110,24 +108,5 @@ async fn render_page(
     id: &str,
     check: VerifyCheck,
 ) -> Response {
-    let mut request = Request::builder()
-        .method(Method::GET)
-        .uri(format!("/verify/{id}"));
-    for (name, value) in &headers {
-        if name != axum::http::header::CONTENT_TYPE && name != axum::http::header::CONTENT_LENGTH {
-            request = request.header(name, value);
-        }
-    }
-    let Ok(request) = request.body(Body::empty()) else {
-        return StatusCode::BAD_REQUEST.into_response();
-    };
-    let options = state.leptos_options.clone();
-    let handler = leptos_axum::render_app_async_with_context(
-        move || {
-            provide_context(state.clone());
-            provide_context(check.clone());
-        },
-        move || app::shell(options.clone()),
-    );
-    handler(request).await
+    crate::routes::render::render_page(state, &headers, &format!("/verify/{id}"), check).await
 }

@@ -1,0 +1,205 @@
+//! A refused form comes back as its own page, with what the person typed and the error at
+//! each wrong field, in the answer to that very post.
+//!
+//! Forms post straight to server functions (with or without JavaScript). When one refuses,
+//! Leptos answers with a redirect to the form's page carrying the error in the query
+//! (`?__path=…&__err=…`). That lost everything typed, let the query grow with each retry,
+//! and let anyone put any text in a red alert with a crafted link. Here the redirect is
+//! replaced by the page itself, rendered for the form's address with the submission in
+//! context ([`app::components::form::Submitted`]), and the error's own status (422, 403,
+//! 429…). Nothing is stored and nothing comes from a URL: the text shown is the one the
+//! server just made, for this request only.
+
+use crate::routes::render::render_page;
+use app::AppError;
+use app::backend::state::AppState;
+use app::components::form::Submitted;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE;
+use leptos::server_fn::error::FromServerFnError;
+
+/// Form bodies larger than this are passed on unread (no form of ours comes near it; the
+/// server functions refuse them anyway).
+const MAX_FORM_BYTES: usize = 256 * 1024;
+
+/// Fields never sent back into a page: codes and tokens are typed again, not kept.
+const NOT_KEPT: [&str; 5] = ["code", "token", "recovery_code", "secret", "csrf"];
+
+pub async fn reply(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let is_form_post = request.method() == Method::POST
+        && request.uri().path().starts_with("/api/")
+        && request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !is_form_post {
+        return next.run(request).await;
+    }
+    let (parts, body) = request.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_FORM_BYTES).await else {
+        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+    };
+    let headers = parts.headers.clone();
+    let response = next
+        .run(Request::from_parts(parts, Body::from(bytes.clone())))
+        .await;
+    let Some((page, path, error)) = refused(&response) else {
+        return response;
+    };
+    let fields = kept_fields(&bytes);
+    let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
+    let submitted = Submitted {
+        path,
+        error,
+        fields,
+    };
+    let mut page = render_page(state, &headers, &page, submitted).await;
+    *page.status_mut() = status;
+    // Whatever the function set (a cookie, Retry-After) still reaches the browser.
+    for name in [header::SET_COOKIE, header::RETRY_AFTER] {
+        for value in response.headers().get_all(&name) {
+            page.headers_mut().append(name.clone(), value.clone());
+        }
+    }
+    page
+}
+
+/// The form page, the function's path and its error, when `response` is Leptos's redirect
+/// for a refused form. The page must be one of ours (a path, never another host).
+fn refused(response: &Response) -> Option<(String, String, AppError)> {
+    if !response.status().is_redirection() {
+        return None;
+    }
+    let location = response.headers().get(header::LOCATION)?.to_str().ok()?;
+    let (page, path, encoded) = take_error(location)?;
+    let page = local_path(&page).unwrap_or_else(|| "/".to_owned());
+    // Leptos encodes it as URL-safe base64 with padding.
+    let bytes = URL_SAFE.decode(&encoded).ok()?;
+    Some((page, path, AppError::de(bytes.into())))
+}
+
+/// The path and query of `target` when it points at this site: Leptos builds it from the
+/// Referer, which the browser sets to the full URL of the form's page.
+fn local_path(target: &str) -> Option<String> {
+    let rest = match target.find("://") {
+        Some(i) => {
+            let after = &target[i + 3..];
+            &after[after.find('/')?..]
+        }
+        None => target,
+    };
+    (rest.starts_with('/') && !rest.starts_with("//") && !rest.contains('\\'))
+        .then(|| rest.to_owned())
+}
+
+/// Splits a redirect target that carries a server function's error: the target without
+/// the error's query parameters, the function's path, and the encoded error.
+fn take_error(location: &str) -> Option<(String, String, String)> {
+    let (base, query) = location.split_once('?')?;
+    let mut path = None;
+    let mut error = None;
+    let mut kept = Vec::new();
+    for pair in query.split('&') {
+        match pair.split_once('=') {
+            Some(("__path", v)) => path = Some(decode(v)),
+            Some(("__err", v)) => error = Some(decode(v)),
+            _ => kept.push(pair),
+        }
+    }
+    let (path, error) = (path?, error?);
+    let clean = if kept.is_empty() {
+        base.to_owned()
+    } else {
+        format!("{base}?{}", kept.join("&"))
+    };
+    Some((clean, path, error))
+}
+
+fn decode(text: &str) -> String {
+    form_urlencoded::parse(format!("v={text}").as_bytes())
+        .next()
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default()
+}
+
+/// The submitted fields, less those that are never sent back.
+fn kept_fields(body: &[u8]) -> Vec<(String, String)> {
+    form_urlencoded::parse(body)
+        .filter(|(name, _)| !NOT_KEPT.contains(&name.as_ref()))
+        .map(|(name, value)| (name.into_owned(), value.into_owned()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    /// A redirect target header, for tests that build responses.
+    fn redirect(location: &str) -> Response {
+        let mut response = StatusCode::SEE_OTHER.into_response();
+        if let Ok(value) = HeaderValue::from_str(location) {
+            response.headers_mut().insert(header::LOCATION, value);
+        }
+        response
+    }
+
+    #[test]
+    fn the_error_is_taken_out_of_the_target() {
+        let (clean, path, error) =
+            take_error("/log/new?year=2026&__path=%2Fapi%2Flog%2Fcreate_entry&__err=eyJ9")
+                .expect("an error");
+        assert_eq!(clean, "/log/new?year=2026");
+        assert_eq!(path, "/api/log/create_entry");
+        assert_eq!(error, "eyJ9");
+        assert_eq!(
+            take_error("/log/new?__path=%2Fx&__err=e")
+                .map(|t| t.0)
+                .as_deref(),
+            Some("/log/new")
+        );
+        assert_eq!(take_error("/log/new?saved=1"), None);
+    }
+
+    #[test]
+    fn only_our_own_pages_are_rendered() {
+        assert_eq!(
+            local_path("https://cpd.example.se/log/new?year=2026").as_deref(),
+            Some("/log/new?year=2026")
+        );
+        assert_eq!(local_path("/sign-in").as_deref(), Some("/sign-in"));
+        assert_eq!(local_path("https://evil.example"), None);
+        assert_eq!(local_path("//evil.example/x"), None);
+        assert_eq!(local_path("/\\evil.example"), None);
+    }
+
+    #[test]
+    fn codes_and_tokens_are_not_kept() {
+        let fields = kept_fields(b"email=a%40b.se&code=123456&token=t&title=Arbetsr%C3%A4tt+dag");
+        assert_eq!(
+            fields,
+            vec![
+                ("email".to_owned(), "a@b.se".to_owned()),
+                ("title".to_owned(), "Arbetsrätt dag".to_owned())
+            ]
+        );
+    }
+
+    #[test]
+    fn only_an_error_redirect_is_a_refusal() {
+        let error = URL_SAFE.encode(AppError::NotFound.ser());
+        let with_error = redirect(&format!("/x?__path=%2Fapi%2Fy&__err={error}"));
+        let (page, path, found) = refused(&with_error).expect("refused");
+        assert_eq!(
+            (page.as_str(), path.as_str(), found),
+            ("/x", "/api/y", AppError::NotFound)
+        );
+        assert!(refused(&redirect("/log?added=1")).is_none());
+    }
+}
