@@ -155,16 +155,14 @@ fn inspect_image(bytes: &[u8], kind: Kind) -> Verdict {
 
 /// The worker's `main`: confinement, stdin, verdict on stdout. Runs before any async runtime.
 pub fn worker_main(args: &[String]) -> std::process::ExitCode {
-    let max_bytes = match args {
-        [flag, n] if flag == "--max-bytes" => n.parse::<u64>().ok(),
-        [] => Some(100 * 1024 * 1024),
-        _ => None,
-    };
-    let Some(max_bytes) = max_bytes else {
-        eprintln!("usage: cpd-registry inspect [--max-bytes N] < FILE");
+    let Some((max_bytes, strictness)) = crate::sandbox::worker_args(args) else {
+        eprintln!(
+            "usage: cpd-registry inspect [--max-bytes N] [--sandbox required|best-effort] < FILE"
+        );
         return std::process::ExitCode::from(2);
     };
-    crate::sandbox::confine(MEMORY_LIMIT, CPU_SECONDS);
+    let max_bytes = max_bytes.unwrap_or(100 * 1024 * 1024);
+    crate::sandbox::confine_worker(MEMORY_LIMIT, CPU_SECONDS, strictness);
     let mut bytes = Vec::new();
     if std::io::stdin()
         .take(max_bytes + 1)

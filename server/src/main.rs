@@ -15,6 +15,9 @@ fn main() -> std::process::ExitCode {
     if args.first().map(String::as_str) == Some("sandbox-check") {
         return server::sandbox::check_main(&args[1..]);
     }
+    // Everything the server writes (the SQLite database, local storage, checkpoint files)
+    // is for its own user alone, whatever umask it was started with.
+    nix::sys::stat::umask(nix::sys::stat::Mode::from_bits_truncate(0o077));
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -151,6 +151,34 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// Says at start-up what confines the workers on this machine (`sandbox-check`'s answer),
+/// and warns when the required barriers do not hold: uploads and reports will then fail
+/// (or, with `WORKER_SANDBOX=best-effort`, run less confined).
+async fn log_worker_confinement(config: &Config) {
+    let run = tokio::process::Command::new(&config.inspect_command)
+        .arg("sandbox-check")
+        .env_clear()
+        .stdin(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .output();
+    match tokio::time::timeout(std::time::Duration::from_secs(10), run).await {
+        Ok(Ok(output)) => {
+            let report = String::from_utf8_lossy(&output.stdout).replace('\n', "; ");
+            if output.status.success() {
+                tracing::info!(confinement = %report, "worker confinement");
+            } else {
+                tracing::warn!(
+                    confinement = %report,
+                    sandbox = config.worker_sandbox,
+                    "the workers' confinement does not hold on this machine"
+                );
+            }
+        }
+        Ok(Err(error)) => tracing::warn!(%error, "could not check the workers' confinement"),
+        Err(_) => tracing::warn!("checking the workers' confinement took too long"),
+    }
+}
+
 /// Counts every response and its latency for `/metrics`.
 async fn observe(
     axum::extract::State(metrics): axum::extract::State<Arc<app::backend::metrics::Metrics>>,
@@ -272,6 +300,7 @@ impl Server {
                 "reports cut off by a stopped instance marked failed"
             );
         }
+        log_worker_confinement(&state.config).await;
         let mail_worker = tokio::spawn(outbox::run_worker(
             state.db.clone(),
             Arc::new(transport),

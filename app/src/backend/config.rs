@@ -128,6 +128,9 @@ pub struct Config {
     /// The program that inspects untrusted files in a process of its own
     /// (`INSPECT_COMMAND`; this binary by default, run as `cpd-registry inspect`).
     pub inspect_command: PathBuf,
+    /// Whether the workers must confine themselves (`WORKER_SANDBOX`): `required` (they
+    /// stop when Landlock or seccomp cannot be set) or `best-effort`.
+    pub worker_sandbox: &'static str,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -285,6 +288,17 @@ impl Config {
             }
         };
 
+        let worker_sandbox = match lookup("WORKER_SANDBOX").as_deref() {
+            None | Some("required") => "required",
+            Some("best-effort") => "best-effort",
+            Some(other) => {
+                return Err(invalid(
+                    "WORKER_SANDBOX",
+                    format!("{other:?}: use required or best-effort"),
+                ));
+            }
+        };
+
         let (app_secret, app_secret_source) =
             match (lookup("APP_SECRET"), lookup("APP_SECRET_FILE")) {
                 (Some(hex), _) => (MasterKey::from_hex(&hex)?, SecretSource::Environment),
@@ -398,6 +412,7 @@ impl Config {
             firm_quota_bytes,
             signed_url_ttl_secs,
             inspect_command,
+            worker_sandbox,
         })
     }
 

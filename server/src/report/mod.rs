@@ -130,15 +130,13 @@ fn read_frame(input: &mut impl Read, budget: &mut u64) -> anyhow::Result<Vec<u8>
 
 /// The worker's `main`: confinement, stdin, the PDF on stdout. Runs before any async runtime.
 pub fn worker_main(args: &[String]) -> std::process::ExitCode {
-    let max_bytes = match args {
-        [flag, n] if flag == "--max-bytes" => n.parse::<u64>().ok(),
-        _ => None,
-    };
-    let Some(mut budget) = max_bytes else {
-        eprintln!("usage: cpd-registry report --max-bytes N < INPUT > REPORT.pdf");
+    let Some((Some(mut budget), strictness)) = crate::sandbox::worker_args(args) else {
+        eprintln!(
+            "usage: cpd-registry report --max-bytes N [--sandbox required|best-effort] < INPUT > REPORT.pdf"
+        );
         return std::process::ExitCode::from(2);
     };
-    crate::sandbox::confine(MEMORY_LIMIT, CPU_SECONDS);
+    crate::sandbox::confine_worker(MEMORY_LIMIT, CPU_SECONDS, strictness);
     let mut stdin = std::io::stdin().lock();
     let mut run = || -> anyhow::Result<()> {
         let spec: ReportSpec = serde_json::from_slice(&read_frame(&mut stdin, &mut budget)?)?;

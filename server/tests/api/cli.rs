@@ -174,23 +174,33 @@ async fn audit_verify_tells_intact_from_tampered_by_its_exit_status() {
     assert!(out.contains("result: NOT intact"), "{out}");
 }
 
-/// The workers' confinement, as `sandbox-check` applies it: the key file, the database and
-/// a listening port that this test process reaches are all out of the worker's reach.
+/// The workers' confinement, as `sandbox-check` applies it: the key file, the database (at
+/// the 0644 SQLite gives it, in a directory anyone may enter), a TCP port, a Unix socket
+/// open to all and a UDP port that this test process reaches are all out of its reach.
 #[test]
-fn a_confined_worker_reads_no_file_and_reaches_no_port() {
+fn a_confined_worker_reads_no_file_and_reaches_no_socket() {
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).expect("chmod");
     let key = dir.path().join("app_secret");
     let db = dir.path().join("cpd.db");
-    for file in [&key, &db] {
+    for (file, mode) in [(&key, 0o600), (&db, 0o644)] {
         std::fs::write(file, "not for the worker").expect("write");
-        std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+        std::fs::set_permissions(file, std::fs::Permissions::from_mode(mode)).expect("chmod");
         // Not vacuous: the same files are readable outside the sandbox.
         assert!(std::fs::read(file).is_ok());
     }
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("listen");
     let port = listener.local_addr().expect("address").port();
     assert!(std::net::TcpStream::connect(("127.0.0.1", port)).is_ok());
+    let socket_path = dir.path().join("open.sock");
+    let _unix = std::os::unix::net::UnixListener::bind(&socket_path).expect("unix listen");
+    std::fs::set_permissions(&socket_path, std::fs::Permissions::from_mode(0o777)).expect("chmod");
+    assert!(std::os::unix::net::UnixStream::connect(&socket_path).is_ok());
+    let udp = std::net::UdpSocket::bind("127.0.0.1:0").expect("udp");
+    udp.set_read_timeout(Some(std::time::Duration::from_millis(300)))
+        .expect("timeout");
+    let udp_port = udp.local_addr().expect("address").port();
 
     let output = cpd_registry()
         .arg("sandbox-check")
@@ -198,6 +208,8 @@ fn a_confined_worker_reads_no_file_and_reaches_no_port() {
         .args(["--read".as_ref(), db.as_os_str()])
         .args(["--read", "/etc/passwd"])
         .args(["--connect", &format!("127.0.0.1:{port}")])
+        .args(["--connect-unix".as_ref(), socket_path.as_os_str()])
+        .args(["--udp", &format!("127.0.0.1:{udp_port}")])
         .output()
         .expect("run");
     let report = String::from_utf8_lossy(&output.stdout);
@@ -206,11 +218,14 @@ fn a_confined_worker_reads_no_file_and_reaches_no_port() {
         "{report}\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    assert_eq!(report.matches(": refused").count(), 4, "{report}");
+    assert_eq!(report.matches(": refused").count(), 6, "{report}");
+    assert!(report.contains("seccomp filter: set"), "{report}");
     assert!(
-        !report.contains("READ") && !report.contains("CONNECTED"),
+        report.contains("Landlock: fully") || report.contains("Landlock: partly"),
         "{report}"
     );
+    let mut buffer = [0u8; 64];
+    assert!(udp.recv(&mut buffer).is_err(), "a datagram got out");
     if nix::unistd::geteuid().is_root() {
         assert!(report.contains("user: nobody"), "{report}");
         assert!(
@@ -218,4 +233,59 @@ fn a_confined_worker_reads_no_file_and_reaches_no_port() {
             "{report}"
         );
     }
+}
+
+/// The real inspection worker, caught while it waits for its file: no new privileges,
+/// seccomp on, one thread, only its three pipes open, and as root another user and network.
+#[test]
+fn the_inspection_worker_runs_confined() {
+    use std::io::Write;
+    let mut worker = cpd_registry()
+        .args(["inspect", "--max-bytes", "1000"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("worker");
+    let pid = worker.id();
+    let status_of = || std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    // Confinement happens before the first read of stdin; wait until it shows.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !status_of().contains("Seccomp:\t2") && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let status = status_of();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("{name}:")))
+            .map(str::trim)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert_eq!(field("Seccomp"), "2", "{status}");
+    assert_eq!(field("NoNewPrivs"), "1", "{status}");
+    assert_eq!(field("Threads"), "1", "{status}");
+    let mut fds: Vec<String> = std::fs::read_dir(format!("/proc/{pid}/fd"))
+        .expect("fds")
+        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+        .collect();
+    fds.sort();
+    assert_eq!(fds, ["0", "1", "2"], "only its pipes are open");
+    if nix::unistd::geteuid().is_root() {
+        assert!(
+            field("Uid").split_whitespace().all(|u| u == "65534"),
+            "{status}"
+        );
+        assert_eq!(field("Groups"), "", "{status}");
+        let ours = std::fs::read_link("/proc/self/ns/net").expect("our net");
+        let its = std::fs::read_link(format!("/proc/{pid}/ns/net")).expect("its net");
+        assert_ne!(ours, its, "its own network namespace");
+    }
+    // And it still does its work.
+    let mut stdin = worker.stdin.take().expect("stdin");
+    stdin.write_all(b"%PDF-1.4 not really").expect("write");
+    drop(stdin);
+    let output = worker.wait_with_output().expect("verdict");
+    assert!(output.status.success());
+    assert!(String::from_utf8_lossy(&output.stdout).contains("refused"));
 }

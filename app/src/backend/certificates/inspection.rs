@@ -95,15 +95,18 @@ pub struct Worker {
 }
 
 impl Worker {
-    pub fn start(command: &Path, max_bytes: u64) -> anyhow::Result<Worker> {
+    pub fn start(command: &Path, max_bytes: u64, sandbox: &str) -> anyhow::Result<Worker> {
         let mut child = tokio::process::Command::new(command)
             .arg("inspect")
             .arg("--max-bytes")
             .arg(max_bytes.to_string())
+            .arg("--sandbox")
+            .arg(sandbox)
             .env_clear()
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            // Its few lines (a confinement that did not hold) join the server's own.
+            .stderr(Stdio::inherit())
             .kill_on_drop(true)
             .spawn()
             .with_context(|| format!("starting the inspection worker {}", command.display()))?;

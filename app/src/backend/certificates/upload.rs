@@ -168,9 +168,12 @@ pub async fn begin(
     )
     .await
     .map_err(internal)?;
-    let worker =
-        inspection::Worker::start(&state.config.inspect_command, state.config.upload_max_bytes)
-            .map_err(internal)?;
+    let worker = inspection::Worker::start(
+        &state.config.inspect_command,
+        state.config.upload_max_bytes,
+        state.config.worker_sandbox,
+    )
+    .map_err(internal)?;
     Ok(Incoming {
         _slot: slot,
         scrubber: None,

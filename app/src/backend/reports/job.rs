@@ -261,6 +261,8 @@ async fn attempt(
         .arg("report")
         .arg("--max-bytes")
         .arg(MAX_BYTES.to_string())
+        .arg("--sandbox")
+        .arg(state.config.worker_sandbox)
         .env_clear()
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
