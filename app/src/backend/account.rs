@@ -46,6 +46,10 @@ pub struct ProfileInput {
     /// Empty: follow the title.
     pub rule_set: String,
     pub language: String,
+    /// The firm's name and organisation number, asked of a new firm's owner on the
+    /// first profile (absent otherwise).
+    pub firm_name: Option<String>,
+    pub org_number: Option<String>,
 }
 
 /// Checks the form; returns the values to store or every field that is wrong.
@@ -111,6 +115,26 @@ pub fn validate_profile(
     if language.is_none() {
         problems.add("language", t.err_language_choice);
     }
+    let firm = input.firm_name.as_deref().map(|name| {
+        let name = name.trim();
+        if name.is_empty() || !domain::limits::fits(name, domain::limits::FIRM_NAME) {
+            problems.add(
+                "firm_name",
+                t.err_firm_name
+                    .replace("{n}", &domain::limits::FIRM_NAME.to_string()),
+            );
+        }
+        let org_number = match input.org_number.as_deref().map(str::trim) {
+            None | Some("") => String::new(),
+            Some(text) => {
+                crate::backend::firm::settings::valid_org_number(text).unwrap_or_else(|| {
+                    problems.add("org_number", t.err_org_number);
+                    String::new()
+                })
+            }
+        };
+        (name.to_owned(), org_number)
+    });
     problems.finish()?;
     match (rule_set, language) {
         (Some(rule_set), Some(language)) => Ok(ValidProfile {
@@ -120,6 +144,7 @@ pub fn validate_profile(
             birth_date,
             rule_set,
             language,
+            firm,
         }),
         _ => Err(AppError::BadRequest),
     }
@@ -133,6 +158,8 @@ pub struct ValidProfile {
     pub birth_date: Option<Date>,
     pub rule_set: &'static str,
     pub language: Lang,
+    /// The firm's name and organisation number, when the owner named the firm.
+    pub firm: Option<(String, String)>,
 }
 
 pub fn today() -> Date {
@@ -171,6 +198,28 @@ pub async fn update_profile(
         )
         .await
         .map_err(internal)?;
+    if let Some((name, org_number)) = &valid.firm {
+        // Only the owner names the firm (the form asks only them).
+        if viewer.user.role != "owner" {
+            return Err(AppError::Forbidden);
+        }
+        sqlx::query("UPDATE firms SET name = $1, org_number = $2 WHERE id = $3")
+            .bind(name)
+            .bind(org_number)
+            .bind(&viewer.user.firm_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(internal)?;
+        viewer
+            .audit(
+                &mut tx,
+                meta,
+                Action::FirmSettingsChanged,
+                &Target::new("firm", &viewer.user.firm_id),
+            )
+            .await
+            .map_err(internal)?;
+    }
     tx.commit().await.map_err(internal)
 }
 
@@ -438,6 +487,8 @@ mod tests {
             birth_date: "".into(),
             rule_set: "".into(),
             language: "sv".into(),
+            firm_name: None,
+            org_number: None,
         }
     }
 

@@ -414,7 +414,7 @@ pub static EN: Texts = Texts {
     err_owner_must_be_active: "Only an active person can become an owner: unblock them first.",
     err_last_owner: "A firm always has an owner: make someone else owner first.",
     err_not_yourself: "You cannot do that to your own account.",
-    err_firm_name: "Enter the firm's name (at most 200 characters).",
+    err_firm_name: "Enter the firm's name (at most {n} characters).",
     err_org_number: "Enter an organisation number like 556016-0680.",
     nav_firm: "Firm",
     firm_nav_label: "Firm",
@@ -596,4 +596,6 @@ pub static EN: Texts = Texts {
     err_birth_future: "A date of birth cannot be after today.",
     err_rule_set_choice: "Choose a rule set from the list, or “From my title”.",
     err_language_choice: "Choose English or Svenska.",
+    firm_section_new: "Your firm",
+    firm_name_why: "Shown on your reports and in the invitations you send. You can change it later under Firm → Settings.",
 };

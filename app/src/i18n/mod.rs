@@ -597,6 +597,8 @@ pub struct Texts {
     pub err_birth_future: &'static str,
     pub err_rule_set_choice: &'static str,
     pub err_language_choice: &'static str,
+    pub firm_section_new: &'static str,
+    pub firm_name_why: &'static str,
 }
 
 impl Texts {

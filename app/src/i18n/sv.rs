@@ -414,7 +414,7 @@ pub static SV: Texts = Texts {
     err_owner_must_be_active: "Bara en aktiv person kan bli ägare: häv spärren först.",
     err_last_owner: "En byrå har alltid en ägare: gör någon annan till ägare först.",
     err_not_yourself: "Det kan du inte göra med ditt eget konto.",
-    err_firm_name: "Ange byråns namn (högst 200 tecken).",
+    err_firm_name: "Ange byråns namn (högst {n} tecken).",
     err_org_number: "Ange ett organisationsnummer som 556016-0680.",
     nav_firm: "Byrå",
     firm_nav_label: "Byrå",
@@ -596,4 +596,6 @@ pub static SV: Texts = Texts {
     err_birth_future: "Ett födelsedatum kan inte vara senare än i dag.",
     err_rule_set_choice: "Välj en regeluppsättning i listan, eller ”Utifrån min titel”.",
     err_language_choice: "Välj English eller Svenska.",
+    firm_section_new: "Din byrå",
+    firm_name_why: "Visas på dina rapporter och i inbjudningarna du skickar. Du kan ändra det senare under Byrå → Inställningar.",
 };

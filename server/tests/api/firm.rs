@@ -948,3 +948,108 @@ async fn owners_admins_and_their_invitations_stay_consistent(backend: Backend) {
     app.stop().await;
 }
 on_both_backends!(owners_admins_and_their_invitations_stay_consistent);
+
+/// A new firm is named by its owner on the first profile (not after the email domain),
+/// and an invited person's first profile starts from the firm's rule set, which saving
+/// keeps: a biträdande jurist at a firm on the advokat rules stays on them.
+async fn a_new_firm_is_named_and_an_invitee_keeps_the_firms_rule_set(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.signed_in_browser("lina@lindadvokat.example").await;
+    let profile: Value = owner
+        .form("/api/account/get_profile", &[])
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(profile["names_firm"], true);
+    let page = owner.page("/account/profile").await;
+    assert!(page.contains(r#"name="firm_name""#), "asked: {page}");
+    let mut form = vec![
+        ("full_name", "Lina Lind"),
+        ("title", "advokat"),
+        ("admission_date", "2010-01-01"),
+        ("birth_date", ""),
+        ("rule_set", ""),
+        ("language", "en"),
+        ("names_firm", "1"),
+        ("firm_name", ""),
+        ("org_number", "556016-0680"),
+    ];
+    // Without a name nothing is saved, and the name field says so.
+    let refused = owner
+        .html_form("/api/account/update_profile", &form, "/account/profile")
+        .await;
+    assert_eq!(refused.status(), 422);
+    let page = refused.text().await.expect("body");
+    assert!(page.contains(r#"id="firm_name-error""#), "{page}");
+    assert!(page.contains(r#"value="Lina Lind""#), "kept: {page}");
+    form[7] = ("firm_name", "Lind Advokatbyrå AB");
+    let saved = owner.form("/api/account/update_profile", &form).await;
+    assert!(saved.status().is_success(), "{}", saved.status());
+    let (name, org): (String, String) = sqlx::query_as(
+        "SELECT f.name, f.org_number FROM firms f JOIN users u ON u.firm_id = f.id WHERE u.email = $1",
+    )
+    .bind("lina@lindadvokat.example")
+    .fetch_one(&app.db().pool)
+    .await
+    .expect("firm");
+    assert_eq!(
+        (name.as_str(), org.as_str()),
+        ("Lind Advokatbyrå AB", "556016-0680")
+    );
+    assert!(
+        !owner
+            .page("/account/profile")
+            .await
+            .contains(r#"name="firm_name""#)
+    );
+
+    // The invitation names the firm, not the domain.
+    let path = invite(&app, &owner, "bo@lindadvokat.example", "member").await;
+    let (_, mail) = app
+        .last_mail("bo@lindadvokat.example")
+        .await
+        .expect("invitation");
+    assert!(mail.contains("Lind Advokatbyrå AB"), "{mail}");
+    let bo = join_by_link(&app, &path, "bo@lindadvokat.example").await;
+    let page = bo.page("/account/profile").await;
+    assert!(
+        !page.contains(r#"name="firm_name""#),
+        "only the owner names the firm"
+    );
+    assert!(
+        page.contains(r#"<option value="se-advokat" selected"#),
+        "{page}"
+    );
+    let bo_form = [
+        ("full_name", "Bo Berg"),
+        ("title", "bitradande_jurist"),
+        ("admission_date", ""),
+        ("birth_date", ""),
+        ("rule_set", "se-advokat"),
+        ("language", "en"),
+    ];
+    assert!(
+        bo.form("/api/account/update_profile", &bo_form)
+            .await
+            .status()
+            .is_success()
+    );
+    let rule_set: String = sqlx::query_scalar("SELECT rule_set FROM users WHERE email = $1")
+        .bind("bo@lindadvokat.example")
+        .fetch_one(&app.db().pool)
+        .await
+        .expect("user");
+    assert_eq!(rule_set, "se-advokat");
+    // A member cannot rename the firm through the profile.
+    let mut sneaky = bo_form.to_vec();
+    sneaky.push(("firm_name", "Taken Over AB"));
+    assert_eq!(
+        bo.form("/api/account/update_profile", &sneaky)
+            .await
+            .status(),
+        403
+    );
+    app.stop().await;
+}
+on_both_backends!(a_new_firm_is_named_and_an_invitee_keeps_the_firms_rule_set);

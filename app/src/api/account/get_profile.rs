@@ -12,6 +12,8 @@ pub struct Profile {
     pub rule_set: String,
     pub language: String,
     pub profile_completed: bool,
+    /// Whether this first profile also names the firm: a new firm's owner, alone in it.
+    pub names_firm: bool,
 }
 
 /// The signed-in person's profile.
@@ -19,7 +21,14 @@ pub struct Profile {
 pub async fn get_profile() -> Result<Profile, AppError> {
     let call = crate::api::support::call()?;
     let user = call.viewer().await?.user;
+    let names_firm = !user.profile_completed
+        && user.role == "owner"
+        && crate::backend::firm::settings::member_count(&call.state, &user.firm_id)
+            .await
+            .map_err(AppError::internal)?
+            == 1;
     Ok(Profile {
+        names_firm,
         email: user.email,
         full_name: user.full_name,
         title: user.title,

@@ -10,6 +10,12 @@ pub async fn update_profile(
     birth_date: String,
     rule_set: String,
     language: String,
+    /// Asked of a new firm's owner on the first profile only; `names_firm` says the form
+    /// asked (an empty name then counts as missing, not as absent).
+    #[server(default)]
+    names_firm: Option<String>,
+    #[server(default)] firm_name: Option<String>,
+    #[server(default)] org_number: Option<String>,
 ) -> Result<(), AppError> {
     use crate::backend::account::{self, ProfileInput};
     let call = crate::api::support::call()?;
@@ -21,6 +27,8 @@ pub async fn update_profile(
         birth_date,
         rule_set,
         language,
+        firm_name: firm_name.or(names_firm.map(|_| String::new())),
+        org_number,
     };
     account::update_profile(&call.state, &viewer, &call.meta, call.lang, &input)
         .await

@@ -9,6 +9,7 @@ use crate::backend::auth::viewer::Viewer;
 use crate::backend::authz::Act;
 use crate::backend::request::RequestMeta;
 use crate::backend::state::AppState;
+use crate::error::Problems;
 use crate::i18n::Lang;
 use crate::model::FirmSettings;
 
@@ -42,6 +43,15 @@ pub async fn get(
 }
 
 /// A Swedish organisation number: NNNNNN-NNNN (the dash optional) with a valid Luhn digit.
+/// How many people the firm has (any status).
+pub async fn member_count(state: &AppState, firm_id: &str) -> anyhow::Result<i64> {
+    let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users WHERE firm_id = $1")
+        .bind(firm_id)
+        .fetch_one(&state.db.pool)
+        .await?;
+    Ok(count)
+}
+
 pub fn valid_org_number(text: &str) -> Option<String> {
     let digits: Vec<u32> = text
         .chars()
@@ -78,18 +88,26 @@ pub async fn update(
 ) -> Result<(), AppError> {
     let t = lang.texts();
     gate(state, viewer, meta, lang, Act::ManageSettings).await?;
+    let mut problems = Problems::default();
     let name = input.name.trim();
-    if name.is_empty() || name.chars().count() > 200 {
-        return Err(AppError::invalid("name", t.err_firm_name));
+    if name.is_empty() || !domain::limits::fits(name, domain::limits::FIRM_NAME) {
+        problems.add(
+            "name",
+            t.err_firm_name
+                .replace("{n}", &domain::limits::FIRM_NAME.to_string()),
+        );
     }
     let org_number = match input.org_number.trim() {
         "" => String::new(),
-        text => valid_org_number(text)
-            .ok_or_else(|| AppError::invalid("org_number", t.err_org_number))?,
+        text => valid_org_number(text).unwrap_or_else(|| {
+            problems.add("org_number", t.err_org_number);
+            String::new()
+        }),
     };
     if !RULE_SETS.contains(&input.default_rule_set.as_str()) {
-        return Err(AppError::invalid("default_rule_set", t.err_choice));
+        problems.add("default_rule_set", t.err_rule_set_choice);
     }
+    problems.finish()?;
     let mut tx = state.db.begin().await.map_err(internal)?;
     sqlx::query(
         "UPDATE firms SET name = $1, org_number = $2, default_rule_set = $3, require_second_factor = $4 WHERE id = $5",

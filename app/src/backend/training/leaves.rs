@@ -7,6 +7,7 @@ use crate::backend::auth::viewer::Viewer;
 use crate::backend::db::{new_id, now_micros};
 use crate::backend::request::RequestMeta;
 use crate::backend::state::AppState;
+use crate::error::Problems;
 use crate::i18n::Lang;
 use domain::Date;
 
@@ -22,16 +23,27 @@ pub fn validate(
     lang: Lang,
 ) -> Result<(Date, Date, String), AppError> {
     let t = lang.texts();
-    let from = Date::parse(from).map_err(|_| AppError::invalid("from", t.err_date))?;
-    let to = Date::parse(to).map_err(|_| AppError::invalid("to", t.err_date))?;
-    if to < from {
-        return Err(AppError::invalid("to", t.err_leave_order));
+    let mut problems = Problems::default();
+    let from = problems.check("from", Date::parse(from).map_err(|_| t.err_date.to_owned()));
+    let to = problems.check("to", Date::parse(to).map_err(|_| t.err_date.to_owned()));
+    if let (Some(from), Some(to)) = (from, to)
+        && to < from
+    {
+        problems.add("to", t.err_leave_order);
     }
     let reason = reason.trim();
-    if reason.chars().count() > 200 {
-        return Err(AppError::invalid("reason", t.err_too_long));
+    if !domain::limits::fits(reason, domain::limits::LEAVE_REASON) {
+        problems.add(
+            "reason",
+            t.err_too_long_n
+                .replace("{n}", &domain::limits::LEAVE_REASON.to_string()),
+        );
     }
-    Ok((from, to, reason.to_owned()))
+    problems.finish()?;
+    match (from, to) {
+        (Some(from), Some(to)) => Ok((from, to, reason.to_owned())),
+        _ => Err(AppError::BadRequest),
+    }
 }
 
 pub async fn add(

@@ -2,7 +2,9 @@
 
 use super::NeedsSignIn;
 use crate::api::log::{AddLeave, DeleteLeave, SetExemption, get_log};
-use crate::components::form::{ErrorBox, Field, Notice, Submit, use_form_error, use_query_flag};
+use crate::components::form::{
+    ErrorBox, Field, Notice, Submit, use_form_error, use_form_values, use_query_flag,
+};
 use crate::i18n::use_lang;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -15,9 +17,12 @@ pub fn Leave() -> impl IntoView {
     let add_error = use_form_error::<AddLeave>();
     let delete_error = use_form_error::<DeleteLeave>();
     let exemption_error = use_form_error::<SetExemption>();
+    let kept_leave = use_form_values::<AddLeave>();
+    let kept_year = use_form_values::<SetExemption>();
     let saved = use_query_flag("saved");
     let removed = use_query_flag("removed");
     let body = move || {
+        let (kept_leave, kept_year) = (kept_leave.clone(), kept_year.clone());
         Suspend::new(async move {
             let data = match log.await {
                 Ok(d) => d,
@@ -70,9 +75,9 @@ pub fn Leave() -> impl IntoView {
                     {leaves}
                     <ErrorBox error=add_error/>
                     <form method="post" action=AddLeave::url() class="space-y-4">
-                        <Field id="from" name="from" label=t.leave_from kind="date" required=true error=add_error/>
-                        <Field id="to" name="to" label=t.leave_to kind="date" required=true error=add_error/>
-                        <Field id="reason" name="reason" label=t.leave_reason hint=t.leave_reason_hint error=add_error/>
+                        <Field id="from" name="from" label=t.leave_from kind="date" kept=kept_leave.clone() required=true error=add_error/>
+                        <Field id="to" name="to" label=t.leave_to kind="date" kept=kept_leave.clone() required=true error=add_error/>
+                        <Field id="reason" name="reason" label=t.leave_reason hint=t.leave_reason_hint kept=kept_leave maxlength=domain::limits::LEAVE_REASON error=add_error/>
                         <Submit label=t.leave_add/>
                     </form>
                 </section>
@@ -83,7 +88,7 @@ pub fn Leave() -> impl IntoView {
                     <ErrorBox error=exemption_error/>
                     <form method="post" action=SetExemption::url() class="space-y-4">
                         <input type="hidden" name="exempt" value="yes"/>
-                        <Field id="year" name="year" label=t.year_label kind="number" inputmode="numeric" value=this_year.to_string() required=true error=exemption_error/>
+                        <Field id="year" name="year" label=t.year_label kind="number" inputmode="numeric" value=this_year.to_string() kept=kept_year required=true error=exemption_error/>
                         <Submit label=t.exemption_add/>
                     </form>
                 </section>

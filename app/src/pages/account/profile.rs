@@ -62,6 +62,15 @@ pub fn Profile() -> impl IntoView {
                 <Notice show=saved text=t.saved/>
                 <ErrorBox error/>
                 <form method="post" action=UpdateProfile::url() class="space-y-4">
+                    {p.names_firm.then(|| view! {
+                        <fieldset class="space-y-4 rounded-lg border border-slate-200 p-4">
+                            <legend class="px-1 font-semibold">{t.firm_section_new}</legend>
+                            <input type="hidden" name="names_firm" value="1"/>
+                            <p class="text-sm text-slate-600">{t.firm_name_why}</p>
+                            <Field id="firm_name" name="firm_name" label=t.firm_name kept=kept.clone() maxlength=domain::limits::FIRM_NAME autocomplete="organization" required=true error/>
+                            <Field id="org_number" name="org_number" label=t.firm_org_number hint=t.firm_org_number_hint kept=kept.clone() maxlength=domain::limits::ORG_NUMBER error/>
+                        </fieldset>
+                    })}
                     <Field id="full_name" name="full_name" label=t.full_name autocomplete="name" value=p.full_name.clone() kept=kept.clone() required=true error/>
                     <Select id="title" name="title" label=t.title_label options=titles selected=if p.profile_completed { p.title.clone() } else { String::new() } kept=kept.clone() error/>
                     <Field id="admission_date" name="admission_date" label=t.admission_date hint=t.admission_hint kind="date" value=p.admission_date.clone() kept=kept.clone() error/>

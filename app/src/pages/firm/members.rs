@@ -6,7 +6,9 @@ use crate::api::firm::{
     BlockMember, ChangeRole, InviteMember, RemoveMember, ResendInvitation, RevokeInvitation,
     UnblockMember, get_members,
 };
-use crate::components::form::{ErrorBox, Field, Notice, Submit, use_form_error, use_query_flag};
+use crate::components::form::{
+    ErrorBox, Field, Notice, Submit, use_form_error, use_form_values, use_query_flag,
+};
 use crate::i18n::{Texts, use_lang};
 use crate::pages::account::NeedsSignIn;
 use leptos::prelude::*;
@@ -49,6 +51,7 @@ pub fn FirmMembers() -> impl IntoView {
     let members = Resource::new(|| (), |_| get_members());
     // The invitation form shows its own error; the row actions' errors show at the top.
     let invite_error = use_form_error::<InviteMember>();
+    let kept_invite = use_form_values::<InviteMember>();
     let action_errors = [
         use_form_error::<ChangeRole>(),
         use_form_error::<BlockMember>(),
@@ -67,6 +70,7 @@ pub fn FirmMembers() -> impl IntoView {
         (use_query_flag("removed"), t.firm_member_removed),
     ];
     let body = move || {
+        let kept_invite = kept_invite.clone();
         Suspend::new(async move {
             let m = match members.await {
                 Ok(m) => m,
@@ -154,11 +158,11 @@ pub fn FirmMembers() -> impl IntoView {
                     <ul class="space-y-2">{invitations}</ul>
                     <ErrorBox error=invite_error/>
                     <form method="post" action=InviteMember::url() class="space-y-4">
-                        <Field id="invite-email" name="email" label=t.invite_email kind="email" autocomplete="off" required=true error=invite_error/>
+                        <Field id="invite-email" name="email" label=t.invite_email kind="email" autocomplete="off" kept=kept_invite.clone() required=true error=invite_error/>
                         <div class="space-y-1">
                             <label for="invite-role" class="block font-medium">{t.role_label}</label>
                             <select id="invite-role" name="role" class="rounded border border-slate-400 bg-white px-3 py-2 focus-ring">
-                                {invite_roles.into_iter().map(|(v, l)| view! { <option value=v>{l}</option> }).collect_view()}
+                                {invite_roles.into_iter().map(|(v, l)| view! { <option value=v selected=kept_invite.get("role").as_deref() == Some(v)>{l}</option> }).collect_view()}
                             </select>
                         </div>
                         <Submit label=t.invite_send/>

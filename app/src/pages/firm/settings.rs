@@ -2,7 +2,9 @@
 
 use super::FirmNav;
 use crate::api::firm::{UpdateSettings, get_settings};
-use crate::components::form::{ErrorBox, Field, Notice, Submit, use_form_error, use_query_flag};
+use crate::components::form::{
+    ErrorBox, Field, Notice, Submit, use_form_error, use_form_values, use_query_flag,
+};
 use crate::i18n::use_lang;
 use crate::pages::account::NeedsSignIn;
 use leptos::prelude::*;
@@ -14,8 +16,10 @@ pub fn FirmSettingsPage() -> impl IntoView {
     let t = use_lang().texts();
     let settings = Resource::new(|| (), |_| get_settings());
     let error = use_form_error::<UpdateSettings>();
+    let kept = use_form_values::<UpdateSettings>();
     let saved = use_query_flag("saved");
     let body = move || {
+        let kept = kept.clone();
         Suspend::new(async move {
             let s = match settings.await {
                 Ok(s) => s,
@@ -49,17 +53,17 @@ pub fn FirmSettingsPage() -> impl IntoView {
             view! {
                 <p class="text-slate-700" data-testid="firm-storage">{storage}</p>
                 <form method="post" action=UpdateSettings::url() class="max-w-2xl space-y-4">
-                    <Field id="name" name="name" label=t.firm_name value=s.name.clone() required=true error/>
-                    <Field id="org_number" name="org_number" label=t.firm_org_number hint=t.firm_org_number_hint value=s.org_number.clone() error/>
+                    <Field id="name" name="name" label=t.firm_name value=s.name.clone() kept=kept.clone() maxlength=domain::limits::FIRM_NAME required=true error/>
+                    <Field id="org_number" name="org_number" label=t.firm_org_number hint=t.firm_org_number_hint value=s.org_number.clone() kept=kept.clone() maxlength=domain::limits::ORG_NUMBER error/>
                     <div class="space-y-1">
                         <label for="default_rule_set" class="block font-medium">{t.firm_default_rule_set}</label>
                         <p id="default_rule_set-hint" class="text-sm text-slate-600">{t.firm_default_rule_set_hint}</p>
                         <select id="default_rule_set" name="default_rule_set" aria-describedby="default_rule_set-hint" class="w-full max-w-md rounded border border-slate-400 bg-white px-3 py-2 focus-ring">
-                            {rule_sets.into_iter().map(|(v, l)| view! { <option value=v selected=s.default_rule_set == v>{l}</option> }).collect_view()}
+                            {rule_sets.into_iter().map(|(v, l)| view! { <option value=v selected=kept.or("default_rule_set", &s.default_rule_set) == v>{l}</option> }).collect_view()}
                         </select>
                     </div>
                     <div class="flex items-center gap-2">
-                        <input id="require_second_factor" name="require_second_factor" type="checkbox" value="on" checked=s.require_second_factor class="h-4 w-4 focus-ring"/>
+                        <input id="require_second_factor" name="require_second_factor" type="checkbox" value="on" checked=kept.checked_or("require_second_factor", s.require_second_factor) class="h-4 w-4 focus-ring"/>
                         <label for="require_second_factor">{t.firm_require_second_factor}</label>
                     </div>
                     <Submit label=t.save/>
