@@ -150,6 +150,25 @@ impl LogData {
         rules::evaluate(&self.rule_set(), &self.to_domain(extra), year, self.today())
     }
 
+    /// Courses of `year` logged ahead of today, which the totals do not count yet.
+    pub fn not_yet_counted(&self, year: i32) -> Option<rules::NotYetCounted> {
+        rules::not_yet_counted(&self.to_domain(None), year, self.today())
+    }
+
+    /// The year as it will stand once the courses logged ahead (and `extra`, the entry
+    /// being typed) have taken place: evaluated as of the latest of them, or today.
+    pub fn evaluate_planned(&self, year: i32, extra: Option<Entry>) -> Evaluation {
+        let log = self.to_domain(extra);
+        let as_of = log
+            .entries
+            .iter()
+            .filter(|e| e.date.year() == year)
+            .map(|e| e.date)
+            .max()
+            .map_or(self.today(), |latest| latest.max(self.today()));
+        rules::evaluate(&self.rule_set(), &log, year, as_of)
+    }
+
     /// The e-learning cap of the person's rule set in `year`, if it has one.
     pub fn e_learning_cap(&self, year: i32) -> Option<Hours> {
         match &self.rule_set().params(year).kind {

@@ -54,6 +54,24 @@ pub fn status_class(status: Status) -> &'static str {
     }
 }
 
+/// Says what the totals leave out because it lies ahead: "1 course dated after today is
+/// not counted yet: 3 h on 31 Dec". Nothing when nothing is ahead.
+#[component]
+pub fn NotYetCountedNotice(ahead: Option<domain::rules::NotYetCounted>) -> impl IntoView {
+    let lang = use_lang();
+    let t = lang.texts();
+    ahead.map(|a| {
+        let hours = a.hours.display_with(lang.decimal_separator());
+        let text = lang
+            .count(a.count, t.not_counted_yet_one, t.not_counted_yet_other)
+            .replace("{hours}", &hours)
+            .replace("{date}", &lang.short_date(a.first));
+        view! {
+            <p role="note" data-testid="not-counted-yet" class="rounded border border-sky-300 bg-sky-50 p-3 text-sky-900">{text}</p>
+        }
+    })
+}
+
 #[component]
 pub fn StatusBadge(status: Status) -> impl IntoView {
     let t = use_lang().texts();

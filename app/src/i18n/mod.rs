@@ -67,6 +67,24 @@ impl Lang {
         }
     }
 
+    /// A date as people write it: "12 March 2026", "12 mars 2026" (ISO stays in the data).
+    pub fn long_date(self, date: domain::Date) -> String {
+        let month = self.texts().month_names[usize::from(date.month().saturating_sub(1)) % 12];
+        format!("{} {month} {}", date.day(), date.year())
+    }
+
+    /// The same without the year, for dates within the year being shown: "31 Dec".
+    pub fn short_date(self, date: domain::Date) -> String {
+        let month = self.texts().month_names[usize::from(date.month().saturating_sub(1)) % 12];
+        let short: String = month.chars().take(3).collect();
+        format!("{} {short}", date.day())
+    }
+
+    /// `one` or `other` (each with `{n}`) by the count, as both languages need it.
+    pub fn count(self, n: usize, one: &str, other: &str) -> String {
+        if n == 1 { one } else { other }.replace("{n}", &n.to_string())
+    }
+
     pub fn decimal_separator(self) -> char {
         match self {
             Lang::En => '.',
@@ -331,7 +349,6 @@ pub struct Texts {
     pub log_add: &'static str,
     pub log_view: &'static str,
     pub log_empty: &'static str,
-    pub entries_word: &'static str,
     pub search_label: &'static str,
     pub sort_label: &'static str,
     pub sort_newest: &'static str,
@@ -495,7 +512,6 @@ pub struct Texts {
     pub cert_download: &'static str,
     pub cert_delete: &'static str,
     pub cert_list_label: &'static str,
-    pub cert_pages: &'static str,
     pub cert_uploaded: &'static str,
     pub cert_deleted: &'static str,
     pub cert_already: &'static str,
@@ -561,7 +577,6 @@ pub struct Texts {
     pub reports_delete: &'static str,
     pub reports_deleted: &'static str,
     pub reports_created: &'static str,
-    pub reports_pages: &'static str,
     pub reports_left_out: &'static str,
     pub reports_verify_link: &'static str,
     pub reports_failed_text: &'static str,
@@ -599,6 +614,14 @@ pub struct Texts {
     pub err_language_choice: &'static str,
     pub firm_section_new: &'static str,
     pub firm_name_why: &'static str,
+    pub not_counted_yet_one: &'static str,
+    pub not_counted_yet_other: &'static str,
+    pub not_counted_badge: &'static str,
+    pub preview_planned_note: &'static str,
+    pub entries_one: &'static str,
+    pub entries_other: &'static str,
+    pub pages_one: &'static str,
+    pub pages_other: &'static str,
 }
 
 impl Texts {

@@ -182,6 +182,32 @@ impl Evaluation {
     }
 }
 
+/// Courses of `year` dated after `as_of`: logged ahead, so not counted yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotYetCounted {
+    pub count: usize,
+    pub hours: Hours,
+    /// The earliest of them.
+    pub first: Date,
+}
+
+/// What of `year` the calculator leaves out on `as_of` because it lies ahead, if anything.
+pub fn not_yet_counted(log: &Log, year: i32, as_of: Date) -> Option<NotYetCounted> {
+    let ahead: Vec<&Entry> = log
+        .entries
+        .iter()
+        .filter(|e| e.date.year() == year && e.date > as_of)
+        .collect();
+    let first = ahead.iter().map(|e| e.date).min()?;
+    Some(NotYetCounted {
+        count: ahead.len(),
+        hours: ahead
+            .iter()
+            .fold(Hours::ZERO, |sum, e| sum.saturating_add(e.hours)),
+        first,
+    })
+}
+
 /// The answer for `year` under `set`, as known on `as_of` (entries dated later are not
 /// yet taken).
 pub fn evaluate(set: &RuleSet, log: &Log, year: i32, as_of: Date) -> Evaluation {

@@ -460,3 +460,53 @@ async fn the_dashboard_agrees_with_the_command_line(backend: Backend) {
     app.stop().await;
 }
 on_both_backends!(the_dashboard_agrees_with_the_command_line);
+
+/// A course logged ahead is not counted until its date, and every place that shows totals
+/// says so; the log marks it; the new-entry preview counts what is planned.
+async fn a_course_logged_ahead_is_announced_not_silently_left_out(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let anna = app.signed_in_browser("anna@firm.se").await;
+    set_profile(&anna).await;
+    let today =
+        domain::Date::parse(log_of(&anna).await["today"].as_str().expect("today")).expect("date");
+    let ahead = domain::Date::from_unix_days(today.to_unix_days() + 1);
+    let year = ahead.year();
+    let date = ahead.to_string();
+    assert!(
+        add(
+            &anna,
+            &entry(&date, "Planned ethics day", "3", "teacher-led")
+        )
+        .await
+        .status()
+        .is_success()
+    );
+    let expected = format!(
+        "1 course dated after today is not counted yet: 3 h on {} {}.",
+        ahead.day(),
+        &app::i18n::EN.month_names[usize::from(ahead.month() - 1)][..3]
+    );
+    for page in [
+        format!("/dashboard?year={year}"),
+        format!("/log?year={year}"),
+    ] {
+        let html = anna.page(&page).await;
+        assert!(html.contains(&expected), "{page}: {html}");
+    }
+    let log = anna.page(&format!("/log?year={year}")).await;
+    assert!(log.contains("Counts from its date"), "{log}");
+    assert!(
+        log.contains(&format!(r#"<time datetime="{date}">"#)),
+        "{log}"
+    );
+    // The preview of the year counts it (as the year will stand), the dashboard does not.
+    let data = log_of(&anna).await;
+    let log_data: app::model::LogData = serde_json::from_value(data).expect("log data");
+    assert_eq!(log_data.evaluate(year, None).counted, domain::Hours::ZERO);
+    assert_eq!(
+        log_data.evaluate_planned(year, None).counted,
+        domain::Hours::whole(3)
+    );
+    app.stop().await;
+}
+on_both_backends!(a_course_logged_ahead_is_announced_not_silently_left_out);

@@ -91,7 +91,8 @@ fn Outcome(max_mb: u64) -> impl IntoView {
 
 #[component]
 fn CertificateItems(items: Vec<CertificateView>) -> impl IntoView {
-    let t = use_lang().texts();
+    let lang = use_lang();
+    let t = lang.texts();
     if items.is_empty() {
         return view! { <p class="text-slate-600">{t.cert_none}</p> }.into_any();
     }
@@ -101,7 +102,7 @@ fn CertificateItems(items: Vec<CertificateView>) -> impl IntoView {
                 let open = format!("/certificates/{}/open", c.id);
                 let download = format!("{open}?d=attachment");
                 let details = match (c.pages, c.width, c.height) {
-                    (Some(p), _, _) => format!("PDF · {p} {} · {}", t.cert_pages, c.size_label()),
+                    (Some(p), _, _) => format!("PDF · {} · {}", lang.count(usize::try_from(p).unwrap_or(usize::MAX), t.pages_one, t.pages_other), c.size_label()),
                     (_, Some(w), Some(h)) => format!("{w}×{h} · {}", c.size_label()),
                     _ => c.size_label(),
                 };

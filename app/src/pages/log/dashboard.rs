@@ -3,7 +3,7 @@
 
 use super::{YearNav, use_query_year};
 use crate::api::log::get_log;
-use crate::components::summary::{MonthChart, StatusBadge, Summary};
+use crate::components::summary::{MonthChart, NotYetCountedNotice, StatusBadge, Summary};
 use crate::i18n::use_lang;
 use crate::model::LogData;
 use crate::pages::account::NeedsSignIn;
@@ -79,6 +79,7 @@ pub fn YearView(data: LogData, year: i32, path: String) -> impl IntoView {
         <section aria-labelledby="summary-heading" class="space-y-3">
             <h2 id="summary-heading" class="text-xl font-semibold">{t.summary_heading}</h2>
             <Summary result=Signal::stored(result) e_learning_cap=Signal::stored(cap)/>
+            <NotYetCountedNotice ahead=data.not_yet_counted(year)/>
         </section>
         <MonthChart months/>
         <section aria-labelledby="history-heading" class="space-y-2">

@@ -216,7 +216,10 @@ fn EntryEditor(data: LogData, error: Option<AppError>, kept: Kept) -> impl IntoV
     let year =
         Memo::new(move |_| Date::parse(&draft.date.get()).map_or(today.year(), |d| d.year()));
     let data = StoredValue::new(data);
-    let result = Signal::derive(move || data.with_value(|d| d.evaluate(year.get(), draft.entry())));
+    // The preview counts what is planned: the year as it will stand once the courses
+    // logged ahead, and this one, have taken place.
+    let result =
+        Signal::derive(move || data.with_value(|d| d.evaluate_planned(year.get(), draft.entry())));
     let cap = Signal::derive(move || data.with_value(|d| d.e_learning_cap(year.get())));
     view! {
         <div class="grid gap-8 lg:grid-cols-2">
@@ -226,7 +229,7 @@ fn EntryEditor(data: LogData, error: Option<AppError>, kept: Kept) -> impl IntoV
             </form>
             <section aria-labelledby="preview-heading" class="space-y-3 rounded-lg border border-slate-200 bg-white p-4">
                 <h2 id="preview-heading" class="text-xl font-semibold">{t.preview_heading}</h2>
-                <p class="text-sm text-slate-600">{t.preview_note}</p>
+                <p class="text-sm text-slate-600">{t.preview_note}" "{t.preview_planned_note}</p>
                 <Summary result e_learning_cap=cap/>
             </section>
         </div>

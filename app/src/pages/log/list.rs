@@ -4,6 +4,7 @@
 use super::YearNav;
 use crate::api::log::{DeleteEntry, DuplicateEntry, get_log};
 use crate::components::form::{ErrorBox, Notice, use_form_error, use_query_flag};
+use crate::components::summary::NotYetCountedNotice;
 use crate::i18n::use_lang;
 use crate::model::EntryView;
 use crate::pages::account::NeedsSignIn;
@@ -78,6 +79,7 @@ pub fn LogList() -> impl IntoView {
             };
             let year = view.year.unwrap_or_else(|| data.today().year());
             let rows = select(&data.entries, year, &view);
+            let today = data.today();
             let sep = lang.decimal_separator();
             let total = rows
                 .iter()
@@ -96,6 +98,9 @@ pub fn LogList() -> impl IntoView {
                     .into_iter()
                     .map(|e| {
                         let category = if e.category == "e-learning" { t.category_e_learning } else { t.category_teacher_led };
+                        let parsed = domain::Date::parse(&e.date).ok();
+                        let date_text = parsed.map_or_else(|| e.date.clone(), |d| lang.long_date(d));
+                        let ahead = parsed.is_some_and(|d| d > today);
                         let hours = e.hours().display_with(sep);
                         let edit_label = format!("{} {}", t.edit, e.title);
                         let attached = data.certificates.get(&e.id).copied().unwrap_or(0);
@@ -105,8 +110,11 @@ pub fn LogList() -> impl IntoView {
                         let delete_label = format!("{} {}", t.delete, e.title);
                         view! {
                             <tr class="block border-t border-slate-200 py-2 align-top sm:table-row sm:py-0">
-                                <td class="block whitespace-nowrap text-sm text-slate-600 sm:table-cell sm:py-2 sm:pr-3 sm:text-base sm:text-slate-900">{e.date.clone()}</td>
-                                <td class="block sm:table-cell sm:py-2 sm:pr-3">
+                                <td class="block whitespace-nowrap text-sm text-slate-600 sm:table-cell sm:py-2 sm:pr-3 sm:text-base sm:text-slate-900">
+                                    <time datetime=e.date.clone()>{date_text}</time>
+                                    {ahead.then(|| view! { <span class="mt-1 block w-fit rounded border border-sky-300 bg-sky-50 px-1.5 text-xs font-medium whitespace-normal text-sky-900">{t.not_counted_badge}</span> })}
+                                </td>
+                                <td class="block [overflow-wrap:anywhere] sm:table-cell sm:py-2 sm:pr-3">
                                     <span class="font-medium">{e.title.clone()}</span>
                                     {(!e.provider.is_empty()).then(|| view! { <span class="block text-sm text-slate-600">{e.provider.clone()}</span> })}
                                 </td>
@@ -170,7 +178,8 @@ pub fn LogList() -> impl IntoView {
                     </div>
                     <button type="submit" class="rounded border border-indigo-700 px-4 py-2 text-indigo-800 focus-ring">{t.apply}</button>
                 </form>
-                <p class="text-slate-700" data-testid="log-total">{format!("{count} {} · {} h", t.entries_word, total.display_with(sep))}</p>
+                <p class="text-slate-700" data-testid="log-total">{format!("{} · {} h", lang.count(count, t.entries_one, t.entries_other), total.display_with(sep))}</p>
+                <NotYetCountedNotice ahead=data.not_yet_counted(year)/>
                 {table}
                 <div class="flex flex-wrap gap-3 text-sm">
                     <a href=format!("/log/export.csv?year={year}") rel="external" class="underline focus-ring">{format!("{} ({year})", t.export_csv)}</a>

@@ -96,7 +96,8 @@ pub fn Reports() -> impl IntoView {
 
 #[component]
 fn ReportItems(items: Vec<ReportView>) -> impl IntoView {
-    let t = use_lang().texts();
+    let lang = use_lang();
+    let t = lang.texts();
     if items.is_empty() {
         return view! { <p class="text-slate-600">{t.reports_none}</p> }.into_any();
     }
@@ -107,7 +108,7 @@ fn ReportItems(items: Vec<ReportView>) -> impl IntoView {
                 let status = status_text(t, &r);
                 let mut details = format!("{} {}", t.reports_created_at, r.created);
                 if let (Some(p), Some(s)) = (r.pages, r.size_bytes) {
-                    details.push_str(&format!(" · {p} {} · {}", t.reports_pages, size_label(s)));
+                    details.push_str(&format!(" · {} · {}", lang.count(usize::try_from(p).unwrap_or(usize::MAX), t.pages_one, t.pages_other), size_label(s)));
                 }
                 let left_out = (r.left_out > 0).then(|| view! {
                     <p role="status" class="text-sm text-amber-900">{format!("{} {}", r.left_out, t.reports_left_out)}</p>

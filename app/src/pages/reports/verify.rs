@@ -11,7 +11,8 @@ use leptos_router::hooks::use_params_map;
 
 #[component]
 pub fn VerifyReport() -> impl IntoView {
-    let t = use_lang().texts();
+    let lang = use_lang();
+    let t = lang.texts();
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").unwrap_or_default());
     let found = Resource::new(id, verify_report);
@@ -54,7 +55,7 @@ pub fn VerifyReport() -> impl IntoView {
             });
             view! {
                 <p role="status" class="rounded border border-slate-300 bg-white p-3">
-                    {t.verify_found.replace("{date}", &v.issued).replace("{pages}", &v.pages.to_string())}
+                    {t.verify_found.replace("{date}", &v.issued).replace("{pages}", &lang.count(usize::try_from(v.pages).unwrap_or(usize::MAX), t.pages_one, t.pages_other))}
                 </p>
                 {outcome.map(|(class, text)| view! {
                     <p role="alert" class=format!("rounded border p-3 font-semibold {class}") data-testid="verify-outcome">{text}</p>
