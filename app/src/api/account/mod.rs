@@ -12,6 +12,8 @@ mod request_step_up;
 mod revoke_session;
 mod security_status;
 mod start_totp;
+// One argument per form field: the plain-HTML form posts its fields by name.
+#[allow(clippy::too_many_arguments)]
 mod update_profile;
 
 pub use confirm_email_change::*;
