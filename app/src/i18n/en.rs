@@ -264,7 +264,7 @@ pub static EN: Texts = Texts {
     home_get_started: "Sign in to start your log",
 
     not_found_title: "Page not found",
-    not_found_body: "We could not find that page. Check the address, or start again from the home page.",
+    not_found_body: "We could not find that page or file, or it is not yours to see. Check the address, or go on from here.",
     not_found_home: "Go to the home page",
 
     error_not_found: "We could not find that. It may have been removed.",
@@ -603,4 +603,10 @@ pub static EN: Texts = Texts {
     entries_other: "{n} entries",
     pages_one: "{n} page",
     pages_other: "{n} pages",
+    link_expired_title: "This link has expired",
+    link_expired_body: "File links work for one hour and only exactly as we sent them. Open the file again from your log or your reports, and you get a fresh link.",
+    forbidden_title: "You cannot open this",
+    forbidden_body: "Your role in the firm does not allow this. Ask your firm's owner or an admin if you need it.",
+    not_found_dashboard: "Go to your dashboard",
+    not_found_log: "Open your log",
 };

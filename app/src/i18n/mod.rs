@@ -622,6 +622,12 @@ pub struct Texts {
     pub entries_other: &'static str,
     pub pages_one: &'static str,
     pub pages_other: &'static str,
+    pub link_expired_title: &'static str,
+    pub link_expired_body: &'static str,
+    pub forbidden_title: &'static str,
+    pub forbidden_body: &'static str,
+    pub not_found_dashboard: &'static str,
+    pub not_found_log: &'static str,
 }
 
 impl Texts {

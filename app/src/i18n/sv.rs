@@ -264,7 +264,7 @@ pub static SV: Texts = Texts {
     home_get_started: "Logga in för att börja logga",
 
     not_found_title: "Sidan hittades inte",
-    not_found_body: "Vi kunde inte hitta sidan. Kontrollera adressen eller börja om från startsidan.",
+    not_found_body: "Vi kunde inte hitta sidan eller filen, eller så är den inte din att se. Kontrollera adressen, eller gå vidare härifrån.",
     not_found_home: "Till startsidan",
 
     error_not_found: "Vi kunde inte hitta det. Det kan ha tagits bort.",
@@ -603,4 +603,10 @@ pub static SV: Texts = Texts {
     entries_other: "{n} poster",
     pages_one: "{n} sida",
     pages_other: "{n} sidor",
+    link_expired_title: "Länken har slutat gälla",
+    link_expired_body: "Fillänkar gäller i en timme och bara precis som vi skickade dem. Öppna filen igen från din logg eller dina rapporter, så får du en ny länk.",
+    forbidden_title: "Du kan inte öppna det här",
+    forbidden_body: "Din roll i byrån tillåter inte detta. Fråga byråns ägare eller en administratör om du behöver det.",
+    not_found_dashboard: "Till din översikt",
+    not_found_log: "Öppna din logg",
 };

@@ -5,7 +5,7 @@ mod dev_mailbox;
 mod firm;
 mod home;
 mod log;
-mod not_found;
+pub mod not_found;
 mod policies;
 mod quick_check;
 mod reports;

@@ -27,6 +27,6 @@ pub async fn audit_csv(
     };
     match result {
         Ok(body) => download::csv(body, "audit-log.csv"),
-        Err(error) => download::refused(error),
+        Err(error) => download::refused(&state, &headers, error).await,
     }
 }

@@ -6,6 +6,7 @@ use app::backend::auth::viewer::{self, Viewer};
 use app::backend::request::RequestMeta;
 use app::backend::state::AppState;
 use app::backend::storage::Disposition;
+use app::pages::not_found::Problem;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use std::net::SocketAddr;
@@ -48,25 +49,21 @@ pub fn csv(body: String, filename: &str) -> Response {
         .into_response()
 }
 
-/// Sends the browser on to a freshly issued link (never cached), or says why not.
-pub fn see_other(link: Result<String, AppError>) -> Response {
-    match link {
-        Ok(url) => match HeaderValue::from_str(&url) {
-            Ok(location) => (
-                StatusCode::SEE_OTHER,
-                [
-                    (header::LOCATION, location),
-                    (
-                        header::CACHE_CONTROL,
-                        HeaderValue::from_static("private, no-store"),
-                    ),
-                ],
-            )
-                .into_response(),
-            Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
-        },
-        Err(AppError::NotFound) => StatusCode::NOT_FOUND.into_response(),
-        Err(error) => refused(error),
+/// Sends the browser on to a freshly issued link (never cached).
+fn see_other(url: &str) -> Response {
+    match HeaderValue::from_str(url) {
+        Ok(location) => (
+            StatusCode::SEE_OTHER,
+            [
+                (header::LOCATION, location),
+                (
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("private, no-store"),
+                ),
+            ],
+        )
+            .into_response(),
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
 }
 
@@ -93,20 +90,35 @@ pub async fn open_link(
         None => Disposition::Inline,
         Some(d) => match Disposition::parse(d) {
             Some(d) => d,
-            None => return StatusCode::BAD_REQUEST.into_response(),
+            None => return problem(state, headers, Problem::NotFound).await,
         },
     };
-    see_other(issue(&viewer, &meta, disposition).await)
+    match issue(&viewer, &meta, disposition).await {
+        Ok(url) => see_other(&url),
+        Err(error) => refused(state, headers, error).await,
+    }
 }
 
-/// The response for a refused or failed export.
-pub fn refused(error: AppError) -> Response {
+/// The app's page for a refused or failed download, in the person's language with a way
+/// on, never the browser's blank 403/404.
+pub async fn refused(state: &AppState, headers: &HeaderMap, error: AppError) -> Response {
     match error {
-        AppError::Forbidden => StatusCode::FORBIDDEN.into_response(),
-        AppError::Invalid { message, .. } => (StatusCode::FORBIDDEN, message).into_response(),
+        AppError::NotFound => problem(state, headers, Problem::NotFound).await,
+        AppError::Forbidden | AppError::Invalid { .. } | AppError::InvalidFields { .. } => {
+            problem(state, headers, Problem::Forbidden).await
+        }
         other => {
-            tracing::error!(error = ?other, "export failed");
+            tracing::error!(error = ?other, "download failed");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }
     }
+}
+
+/// The problem page, with its status.
+pub async fn problem(state: &AppState, headers: &HeaderMap, problem: Problem) -> Response {
+    let mut response =
+        crate::routes::render::render_page(state.clone(), headers, "/problem", problem).await;
+    *response.status_mut() =
+        StatusCode::from_u16(problem.status()).unwrap_or(StatusCode::NOT_FOUND);
+    response
 }

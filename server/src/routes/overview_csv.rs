@@ -32,6 +32,6 @@ pub async fn overview_csv(
         .unwrap_or_else(|| app::backend::account::today().year());
     match overview::export(&state, &viewer, &meta, request_lang(&headers), year).await {
         Ok(body) => download::csv(body, &format!("firm-overview-{year}.csv")),
-        Err(error) => download::refused(error),
+        Err(error) => download::refused(&state, &headers, error).await,
     }
 }

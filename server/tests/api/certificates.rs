@@ -538,3 +538,70 @@ async fn a_photo_is_stored_without_its_metadata(backend: Backend) {
     app.stop().await;
 }
 on_both_backends!(a_photo_is_stored_without_its_metadata);
+
+/// Every dead end a person can reach with a file link is an app page in their language
+/// with a way on, never the browser's blank 403/404: another firm's certificate, a link
+/// with a changed character, an unknown address; and a signed-in person is offered their
+/// dashboard, not "Sign in".
+async fn file_dead_ends_are_app_pages_with_a_way_on(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let anna = app.signed_in_browser("anna@firm.se").await;
+    let entry = new_entry(&anna, "Course").await;
+    let (status, answer) = upload(&anna, &entry, "intyg.pdf", pdf(1)).await;
+    assert_eq!(status, 201, "{answer}");
+    let id = answer["certificate"]["id"]
+        .as_str()
+        .or(answer["id"].as_str())
+        .expect("id")
+        .to_owned();
+    let url = link(&anna, &id, "").await;
+
+    let eve = app.signed_in_browser("eve@other.se").await;
+    let other = eve.get(&format!("/certificates/{id}/open")).await;
+    assert_eq!(other.status(), 404);
+    let page = other.text().await.expect("body");
+    assert!(
+        page.contains("<h1") && page.contains("Page not found"),
+        "{page}"
+    );
+    assert!(page.contains(r#"href="/dashboard""#), "a way on: {page}");
+    assert!(
+        !page.contains(r#"href="/sign-in""#),
+        "not offered to sign in again: {page}"
+    );
+
+    let tampered = url.replacen("sig=", "sig=0", 1);
+    let response = reqwest::get(&tampered).await.expect("GET");
+    assert_eq!(response.status(), 403);
+    let page = response.text().await.expect("body");
+    assert!(page.contains("This link has expired"), "{page}");
+    assert!(
+        page.contains(r#"href="/sign-in""#),
+        "signed out: a way in: {page}"
+    );
+
+    // In Swedish, for a Swedish browser.
+    let response = reqwest::Client::new()
+        .get(&tampered)
+        .header("accept-language", "sv-SE,sv;q=0.9")
+        .send()
+        .await
+        .expect("GET");
+    assert!(
+        response
+            .text()
+            .await
+            .expect("body")
+            .contains("Länken har slutat gälla")
+    );
+
+    let unknown = anna.get("/no/such/page").await;
+    assert_eq!(unknown.status(), 404);
+    let page = unknown.text().await.expect("body");
+    assert!(
+        page.contains(r#"href="/dashboard""#) && !page.contains(r#"href="/sign-in""#),
+        "{page}"
+    );
+    app.stop().await;
+}
+on_both_backends!(file_dead_ends_are_app_pages_with_a_way_on);

@@ -5,13 +5,15 @@
 //! link for another firm's object, a changed character or a late click answers 403.
 //! The object is decrypted chunk by chunk as it is sent.
 
+use crate::routes::download::problem;
 use app::backend::certificates;
 use app::backend::state::AppState;
 use app::backend::storage::signed_url::{self, Grant};
 use app::backend::storage::{Disposition, firm_key, local, object_key};
+use app::pages::not_found::Problem;
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
@@ -28,6 +30,7 @@ const FILE_CSP: &str = "default-src 'none'; object-src 'self'; img-src 'self'; \
 
 pub async fn file(
     State(state): State<AppState>,
+    headers: HeaderMap,
     Path((firm, object)): Path<(String, String)>,
     Query(params): Query<FileParams>,
 ) -> Response {
@@ -42,14 +45,14 @@ pub async fn file(
     if !local::valid_key(&key) || !signed_url::verify(state.master_key(), &grant, &params.sig, now)
     {
         tracing::info!(target: "security", "file link refused (bad signature or expired)");
-        return StatusCode::FORBIDDEN.into_response();
+        return problem(&state, &headers, Problem::LinkExpired).await;
     }
     let Some(disposition) = Disposition::parse(&params.d) else {
-        return StatusCode::FORBIDDEN.into_response();
+        return problem(&state, &headers, Problem::LinkExpired).await;
     };
     match serve(&state, &firm, &key, disposition).await {
         Ok(Some(response)) => response,
-        Ok(None) => StatusCode::NOT_FOUND.into_response(),
+        Ok(None) => problem(&state, &headers, Problem::NotFound).await,
         Err(error) => {
             tracing::error!(error = format!("{error:#}"), "serving a file failed");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
