@@ -215,6 +215,17 @@ pub struct ImportPreview {
     pub rows: Vec<ImportRow>,
     /// A problem with the file as a whole (no header, too large).
     pub file_error: Option<String>,
+    /// The encoding the file was read in ("UTF-8", "Windows-1252", "UTF-16").
+    pub encoding: String,
+    /// How each column of the file was understood, in the file's order.
+    pub mapping: Vec<ColumnMapping>,
+}
+
+/// One header of an imported file and what it was taken as (`None`: ignored).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ColumnMapping {
+    pub header: String,
+    pub column: Option<String>,
 }
 
 impl ImportPreview {

@@ -1,8 +1,8 @@
 //! Builds the application from a [`Config`] and serves it.
 
 use crate::routes::{
-    audit_csv, certificates, export_csv, health, invitation, metrics, overview_csv, reports,
-    security_txt, sign_in_link,
+    audit_csv, certificates, export_csv, health, import_upload, invitation, metrics, overview_csv,
+    reports, security_txt, sign_in_link,
 };
 use crate::security::{self, Hardening};
 use anyhow::Context;
@@ -111,6 +111,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/certificates/upload",
             post(certificates::upload::upload).layer(DefaultBodyLimit::max(upload_body_limit)),
+        )
+        .route(
+            "/log/import/upload",
+            post(import_upload::upload).layer(DefaultBodyLimit::max(import_upload::MAX_BODY)),
         )
         .route("/certificates/{id}/open", get(certificates::open::open))
         .route("/files/{firm}/{object}", get(certificates::file::file))

@@ -376,7 +376,7 @@ pub static EN: Texts = Texts {
     exemption_intro: "From the year you turn 70 the bar can exempt you, one year at a time, on application. Record each year you were granted.",
     exemption_add: "Record exemption",
     import_title: "Import CSV",
-    import_intro: "Choose a CSV file or paste its text. The first line names the columns; date, title, hours and category are required. You will see every row before anything is saved.",
+    import_intro: "Choose a CSV file or paste its text. The first line names the columns, in English or Swedish, in any order. You will see every row, and how each column was understood, before anything is saved.",
     import_file: "CSV file",
     import_paste: "CSV text",
     import_preview: "Preview",
@@ -387,7 +387,7 @@ pub static EN: Texts = Texts {
     import_skipped_note: "Rows with errors are not imported. Correct them in the file and import it again, or add them by hand.",
     import_cancelled: "The import is cancelled; nothing was saved.",
     import_too_large: "The file is too large: at most 1 MB and 5,000 rows.",
-    import_no_header: "The first line must name the columns, including date, title, hours and category.",
+    import_no_header: "The first line must name the columns. Missing: {missing}. Use the English or Swedish names (date or datum, title or titel, hours or timmar, category or kategori), in any order.",
     import_empty: "The file has no rows to import.",
     import_bad_row: "This row cannot be read as CSV.",
     imported_count: "Entries imported:",
@@ -609,4 +609,34 @@ pub static EN: Texts = Texts {
     forbidden_body: "Your role in the firm does not allow this. Ask your firm's owner or an admin if you need it.",
     not_found_dashboard: "Go to your dashboard",
     not_found_log: "Open your log",
+    import_row_spans_lines: "Lines {from}–{to} run together into one row: a quote mark (\") is probably not closed. Fix the file and import it again.",
+    import_accepted: &[
+        (
+            "Columns",
+            "date (datum), title (titel, kurs), hours (timmar), category (kategori) are required; provider (anordnare), verifiable (verifierbar, intyg), topic (ämne), notes (anteckningar) are optional. Any order; other columns are ignored.",
+        ),
+        ("date", "2026-03-12 (year-month-day)"),
+        (
+            "hours",
+            "quarter hours, with a point or a comma: 1.5, 1,5, 0.25 (at most 24)",
+        ),
+        (
+            "category",
+            "teacher-led (lärarledd, seminar, kurs) or e-learning (e-lärande, online, distans)",
+        ),
+        ("verifiable", "yes (ja, x, 1, or empty) or no (nej)"),
+        (
+            "topic",
+            "empty, ethics (etik), non-legal, wellbeing (hälsa), client-care (klientvård)",
+        ),
+        (
+            "Separators and encodings",
+            "commas, semicolons or tabs; UTF-8, UTF-16 or Windows-1252 (as Excel saves it)",
+        ),
+    ],
+    import_accepted_summary: "What the file may contain",
+    import_file_hint: "A .csv file from Excel, Numbers or another app, in any encoding Excel uses.",
+    import_column_ignored: "ignored",
+    import_read_as: "Read as {encoding}. Each column of the file, and what it was taken as:",
+    import_mapping_heading: "Columns",
 };

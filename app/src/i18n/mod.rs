@@ -628,6 +628,13 @@ pub struct Texts {
     pub forbidden_body: &'static str,
     pub not_found_dashboard: &'static str,
     pub not_found_log: &'static str,
+    pub import_row_spans_lines: &'static str,
+    pub import_accepted: &'static [(&'static str, &'static str)],
+    pub import_accepted_summary: &'static str,
+    pub import_file_hint: &'static str,
+    pub import_column_ignored: &'static str,
+    pub import_read_as: &'static str,
+    pub import_mapping_heading: &'static str,
 }
 
 impl Texts {

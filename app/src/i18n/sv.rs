@@ -376,7 +376,7 @@ pub static SV: Texts = Texts {
     exemption_intro: "Från det år du fyller 70 kan samfundet ge undantag, ett år i taget, efter ansökan. Registrera varje år du har fått undantag.",
     exemption_add: "Registrera undantag",
     import_title: "Importera CSV",
-    import_intro: "Välj en CSV-fil eller klistra in texten. Första raden anger kolumnerna; date, title, hours och category krävs. Du ser varje rad innan något sparas.",
+    import_intro: "Välj en CSV-fil eller klistra in texten. Första raden anger kolumnerna, på svenska eller engelska, i valfri ordning. Du ser varje rad, och hur varje kolumn tolkades, innan något sparas.",
     import_file: "CSV-fil",
     import_paste: "CSV-text",
     import_preview: "Förhandsgranska",
@@ -387,7 +387,7 @@ pub static SV: Texts = Texts {
     import_skipped_note: "Rader med fel importeras inte. Rätta dem i filen och importera igen, eller lägg till dem för hand.",
     import_cancelled: "Importen är avbruten; inget sparades.",
     import_too_large: "Filen är för stor: högst 1 MB och 5 000 rader.",
-    import_no_header: "Första raden ska ange kolumnerna, bland annat date, title, hours och category.",
+    import_no_header: "Första raden ska ange kolumnerna. Saknas: {missing}. Använd svenska eller engelska namn (datum eller date, titel eller title, timmar eller hours, kategori eller category), i valfri ordning.",
     import_empty: "Filen har inga rader att importera.",
     import_bad_row: "Raden kan inte läsas som CSV.",
     imported_count: "Importerade poster:",
@@ -609,4 +609,34 @@ pub static SV: Texts = Texts {
     forbidden_body: "Din roll i byrån tillåter inte detta. Fråga byråns ägare eller en administratör om du behöver det.",
     not_found_dashboard: "Till din översikt",
     not_found_log: "Öppna din logg",
+    import_row_spans_lines: "Raderna {from}–{to} flyter ihop till en rad: ett citattecken (\") är troligen inte avslutat. Rätta filen och importera den igen.",
+    import_accepted: &[
+        (
+            "Kolumner",
+            "datum (date), titel eller kurs (title), timmar (hours), kategori (category) krävs; anordnare (provider), verifierbar eller intyg (verifiable), ämne (topic), anteckningar (notes) är frivilliga. Valfri ordning; andra kolumner hoppas över.",
+        ),
+        ("datum", "2026-03-12 (år-månad-dag)"),
+        (
+            "timmar",
+            "kvartstimmar, med komma eller punkt: 1,5, 1.5, 0,25 (högst 24)",
+        ),
+        (
+            "kategori",
+            "lärarledd (teacher-led, seminarium, kurs) eller e-lärande (e-learning, online, distans)",
+        ),
+        ("verifierbar", "ja (yes, x, 1 eller tomt) eller nej (no)"),
+        (
+            "ämne",
+            "tomt, etik (ethics), icke-juridisk (non-legal), hälsa (wellbeing), klientvård (client-care)",
+        ),
+        (
+            "Avgränsare och teckenkodning",
+            "komma, semikolon eller tabb; UTF-8, UTF-16 eller Windows-1252 (som Excel sparar)",
+        ),
+    ],
+    import_accepted_summary: "Vad filen får innehålla",
+    import_file_hint: "En .csv-fil från Excel, Numbers eller en annan app, i valfri teckenkodning som Excel använder.",
+    import_column_ignored: "hoppas över",
+    import_read_as: "Läst som {encoding}. Varje kolumn i filen, och vad den tolkades som:",
+    import_mapping_heading: "Kolumner",
 };

@@ -5,6 +5,7 @@ pub mod certificates;
 pub mod download;
 pub mod export_csv;
 pub mod health;
+pub mod import_upload;
 pub mod invitation;
 pub mod metrics;
 pub mod overview_csv;

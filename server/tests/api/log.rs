@@ -309,13 +309,13 @@ async fn csv_import_previews_then_saves_only_what_was_confirmed(backend: Backend
     assert!(
         rows[1]["error"]
             .as_str()
-            .is_some_and(|e| e.starts_with("date:")),
+            .is_some_and(|e| e.starts_with("Date:")),
         "{rows:?}"
     );
     // The preview page names the bad row too.
     let page = anna.page(&location).await;
     assert!(
-        page.contains("Bad date") && page.contains("date:"),
+        page.contains("Bad date") && page.contains("Date:"),
         "{page}"
     );
     assert_eq!(
@@ -510,3 +510,160 @@ async fn a_course_logged_ahead_is_announced_not_silently_left_out(backend: Backe
     app.stop().await;
 }
 on_both_backends!(a_course_logged_ahead_is_announced_not_silently_left_out);
+
+/// Posts a CSV file's bytes to the import's upload route, as the page's form does.
+async fn upload_csv(browser: &Browser, bytes: Vec<u8>) -> reqwest::Response {
+    let form = reqwest::multipart::Form::new()
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes).file_name("kurser.csv"),
+        )
+        .text("content", "");
+    browser
+        .client
+        .post(browser.url("/log/import/upload"))
+        .header("accept", "text/html")
+        .multipart(form)
+        .send()
+        .await
+        .expect("POST")
+}
+
+/// Real Swedish files: Excel's Windows-1252 with semicolons, Swedish column names in
+/// another order, Swedish values; UTF-16 with a BOM; and a stray quote that would swallow
+/// the following lines is refused, not merged into one "OK" course.
+async fn swedish_excel_files_import_exactly(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let anna = app.signed_in_browser("anna@firm.se").await;
+    let text = "Titel;Datum;Timmar;Kategori;Anordnare;Ämne\r\n\
+                Arbetsrätt i praktiken;2026-03-12;2,5;Lärarledd;Advokatsamfundet;Etik\r\n\
+                Förhandlingsteknik;2026-04-02;1,5;E-lärande;Juridicum;\r\n";
+    let (cp1252, _, unmappable) = encoding_rs::WINDOWS_1252.encode(text);
+    assert!(!unmappable);
+    let response = upload_csv(&anna, cp1252.into_owned()).await;
+    assert_eq!(response.status(), 303);
+    let location = response.headers()["location"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    let id = location.rsplit('=').next().expect("id").to_owned();
+    let preview: Value = anna
+        .form("/api/log/get_import", &[("id", &id)])
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(preview["encoding"], "Windows-1252");
+    assert_eq!(preview["rows"][0]["title"], "Arbetsrätt i praktiken");
+    assert!(
+        preview["rows"]
+            .as_array()
+            .expect("rows")
+            .iter()
+            .all(|r| r["error"].is_null()),
+        "{preview}"
+    );
+    let mapping: Vec<(String, String)> = preview["mapping"]
+        .as_array()
+        .expect("mapping")
+        .iter()
+        .map(|m| {
+            (
+                m["header"].as_str().unwrap_or_default().to_owned(),
+                m["column"].as_str().unwrap_or("-").to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(mapping[0], ("Titel".to_owned(), "Title".to_owned()));
+    assert_eq!(
+        mapping[5],
+        ("Ämne".to_owned(), "Subject area (optional)".to_owned())
+    );
+    let page = anna.page(&location).await;
+    assert!(
+        page.contains("Read as Windows-1252"),
+        "the mapping is shown: {page}"
+    );
+    anna.form("/api/log/confirm_import", &[("id", &id)]).await;
+    let log = log_of(&anna).await;
+    let entries = log["entries"].as_array().expect("entries");
+    assert_eq!(entries.len(), 2);
+    let first = entries
+        .iter()
+        .find(|e| e["date"] == "2026-03-12")
+        .expect("first");
+    assert_eq!(first["title"], "Arbetsrätt i praktiken");
+    assert_eq!(first["provider"], "Advokatsamfundet");
+    assert_eq!(first["quarters"], 10);
+    assert_eq!(first["category"], "teacher-led");
+    assert_eq!(first["topic"], "ethics");
+
+    // UTF-16 LE with its BOM, as Excel's "Unicode text" saves it (tabs).
+    let mut utf16 = vec![0xFF, 0xFE];
+    for unit in
+        "datum\ttitel\ttimmar\tkategori\n2026-05-05\tSkatterätt\t3\tlärarledd\n".encode_utf16()
+    {
+        utf16.extend(unit.to_le_bytes());
+    }
+    let response = upload_csv(&anna, utf16).await;
+    let location = response.headers()["location"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    let id = location.rsplit('=').next().expect("id").to_owned();
+    let preview: Value = anna
+        .form("/api/log/get_import", &[("id", &id)])
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(preview["encoding"], "UTF-16");
+    assert_eq!(preview["rows"][0]["title"], "Skatterätt");
+    assert!(preview["rows"][0]["error"].is_null(), "{preview}");
+
+    // A stray quote: the row that swallowed lines is refused and names them.
+    let stray = "date,title,hours,category\n2026-06-01,\"Open quote,2,teacher-led\n2026-06-02,B,1,teacher-led\n2026-06-03,C,1,teacher-led\n";
+    let response = upload_csv(&anna, stray.as_bytes().to_vec()).await;
+    let location = response.headers()["location"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    let id = location.rsplit('=').next().expect("id").to_owned();
+    let preview: Value = anna
+        .form("/api/log/get_import", &[("id", &id)])
+        .await
+        .json()
+        .await
+        .expect("json");
+    let rows = preview["rows"].as_array().expect("rows");
+    assert!(
+        rows.iter().all(|r| !r["error"].is_null()),
+        "nothing merged passes: {preview}"
+    );
+    assert!(
+        rows[0]["error"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("Lines 2–"),
+        "{preview}"
+    );
+
+    // Without a file or text: the page again, saying so.
+    let empty = anna
+        .client
+        .post(anna.url("/log/import/upload"))
+        .multipart(reqwest::multipart::Form::new().text("content", ""))
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(empty.status(), 422);
+    assert!(
+        empty
+            .text()
+            .await
+            .expect("body")
+            .contains("no rows to import")
+    );
+    app.stop().await;
+}
+on_both_backends!(swedish_excel_files_import_exactly);

@@ -1,6 +1,7 @@
 //! The training log: entries, leave and exemptions. Every query is scoped to one person;
 //! another person's row answers "not found", exactly like a row that does not exist.
 
+pub mod csv_in;
 pub mod entries;
 pub mod import;
 pub mod leaves;

@@ -2,7 +2,7 @@
 //! Nothing is saved before the confirmation.
 
 use crate::api::log::{CancelImport, ConfirmImport, StageImport, get_import};
-use crate::components::form::{ErrorBox, Notice, use_form_error, use_query_flag};
+use crate::components::form::{ErrorBox, Notice, use_form_error, use_form_values, use_query_flag};
 use crate::i18n::use_lang;
 use crate::pages::account::NeedsSignIn;
 use leptos::prelude::*;
@@ -10,50 +10,33 @@ use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-/// The upload form. An island: with JavaScript a chosen file is read into the text box.
-#[island]
+/// The upload form: a file (its bytes, so the server can tell the encoding) or pasted
+/// text, posted as multipart to `/log/import/upload`. Works the same without JavaScript.
+#[component]
 fn CsvUpload() -> impl IntoView {
     let t = use_lang().texts();
-    let content = RwSignal::new(String::new());
-    // With JavaScript, a chosen file is read into the text box; without it, people paste.
-    let read_file = move |ev: leptos::ev::Event| {
-        #[cfg(feature = "hydrate")]
-        {
-            use wasm_bindgen::JsCast;
-            let Some(input) = ev
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-            else {
-                return;
-            };
-            if let Some(file) = input.files().and_then(|f| f.get(0)) {
-                leptos::task::spawn_local(async move {
-                    if let Ok(text) = wasm_bindgen_futures::JsFuture::from(file.text()).await {
-                        content.set(text.as_string().unwrap_or_default());
-                    }
-                });
-            }
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = (ev, content);
-    };
-    let live = RwSignal::new(false);
-    Effect::new(move |_| live.set(true));
+    let kept = use_form_values::<StageImport>();
     view! {
-        <form method="post" action=StageImport::url() class="max-w-2xl space-y-4">
+        <form method="post" action="/log/import/upload" enctype="multipart/form-data" class="max-w-2xl space-y-4">
             <p class="text-slate-700">{t.import_intro}</p>
-            <p class="font-mono text-sm">"date,title,provider,hours,category,verifiable,topic,notes"</p>
-            {move || live.get().then(|| view! {
-                <div class="space-y-1">
-                    <label for="file" class="block font-medium">{t.import_file}</label>
-                    <input id="file" type="file" accept=".csv,text/csv" on:change=read_file class="block focus-ring"/>
-                </div>
-            })}
+            <details class="rounded border border-slate-200 bg-white p-3 text-sm">
+                <summary class="cursor-pointer font-medium focus-ring">{t.import_accepted_summary}</summary>
+                <dl class="mt-2 grid gap-x-4 gap-y-1 sm:grid-cols-[auto_1fr]">
+                    {t.import_accepted.iter().map(|(term, values)| view! {
+                        <dt class="font-medium">{*term}</dt>
+                        <dd class="text-slate-700 [overflow-wrap:anywhere]">{*values}</dd>
+                    }).collect_view()}
+                </dl>
+            </details>
+            <div class="space-y-1">
+                <label for="file" class="block font-medium">{t.import_file}</label>
+                <p id="file-hint" class="text-sm text-slate-600">{t.import_file_hint}</p>
+                <input id="file" name="file" type="file" accept=".csv,.txt,text/csv" aria-describedby="file-hint" class="block focus-ring"/>
+            </div>
             <div class="space-y-1">
                 <label for="content" class="block font-medium">{t.import_paste}</label>
-                <textarea id="content" name="content" rows="10" required=true prop:value=content
-                    on:input=move |ev| content.set(event_target_value(&ev))
-                    class="w-full rounded border border-slate-400 px-3 py-2 font-mono text-sm focus-ring"></textarea>
+                <textarea id="content" name="content" rows="8"
+                    class="w-full rounded border border-slate-400 px-3 py-2 font-mono text-sm focus-ring">{kept.get("content")}</textarea>
             </div>
             <button type="submit" class="rounded bg-indigo-700 px-4 py-2 font-semibold text-white hover:bg-indigo-800 focus-ring">{t.import_preview}</button>
         </form>
@@ -93,6 +76,21 @@ pub fn ImportCsv() -> impl IntoView {
                 .into_any();
             }
             let (valid, invalid) = (preview.valid(), preview.invalid());
+            let mapping = preview
+                .mapping
+                .iter()
+                .map(|m| {
+                    let taken = m.column.clone().unwrap_or_else(|| t.import_column_ignored.to_owned());
+                    view! {
+                        <li class="flex flex-wrap gap-x-2">
+                            <span class="font-mono [overflow-wrap:anywhere]">{m.header.clone()}</span>
+                            <span aria-hidden="true">"→"</span>
+                            <span class=if m.column.is_some() { "font-medium" } else { "text-slate-600 italic" }>{taken}</span>
+                        </li>
+                    }
+                })
+                .collect_view();
+            let read_as = t.import_read_as.replace("{encoding}", &preview.encoding);
             let rows = preview
                 .rows
                 .iter()
@@ -101,24 +99,30 @@ pub fn ImportCsv() -> impl IntoView {
                         Some(e) => ("border-t border-slate-200 bg-red-50", e.clone()),
                         None => ("border-t border-slate-200", t.import_row_ok.to_owned()),
                     };
+                    // On a phone each row is a card, the result (the reason) on its own line.
                     view! {
-                        <tr class=class>
-                            <td class="py-1 pr-3">{r.line}</td>
-                            <td class="py-1 pr-3">{r.date.clone()}</td>
-                            <td class="py-1 pr-3">{r.title.clone()}</td>
-                            <td class="py-1 pr-3">{r.hours.clone()}</td>
-                            <td class="py-1 pr-3">{r.category.clone()}</td>
-                            <td class="py-1">{status}</td>
+                        <tr class=format!("{class} block py-2 sm:table-row sm:py-0")>
+                            <td class="inline pr-2 text-slate-600 sm:table-cell sm:py-1 sm:pr-3 sm:text-slate-900"><span class="sm:hidden">{t.col_line}" "</span>{r.line}</td>
+                            <td class="inline pr-2 whitespace-nowrap sm:table-cell sm:py-1 sm:pr-3">{r.date.clone()}</td>
+                            <td class="block font-medium [overflow-wrap:anywhere] sm:table-cell sm:py-1 sm:pr-3 sm:font-normal">{r.title.clone()}</td>
+                            <td class="inline pr-2 sm:table-cell sm:py-1 sm:pr-3">{r.hours.clone()}</td>
+                            <td class="inline sm:table-cell sm:py-1 sm:pr-3">{r.category.clone()}</td>
+                            <td class="block pt-1 [overflow-wrap:anywhere] sm:table-cell sm:py-1">{status}</td>
                         </tr>
                     }
                 })
                 .collect_view();
             view! {
                 <p role="status" class="font-semibold">{format!("{} {valid} · {} {invalid}", t.import_valid_rows, t.import_invalid_rows)}</p>
-                <div class="overflow-x-auto">
+                <section aria-labelledby="mapping-heading" class="space-y-1 rounded border border-slate-200 bg-white p-3 text-sm">
+                    <h2 id="mapping-heading" class="font-semibold">{t.import_mapping_heading}</h2>
+                    <p class="text-slate-700">{read_as}</p>
+                    <ul data-testid="import-mapping" class="space-y-0.5">{mapping}</ul>
+                </section>
+                <div>
                     <table class="w-full text-left text-sm">
                         <caption class="sr-only">{t.import_preview}</caption>
-                        <thead><tr>
+                        <thead class="sr-only sm:not-sr-only sm:table-header-group"><tr>
                             <th scope="col" class="py-1 pr-3">{t.col_line}</th>
                             <th scope="col" class="py-1 pr-3">{t.col_date}</th>
                             <th scope="col" class="py-1 pr-3">{t.col_course}</th>
