@@ -407,3 +407,13 @@ pub enum VerifyCheck {
     /// Too many checks from this network.
     Limited,
 }
+
+/// A deletion that can still be undone, as the undo notice shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UndoOffer {
+    pub batch: String,
+    /// "entry", "certificate", "leave" or "report".
+    pub kind: String,
+    pub label: String,
+    pub minutes_left: i64,
+}

@@ -97,12 +97,20 @@ test('entries can be changed, copied, found and deleted', async ({ page, request
 
   await page.getByLabel('Search').fill('tax');
   await page.getByRole('button', { name: 'Show' }).click();
-  await expect(page.getByTestId('log-total')).toHaveText('1 entries · 2.5 h');
+  await expect(page.getByTestId('log-total')).toHaveText('1 entry · 2.5 h');
   await page.goto(`/log?year=${year}&sort=hours`);
   await expect(page.getByRole('row').nth(1)).toContainText('Ethics seminar');
 
-  await page.getByRole('button', { name: 'Delete Tax law update' }).click();
-  await expect(page.getByText('The entry is deleted.')).toBeVisible();
+  // Deleting asks first, then can be undone.
+  await page.getByLabel('Delete Tax law update').click();
+  await page.getByRole('button', { name: 'Yes, delete Tax law update' }).click();
+  await expect(page.getByTestId('undo-notice')).toContainText('Deleted: “Tax law update”.');
+  await expect(page.getByTestId('log-total')).toHaveText('2 entries · 6 h');
+  await page.getByRole('button', { name: 'Undo Tax law update' }).click();
+  await expect(page.getByTestId('log-total')).toHaveText('3 entries · 8.5 h');
+  await expect(page.getByTestId('undo-notice')).toHaveCount(0);
+  await page.getByLabel('Delete Tax law update').click();
+  await page.getByRole('button', { name: 'Yes, delete Tax law update' }).click();
   await expect(page.getByTestId('log-total')).toHaveText('2 entries · 6 h');
 
   // A bad entry is refused with a message that says what to do, and nothing is saved.

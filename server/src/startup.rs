@@ -255,6 +255,18 @@ async fn run_storage_sweeper(state: AppState) {
     }
 }
 
+/// Makes deletions final once their undo window has passed, every minute.
+async fn run_undo_purger(state: AppState) {
+    loop {
+        tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+        match app::backend::undo::purge_expired(&state, app::backend::db::now_micros()).await {
+            Ok(0) => {}
+            Ok(purged) => tracing::info!(purged, "deletions made final"),
+            Err(error) => tracing::error!(error = format!("{error:#}"), "undo purge failed"),
+        }
+    }
+}
+
 /// A running server; dropping it does not stop it (call [`Server::stop`]).
 #[derive(Debug)]
 pub struct Server {
@@ -265,6 +277,7 @@ pub struct Server {
     mail_worker: tokio::task::JoinHandle<()>,
     audit_keeper: tokio::task::JoinHandle<()>,
     storage_sweeper: tokio::task::JoinHandle<()>,
+    undo_purger: tokio::task::JoinHandle<()>,
 }
 
 impl Server {
@@ -312,6 +325,7 @@ impl Server {
         ));
         let audit_keeper = tokio::spawn(run_audit_keeper(state.clone()));
         let storage_sweeper = tokio::spawn(run_storage_sweeper(state.clone()));
+        let undo_purger = tokio::spawn(run_undo_purger(state.clone()));
         let app = router(state.clone());
         let (shutdown, signal) = tokio::sync::oneshot::channel::<()>();
         let task = tokio::spawn(async move {
@@ -332,6 +346,7 @@ impl Server {
             mail_worker,
             audit_keeper,
             storage_sweeper,
+            undo_purger,
         })
     }
 
@@ -343,6 +358,7 @@ impl Server {
         self.mail_worker.abort();
         self.audit_keeper.abort();
         self.storage_sweeper.abort();
+        self.undo_purger.abort();
         self.state.db.pool.close().await;
         Ok(())
     }

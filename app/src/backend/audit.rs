@@ -104,6 +104,8 @@ pub enum Action {
     ReportFailed,
     ReportLinkIssued,
     ReportDeleted,
+    DeletionUndone,
+    DeletionFinal,
 }
 
 impl Action {
@@ -161,6 +163,8 @@ impl Action {
             Action::ReportFailed => "report.failed",
             Action::ReportLinkIssued => "report.link_issued",
             Action::ReportDeleted => "report.deleted",
+            Action::DeletionUndone => "deletion.undone",
+            Action::DeletionFinal => "deletion.final",
             Action::OrphanObjectsRemoved => "storage.orphans_removed",
             Action::ExpiredDataRemoved => "system.expired_data_removed",
         }

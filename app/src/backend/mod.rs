@@ -22,3 +22,4 @@ pub mod request;
 pub mod state;
 pub mod storage;
 pub mod training;
+pub mod undo;

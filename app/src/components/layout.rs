@@ -2,6 +2,7 @@
 
 use crate::api::auth::{SignOut, current_user};
 use crate::components::language_switch::LanguageSwitch;
+use crate::components::undo::UndoNotices;
 use crate::i18n::use_texts;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -61,8 +62,9 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <LanguageSwitch/>
             </div>
         </header>
-        <main id="main" tabindex="-1" class="mx-auto max-w-5xl px-4 py-8 focus:outline-none">
-            {children()}
+        <main id="main" tabindex="-1" class="mx-auto max-w-5xl space-y-4 px-4 py-8 focus:outline-none">
+            <UndoNotices/>
+            <div>{children()}</div>
         </main>
         <footer class="border-t border-slate-200 bg-white">
             <div class="mx-auto max-w-5xl space-y-3 px-4 py-6 text-sm text-slate-700">

@@ -4,3 +4,4 @@ pub mod form;
 pub mod language_switch;
 pub mod layout;
 pub mod summary;
+pub mod undo;

@@ -635,6 +635,16 @@ pub struct Texts {
     pub import_column_ignored: &'static str,
     pub import_read_as: &'static str,
     pub import_mapping_heading: &'static str,
+    pub undo_course_gone: &'static str,
+    pub confirm_delete_question: &'static str,
+    pub confirm_delete_undo_note: &'static str,
+    pub confirm_delete_yes: &'static str,
+    pub undo_deleted: &'static str,
+    pub undo: &'static str,
+    pub undo_minutes_one: &'static str,
+    pub undo_minutes_other: &'static str,
+    pub confirm_with_certificates_one: &'static str,
+    pub confirm_with_certificates_other: &'static str,
 }
 
 impl Texts {

@@ -363,6 +363,8 @@ async fn certificates_are_checked_stored_opened_and_deleted(backend: Backend) {
         .form("/api/certificates/delete_certificate", &[("id", &pdf_id)])
         .await;
     assert!(deleted.status().is_success());
+    // The file waits out the undo window, then goes.
+    app.finalize_deletions().await;
     assert_eq!(objects(&app).await.len(), objects_before - 1);
     assert_eq!(
         anna.client
@@ -379,6 +381,7 @@ async fn certificates_are_checked_stored_opened_and_deleted(backend: Backend) {
     let (_, list) = certificates(&anna, &other_entry).await;
     assert_eq!(list["items"].as_array().expect("items").len(), 1);
     assert_eq!(rows(&app).await, 1);
+    app.finalize_deletions().await;
     assert_eq!(objects(&app).await.len(), 1);
 
     let actions = app.audit_actions().await;
@@ -605,3 +608,129 @@ async fn file_dead_ends_are_app_pages_with_a_way_on(backend: Backend) {
     app.stop().await;
 }
 on_both_backends!(file_dead_ends_are_app_pages_with_a_way_on);
+
+/// Deleting asks first (a disclosure, no JavaScript needed), then can be undone for ten
+/// minutes by the person alone: a course comes back with its certificates and their files;
+/// after the window the purge makes it final and removes the files. Audited throughout.
+async fn deletions_are_confirmed_undoable_then_final(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let anna = app.signed_in_browser("anna@firm.se").await;
+    let entry = new_entry(&anna, "Arbitration day").await;
+    let (status, _) = upload(&anna, &entry, "intyg.pdf", pdf(1)).await;
+    assert_eq!(status, 201);
+    let page = anna.page("/log?year=2026").await;
+    assert!(page.contains("<details"), "asks first: {page}");
+    assert!(
+        page.contains("Delete “Arbitration day” and its certificate?"),
+        "{page}"
+    );
+
+    let deleted = anna.form("/api/log/delete_entry", &[("id", &entry)]).await;
+    assert!(deleted.status().is_success() || deleted.status().is_redirection());
+    let log: Value = anna
+        .form("/api/log/get_log", &[])
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(log["entries"].as_array().map(Vec::len), Some(0));
+    assert_eq!(rows(&app).await, 0, "its certificate went with it");
+    assert_eq!(
+        objects(&app).await.len(),
+        1,
+        "the file waits for the undo window"
+    );
+    let offers: Value = anna
+        .form("/api/log/undo_offers", &[])
+        .await
+        .json()
+        .await
+        .expect("json");
+    let batch = offers[0]["batch"].as_str().expect("an offer").to_owned();
+    assert_eq!(offers[0]["label"], "Arbitration day");
+    let page = anna.page("/log?year=2026").await;
+    assert!(
+        page.contains("Deleted: “Arbitration day”.") && page.contains(">Undo<"),
+        "{page}"
+    );
+
+    // Nobody else can see or undo it.
+    let eve = app.signed_in_browser("eve@other.se").await;
+    let theirs: Value = eve
+        .form("/api/log/undo_offers", &[])
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(theirs, serde_json::json!([]));
+    assert_eq!(
+        eve.form("/api/log/undo_deletion", &[("batch", &batch)])
+            .await
+            .status(),
+        404
+    );
+
+    let undone = anna
+        .form("/api/log/undo_deletion", &[("batch", &batch)])
+        .await;
+    assert!(
+        undone.status().is_success() || undone.status().is_redirection(),
+        "{}",
+        undone.status()
+    );
+    let log: Value = anna
+        .form("/api/log/get_log", &[])
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(log["entries"][0]["title"], "Arbitration day");
+    assert_eq!(rows(&app).await, 1, "its certificate is back");
+    let (status, list) = certificates(&anna, &entry).await;
+    assert_eq!(status, 200);
+    assert_eq!(list["items"].as_array().map(Vec::len), Some(1), "{list}");
+    // Twice is once.
+    assert_eq!(
+        anna.form("/api/log/undo_deletion", &[("batch", &batch)])
+            .await
+            .status(),
+        404
+    );
+
+    // Deleted again and left past the window: final, the file removed.
+    anna.form("/api/log/delete_entry", &[("id", &entry)]).await;
+    let state = app.server.as_ref().expect("running").state.clone();
+    let later = app::backend::db::now_micros() + (app::backend::undo::UNDO_SECS + 1) * 1_000_000;
+    assert_eq!(
+        app::backend::undo::purge_expired(&state, later)
+            .await
+            .expect("purge"),
+        1
+    );
+    assert!(objects(&app).await.is_empty());
+    assert_eq!(
+        app::backend::undo::waiting(&state.db).await.expect("count"),
+        0
+    );
+    let offers: Value = anna
+        .form("/api/log/undo_offers", &[])
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(offers, serde_json::json!([]));
+    let actions = app.audit_actions().await;
+    for action in [
+        "log.entry_deleted",
+        "certificate.deleted",
+        "deletion.undone",
+        "deletion.final",
+    ] {
+        assert!(
+            actions.iter().any(|a| a == action),
+            "{action} in {actions:?}"
+        );
+    }
+    app.stop().await;
+}
+on_both_backends!(deletions_are_confirmed_undoable_then_final);

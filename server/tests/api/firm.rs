@@ -535,6 +535,8 @@ fn server_fn_table() -> BTreeMap<&'static str, Needs> {
         ("/api/log/create_entry", SignedIn),
         ("/api/log/update_entry", SignedIn),
         ("/api/log/delete_entry", SignedIn),
+        ("/api/log/undo_deletion", SignedIn),
+        ("/api/log/undo_offers", Nobody), // Answers only the caller's own (nothing when signed out).
         ("/api/log/duplicate_entry", SignedIn),
         ("/api/log/add_leave", SignedIn),
         ("/api/log/delete_leave", SignedIn),
@@ -753,6 +755,7 @@ async fn the_authorization_matrix(backend: Backend) {
                     ("language", "xx"),
                     ("lang", "en"),
                     ("back", "/"),
+                    ("batch", "00000000-0000-0000-0000-000000000000"),
                 ],
             };
             if matches!(*path, "/api/auth/sign_out" | "/api/account/revoke_session") {

@@ -121,6 +121,16 @@ impl TestApp {
         format!("{}{path}", self.base)
     }
 
+    /// Makes every deletion final now, as the purge does once the undo window has passed.
+    pub async fn finalize_deletions(&self) {
+        let state = &self.server.as_ref().expect("running").state;
+        let later =
+            app::backend::db::now_micros() + (app::backend::undo::UNDO_SECS + 1) * 1_000_000;
+        app::backend::undo::purge_expired(state, later)
+            .await
+            .expect("purge");
+    }
+
     pub fn db(&self) -> &app::backend::db::Db {
         &self.server.as_ref().expect("running").state.db
     }

@@ -267,6 +267,8 @@ async fn reports_are_made_verified_downloaded_and_deleted(backend: Backend) {
         .form("/api/reports/delete_report", &[("id", &id)])
         .await;
     assert!(deleted.status().is_success());
+    // The file waits out the undo window, then goes.
+    app.finalize_deletions().await;
     assert_eq!(objects(&app).await.len(), before - 1);
     let found: Value = public
         .form("/api/reports/verify_report", &[("id", &id)])

@@ -201,6 +201,8 @@ async fn the_storage_suite(store: Store) {
         .form("/api/certificates/delete_certificate", &[("id", &id)])
         .await;
     assert!(deleted.status().is_success());
+    // The file waits out the undo window, then goes.
+    app.finalize_deletions().await;
     let left: Vec<String> = objects(&app)
         .await
         .into_iter()

@@ -14,6 +14,8 @@ mod get_import;
 mod get_log;
 mod set_exemption;
 mod stage_import;
+mod undo_deletion;
+mod undo_offers;
 #[allow(clippy::too_many_arguments)] // one argument per form field, as above
 mod update_entry;
 
@@ -29,4 +31,6 @@ pub use get_import::*;
 pub use get_log::*;
 pub use set_exemption::*;
 pub use stage_import::*;
+pub use undo_deletion::*;
+pub use undo_offers::*;
 pub use update_entry::*;

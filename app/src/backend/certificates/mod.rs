@@ -126,20 +126,28 @@ pub async fn link(
     .map_err(internal)
 }
 
-/// Deletes one of the viewer's certificates: the row (audited), then the object. Returns
-/// the entry it belonged to.
+/// Deletes one of the viewer's certificates (audited), undoable for a while (see
+/// `backend::undo`); its file is removed when the deletion becomes final. Returns the
+/// entry it belonged to.
 pub async fn delete(
     state: &AppState,
     viewer: &Viewer,
     meta: &RequestMeta,
     id: &str,
 ) -> Result<String, AppError> {
+    use crate::backend::undo::{self, Kind, Table};
     let mut tx = state.db.begin().await.map_err(internal)?;
-    let (cert, key) = own(&mut tx, viewer, id).await?;
-    sqlx::query("DELETE FROM certificates WHERE id = $1 AND user_id = $2")
-        .bind(id)
-        .bind(&viewer.user.id)
-        .execute(&mut *tx)
+    let (cert, _) = own(&mut tx, viewer, id).await?;
+    let batch = undo::begin(
+        &mut tx,
+        viewer,
+        Kind::Certificate,
+        &cert.file_name,
+        &format!("/log/entry/{}#certificates", cert.entry_id),
+    )
+    .await
+    .map_err(internal)?;
+    undo::stash(&mut tx, &batch, viewer, Table::Certificates, "id", id)
         .await
         .map_err(internal)?;
     viewer
@@ -152,26 +160,35 @@ pub async fn delete(
         .await
         .map_err(internal)?;
     tx.commit().await.map_err(internal)?;
-    remove_objects(state, &[key]).await;
     Ok(cert.entry_id)
 }
 
-/// Deletes the rows of an entry's certificates on the entry's own transaction (each
-/// deletion audited); returns the objects to remove once it commits.
-pub async fn delete_rows_for_entry(
+/// Moves an entry's certificates into the entry's deletion batch on its transaction, each
+/// deletion audited.
+pub async fn stash_for_entry(
     conn: &mut sqlx::AnyConnection,
+    batch: &str,
     viewer: &Viewer,
     meta: &RequestMeta,
     entry_id: &str,
-) -> anyhow::Result<Vec<String>> {
-    let gone: Vec<(String, String)> = sqlx::query_as(
-        "DELETE FROM certificates WHERE entry_id = $1 AND user_id = $2 RETURNING id, object_key",
+) -> anyhow::Result<()> {
+    use crate::backend::undo::{self, Table};
+    let ids: Vec<(String,)> =
+        sqlx::query_as("SELECT id FROM certificates WHERE entry_id = $1 AND user_id = $2")
+            .bind(entry_id)
+            .bind(&viewer.user.id)
+            .fetch_all(&mut *conn)
+            .await?;
+    undo::stash(
+        conn,
+        batch,
+        viewer,
+        Table::Certificates,
+        "entry_id",
+        entry_id,
     )
-    .bind(entry_id)
-    .bind(&viewer.user.id)
-    .fetch_all(&mut *conn)
     .await?;
-    for (id, _) in &gone {
+    for (id,) in &ids {
         viewer
             .audit(
                 conn,
@@ -181,7 +198,7 @@ pub async fn delete_rows_for_entry(
             )
             .await?;
     }
-    Ok(gone.into_iter().map(|(_, key)| key).collect())
+    Ok(())
 }
 
 /// Removes objects whose rows are gone. A failure is logged, not raised: the row is

@@ -30,7 +30,9 @@ pub async fn sweep(state: &AppState, grace_secs: i64) -> anyhow::Result<usize> {
         let list = placeholders.join(", ");
         let sql = format!(
             "SELECT object_key FROM certificates WHERE object_key IN ({list}) \
-             UNION SELECT object_key FROM reports WHERE object_key IN ({list})"
+             UNION SELECT object_key FROM reports WHERE object_key IN ({list}) \
+             UNION SELECT object_key FROM certificates_deleted WHERE object_key IN ({list}) \
+             UNION SELECT object_key FROM reports_deleted WHERE object_key IN ({list})"
         );
         let mut query = sqlx::query_scalar::<_, String>(&sql);
         for key in batch {

@@ -251,8 +251,9 @@ pub async fn link(
     .map_err(internal)
 }
 
-/// Deletes one of the viewer's reports (not while it is being made): the row, audited,
-/// then the stored file. Its verification goes with it.
+/// Deletes one of the viewer's reports (not while it is being made), audited and
+/// undoable for a while; the stored file goes when the deletion is final. Its
+/// verification goes with it.
 pub async fn delete(
     state: &AppState,
     viewer: &Viewer,
@@ -261,14 +262,16 @@ pub async fn delete(
     t: &Texts,
 ) -> Result<(), AppError> {
     let mut tx = state.db.begin().await.map_err(internal)?;
-    let (report, key) = own(&mut tx, viewer, id).await?;
+    let (report, _) = own(&mut tx, viewer, id).await?;
     if report.in_progress() {
         return Err(AppError::invalid("report", t.err_report_busy));
     }
-    sqlx::query("DELETE FROM reports WHERE id = $1 AND user_id = $2")
-        .bind(id)
-        .bind(&viewer.user.id)
-        .execute(&mut *tx)
+    use crate::backend::undo::{self, Kind, Table};
+    let label = t.report_title.replace("{year}", &report.year.to_string());
+    let batch = undo::begin(&mut tx, viewer, Kind::Report, &label, "/reports")
+        .await
+        .map_err(internal)?;
+    undo::stash(&mut tx, &batch, viewer, Table::Reports, "id", id)
         .await
         .map_err(internal)?;
     viewer
@@ -281,9 +284,6 @@ pub async fn delete(
         .await
         .map_err(internal)?;
     tx.commit().await.map_err(internal)?;
-    if let Some(key) = key {
-        crate::backend::certificates::remove_objects(state, &[key]).await;
-    }
     Ok(())
 }
 

@@ -298,21 +298,35 @@ pub async fn delete(
     meta: &RequestMeta,
     id: &str,
 ) -> Result<String, AppError> {
+    use crate::backend::undo::{self, Kind, Table};
     let mut tx = state.db.begin().await.map_err(internal)?;
-    // Its certificates go with it: rows now, objects once the deletion is committed.
-    let objects = crate::backend::certificates::delete_rows_for_entry(&mut tx, viewer, meta, id)
-        .await
-        .map_err(internal)?;
-    let date: Option<(String,)> =
-        sqlx::query_as("DELETE FROM entries WHERE id = $1 AND user_id = $2 RETURNING entry_date")
+    let found: Option<(String, String)> =
+        sqlx::query_as("SELECT entry_date, title FROM entries WHERE id = $1 AND user_id = $2")
             .bind(id)
             .bind(&viewer.user.id)
             .fetch_optional(&mut *tx)
             .await
             .map_err(internal)?;
-    let Some((date,)) = date else {
+    let Some((date, title)) = found else {
         return Err(AppError::NotFound);
     };
+    let year = date.get(..4).unwrap_or_default();
+    let batch = undo::begin(
+        &mut tx,
+        viewer,
+        Kind::Entry,
+        &title,
+        &format!("/log?year={year}"),
+    )
+    .await
+    .map_err(internal)?;
+    // Its certificates go with it, into the same batch (and come back with it).
+    crate::backend::certificates::stash_for_entry(&mut tx, &batch, viewer, meta, id)
+        .await
+        .map_err(internal)?;
+    undo::stash(&mut tx, &batch, viewer, Table::Entries, "id", id)
+        .await
+        .map_err(internal)?;
     viewer
         .audit(
             &mut tx,
@@ -323,7 +337,6 @@ pub async fn delete(
         .await
         .map_err(internal)?;
     tx.commit().await.map_err(internal)?;
-    crate::backend::certificates::remove_objects(state, &objects).await;
     Ok(date)
 }
 

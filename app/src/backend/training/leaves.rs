@@ -87,14 +87,30 @@ pub async fn delete(
     meta: &RequestMeta,
     id: &str,
 ) -> Result<(), AppError> {
+    use crate::backend::undo::{self, Kind, Table};
     let mut tx = state.db.begin().await.map_err(internal)?;
-    let gone = sqlx::query("DELETE FROM leaves WHERE id = $1 AND user_id = $2")
-        .bind(id)
-        .bind(&viewer.user.id)
-        .execute(&mut *tx)
+    let found: Option<(String, String)> =
+        sqlx::query_as("SELECT from_date, to_date FROM leaves WHERE id = $1 AND user_id = $2")
+            .bind(id)
+            .bind(&viewer.user.id)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(internal)?;
+    let Some((from, to)) = found else {
+        return Err(AppError::NotFound);
+    };
+    let batch = undo::begin(
+        &mut tx,
+        viewer,
+        Kind::Leave,
+        &format!("{from} – {to}"),
+        "/account/leave",
+    )
+    .await
+    .map_err(internal)?;
+    let gone = undo::stash(&mut tx, &batch, viewer, Table::Leaves, "id", id)
         .await
-        .map_err(internal)?
-        .rows_affected();
+        .map_err(internal)?;
     if gone == 0 {
         return Err(AppError::NotFound);
     }

@@ -5,6 +5,7 @@ use crate::api::log::{AddLeave, DeleteLeave, SetExemption, get_log};
 use crate::components::form::{
     ErrorBox, Field, Notice, Submit, use_form_error, use_form_values, use_query_flag,
 };
+use crate::components::undo::ConfirmDelete;
 use crate::i18n::use_lang;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -34,14 +35,11 @@ pub fn Leave() -> impl IntoView {
                 view! {
                     <ul class="space-y-2">
                         {data.leaves.iter().map(|l| {
-                            let label = format!("{} {} – {}", t.remove, l.from, l.to);
+                            let label = format!("{} – {}", l.from, l.to);
                             view! {
                                 <li class="flex flex-wrap items-center gap-3">
                                     <span>{format!("{} – {}", l.from, l.to)}{(!l.reason.is_empty()).then(|| format!(" ({})", l.reason))}</span>
-                                    <form method="post" action=DeleteLeave::url()>
-                                        <input type="hidden" name="id" value=l.id.clone()/>
-                                        <button type="submit" aria-label=label class="rounded border border-red-700 px-2 py-1 text-sm text-red-800 focus-ring">{t.remove}</button>
-                                    </form>
+                                    <ConfirmDelete action=DeleteLeave::url() id=l.id.clone() what=label button=t.remove/>
                                 </li>
                             }
                         }).collect_view()}

@@ -7,7 +7,8 @@
 //! own message.
 
 use crate::api::certificates::{DeleteCertificate, list_certificates};
-use crate::components::form::{ErrorBox, Notice, use_form_error, use_query_flag};
+use crate::components::form::{ErrorBox, use_form_error};
+use crate::components::undo::ConfirmDelete;
 use crate::i18n::use_lang;
 use crate::model::CertificateView;
 use leptos::prelude::*;
@@ -28,7 +29,6 @@ pub fn Certificates(entry_id: String) -> impl IntoView {
         list_certificates,
     );
     let delete_error = use_form_error::<DeleteCertificate>();
-    let deleted = use_query_flag("cert_deleted");
     let body = move || {
         let entry_id = entry_id.clone();
         Suspend::new(async move {
@@ -48,7 +48,6 @@ pub fn Certificates(entry_id: String) -> impl IntoView {
     view! {
         <section id="certificates" aria-labelledby="certificates-heading" class="max-w-2xl space-y-4 border-t border-slate-200 pt-6">
             <h2 id="certificates-heading" class="text-2xl font-semibold">{t.cert_heading}</h2>
-            <Notice show=deleted text=t.cert_deleted/>
             <ErrorBox error=delete_error/>
             <Suspense fallback=|| ()>{body}</Suspense>
         </section>
@@ -123,11 +122,7 @@ fn CertificateItems(items: Vec<CertificateView>) -> impl IntoView {
                                 aria-label=format!("{} {}", t.cert_open, c.file_name)>{t.cert_open}</a>
                             <a href=download class="rounded border border-slate-400 px-3 py-1 focus-ring"
                                 aria-label=format!("{} {}", t.cert_download, c.file_name)>{t.cert_download}</a>
-                            <form method="post" action=DeleteCertificate::url()>
-                                <input type="hidden" name="id" value=c.id.clone()/>
-                                <button type="submit" class="rounded border border-red-700 px-3 py-1 text-red-800 focus-ring"
-                                    aria-label=format!("{} {}", t.cert_delete, c.file_name)>{t.cert_delete}</button>
-                            </form>
+                            <ConfirmDelete action=DeleteCertificate::url() id=c.id.clone() what=c.file_name.clone() button=t.cert_delete/>
                         </div>
                     </li>
                 }

@@ -5,6 +5,7 @@ use super::YearNav;
 use crate::api::log::{DeleteEntry, DuplicateEntry, get_log};
 use crate::components::form::{ErrorBox, Notice, use_form_error, use_query_flag};
 use crate::components::summary::NotYetCountedNotice;
+use crate::components::undo::ConfirmDelete;
 use crate::i18n::use_lang;
 use crate::model::EntryView;
 use crate::pages::account::NeedsSignIn;
@@ -68,7 +69,6 @@ pub fn LogList() -> impl IntoView {
     let duplicate_error = use_form_error::<DuplicateEntry>();
     let added = use_query_flag("added");
     let updated = use_query_flag("updated");
-    let deleted = use_query_flag("deleted");
     let imported = Memo::new(move |_| query.with(|q| q.get("imported")));
 
     let body = move || {
@@ -105,9 +105,12 @@ pub fn LogList() -> impl IntoView {
                         let edit_label = format!("{} {}", t.edit, e.title);
                         let attached = data.certificates.get(&e.id).copied().unwrap_or(0);
                         let certificates_text = format!("{} ({attached})", t.cert_heading);
+                        let with_certificates = match attached {
+                            0 => String::new(),
+                            n => lang.count(usize::try_from(n).unwrap_or(0), t.confirm_with_certificates_one, t.confirm_with_certificates_other),
+                        };
                         let certificates_label = format!("{} {}: {attached}", t.cert_heading, e.title);
                         let duplicate_label = format!("{} {}", t.duplicate, e.title);
-                        let delete_label = format!("{} {}", t.delete, e.title);
                         view! {
                             <tr class="block border-t border-slate-200 py-2 align-top sm:table-row sm:py-0">
                                 <td class="block whitespace-nowrap text-sm text-slate-600 sm:table-cell sm:py-2 sm:pr-3 sm:text-base sm:text-slate-900">
@@ -128,10 +131,8 @@ pub fn LogList() -> impl IntoView {
                                             <input type="hidden" name="id" value=e.id.clone()/>
                                             <button type="submit" aria-label=duplicate_label class="rounded border border-slate-400 px-2 py-1 text-sm focus-ring">{t.duplicate}</button>
                                         </form>
-                                        <form method="post" action=DeleteEntry::url()>
-                                            <input type="hidden" name="id" value=e.id.clone()/>
-                                            <button type="submit" aria-label=delete_label class="rounded border border-red-700 px-2 py-1 text-sm text-red-800 focus-ring">{t.delete}</button>
-                                        </form>
+                                        <ConfirmDelete action=DeleteEntry::url() id=e.id.clone() what=e.title.clone()
+                                            consequence=with_certificates/>
                                     </div>
                                 </td>
                             </tr>
@@ -199,7 +200,6 @@ pub fn LogList() -> impl IntoView {
             </div>
             <Notice show=added text=t.entry_added/>
             <Notice show=updated text=t.entry_updated/>
-            <Notice show=deleted text=t.entry_deleted/>
             {move || imported.get().map(|n| view! { <p role="status" class="rounded border border-green-300 bg-green-50 p-3 text-green-900">{format!("{} {n}", t.imported_count)}</p> })}
             <ErrorBox error=delete_error/>
             <ErrorBox error=duplicate_error/>

@@ -3,7 +3,8 @@
 //! itself while a report is being made; with it, the progress bar moves in place.
 
 use crate::api::reports::{CreateReport, DeleteReport, list_reports};
-use crate::components::form::{ErrorBox, Notice, use_form_error, use_query_flag};
+use crate::components::form::{ErrorBox, Notice, use_form_error};
+use crate::components::undo::ConfirmDelete;
 use crate::i18n::{Lang, Texts, use_lang};
 use crate::model::{ReportView, size_label};
 use crate::pages::account::NeedsSignIn;
@@ -27,7 +28,6 @@ pub fn Reports() -> impl IntoView {
     let list = Resource::new(|| (), |_| list_reports());
     let create_error = use_form_error::<CreateReport>();
     let delete_error = use_form_error::<DeleteReport>();
-    let deleted = use_query_flag("deleted");
     let query = use_query_map();
     let chosen_year = move || {
         query
@@ -86,7 +86,6 @@ pub fn Reports() -> impl IntoView {
         <section class="max-w-3xl space-y-6">
             <h1 class="text-3xl font-bold tracking-tight">{t.reports_heading}</h1>
             <p class="text-slate-700">{t.reports_intro}</p>
-            <Notice show=deleted text=t.reports_deleted/>
             <ErrorBox error=create_error/>
             <ErrorBox error=delete_error/>
             <Suspense fallback=|| ()>{body}</Suspense>
@@ -131,11 +130,7 @@ fn ReportItems(items: Vec<ReportView>) -> impl IntoView {
                     }
                 });
                 let delete = (!r.in_progress()).then(|| view! {
-                    <form method="post" action=DeleteReport::url()>
-                        <input type="hidden" name="id" value=r.id.clone()/>
-                        <button type="submit" class="rounded border border-red-700 px-3 py-1 text-red-800 focus-ring"
-                            aria-label=format!("{} {name}", t.reports_delete)>{t.reports_delete}</button>
-                    </form>
+                    <ConfirmDelete action=DeleteReport::url() id=r.id.clone() what=name.clone() button=t.reports_delete/>
                 });
                 view! {
                     <li class="space-y-2 rounded border border-slate-200 bg-white p-3" data-testid="report">

@@ -1,0 +1,317 @@
+//! Deleting with a way back. A deletion moves the rows (a course with its certificates, a
+//! certificate, a leave, a report) into `*_deleted` tables of the same columns, under one
+//! batch recorded in `deletions`, in the deletion's own transaction (which audits it).
+//! For [`UNDO_SECS`] the person who deleted it can move it all back ("Undo", audited);
+//! after that [`purge_expired`] removes the rows and their stored files for good.
+//! Stored files stay in place meanwhile, and the storage sweep counts them as in use.
+
+use crate::AppError;
+use crate::backend::audit::{self, Action, Actor, Target};
+use crate::backend::auth::viewer::Viewer;
+use crate::backend::db::{Db, new_id, now_micros};
+use crate::backend::request::RequestMeta;
+use crate::backend::state::AppState;
+use serde::{Deserialize, Serialize};
+
+fn internal(e: impl Into<anyhow::Error>) -> AppError {
+    AppError::internal(e)
+}
+
+/// How long a deletion can be undone.
+pub const UNDO_SECS: i64 = 600;
+
+/// What was deleted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Kind {
+    Entry,
+    Certificate,
+    Leave,
+    Report,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Entry => "entry",
+            Kind::Certificate => "certificate",
+            Kind::Leave => "leave",
+            Kind::Report => "report",
+        }
+    }
+
+    fn parse(text: &str) -> Option<Kind> {
+        [Kind::Entry, Kind::Certificate, Kind::Leave, Kind::Report]
+            .into_iter()
+            .find(|k| k.as_str() == text)
+    }
+}
+
+/// The audit target kind of a stored kind (a `'static` name).
+fn kind_name(kind: &str) -> &'static str {
+    Kind::parse(kind).map_or("deletion", Kind::as_str)
+}
+
+/// A table whose rows can wait in the undo window, with every one of its columns (the
+/// `*_deleted` twin has the same, plus `batch`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Table {
+    Entries,
+    Certificates,
+    Leaves,
+    Reports,
+}
+
+impl Table {
+    /// Restored in this order, so a certificate finds its course.
+    const ALL: [Table; 4] = [
+        Table::Entries,
+        Table::Certificates,
+        Table::Leaves,
+        Table::Reports,
+    ];
+
+    fn name(self) -> &'static str {
+        match self {
+            Table::Entries => "entries",
+            Table::Certificates => "certificates",
+            Table::Leaves => "leaves",
+            Table::Reports => "reports",
+        }
+    }
+
+    fn columns(self) -> &'static str {
+        match self {
+            Table::Entries => {
+                "id, user_id, firm_id, entry_date, title, provider, quarters, category, \
+                 verifiable, topic, notes, created_at_us, updated_at_us"
+            }
+            Table::Certificates => {
+                "id, entry_id, user_id, firm_id, object_key, file_name, mime, size_bytes, \
+                 sha256, pages, width, height, created_at_us"
+            }
+            Table::Leaves => "id, user_id, from_date, to_date, reason, created_at_us",
+            Table::Reports => {
+                "id, user_id, firm_id, year, language, status, problem, steps_done, \
+                 steps_total, object_key, size_bytes, sha256, pages, left_out, \
+                 created_at_us, finished_at_us, alive_at_us"
+            }
+        }
+    }
+}
+
+/// An open deletion the person can still undo.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Offer {
+    pub batch: String,
+    pub kind: Kind,
+    pub label: String,
+    /// Seconds left to undo it.
+    pub seconds_left: i64,
+}
+
+/// Starts a deletion of the viewer's: its batch id, under which [`stash`] moves rows.
+pub async fn begin(
+    conn: &mut sqlx::AnyConnection,
+    viewer: &Viewer,
+    kind: Kind,
+    label: &str,
+    back_to: &str,
+) -> anyhow::Result<String> {
+    let batch = new_id();
+    sqlx::query(
+        "INSERT INTO deletions (batch, user_id, kind, label, back_to, deleted_at_us) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(&batch)
+    .bind(&viewer.user.id)
+    .bind(kind.as_str())
+    .bind(label)
+    .bind(back_to)
+    .bind(now_micros())
+    .execute(&mut *conn)
+    .await?;
+    Ok(batch)
+}
+
+/// Moves the viewer's rows of `table` whose `column` is `value` into the batch; returns
+/// how many moved. `column` is one of ours ("id", "entry_id"), never the caller's text.
+pub async fn stash(
+    conn: &mut sqlx::AnyConnection,
+    batch: &str,
+    viewer: &Viewer,
+    table: Table,
+    column: &'static str,
+    value: &str,
+) -> anyhow::Result<u64> {
+    let (name, columns) = (table.name(), table.columns());
+    sqlx::query(&format!(
+        "INSERT INTO {name}_deleted (batch, {columns}) SELECT $1, {columns} FROM {name} \
+         WHERE {column} = $2 AND user_id = $3"
+    ))
+    .bind(batch)
+    .bind(value)
+    .bind(&viewer.user.id)
+    .execute(&mut *conn)
+    .await?;
+    let moved = sqlx::query(&format!(
+        "DELETE FROM {name} WHERE {column} = $1 AND user_id = $2"
+    ))
+    .bind(value)
+    .bind(&viewer.user.id)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    Ok(moved)
+}
+
+/// The viewer's deletions that can still be undone, newest first.
+pub async fn offers(state: &AppState, viewer: &Viewer) -> Result<Vec<Offer>, AppError> {
+    let now = now_micros();
+    let rows: Vec<(String, String, String, i64)> = sqlx::query_as(
+        "SELECT batch, kind, label, deleted_at_us FROM deletions \
+         WHERE user_id = $1 AND deleted_at_us > $2 ORDER BY deleted_at_us DESC LIMIT 5",
+    )
+    .bind(&viewer.user.id)
+    .bind(now - UNDO_SECS * 1_000_000)
+    .fetch_all(&state.db.pool)
+    .await
+    .map_err(AppError::internal)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(batch, kind, label, at)| {
+            Some(Offer {
+                batch,
+                kind: Kind::parse(&kind)?,
+                label,
+                seconds_left: (at + UNDO_SECS * 1_000_000 - now) / 1_000_000,
+            })
+        })
+        .collect())
+}
+
+/// Moves a deletion of the viewer's back, audited; returns where to show it. Another
+/// person's batch, an unknown one or one past its window is not found.
+pub async fn undo(
+    state: &AppState,
+    viewer: &Viewer,
+    meta: &RequestMeta,
+    batch: &str,
+    t: &crate::i18n::Texts,
+) -> Result<String, AppError> {
+    let now = now_micros();
+    let mut tx = state.db.begin().await.map_err(internal)?;
+    // Taking the row claims the batch: a second undo (another tab) finds nothing.
+    let claimed: Option<(String, String)> = sqlx::query_as(
+        "DELETE FROM deletions WHERE batch = $1 AND user_id = $2 AND deleted_at_us > $3 \
+         RETURNING kind, back_to",
+    )
+    .bind(batch)
+    .bind(&viewer.user.id)
+    .bind(now - UNDO_SECS * 1_000_000)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(internal)?;
+    let Some((kind, back_to)) = claimed else {
+        return Err(AppError::NotFound);
+    };
+    // A certificate's course may have been deleted since: it cannot come back alone.
+    let orphaned: Option<(String,)> = sqlx::query_as(
+        "SELECT d.id FROM certificates_deleted d WHERE d.batch = $1 \
+         AND NOT EXISTS (SELECT 1 FROM entries e WHERE e.id = d.entry_id) \
+         AND NOT EXISTS (SELECT 1 FROM entries_deleted x WHERE x.batch = $1 AND x.id = d.entry_id)",
+    )
+    .bind(batch)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(internal)?;
+    if orphaned.is_some() {
+        return Err(AppError::invalid("batch", t.undo_course_gone));
+    }
+    for table in Table::ALL {
+        let (name, columns) = (table.name(), table.columns());
+        sqlx::query(&format!(
+            "INSERT INTO {name} ({columns}) SELECT {columns} FROM {name}_deleted WHERE batch = $1"
+        ))
+        .bind(batch)
+        .execute(&mut *tx)
+        .await
+        .map_err(internal)?;
+        sqlx::query(&format!("DELETE FROM {name}_deleted WHERE batch = $1"))
+            .bind(batch)
+            .execute(&mut *tx)
+            .await
+            .map_err(internal)?;
+    }
+    viewer
+        .audit(
+            &mut tx,
+            meta,
+            Action::DeletionUndone,
+            &Target::new(kind_name(&kind), batch),
+        )
+        .await
+        .map_err(internal)?;
+    tx.commit().await.map_err(internal)?;
+    Ok(back_to)
+}
+
+/// Makes every deletion older than the undo window final (as of `now`): the waiting rows
+/// go, then their stored files. Safe with several instances: each batch is claimed by
+/// deleting its `deletions` row, and a file removal that fails is left for the sweep.
+pub async fn purge_expired(state: &AppState, now: i64) -> anyhow::Result<usize> {
+    let cutoff = now - UNDO_SECS * 1_000_000;
+    let batches: Vec<(String, String)> = sqlx::query_as(
+        "SELECT batch, kind FROM deletions WHERE deleted_at_us <= $1 ORDER BY deleted_at_us LIMIT 500",
+    )
+    .bind(cutoff)
+    .fetch_all(&state.db.pool)
+    .await?;
+    let mut purged = 0;
+    for (batch, kind) in batches {
+        let mut tx = state.db.begin().await?;
+        let claimed = sqlx::query("DELETE FROM deletions WHERE batch = $1")
+            .bind(&batch)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if claimed == 0 {
+            continue;
+        }
+        let keys: Vec<(String,)> = sqlx::query_as(
+            "SELECT object_key FROM certificates_deleted WHERE batch = $1 \
+             UNION ALL SELECT object_key FROM reports_deleted WHERE batch = $1 AND object_key IS NOT NULL",
+        )
+        .bind(&batch)
+        .fetch_all(&mut *tx)
+        .await?;
+        for table in Table::ALL {
+            sqlx::query(&format!(
+                "DELETE FROM {}_deleted WHERE batch = $1",
+                table.name()
+            ))
+            .bind(&batch)
+            .execute(&mut *tx)
+            .await?;
+        }
+        audit::record(
+            &mut tx,
+            &Actor::System,
+            Action::DeletionFinal,
+            &Target::new(kind_name(&kind), &batch),
+            &audit::Context::default(),
+        )
+        .await?;
+        tx.commit().await?;
+        let keys: Vec<String> = keys.into_iter().map(|(k,)| k).collect();
+        crate::backend::certificates::remove_objects(state, &keys).await;
+        purged += 1;
+    }
+    Ok(purged)
+}
+
+/// Whether any deletion is waiting (for tests and the purge loop's log).
+pub async fn waiting(db: &Db) -> anyhow::Result<i64> {
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM deletions")
+        .fetch_one(&db.pool)
+        .await?;
+    Ok(n)
+}
