@@ -417,3 +417,17 @@ pub struct UndoOffer {
     pub label: String,
     pub minutes_left: i64,
 }
+
+/// What a plain-form certificate upload did, put in context of the entry's page that
+/// answers the upload (never read from the URL).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UploadOutcome {
+    pub stored: usize,
+    /// Each refused file's name and refusal code.
+    pub refused: Vec<(String, String)>,
+    /// Files already attached to this entry.
+    pub already: Vec<String>,
+    /// Titles of other courses a stored file is also attached to.
+    pub also_on: Vec<String>,
+    pub failed: bool,
+}

@@ -21,7 +21,7 @@ test('a PDF and a photo are attached, shown, opened and deleted', async ({ page,
   const list = page.getByRole('list', { name: 'Attached certificates' });
   await expect(list.getByText('intyg.pdf')).toBeVisible();
   await expect(list.getByText('photo.png')).toBeVisible();
-  await expect(list.getByText('PDF · 1 pages')).toBeVisible();
+  await expect(list.getByText('PDF · 1 page ·')).toBeVisible();
   // The photo shows: its image loaded through a signed link.
   const thumb = list.getByRole('img', { name: 'photo.png' });
   await expect(thumb).toBeVisible();
@@ -59,6 +59,23 @@ test('a wrong file is refused with what to do, and nothing is attached', async (
   await expect(page.getByRole('alert').filter({ hasText: 'only PDF, JPEG and PNG files are accepted' })).toBeVisible();
   if (!withJs()) await expect(page.getByText('notes.pdf')).toBeVisible();
   await expect(page.getByText('No certificates yet.')).toBeVisible();
+});
+
+test('a mixed upload lists what was accepted at once and shows the refusal in red', async ({ page, request }) => {
+  await courseWithPage(page, request, 'Mixed upload');
+  await page.getByLabel('Choose files').setInputFiles([
+    { name: 'good.pdf', mimeType: 'application/pdf', buffer: pdf('Certificate of attendance') },
+    { name: 'bad.pdf', mimeType: 'application/pdf', buffer: Buffer.from('<html>%PDF-1.7 not a pdf</html>') },
+  ]);
+  await page.getByRole('button', { name: 'Upload' }).click();
+  const list = page.getByRole('list', { name: 'Attached certificates' });
+  // Without a reload: the accepted file is in the list, "No certificates yet" is gone.
+  await expect(list.getByText('good.pdf')).toBeVisible();
+  await expect(page.getByText('No certificates yet.')).toHaveCount(0);
+  await expect(page.getByRole('alert').filter({ hasText: 'bad.pdf' }).or(page.getByRole('alert').filter({ hasText: 'only PDF, JPEG and PNG files are accepted' })).first()).toBeVisible();
+  if (withJs()) {
+    await expect(page.getByTestId('upload-row').filter({ hasText: 'bad.pdf' })).toHaveClass(/border-red-300/);
+  }
 });
 
 test('on a phone, in Swedish, the camera is offered and a photo is attached', async ({ page, request }) => {

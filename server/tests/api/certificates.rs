@@ -337,22 +337,15 @@ async fn certificates_are_checked_stored_opened_and_deleted(backend: Backend) {
         .send()
         .await
         .expect("POST");
-    assert_eq!(response.status(), 303);
-    let location = response.headers()["location"]
-        .to_str()
-        .expect("ascii")
-        .to_owned();
-    assert!(
-        location.starts_with(&format!(
-            "/log/entry/{entry}?uploaded=1&refused=not_accepted&refused_file=anim.gif"
-        )),
-        "{location}"
-    );
-    let page = anna.page(&location).await;
+    // Answered with the entry's page itself, the outcome in it (nothing in a URL).
+    assert_eq!(response.status(), 422);
+    assert!(response.headers().get("location").is_none());
+    let page = response.text().await.expect("body");
     assert!(
         page.contains("Certificates attached: 1"),
         "the page says what happened"
     );
+    assert!(page.contains("anim.gif: "), "{page}");
     assert!(page.contains("only PDF, JPEG and PNG files are accepted"));
     assert!(page.contains("scan.png") && page.contains("intyg.pdf"));
 
@@ -734,3 +727,48 @@ async fn deletions_are_confirmed_undoable_then_final(backend: Backend) {
     app.stop().await;
 }
 on_both_backends!(deletions_are_confirmed_undoable_then_final);
+
+/// The plain-form upload is answered with the entry's page and its outcome; the URL that
+/// once carried it (`?refused=…&refused_file=…`) puts no text on the page any more.
+async fn the_upload_outcome_never_comes_from_the_url(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let anna = app.signed_in_browser("anna@firm.se").await;
+    let entry = new_entry(&anna, "Course").await;
+    let crafted = format!(
+        "/log/entry/{entry}?uploaded=9&refused=too_large&refused_file=Call%20us%20on%20%2B46&also_on=Fake%20course&failed=1"
+    );
+    let page = anna.page(&crafted).await;
+    assert!(
+        !page.contains("Call us on") && !page.contains("Fake course"),
+        "{page}"
+    );
+    assert!(!page.contains("role=\"alert\""), "{page}");
+    // A real plain-form upload: the answer is the page with the outcome.
+    let form = reqwest::multipart::Form::new()
+        .text("entry", entry.clone())
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(pdf(1)).file_name("intyg.pdf"),
+        )
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(b"<html>%PDF-1.7</html>".to_vec())
+                .file_name("fake.pdf"),
+        );
+    let response = anna
+        .client
+        .post(anna.url("/certificates/upload"))
+        .header("accept", "text/html")
+        .multipart(form)
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(response.status(), 422);
+    let page = response.text().await.expect("body");
+    assert!(
+        page.contains("fake.pdf: ") && page.contains("intyg.pdf"),
+        "{page}"
+    );
+    app.stop().await;
+}
+on_both_backends!(the_upload_outcome_never_comes_from_the_url);

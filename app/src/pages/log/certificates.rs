@@ -10,10 +10,9 @@ use crate::api::certificates::{DeleteCertificate, list_certificates};
 use crate::components::form::{ErrorBox, use_form_error};
 use crate::components::undo::ConfirmDelete;
 use crate::i18n::use_lang;
-use crate::model::CertificateView;
+use crate::model::{CertificateView, UploadOutcome};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
-use leptos_router::hooks::use_query_map;
 
 /// What the files accepted by the form may be.
 const ACCEPT: &str = "application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png";
@@ -35,9 +34,7 @@ pub fn Certificates(entry_id: String) -> impl IntoView {
             match list.await {
                 Ok(list) => view! {
                     <Outcome max_mb=list.max_mb/>
-                    <CertificateItems items=list.items/>
-                    <p class="text-sm text-slate-600">{t.cert_links_note}</p>
-                    <CertificateUploader entry_id max_mb=list.max_mb/>
+                    <CertificateUploader entry_id max_mb=list.max_mb items=list.items/>
                 }
                 .into_any(),
                 Err(e) => view! { <p role="alert" class="text-red-900">{e.user_message(t)}</p> }
@@ -54,38 +51,27 @@ pub fn Certificates(entry_id: String) -> impl IntoView {
     }
 }
 
-/// What the last plain-form upload did, read from the query the upload route wrote.
+/// What the plain-form upload this page answers did (from the upload route, in context;
+/// never from the URL, so no link can put a message here).
 #[component]
 fn Outcome(max_mb: u64) -> impl IntoView {
-    let t = use_lang().texts();
-    let query = use_query_map();
-    let get = move |key: &str| {
-        query
-            .with_untracked(|q| q.get(key))
-            .filter(|v| !v.is_empty())
+    let lang = use_lang();
+    let t = lang.texts();
+    let Some(outcome) = use_context::<UploadOutcome>() else {
+        return ().into_any();
     };
-    let uploaded = get("uploaded")
-        .and_then(|n| n.parse::<u32>().ok())
-        .filter(|n| *n > 0);
-    let refused = get("refused").map(|code| {
-        let file = get("refused_file").unwrap_or_default();
-        let count = get("refused_count").unwrap_or_else(|| "1".into());
-        format!(
-            "{} {count}. {file}: {}",
-            t.cert_refused_count,
-            t.upload_refusal(&code, max_mb)
-        )
-    });
-    let already = get("already").map(|f| format!("{} {f}", t.cert_already));
-    let also_on = get("also_on").map(|title| t.cert_also_on.replace("{title}", &title));
-    let failed = get("failed").map(|_| t.error_internal);
+    let refused = outcome
+        .refused
+        .iter()
+        .map(|(file, code)| format!("{file}: {}", t.upload_refusal(code, max_mb)));
     view! {
-        {uploaded.map(|n| view! { <p role="status" class="rounded border border-green-300 bg-green-50 p-3 text-green-900">{format!("{} {n}", t.cert_uploaded)}</p> })}
-        {refused.map(|m| view! { <p role="alert" class="rounded border border-red-300 bg-red-50 p-3 text-red-900">{m}</p> })}
-        {failed.map(|m| view! { <p role="alert" class="rounded border border-red-300 bg-red-50 p-3 text-red-900">{m}</p> })}
-        {already.map(|m| view! { <p role="status" class="rounded border border-amber-300 bg-amber-50 p-3 text-amber-900">{m}</p> })}
-        {also_on.map(|m| view! { <p role="status" class="rounded border border-slate-300 bg-white p-3">{m}</p> })}
+        {(outcome.stored > 0).then(|| view! { <p role="status" class="rounded border border-green-300 bg-green-50 p-3 text-green-900">{format!("{} {}", t.cert_uploaded, outcome.stored)}</p> })}
+        {refused.map(|m| view! { <p role="alert" class="rounded border border-red-300 bg-red-50 p-3 text-red-900 [overflow-wrap:anywhere]">{m}</p> }).collect_view()}
+        {outcome.failed.then(|| view! { <p role="alert" class="rounded border border-red-300 bg-red-50 p-3 text-red-900">{t.error_internal}</p> })}
+        {outcome.already.iter().map(|f| view! { <p role="status" class="rounded border border-amber-300 bg-amber-50 p-3 text-amber-900 [overflow-wrap:anywhere]">{format!("{} {f}", t.cert_already)}</p> }).collect_view()}
+        {outcome.also_on.iter().map(|title| view! { <p role="status" class="rounded border border-slate-300 bg-white p-3 [overflow-wrap:anywhere]">{t.cert_also_on.replace("{title}", title)}</p> }).collect_view()}
     }
+    .into_any()
 }
 
 #[component]
@@ -144,8 +130,14 @@ struct Sending {
 /// The upload form. Without JavaScript it posts every chosen file at once; with it, each
 /// file (chosen, photographed or dropped) goes up on its own with a progress bar.
 #[island]
-fn CertificateUploader(entry_id: String, max_mb: u64) -> impl IntoView {
+fn CertificateUploader(
+    entry_id: String,
+    max_mb: u64,
+    items: Vec<CertificateView>,
+) -> impl IntoView {
     let t = use_lang().texts();
+    // The list is the island's own, so each accepted file shows in it at once.
+    let items = RwSignal::new(items);
     let intro = t.cert_intro.replace("{max}", &max_mb.to_string());
     let sending = RwSignal::new(Vec::<Sending>::new());
     let live = RwSignal::new(false);
@@ -154,11 +146,19 @@ fn CertificateUploader(entry_id: String, max_mb: u64) -> impl IntoView {
     let entry = StoredValue::new(entry_id.clone());
 
     #[cfg(feature = "hydrate")]
-    let start =
-        move |files: Vec<web_sys::File>| browser::send_all(entry.get_value(), files, sending, t);
+    let start = move |files: Vec<web_sys::File>| {
+        let refresh = move || {
+            leptos::task::spawn_local(async move {
+                if let Ok(list) = list_certificates(entry.get_value()).await {
+                    items.set(list.items);
+                }
+            });
+        };
+        browser::send_all(files, sending, t, entry.get_value(), refresh);
+    };
     #[cfg(not(feature = "hydrate"))]
     let start = move |_: Vec<()>| {
-        let _ = (entry, sending);
+        let _ = (entry, sending, items);
     };
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
@@ -192,6 +192,8 @@ fn CertificateUploader(entry_id: String, max_mb: u64) -> impl IntoView {
         }
     };
     view! {
+        {move || view! { <CertificateItems items=items.get()/> }}
+        <p class="text-sm text-slate-600">{t.cert_links_note}</p>
         <form method="post" action="/certificates/upload" enctype="multipart/form-data" class="space-y-3" on:submit=on_submit>
             <input type="hidden" name="entry" value=entry_id/>
             <p class="text-slate-700">{intro}</p>
@@ -220,10 +222,21 @@ fn CertificateUploader(entry_id: String, max_mb: u64) -> impl IntoView {
                         Some((false, m)) => (m.clone(), "text-red-800"),
                     };
                     let role = if matches!(s.result, Some((false, _))) { "alert" } else { "status" };
+                    // While it goes up, the progress; then a bar in the outcome's colour
+                    // (a refused file never shows a full green bar).
+                    let bar = match &s.result {
+                        None => view! { <progress max="100" value=s.percent.to_string() aria-label=label class="w-full"></progress> }.into_any(),
+                        Some((true, _)) => view! { <div aria-hidden="true" class="h-2 w-full rounded bg-green-600"></div> }.into_any(),
+                        Some((false, _)) => view! { <div aria-hidden="true" class="h-2 w-full rounded bg-red-600"></div> }.into_any(),
+                    };
+                    let border = match &s.result {
+                        Some((false, _)) => "rounded border border-red-300 bg-red-50 p-2",
+                        _ => "rounded border border-slate-200 bg-white p-2",
+                    };
                     view! {
-                        <li class="rounded border border-slate-200 bg-white p-2">
-                            <p class="break-all font-medium">{s.name.clone()}</p>
-                            <progress max="100" value=s.percent.to_string() aria-label=label class="w-full"></progress>
+                        <li class=border data-testid="upload-row">
+                            <p class="font-medium [overflow-wrap:anywhere]">{s.name.clone()}</p>
+                            {bar}
                             <p role=role class=format!("text-sm {class}")>{text}</p>
                         </li>
                     }
@@ -265,11 +278,13 @@ mod browser {
         list(ev.data_transfer().and_then(|d| d.files()))
     }
 
+    /// Sends each file on its own; `stored` runs after each file that was accepted.
     pub fn send_all(
-        entry: String,
         files: Vec<web_sys::File>,
         sending: RwSignal<Vec<Sending>>,
         t: &'static Texts,
+        entry: String,
+        stored: impl Fn() + Copy + 'static,
     ) {
         let first = sending.with_untracked(Vec::len);
         sending.update(|s| {
@@ -279,30 +294,17 @@ mod browser {
                 result: None,
             }));
         });
-        let total = files.len();
-        let finished = StoredValue::new((0usize, 0usize));
         for (i, file) in files.into_iter().enumerate() {
             let index = first + i;
-            let done = move |stored: bool, message: String| {
+            let done = move |accepted: bool, message: String| {
                 sending.update(|s| {
                     if let Some(row) = s.get_mut(index) {
                         row.percent = 100;
-                        row.result = Some((stored, message));
+                        row.result = Some((accepted, message));
                     }
                 });
-                finished.update_value(|(n, ok)| {
-                    *n += 1;
-                    *ok += usize::from(stored);
-                });
-                let (n, ok) = finished.get_value();
-                // Every file in: show the page afresh with the list and the notice the
-                // form post shows (if any file was refused, its message stays on screen).
-                if n == total
-                    && ok == total
-                    && let Some(location) = web_sys::window().map(|w| w.location())
-                    && let Ok(path) = location.pathname()
-                {
-                    let _ = location.set_href(&format!("{path}?uploaded={ok}#certificates"));
+                if accepted {
+                    stored();
                 }
             };
             if send(&entry, &file, index, sending, done, t).is_err() {

@@ -3,8 +3,8 @@
 //! streams each file to its spool as it arrives (server functions' multipart buffers and
 //! ignores body limits, SECURITY.md), behind the same session check and CSRF layer.
 //!
-//! A plain form post (no JavaScript) is sent back to the entry's page with the outcome in
-//! the query; `fetch`/XHR gets JSON: 201 stored, 200 already attached, 422 refused.
+//! A plain form post (no JavaScript) is answered with the entry's page, the outcome in
+//! its context; `fetch`/XHR gets JSON: 201 stored, 200 already attached, 422 refused.
 
 use super::super::download;
 use app::AppError;
@@ -13,6 +13,7 @@ use app::backend::certificates::upload::{self, Outcome, UploadError};
 use app::backend::request::RequestMeta;
 use app::backend::state::AppState;
 use app::i18n::request_lang;
+use app::model::UploadOutcome;
 use axum::extract::multipart::{Field, Multipart, MultipartError, MultipartRejection};
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -82,7 +83,7 @@ pub async fn upload(
         return StatusCode::BAD_REQUEST.into_response();
     };
     if meta.wants_html {
-        back_to_entry(&entry, &results)
+        back_to_entry(state, &headers, &entry, &results).await
     } else {
         json(&state, &headers, results)
     }
@@ -124,62 +125,45 @@ async fn receive(
     upload::finish(state, viewer, meta, incoming).await
 }
 
-/// The entry's page, with what happened in the query (read by the certificates section).
-fn back_to_entry(entry: &str, results: &[(String, Result<Outcome, UploadError>)]) -> Response {
-    let mut query = vec![("uploaded".to_owned(), String::new())];
-    let stored = results
-        .iter()
-        .filter(|(_, r)| matches!(r, Ok(Outcome::Stored { .. })))
-        .count();
-    query[0].1 = stored.to_string();
-    let refused: Vec<_> = results
-        .iter()
-        .filter_map(|(name, r)| match r {
-            Err(UploadError::Refused(code)) => Some((name, code)),
-            _ => None,
-        })
-        .collect();
-    if let Some((name, code)) = refused.first() {
-        query.push(("refused".into(), code.code().into()));
-        query.push(("refused_file".into(), (*name).clone()));
-        query.push(("refused_count".into(), refused.len().to_string()));
-    }
+/// The entry's page itself, answering the upload with what happened in context (read by
+/// the certificates section); nothing of it travels in a URL.
+async fn back_to_entry(
+    state: AppState,
+    headers: &HeaderMap,
+    entry: &str,
+    results: &[(String, Result<Outcome, UploadError>)],
+) -> Response {
+    let mut outcome = UploadOutcome::default();
     for (name, r) in results {
         match r {
-            Ok(Outcome::AlreadyAttached { .. }) => query.push(("already".into(), name.clone())),
-            Ok(Outcome::Stored {
-                also_on: Some(title),
-                ..
-            }) => query.push(("also_on".into(), title.clone())),
+            Ok(Outcome::Stored { also_on, .. }) => {
+                outcome.stored += 1;
+                outcome.also_on.extend(also_on.clone());
+            }
+            Ok(Outcome::AlreadyAttached { .. }) => outcome.already.push(name.clone()),
+            Err(UploadError::Refused(code)) => {
+                outcome.refused.push((name.clone(), code.code().to_owned()));
+            }
             Err(UploadError::App(AppError::NotFound)) => {
                 return Redirect::to("/log").into_response();
             }
-            Err(UploadError::App(_)) => query.push(("failed".into(), "1".into())),
-            _ => {}
+            Err(UploadError::App(_)) => outcome.failed = true,
         }
     }
-    let encoded: Vec<String> = query
-        .iter()
-        .map(|(k, v)| format!("{k}={}", encode(v)))
-        .collect();
-    Redirect::to(&format!(
-        "/log/entry/{}?{}#certificates",
-        encode(entry),
-        encoded.join("&")
-    ))
-    .into_response()
-}
-
-fn encode(text: &str) -> String {
-    let mut out = String::new();
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-_.~".contains(&byte) {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
+    let status = if outcome.refused.is_empty() && !outcome.failed {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    // Ids are ours (UUIDs); anything else is not an entry of this person's.
+    if uuid::Uuid::parse_str(entry).is_err() {
+        return Redirect::to("/log").into_response();
     }
-    out
+    let mut page =
+        crate::routes::render::render_page(state, headers, &format!("/log/entry/{entry}"), outcome)
+            .await;
+    *page.status_mut() = status;
+    page
 }
 
 /// The outcome of the (first) file as JSON for the page's script.
