@@ -11,12 +11,18 @@ test('a new person signs in with the emailed code and fills in the profile', asy
   await expect(page.getByText('Welcome! Fill in your profile to get started.')).toBeVisible();
   await expectNoAxeViolations(page);
 
+  // A new firm is named by its owner.
+  await page.getByLabel('Firm name').fill('Berg Advokatbyrå AB');
   // A bad date is refused with a clear message, and nothing is saved.
   await page.getByLabel('Full name').fill('Anna Berg');
   await page.getByLabel('Professional title').selectOption('advokat');
   await page.getByLabel('Admission date').fill('2999-01-01');
   await page.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByRole('alert')).toHaveText('The admission date cannot be in the future.');
+  // Everything typed is still there, the wrong field says why.
+  await expect(page.getByLabel('Full name')).toHaveValue('Anna Berg');
+  await expect(page.getByLabel('Firm name')).toHaveValue('Berg Advokatbyrå AB');
+  await expect(page.getByLabel('Professional title')).toHaveValue('advokat');
 
   await page.getByLabel('Full name').fill('Anna Berg');
   await page.getByLabel('Admission date').fill('2015-09-01');

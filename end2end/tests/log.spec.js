@@ -8,6 +8,7 @@ const withJs = () => test.info().project.use.javaScriptEnabled !== false;
 async function becomeAdvokat(page, request) {
   await signIn(page, request);
   await expect(page).toHaveURL(/\/account\/profile\?welcome=1$/);
+  await page.getByLabel('Firm name').fill('Berg Advokatbyrå AB');
   await page.getByLabel('Full name').fill('Anna Berg');
   await page.getByLabel('Professional title').selectOption('advokat');
   await page.getByLabel('Admission date').fill('2015-09-01');
@@ -63,7 +64,7 @@ test('an advokat logs a year of courses and sees where they stand', async ({ pag
   await expect(summary.getByText('Compliant')).toBeVisible();
   await expect(summary.getByTestId('counted')).toHaveText('18');
   await expect(summary.getByTestId('e-learning')).toHaveText('6 / 6');
-  await expect(summary.getByText('6 of your 9 e-learning hours count; 3 exceed the 6-hour cap.')).toBeVisible();
+  await expect(summary.getByText('6 of the 9 e-learning hours logged count; 3 exceed the 6-hour cap.')).toBeVisible();
   await expect(page.getByRole('img', { name: /Hours by month: January 0, February 0, March 12, April 9/ })).toBeVisible();
 
   // A leave of four months lowers the requirement.

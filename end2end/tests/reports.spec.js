@@ -11,7 +11,7 @@ test('an advokat makes the annual report and an auditor checks it', async ({ pag
     { name: 'intyg.pdf', mimeType: 'application/pdf', buffer: pdf('Certificate of attendance') },
   ]);
   await page.getByRole('button', { name: 'Upload' }).click();
-  await expect(page.getByRole('list', { name: 'Attached certificates' }).getByText('intyg.pdf')).toBeVisible();
+  await expect(page.getByRole('list', { name: 'Attached certificates' }).getByText('intyg.pdf', { exact: true })).toBeVisible();
 
   await page.getByRole('link', { name: 'Reports' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Annual reports' })).toBeVisible();

@@ -297,7 +297,7 @@ mod tests {
         assert!(
             r.explanation(Locale::En)
                 .iter()
-                .any(|s| s == "6 of your 9 e-learning hours count; 3 exceed the 6-hour cap.")
+                .any(|s| s == "6 of the 9 e-learning hours logged count; 3 exceed the 6-hour cap.")
         );
     }
 
