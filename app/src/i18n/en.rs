@@ -649,4 +649,5 @@ pub static EN: Texts = Texts {
     undo_minutes_other: "Undo possible for {n} more minutes",
     confirm_with_certificates_one: " and its certificate",
     confirm_with_certificates_other: " and its {n} certificates",
+    member_courses_heading: "Courses this year",
 };

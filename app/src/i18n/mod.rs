@@ -645,6 +645,7 @@ pub struct Texts {
     pub undo_minutes_other: &'static str,
     pub confirm_with_certificates_one: &'static str,
     pub confirm_with_certificates_other: &'static str,
+    pub member_courses_heading: &'static str,
 }
 
 impl Texts {

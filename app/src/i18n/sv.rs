@@ -649,4 +649,5 @@ pub static SV: Texts = Texts {
     undo_minutes_other: "Kan ångras i {n} minuter till",
     confirm_with_certificates_one: " och dess intyg",
     confirm_with_certificates_other: " och dess {n} intyg",
+    member_courses_heading: "Kurser i år",
 };

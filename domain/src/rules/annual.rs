@@ -508,7 +508,7 @@ mod tests {
         );
         assert!(
             sv.iter().any(|s| s
-                == "6 av dina 7,5 timmar e-learning räknas; 1,5 överstiger taket på 6 timmar.")
+                == "6 av de 7,5 loggade timmarna e-learning räknas; 1,5 överstiger taket på 6 timmar.")
         );
     }
 

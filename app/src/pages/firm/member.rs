@@ -24,11 +24,13 @@ pub fn FirmMember() -> impl IntoView {
                 Ok((member, year)) => {
                     let year = year.unwrap_or_else(|| member.log.today().year());
                     let path = format!("/firm/member/{}", member.id);
+                    let courses = member.log.clone();
                     view! {
                         <h2 class="text-2xl font-semibold">{member.name.clone()}</h2>
                         <p class="text-sm text-slate-600">{t.firm_member_read_only}</p>
                         <YearNav path=path.clone() year/>
                         <YearView data=member.log year path/>
+                        <MemberCourses data=courses year/>
                     }
                     .into_any()
                 }
@@ -42,6 +44,56 @@ pub fn FirmMember() -> impl IntoView {
             <h1 class="text-3xl font-bold tracking-tight">{t.firm_overview_title}</h1>
             <FirmNav/>
             <Suspense fallback=|| ()>{body}</Suspense>
+        </section>
+    }
+}
+
+/// The member's courses of the year, read-only: what their status rests on.
+#[component]
+fn MemberCourses(data: crate::model::LogData, year: i32) -> impl IntoView {
+    let lang = use_lang();
+    let t = lang.texts();
+    let sep = lang.decimal_separator();
+    let rows: Vec<_> = data
+        .entries
+        .iter()
+        .filter(|e| e.date.starts_with(&format!("{year}-")))
+        .cloned()
+        .collect();
+    let body = if rows.is_empty() {
+        view! { <p class="text-slate-700">{t.log_empty}</p> }.into_any()
+    } else {
+        view! {
+            <table class="w-full text-left">
+                <caption class="sr-only">{format!("{} {year}", t.log_title)}</caption>
+                <thead class="sr-only sm:not-sr-only sm:table-header-group"><tr>
+                    <th scope="col" class="py-1 pr-3">{t.col_date}</th>
+                    <th scope="col" class="py-1 pr-3">{t.col_course}</th>
+                    <th scope="col" class="py-1 pr-3 text-right">{t.col_hours}</th>
+                    <th scope="col" class="py-1">{t.col_category}</th>
+                </tr></thead>
+                <tbody>
+                    {rows.into_iter().map(|e| {
+                        let date = domain::Date::parse(&e.date).map_or_else(|_| e.date.clone(), |d| lang.long_date(d));
+                        let category = if e.category == "e-learning" { t.category_e_learning } else { t.category_teacher_led };
+                        view! {
+                            <tr class="block border-t border-slate-200 py-2 sm:table-row sm:py-0">
+                                <td class="block text-sm text-slate-600 sm:table-cell sm:py-2 sm:pr-3 sm:text-base sm:text-slate-900"><time datetime=e.date.clone()>{date}</time></td>
+                                <td class="block [overflow-wrap:anywhere] sm:table-cell sm:py-2 sm:pr-3">{e.title.clone()}</td>
+                                <td class="inline sm:table-cell sm:py-2 sm:pr-3 sm:text-right">{e.hours().display_with(sep)}" h"</td>
+                                <td class="inline pl-2 sm:table-cell sm:py-2 sm:pl-0">{category}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        }
+        .into_any()
+    };
+    view! {
+        <section aria-labelledby="member-courses-heading" class="space-y-2">
+            <h2 id="member-courses-heading" class="text-xl font-semibold">{t.member_courses_heading}</h2>
+            {body}
         </section>
     }
 }
