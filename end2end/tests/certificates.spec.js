@@ -43,7 +43,7 @@ test('a PDF and a photo are attached, shown, opened and deleted', async ({ page,
   const changed = location.replace(/sig=(.)/, (_, c) => `sig=${c === '0' ? '1' : '0'}`);
   expect((await page.request.get(changed)).status()).toBe(403);
 
-  await list.getByLabel('Delete photo.png').click();
+  await list.getByLabel('Delete photo.png', { exact: true }).click();
   await list.getByRole('button', { name: 'Yes, delete photo.png' }).click();
   await expect(page.getByTestId('undo-notice')).toContainText('Deleted: “photo.png”.');
   await expect(list.getByText('photo.png', { exact: true })).toHaveCount(0);

@@ -103,14 +103,14 @@ test('entries can be changed, copied, found and deleted', async ({ page, request
   await expect(page.getByRole('row').nth(1)).toContainText('Ethics seminar');
 
   // Deleting asks first, then can be undone.
-  await page.getByLabel('Delete Tax law update').click();
+  await page.getByLabel('Delete Tax law update', { exact: true }).click();
   await page.getByRole('button', { name: 'Yes, delete Tax law update' }).click();
   await expect(page.getByTestId('undo-notice')).toContainText('Deleted: “Tax law update”.');
   await expect(page.getByTestId('log-total')).toHaveText('2 entries · 6 h');
   await page.getByRole('button', { name: 'Undo Tax law update' }).click();
   await expect(page.getByTestId('log-total')).toHaveText('3 entries · 8.5 h');
   await expect(page.getByTestId('undo-notice')).toHaveCount(0);
-  await page.getByLabel('Delete Tax law update').click();
+  await page.getByLabel('Delete Tax law update', { exact: true }).click();
   await page.getByRole('button', { name: 'Yes, delete Tax law update' }).click();
   await expect(page.getByTestId('log-total')).toHaveText('2 entries · 6 h');
 
@@ -139,7 +139,7 @@ test('a CSV import shows the bad row and saves only what was confirmed', async (
   await page.getByLabel('CSV text').fill(csv);
   await page.getByRole('button', { name: 'Preview' }).click();
   await expect(page.getByText('Ready to import: 2 · With errors: 1')).toBeVisible();
-  await expect(page.getByRole('row', { name: /Impossible day/ })).toContainText('date: Enter a date as YYYY-MM-DD.');
+  await expect(page.getByRole('row', { name: /Impossible day/ })).toContainText('Date: Enter a date as YYYY-MM-DD.');
   await expectNoAxeViolations(page);
   // Nothing is saved yet.
   await page.goto(`/log?year=${year}`);

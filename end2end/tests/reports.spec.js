@@ -61,7 +61,7 @@ test('an advokat makes the annual report and an auditor checks it', async ({ pag
 
   // Deleting it takes the file and its verification away.
   await page.goto('/reports');
-  await page.getByLabel(`Delete report Annual CPD report ${year} EN`).click();
+  await page.getByLabel(`Delete report Annual CPD report ${year} EN`, { exact: true }).click();
   await page.getByRole('button', { name: `Yes, delete Annual CPD report ${year} EN` }).click();
   await expect(page.getByTestId('undo-notice')).toContainText(`Annual CPD report ${year}`);
   await expect(page.getByText('No reports yet.')).toBeVisible();

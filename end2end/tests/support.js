@@ -44,12 +44,10 @@ async function expectNoAxeViolations(page) {
   });
   await twin.addCookies(await context.cookies());
   await twin.route(/\/pkg\/.*\.(js|wasm)$/, (route) => route.abort());
-  // A refused form is answered with its page at the function's address (/api/…), which a
-  // GET cannot fetch again: the twin is served exactly the HTML this page got.
-  if (new URL(page.url()).pathname.startsWith('/api/')) {
-    const html = await page.content();
-    await twin.route(page.url(), (route) => route.fulfill({ body: html, contentType: 'text/html; charset=utf-8' }));
-  }
+  // The twin is served exactly the HTML this page got: a refused form or an upload is
+  // answered at its post's address (/api/…, /certificates/upload), which a GET cannot fetch.
+  const html = await page.content();
+  await twin.route(page.url(), (route) => route.fulfill({ body: html, contentType: 'text/html; charset=utf-8' }));
   const twinPage = await twin.newPage();
   try {
     await twinPage.goto(page.url());

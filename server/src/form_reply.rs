@@ -19,8 +19,6 @@ use axum::extract::{Request, State};
 use axum::http::{Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE;
 use leptos::server_fn::error::FromServerFnError;
 
 /// Form bodies larger than this are passed on unread (no form of ours comes near it; the
@@ -49,9 +47,17 @@ pub async fn reply(State(state): State<AppState>, request: Request, next: Next) 
     let response = next
         .run(Request::from_parts(parts, Body::from(bytes.clone())))
         .await;
-    let Some((page, path, error)) = refused(&response) else {
+    let Some((page, path)) = refused(&response) else {
         return response;
     };
+    // The error itself is the function's own answer (the body Leptos kept under the
+    // redirect), never the copy in the Location, which a caller-chosen `back` could carry.
+    let (response_parts, body) = response.into_parts();
+    let Ok(body) = axum::body::to_bytes(body, MAX_FORM_BYTES).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let error = AppError::de(body);
+    let response = Response::from_parts(response_parts, Body::empty());
     let fields = kept_fields(&bytes);
     let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
     let submitted = Submitted {
@@ -70,18 +76,27 @@ pub async fn reply(State(state): State<AppState>, request: Request, next: Next) 
     page
 }
 
-/// The form page, the function's path and its error, when `response` is Leptos's redirect
-/// for a refused form. The page must be one of ours (a path, never another host).
-fn refused(response: &Response) -> Option<(String, String, AppError)> {
+/// The form page and the function's path, when `response` is Leptos's redirect for a
+/// server function that returned an error: such a response carries the `serverfnerror`
+/// header naming the function (a successful redirect never does, whatever its target
+/// says). The page must be one of ours (a path, never another host).
+fn refused(response: &Response) -> Option<(String, String)> {
     if !response.status().is_redirection() {
         return None;
     }
+    let path = response
+        .headers()
+        .get(leptos::server_fn::error::SERVER_FN_ERROR_HEADER)?
+        .to_str()
+        .ok()?
+        .to_owned();
     let location = response.headers().get(header::LOCATION)?.to_str().ok()?;
-    let (page, path, encoded) = take_error(location)?;
+    let page = match take_error(location) {
+        Some((clean, _, _)) => clean,
+        None => location.to_owned(),
+    };
     let page = local_path(&page).unwrap_or_else(|| "/".to_owned());
-    // Leptos encodes it as URL-safe base64 with padding.
-    let bytes = URL_SAFE.decode(&encoded).ok()?;
-    Some((page, path, AppError::de(bytes.into())))
+    Some((page, path))
 }
 
 /// The path and query of `target` when it points at this site: Leptos builds it from the
@@ -140,6 +155,8 @@ fn kept_fields(body: &[u8]) -> Vec<(String, String)> {
 mod tests {
     use super::*;
     use axum::http::HeaderValue;
+    use base64::Engine as _;
+    use base64::engine::general_purpose::URL_SAFE;
 
     /// A redirect target header, for tests that build responses.
     fn redirect(location: &str) -> Response {

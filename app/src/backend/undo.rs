@@ -134,6 +134,10 @@ pub async fn begin(
 
 /// Moves the viewer's rows of `table` whose `column` is `value` into the batch; returns
 /// how many moved. `column` is one of ours ("id", "entry_id"), never the caller's text.
+///
+/// Copy and delete are two statements: if another transaction moved or added such rows
+/// in between (a double-clicked delete, an upload arriving), the counts differ and the
+/// whole deletion fails ([`Moved::Changed`]) rather than keep a row twice or lose one.
 pub async fn stash(
     conn: &mut sqlx::AnyConnection,
     batch: &str,
@@ -141,9 +145,9 @@ pub async fn stash(
     table: Table,
     column: &'static str,
     value: &str,
-) -> anyhow::Result<u64> {
+) -> anyhow::Result<Moved> {
     let (name, columns) = (table.name(), table.columns());
-    sqlx::query(&format!(
+    let copied = sqlx::query(&format!(
         "INSERT INTO {name}_deleted (batch, {columns}) SELECT $1, {columns} FROM {name} \
          WHERE {column} = $2 AND user_id = $3"
     ))
@@ -151,8 +155,9 @@ pub async fn stash(
     .bind(value)
     .bind(&viewer.user.id)
     .execute(&mut *conn)
-    .await?;
-    let moved = sqlx::query(&format!(
+    .await?
+    .rows_affected();
+    let deleted = sqlx::query(&format!(
         "DELETE FROM {name} WHERE {column} = $1 AND user_id = $2"
     ))
     .bind(value)
@@ -160,7 +165,38 @@ pub async fn stash(
     .execute(&mut *conn)
     .await?
     .rows_affected();
-    Ok(moved)
+    Ok(if copied == deleted {
+        Moved::Rows(deleted)
+    } else {
+        Moved::Changed
+    })
+}
+
+/// What [`stash`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Moved {
+    Rows(u64),
+    /// The rows changed under the deletion; roll it back.
+    Changed,
+}
+
+impl Moved {
+    /// The error for a deletion that moved nothing (already deleted: not found) or met a
+    /// concurrent change (the same answer: the caller's view is out of date).
+    pub fn require_some(self) -> Result<u64, AppError> {
+        match self {
+            Moved::Rows(n) if n > 0 => Ok(n),
+            _ => Err(AppError::NotFound),
+        }
+    }
+
+    /// Any number of rows is fine (an entry's certificates), but not a changed set.
+    pub fn require_consistent(self) -> Result<u64, AppError> {
+        match self {
+            Moved::Rows(n) => Ok(n),
+            Moved::Changed => Err(AppError::NotFound),
+        }
+    }
 }
 
 /// The viewer's deletions that can still be undone, newest first.
@@ -276,9 +312,13 @@ pub async fn purge_expired(state: &AppState, now: i64) -> anyhow::Result<usize> 
         if claimed == 0 {
             continue;
         }
+        // A key still in use by a live row (restored by another batch) is never removed.
         let keys: Vec<(String,)> = sqlx::query_as(
-            "SELECT object_key FROM certificates_deleted WHERE batch = $1 \
-             UNION ALL SELECT object_key FROM reports_deleted WHERE batch = $1 AND object_key IS NOT NULL",
+            "SELECT k.object_key FROM ( \
+               SELECT object_key FROM certificates_deleted WHERE batch = $1 \
+               UNION ALL SELECT object_key FROM reports_deleted WHERE batch = $1 AND object_key IS NOT NULL \
+             ) k WHERE NOT EXISTS (SELECT 1 FROM certificates c WHERE c.object_key = k.object_key) \
+               AND NOT EXISTS (SELECT 1 FROM reports r WHERE r.object_key = k.object_key)",
         )
         .bind(&batch)
         .fetch_all(&mut *tx)

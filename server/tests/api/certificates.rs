@@ -772,3 +772,62 @@ async fn the_upload_outcome_never_comes_from_the_url(backend: Backend) {
     app.stop().await;
 }
 on_both_backends!(the_upload_outcome_never_comes_from_the_url);
+
+/// A double-clicked delete (two requests at once, each on its own connection) deletes once:
+/// the course and its certificate wait in exactly one batch, and after Undo and the purge
+/// the restored certificate's file is still there.
+async fn a_double_delete_keeps_one_copy_and_the_file(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let anna = app.signed_in_browser("anna@firm.se").await;
+    for round in 0..10 {
+        let entry = new_entry(&anna, &format!("Course {round}")).await;
+        let (status, answer) = upload(&anna, &entry, "intyg.pdf", pdf(round + 1)).await;
+        assert_eq!(status, 201, "{answer}");
+        let fields = [("id", entry.as_str())];
+        let (a, b) = tokio::join!(
+            anna.form("/api/log/delete_entry", &fields),
+            anna.form("/api/log/delete_entry", &fields)
+        );
+        let ok = [a.status(), b.status()]
+            .iter()
+            .filter(|s| s.is_success() || s.is_redirection())
+            .count();
+        assert!(ok >= 1, "one of them deletes");
+        let copies: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM entries_deleted WHERE id = $1")
+            .bind(&entry)
+            .fetch_one(&app.db().pool)
+            .await
+            .expect("count");
+        assert_eq!(copies, 1, "round {round}: the course waits once");
+        let certs: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM certificates_deleted WHERE entry_id = $1")
+                .bind(&entry)
+                .fetch_one(&app.db().pool)
+                .await
+                .expect("count");
+        assert_eq!(certs, 1, "round {round}: its certificate waits once");
+    }
+    // Undo every one, then purge: every file is still there for its restored row.
+    let offers: Value = anna
+        .form("/api/log/undo_offers", &[])
+        .await
+        .json()
+        .await
+        .expect("json");
+    for offer in offers.as_array().expect("offers") {
+        let batch = offer["batch"].as_str().expect("batch");
+        anna.form("/api/log/undo_deletion", &[("batch", batch)])
+            .await;
+    }
+    app.finalize_deletions().await;
+    let live: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM certificates")
+        .fetch_one(&app.db().pool)
+        .await
+        .expect("count");
+    assert_eq!(
+        usize::try_from(live).expect("count"),
+        objects(&app).await.len()
+    );
+    app.stop().await;
+}
+on_both_backends!(a_double_delete_keeps_one_copy_and_the_file);

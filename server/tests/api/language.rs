@@ -72,3 +72,29 @@ async fn an_unknown_language_is_refused_and_changes_nothing(backend: Backend) {
     app.stop().await;
 }
 on_both_backends!(an_unknown_language_is_refused_and_changes_nothing);
+
+/// A successful switch whose `back` merely looks like a refused form (`__path`/`__err` of
+/// the attacker's) is a plain redirect: no page renders the attacker's text in an alert.
+async fn a_back_that_looks_like_an_error_puts_no_text_on_a_page(backend: Backend) {
+    use base64::Engine as _;
+    let app = TestApp::spawn(backend).await;
+    let lie = r#"{"Invalid":{"field":"email","message":"Your account is suspended: call +46 70 000 00 00"}}"#;
+    let encoded = base64::engine::general_purpose::URL_SAFE.encode(lie);
+    let back = format!("/sign-in?__path=/api/auth/request_code&__err={encoded}");
+    let response = app
+        .client
+        .post(app.url(SET_LANGUAGE))
+        .header("accept", "text/html")
+        .header("referer", app.url("/sign-in"))
+        .form(&[("back", back.as_str()), ("lang", "en")])
+        .send()
+        .await
+        .expect("POST");
+    assert!(response.status().is_redirection(), "{}", response.status());
+    let body = response.text().await.expect("body");
+    assert!(!body.contains("suspended"), "{body}");
+    let page = app.browser().page(&back).await;
+    assert!(!page.contains("suspended"), "{page}");
+    app.stop().await;
+}
+on_both_backends!(a_back_that_looks_like_an_error_puts_no_text_on_a_page);

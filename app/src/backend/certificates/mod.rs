@@ -149,7 +149,8 @@ pub async fn delete(
     .map_err(internal)?;
     undo::stash(&mut tx, &batch, viewer, Table::Certificates, "id", id)
         .await
-        .map_err(internal)?;
+        .map_err(internal)?
+        .require_some()?;
     viewer
         .audit(
             &mut tx,
@@ -171,15 +172,16 @@ pub async fn stash_for_entry(
     viewer: &Viewer,
     meta: &RequestMeta,
     entry_id: &str,
-) -> anyhow::Result<()> {
+) -> Result<(), AppError> {
     use crate::backend::undo::{self, Table};
     let ids: Vec<(String,)> =
         sqlx::query_as("SELECT id FROM certificates WHERE entry_id = $1 AND user_id = $2")
             .bind(entry_id)
             .bind(&viewer.user.id)
             .fetch_all(&mut *conn)
-            .await?;
-    undo::stash(
+            .await
+            .map_err(internal)?;
+    let moved = undo::stash(
         conn,
         batch,
         viewer,
@@ -187,7 +189,13 @@ pub async fn stash_for_entry(
         "entry_id",
         entry_id,
     )
-    .await?;
+    .await
+    .map_err(internal)?
+    .require_consistent()?;
+    // A certificate added since the ids were read would be deleted unaudited: start over.
+    if usize::try_from(moved).ok() != Some(ids.len()) {
+        return Err(AppError::NotFound);
+    }
     for (id,) in &ids {
         viewer
             .audit(
@@ -196,7 +204,8 @@ pub async fn stash_for_entry(
                 Action::CertificateDeleted,
                 &Target::new("certificate", id),
             )
-            .await?;
+            .await
+            .map_err(internal)?;
     }
     Ok(())
 }

@@ -92,8 +92,11 @@ const RETRY_AFTER_SECS: u64 = 15;
 /// Bytes a firm keeps in certificates and reports.
 pub async fn firm_storage_used(state: &AppState, firm_id: &str) -> anyhow::Result<u64> {
     let used: i64 = sqlx::query_scalar(
+        // Files waiting out an undo window still take room (and Undo brings them back).
         "SELECT CAST((SELECT COALESCE(SUM(size_bytes), 0) FROM certificates WHERE firm_id = $1) + \
-                     (SELECT COALESCE(SUM(size_bytes), 0) FROM reports WHERE firm_id = $1) AS BIGINT)",
+                     (SELECT COALESCE(SUM(size_bytes), 0) FROM reports WHERE firm_id = $1) + \
+                     (SELECT COALESCE(SUM(size_bytes), 0) FROM certificates_deleted WHERE firm_id = $1) + \
+                     (SELECT COALESCE(SUM(size_bytes), 0) FROM reports_deleted WHERE firm_id = $1) AS BIGINT)",
     )
     .bind(firm_id)
     .fetch_one(&state.db.pool)

@@ -273,7 +273,8 @@ pub async fn delete(
         .map_err(internal)?;
     undo::stash(&mut tx, &batch, viewer, Table::Reports, "id", id)
         .await
-        .map_err(internal)?;
+        .map_err(internal)?
+        .require_some()?;
     viewer
         .audit(
             &mut tx,

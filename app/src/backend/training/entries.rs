@@ -321,12 +321,11 @@ pub async fn delete(
     .await
     .map_err(internal)?;
     // Its certificates go with it, into the same batch (and come back with it).
-    crate::backend::certificates::stash_for_entry(&mut tx, &batch, viewer, meta, id)
-        .await
-        .map_err(internal)?;
+    crate::backend::certificates::stash_for_entry(&mut tx, &batch, viewer, meta, id).await?;
     undo::stash(&mut tx, &batch, viewer, Table::Entries, "id", id)
         .await
-        .map_err(internal)?;
+        .map_err(internal)?
+        .require_some()?;
     viewer
         .audit(
             &mut tx,

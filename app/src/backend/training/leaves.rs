@@ -108,12 +108,10 @@ pub async fn delete(
     )
     .await
     .map_err(internal)?;
-    let gone = undo::stash(&mut tx, &batch, viewer, Table::Leaves, "id", id)
+    undo::stash(&mut tx, &batch, viewer, Table::Leaves, "id", id)
         .await
-        .map_err(internal)?;
-    if gone == 0 {
-        return Err(AppError::NotFound);
-    }
+        .map_err(internal)?
+        .require_some()?;
     viewer
         .audit(
             &mut tx,
