@@ -50,7 +50,8 @@ pub fn Layout(children: Children) -> impl IntoView {
                     {t.product}
                 </A>
                 <nav aria-label=t.nav_label class="order-3 w-full sm:order-none sm:w-auto sm:flex-1">
-                    <ul class="flex flex-wrap items-center gap-1">
+                    // One row on a phone too: it scrolls sideways rather than wrap into two.
+                    <ul class="flex flex-nowrap items-center gap-1 overflow-x-auto whitespace-nowrap [scrollbar-width:thin]">
                         <li>
                             <A href="/" attr:class="nav-link focus-ring" exact=true>
                                 {t.nav_home}
