@@ -52,6 +52,31 @@ pub struct ProfileInput {
     pub org_number: Option<String>,
 }
 
+/// An optional date that cannot lie after `today`; a wrong one is noted under `field`.
+fn past_date(
+    problems: &mut Problems,
+    field: &str,
+    text: &str,
+    today: Date,
+    unreadable: &str,
+    future: &str,
+) -> Option<Date> {
+    match text.trim() {
+        "" => None,
+        text => match Date::parse(text) {
+            Err(_) => {
+                problems.add(field, unreadable);
+                None
+            }
+            Ok(date) if date > today => {
+                problems.add(field, future);
+                None
+            }
+            Ok(date) => Some(date),
+        },
+    }
+}
+
 /// Checks the form; returns the values to store or every field that is wrong.
 pub fn validate_profile(
     input: &ProfileInput,
@@ -73,34 +98,22 @@ pub fn validate_profile(
     if !TITLES.contains(&input.title.as_str()) {
         problems.add("title", t.err_title_choice);
     }
-    let admission_date = match input.admission_date.trim() {
-        "" => None,
-        text => match Date::parse(text) {
-            Err(_) => {
-                problems.add("admission_date", t.err_date);
-                None
-            }
-            Ok(date) if date > today => {
-                problems.add("admission_date", t.err_admission_future);
-                None
-            }
-            Ok(date) => Some(date),
-        },
-    };
-    let birth_date = match input.birth_date.trim() {
-        "" => None,
-        text => match Date::parse(text) {
-            Err(_) => {
-                problems.add("birth_date", t.err_date);
-                None
-            }
-            Ok(date) if date > today => {
-                problems.add("birth_date", t.err_birth_future);
-                None
-            }
-            Ok(date) => Some(date),
-        },
-    };
+    let admission_date = past_date(
+        &mut problems,
+        "admission_date",
+        &input.admission_date,
+        today,
+        t.err_date,
+        t.err_admission_future,
+    );
+    let birth_date = past_date(
+        &mut problems,
+        "birth_date",
+        &input.birth_date,
+        today,
+        t.err_date,
+        t.err_birth_future,
+    );
     let rule_set = match input.rule_set.as_str() {
         "" => Some(default_rule_set(&input.title)),
         chosen => {
