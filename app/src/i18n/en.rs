@@ -650,4 +650,5 @@ pub static EN: Texts = Texts {
     confirm_with_certificates_one: " and its certificate",
     confirm_with_certificates_other: " and its {n} certificates",
     member_courses_heading: "Courses this year",
+    exemption_not_yet: "The exemption can be recorded from the year before you turn 70; it needs your date of birth in the profile.",
 };

@@ -646,6 +646,7 @@ pub struct Texts {
     pub confirm_with_certificates_one: &'static str,
     pub confirm_with_certificates_other: &'static str,
     pub member_courses_heading: &'static str,
+    pub exemption_not_yet: &'static str,
 }
 
 impl Texts {

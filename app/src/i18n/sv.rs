@@ -650,4 +650,5 @@ pub static SV: Texts = Texts {
     confirm_with_certificates_one: " och dess intyg",
     confirm_with_certificates_other: " och dess {n} intyg",
     member_courses_heading: "Kurser i år",
+    exemption_not_yet: "Undantaget kan registreras från året innan du fyller 70; det kräver ditt födelsedatum i profilen.",
 };

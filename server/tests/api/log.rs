@@ -667,3 +667,44 @@ async fn swedish_excel_files_import_exactly(backend: Backend) {
     app.stop().await;
 }
 on_both_backends!(swedish_excel_files_import_exactly);
+
+/// The age-70 exemption is offered only to someone who can have it: not to a 46-year-old.
+async fn the_age_70_exemption_is_offered_only_near_70(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let anna = app.signed_in_browser("anna@firm.se").await;
+    set_profile(&anna).await; // born 1980
+    let page = anna.page("/account/leave").await;
+    assert!(
+        page.contains(r#"data-testid="exemption-not-yet""#),
+        "{page}"
+    );
+    assert!(
+        !page.contains("/api/log/set_exemption\" class"),
+        "no form: {page}"
+    );
+    let saved = anna
+        .form(
+            "/api/account/update_profile",
+            &[
+                ("full_name", "Anna Berg"),
+                ("title", "advokat"),
+                ("admission_date", "1985-09-01"),
+                ("birth_date", "1950-02-02"),
+                ("rule_set", ""),
+                ("language", "en"),
+            ],
+        )
+        .await;
+    assert!(saved.status().is_success());
+    let page = anna.page("/account/leave").await;
+    assert!(
+        !page.contains(r#"data-testid="exemption-not-yet""#),
+        "{page}"
+    );
+    assert!(
+        page.contains(r#"action="/api/log/set_exemption""#),
+        "{page}"
+    );
+    app.stop().await;
+}
+on_both_backends!(the_age_70_exemption_is_offered_only_near_70);

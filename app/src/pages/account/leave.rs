@@ -65,6 +65,11 @@ pub fn Leave() -> impl IntoView {
                 })
                 .collect_view();
             let this_year = data.today().year();
+            // Offered from the year before the person turns 70 (by the birth date in the
+            // profile), or once one is recorded; not to a 46-year-old.
+            let may_be_exempt = !data.exemptions.is_empty()
+                || domain::Date::parse(&data.born)
+                    .is_ok_and(|born| born.year() + 70 <= this_year + 1);
             view! {
                 <section aria-labelledby="leave-heading" class="space-y-4">
                     <h2 id="leave-heading" class="text-xl font-semibold">{t.leave_heading}</h2>
@@ -84,11 +89,18 @@ pub fn Leave() -> impl IntoView {
                     <p class="text-slate-700">{t.exemption_intro}</p>
                     <ul class="space-y-2">{exemptions}</ul>
                     <ErrorBox error=exemption_error/>
-                    <form method="post" action=SetExemption::url() class="space-y-4">
-                        <input type="hidden" name="exempt" value="yes"/>
-                        <Field id="year" name="year" label=t.year_label kind="number" inputmode="numeric" value=this_year.to_string() kept=kept_year required=true error=exemption_error/>
-                        <Submit label=t.exemption_add/>
-                    </form>
+                    {if may_be_exempt {
+                        view! {
+                            <form method="post" action=SetExemption::url() class="space-y-4">
+                                <input type="hidden" name="exempt" value="yes"/>
+                                <Field id="year" name="year" label=t.year_label kind="number" inputmode="numeric" value=this_year.to_string() kept=kept_year required=true error=exemption_error/>
+                                <Submit label=t.exemption_add/>
+                            </form>
+                        }
+                        .into_any()
+                    } else {
+                        view! { <p class="text-sm text-slate-600" data-testid="exemption-not-yet">{t.exemption_not_yet}</p> }.into_any()
+                    }}
                 </section>
             }
             .into_any()
