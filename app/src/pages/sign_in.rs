@@ -11,6 +11,13 @@ use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
+/// The page to return to after signing in, from `?next=` (only a path of ours).
+fn next_target() -> Option<String> {
+    leptos_router::hooks::use_query_map()
+        .with_untracked(|q| q.get("next"))
+        .filter(|p| crate::api::preferences::is_local_path(p) && !p.starts_with("/sign-in"))
+}
+
 #[component]
 pub fn SignIn() -> impl IntoView {
     let t = use_texts();
@@ -53,15 +60,21 @@ pub fn SignIn() -> impl IntoView {
     }
 }
 
-/// The ordinary sign-in form: any address, and no firm is joined.
+/// The ordinary sign-in form: any address, and no firm is joined. `email` prefills it (an
+/// invitation to an address that has an account); `?next=` is carried to the code page.
 #[component]
-fn PlainSignIn(error: Memo<Option<crate::AppError>>) -> impl IntoView {
+fn PlainSignIn(
+    error: Memo<Option<crate::AppError>>,
+    #[prop(optional)] email: Option<String>,
+) -> impl IntoView {
     let t = use_texts();
     let kept = use_form_values::<RequestCode>();
+    let next = next_target();
     view! {
         <p class="text-slate-700">{t.signin_intro}</p>
         <form method="post" action=RequestCode::url() class="space-y-4">
-            <Field id="email" name="email" label=t.signin_email_label kind="email" autocomplete="email" kept required=true error/>
+            {next.map(|n| view! { <input type="hidden" name="next" value=n/> })}
+            <Field id="email" name="email" label=t.signin_email_label kind="email" autocomplete="email" value=email.unwrap_or_default() kept required=true error/>
             <Submit label=t.signin_send/>
         </form>
     }
@@ -88,7 +101,7 @@ fn JoinFirm(offer: InvitationOffer, id: String, token: String) -> impl IntoView 
     if offer.has_account {
         return view! {
             <p role="status" class="rounded border border-amber-300 bg-amber-50 p-3 text-amber-900">{fill(t.invite_has_account)}</p>
-            <PlainSignIn error=Memo::new(|_| None)/>
+            <PlainSignIn error=Memo::new(|_| None) email=offer.email.clone()/>
         }
         .into_any();
     }
@@ -126,6 +139,7 @@ pub fn SignInCode() -> impl IntoView {
             <ErrorBox error/>
             <ErrorBox error=resend_error/>
             <form method="post" action=VerifyCode::url() class="space-y-4">
+                {next_target().map(|n| view! { <input type="hidden" name="next" value=n/> })}
                 <Field id="code" name="code" label=t.code_label autocomplete="one-time-code" inputmode="numeric" required=true error/>
                 <Submit label=t.code_submit/>
             </form>

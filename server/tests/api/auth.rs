@@ -488,3 +488,82 @@ async fn account_pages_need_a_session(backend: Backend) {
     app.stop().await;
 }
 on_both_backends!(account_pages_need_a_session);
+
+/// Signing in from a page that asked for it comes back to that page (a path of ours only).
+async fn signing_in_returns_to_the_page_asked_for(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let browser = app.browser();
+    let page = browser.page("/log?year=2025").await;
+    assert!(
+        page.contains(r#"href="/sign-in?next=/log%3Fyear%3D2025""#),
+        "{page}"
+    );
+    let page = browser.page("/sign-in?next=/log%3Fyear%3D2025").await;
+    assert!(
+        page.contains(r#"name="next" value="/log?year=2025""#),
+        "{page}"
+    );
+    let asked = browser
+        .form(
+            "/api/auth/request_code",
+            &[("email", "back@firm.se"), ("next", "/log?year=2025")],
+        )
+        .await;
+    assert_eq!(
+        asked.headers()["location"],
+        "/sign-in/code?next=/log%3Fyear%3D2025"
+    );
+    // A first sign-in fills the profile first; a later one goes back.
+    let code = app.last_code("back@firm.se").await;
+    let first = browser
+        .form(
+            "/api/auth/verify_code",
+            &[("code", &code), ("next", "/log?year=2025")],
+        )
+        .await;
+    assert_eq!(first.headers()["location"], "/account/profile?welcome=1");
+    browser
+        .form(
+            "/api/account/update_profile",
+            &[
+                ("full_name", "B"),
+                ("title", "advokat"),
+                ("admission_date", ""),
+                ("birth_date", ""),
+                ("rule_set", ""),
+                ("language", "en"),
+            ],
+        )
+        .await;
+    browser.form("/api/auth/sign_out", &[]).await;
+    app.forget_sent_codes().await;
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    browser
+        .form("/api/auth/request_code", &[("email", "back@firm.se")])
+        .await;
+    let code = app.last_code("back@firm.se").await;
+    let again = browser
+        .form(
+            "/api/auth/verify_code",
+            &[("code", &code), ("next", "/log?year=2025")],
+        )
+        .await;
+    assert_eq!(again.headers()["location"], "/log?year=2025");
+    // Never another site.
+    browser.form("/api/auth/sign_out", &[]).await;
+    app.forget_sent_codes().await;
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    browser
+        .form("/api/auth/request_code", &[("email", "back@firm.se")])
+        .await;
+    let code = app.last_code("back@firm.se").await;
+    let evil = browser
+        .form(
+            "/api/auth/verify_code",
+            &[("code", &code), ("next", "//evil.example/")],
+        )
+        .await;
+    assert_eq!(evil.headers()["location"], "/dashboard");
+    app.stop().await;
+}
+on_both_backends!(signing_in_returns_to_the_page_asked_for);

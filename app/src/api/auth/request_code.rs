@@ -10,6 +10,9 @@ pub async fn request_code(
     email: String,
     #[server(default)] invitation: Option<String>,
     #[server(default)] token: Option<String>,
+    /// Where to go once signed in (a path of ours; anything else is dropped).
+    #[server(default)]
+    next: Option<String>,
 ) -> Result<(), AppError> {
     use crate::backend::auth::flows::{self, ChosenInvitation};
     let call = crate::api::support::call()?;
@@ -28,6 +31,10 @@ pub async fn request_code(
     .await
     .map_err(|e| call.fail(e))?;
     call.apply(&change)?;
-    call.redirect("/sign-in/code");
+    let back = next
+        .as_deref()
+        .map(crate::api::preferences::next_query)
+        .unwrap_or_default();
+    call.redirect(&format!("/sign-in/code{back}"));
     Ok(())
 }

@@ -4,7 +4,12 @@ use leptos::prelude::*;
 /// Signs in with the emailed code. Sends the browser on: to the second factor if the
 /// person has one, to the profile if it is not filled in yet, else home.
 #[server(prefix = "/api", endpoint = "auth/verify_code")]
-pub async fn verify_code(code: String) -> Result<(), AppError> {
+pub async fn verify_code(
+    code: String,
+    /// Where the person was going before signing in (a path of ours).
+    #[server(default)]
+    next: Option<String>,
+) -> Result<(), AppError> {
     use crate::backend::auth::flows::{self, Proof};
     let call = crate::api::support::call()?;
     let signed_in = flows::verify(
@@ -17,10 +22,14 @@ pub async fn verify_code(code: String) -> Result<(), AppError> {
     .await
     .map_err(|e| call.fail(e))?;
     call.apply(&signed_in.cookie)?;
-    call.redirect(crate::api::auth::after_sign_in(
-        signed_in.needs_second_factor,
-        signed_in.profile_completed,
-    ));
+    let usual =
+        crate::api::auth::after_sign_in(signed_in.needs_second_factor, signed_in.profile_completed);
+    // Back to the page asked for, once nothing else comes first (second factor, profile).
+    let target = match next.filter(|p| crate::api::preferences::is_local_path(p)) {
+        Some(path) if usual == "/dashboard" => path,
+        _ => usual.to_owned(),
+    };
+    call.redirect(&target);
     Ok(())
 }
 

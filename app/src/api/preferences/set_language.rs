@@ -31,6 +31,24 @@ pub fn is_local_path(path: &str) -> bool {
         && !path.chars().any(char::is_control)
 }
 
+/// `?next=…` for a sign-in that should come back to `path` (nothing if it is not ours).
+pub fn next_query(path: &str) -> String {
+    if !is_local_path(path) || path.starts_with("/sign-in") {
+        return String::new();
+    }
+    let encoded: String = path
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~/".contains(&b) {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    format!("?next={encoded}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::is_local_path;

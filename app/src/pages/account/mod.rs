@@ -17,6 +17,19 @@ use leptos_router::components::A;
 #[component]
 pub fn NeedsSignIn(error: AppError) -> impl IntoView {
     let t = use_texts();
+    // Signing in from here comes back here.
+    let location = leptos_router::hooks::use_location();
+    let (path, search) = (
+        location.pathname.get_untracked(),
+        location.search.get_untracked(),
+    );
+    let query = search.trim_start_matches('?');
+    let here = if query.is_empty() {
+        path
+    } else {
+        format!("{path}?{query}")
+    };
+    let sign_in = format!("/sign-in{}", crate::api::preferences::next_query(&here));
     #[cfg(feature = "ssr")]
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>()
         && let Ok(status) = http::StatusCode::from_u16(error.status())
@@ -26,7 +39,7 @@ pub fn NeedsSignIn(error: AppError) -> impl IntoView {
     view! {
         <div class="max-w-lg space-y-4">
             <p role="alert" class="rounded border border-amber-300 bg-amber-50 p-3 text-amber-900">{error.user_message(t)}</p>
-            <A href="/sign-in" attr:class="inline-block rounded bg-indigo-700 px-4 py-2 font-semibold text-white focus-ring">{t.nav_sign_in}</A>
+            <A href=sign_in attr:class="inline-block rounded bg-indigo-700 px-4 py-2 font-semibold text-white focus-ring">{t.nav_sign_in}</A>
         </div>
     }
 }
