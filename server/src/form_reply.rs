@@ -10,7 +10,7 @@
 //! 429…). Nothing is stored and nothing comes from a URL: the text shown is the one the
 //! server just made, for this request only.
 
-use crate::routes::render::render_page;
+use crate::routes::render::render_refused;
 use app::AppError;
 use app::backend::state::AppState;
 use app::components::form::Submitted;
@@ -21,8 +21,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use leptos::server_fn::error::FromServerFnError;
 
-/// Form bodies larger than this are passed on unread (no form of ours comes near it; the
-/// server functions refuse them anyway).
+/// Form bodies larger than this are refused with 413 (no form of ours comes near it).
 const MAX_FORM_BYTES: usize = 256 * 1024;
 
 /// Fields never sent back into a page: codes and tokens are typed again, not kept.
@@ -58,15 +57,12 @@ pub async fn reply(State(state): State<AppState>, request: Request, next: Next) 
     };
     let error = AppError::de(body);
     let response = Response::from_parts(response_parts, Body::empty());
-    let fields = kept_fields(&bytes);
-    let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
     let submitted = Submitted {
         path,
         error,
-        fields,
+        fields: kept_fields(&bytes),
     };
-    let mut page = render_page(state, &headers, &page, submitted).await;
-    *page.status_mut() = status;
+    let mut page = render_refused(state, &headers, &page, submitted).await;
     // Whatever the function set (a cookie, Retry-After) still reaches the browser.
     for name in [header::SET_COOKIE, header::RETRY_AFTER] {
         for value in response.headers().get_all(&name) {
@@ -91,11 +87,7 @@ fn refused(response: &Response) -> Option<(String, String)> {
         .ok()?
         .to_owned();
     let location = response.headers().get(header::LOCATION)?.to_str().ok()?;
-    let page = match take_error(location) {
-        Some((clean, _, _)) => clean,
-        None => location.to_owned(),
-    };
-    let page = local_path(&page).unwrap_or_else(|| "/".to_owned());
+    let page = local_path(&without_error(location)).unwrap_or_else(|| "/".to_owned());
     Some((page, path))
 }
 
@@ -109,38 +101,23 @@ fn local_path(target: &str) -> Option<String> {
         }
         None => target,
     };
-    (rest.starts_with('/') && !rest.starts_with("//") && !rest.contains('\\'))
-        .then(|| rest.to_owned())
+    app::api::preferences::is_local_path(rest).then(|| rest.to_owned())
 }
 
-/// Splits a redirect target that carries a server function's error: the target without
-/// the error's query parameters, the function's path, and the encoded error.
-fn take_error(location: &str) -> Option<(String, String, String)> {
-    let (base, query) = location.split_once('?')?;
-    let mut path = None;
-    let mut error = None;
-    let mut kept = Vec::new();
-    for pair in query.split('&') {
-        match pair.split_once('=') {
-            Some(("__path", v)) => path = Some(decode(v)),
-            Some(("__err", v)) => error = Some(decode(v)),
-            _ => kept.push(pair),
-        }
-    }
-    let (path, error) = (path?, error?);
-    let clean = if kept.is_empty() {
+/// A redirect target without the error Leptos put in its query (`__path`, `__err`).
+fn without_error(location: &str) -> String {
+    let Some((base, query)) = location.split_once('?') else {
+        return location.to_owned();
+    };
+    let kept: Vec<&str> = query
+        .split('&')
+        .filter(|pair| !pair.starts_with("__path=") && !pair.starts_with("__err="))
+        .collect();
+    if kept.is_empty() {
         base.to_owned()
     } else {
         format!("{base}?{}", kept.join("&"))
-    };
-    Some((clean, path, error))
-}
-
-fn decode(text: &str) -> String {
-    form_urlencoded::parse(format!("v={text}").as_bytes())
-        .next()
-        .map(|(_, v)| v.into_owned())
-        .unwrap_or_default()
+    }
 }
 
 /// The submitted fields, less those that are never sent back.
@@ -169,19 +146,13 @@ mod tests {
 
     #[test]
     fn the_error_is_taken_out_of_the_target() {
-        let (clean, path, error) =
-            take_error("/log/new?year=2026&__path=%2Fapi%2Flog%2Fcreate_entry&__err=eyJ9")
-                .expect("an error");
-        assert_eq!(clean, "/log/new?year=2026");
-        assert_eq!(path, "/api/log/create_entry");
-        assert_eq!(error, "eyJ9");
         assert_eq!(
-            take_error("/log/new?__path=%2Fx&__err=e")
-                .map(|t| t.0)
-                .as_deref(),
-            Some("/log/new")
+            without_error("/log/new?year=2026&__path=%2Fapi%2Flog%2Fcreate_entry&__err=eyJ9"),
+            "/log/new?year=2026"
         );
-        assert_eq!(take_error("/log/new?saved=1"), None);
+        assert_eq!(without_error("/log/new?__path=%2Fx&__err=e"), "/log/new");
+        assert_eq!(without_error("/log/new?saved=1"), "/log/new?saved=1");
+        assert_eq!(without_error("/log"), "/log");
     }
 
     #[test]

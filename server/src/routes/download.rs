@@ -116,9 +116,7 @@ pub async fn refused(state: &AppState, headers: &HeaderMap, error: AppError) -> 
 
 /// The problem page, with its status.
 pub async fn problem(state: &AppState, headers: &HeaderMap, problem: Problem) -> Response {
-    let mut response =
-        crate::routes::render::render_page(state.clone(), headers, "/problem", problem).await;
-    *response.status_mut() =
-        StatusCode::from_u16(problem.status()).unwrap_or(StatusCode::NOT_FOUND);
-    response
+    let status = StatusCode::from_u16(problem.status()).unwrap_or(StatusCode::NOT_FOUND);
+    crate::routes::render::render_with_status(state.clone(), headers, "/problem", problem, status)
+        .await
 }

@@ -76,16 +76,12 @@ pub async fn upload(
         Ok(id) => Redirect::to(&format!("/log/import?id={id}")).into_response(),
         // Refused: the import page again, with what was pasted and why.
         Err(error) => {
-            let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::BAD_REQUEST);
             let submitted = Submitted {
                 path: StageImport::PATH.to_owned(),
                 error,
                 fields: vec![("content".to_owned(), pasted)],
             };
-            let mut page =
-                super::render::render_page(state, &headers, "/log/import", submitted).await;
-            *page.status_mut() = status;
-            page
+            super::render::render_refused(state, &headers, "/log/import", submitted).await
         }
     }
 }

@@ -32,3 +32,31 @@ where
     );
     handler(request).await
 }
+
+/// The same, answered with `status` (a refused form's 422, a problem page's 404…).
+pub async fn render_with_status<T>(
+    state: AppState,
+    headers: &HeaderMap,
+    uri: &str,
+    extra: T,
+    status: StatusCode,
+) -> Response
+where
+    T: Clone + Send + Sync + 'static,
+{
+    let mut page = render_page(state, headers, uri, extra).await;
+    *page.status_mut() = status;
+    page
+}
+
+/// A refused submission's page, with the status its error calls for.
+pub async fn render_refused(
+    state: AppState,
+    headers: &HeaderMap,
+    uri: &str,
+    submitted: app::components::form::Submitted,
+) -> Response {
+    let status =
+        StatusCode::from_u16(submitted.error.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
+    render_with_status(state, headers, uri, submitted, status).await
+}

@@ -159,11 +159,8 @@ async fn back_to_entry(
     if uuid::Uuid::parse_str(entry).is_err() {
         return Redirect::to("/log").into_response();
     }
-    let mut page =
-        crate::routes::render::render_page(state, headers, &format!("/log/entry/{entry}"), outcome)
-            .await;
-    *page.status_mut() = status;
-    page
+    let page = format!("/log/entry/{entry}");
+    crate::routes::render::render_with_status(state, headers, &page, outcome, status).await
 }
 
 /// The outcome of the (first) file as JSON for the page's script.
