@@ -8,7 +8,7 @@
 use crate::AppError;
 use crate::backend::audit::{self, Action, Actor, Target};
 use crate::backend::auth::viewer::Viewer;
-use crate::backend::db::{Db, new_id, now_micros};
+use crate::backend::db::{new_id, now_micros};
 use crate::backend::request::RequestMeta;
 use crate::backend::state::AppState;
 use serde::{Deserialize, Serialize};
@@ -346,12 +346,4 @@ pub async fn purge_expired(state: &AppState, now: i64) -> anyhow::Result<usize> 
         purged += 1;
     }
     Ok(purged)
-}
-
-/// Whether any deletion is waiting (for tests and the purge loop's log).
-pub async fn waiting(db: &Db) -> anyhow::Result<i64> {
-    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM deletions")
-        .fetch_one(&db.pool)
-        .await?;
-    Ok(n)
 }

@@ -701,10 +701,11 @@ async fn deletions_are_confirmed_undoable_then_final(backend: Backend) {
         1
     );
     assert!(objects(&app).await.is_empty());
-    assert_eq!(
-        app::backend::undo::waiting(&state.db).await.expect("count"),
-        0
-    );
+    let waiting: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM deletions")
+        .fetch_one(&state.db.pool)
+        .await
+        .expect("count");
+    assert_eq!(waiting, 0);
     let offers: Value = anna
         .form("/api/log/undo_offers", &[])
         .await
