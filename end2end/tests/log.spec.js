@@ -151,3 +151,20 @@ test('a CSV import shows the bad row and saves only what was confirmed', async (
   await expect(page.getByTestId('log-total')).toHaveText('2 entries · 4.5 h');
   await expect(page.getByRole('cell', { name: /^Anti-money laundering, online/ })).toBeVisible();
 });
+
+// On a slow line the form is typed into before the WASM arrives: once it hydrates, the
+// preview answers for what was typed, and the field keeps it.
+test('the preview counts what was typed before the page hydrated', async ({ page, request }) => {
+  test.skip(!withJs(), 'hydration only happens with JavaScript');
+  await becomeAdvokat(page, request);
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route(/\/pkg\/.*\.wasm$/, async (route) => { await held; await route.continue(); });
+  await page.goto('/log/new');
+  await page.getByLabel('Date', { exact: true }).fill(`${year}-03-01`);
+  await page.getByLabel('Hours', { exact: true }).fill('18');
+  release();
+  const preview = page.getByRole('region', { name: 'Your year with this course' });
+  await expect(preview.getByTestId('counted')).toHaveText('18');
+  await expect(page.getByLabel('Hours', { exact: true })).toHaveValue('18');
+});

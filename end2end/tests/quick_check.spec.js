@@ -44,3 +44,18 @@ test('the quick check can be used with the keyboard alone', async ({ page }) => 
   await page.keyboard.press('Enter');
   await expect(page.getByRole('status')).toContainText("You meet this year's minimum.");
 });
+
+// A person on a slow line types before the WASM arrives: hydration must take what they typed,
+// not reset the field to the server's empty value.
+test('what is typed before the page hydrates is kept', async ({ page, javaScriptEnabled }) => {
+  test.skip(!javaScriptEnabled, 'hydration only happens with JavaScript');
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route(/\/pkg\/.*\.wasm$/, async (route) => { await held; await route.continue(); });
+  await page.goto('/');
+  await page.getByLabel('Teacher-led hours').fill('18');
+  release();
+  await waitForHydration(page);
+  await expect(page.getByLabel('Teacher-led hours')).toHaveValue('18');
+  await expect(page.getByRole('status')).toContainText("You meet this year's minimum.");
+});

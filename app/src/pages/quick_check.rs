@@ -55,6 +55,18 @@ fn HoursField(
     value: RwSignal<String>,
 ) -> impl IntoView {
     let hint_id = format!("{id}-hint");
+    // What the person typed before the island hydrated lives only in the DOM: take it into
+    // the signal once hydrated, rather than overwrite it with the server's value. The signal
+    // follows the field from then on; nothing writes the field but the person.
+    let input = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move |_| {
+        if let Some(el) = input.get() {
+            let typed = el.value();
+            if typed != value.get_untracked() {
+                value.set(typed);
+            }
+        }
+    });
     view! {
         <div>
             <label for=id class="block font-medium">{label}</label>
@@ -67,7 +79,7 @@ fn HoursField(
                 autocomplete="off"
                 aria-describedby=hint_id
                 class="mt-1 w-full max-w-40 rounded border border-slate-400 px-3 py-2 focus-ring"
-                prop:value=value
+                node_ref=input
                 value=value.get_untracked()
                 on:input=move |ev| value.set(event_target_value(&ev))
             />

@@ -72,6 +72,29 @@ impl Draft {
         }
     }
 
+    /// Takes what the person typed before the page hydrated (it lives only in the form), so
+    /// the preview answers for the fields as they stand, not as the server sent them.
+    #[cfg(feature = "hydrate")]
+    fn take_typed(&self, form: &web_sys::HtmlFormElement) {
+        let Ok(data) = web_sys::FormData::new_with_form(form) else {
+            return;
+        };
+        let text = |name: &str| data.get(name).as_string().unwrap_or_default();
+        let update = |signal: RwSignal<String>, value: String| {
+            if signal.get_untracked() != value {
+                signal.set(value);
+            }
+        };
+        update(self.date, text("date"));
+        update(self.hours, text("hours"));
+        update(self.category, text("category"));
+        update(self.topic, text("topic"));
+        let verifiable = data.has("verifiable");
+        if self.verifiable.get_untracked() != verifiable {
+            self.verifiable.set(verifiable);
+        }
+    }
+
     /// The entry as typed so far, if it is complete enough to count.
     fn entry(&self) -> Option<Entry> {
         let hours = Hours::parse(&self.hours.get())
@@ -221,9 +244,17 @@ fn EntryEditor(data: LogData, error: Option<AppError>, kept: Kept) -> impl IntoV
     let result =
         Signal::derive(move || data.with_value(|d| d.evaluate_planned(year.get(), draft.entry())));
     let cap = Signal::derive(move || data.with_value(|d| d.e_learning_cap(year.get())));
+    let form = NodeRef::<leptos::html::Form>::new();
+    // Effects run once the island has hydrated.
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        if let Some(form) = form.get() {
+            draft.take_typed(&form);
+        }
+    });
     view! {
         <div class="grid gap-8 lg:grid-cols-2">
-            <form method="post" action=CreateEntry::url() class="space-y-4">
+            <form node_ref=form method="post" action=CreateEntry::url() class="space-y-4">
                 <EntryFields start draft error/>
                 <Submit label=t.save/>
             </form>
