@@ -106,6 +106,9 @@ pub struct LogData {
     /// How many certificates each entry has (entries without any are left out).
     #[serde(default)]
     pub certificates: std::collections::BTreeMap<String, u32>,
+    /// The first year of the history, when the person chose one.
+    #[serde(default)]
+    pub history_from: Option<i32>,
 }
 
 impl LogData {
@@ -177,18 +180,22 @@ impl LogData {
         }
     }
 
-    /// Years worth showing in the history: from the first logged year (not before
-    /// admission) to this year, newest first. Years before the person started logging here
-    /// would only show "not met" for courses we never saw.
+    /// Years worth showing in the history, newest first, to this year: from the year the
+    /// person chose, else from the first logged year; never before admission. Years before
+    /// the person started logging here would only show "not met" for courses we never saw.
     pub fn years(&self) -> Vec<i32> {
         let this_year = self.today().year();
         let admitted = Date::parse(&self.admitted).map_or(i32::MIN, |d| d.year());
+        let first_logged = || {
+            self.entries
+                .iter()
+                .filter_map(|e| Date::parse(&e.date).ok().map(|d| d.year()))
+                .min()
+                .unwrap_or(this_year)
+        };
         let first = self
-            .entries
-            .iter()
-            .filter_map(|e| Date::parse(&e.date).ok().map(|d| d.year()))
-            .min()
-            .unwrap_or(this_year)
+            .history_from
+            .unwrap_or_else(first_logged)
             .max(admitted)
             .max(this_year - 30)
             .min(this_year);
@@ -430,4 +437,53 @@ pub struct UploadOutcome {
     /// Titles of other courses a stored file is also attached to.
     pub also_on: Vec<String>,
     pub failed: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn log(admitted: &str, history_from: Option<i32>, dates: &[&str]) -> LogData {
+        LogData {
+            rule_set: "se-advokat".into(),
+            admitted: admitted.into(),
+            born: String::new(),
+            today: "2026-12-01".into(),
+            entries: dates
+                .iter()
+                .map(|d| EntryView {
+                    id: d.to_string(),
+                    date: d.to_string(),
+                    title: "Course".into(),
+                    provider: String::new(),
+                    quarters: 4,
+                    category: "teacher-led".into(),
+                    verifiable: true,
+                    topic: String::new(),
+                    notes: String::new(),
+                })
+                .collect(),
+            leaves: Vec::new(),
+            exemptions: Vec::new(),
+            certificates: Default::default(),
+            history_from,
+        }
+    }
+
+    #[test]
+    fn the_history_starts_at_the_chosen_year_not_at_a_stray_old_course() {
+        let stray = ["2016-04-01", "2026-03-01"];
+        assert_eq!(log("2010-01-01", None, &stray).years().len(), 11);
+        assert_eq!(
+            log("2010-01-01", Some(2025), &stray).years(),
+            vec![2026, 2025]
+        );
+        // Never before admission, whatever is chosen.
+        assert_eq!(
+            log("2025-06-01", Some(2020), &stray).years(),
+            vec![2026, 2025]
+        );
+        // Nothing logged, nothing chosen: this year only.
+        assert_eq!(log("", None, &[]).years(), vec![2026]);
+    }
 }

@@ -55,7 +55,11 @@ pub fn App() -> impl IntoView {
 
     view! {
         <Stylesheet id="leptos" href="/pkg/cpd-registry.css"/>
-        <Link rel="icon" href="/favicon.ico"/>
+        <Link rel="icon" href="/favicon.ico" sizes="48x48"/>
+        <Link rel="icon" href="/brand/favicon.svg" type_="image/svg+xml"/>
+        <Link rel="apple-touch-icon" href="/brand/apple-touch-icon.png"/>
+        <Link rel="manifest" href="/brand/site.webmanifest"/>
+        <Meta name="theme-color" content="#3730a3"/>
         <Meta name="description" content=texts.tagline/>
         // Async rendering: the whole page, data included, is rendered before the first byte
         // is sent, so pages work without JavaScript and a page can still set its status

@@ -1,5 +1,5 @@
 // Signing in as a person does: real pages, the real mail from a real SMTP server.
-const { test, expect, expectNoAxeViolations, uniqueEmail, latestMail, codeAndLink, totp, signIn, stepUp } = require('./support');
+const { test, expect, expectNoAxeViolations, uniqueEmail, latestMail, codeAndLink, totp, signIn, stepUp, openAccountMenu } = require('./support');
 
 test('a new person signs in with the emailed code and fills in the profile', async ({ page, request }) => {
   await page.goto('/');
@@ -29,9 +29,12 @@ test('a new person signs in with the emailed code and fills in the profile', asy
   await page.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByText('Saved.')).toBeVisible();
   await expect(page.getByLabel('Full name')).toHaveValue('Anna Berg');
-  await expect(page.getByText(email)).toBeVisible();
+  await expect(page.getByRole('main').getByText(email)).toBeVisible();
 
-  // Signed in: the header offers the account pages and signing out.
+  // Signed in: the header's account menu offers the account pages and signing out.
+  await expect(page.getByRole('button', { name: 'Sign out' })).toHaveCount(0);
+  await openAccountMenu(page);
+  await expect(page.getByRole('link', { name: 'Security', exact: true })).toBeVisible();
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page.getByRole('link', { name: 'Sign in' })).toBeVisible();
   await page.goto('/account/profile');
@@ -48,7 +51,7 @@ test('the one-click link in the email signs in the browser that asked', async ({
   const { link } = codeAndLink(await latestMail(request, email, { after: before }));
   await page.goto(link);
   await expect(page).toHaveURL(/\/account\/profile/);
-  await expect(page.getByText(email)).toBeVisible();
+  await expect(page.getByRole('main').getByText(email)).toBeVisible();
 });
 
 test('a wrong code gets a clear message and the right one still works', async ({ page, request }) => {
@@ -69,6 +72,7 @@ test('a wrong code gets a clear message and the right one still works', async ({
 
 test('an authenticator app: enrol, then sign in with it', async ({ page, request, browser }) => {
   const email = await signIn(page, request);
+  await openAccountMenu(page);
   await page.getByRole('link', { name: 'Security', exact: true }).click();
   // Adding the app is a sensitive change: first confirm it is you.
   await page.getByRole('button', { name: 'Set up an authenticator app' }).click();
@@ -99,7 +103,7 @@ test('an authenticator app: enrol, then sign in with it', async ({ page, request
   // The next time step: the code used for enrolment may not be replayed.
   await phone.getByLabel('Code from your app, or a recovery code').fill(totp(key, Date.now() + 30_000));
   await phone.getByRole('button', { name: 'Continue' }).click();
-  await expect(phone.getByRole('link', { name: 'Profile' })).toBeVisible();
+  await expect(phone.locator('summary').filter({ hasText: 'Account menu' })).toBeVisible();
   await context.close();
 });
 
@@ -141,6 +145,14 @@ test.describe('in Swedish on a phone', () => {
     await page.getByLabel('Sexsiffrig kod').fill(codeAndLink(mail).code);
     await page.getByRole('button', { name: 'Logga in', exact: true }).click();
     await expect(page.getByRole('heading', { level: 1, name: 'Din profil' })).toBeVisible();
+    // On a phone the sections fold into one menu, opened with the keyboard as with a tap.
+    const nav = page.getByRole('navigation', { name: 'Huvudmeny' });
+    await expect(nav.getByRole('link', { name: 'Logg' })).toBeHidden();
+    await page.locator('summary').filter({ hasText: /^\s*Meny\s*$/ }).focus();
+    await page.keyboard.press('Enter');
+    await expect(nav.getByRole('link', { name: 'Logg' })).toBeVisible();
+    await expect(nav.getByRole('link', { name: 'Profil' })).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Logga ut' })).toBeVisible();
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     await expectNoAxeViolations(page);

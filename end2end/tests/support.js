@@ -74,7 +74,12 @@ async function waitForHydration(page) {
   await expect(page.getByText('The result updates as you type.').or(page.getByText('Resultatet uppdateras medan du skriver.'))).toBeVisible();
 }
 
-module.exports = { test, expect, expectNoAxeViolations, waitForHydration };
+/** Opens the header's account menu (a disclosure), where the profile, security and sign-out live. */
+async function openAccountMenu(page) {
+  await page.locator('summary').filter({ hasText: /Account menu|Kontomeny/ }).click();
+}
+
+module.exports = { test, expect, expectNoAxeViolations, waitForHydration, openAccountMenu };
 
 const crypto = require('crypto');
 

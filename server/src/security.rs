@@ -55,7 +55,9 @@ pub async fn headers(State(hardening): State<Hardening>, request: Request, next:
 
 /// The files cargo-leptos builds and the public assets: the same for everyone.
 fn is_static_asset(path: &str) -> bool {
-    path.starts_with("/pkg/") || matches!(path, "/favicon.ico" | "/robots.txt")
+    path.starts_with("/pkg/")
+        || path.starts_with("/brand/")
+        || matches!(path, "/favicon.ico" | "/robots.txt")
 }
 
 pub fn set_headers(headers: &mut HeaderMap, hsts: bool) {

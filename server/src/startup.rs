@@ -69,7 +69,7 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
 
 /// The plain (non-Leptos) GET routes, beside the pages and server functions. Tests walk
 /// this list, so a route added here is checked for its headers too.
-pub const PLAIN_ROUTES: [&str; 13] = [
+pub const PLAIN_ROUTES: [&str; 14] = [
     "/healthz",
     "/readyz",
     "/sign-in/link",
@@ -80,6 +80,7 @@ pub const PLAIN_ROUTES: [&str; 13] = [
     "/.well-known/security.txt",
     "/metrics",
     "/favicon.ico",
+    "/brand/favicon.svg",
     "/certificates/x/open",
     "/files/x/y",
     "/reports/x/open",
@@ -127,6 +128,7 @@ pub fn router(state: AppState) -> Router {
         // Static files are served explicitly; every other GET is a Leptos route (the
         // catch-all route renders the 404 page).
         .nest_service("/pkg", ServeDir::new(site_root.join("pkg")))
+        .nest_service("/brand", ServeDir::new(site_root.join("brand")))
         .route_service(
             "/favicon.ico",
             ServeFile::new(site_root.join("favicon.ico")),

@@ -50,6 +50,9 @@ pub struct ProfileInput {
     /// first profile (absent otherwise).
     pub firm_name: Option<String>,
     pub org_number: Option<String>,
+    /// The first year of the history, or empty.
+    #[serde(default)]
+    pub history_from: String,
 }
 
 /// An optional date that cannot lie after `today`; a wrong one is noted under `field`.
@@ -124,6 +127,23 @@ pub fn validate_profile(
             found
         }
     };
+    // From the admission year (or far back), to this year.
+    let earliest = admission_date.map_or(1950, |d| d.year());
+    let history_from = match input.history_from.trim() {
+        "" => None,
+        text => match text.parse::<i32>() {
+            Ok(year) if (earliest..=today.year()).contains(&year) => Some(year),
+            _ => {
+                problems.add(
+                    "history_from",
+                    t.err_history_from
+                        .replace("{from}", &earliest.to_string())
+                        .replace("{to}", &today.year().to_string()),
+                );
+                None
+            }
+        },
+    };
     let language = Lang::from_code(&input.language);
     if language.is_none() {
         problems.add("language", t.err_language_choice);
@@ -158,6 +178,7 @@ pub fn validate_profile(
             rule_set,
             language,
             firm,
+            history_from,
         }),
         _ => Err(AppError::BadRequest),
     }
@@ -173,6 +194,7 @@ pub struct ValidProfile {
     pub language: Lang,
     /// The firm's name and organisation number, when the owner named the firm.
     pub firm: Option<(String, String)>,
+    pub history_from: Option<i32>,
 }
 
 pub fn today() -> Date {
@@ -190,7 +212,7 @@ pub async fn update_profile(
     let mut tx = state.db.begin().await.map_err(internal)?;
     sqlx::query(
         "UPDATE users SET full_name = $1, title = $2, admission_date = $3, birth_date = $4, rule_set = $5, language = $6, \
-         profile_completed = 1 WHERE id = $7",
+         history_from = $7, profile_completed = 1 WHERE id = $8",
     )
     .bind(&valid.full_name)
     .bind(&valid.title)
@@ -198,6 +220,7 @@ pub async fn update_profile(
     .bind(valid.birth_date.map(|d| d.to_string()))
     .bind(valid.rule_set)
     .bind(valid.language.code())
+    .bind(valid.history_from.map(i64::from))
     .bind(&viewer.user.id)
     .execute(&mut *tx)
     .await
@@ -502,6 +525,7 @@ mod tests {
             language: "sv".into(),
             firm_name: None,
             org_number: None,
+            history_from: "".into(),
         }
     }
 
@@ -524,6 +548,38 @@ mod tests {
                 .rule_set,
             "se-revisor-far"
         );
+    }
+
+    #[test]
+    fn the_history_starts_no_earlier_than_admission_and_no_later_than_this_year() {
+        let with = |year: &str| ProfileInput {
+            history_from: year.into(),
+            ..input()
+        };
+        assert_eq!(
+            validate_profile(&with("2020"), Lang::En, today())
+                .expect("valid")
+                .history_from,
+            Some(2020)
+        );
+        assert_eq!(
+            validate_profile(&with(""), Lang::En, today())
+                .expect("valid")
+                .history_from,
+            None
+        );
+        for wrong in ["2014", "2027", "twenty", "2020.5"] {
+            match validate_profile(&with(wrong), Lang::En, today()) {
+                Err(AppError::Invalid { field, message }) => {
+                    assert_eq!(field, "history_from");
+                    assert_eq!(
+                        message,
+                        "Enter a year from 2015 to 2026, or leave it empty."
+                    );
+                }
+                other => panic!("{wrong}: expected a field error, got {other:?}"),
+            }
+        }
     }
 
     #[test]

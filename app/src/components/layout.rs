@@ -1,39 +1,165 @@
 //! Header, navigation, main landmark and footer around every page.
+//!
+//! The header is one compact bar: the brand, the main sections, the language and an account
+//! menu. On a phone the sections and the account's pages fold into one "Menu" disclosure.
+//! Both menus are `<details>` elements: they open and close with the keyboard, tell screen
+//! readers whether they are expanded, and need no JavaScript.
 
-use crate::api::auth::{SignOut, current_user};
+use crate::api::auth::{Me, SignOut, current_user};
+use crate::components::icons::{Icon, IconSvg, LogoMark};
 use crate::components::language_switch::LanguageSwitch;
 use crate::components::undo::UndoNotices;
-use crate::i18n::use_texts;
+use crate::i18n::{Texts, use_texts};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::components::A;
+
+/// The main sections a signed-in person can reach.
+fn sections(t: &'static Texts, me: &Me) -> Vec<(&'static str, &'static str)> {
+    let mut links = vec![
+        ("/dashboard", t.nav_dashboard),
+        ("/log", t.nav_log),
+        ("/reports", t.nav_reports),
+    ];
+    if matches!(me.role.as_str(), "owner" | "admin") {
+        links.push(("/firm/overview", t.nav_firm));
+    }
+    links
+}
+
+/// The person's own pages, in the account menu.
+fn account_pages(t: &'static Texts) -> [(&'static str, &'static str); 2] {
+    [
+        ("/account/profile", t.nav_profile),
+        ("/account/security", t.nav_security),
+    ]
+}
+
+/// The name the header shows for the person: their name once given, else their address.
+fn shown_name(me: &Me) -> String {
+    if me.full_name.trim().is_empty() {
+        me.email.clone()
+    } else {
+        me.full_name.clone()
+    }
+}
+
+#[component]
+fn SignOutButton(class: &'static str) -> impl IntoView {
+    let t = use_texts();
+    view! {
+        <form method="post" action=SignOut::url()>
+            <button type="submit" class=class>{t.sign_out}</button>
+        </form>
+    }
+}
+
+/// The account menu of a wide screen: who is signed in, their pages, signing out.
+#[component]
+fn AccountMenu(me: Me) -> impl IntoView {
+    let t = use_texts();
+    let name = shown_name(&me);
+    view! {
+        <details class="group relative hidden md:block">
+            <summary class="flex cursor-pointer list-none items-center gap-2 rounded-full border border-slate-300 py-1 pl-1.5 pr-2.5 text-sm text-slate-800 hover:bg-slate-50 focus-ring [&::-webkit-details-marker]:hidden">
+                <span class="grid h-7 w-7 place-items-center rounded-full bg-indigo-100 text-indigo-800"><IconSvg icon=Icon::User class="h-4 w-4"/></span>
+                <span class="sr-only">{t.account_menu}": "</span>
+                <span class="max-w-44 truncate">{name}</span>
+                <IconSvg icon=Icon::ChevronDown class="h-4 w-4 transition group-open:rotate-180"/>
+            </summary>
+            <div class="absolute right-0 z-40 mt-2 w-64 rounded-lg border border-slate-200 bg-white p-2 shadow-lg">
+                <p class="px-3 py-2 text-xs text-slate-600">
+                    {t.signed_in_as}<br/>
+                    <span class="text-sm font-medium text-slate-900 [overflow-wrap:anywhere]">{me.email.clone()}</span>
+                </p>
+                <ul class="border-t border-slate-100 pt-1">
+                    {account_pages(t).into_iter().map(|(href, label)| view! {
+                        <li><A href=href attr:class="menu-item focus-ring">{label}</A></li>
+                    }).collect_view()}
+                    <li class="mt-1 border-t border-slate-100 pt-1"><SignOutButton class="menu-item w-full text-left focus-ring"/></li>
+                </ul>
+            </div>
+        </details>
+    }
+}
+
+/// The phone's menu: every section, the account's pages, the language, signing out.
+#[component]
+fn PhoneMenu(me: Option<Me>) -> impl IntoView {
+    let t = use_texts();
+    let links: Vec<(&'static str, &'static str)> = match &me {
+        Some(me) => sections(t, me)
+            .into_iter()
+            .chain(account_pages(t))
+            .collect(),
+        None => vec![("/", t.nav_home), ("/sign-in", t.nav_sign_in)],
+    };
+    view! {
+        <details class="group md:hidden">
+            <summary class="flex cursor-pointer list-none items-center gap-2 rounded border border-slate-300 px-3 py-1.5 text-sm font-medium text-slate-800 focus-ring [&::-webkit-details-marker]:hidden">
+                <IconSvg icon=Icon::Menu/>
+                {t.menu}
+            </summary>
+            <div class="absolute inset-x-0 top-full z-40 border-b border-slate-200 bg-white px-4 pb-4 pt-2 shadow-lg">
+                <nav aria-label=t.nav_label>
+                    <ul class="grid gap-1">
+                        {links.into_iter().map(|(href, label)| view! {
+                            <li><A href=href attr:class="menu-item focus-ring">{label}</A></li>
+                        }).collect_view()}
+                    </ul>
+                </nav>
+                {me.map(|me| view! {
+                    <div class="mt-2 border-t border-slate-100 pt-2">
+                        <p class="px-3 py-1 text-xs text-slate-600 [overflow-wrap:anywhere]">{format!("{} {}", t.signed_in_as, me.email)}</p>
+                        <SignOutButton class="menu-item w-full text-left focus-ring"/>
+                    </div>
+                })}
+                <div class="mt-2 border-t border-slate-100 px-3 pt-3"><LanguageSwitch/></div>
+            </div>
+        </details>
+    }
+}
 
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let t = use_texts();
     let me = Resource::new(|| (), |_| current_user());
-    let account_nav = move || {
+    let bar = move || {
         Suspend::new(async move {
-            match me.await.ok().flatten() {
-                Some(me) if !me.pending_second_factor => view! {
-                    <li><A href="/dashboard" attr:class="nav-link focus-ring">{t.nav_dashboard}</A></li>
-                    <li><A href="/log" attr:class="nav-link focus-ring">{t.nav_log}</A></li>
-                    <li><A href="/reports" attr:class="nav-link focus-ring">{t.nav_reports}</A></li>
-                    {matches!(me.role.as_str(), "owner" | "admin").then(|| view! {
-                        <li><A href="/firm/overview" attr:class="nav-link focus-ring">{t.nav_firm}</A></li>
-                    })}
-                    <li><A href="/account/profile" attr:class="nav-link focus-ring">{t.nav_profile}</A></li>
-                    <li><A href="/account/security" attr:class="nav-link focus-ring">{t.nav_security}</A></li>
-                    <li>
-                        <form method="post" action=SignOut::url()>
-                            <button type="submit" class="nav-link focus-ring" title=format!("{} {}", t.signed_in_as, me.email)>
-                                {t.sign_out}
-                            </button>
-                        </form>
-                    </li>
+            let me = me
+                .await
+                .ok()
+                .flatten()
+                .filter(|me| !me.pending_second_factor);
+            let wide_nav = match &me {
+                Some(me) => sections(t, me)
+                    .into_iter()
+                    .map(|(href, label)| view! { <li><A href=href attr:class="nav-link focus-ring">{label}</A></li> })
+                    .collect_view()
+                    .into_any(),
+                None => view! {
+                    <li><A href="/" attr:class="nav-link focus-ring" exact=true>{t.nav_home}</A></li>
                 }
                 .into_any(),
-                _ => view! { <li><A href="/sign-in" attr:class="nav-link focus-ring">{t.nav_sign_in}</A></li> }.into_any(),
+            };
+            let account = match me.clone() {
+                Some(me) => view! { <AccountMenu me/> }.into_any(),
+                None => view! {
+                    <A href="/sign-in" attr:class="hidden rounded bg-indigo-700 px-3 py-1.5 text-sm font-semibold text-white hover:bg-indigo-800 focus-ring md:inline-block">
+                        {t.nav_sign_in}
+                    </A>
+                }
+                .into_any(),
+            };
+            view! {
+                <nav aria-label=t.nav_label class="hidden flex-1 md:block">
+                    <ul class="flex items-center gap-1">{wide_nav}</ul>
+                </nav>
+                <div class="ml-auto flex items-center gap-2">
+                    <div class="hidden md:block"><LanguageSwitch/></div>
+                    {account}
+                    <PhoneMenu me/>
+                </div>
             }
         })
     };
@@ -44,31 +170,27 @@ pub fn Layout(children: Children) -> impl IntoView {
         >
             {t.skip_to_content}
         </a>
-        <header class="border-b border-slate-200 bg-white">
-            <div class="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-3 px-4 py-3">
-                <A href="/" attr:class="text-lg font-semibold text-indigo-800 focus-ring">
-                    {t.product}
+        <header class="relative border-b border-slate-200 bg-white">
+            <div class="mx-auto flex h-16 max-w-6xl items-center gap-6 px-4">
+                <A href="/" attr:class="flex shrink-0 items-center gap-2 rounded focus-ring">
+                    <LogoMark/>
+                    <span class="text-lg font-bold tracking-tight text-indigo-950">
+                        "CPD "<span class="font-semibold text-indigo-700">"Registry"</span>
+                    </span>
                 </A>
-                <nav aria-label=t.nav_label class="order-3 w-full sm:order-none sm:w-auto sm:flex-1">
-                    // One row on a phone too: it scrolls sideways rather than wrap into two.
-                    <ul class="flex flex-nowrap items-center gap-1 overflow-x-auto whitespace-nowrap [scrollbar-width:thin]">
-                        <li>
-                            <A href="/" attr:class="nav-link focus-ring" exact=true>
-                                {t.nav_home}
-                            </A>
-                        </li>
-                        <Transition fallback=|| ()>{account_nav}</Transition>
-                    </ul>
-                </nav>
-                <LanguageSwitch/>
+                <Transition fallback=|| ()>{bar}</Transition>
             </div>
         </header>
-        <main id="main" tabindex="-1" class="mx-auto max-w-5xl space-y-4 px-4 py-8 focus:outline-none">
+        <main id="main" tabindex="-1" class="mx-auto max-w-6xl space-y-4 px-4 py-8 focus:outline-none">
             <UndoNotices/>
             <div>{children()}</div>
         </main>
-        <footer class="border-t border-slate-200 bg-white">
-            <div class="mx-auto max-w-5xl space-y-3 px-4 py-6 text-sm text-slate-700">
+        <footer class="mt-12 border-t border-slate-200 bg-white">
+            <div class="mx-auto flex max-w-6xl flex-col gap-4 px-4 py-8 text-sm text-slate-700 sm:flex-row sm:items-start sm:justify-between">
+                <div class="flex items-center gap-2">
+                    <LogoMark class="h-6 w-6"/>
+                    <p class="max-w-md">{t.footer_note}</p>
+                </div>
                 <nav aria-label=t.footer_label>
                     <ul class="flex flex-wrap gap-x-6 gap-y-2">
                         <li><A href="/security" attr:class="underline focus-ring">{t.footer_security}</A></li>
@@ -76,7 +198,6 @@ pub fn Layout(children: Children) -> impl IntoView {
                         <li><A href="/sub-processors" attr:class="underline focus-ring">{t.footer_subprocessors}</A></li>
                     </ul>
                 </nav>
-                <p>{t.footer_note}</p>
             </div>
         </footer>
     }

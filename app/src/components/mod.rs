@@ -1,6 +1,8 @@
 //! Pieces shared by several pages.
 
+pub mod answer;
 pub mod form;
+pub mod icons;
 pub mod language_switch;
 pub mod layout;
 pub mod summary;

@@ -87,15 +87,18 @@ pub fn StatusBadge(status: Status) -> impl IntoView {
 pub fn Summary(
     #[prop(into)] result: Signal<Evaluation>,
     #[prop(into)] e_learning_cap: Signal<Option<Hours>>,
+    /// Leave out the status line and progress bar: the dashboard's answer card has them.
+    #[prop(optional)]
+    figures_only: bool,
 ) -> impl IntoView {
     let lang = use_lang();
     let t = lang.texts();
     let h = move |hours: Hours| hours.display_with(lang.decimal_separator());
     let figure = move |label: &'static str, value: String, testid: &'static str| {
         view! {
-            <div class="rounded border border-slate-200 bg-white p-3">
+            <div class="rounded-lg border border-slate-200 bg-white p-3 shadow-sm">
                 <dt class="text-sm text-slate-600">{label}</dt>
-                <dd class="text-2xl font-semibold" data-testid=testid>{value}</dd>
+                <dd class="text-2xl font-semibold tabular-nums" data-testid=testid>{value}</dd>
             </div>
         }
     };
@@ -139,6 +142,7 @@ pub fn Summary(
         });
         view! {
             <div class="space-y-4" aria-live="polite" data-testid="summary">
+                {(!figures_only).then(|| view! {
                 <p class="flex flex-wrap items-center gap-2 text-lg">
                     <span class="font-semibold">{format!("{} {}:", t.status_label, r.year)}</span>
                     <StatusBadge status=r.status/>
@@ -159,7 +163,8 @@ pub fn Summary(
                     </svg>
                     <p class="mt-1 text-sm text-slate-700">{format!("{} / {} h", h(r.counted), h(r.required))}</p>
                 </div>
-                <dl class="grid grid-cols-2 gap-3 sm:grid-cols-3">
+                })}
+                <dl class="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-4">
                     {figure(t.fig_required, h(r.required), "required")}
                     {figure(t.fig_counted, h(r.counted), "counted")}
                     {figure(t.fig_shortfall, h(r.shortfall), "shortfall")}
@@ -181,42 +186,70 @@ pub fn Summary(
     }
 }
 
-/// Hours per month as a bar chart (server-rendered SVG, no script needed).
+/// Hours per month as a bar chart (server-rendered SVG, no script needed): a value axis
+/// with grid lines, each month named, each bar's value above it, and the same figures as
+/// the chart's text alternative.
 #[component]
 pub fn MonthChart(months: [Hours; 12]) -> impl IntoView {
     let lang = use_lang();
     let t = lang.texts();
-    let max = months
+    let sep = lang.decimal_separator();
+    // The axis runs to a round number of hours: 4, 8, 12, … at least 4.
+    let top_hours = months
         .iter()
-        .map(|m| m.quarters())
+        .map(|m| m.quarters().div_ceil(4))
         .max()
         .unwrap_or(0)
-        .max(4);
+        .max(4)
+        .div_ceil(4)
+        * 4;
     let label = months
         .iter()
         .zip(t.month_names)
-        .map(|(h, name)| format!("{name} {}", h.display_with(lang.decimal_separator())))
+        .map(|(h, name)| format!("{name} {}", h.display_with(sep)))
         .collect::<Vec<_>>()
         .join(", ");
+    // Plot area: x from 28 to 316, y from 8 (top) to 108 (zero line).
+    let (left, base, height) = (28.0, 108.0, 100.0);
+    let y_of = move |hours: f64| base - hours / f64::from(top_hours) * height;
+    let grid = [0, top_hours / 2, top_hours]
+        .into_iter()
+        .map(|v| {
+            let y = y_of(f64::from(v));
+            view! {
+                <g>
+                    <line x1=left y1=y x2="316" y2=y class=if v == 0 { "stroke-slate-500" } else { "stroke-slate-200" }></line>
+                    <text x=left - 4.0 y=y + 3.0 text-anchor="end" class="fill-slate-600 text-[9px]">{v}</text>
+                </g>
+            }
+        })
+        .collect_view();
     let bars = months
         .iter()
         .enumerate()
         .map(|(i, hours)| {
-            let height = f64::from(hours.quarters()) / f64::from(max) * 100.0;
-            let x = i as f64 * 25.0 + 4.0;
+            let value = hours.as_f64();
+            let y = y_of(value);
+            let x = left + i as f64 * 24.0 + 4.0;
+            let name: String = t.month_names[i].chars().take(3).collect();
+            let value_label = (hours.quarters() > 0).then(|| view! {
+                <text x=x + 8.0 y=y - 3.0 text-anchor="middle" class="fill-slate-800 text-[8px] font-semibold">{hours.display_with(sep)}</text>
+            });
             view! {
                 <g>
-                    <rect x=x y=110.0 - height width="17" height=height class="fill-indigo-600"></rect>
-                    <text x=x + 8.5 y="124" text-anchor="middle" class="fill-slate-600 text-[9px]">{t.month_names[i].chars().next().map(String::from)}</text>
+                    <rect x=x y=y width="16" height=base - y rx="1.5" class="fill-indigo-600"></rect>
+                    {value_label}
+                    <text x=x + 8.0 y="122" text-anchor="middle" class="fill-slate-600 text-[8px]">{name}</text>
                 </g>
             }
         })
         .collect_view();
     view! {
-        <figure class="space-y-1">
+        <figure class="space-y-2 rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
             <figcaption class="font-semibold">{t.chart_caption}</figcaption>
-            <svg viewBox="0 0 304 128" role="img" aria-label=format!("{}: {label}", t.chart_caption) class="h-40 w-full max-w-xl">
-                <line x1="0" y1="110" x2="304" y2="110" class="stroke-slate-400"></line>
+            <svg viewBox="0 0 320 128" role="img" aria-label=format!("{}: {label}", t.chart_caption) class="h-48 w-full">
+                <text x="2" y="6" class="fill-slate-600 text-[8px]">{t.chart_hours_axis}</text>
+                {grid}
                 {bars}
             </svg>
         </figure>

@@ -580,6 +580,7 @@ fn route_table() -> BTreeMap<&'static str, Needs> {
         ("/.well-known/security.txt", Nobody),
         ("/metrics", Nobody),
         ("/favicon.ico", Nobody),
+        ("/brand/favicon.svg", Nobody),
         ("/log/export.csv", SignedIn),
         ("/certificates/x/open", SignedIn),
         ("/reports/x/open", SignedIn),

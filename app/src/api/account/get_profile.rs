@@ -12,6 +12,9 @@ pub struct Profile {
     pub rule_set: String,
     pub language: String,
     pub profile_completed: bool,
+    /// The first year of the history, when chosen; empty otherwise.
+    #[serde(default)]
+    pub history_from: String,
     /// Whether this first profile also names the firm: a new firm's owner, alone in it.
     pub names_firm: bool,
 }
@@ -37,5 +40,6 @@ pub async fn get_profile() -> Result<Profile, AppError> {
         rule_set: user.rule_set,
         language: user.language,
         profile_completed: user.profile_completed,
+        history_from: user.history_from.map(|y| y.to_string()).unwrap_or_default(),
     })
 }

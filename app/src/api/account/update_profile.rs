@@ -16,6 +16,7 @@ pub async fn update_profile(
     names_firm: Option<String>,
     #[server(default)] firm_name: Option<String>,
     #[server(default)] org_number: Option<String>,
+    #[server(default)] history_from: String,
 ) -> Result<(), AppError> {
     use crate::backend::account::{self, ProfileInput};
     let call = crate::api::support::call()?;
@@ -29,6 +30,7 @@ pub async fn update_profile(
         language,
         firm_name: firm_name.or(names_firm.map(|_| String::new())),
         org_number,
+        history_from,
     };
     account::update_profile(&call.state, &viewer, &call.meta, call.lang, &input)
         .await

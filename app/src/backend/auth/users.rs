@@ -19,6 +19,8 @@ pub struct User {
     pub birth_date: Option<String>,
     pub rule_set: String,
     pub profile_completed: bool,
+    /// The first year the person's history is shown from, if they chose one.
+    pub history_from: Option<i64>,
 }
 
 type Row = (
@@ -34,9 +36,10 @@ type Row = (
     Option<String>,
     String,
     i64,
+    Option<i64>,
 );
 
-pub const COLUMNS: &str = "id, firm_id, email, full_name, title, role, status, language, admission_date, birth_date, rule_set, profile_completed";
+pub const COLUMNS: &str = "id, firm_id, email, full_name, title, role, status, language, admission_date, birth_date, rule_set, profile_completed, history_from";
 
 pub fn from_row(r: Row) -> User {
     User {
@@ -52,6 +55,7 @@ pub fn from_row(r: Row) -> User {
         birth_date: r.9,
         rule_set: r.10,
         profile_completed: r.11 != 0,
+        history_from: r.12,
     }
 }
 

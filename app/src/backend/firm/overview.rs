@@ -23,6 +23,7 @@ type PersonRow = (
     String,
     Option<String>,
     Option<String>,
+    Option<i64>,
 );
 
 /// Every active or blocked person of `firm_id` with their log, read in four queries.
@@ -33,7 +34,7 @@ pub async fn logs(
     full: bool,
 ) -> anyhow::Result<Vec<(PersonRow, LogData)>> {
     let people: Vec<PersonRow> = sqlx::query_as(
-        "SELECT id, email, full_name, title, rule_set, status, admission_date, birth_date FROM users \
+        "SELECT id, email, full_name, title, rule_set, status, admission_date, birth_date, history_from FROM users \
          WHERE firm_id = $1 AND deleted_at_us IS NULL AND ($2 = '' OR id = $2) ORDER BY full_name, email",
     )
     .bind(firm_id)
@@ -97,6 +98,7 @@ pub async fn logs(
                     rule_set: p.4.clone(),
                     admitted: p.6.clone().unwrap_or_default(),
                     born: p.7.clone().unwrap_or_default(),
+                    history_from: p.8.and_then(|y| i32::try_from(y).ok()),
                     today: today.clone(),
                     certificates: Default::default(),
                     entries: Vec::new(),
@@ -150,7 +152,7 @@ pub async fn standings(
     Ok(tokio::task::spawn_blocking(move || {
         logs.into_iter()
             .map(
-                |((id, email, full_name, title, rule_set, account, _, _), log)| {
+                |((id, email, full_name, title, rule_set, account, _, _, _), log)| {
                     let r = log.evaluate(year, None);
                     Standing {
                         id,

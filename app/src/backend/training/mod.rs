@@ -95,6 +95,7 @@ pub async fn load(conn: &mut sqlx::AnyConnection, user: &User) -> anyhow::Result
         rule_set: user.rule_set.clone(),
         admitted: user.admission_date.clone().unwrap_or_default(),
         born: user.birth_date.clone().unwrap_or_default(),
+        history_from: user.history_from.and_then(|y| i32::try_from(y).ok()),
         today: today().to_string(),
         entries: entries.into_iter().map(entry_view).collect(),
         leaves: leaves

@@ -76,6 +76,7 @@ pub fn Profile() -> impl IntoView {
                     <Field id="admission_date" name="admission_date" label=t.admission_date hint=t.admission_hint kind="date" value=p.admission_date.clone() kept=kept.clone() error/>
                     <Field id="birth_date" name="birth_date" label=t.birth_date hint=t.birth_hint kind="date" value=p.birth_date.clone() kept=kept.clone() autocomplete="bday" error/>
                     <Select id="rule_set" name="rule_set" label=t.rule_set_label hint=t.rule_set_hint options=rule_sets selected=if p.profile_completed || p.rule_set != "none" { p.rule_set.clone() } else { String::new() } kept=kept.clone() error/>
+                    <Field id="history_from" name="history_from" label=t.history_from_label hint=t.history_from_hint inputmode="numeric" value=p.history_from.clone() kept=kept.clone() maxlength=4 error/>
                     <Select id="language" name="language" label=t.language_pref options=languages selected=p.language.clone() kept=kept.clone() error/>
                     <Submit label=t.save/>
                 </form>

@@ -3,6 +3,7 @@
 
 use super::{YearNav, use_query_year};
 use crate::api::log::get_log;
+use crate::components::answer::AnswerCard;
 use crate::components::summary::{MonthChart, NotYetCountedNotice, StatusBadge, Summary};
 use crate::i18n::use_lang;
 use crate::model::LogData;
@@ -27,14 +28,16 @@ pub fn Dashboard() -> impl IntoView {
                 Ok((year, data)) => {
                     let year = year.unwrap_or_else(|| data.today().year());
                     view! {
-                        <YearNav path="/dashboard" year/>
-                        <div class="flex flex-wrap gap-3">
-                            <a href="/log/new" class="rounded bg-indigo-700 px-4 py-2 font-semibold text-white hover:bg-indigo-800 focus-ring">{t.log_add}</a>
-                            <a href=format!("/log?year={year}") class="rounded border border-indigo-700 px-4 py-2 text-indigo-800 focus-ring">{t.log_view}</a>
-                            <a href="/account/leave" class="rounded border border-indigo-700 px-4 py-2 text-indigo-800 focus-ring">{t.leave_title}</a>
-                            <a href=format!("/reports?year={year}") class="rounded border border-indigo-700 px-4 py-2 text-indigo-800 focus-ring">{t.reports_link}</a>
+                        <div class="flex flex-wrap items-center justify-between gap-3">
+                            <YearNav path="/dashboard" year/>
+                            <nav aria-label=t.more_actions class="flex flex-wrap gap-2 text-sm">
+                                <a href="/log/new" class="rounded border border-slate-300 bg-white px-3 py-1.5 text-indigo-800 hover:bg-slate-50 focus-ring">{t.log_add}</a>
+                                <a href=format!("/log?year={year}") class="rounded border border-slate-300 bg-white px-3 py-1.5 text-indigo-800 hover:bg-slate-50 focus-ring">{t.log_view}</a>
+                                <a href="/account/leave" class="rounded border border-slate-300 bg-white px-3 py-1.5 text-indigo-800 hover:bg-slate-50 focus-ring">{t.leave_title}</a>
+                                <a href=format!("/reports?year={year}") class="rounded border border-slate-300 bg-white px-3 py-1.5 text-indigo-800 hover:bg-slate-50 focus-ring">{t.reports_link}</a>
+                            </nav>
                         </div>
-                        <YearView data year path="/dashboard".to_owned()/>
+                        <YearView data year path="/dashboard".to_owned() own=true/>
                     }
                     .into_any()
                 }
@@ -54,7 +57,15 @@ pub fn Dashboard() -> impl IntoView {
 /// A year of someone's log: the summary, hours by month and the earlier years (linked as
 /// `path?year=Y`). The person's own dashboard and a firm's read-only view of a member share it.
 #[component]
-pub fn YearView(data: LogData, year: i32, path: String) -> impl IntoView {
+pub fn YearView(
+    data: LogData,
+    year: i32,
+    path: String,
+    /// The person's own dashboard: the answer card with its next step. A firm's view of a
+    /// member shows the status line instead (the next step is the member's to take).
+    #[prop(optional)]
+    own: bool,
+) -> impl IntoView {
     let lang = use_lang();
     let t = lang.texts();
     let result = data.evaluate(year, None);
@@ -76,10 +87,11 @@ pub fn YearView(data: LogData, year: i32, path: String) -> impl IntoView {
         })
         .collect_view();
     view! {
+        {own.then(|| view! { <AnswerCard data=data.clone() result=result.clone()/> })}
+        <NotYetCountedNotice ahead=data.not_yet_counted(year)/>
         <section aria-labelledby="summary-heading" class="space-y-3">
             <h2 id="summary-heading" class="text-xl font-semibold">{t.summary_heading}</h2>
-            <Summary result=Signal::stored(result) e_learning_cap=Signal::stored(cap)/>
-            <NotYetCountedNotice ahead=data.not_yet_counted(year)/>
+            <Summary result=Signal::stored(result) e_learning_cap=Signal::stored(cap) figures_only=own/>
         </section>
         <MonthChart months/>
         <section aria-labelledby="history-heading" class="space-y-2">
