@@ -669,4 +669,8 @@ pub static EN: Texts = Texts {
     history_from_label: "Show my history from (year)",
     history_from_hint: "Optional. The first year you keep your record here; leave it empty to start at your first logged course.",
     err_history_from: "Enter a year from {from} to {to}, or leave it empty.",
+    file_chosen_one: "File chosen",
+    file_chosen_many: "Files chosen",
+    cert_max_size: "up to {max} MB each",
+    cert_none_hint: "Attach the course certificate below, so your report can prove the hours.",
 };

@@ -665,6 +665,10 @@ pub struct Texts {
     pub history_from_label: &'static str,
     pub history_from_hint: &'static str,
     pub err_history_from: &'static str,
+    pub file_chosen_one: &'static str,
+    pub file_chosen_many: &'static str,
+    pub cert_max_size: &'static str,
+    pub cert_none_hint: &'static str,
 }
 
 impl Texts {

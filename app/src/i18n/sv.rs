@@ -669,4 +669,8 @@ pub static SV: Texts = Texts {
     history_from_label: "Visa min historik från (år)",
     history_from_hint: "Frivilligt. Det första året du för din logg här; lämna tomt för att börja vid din första loggade kurs.",
     err_history_from: "Ange ett år från {from} till {to}, eller lämna fältet tomt.",
+    file_chosen_one: "Fil vald",
+    file_chosen_many: "Filer valda",
+    cert_max_size: "högst {max} MB per fil",
+    cert_none_hint: "Bifoga kursintyget nedan, så att rapporten kan styrka timmarna.",
 };

@@ -62,6 +62,65 @@ async fn the_profile_is_validated_and_saved(backend: Backend) {
 }
 on_both_backends!(the_profile_is_validated_and_saved);
 
+/// A stray course from years back need not fill the history with years never kept here:
+/// the person chooses the first year, it is stored, and the log the pages get carries it.
+async fn the_history_starts_at_the_year_the_person_chooses(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let browser = app.signed_in_browser("anna@firm.se").await;
+    let form = |from: &'static str| {
+        vec![
+            ("full_name", "Anna Berg"),
+            ("title", "advokat"),
+            ("admission_date", "2015-09-01"),
+            ("birth_date", ""),
+            ("rule_set", ""),
+            ("language", "en"),
+            ("history_from", from),
+        ]
+    };
+    let before_admission = browser
+        .form("/api/account/update_profile", &form("2012"))
+        .await;
+    assert_eq!(before_admission.status(), 422);
+    assert!(
+        before_admission
+            .text()
+            .await
+            .expect("body")
+            .contains("Enter a year from 2015 to")
+    );
+    let saved = browser
+        .form("/api/account/update_profile", &form("2024"))
+        .await;
+    assert!(saved.status().is_success());
+    let profile: serde_json::Value = browser
+        .form("/api/account/get_profile", &[])
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(profile["history_from"], "2024");
+    let log: serde_json::Value = browser
+        .form("/api/log/get_log", &[])
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(log["history_from"], 2024);
+    // Emptied: back to the first logged course.
+    let cleared = browser.form("/api/account/update_profile", &form("")).await;
+    assert!(cleared.status().is_success());
+    let log: serde_json::Value = browser
+        .form("/api/log/get_log", &[])
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert!(log["history_from"].is_null());
+    app.stop().await;
+}
+on_both_backends!(the_history_starts_at_the_year_the_person_chooses);
+
 async fn changing_the_address_needs_a_code_from_the_new_one(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let browser = app.signed_in_browser("old@firm.se").await;

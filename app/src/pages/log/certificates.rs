@@ -7,7 +7,9 @@
 //! own message.
 
 use crate::api::certificates::{DeleteCertificate, list_certificates};
+use crate::components::file_pick::FilePick;
 use crate::components::form::{ErrorBox, use_form_error};
+use crate::components::icons::{Icon, IconSvg};
 use crate::components::undo::ConfirmDelete;
 use crate::i18n::use_lang;
 use crate::model::{CertificateView, UploadOutcome};
@@ -79,7 +81,16 @@ fn CertificateItems(items: Vec<CertificateView>) -> impl IntoView {
     let lang = use_lang();
     let t = lang.texts();
     if items.is_empty() {
-        return view! { <p class="text-slate-600">{t.cert_none}</p> }.into_any();
+        return view! {
+            <div class="flex items-center gap-3 rounded-lg border border-slate-200 bg-white p-4 text-slate-700" data-testid="empty-state">
+                <span class="grid h-10 w-10 place-items-center rounded-full bg-slate-100 text-slate-600"><IconSvg icon=Icon::FilePdf/></span>
+                <div>
+                    <p class="font-medium text-slate-900">{t.cert_none}</p>
+                    <p class="text-sm">{t.cert_none_hint}</p>
+                </div>
+            </div>
+        }
+        .into_any();
     }
     view! {
         <ul aria-label=t.cert_list_label class="space-y-3">
@@ -185,10 +196,11 @@ fn CertificateUploader(
         }
     };
     let zone = move || {
+        let base = "flex flex-col items-center gap-3 rounded-xl border-2 border-dashed p-6 text-center transition";
         if dragging.get() {
-            "space-y-3 rounded-lg border-2 border-dashed border-indigo-600 bg-indigo-50 p-4"
+            format!("{base} border-indigo-600 bg-indigo-50")
         } else {
-            "space-y-3 rounded-lg border-2 border-dashed border-slate-300 bg-white p-4"
+            format!("{base} border-slate-300 bg-slate-50")
         }
     };
     view! {
@@ -201,17 +213,21 @@ fn CertificateUploader(
                 on:dragover=move |ev: leptos::ev::DragEvent| { ev.prevent_default(); dragging.set(true); }
                 on:dragleave=move |_| dragging.set(false)
                 on:drop=on_drop>
-                <div class="space-y-1">
-                    <label for="cert-files" class="block font-medium">{t.cert_choose}</label>
-                    <input id="cert-files" name="file" type="file" multiple=true accept=ACCEPT class="block w-full focus-ring"/>
-                </div>
-                <div class="space-y-1">
-                    <label for="cert-camera" class="block font-medium">{t.cert_camera}</label>
-                    <input id="cert-camera" name="file" type="file" accept="image/jpeg,image/png" capture="environment" class="block w-full focus-ring"/>
+                <span class="grid h-12 w-12 place-items-center rounded-full bg-indigo-100 text-indigo-800"><IconSvg icon=Icon::Upload class="h-6 w-6"/></span>
+                <div class="flex flex-wrap justify-center gap-3">
+                    <FilePick id="cert-files" name="file" label=t.cert_choose accept=ACCEPT multiple=true/>
+                    <FilePick id="cert-camera" name="file" label=t.cert_camera accept="image/jpeg,image/png" capture="environment" icon=Icon::FileImage/>
                 </div>
                 {move || live.get().then(|| view! { <p class="text-sm text-slate-600">{t.cert_drop}</p> })}
+                <p class="flex flex-wrap items-center justify-center gap-3 text-xs text-slate-600">
+                    <span class="inline-flex items-center gap-1"><IconSvg icon=Icon::FilePdf class="h-4 w-4"/>"PDF"</span>
+                    <span class="inline-flex items-center gap-1"><IconSvg icon=Icon::FileImage class="h-4 w-4"/>"JPEG"</span>
+                    <span class="inline-flex items-center gap-1"><IconSvg icon=Icon::FileImage class="h-4 w-4"/>"PNG"</span>
+                    <span>{t.cert_max_size.replace("{max}", &max_mb.to_string())}</span>
+                </p>
             </div>
-            <button type="submit" class="rounded bg-indigo-700 px-4 py-2 font-semibold text-white hover:bg-indigo-800 focus-ring">{t.cert_upload}</button>
+            // Either field may be empty: the form goes with whichever holds files.
+            <button type="submit" formnovalidate=true class="rounded bg-indigo-700 px-4 py-2 font-semibold text-white hover:bg-indigo-800 focus-ring">{t.cert_upload}</button>
             <ul aria-live="polite" class="space-y-2">
                 {move || sending.get().into_iter().map(|s| {
                     let label = format!("{} {}", t.cert_uploading, s.name);

@@ -2,6 +2,7 @@
 //! Nothing is saved before the confirmation.
 
 use crate::api::log::{CancelImport, ConfirmImport, StageImport, get_import};
+use crate::components::file_pick::FilePick;
 use crate::components::form::{ErrorBox, Notice, use_form_error, use_form_values, use_query_flag};
 use crate::i18n::use_lang;
 use crate::pages::account::NeedsSignIn;
@@ -28,17 +29,17 @@ fn CsvUpload() -> impl IntoView {
                     }).collect_view()}
                 </dl>
             </details>
-            <div class="space-y-1">
-                <label for="file" class="block font-medium">{t.import_file}</label>
+            <div class="space-y-2">
                 <p id="file-hint" class="text-sm text-slate-600">{t.import_file_hint}</p>
-                <input id="file" name="file" type="file" accept=".csv,.txt,text/csv" aria-describedby="file-hint" class="block focus-ring"/>
+                <FilePick id="file" name="file" label=t.import_file accept=".csv,.txt,text/csv" described_by="file-hint"/>
             </div>
             <div class="space-y-1">
                 <label for="content" class="block font-medium">{t.import_paste}</label>
                 <textarea id="content" name="content" rows="8"
                     class="w-full rounded border border-slate-400 px-3 py-2 font-mono text-sm focus-ring">{kept.get("content")}</textarea>
             </div>
-            <button type="submit" class="rounded bg-indigo-700 px-4 py-2 font-semibold text-white hover:bg-indigo-800 focus-ring">{t.import_preview}</button>
+            // A file or pasted text: the form goes without the file too.
+            <button type="submit" formnovalidate=true class="rounded bg-indigo-700 px-4 py-2 font-semibold text-white hover:bg-indigo-800 focus-ring">{t.import_preview}</button>
         </form>
     }
 }

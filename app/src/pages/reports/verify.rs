@@ -3,6 +3,8 @@
 //! the pages and the SHA-256 identify the file without describing the person.
 
 use crate::api::reports::verify_report;
+use crate::components::file_pick::FilePick;
+use crate::components::icons::Icon;
 use crate::i18n::use_lang;
 use crate::model::VerifyCheck;
 use leptos::prelude::*;
@@ -71,11 +73,7 @@ pub fn VerifyReport() -> impl IntoView {
                     })}
                 </dl>
                 <form method="post" action=format!("/verify/{}", v.id) enctype="multipart/form-data" class="space-y-3 rounded border border-slate-200 bg-white p-4">
-                    <div>
-                        <label for="verify-file" class="block font-medium">{t.verify_file}</label>
-                        <input id="verify-file" name="file" type="file" accept="application/pdf,.pdf" required
-                            class="mt-1 block w-full text-sm focus-ring"/>
-                    </div>
+                    <FilePick id="verify-file" name="file" label=t.verify_file accept="application/pdf,.pdf" icon=Icon::FilePdf/>
                     <button type="submit" class="rounded bg-indigo-700 px-4 py-2 font-semibold text-white hover:bg-indigo-800 focus-ring">{t.verify_check}</button>
                 </form>
                 <p class="text-sm text-slate-600">{t.verify_command}</p>
