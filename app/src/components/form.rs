@@ -10,6 +10,7 @@
 
 use crate::AppError;
 use crate::i18n::use_texts;
+use crate::components::icons::{Icon, IconSvg};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_query_map;
@@ -145,7 +146,12 @@ pub fn described_by(
 #[component]
 pub fn Notice(#[prop(into)] show: Signal<bool>, text: &'static str) -> impl IntoView {
     move || {
-        show.get().then(|| view! { <p role="status" class="rounded border border-green-300 bg-green-50 p-3 text-green-900">{text}</p> })
+        show.get().then(|| view! {
+            <p role="status" class="flex items-center gap-2 rounded-lg border border-green-200 border-l-4 border-l-green-600 bg-white px-4 py-3 text-green-900 shadow-sm">
+                <IconSvg icon=Icon::Check class="h-5 w-5 text-green-700"/>
+                {text}
+            </p>
+        })
     }
 }
 
