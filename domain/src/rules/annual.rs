@@ -3,14 +3,29 @@
 //! reducing the requirement in proportion, an age exemption, surplus carried into the next
 //! year only, and suspended years (se-advokat 2020).
 
+use super::needs::{self, Gaps};
 use super::set::{Annual, Kind};
 use super::{
-    Evaluation, Log, Reason, RuleSet, Status, Topic, WindowResult, expected_by, leave, taken,
+    Evaluation, Log, Reason, RuleSet, Status, Topic, WindowResult, expected_by, explain, leave,
+    taken,
 };
 use crate::{Date, Hours};
 
 /// The result for `year`, as known on `as_of` (entries dated later are not yet taken).
 pub fn evaluate(set: &RuleSet, log: &Log, year: i32, as_of: Date) -> Evaluation {
+    let (mut result, notes) = evaluate_with_notes(set, log, year, as_of);
+    result.reasons = explain::compose(&result, &notes);
+    result
+}
+
+/// The result without its sentences, and the notes (facts that hold whatever the status)
+/// for [`explain::compose`].
+pub(crate) fn evaluate_with_notes(
+    set: &RuleSet,
+    log: &Log,
+    year: i32,
+    as_of: Date,
+) -> (Evaluation, Vec<Reason>) {
     // Carry-over links each year to the one before, so walk forward from the first year
     // that can matter (at most 50 years back: nothing older can reach `year`).
     let first_entry = log
@@ -23,7 +38,11 @@ pub fn evaluate(set: &RuleSet, log: &Log, year: i32, as_of: Date) -> Evaluation 
     let mut carried = Hours::ZERO;
     for y in start..year {
         carried = match &set.params(y).kind {
-            Kind::Annual(rules) => evaluate_one(set.id, rules, log, y, as_of, carried).carry_out,
+            Kind::Annual(rules) => {
+                evaluate_one(set.id, rules, log, y, as_of, carried)
+                    .0
+                    .carry_out
+            }
             _ => Hours::ZERO,
         };
     }
@@ -53,7 +72,8 @@ pub fn required_after_leave(rules: &Annual, log: &Log, year: i32) -> Hours {
     rules.required.scale(days - away, days)
 }
 
-/// Hours of `topic` logged in the year.
+/// Hours of `topic` logged in the year, whatever their category (a subject minimum counts
+/// e-learning above the cap too: docs/rules.md §5).
 fn topic_hours(log: &Log, year: i32, as_of: Date, topic: Topic) -> Hours {
     taken(log, year, as_of)
         .filter(|e| e.topic == Some(topic))
@@ -67,12 +87,12 @@ fn evaluate_one(
     year: i32,
     as_of: Date,
     carried_from_last_year: Hours,
-) -> Evaluation {
+) -> (Evaluation, Vec<Reason>) {
     let (teacher_led, e_learning, excluded_e_learning) = own_hours(rules, log, year, as_of);
     let own = teacher_led.saturating_add(e_learning);
-    let mut reasons = Vec::new();
+    let mut notes = Vec::new();
     if let (Some(cap), true) = (rules.e_learning_cap, excluded_e_learning > Hours::ZERO) {
-        reasons.push(Reason::ECap {
+        notes.push(Reason::ECap {
             counted: e_learning,
             logged: e_learning.saturating_add(excluded_e_learning),
             dropped: excluded_e_learning,
@@ -86,7 +106,7 @@ fn evaluate_one(
         Some(age) if exemption_recorded => {
             let old_enough = log.profile.born.is_some_and(|b| b.year() + age <= year);
             if !old_enough {
-                reasons.push(Reason::ExemptionIgnored { year, age });
+                notes.push(Reason::ExemptionIgnored { year, age });
             }
             old_enough
         }
@@ -94,19 +114,11 @@ fn evaluate_one(
     };
     let before_requirement = admitted_year.is_some_and(|a| year <= a);
     let mut result = Evaluation {
-        rule_set: id,
-        year,
-        status: Status::NotRequired,
-        required: Hours::ZERO,
         counted: own,
-        carried_in: Hours::ZERO,
-        carry_out: Hours::ZERO,
-        shortfall: Hours::ZERO,
         teacher_led,
         e_learning,
         excluded_e_learning,
-        windows: Vec::new(),
-        reasons: Vec::new(),
+        ..Evaluation::blank(id, year, as_of)
     };
 
     if exempt || before_requirement || rules.suspended {
@@ -122,42 +134,34 @@ fn evaluate_one(
         } else {
             Reason::BeforeAdmission { year }
         };
-        reasons.insert(0, reason);
+        notes.insert(0, reason);
         if carried_from_last_year > Hours::ZERO {
-            reasons.push(Reason::CarriedLost {
+            notes.push(Reason::CarriedLost {
                 hours: carried_from_last_year,
             });
         }
-        result.reasons = reasons;
-        return result;
+        return (result, notes);
     }
 
     let required = required_after_leave(rules, log, year);
     if required < rules.required {
-        reasons.push(Reason::LeaveReduces { required });
+        notes.push(Reason::LeaveReduces { required });
     }
     let carried_in = carried_from_last_year;
     let counted = carried_in.saturating_add(own);
-    let mut shortfall = required.saturating_sub(counted);
     let carry_out = own
         .saturating_sub(required.saturating_sub(carried_in))
         .min(rules.carry_max);
     if carried_in > Hours::ZERO {
-        reasons.push(Reason::CarriedIn {
+        notes.push(Reason::CarriedIn {
             hours: carried_in,
             from: year - 1,
         });
     }
+    let mut topic_gaps = Vec::new();
     for &(topic, minimum) in &rules.topic_minimums {
         let hours = topic_hours(log, year, as_of, topic);
-        if hours < minimum {
-            reasons.push(Reason::TopicShort {
-                topic,
-                counted: hours,
-                required: minimum,
-            });
-        }
-        shortfall = shortfall.max(minimum.saturating_sub(hours));
+        topic_gaps.push((topic, minimum.saturating_sub(hours)));
         result.windows.push(WindowResult {
             name: format!("{}-{}", id, topic.as_str()),
             from: year,
@@ -167,8 +171,23 @@ fn evaluate_one(
             required_verifiable: None,
             verifiable: None,
             ok: hours >= minimum,
+            topic: Some(topic),
+            every_year: false,
         });
     }
+    let needs = needs::prescribe(&Gaps {
+        by: Date::last_of_year(year),
+        counted: required.saturating_sub(counted),
+        any: Hours::ZERO,
+        verifiable: Hours::ZERO,
+        topics: topic_gaps,
+        // Carried-in hours are not subject to the cap; only the year's own e-learning is.
+        e_learning_room: rules
+            .e_learning_cap
+            .map(|cap| cap.saturating_sub(e_learning)),
+        topic_rooms: Vec::new(),
+    });
+    let shortfall = needs::total(&needs);
     let year_over = as_of > Date::last_of_year(year);
     let status = if shortfall == Hours::ZERO {
         Status::Compliant
@@ -179,51 +198,23 @@ fn evaluate_one(
     } else {
         Status::AtRisk
     };
-    let (year_, total_short) = (year, required.saturating_sub(counted));
-    reasons.insert(
-        0,
-        match status {
-            Status::Compliant => Reason::Met {
-                year,
-                required,
-                counted,
-            },
-            Status::NonCompliant => Reason::Short {
-                year: year_,
-                required,
-                counted,
-                shortfall: total_short,
-            },
-            Status::OnTrack => Reason::OnPace {
-                year,
-                required,
-                counted,
-                shortfall: total_short,
-            },
-            _ => Reason::BehindPace {
-                year,
-                required,
-                counted,
-                shortfall: total_short,
-            },
-        },
-    );
     if carry_out > Hours::ZERO {
-        reasons.push(Reason::CarryOut {
+        notes.push(Reason::CarryOut {
             hours: carry_out,
             into: year + 1,
         });
     }
-    Evaluation {
+    let result = Evaluation {
         status,
         required,
         counted,
         carried_in,
         carry_out,
         shortfall,
-        reasons,
+        needs,
         ..result
-    }
+    };
+    (result, notes)
 }
 
 #[cfg(test)]

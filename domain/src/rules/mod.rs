@@ -7,10 +7,12 @@
 pub mod annual;
 pub mod explain;
 pub mod leave;
+pub mod needs;
 pub mod set;
 pub mod window;
 
 pub use explain::{Locale, Reason};
+pub use needs::{MissedYear, Need};
 pub use set::RuleSet;
 
 use crate::{Date, Hours};
@@ -140,6 +142,12 @@ pub struct WindowResult {
     pub required_verifiable: Option<Hours>,
     pub verifiable: Option<Hours>,
     pub ok: bool,
+    /// A subject-area minimum (`required` hours of this topic), not a total.
+    #[serde(default)]
+    pub topic: Option<Topic>,
+    /// One year's own floor (FAR's 20 hours every year), not a total over the span.
+    #[serde(default)]
+    pub every_year: bool,
 }
 
 impl WindowResult {
@@ -166,6 +174,9 @@ pub struct Evaluation {
     pub counted: Hours,
     pub carried_in: Hours,
     pub carry_out: Hours,
+    /// The least additional hours that make the period compliant: the total of `needs`,
+    /// plus what each of `missed_years` lacked (those can no longer be made up). Zero
+    /// exactly when the status is compliant, exempt or not-required.
     pub shortfall: Hours,
     /// The year's own counted hours per category, after caps, without carried-in hours.
     pub teacher_led: Hours,
@@ -173,12 +184,57 @@ pub struct Evaluation {
     /// E-learning hours the cap dropped.
     pub excluded_e_learning: Hours,
     pub windows: Vec<WindowResult>,
+    /// What is still to be logged, by kind and deadline; logged as prescribed, these make
+    /// the period compliant unless `missed_years` is not empty.
+    pub needs: Vec<Need>,
+    /// Earlier years of a window that missed their floor and are over.
+    pub missed_years: Vec<MissedYear>,
+    /// The first year the answer covers: `year` for annual rule sets, the first year of the
+    /// longest window for window rule sets.
+    pub from: i32,
+    /// The date of the evaluation.
+    pub as_of: Date,
+    /// The sentences, composed from the fields above by [`explain::compose`].
     pub reasons: Vec<Reason>,
 }
 
 impl Evaluation {
     pub fn explanation(&self, locale: Locale) -> Vec<String> {
         self.reasons.iter().map(|r| r.text(locale)).collect()
+    }
+
+    /// The hours that can still be logged towards compliance (the total of `needs`).
+    pub fn still_to_log(&self) -> Hours {
+        needs::total(&self.needs)
+    }
+
+    /// Whether logging `needs` would make the period compliant: no earlier year of it is
+    /// past repair.
+    pub fn can_still_be_met(&self) -> bool {
+        self.missed_years.is_empty()
+    }
+
+    /// A result with nothing counted yet and nothing required.
+    fn blank(rule_set: &'static str, year: i32, as_of: Date) -> Evaluation {
+        Evaluation {
+            rule_set,
+            year,
+            status: Status::NotRequired,
+            required: Hours::ZERO,
+            counted: Hours::ZERO,
+            carried_in: Hours::ZERO,
+            carry_out: Hours::ZERO,
+            shortfall: Hours::ZERO,
+            teacher_led: Hours::ZERO,
+            e_learning: Hours::ZERO,
+            excluded_e_learning: Hours::ZERO,
+            windows: Vec::new(),
+            needs: Vec::new(),
+            missed_years: Vec::new(),
+            from: year,
+            as_of,
+            reasons: Vec::new(),
+        }
     }
 }
 
@@ -212,40 +268,34 @@ pub fn not_yet_counted(log: &Log, year: i32, as_of: Date) -> Option<NotYetCounte
 /// yet taken).
 pub fn evaluate(set: &RuleSet, log: &Log, year: i32, as_of: Date) -> Evaluation {
     let params = set.params(year);
-    let mut result = match &params.kind {
-        set::Kind::Annual(_) => annual::evaluate(set, log, year, as_of),
-        set::Kind::Windows(rules) => window::evaluate(set.id, rules, log, year, as_of),
+    let (mut result, mut notes) = match &params.kind {
+        set::Kind::Annual(_) => annual::evaluate_with_notes(set, log, year, as_of),
+        set::Kind::Windows(rules) => window::evaluate_with_notes(set.id, rules, log, year, as_of),
         set::Kind::Declaration | set::Kind::Nothing => {
             let (teacher_led, e_learning) = own_by_category(log, year, as_of);
-            Evaluation {
-                rule_set: set.id,
-                year,
-                status: Status::NotRequired,
-                required: Hours::ZERO,
+            let result = Evaluation {
                 counted: teacher_led.saturating_add(e_learning),
-                carried_in: Hours::ZERO,
-                carry_out: Hours::ZERO,
-                shortfall: Hours::ZERO,
                 teacher_led,
                 e_learning,
-                excluded_e_learning: Hours::ZERO,
-                windows: Vec::new(),
-                reasons: vec![if params.kind == set::Kind::Declaration {
-                    Reason::Declaration
-                } else {
-                    Reason::NoRuleSet
-                }],
-            }
+                ..Evaluation::blank(set.id, year, as_of)
+            };
+            let note = if params.kind == set::Kind::Declaration {
+                Reason::Declaration
+            } else {
+                Reason::NoRuleSet
+            };
+            (result, vec![note])
         }
     };
     if params.unit_minutes != 60 {
-        result.reasons.push(Reason::Units {
+        notes.push(Reason::Units {
             minutes: params.unit_minutes,
         });
     }
     if !params.confirmed {
-        result.reasons.push(Reason::Unconfirmed);
+        notes.push(Reason::Unconfirmed);
     }
+    result.reasons = explain::compose(&result, &notes);
     result
 }
 

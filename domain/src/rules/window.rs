@@ -5,9 +5,11 @@
 //! Windows are the calendar years ending with the year asked about (a rolling window), and
 //! apply in full from the year after admission.
 
+use super::needs::{self, Gaps, MissedYear, Need};
 use super::set::{WindowLeave, WindowRule};
-use super::{Evaluation, Log, Reason, Status, WindowResult, expected_by, leave};
+use super::{Evaluation, Log, Reason, Status, Topic, WindowResult, expected_by, explain, leave};
 use crate::{Date, Hours};
+use std::collections::BTreeMap;
 
 pub fn evaluate(
     id: &'static str,
@@ -16,30 +18,48 @@ pub fn evaluate(
     year: i32,
     as_of: Date,
 ) -> Evaluation {
+    let (mut result, notes) = evaluate_with_notes(id, rules, log, year, as_of);
+    result.reasons = explain::compose(&result, &notes);
+    result
+}
+
+/// What a window over several years still lacks (before the yearly floors are placed).
+struct Span {
+    from: i32,
+    /// Counted hours missing (after subject caps and leave).
+    counted: Hours,
+    verifiable: Hours,
+    topics: Vec<(Topic, Hours)>,
+    /// Per capped subject, the hours of it that would still count.
+    rooms: Vec<(Topic, Hours)>,
+}
+
+/// The result without its sentences, and the notes (facts that hold whatever the status)
+/// for [`explain::compose`].
+pub(crate) fn evaluate_with_notes(
+    id: &'static str,
+    rules: &[WindowRule],
+    log: &Log,
+    year: i32,
+    as_of: Date,
+) -> (Evaluation, Vec<Reason>) {
     let (teacher_led, e_learning) = super::own_by_category(log, year, as_of);
     let mut result = Evaluation {
-        rule_set: id,
-        year,
-        status: Status::NotRequired,
-        required: Hours::ZERO,
         counted: teacher_led.saturating_add(e_learning),
-        carried_in: Hours::ZERO,
-        carry_out: Hours::ZERO,
-        shortfall: Hours::ZERO,
         teacher_led,
         e_learning,
-        excluded_e_learning: Hours::ZERO,
-        windows: Vec::new(),
-        reasons: Vec::new(),
+        ..Evaluation::blank(id, year, as_of)
     };
     if log.profile.admitted.is_some_and(|a| year <= a.year()) {
-        result.reasons.push(Reason::BeforeAdmission { year });
-        return result;
+        return (result, vec![Reason::BeforeAdmission { year }]);
     }
 
-    let mut reasons = Vec::new();
+    let mut notes = Vec::new();
     // (window, the window's yearly average requirement) for the pace rule.
     let mut checked: Vec<(WindowResult, Hours)> = Vec::new();
+    let mut spans: Vec<Span> = Vec::new();
+    // Per year with a floor: (the highest floor, the year's hours).
+    let mut floors: BTreeMap<i32, (Hours, Hours)> = BTreeMap::new();
     let mut main_found = false;
     for rule in rules {
         let from = year - rule.years + 1;
@@ -47,13 +67,8 @@ pub fn evaluate(
             for y in from..=year {
                 let counted = sum(log, y, y, as_of, |_| true);
                 let required = rule.required.unwrap_or(Hours::ZERO);
-                if counted < required {
-                    reasons.push(Reason::YearShort {
-                        year: y,
-                        required,
-                        counted,
-                    });
-                }
+                let floor = floors.entry(y).or_insert((Hours::ZERO, counted));
+                floor.0 = floor.0.max(required);
                 let window = WindowResult {
                     name: rule.name.to_owned(),
                     from: y,
@@ -63,6 +78,8 @@ pub fn evaluate(
                     required_verifiable: None,
                     verifiable: None,
                     ok: counted >= required,
+                    topic: None,
+                    every_year: true,
                 };
                 // A year already over cannot catch up.
                 let per_year = if y < year { Hours::ZERO } else { required };
@@ -71,18 +88,21 @@ pub fn evaluate(
             continue;
         }
         let mut counted = sum(log, from, year, as_of, |_| true);
+        let mut rooms = Vec::new();
         for &(topic, cap) in &rule.topic_caps {
             let hours = sum(log, from, year, as_of, |e| e.topic == Some(topic));
+            rooms.push((topic, cap.saturating_sub(hours)));
             if hours > cap {
                 let dropped = hours.saturating_sub(cap);
                 counted = counted.saturating_sub(dropped);
-                reasons.push(Reason::TopicCap {
+                notes.push(Reason::TopicCap {
                     topic,
                     dropped,
                     cap,
                 });
             }
         }
+        // Verifiable hours count for the verifiable share even above a subject cap.
         let verifiable = sum(log, from, year, as_of, |e| e.verifiable);
         let reduce = |hours: Hours| reduced_for_leave(rule.leave, log, from, year, hours);
         let required = rule.required.map(reduce);
@@ -90,23 +110,7 @@ pub fn evaluate(
         if let (Some(before), Some(after)) = (rule.required, required)
             && after < before
         {
-            reasons.push(Reason::LeaveReduces { required: after });
-        }
-        if let Some(r) = required.filter(|r| counted < *r) {
-            reasons.push(Reason::WindowShort {
-                from,
-                to: year,
-                required: r,
-                counted,
-            });
-        }
-        if let Some(r) = required_verifiable.filter(|r| verifiable < *r) {
-            reasons.push(Reason::VerifiableShort {
-                from,
-                to: year,
-                required: r,
-                counted: verifiable,
-            });
+            notes.push(Reason::LeaveReduces { required: after });
         }
         let window = WindowResult {
             name: rule.name.to_owned(),
@@ -118,6 +122,8 @@ pub fn evaluate(
             verifiable: required_verifiable.map(|_| verifiable),
             ok: required.is_none_or(|r| counted >= r)
                 && required_verifiable.is_none_or(|r| verifiable >= r),
+            topic: None,
+            every_year: false,
         };
         let main = required.or(required_verifiable).unwrap_or(Hours::ZERO);
         // The first multi-year window is the main one: its figures are the top-level ones.
@@ -132,15 +138,10 @@ pub fn evaluate(
         }
         let years = i64::from(rule.years.max(1));
         checked.push((window, main.scale(1, years)));
+        let mut topics = Vec::new();
         for &(topic, minimum) in &rule.topic_minimums {
             let hours = sum(log, from, year, as_of, |e| e.topic == Some(topic));
-            if hours < minimum {
-                reasons.push(Reason::TopicShort {
-                    topic,
-                    counted: hours,
-                    required: minimum,
-                });
-            }
+            topics.push((topic, minimum.saturating_sub(hours)));
             let window = WindowResult {
                 name: format!("{}-{}", rule.name, topic.as_str()),
                 from,
@@ -150,16 +151,30 @@ pub fn evaluate(
                 required_verifiable: None,
                 verifiable: None,
                 ok: hours >= minimum,
+                topic: Some(topic),
+                every_year: false,
             };
             checked.push((window, minimum.scale(1, years)));
         }
+        spans.push(Span {
+            from,
+            counted: required.map_or(Hours::ZERO, |r| r.saturating_sub(counted)),
+            verifiable: required_verifiable.map_or(Hours::ZERO, |r| r.saturating_sub(verifiable)),
+            topics,
+            rooms,
+        });
     }
 
-    result.shortfall = checked
-        .iter()
-        .map(|(w, _)| w.shortfall())
-        .max()
-        .unwrap_or(Hours::ZERO);
+    let (needs, missed) = prescribe(&mut spans, &floors, year, as_of);
+    result.shortfall = missed.iter().fold(needs::total(&needs), |total, m| {
+        total.saturating_add(m.short())
+    });
+    result.needs = needs;
+    result.missed_years = missed;
+    result.from = checked.iter().map(|(w, _)| w.from).min().unwrap_or(year);
+
+    let all_ok = checked.iter().all(|(w, _)| w.ok);
+    debug_assert_eq!(all_ok, result.shortfall == Hours::ZERO);
     let year_over = as_of > Date::last_of_year(year);
     // While the year runs, a window is on pace when what it still lacks fits in what the
     // rest of the year would bring at the window's average yearly rate.
@@ -167,14 +182,7 @@ pub fn evaluate(
         let still_possible = per_year.saturating_sub(expected_by(*per_year, year, as_of));
         w.shortfall() <= still_possible
     });
-    result.status = if checked.iter().all(|(w, _)| w.ok) {
-        reasons.insert(
-            0,
-            Reason::WindowsMet {
-                from: checked.iter().map(|(w, _)| w.from).min().unwrap_or(year),
-                to: year,
-            },
-        );
+    result.status = if all_ok {
         Status::Compliant
     } else if year_over {
         Status::NonCompliant
@@ -184,8 +192,113 @@ pub fn evaluate(
         Status::AtRisk
     };
     result.windows = checked.into_iter().map(|(w, _)| w).collect();
-    result.reasons = reasons;
-    result
+    (result, notes)
+}
+
+/// The least hours that meet every window and floor, and the floors past repair.
+///
+/// A floor of an earlier year that is over is missed: nothing logged now falls in it. A
+/// floor of an earlier year still running (the answer asked ahead) is met in that year; its
+/// hours count towards the windows that include that year (they are kept out of capped
+/// subjects so that they do), and are made verifiable only as far as the year asked could
+/// not take the verifiable hours still lacking. The rest falls in the year asked, where
+/// every hour counts towards every window (all end with it) and towards its floor. (No rule
+/// set combines a floor with subject minimums; if one did, an earlier year's floor hours
+/// would not be given subjects, and the answer could be more than the least.)
+fn prescribe(
+    spans: &mut [Span],
+    floors: &BTreeMap<i32, (Hours, Hours)>,
+    year: i32,
+    as_of: Date,
+) -> (Vec<Need>, Vec<MissedYear>) {
+    let mut missed = Vec::new();
+    let mut early: Vec<(i32, Hours)> = Vec::new();
+    let mut floor_now = Hours::ZERO;
+    for (&y, &(required, counted)) in floors {
+        let short = required.saturating_sub(counted);
+        if short == Hours::ZERO {
+            continue;
+        } else if y >= year {
+            floor_now = short;
+        } else if as_of > Date::last_of_year(y) {
+            missed.push(MissedYear {
+                year: y,
+                required,
+                counted,
+            });
+        } else {
+            early.push((y, short));
+        }
+    }
+    for &(y, short) in &early {
+        for s in spans.iter_mut().filter(|s| s.from <= y) {
+            s.counted = s.counted.saturating_sub(short);
+        }
+    }
+
+    let mut topics: Vec<(Topic, Hours)> = Vec::new();
+    let mut rooms: Vec<(Topic, Hours)> = Vec::new();
+    for span in spans.iter() {
+        for &(topic, gap) in &span.topics {
+            match topics.iter_mut().find(|(t, _)| *t == topic) {
+                Some((_, g)) => *g = (*g).max(gap),
+                None => topics.push((topic, gap)),
+            }
+        }
+        for &(topic, room) in &span.rooms {
+            match rooms.iter_mut().find(|(t, _)| *t == topic) {
+                Some((_, r)) => *r = (*r).min(room),
+                None => rooms.push((topic, room)),
+            }
+        }
+    }
+    let max =
+        |spans: &[Span], f: fn(&Span) -> Hours| spans.iter().map(f).max().unwrap_or(Hours::ZERO);
+    // What the year asked needs whatever is verifiable; earlier floor hours are made
+    // verifiable for what that cannot also hold, latest year first.
+    let topic_total = topics
+        .iter()
+        .fold(Hours::ZERO, |sum, (_, g)| sum.saturating_add(*g));
+    let base = max(spans, |s| s.counted).max(floor_now).max(topic_total);
+    let mut verifiable_early = max(spans, |s| s.verifiable).saturating_sub(base);
+    let mut needs = Vec::new();
+    for &(y, short) in early.iter().rev() {
+        let verifiable = short.min(verifiable_early);
+        verifiable_early = verifiable_early.saturating_sub(verifiable);
+        for s in spans.iter_mut().filter(|s| s.from <= y) {
+            s.verifiable = s.verifiable.saturating_sub(verifiable);
+        }
+        let mut capped: Vec<Topic> = Vec::new();
+        for (topic, _) in spans.iter().filter(|s| s.from <= y).flat_map(|s| &s.rooms) {
+            if !capped.contains(topic) {
+                capped.push(*topic);
+            }
+        }
+        let part = |hours, verifiable| Need {
+            hours,
+            topic: None,
+            not_topics: capped.clone(),
+            verifiable,
+            teacher_led: false,
+            by: Date::last_of_year(y),
+        };
+        let parts = [
+            part(verifiable, true),
+            part(short.saturating_sub(verifiable), false),
+        ];
+        // Latest year first here; put them back in date order below.
+        needs.splice(0..0, parts.into_iter().filter(|n| n.hours > Hours::ZERO));
+    }
+    needs.extend(needs::prescribe(&Gaps {
+        by: Date::last_of_year(year),
+        counted: max(spans, |s| s.counted),
+        any: floor_now,
+        verifiable: max(spans, |s| s.verifiable),
+        topics,
+        e_learning_room: None,
+        topic_rooms: rooms,
+    }));
+    (needs, missed)
 }
 
 /// Hours of the entries in the years `from..=to`, taken by `as_of`, that match `keep`.
@@ -225,7 +338,7 @@ fn reduced_for_leave(
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::{Category, Entry, Leave, Log, RuleSet, Status, Topic, evaluate};
+    use crate::rules::{Category, Entry, Leave, Log, MissedYear, RuleSet, Status, Topic, evaluate};
     use crate::{Date, Hours};
 
     fn d(s: &str) -> Date {
@@ -284,9 +397,18 @@ mod tests {
             entry("2026-05-01", 10, true),
         ];
         let r = run("se-revisor-far", lopsided, 2026, "2027-01-15");
+        // 2025 is past repair (10 short); 2026 still lacks 10 of its own 20.
         assert_eq!(
-            (r.status, r.shortfall),
-            (Status::NonCompliant, Hours::whole(10))
+            (r.status, r.shortfall, r.still_to_log()),
+            (Status::NonCompliant, Hours::whole(20), Hours::whole(10))
+        );
+        assert_eq!(
+            r.missed_years,
+            [MissedYear {
+                year: 2025,
+                required: Hours::whole(20),
+                counted: Hours::whole(10)
+            }]
         );
         // Too little verifiable.
         let unverified = vec![
