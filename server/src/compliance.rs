@@ -194,7 +194,45 @@ pub fn output(r: &Evaluation) -> Value {
         },
         "excluded": { "e-learning-cap": r.excluded_e_learning.as_f64() },
         "windows": windows,
+        "missing": missing(r),
         "explanation": r.explanation(rules::Locale::En),
+    })
+}
+
+/// What is still to log, by kind and deadline, and the earlier years that can no longer be
+/// met: the same data the dashboard's next step is made from.
+fn missing(r: &Evaluation) -> Value {
+    let needs: Vec<Value> = r
+        .needs
+        .iter()
+        .map(|n| {
+            json!({
+                "hours": n.hours.as_f64(),
+                "topic": n.topic.map(|t| t.as_str()),
+                "not_topics": n.not_topics.iter().map(|t| t.as_str()).collect::<Vec<_>>(),
+                "verifiable": n.verifiable,
+                "teacher_led": n.teacher_led,
+                "by": n.by.to_string(),
+            })
+        })
+        .collect();
+    let missed: Vec<Value> = r
+        .missed_years
+        .iter()
+        .map(|m| {
+            json!({
+                "year": m.year,
+                "required": m.required.as_f64(),
+                "counted": m.counted.as_f64(),
+                "short": m.short().as_f64(),
+            })
+        })
+        .collect();
+    json!({
+        "still_to_log": r.still_to_log().as_f64(),
+        "needs": needs,
+        "missed_years": missed,
+        "can_still_be_met": r.can_still_be_met(),
     })
 }
 
@@ -230,6 +268,38 @@ mod tests {
                 .iter()
                 .any(|s| s.as_str().is_some_and(|s| s.starts_with("Warning:")))
         );
+    }
+
+    #[test]
+    fn the_missing_hours_are_broken_down_by_kind() {
+        // Ireland: 25 general hours meet the total but neither subject minimum.
+        let input = r#"{ "rule_set": "ie-solicitor", "year": 2026, "as_of": "2026-06-01",
+          "entries": [ { "date": "2026-03-01", "hours": 25, "category": "teacher-led" } ] }"#;
+        let out: Value = serde_json::from_str(&run(input, today()).expect("runs")).expect("json");
+        assert_eq!(out["shortfall"], 8.0);
+        let missing = &out["missing"];
+        assert_eq!(missing["still_to_log"], 8.0);
+        assert_eq!(missing["can_still_be_met"], true);
+        let kinds: Vec<(f64, &str, &str)> = missing["needs"]
+            .as_array()
+            .expect("needs")
+            .iter()
+            .map(|n| {
+                (
+                    n["hours"].as_f64().expect("hours"),
+                    n["topic"].as_str().expect("topic"),
+                    n["by"].as_str().expect("by"),
+                )
+            })
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                (5.0, "wellbeing", "2026-12-31"),
+                (3.0, "client-care", "2026-12-31")
+            ]
+        );
+        assert_eq!(missing["missed_years"], json!([]));
     }
 
     #[test]

@@ -6,7 +6,7 @@ use crate::components::summary::status_text;
 use crate::i18n::use_lang;
 use crate::model::LogData;
 use domain::Date;
-use domain::rules::{Evaluation, Status};
+use domain::rules::{Evaluation, Reason, Status};
 use leptos::prelude::*;
 
 /// What the person should do next, in order of what matters: hours still missing, then a
@@ -78,7 +78,7 @@ pub fn AnswerCard(data: LogData, result: Evaluation) -> impl IntoView {
             .replace("{hours}", &h(result.shortfall)),
         Status::NonCompliant | Status::AtRisk | Status::OnTrack => t
             .answer_to_go
-            .replace("{hours}", &h(result.shortfall))
+            .replace("{hours}", &h(result.still_to_log()))
             .replace("{date}", &lang.long_date(year_end)),
         Status::Exempt | Status::NotRequired => result
             .explanation(crate::components::summary::locale(lang))
@@ -95,7 +95,7 @@ pub fn AnswerCard(data: LogData, result: Evaluation) -> impl IntoView {
             NextStep::Log => (
                 "/log/new".to_owned(),
                 t.next_step_log
-                    .replace("{hours}", &h(result.shortfall))
+                    .replace("{hours}", &h(result.still_to_log()))
                     .replace("{date}", &lang.short_date(year_end)),
             ),
             NextStep::Missed => (
@@ -121,6 +121,25 @@ pub fn AnswerCard(data: LogData, result: Evaluation) -> impl IntoView {
             </div>
         }
     });
+    // What kind of hours, when it matters ("5 h of wellbeing and 3 h of client care"), and
+    // the earlier years no new hours can mend: the calculator's own sentences, so the card
+    // and the explanation below never disagree.
+    let locale = crate::components::summary::locale(lang);
+    let kinds = (!ended && result.needs.iter().any(|n| !n.is_general()))
+        .then(|| {
+            result
+                .reasons
+                .iter()
+                .find(|r| matches!(r, Reason::Needed { .. }))
+                .map(|r| r.text(locale))
+        })
+        .flatten();
+    let missed: Vec<String> = result
+        .reasons
+        .iter()
+        .filter(|r| matches!(r, Reason::YearMissed { .. }))
+        .map(|r| r.text(locale))
+        .collect();
     let required = result.required.quarters().max(1);
     let percent = u64::from(result.counted.quarters().min(required)) * 100 / u64::from(required);
     let (accent, icon) = accent(result.status);
@@ -134,6 +153,7 @@ pub fn AnswerCard(data: LogData, result: Evaluation) -> impl IntoView {
                         {format!("{} {}", status_text(t, result.status), result.year)}
                     </h2>
                     <p class="text-lg text-slate-900" data-testid="answer-headline">{headline}</p>
+                    {kinds.map(|k| view! { <p class="text-slate-800" data-testid="answer-kinds">{k}</p> })}
                     {days_left.map(|d| view! {
                         <p class="inline-flex items-center gap-1 text-sm text-slate-700" data-testid="days-left">
                             <IconSvg icon=Icon::Calendar class="h-4 w-4"/>{d}
@@ -151,6 +171,9 @@ pub fn AnswerCard(data: LogData, result: Evaluation) -> impl IntoView {
                 </svg>
                 <p class="mt-1 text-sm text-slate-700">{format!("{} / {} h", h(result.counted), h(result.required))}</p>
             </div>
+            {missed.into_iter().map(|m| view! {
+                <p role="note" data-testid="missed-year" class="rounded border border-red-300 bg-white p-3 text-red-900">{m}</p>
+            }).collect_view()}
             {step}
         </section>
     }

@@ -9,8 +9,8 @@
 //! page of ours.
 
 use crate::AppError;
-use crate::i18n::use_texts;
 use crate::components::icons::{Icon, IconSvg};
+use crate::i18n::use_texts;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_query_map;
