@@ -31,7 +31,11 @@ test('an advokat logs a year of courses and sees where they stand', async ({ pag
   await page.getByRole('link', { name: 'Dashboard' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Your CPD dashboard' })).toBeVisible();
   const summary = page.getByTestId('summary');
-  await expect(summary.getByText('Status ' + year + ':')).toBeVisible();
+  // The first answer in one card: the status in words, the hours to go, the next step.
+  const answer = page.getByTestId('answer');
+  await expect(answer.getByRole('heading', { name: `At risk ${year}` }).or(answer.getByRole('heading', { name: `On track ${year}` }))).toBeVisible();
+  await expect(answer.getByTestId('answer-headline')).toHaveText(`18 h to go by 31 December ${year}`);
+  await expect(answer.getByTestId('next-step')).toHaveText('Log 18 h before 31 Dec');
   await expectNoAxeViolations(page);
 
   await page.getByRole('link', { name: 'Log a course' }).click();
@@ -61,7 +65,10 @@ test('an advokat logs a year of courses and sees where they stand', async ({ pag
   // Nine e-learning hours: only six count.
   await logCourse(page, { date: `${year}-04-01`, title: 'GDPR online', hours: '9', elearning: true });
   await page.getByRole('link', { name: 'Dashboard' }).click();
-  await expect(summary.getByText('Compliant')).toBeVisible();
+  await expect(answer.getByRole('heading', { name: `Compliant ${year}` })).toBeVisible();
+  await expect(answer.getByTestId('answer-headline')).toHaveText(`You meet the requirement for ${year}.`);
+  // Met, but the courses have no certificates yet: that is the next step.
+  await expect(answer.getByTestId('next-step')).toContainText('Add the missing certificate');
   await expect(summary.getByTestId('counted')).toHaveText('18');
   await expect(summary.getByTestId('e-learning')).toHaveText('6 / 6');
   await expect(summary.getByText('6 of the 9 e-learning hours logged count; 3 exceed the 6-hour cap.')).toBeVisible();
@@ -167,4 +174,22 @@ test('the preview counts what was typed before the page hydrated', async ({ page
   const preview = page.getByRole('region', { name: 'Your year with this course' });
   await expect(preview.getByTestId('counted')).toHaveText('18');
   await expect(page.getByLabel('Hours', { exact: true })).toHaveValue('18');
+});
+
+// Several minimums missed at once: the answer says how many hours of which kind.
+test('the dashboard says what kind of hours are missing', async ({ page, request }) => {
+  await signIn(page, request);
+  await page.getByLabel('Firm name').fill('Byrne Solicitors');
+  await page.getByLabel('Full name').fill('Aoife Byrne');
+  await page.getByLabel('Professional title').selectOption('other');
+  await page.getByLabel('Rule set').selectOption('ie-solicitor');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('Saved.')).toBeVisible();
+  await logCourse(page, { date: `${year}-01-01`, title: 'Litigation update', hours: '24' });
+  await logCourse(page, { date: `${year}-01-01`, title: 'Contract law', hours: '1' });
+  await page.goto('/dashboard');
+  const answer = page.getByTestId('answer');
+  await expect(answer.getByTestId('answer-headline')).toHaveText(`8 h to go by 31 December ${year}`);
+  await expect(answer.getByTestId('answer-kinds')).toContainText('5 h of professional development and wellbeing and 3 h of client care and professional standards');
+  await expect(page.getByTestId('shortfall')).toHaveText('8');
 });

@@ -61,7 +61,7 @@ test.describe('the look of the main pages', () => {
         await page.getByRole('button', { name: 'Save' }).click();
         await expect(page.getByText('The course is logged.')).toBeVisible();
       }
-      const dynamic = [page.getByTestId('days-left'), page.getByText(email)];
+      const dynamic = [page.getByTestId('days-left'), page.getByRole('main').getByText(email)];
       await page.goto('/dashboard');
       await expect(page.getByTestId('answer')).toBeVisible();
       await snap(page, `dashboard-${label}`, dynamic);
@@ -69,6 +69,10 @@ test.describe('the look of the main pages', () => {
       await snap(page, `log-${label}`, dynamic);
       await page.goto('/log/new');
       await snap(page, `new-entry-${label}`, dynamic);
+      await page.goto('/log');
+      await page.getByRole('link', { name: /Edit Procedural law day/ }).click();
+      await expect(page.getByRole('heading', { name: 'Certificates' })).toBeVisible();
+      await snap(page, `entry-certificates-${label}`, dynamic);
       await page.goto('/reports');
       await snap(page, `reports-${label}`, dynamic);
       await page.goto('/firm/overview');

@@ -181,7 +181,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <Transition fallback=|| ()>{bar}</Transition>
             </div>
         </header>
-        <main id="main" tabindex="-1" class="mx-auto max-w-6xl space-y-4 px-4 py-8 focus:outline-none">
+        <main id="main" tabindex="-1" class="mx-auto w-full max-w-6xl flex-1 space-y-4 px-4 py-8 focus:outline-none">
             <UndoNotices/>
             <div>{children()}</div>
         </main>

@@ -204,6 +204,7 @@ fn CertificateUploader(
         }
     };
     view! {
+        <div class="space-y-4">
         {move || view! { <CertificateItems items=items.get()/> }}
         <p class="text-sm text-slate-600">{t.cert_links_note}</p>
         <form method="post" action="/certificates/upload" enctype="multipart/form-data" class="space-y-3" on:submit=on_submit>
@@ -259,6 +260,7 @@ fn CertificateUploader(
                 }).collect_view()}
             </ul>
         </form>
+        </div>
     }
 }
 
