@@ -81,6 +81,8 @@ test('a mixed upload lists what was accepted at once and shows the refusal in re
 test('on a phone, in Swedish, the camera is offered and a photo is attached', async ({ page, request }) => {
   await page.setViewportSize({ width: 360, height: 740 });
   await courseWithPage(page, request, 'Skatterätt');
+  // On a phone the language is in the menu.
+  await page.locator('summary').filter({ hasText: /^\s*Menu\s*$/ }).click();
   await page.getByRole('button', { name: 'Svenska' }).click();
   await expect(page.getByRole('heading', { level: 2, name: 'Intyg' })).toBeVisible();
   const camera = page.getByLabel('Ta ett foto');
