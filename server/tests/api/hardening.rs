@@ -46,7 +46,9 @@ fn assert_hardened(response: &reqwest::Response, what: &str) {
     // Signed-in answers are never kept by a browser's cache or a proxy.
     let cache = get("cache-control");
     assert!(
-        cache.contains("no-store") || (what == "/favicon.ico" && !cache.contains("public")),
+        cache.contains("no-store")
+            || ((what == "/favicon.ico" || what.starts_with("/brand/"))
+                && !cache.contains("public")),
         "{what}: cache-control {cache:?}"
     );
 }
