@@ -119,6 +119,8 @@ fn event_row(t: &'static Texts, lang: Lang, e: &AuditEvent) -> impl IntoView {
             </td>
             <td class="inline text-slate-600 sm:table-cell sm:py-1 sm:pr-3 sm:whitespace-nowrap sm:text-slate-900">
                 <time datetime=datetime>{when(lang, &e.at)}</time>
+                // The table's header says UTC; a card says it itself.
+                <span class="sm:hidden">" UTC"</span>
             </td>
             <td class="block pt-1 font-medium [overflow-wrap:anywhere] sm:table-cell sm:py-1 sm:pr-3 sm:font-normal">
                 {action_view(t, &e.action)}
