@@ -255,16 +255,49 @@ pub struct AuditFilter {
     pub to: String,
 }
 
+/// Someone in an audit event, as the firm may see them: its own people by name and
+/// address, nobody else's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum AuditParty {
+    /// A person in the firm now (the name may be empty).
+    Member { name: String, email: String },
+    /// A person no longer in the firm: removed (the name is kept) or gone elsewhere (no
+    /// name).
+    Former { name: String },
+    /// The application itself (background jobs).
+    System,
+    /// Someone not signed in (asking for a sign-in code, say).
+    Anonymous,
+}
+
+/// What an audit event was done to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum AuditSubject {
+    /// A person's account (or their one-time code).
+    Person { person: AuditParty },
+    /// An invitation, to the address it was sent to.
+    Invitation { email: String },
+    /// Anything else: its kind, and the value stored with it where that says something (a
+    /// year, a count); empty for an internal id.
+    Thing { kind: String, detail: String },
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditEvent {
     pub seq: i64,
+    /// `YYYY-MM-DD HH:MM:SS`, UTC.
     pub at: String,
-    pub actor: String,
+    pub actor: AuditParty,
+    /// The stored code (`account.created`); the page names it.
     pub action: String,
-    pub target: String,
+    pub subject: AuditSubject,
     pub ip: String,
 }
 
+/// One page of the firm's audit log: the chain's verification, the actions to filter by,
+/// and up to a page of events, newest first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditPage {
     pub intact: bool,
@@ -272,8 +305,17 @@ pub struct AuditPage {
     pub rows_checked: u64,
     pub checkpoints: u64,
     pub public_key: String,
+    /// The codes of the actions in the firm's log.
     pub actions: Vec<String>,
     pub events: Vec<AuditEvent>,
+    /// How many events match the filter, on every page together.
+    pub total: u64,
+    /// The position of the first event shown among them (1 = the newest); 0 when none.
+    pub first: u64,
+    /// `after` for the link to the newer page, when there is one.
+    pub newer: Option<i64>,
+    /// `before` for the link to the older page, when there is one.
+    pub older: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

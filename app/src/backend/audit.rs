@@ -47,128 +47,91 @@ impl Actor {
     }
 }
 
-/// What was done. The string form is stored and must never change for an existing event.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
-    MigrationsApplied,
-    SignInCodeRequested,
-    SignInFailed,
-    SignInLockedOut,
-    SignedIn,
-    SecondFactorRequired,
-    SecondFactorFailed,
-    AccountCreated,
-    SignedOut,
-    SignedOutEverywhere,
-    SessionRevoked,
-    TotpEnrolmentStarted,
-    TotpEnrolled,
-    TotpRemoved,
-    RecoveryCodeUsed,
-    RecoveryCodesSaved,
-    StepUpRequested,
-    StepUpFailed,
-    SteppedUp,
-    ProfileUpdated,
-    EmailChangeRequested,
-    EmailChanged,
-    EntryCreated,
-    EntryUpdated,
-    EntryDeleted,
-    EntriesImported,
-    EntriesExported,
-    LeaveAdded,
-    LeaveDeleted,
-    ExemptionRecorded,
-    ExemptionRemoved,
-    AccessDenied,
-    AuditExported,
-    MemberInvited,
-    InvitationRevoked,
-    InvitationAccepted,
-    RoleChanged,
-    MemberBlocked,
-    MemberUnblocked,
-    MemberRemoved,
-    FirmSettingsChanged,
-    MemberLogViewed,
-    OverviewExported,
-    CertificateUploaded,
-    CertificateRefused,
-    CertificateLinkIssued,
-    CertificateDeleted,
-    OrphanObjectsRemoved,
-    ExpiredDataRemoved,
-    ReportRequested,
-    ReportGenerated,
-    ReportFailed,
-    ReportLinkIssued,
-    ReportDeleted,
-    DeletionUndone,
-    DeletionFinal,
+/// Declares [`Action`] from one list, so every action has its stored code and is in
+/// [`Action::ALL`] (which the audit log page's names are checked against).
+macro_rules! actions {
+    ($($variant:ident => $code:literal,)+) => {
+        /// What was done. The string form is stored and must never change for an existing event.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Action {
+            $($variant,)+
+        }
+
+        impl Action {
+            /// Every action the application writes.
+            pub const ALL: &'static [Action] = &[$(Action::$variant,)+];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Action::$variant => $code,)+
+                }
+            }
+
+            /// The action stored as `code`, if the application writes it.
+            pub fn from_code(code: &str) -> Option<Action> {
+                Action::ALL.iter().copied().find(|a| a.as_str() == code)
+            }
+        }
+    };
 }
 
-impl Action {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Action::MigrationsApplied => "system.migrations_applied",
-            Action::SignInCodeRequested => "auth.code_requested",
-            Action::SignInFailed => "auth.sign_in_failed",
-            Action::SignInLockedOut => "auth.locked_out",
-            Action::SignedIn => "auth.signed_in",
-            Action::SecondFactorRequired => "auth.second_factor_required",
-            Action::SecondFactorFailed => "auth.second_factor_failed",
-            Action::AccountCreated => "account.created",
-            Action::SignedOut => "auth.signed_out",
-            Action::SignedOutEverywhere => "auth.signed_out_everywhere",
-            Action::SessionRevoked => "auth.session_revoked",
-            Action::TotpEnrolmentStarted => "auth.totp_enrolment_started",
-            Action::TotpEnrolled => "auth.totp_enrolled",
-            Action::TotpRemoved => "auth.totp_removed",
-            Action::RecoveryCodesSaved => "auth.recovery_codes_saved",
-            Action::StepUpRequested => "auth.step_up_requested",
-            Action::StepUpFailed => "auth.step_up_failed",
-            Action::SteppedUp => "auth.stepped_up",
-            Action::RecoveryCodeUsed => "auth.recovery_code_used",
-            Action::ProfileUpdated => "account.profile_updated",
-            Action::EmailChangeRequested => "account.email_change_requested",
-            Action::EmailChanged => "account.email_changed",
-            Action::EntryCreated => "log.entry_created",
-            Action::EntryUpdated => "log.entry_updated",
-            Action::EntryDeleted => "log.entry_deleted",
-            Action::EntriesImported => "log.entries_imported",
-            Action::EntriesExported => "log.entries_exported",
-            Action::LeaveAdded => "log.leave_added",
-            Action::LeaveDeleted => "log.leave_deleted",
-            Action::ExemptionRecorded => "log.exemption_recorded",
-            Action::ExemptionRemoved => "log.exemption_removed",
-            Action::AccessDenied => "access.denied",
-            Action::AuditExported => "firm.audit_exported",
-            Action::MemberInvited => "firm.member_invited",
-            Action::InvitationRevoked => "firm.invitation_revoked",
-            Action::InvitationAccepted => "firm.invitation_accepted",
-            Action::RoleChanged => "firm.role_changed",
-            Action::MemberBlocked => "firm.member_blocked",
-            Action::MemberUnblocked => "firm.member_unblocked",
-            Action::MemberRemoved => "firm.member_removed",
-            Action::FirmSettingsChanged => "firm.settings_changed",
-            Action::MemberLogViewed => "firm.member_log_viewed",
-            Action::OverviewExported => "firm.overview_exported",
-            Action::CertificateUploaded => "certificate.uploaded",
-            Action::CertificateRefused => "certificate.refused",
-            Action::CertificateLinkIssued => "certificate.link_issued",
-            Action::CertificateDeleted => "certificate.deleted",
-            Action::ReportRequested => "report.requested",
-            Action::ReportGenerated => "report.generated",
-            Action::ReportFailed => "report.failed",
-            Action::ReportLinkIssued => "report.link_issued",
-            Action::ReportDeleted => "report.deleted",
-            Action::DeletionUndone => "deletion.undone",
-            Action::DeletionFinal => "deletion.final",
-            Action::OrphanObjectsRemoved => "storage.orphans_removed",
-            Action::ExpiredDataRemoved => "system.expired_data_removed",
-        }
-    }
+actions! {
+    MigrationsApplied => "system.migrations_applied",
+    SignInCodeRequested => "auth.code_requested",
+    SignInFailed => "auth.sign_in_failed",
+    SignInLockedOut => "auth.locked_out",
+    SignedIn => "auth.signed_in",
+    SecondFactorRequired => "auth.second_factor_required",
+    SecondFactorFailed => "auth.second_factor_failed",
+    AccountCreated => "account.created",
+    SignedOut => "auth.signed_out",
+    SignedOutEverywhere => "auth.signed_out_everywhere",
+    SessionRevoked => "auth.session_revoked",
+    TotpEnrolmentStarted => "auth.totp_enrolment_started",
+    TotpEnrolled => "auth.totp_enrolled",
+    TotpRemoved => "auth.totp_removed",
+    RecoveryCodeUsed => "auth.recovery_code_used",
+    RecoveryCodesSaved => "auth.recovery_codes_saved",
+    StepUpRequested => "auth.step_up_requested",
+    StepUpFailed => "auth.step_up_failed",
+    SteppedUp => "auth.stepped_up",
+    ProfileUpdated => "account.profile_updated",
+    EmailChangeRequested => "account.email_change_requested",
+    EmailChanged => "account.email_changed",
+    EntryCreated => "log.entry_created",
+    EntryUpdated => "log.entry_updated",
+    EntryDeleted => "log.entry_deleted",
+    EntriesImported => "log.entries_imported",
+    EntriesExported => "log.entries_exported",
+    LeaveAdded => "log.leave_added",
+    LeaveDeleted => "log.leave_deleted",
+    ExemptionRecorded => "log.exemption_recorded",
+    ExemptionRemoved => "log.exemption_removed",
+    AccessDenied => "access.denied",
+    AuditExported => "firm.audit_exported",
+    MemberInvited => "firm.member_invited",
+    InvitationRevoked => "firm.invitation_revoked",
+    InvitationAccepted => "firm.invitation_accepted",
+    RoleChanged => "firm.role_changed",
+    MemberBlocked => "firm.member_blocked",
+    MemberUnblocked => "firm.member_unblocked",
+    MemberRemoved => "firm.member_removed",
+    FirmSettingsChanged => "firm.settings_changed",
+    MemberLogViewed => "firm.member_log_viewed",
+    OverviewExported => "firm.overview_exported",
+    CertificateUploaded => "certificate.uploaded",
+    CertificateRefused => "certificate.refused",
+    CertificateLinkIssued => "certificate.link_issued",
+    CertificateDeleted => "certificate.deleted",
+    OrphanObjectsRemoved => "storage.orphans_removed",
+    ExpiredDataRemoved => "system.expired_data_removed",
+    ReportRequested => "report.requested",
+    ReportGenerated => "report.generated",
+    ReportFailed => "report.failed",
+    ReportLinkIssued => "report.link_issued",
+    ReportDeleted => "report.deleted",
+    DeletionUndone => "deletion.undone",
+    DeletionFinal => "deletion.final",
 }
 
 /// What it was done to: a kind and, where there is one, an id.

@@ -31,6 +31,13 @@ impl CsvOut {
         Ok(out)
     }
 
+    /// More rows of a document whose header has already gone out (a streamed export).
+    pub fn without_header() -> CsvOut {
+        CsvOut {
+            writer: csv::Writer::from_writer(Vec::new()),
+        }
+    }
+
     /// One record; every cell is defused.
     pub fn row<I, S>(&mut self, cells: I) -> anyhow::Result<()>
     where

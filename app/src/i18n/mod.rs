@@ -669,6 +669,22 @@ pub struct Texts {
     pub file_chosen_many: &'static str,
     pub cert_max_size: &'static str,
     pub cert_none_hint: &'static str,
+    /// The audit log's events in words, by stored code (every code the app writes).
+    pub audit_action_names: &'static [(&'static str, &'static str)],
+    /// What an event was done to, by kind; `{detail}` is the year or count stored with it.
+    pub audit_subject_names: &'static [(&'static str, &'static str)],
+    /// Shown with the stored code of an event this version has no name for.
+    pub audit_unknown_action: &'static str,
+    pub audit_system: &'static str,
+    pub audit_anonymous: &'static str,
+    pub audit_former_member: &'static str,
+    pub audit_former_named: &'static str,
+    pub audit_invitation_to: &'static str,
+    pub audit_showing: &'static str,
+    pub audit_no_events: &'static str,
+    pub audit_newer: &'static str,
+    pub audit_older: &'static str,
+    pub audit_pages: &'static str,
 }
 
 impl Texts {

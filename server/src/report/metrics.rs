@@ -1,33 +1,49 @@
 //! How wide text is in the two built-in fonts the report uses, so lines wrap and numbers
-//! right-align without embedding a font. The widths are Adobe's published metrics for
-//! Helvetica and Helvetica-Bold (thousandths of the font size), for printable ASCII;
-//! Latin-1 letters take the width of their base letter.
+//! right-align without embedding a font. printpdf writes text in these fonts as WinAnsi
+//! (Windows-1252) bytes, a `?` for every character WinAnsi lacks; the widths are Adobe's
+//! published metrics for Helvetica and Helvetica-Bold (thousandths of the font size) for
+//! every one of those bytes, so what is measured is exactly what is drawn — an ellipsis or
+//! an `æ` as wide as a viewer draws it, and a long word cut where it reaches the column's
+//! edge.
 
-/// Space (0x20) to tilde (0x7E).
-const REGULAR: [u16; 95] = [
+/// 0x20 (space) to 0xFF (ÿ) in WinAnsi; the codes WinAnsi leaves unassigned never occur
+/// (they are drawn as `?`) and carry its width.
+const REGULAR: [u16; 224] = [
     278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278,
     278, // space../
-    556, 556, 556, 556, 556, 556, 556, 556, 556, 556, // 0-9
-    278, 278, 584, 584, 584, 556, 1015, // :;<=>?@
-    667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833, // A-M
-    722, 778, 667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, // N-Z
-    278, 278, 278, 469, 556, 333, // [\]^_`
-    556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500, 222, 833, // a-m
-    556, 556, 556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, // n-z
-    334, 260, 334, 584, // {|}~
+    556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 278, 278, 584, 584, 584, 556, // 0-?
+    1015, 667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833, 722, 778, // @-O
+    667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278, 469, 556, // P-_
+    333, 556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500, 222, 833, 556, 556, // `-o
+    556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584, 556, // p-DEL
+    556, 556, 222, 556, 333, 1000, 556, 556, 333, 1000, 667, 333, 1000, 556, 611, 556, // €-
+    556, 222, 222, 333, 333, 350, 556, 1000, 333, 1000, 500, 333, 944, 556, 500,
+    667, // ‘-Ÿ
+    278, 333, 556, 556, 556, 556, 260, 556, 333, 737, 370, 556, 584, 333, 737, 333, // nbsp-¯
+    400, 584, 333, 333, 333, 556, 537, 278, 333, 333, 365, 556, 834, 834, 834, 611, // °-¿
+    667, 667, 667, 667, 667, 667, 1000, 722, 667, 667, 667, 667, 278, 278, 278, 278, // À-Ï
+    722, 722, 778, 778, 778, 778, 778, 584, 778, 722, 722, 722, 722, 667, 667, 611, // Ð-ß
+    556, 556, 556, 556, 556, 556, 889, 500, 556, 556, 556, 556, 278, 278, 278, 278, // à-ï
+    556, 556, 556, 556, 556, 556, 556, 584, 611, 556, 556, 556, 556, 500, 556, 500, // ð-ÿ
 ];
 
-const BOLD: [u16; 95] = [
+const BOLD: [u16; 224] = [
     278, 333, 474, 556, 556, 889, 722, 238, 333, 333, 389, 584, 278, 333, 278,
     278, // space../
-    556, 556, 556, 556, 556, 556, 556, 556, 556, 556, // 0-9
-    333, 333, 584, 584, 584, 611, 975, // :;<=>?@
-    722, 722, 722, 722, 667, 611, 778, 722, 278, 556, 722, 611, 833, // A-M
-    722, 778, 667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, // N-Z
-    333, 278, 333, 584, 556, 333, // [\]^_`
-    556, 611, 556, 611, 556, 333, 611, 611, 278, 278, 556, 278, 889, // a-m
-    611, 611, 611, 611, 389, 556, 333, 611, 556, 778, 556, 556, 500, // n-z
-    389, 280, 389, 584, // {|}~
+    556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 333, 333, 584, 584, 584, 611, // 0-?
+    975, 722, 722, 722, 722, 667, 611, 778, 722, 278, 556, 722, 611, 833, 722, 778, // @-O
+    667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 333, 278, 333, 584, 556, // P-_
+    333, 556, 611, 556, 611, 556, 333, 611, 611, 278, 278, 556, 278, 889, 611, 611, // `-o
+    611, 611, 389, 556, 333, 611, 556, 778, 556, 556, 500, 389, 280, 389, 584, 611, // p-DEL
+    556, 611, 278, 556, 500, 1000, 556, 556, 333, 1000, 667, 333, 1000, 611, 611, 611, // €-
+    611, 278, 278, 500, 500, 350, 556, 1000, 333, 1000, 556, 333, 944, 611, 500,
+    667, // ‘-Ÿ
+    278, 333, 556, 556, 556, 556, 280, 556, 333, 737, 370, 556, 584, 333, 737, 333, // nbsp-¯
+    400, 584, 333, 333, 333, 611, 556, 278, 333, 333, 365, 556, 834, 834, 834, 611, // °-¿
+    722, 722, 722, 722, 722, 722, 1000, 722, 667, 667, 667, 667, 278, 278, 278, 278, // À-Ï
+    722, 722, 778, 778, 778, 778, 778, 584, 778, 722, 722, 722, 722, 667, 667, 611, // Ð-ß
+    556, 556, 556, 556, 556, 556, 889, 556, 556, 556, 556, 556, 278, 278, 278, 278, // à-ï
+    611, 611, 611, 611, 611, 611, 611, 584, 611, 611, 611, 611, 611, 556, 611, 556, // ð-ÿ
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,32 +52,40 @@ pub enum Face {
     Bold,
 }
 
-/// The ASCII letter a Latin-1 letter is drawn like (å → a), for its width.
-fn base(c: char) -> char {
-    match c {
-        'à'..='å' => 'a',
-        'À'..='Å' => 'A',
-        'è'..='ë' => 'e',
-        'È'..='Ë' => 'E',
-        'ì'..='ï' => 'i',
-        'Ì'..='Ï' => 'I',
-        'ò'..='ö' | 'ø' => 'o',
-        'Ò'..='Ö' | 'Ø' => 'O',
-        'ù'..='ü' => 'u',
-        'Ù'..='Ü' => 'U',
-        'æ' => 'm',
-        'Æ' => 'W',
-        'ç' => 'c',
-        'Ç' => 'C',
-        'ñ' => 'n',
-        'Ñ' => 'N',
-        'ý' | 'ÿ' => 'y',
-        'Ý' => 'Y',
-        'ß' => 'B',
-        '–' | '·' | '•' => '0',
-        '—' => 'M',
-        '’' | '‘' => '\'',
-        _ => c,
+/// The WinAnsi byte printpdf writes for `c` in a built-in font: `?` when there is none.
+fn win_ansi(c: char) -> u8 {
+    match u32::from(c) {
+        code @ (0x20..=0x7E | 0xA0..=0xFF) => code as u8,
+        _ => match c {
+            '€' => 0x80,
+            '‚' => 0x82,
+            'ƒ' => 0x83,
+            '„' => 0x84,
+            '…' => 0x85,
+            '†' => 0x86,
+            '‡' => 0x87,
+            'ˆ' => 0x88,
+            '‰' => 0x89,
+            'Š' => 0x8A,
+            '‹' => 0x8B,
+            'Œ' => 0x8C,
+            'Ž' => 0x8E,
+            '‘' => 0x91,
+            '’' => 0x92,
+            '“' => 0x93,
+            '”' => 0x94,
+            '•' => 0x95,
+            '–' => 0x96,
+            '—' => 0x97,
+            '˜' => 0x98,
+            '™' => 0x99,
+            'š' => 0x9A,
+            '›' => 0x9B,
+            'œ' => 0x9C,
+            'ž' => 0x9E,
+            'Ÿ' => 0x9F,
+            _ => b'?',
+        },
     }
 }
 
@@ -73,13 +97,7 @@ pub fn width(text: &str, face: Face, size: f32) -> f32 {
     };
     let units: u32 = text
         .chars()
-        .map(|c| {
-            let c = base(c);
-            match u32::from(c) {
-                code @ 0x20..=0x7E => u32::from(table[(code - 0x20) as usize]),
-                _ => 556,
-            }
-        })
+        .map(|c| u32::from(table[usize::from(win_ansi(c) - 0x20)]))
         .sum();
     units as f32 * size / 1000.0
 }
@@ -159,6 +177,66 @@ mod tests {
         let long = wrap(&"x".repeat(100), Face::Regular, 9.0, 50.0);
         assert_eq!(long.concat(), "x".repeat(100));
         assert!(long.iter().all(|l| width(l, Face::Regular, 9.0) <= 50.0));
+    }
+
+    #[test]
+    fn characters_are_as_wide_as_a_viewer_draws_them() {
+        // Adobe's Helvetica: an ellipsis and an em dash are a full em, æ and ø wider than
+        // a and o, Æ wider than W.
+        assert_eq!(width("…", Face::Regular, 10.0), 10.0);
+        assert_eq!(width("—", Face::Bold, 10.0), 10.0);
+        assert!((width("æ", Face::Regular, 10.0) - 8.89).abs() < 1e-4);
+        assert!((width("ø", Face::Regular, 10.0) - 6.11).abs() < 1e-4);
+        assert_eq!(width("Æ", Face::Bold, 10.0), 10.0);
+        assert!((width("’", Face::Bold, 10.0) - 2.78).abs() < 1e-4);
+        // What WinAnsi lacks is drawn as `?`, and measured so.
+        for face in [Face::Regular, Face::Bold] {
+            assert_eq!(width("ł漢\u{200b}", face, 9.0), width("???", face, 9.0));
+            assert_eq!(width("\t", face, 9.0), width("?", face, 9.0));
+        }
+    }
+
+    #[test]
+    fn one_long_word_is_broken_at_the_width_of_the_column() {
+        // A 200-character title of one word (the longest the log takes), of the widest
+        // letters and of ones the old metrics took for narrower than they are.
+        for word in [
+            "W".repeat(200),
+            "…".repeat(200),
+            "ø".repeat(200),
+            "Æøå…Wæ—".chars().cycle().take(200).collect::<String>(),
+        ] {
+            for (face, max) in [(Face::Regular, 150.0), (Face::Bold, 100.0)] {
+                let lines = wrap(&word, face, 8.5, max);
+                assert!(lines.len() > 5, "{word}");
+                assert!(
+                    lines.iter().all(|l| width(l, face, 8.5) <= max),
+                    "{lines:?}"
+                );
+                // Every line but the last is full: it would not take one more character.
+                for pair in lines.windows(2) {
+                    let next = pair[1].chars().next().expect("a character");
+                    assert!(width(&format!("{}{next}", pair[0]), face, 8.5) > max);
+                }
+                assert_eq!(lines.concat(), word, "every character, in order");
+            }
+        }
+        // Words around it keep their spaces.
+        let lines = wrap(
+            &format!("Kurs {} del två", "x".repeat(60)),
+            Face::Regular,
+            8.5,
+            100.0,
+        );
+        assert_eq!(lines.first().map(String::as_str), Some("Kurs"));
+        assert!(
+            lines.last().is_some_and(|l| l.ends_with("x del två")),
+            "{lines:?}"
+        );
+        assert_eq!(
+            lines.concat().replace(' ', ""),
+            "Kurs".to_owned() + &"x".repeat(60) + "deltvå"
+        );
     }
 
     #[test]

@@ -28,8 +28,8 @@ pub async fn signed_in(
     }
 }
 
-/// A CSV attachment, never cached.
-pub fn csv(body: String, filename: &str) -> Response {
+/// A CSV attachment (a whole text or a stream), never cached.
+pub fn csv(body: impl Into<axum::body::Body>, filename: &str) -> Response {
     let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\""))
         .unwrap_or(HeaderValue::from_static("attachment"));
     (
@@ -44,7 +44,7 @@ pub fn csv(body: String, filename: &str) -> Response {
                 HeaderValue::from_static("private, no-store"),
             ),
         ],
-        body,
+        body.into(),
     )
         .into_response()
 }

@@ -458,3 +458,118 @@ async fn reports_cut_off_by_a_stopped_instance_are_failed(backend: Backend) {
     app.stop().await;
 }
 on_both_backends!(reports_cut_off_by_a_stopped_instance_are_failed);
+
+/// One word on a page as pdftotext sees it (poppler's own Helvetica metrics, not ours).
+struct Word {
+    page_width: f32,
+    x_min: f32,
+    x_max: f32,
+    text: String,
+}
+
+fn words(path: &str) -> Vec<Word> {
+    let (ok, xhtml) = tool("pdftotext", &["-bbox", path, "-"]);
+    assert!(ok, "pdftotext -bbox");
+    let attr = |tag: &str, name: &str| -> f32 {
+        let start = tag.find(&format!("{name}=\"")).expect(name) + name.len() + 2;
+        let end = start + tag[start..].find('"').expect("quote");
+        tag[start..end].parse().expect("a number")
+    };
+    let mut page_width = 0.0;
+    let mut out = Vec::new();
+    for line in xhtml.lines().map(str::trim) {
+        if line.starts_with("<page ") {
+            page_width = attr(line, "width");
+        } else if let Some(rest) = line.strip_prefix("<word ") {
+            let (tag, text) = rest.split_once('>').expect("a word");
+            out.push(Word {
+                page_width,
+                x_min: attr(tag, "xMin"),
+                x_max: attr(tag, "xMax"),
+                text: text
+                    .trim_end_matches("</word>")
+                    .replace("&amp;", "&")
+                    .replace("&lt;", "<")
+                    .replace("&gt;", ">"),
+            });
+        }
+    }
+    out
+}
+
+async fn a_long_unbroken_word_wraps_inside_its_column(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let anna = app.signed_in_browser("anna@firm.se").await;
+    set_name(&anna, "Åsa Öberg").await;
+    // The longest title and provider the log takes, each one word: letters wider than the
+    // old metrics thought (æ, ø, …, —) and the widest ASCII letter.
+    let title: String = "Æøå…æ—".chars().cycle().take(200).collect();
+    let provider = "W".repeat(200);
+    let created = anna
+        .form(
+            "/api/log/create_entry",
+            &[
+                ("date", "2026-03-01"),
+                ("title", title.as_str()),
+                ("provider", provider.as_str()),
+                ("hours", "3"),
+                ("category", "teacher-led"),
+                ("topic", ""),
+                ("notes", ""),
+            ],
+        )
+        .await;
+    assert!(created.status().is_success(), "{}", created.status());
+    let (id, view) = make_report(&anna, "en").await;
+    assert_eq!(view["status"], "ready", "{view}");
+    let bytes = download(&anna, &id).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("report.pdf");
+    std::fs::write(&path, &bytes).expect("write");
+    let path = path.to_str().expect("utf-8");
+    let (ok, check) = tool("qpdf", &["--check", path]);
+    assert!(ok, "qpdf --check: {check}");
+
+    let words = words(path);
+    // Nothing crosses the right margin (56 pt) on any page.
+    for w in &words {
+        assert!(
+            w.x_max <= w.page_width - 56.0 + 0.5,
+            "{:?} ends at {} of {}",
+            w.text,
+            w.x_max,
+            w.page_width
+        );
+    }
+    // Each word comes out whole, in order, over several lines that stay in their column:
+    // the title's from 114 pt to 264 pt, the provider's from 268 pt to 368 pt.
+    for (word, from, to) in [(&title, 114.0, 264.0), (&provider, 268.0, 368.0)] {
+        let lines: Vec<&Word> = words
+            .iter()
+            .filter(|w| w.text.chars().all(|c| word.contains(c)))
+            .collect();
+        assert!(lines.len() > 5, "{word} over several lines");
+        assert_eq!(
+            lines.iter().map(|w| w.text.as_str()).collect::<String>(),
+            *word,
+            "every character of the word"
+        );
+        for line in &lines {
+            assert!(
+                line.x_min >= from - 0.5 && line.x_max <= to + 0.5,
+                "{:?} from {} to {}",
+                line.text,
+                line.x_min,
+                line.x_max
+            );
+        }
+    }
+    // pdftotext's own layout shows the word broken over lines, not cut short.
+    let layout = tool("pdftotext", &["-layout", path, "-"]).1;
+    assert!(
+        layout.lines().filter(|l| l.contains("WWWW")).count() > 5,
+        "{layout}"
+    );
+    app.stop().await;
+}
+on_both_backends!(a_long_unbroken_word_wraps_inside_its_column);
