@@ -168,6 +168,22 @@ impl AppError {
     }
 }
 
+// The one conversion of server-side failures: `?` on a database call or on anything with
+// `.context(..)` logs the cause (inside the request's span) and yields `Internal`.
+#[cfg(feature = "ssr")]
+impl From<sqlx::Error> for AppError {
+    fn from(error: sqlx::Error) -> Self {
+        AppError::internal(error)
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<anyhow::Error> for AppError {
+    fn from(error: anyhow::Error) -> Self {
+        AppError::internal(error)
+    }
+}
+
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 

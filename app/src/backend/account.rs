@@ -14,10 +14,6 @@ use crate::i18n::Lang;
 use domain::{Date, Email};
 use serde::{Deserialize, Serialize};
 
-fn internal(e: impl Into<anyhow::Error>) -> AppError {
-    AppError::internal(e)
-}
-
 pub const TITLES: [&str; 4] = [
     "advokat",
     "bitradande_jurist",
@@ -209,7 +205,7 @@ pub async fn update_profile(
     input: &ProfileInput,
 ) -> Result<(), AppError> {
     let valid = validate_profile(input, lang, today())?;
-    let mut tx = state.db.begin().await.map_err(internal)?;
+    let mut tx = state.db.begin().await?;
     sqlx::query(
         "UPDATE users SET full_name = $1, title = $2, admission_date = $3, birth_date = $4, rule_set = $5, language = $6, \
          history_from = $7, profile_completed = 1 WHERE id = $8",
@@ -224,7 +220,7 @@ pub async fn update_profile(
     .bind(&viewer.user.id)
     .execute(&mut *tx)
     .await
-    .map_err(internal)?;
+    ?;
     viewer
         .audit(
             &mut tx,
@@ -232,8 +228,7 @@ pub async fn update_profile(
             Action::ProfileUpdated,
             &Target::new("user", &viewer.user.id),
         )
-        .await
-        .map_err(internal)?;
+        .await?;
     if let Some((name, org_number)) = &valid.firm {
         // Only the owner names the firm (the form asks only them).
         if viewer.user.role != "owner" {
@@ -244,8 +239,7 @@ pub async fn update_profile(
             .bind(org_number)
             .bind(&viewer.user.firm_id)
             .execute(&mut *tx)
-            .await
-            .map_err(internal)?;
+            .await?;
         viewer
             .audit(
                 &mut tx,
@@ -253,10 +247,9 @@ pub async fn update_profile(
                 Action::FirmSettingsChanged,
                 &Target::new("firm", &viewer.user.firm_id),
             )
-            .await
-            .map_err(internal)?;
+            .await?;
     }
-    tx.commit().await.map_err(internal)
+    tx.commit().await.map_err(AppError::from)
 }
 
 /// Sends a code to a new address; the change happens when it comes back.
@@ -274,7 +267,7 @@ pub async fn request_email_change(
         return Err(AppError::invalid("email", t.err_email_taken));
     }
     let now = now_micros();
-    let mut tx = state.db.begin().await.map_err(internal)?;
+    let mut tx = state.db.begin().await?;
     flows::check_code_limits(&mut tx, state, meta, &email, now).await?;
     let issued = otp::issue(
         &mut tx,
@@ -288,15 +281,13 @@ pub async fn request_email_change(
         },
         now,
     )
-    .await
-    .map_err(internal)?;
+    .await?;
     enqueue_secret(
         &mut tx,
         &templates::email_change_code(lang, email.as_str(), &issued.code),
         now + crate::backend::auth::challenge::TTL,
     )
-    .await
-    .map_err(internal)?;
+    .await?;
     viewer
         .audit(
             &mut tx,
@@ -304,9 +295,8 @@ pub async fn request_email_change(
             Action::EmailChangeRequested,
             &Target::new("challenge", &issued.id),
         )
-        .await
-        .map_err(internal)?;
-    tx.commit().await.map_err(internal)?;
+        .await?;
+    tx.commit().await?;
     state.mail_wake.notify_one();
     Ok(())
 }
@@ -320,55 +310,43 @@ pub async fn confirm_email_change(
 ) -> Result<(), AppError> {
     let t = lang.texts();
     let now = now_micros();
-    let mut tx = state.db.begin().await.map_err(internal)?;
-    if let Err(wait) = rate_limit::hit(&mut tx, rate_limit::VERIFY_PER_IP, &meta.ip_bucket(), now)
-        .await
-        .map_err(internal)?
+    let mut tx = state.db.begin().await?;
+    if let Err(wait) =
+        rate_limit::hit(&mut tx, rate_limit::VERIFY_PER_IP, &meta.ip_bucket(), now).await?
     {
-        tx.commit().await.map_err(internal)?;
+        tx.commit().await?;
         return Err(AppError::RateLimited {
             retry_after_secs: wait,
         });
     }
-    let stored = otp::latest_for_browser(&mut tx, Kind::ChangeEmail, &viewer.session.id_hash)
-        .await
-        .map_err(internal)?;
+    let stored =
+        otp::latest_for_browser(&mut tx, Kind::ChangeEmail, &viewer.session.id_hash).await?;
     let Some(stored) = stored.filter(|s| s.user_id.as_deref() == Some(viewer.user.id.as_str()))
     else {
         return Err(AppError::invalid("code", t.err_no_code));
     };
     let matches = stored.code_matches(state.master_key(), code);
-    let outcome = otp::submit(&mut tx, &stored, now, matches)
-        .await
-        .map_err(internal)?;
+    let outcome = otp::submit(&mut tx, &stored, now, matches).await?;
     if let Some(error) = flows::code_error(t, outcome) {
-        tx.commit().await.map_err(internal)?;
+        tx.commit().await?;
         return Err(error);
     }
-    if users::by_email(&mut tx, &stored.email)
-        .await
-        .map_err(internal)?
-        .is_some()
-    {
-        tx.commit().await.map_err(internal)?;
+    if users::by_email(&mut tx, &stored.email).await?.is_some() {
+        tx.commit().await?;
         return Err(AppError::invalid("email", t.err_email_taken));
     }
     sqlx::query("UPDATE users SET email = $1 WHERE id = $2")
         .bind(&stored.email)
         .bind(&viewer.user.id)
         .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
     // Whoever held another session signed in with the old address: they must sign in again.
-    session::delete_others(&mut tx, &viewer.user.id, &viewer.session.id_hash)
-        .await
-        .map_err(internal)?;
+    session::delete_others(&mut tx, &viewer.user.id, &viewer.session.id_hash).await?;
     enqueue(
         &mut tx,
         &templates::email_changed_notice(lang, &viewer.user.email, &stored.email),
     )
-    .await
-    .map_err(internal)?;
+    .await?;
     viewer
         .audit(
             &mut tx,
@@ -376,9 +354,8 @@ pub async fn confirm_email_change(
             Action::EmailChanged,
             &Target::new("user", &viewer.user.id),
         )
-        .await
-        .map_err(internal)?;
-    tx.commit().await.map_err(internal)?;
+        .await?;
+    tx.commit().await?;
     state.mail_wake.notify_one();
     Ok(())
 }
@@ -390,7 +367,7 @@ pub async fn start_totp(
     lang: Lang,
 ) -> Result<(), AppError> {
     step_up::require(viewer, lang)?;
-    let mut tx = state.db.begin().await.map_err(internal)?;
+    let mut tx = state.db.begin().await?;
     let started = totp::start_enrolment(
         &mut tx,
         state.master_key(),
@@ -398,8 +375,7 @@ pub async fn start_totp(
         &viewer.user.email,
         now_micros(),
     )
-    .await
-    .map_err(internal)?;
+    .await?;
     if started.is_none() {
         return Err(AppError::Forbidden);
     }
@@ -410,9 +386,8 @@ pub async fn start_totp(
             Action::TotpEnrolmentStarted,
             &Target::new("user", &viewer.user.id),
         )
-        .await
-        .map_err(internal)?;
-    tx.commit().await.map_err(internal)
+        .await?;
+    tx.commit().await.map_err(AppError::from)
 }
 
 pub async fn confirm_totp(
@@ -422,7 +397,7 @@ pub async fn confirm_totp(
     lang: Lang,
     code: &str,
 ) -> Result<(), AppError> {
-    let mut tx = state.db.begin().await.map_err(internal)?;
+    let mut tx = state.db.begin().await?;
     let codes = totp::confirm_enrolment(
         &mut tx,
         state.master_key(),
@@ -430,18 +405,13 @@ pub async fn confirm_totp(
         code,
         now_micros(),
     )
-    .await
-    .map_err(internal)?;
+    .await?;
     if codes.is_none() {
         return Err(AppError::invalid("code", lang.texts().err_totp_wrong));
     }
     // This session just proved the app; every other session must sign in with it.
-    session::mark_second_factor(&mut tx, &viewer.session.id_hash, now_micros())
-        .await
-        .map_err(internal)?;
-    session::delete_others(&mut tx, &viewer.user.id, &viewer.session.id_hash)
-        .await
-        .map_err(internal)?;
+    session::mark_second_factor(&mut tx, &viewer.session.id_hash, now_micros()).await?;
+    session::delete_others(&mut tx, &viewer.user.id, &viewer.session.id_hash).await?;
     viewer
         .audit(
             &mut tx,
@@ -449,9 +419,8 @@ pub async fn confirm_totp(
             Action::TotpEnrolled,
             &Target::new("user", &viewer.user.id),
         )
-        .await
-        .map_err(internal)?;
-    tx.commit().await.map_err(internal)
+        .await?;
+    tx.commit().await.map_err(AppError::from)
 }
 
 /// Turning the second factor off needs a fresh code from it (or a recovery code).
@@ -463,26 +432,20 @@ pub async fn remove_totp(
     code: &str,
 ) -> Result<(), AppError> {
     let now = now_micros();
-    let mut tx = state.db.begin().await.map_err(internal)?;
+    let mut tx = state.db.begin().await?;
     // Locked out like the second factor at sign-in: the same subject counts both.
     let subject = format!("totp:{}", viewer.user.id);
-    if let Some(wait) = lockouts::admit(&mut tx, meta, &[&subject], now)
-        .await
-        .map_err(internal)?
-    {
-        tx.commit().await.map_err(internal)?;
+    if let Some(wait) = lockouts::admit(&mut tx, meta, &[&subject], now).await? {
+        tx.commit().await?;
         return Err(AppError::RateLimited {
             retry_after_secs: wait,
         });
     }
     if totp::verify(&mut tx, state.master_key(), &viewer.user.id, code, now)
-        .await
-        .map_err(internal)?
+        .await?
         .is_none()
     {
-        lockouts::fail(&mut tx, &[&subject], now)
-            .await
-            .map_err(internal)?;
+        lockouts::fail(&mut tx, &[&subject], now).await?;
         viewer
             .audit(
                 &mut tx,
@@ -490,15 +453,12 @@ pub async fn remove_totp(
                 Action::SecondFactorFailed,
                 &Target::new("user", &viewer.user.id),
             )
-            .await
-            .map_err(internal)?;
-        tx.commit().await.map_err(internal)?;
+            .await?;
+        tx.commit().await?;
         return Err(AppError::invalid("code", lang.texts().err_totp_wrong));
     }
-    lockouts::clear(&mut tx, &subject).await.map_err(internal)?;
-    totp::remove(&mut tx, &viewer.user.id)
-        .await
-        .map_err(internal)?;
+    lockouts::clear(&mut tx, &subject).await?;
+    totp::remove(&mut tx, &viewer.user.id).await?;
     viewer
         .audit(
             &mut tx,
@@ -506,9 +466,8 @@ pub async fn remove_totp(
             Action::TotpRemoved,
             &Target::new("user", &viewer.user.id),
         )
-        .await
-        .map_err(internal)?;
-    tx.commit().await.map_err(internal)
+        .await?;
+    tx.commit().await.map_err(AppError::from)
 }
 
 #[cfg(test)]

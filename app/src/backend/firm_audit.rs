@@ -49,10 +49,6 @@ pub fn subject_kinds() -> impl Iterator<Item = &'static str> {
         .chain(["log_all"])
 }
 
-fn internal(e: impl Into<anyhow::Error>) -> AppError {
-    AppError::internal(e)
-}
-
 /// Owners and admins may see their firm's audit log (see [`crate::backend::authz`]).
 pub async fn authorize(
     state: &AppState,
@@ -204,11 +200,7 @@ async fn fetch(
         Some(seq) => query.bind(seq),
         None => query,
     };
-    let mut rows = query
-        .bind(limit)
-        .fetch_all(&state.db.pool)
-        .await
-        .map_err(internal)?;
+    let mut rows = query.bind(limit).fetch_all(&state.db.pool).await?;
     if order == "ASC" {
         rows.reverse();
     }
@@ -227,7 +219,7 @@ async fn count(state: &AppState, matching: &Matching, above: Option<i64>) -> Res
         Some(seq) => query.bind(seq),
         None => query,
     };
-    let n: i64 = query.fetch_one(&state.db.pool).await.map_err(internal)?;
+    let n: i64 = query.fetch_one(&state.db.pool).await?;
     Ok(u64::try_from(n).unwrap_or(0))
 }
 
@@ -339,22 +331,20 @@ pub async fn page(
 ) -> Result<AuditPage, AppError> {
     let firm = &viewer.user.firm_id;
     let key = checkpoint::signing_key(state.master_key()).verifying_key();
-    let mut conn = state.db.pool.acquire().await.map_err(internal)?;
+    let mut conn = state.db.pool.acquire().await?;
     let report = verify::verify(
         &mut conn,
         &key,
         Some(firm),
         &checkpoint::FileContents::default(),
     )
-    .await
-    .map_err(internal)?;
+    .await?;
     let actions: Vec<String> = sqlx::query_scalar(
         "SELECT DISTINCT action FROM audit_log WHERE chain = $1 ORDER BY action",
     )
     .bind(firm)
     .fetch_all(&mut *conn)
-    .await
-    .map_err(internal)?;
+    .await?;
     drop(conn);
 
     let matching = Matching::new(firm, filter);
@@ -416,8 +406,7 @@ pub async fn export(
             Action::AuditExported,
             &Target::kind("firm_audit"),
         )
-        .await
-        .map_err(internal)?;
+        .await?;
     let state = state.clone();
     let matching = Matching::new(&viewer.user.firm_id, filter);
     Ok(futures_util::stream::try_unfold(

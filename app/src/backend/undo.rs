@@ -13,10 +13,6 @@ use crate::backend::request::RequestMeta;
 use crate::backend::state::AppState;
 use serde::{Deserialize, Serialize};
 
-fn internal(e: impl Into<anyhow::Error>) -> AppError {
-    AppError::internal(e)
-}
-
 /// How long a deletion can be undone.
 pub const UNDO_SECS: i64 = 600;
 
@@ -234,7 +230,7 @@ pub async fn undo(
     t: &crate::i18n::Texts,
 ) -> Result<String, AppError> {
     let now = now_micros();
-    let mut tx = state.db.begin().await.map_err(internal)?;
+    let mut tx = state.db.begin().await?;
     // Taking the row claims the batch: a second undo (another tab) finds nothing.
     let claimed: Option<(String, String)> = sqlx::query_as(
         "DELETE FROM deletions WHERE batch = $1 AND user_id = $2 AND deleted_at_us > $3 \
@@ -244,8 +240,7 @@ pub async fn undo(
     .bind(&viewer.user.id)
     .bind(now - UNDO_SECS * 1_000_000)
     .fetch_optional(&mut *tx)
-    .await
-    .map_err(internal)?;
+    .await?;
     let Some((kind, back_to)) = claimed else {
         return Err(AppError::NotFound);
     };
@@ -257,8 +252,7 @@ pub async fn undo(
     )
     .bind(batch)
     .fetch_optional(&mut *tx)
-    .await
-    .map_err(internal)?;
+    .await?;
     if orphaned.is_some() {
         return Err(AppError::invalid("batch", t.undo_course_gone));
     }
@@ -269,13 +263,11 @@ pub async fn undo(
         ))
         .bind(batch)
         .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
         sqlx::query(&format!("DELETE FROM {name}_deleted WHERE batch = $1"))
             .bind(batch)
             .execute(&mut *tx)
-            .await
-            .map_err(internal)?;
+            .await?;
     }
     viewer
         .audit(
@@ -284,9 +276,8 @@ pub async fn undo(
             Action::DeletionUndone,
             &Target::new(kind_name(&kind), batch),
         )
-        .await
-        .map_err(internal)?;
-    tx.commit().await.map_err(internal)?;
+        .await?;
+    tx.commit().await?;
     Ok(back_to)
 }
 

@@ -36,10 +36,6 @@ pub fn email_error(t: &Texts, error: EmailError) -> AppError {
     AppError::invalid("email", message)
 }
 
-fn internal(e: impl Into<anyhow::Error>) -> AppError {
-    AppError::internal(e)
-}
-
 fn rate_limited(seconds: u64) -> AppError {
     AppError::RateLimited {
         retry_after_secs: seconds,
@@ -74,26 +70,16 @@ pub async fn check_code_limits(
     email: &Email,
     now: Micros,
 ) -> Result<(), AppError> {
-    if let Err(wait) = rate_limit::hit(conn, CODE_REQUESTS_PER_IP, &meta.ip_bucket(), now)
-        .await
-        .map_err(internal)?
-    {
+    if let Err(wait) = rate_limit::hit(conn, CODE_REQUESTS_PER_IP, &meta.ip_bucket(), now).await? {
         return Err(rate_limited(wait));
     }
-    if let Err(wait) = rate_limit::hit(conn, CODE_REQUESTS_GLOBAL, "all", now)
-        .await
-        .map_err(internal)?
-    {
+    if let Err(wait) = rate_limit::hit(conn, CODE_REQUESTS_GLOBAL, "all", now).await? {
         return Err(rate_limited(wait));
     }
     // The address's throttle is read, then a code is stored: under the address's own lock,
     // so parallel requests cannot all see "none sent yet".
-    rate_limit::lock(conn, &format!("send:{}", email.as_str()), now)
-        .await
-        .map_err(internal)?;
-    let sent = otp::sent_times(conn, email.as_str(), now)
-        .await
-        .map_err(internal)?;
+    rate_limit::lock(conn, &format!("send:{}", email.as_str()), now).await?;
+    let sent = otp::sent_times(conn, email.as_str(), now).await?;
     challenge::may_send(&sent, now, state.config.code_throttle()).map_err(rate_limited)
 }
 
@@ -139,8 +125,7 @@ pub async fn request_code(
     let (email, invitation_id) = match invitation {
         Some(chosen) => {
             let opened = crate::backend::firm::invitations::open(state, chosen.id, chosen.token)
-                .await
-                .map_err(internal)?
+                .await?
                 .ok_or_else(|| AppError::invalid("email", t.invite_expired))?;
             let email = Email::parse(&opened.email).map_err(|e| email_error(t, e))?;
             (email, Some(opened.id))
@@ -160,14 +145,10 @@ async fn send_code(
     invitation_id: Option<&str>,
 ) -> Result<CookieChange, AppError> {
     let now = now_micros();
-    let mut tx = state.db.begin().await.map_err(internal)?;
+    let mut tx = state.db.begin().await?;
     check_code_limits(&mut tx, state, meta, email, now).await?;
-    let (browser, set_cookie) = browser_session(state, &mut tx, headers, meta, now)
-        .await
-        .map_err(internal)?;
-    let user = users::by_email(&mut tx, email.as_str())
-        .await
-        .map_err(internal)?;
+    let (browser, set_cookie) = browser_session(state, &mut tx, headers, meta, now).await?;
+    let user = users::by_email(&mut tx, email.as_str()).await?;
     let issued = otp::issue(
         &mut tx,
         state.master_key(),
@@ -180,16 +161,13 @@ async fn send_code(
         },
         now,
     )
-    .await
-    .map_err(internal)?;
+    .await?;
     let link = format!(
         "{}/sign-in/link?c={}&t={}",
         state.config.public_url, issued.id, issued.link_token
     );
     let mail = templates::sign_in_code(lang, email.as_str(), &issued.code, &link, user.is_none());
-    enqueue_secret(&mut tx, &mail, now + challenge::TTL)
-        .await
-        .map_err(internal)?;
+    enqueue_secret(&mut tx, &mail, now + challenge::TTL).await?;
     audit::record(
         &mut tx,
         &Actor::Anonymous,
@@ -197,9 +175,8 @@ async fn send_code(
         &Target::new("challenge", &issued.id),
         &ctx(meta, user.as_ref().map(|u| u.firm_id.as_str())),
     )
-    .await
-    .map_err(internal)?;
-    tx.commit().await.map_err(internal)?;
+    .await?;
+    tx.commit().await?;
     state.mail_wake.notify_one();
     Ok(CookieChange { set_cookie })
 }
@@ -215,19 +192,14 @@ pub async fn resend(
     let t = lang.texts();
     let now = now_micros();
     let latest = {
-        let mut conn = state.db.pool.acquire().await.map_err(internal)?;
+        let mut conn = state.db.pool.acquire().await?;
         let Some(token) = session::token(headers, &state.config) else {
             return Err(AppError::invalid("code", t.err_no_code));
         };
-        let Some(browser) = session::load(&mut conn, &token, now)
-            .await
-            .map_err(internal)?
-        else {
+        let Some(browser) = session::load(&mut conn, &token, now).await? else {
             return Err(AppError::invalid("code", t.err_no_code));
         };
-        let latest = otp::latest_for_browser(&mut conn, Kind::SignIn, &browser.id_hash)
-            .await
-            .map_err(internal)?;
+        let latest = otp::latest_for_browser(&mut conn, Kind::SignIn, &browser.id_hash).await?;
         latest.ok_or_else(|| AppError::invalid("code", t.err_no_code))?
     };
     let email = Email::parse(&latest.email).map_err(|e| email_error(t, e))?;
@@ -272,22 +244,17 @@ pub async fn verify(
     let t = lang.texts();
     let now = now_micros();
     let master = state.master_key();
-    let mut tx = state.db.begin().await.map_err(internal)?;
-    if let Err(wait) = rate_limit::hit(&mut tx, VERIFY_PER_IP, &meta.ip_bucket(), now)
-        .await
-        .map_err(internal)?
-    {
-        tx.commit().await.map_err(internal)?;
+    let mut tx = state.db.begin().await?;
+    if let Err(wait) = rate_limit::hit(&mut tx, VERIFY_PER_IP, &meta.ip_bucket(), now).await? {
+        tx.commit().await?;
         return Err(rate_limited(wait));
     }
     let browser = match session::token(headers, &state.config) {
-        Some(token) => session::load(&mut tx, &token, now)
-            .await
-            .map_err(internal)?,
+        Some(token) => session::load(&mut tx, &token, now).await?,
         None => None,
     };
     let Some(browser) = browser else {
-        tx.commit().await.map_err(internal)?;
+        tx.commit().await?;
         return Err(match proof {
             Proof::Code(_) => AppError::invalid("code", t.err_no_code),
             Proof::Link { .. } => AppError::invalid("code", t.err_other_browser),
@@ -296,32 +263,25 @@ pub async fn verify(
     let stored = match proof {
         Proof::Code(_) => otp::latest_for_browser(&mut tx, Kind::SignIn, &browser.id_hash).await,
         Proof::Link { challenge_id, .. } => otp::by_id(&mut tx, Kind::SignIn, challenge_id).await,
-    }
-    .map_err(internal)?;
+    }?;
     let Some(stored) = stored else {
-        tx.commit().await.map_err(internal)?;
+        tx.commit().await?;
         return Err(AppError::invalid("code", t.err_no_code));
     };
     // A link opened in another browser (or by a mail scanner) proves nothing and costs
     // the challenge nothing: the person can still use it where they asked.
     if stored.browser_session != browser.id_hash {
-        tx.commit().await.map_err(internal)?;
+        tx.commit().await?;
         return Err(AppError::invalid("code", t.err_other_browser));
     }
     let email_subject = format!("email:{}", stored.email);
     let ip_subject = format!("ip:{}", meta.ip_bucket());
     let subjects = [email_subject.as_str(), ip_subject.as_str()];
     let firm_of_target = match &stored.user_id {
-        Some(id) => users::by_id(&mut tx, id)
-            .await
-            .map_err(internal)?
-            .map(|u| u.firm_id),
+        Some(id) => users::by_id(&mut tx, id).await?.map(|u| u.firm_id),
         None => None,
     };
-    if let Some(wait) = super::lockouts::check(&mut tx, &subjects, now)
-        .await
-        .map_err(internal)?
-    {
+    if let Some(wait) = super::lockouts::check(&mut tx, &subjects, now).await? {
         audit::record(
             &mut tx,
             &Actor::Anonymous,
@@ -329,23 +289,18 @@ pub async fn verify(
             &Target::new("challenge", &stored.id),
             &ctx(meta, firm_of_target.as_deref()),
         )
-        .await
-        .map_err(internal)?;
-        tx.commit().await.map_err(internal)?;
+        .await?;
+        tx.commit().await?;
         return Err(rate_limited(seconds_up(wait)));
     }
     let matches = match proof {
         Proof::Code(code) => stored.code_matches(master, code),
         Proof::Link { token, .. } => stored.link_matches(master, token),
     };
-    let outcome = otp::submit(&mut tx, &stored, now, matches)
-        .await
-        .map_err(internal)?;
+    let outcome = otp::submit(&mut tx, &stored, now, matches).await?;
     if let Some(error) = code_error(t, outcome) {
         if matches!(outcome, Outcome::Wrong { .. } | Outcome::Exhausted) {
-            super::lockouts::fail(&mut tx, &subjects, now)
-                .await
-                .map_err(internal)?;
+            super::lockouts::fail(&mut tx, &subjects, now).await?;
             audit::record(
                 &mut tx,
                 &Actor::Anonymous,
@@ -353,23 +308,17 @@ pub async fn verify(
                 &Target::new("challenge", &stored.id),
                 &ctx(meta, firm_of_target.as_deref()),
             )
-            .await
-            .map_err(internal)?;
+            .await?;
         }
-        tx.commit().await.map_err(internal)?;
+        tx.commit().await?;
         if matches!(outcome, Outcome::Wrong { .. } | Outcome::Exhausted) {
             state.metrics.sign_in_failed();
         }
         return Err(error);
     }
-    super::lockouts::clear(&mut tx, &email_subject)
-        .await
-        .map_err(internal)?;
+    super::lockouts::clear(&mut tx, &email_subject).await?;
 
-    let (user, new_account) = match users::by_email(&mut tx, &stored.email)
-        .await
-        .map_err(internal)?
-    {
+    let (user, new_account) = match users::by_email(&mut tx, &stored.email).await? {
         Some(user) => (user, false),
         None => {
             // Only the invitation this sign-in was started from can place the person in a
@@ -377,32 +326,29 @@ pub async fn verify(
             let invitation = match &stored.invitation_id {
                 Some(id) => Some(
                     crate::backend::firm::invitations::accept(&mut tx, id, &stored.email, now)
-                        .await
-                        .map_err(internal)?
+                        .await?
                         .ok_or_else(|| AppError::invalid("code", t.invite_expired))?,
                 ),
                 None => None,
             };
             let user = match &invitation {
-                Some(inv) => users::create_in_firm(
-                    &mut tx,
-                    &stored.email,
-                    lang.code(),
-                    &inv.firm_id,
-                    &inv.role,
-                    &inv.rule_set,
-                    now,
-                )
-                .await
-                .map_err(internal)?,
-                None => users::create_with_firm(&mut tx, &stored.email, lang.code(), now)
-                    .await
-                    .map_err(internal)?,
+                Some(inv) => {
+                    users::create_in_firm(
+                        &mut tx,
+                        &stored.email,
+                        lang.code(),
+                        &inv.firm_id,
+                        &inv.role,
+                        &inv.rule_set,
+                        now,
+                    )
+                    .await?
+                }
+                None => users::create_with_firm(&mut tx, &stored.email, lang.code(), now).await?,
             };
             if let Some(inv) = &invitation {
                 crate::backend::firm::invitations::audit_accepted(&mut tx, &user.id, inv, meta)
-                    .await
-                    .map_err(internal)?;
+                    .await?;
             }
             let actor = Actor::User {
                 user_id: user.id.clone(),
@@ -415,24 +361,17 @@ pub async fn verify(
                 &Target::new("user", &user.id),
                 &ctx(meta, Some(&user.firm_id)),
             )
-            .await
-            .map_err(internal)?;
+            .await?;
             (user, true)
         }
     };
     if user.status != "active" {
-        tx.commit().await.map_err(internal)?;
+        tx.commit().await?;
         return Err(AppError::Blocked);
     }
-    let needs_second_factor = users::has_second_factor(&mut tx, &user.id)
-        .await
-        .map_err(internal)?;
-    session::delete(&mut tx, &browser.id_hash)
-        .await
-        .map_err(internal)?;
-    let token = session::create(&mut tx, Some(&user.id), !needs_second_factor, meta, now)
-        .await
-        .map_err(internal)?;
+    let needs_second_factor = users::has_second_factor(&mut tx, &user.id).await?;
+    session::delete(&mut tx, &browser.id_hash).await?;
+    let token = session::create(&mut tx, Some(&user.id), !needs_second_factor, meta, now).await?;
     let action = if needs_second_factor {
         Action::SecondFactorRequired
     } else {
@@ -449,9 +388,8 @@ pub async fn verify(
         &Target::new("session", &session::hash(&token)[..16]),
         &ctx(meta, Some(&user.firm_id)),
     )
-    .await
-    .map_err(internal)?;
-    tx.commit().await.map_err(internal)?;
+    .await?;
+    tx.commit().await?;
     Ok(SignedIn {
         cookie: CookieChange {
             set_cookie: Some(session::set_cookie(
@@ -485,22 +423,14 @@ pub async fn verify_second_factor(
     }
     let now = now_micros();
     let user = &viewer.user;
-    let mut tx = state.db.begin().await.map_err(internal)?;
+    let mut tx = state.db.begin().await?;
     let subject = format!("totp:{}", user.id);
-    if let Some(wait) = super::lockouts::admit(&mut tx, meta, &[&subject], now)
-        .await
-        .map_err(internal)?
-    {
-        tx.commit().await.map_err(internal)?;
+    if let Some(wait) = super::lockouts::admit(&mut tx, meta, &[&subject], now).await? {
+        tx.commit().await?;
         return Err(rate_limited(wait));
     }
-    let Some(factor) = totp::verify(&mut tx, state.master_key(), &user.id, code, now)
-        .await
-        .map_err(internal)?
-    else {
-        super::lockouts::fail(&mut tx, &[&subject], now)
-            .await
-            .map_err(internal)?;
+    let Some(factor) = totp::verify(&mut tx, state.master_key(), &user.id, code, now).await? else {
+        super::lockouts::fail(&mut tx, &[&subject], now).await?;
         viewer
             .audit(
                 &mut tx,
@@ -508,14 +438,11 @@ pub async fn verify_second_factor(
                 Action::SecondFactorFailed,
                 &Target::new("user", &user.id),
             )
-            .await
-            .map_err(internal)?;
-        tx.commit().await.map_err(internal)?;
+            .await?;
+        tx.commit().await?;
         return Err(AppError::invalid("code", t.err_totp_wrong));
     };
-    super::lockouts::clear(&mut tx, &subject)
-        .await
-        .map_err(internal)?;
+    super::lockouts::clear(&mut tx, &subject).await?;
     if factor == SecondFactor::RecoveryCode {
         viewer
             .audit(
@@ -524,18 +451,11 @@ pub async fn verify_second_factor(
                 Action::RecoveryCodeUsed,
                 &Target::new("user", &user.id),
             )
-            .await
-            .map_err(internal)?;
+            .await?;
     }
-    session::delete(&mut tx, &viewer.session.id_hash)
-        .await
-        .map_err(internal)?;
-    let token = session::create(&mut tx, Some(&user.id), true, meta, now)
-        .await
-        .map_err(internal)?;
-    session::mark_second_factor(&mut tx, &session::hash(&token), now)
-        .await
-        .map_err(internal)?;
+    session::delete(&mut tx, &viewer.session.id_hash).await?;
+    let token = session::create(&mut tx, Some(&user.id), true, meta, now).await?;
+    session::mark_second_factor(&mut tx, &session::hash(&token), now).await?;
     viewer
         .audit(
             &mut tx,
@@ -543,9 +463,8 @@ pub async fn verify_second_factor(
             Action::SignedIn,
             &Target::new("session", &session::hash(&token)[..16]),
         )
-        .await
-        .map_err(internal)?;
-    tx.commit().await.map_err(internal)?;
+        .await?;
+    tx.commit().await?;
     Ok(CookieChange {
         set_cookie: Some(session::set_cookie(
             &state.config,
@@ -569,15 +488,11 @@ pub async fn sign_out(
         super::step_up::require(viewer, lang)?;
     }
     let user = &viewer.user;
-    let mut tx = state.db.begin().await.map_err(internal)?;
+    let mut tx = state.db.begin().await?;
     if everywhere {
-        session::delete_all_for_user(&mut tx, &user.id)
-            .await
-            .map_err(internal)?;
+        session::delete_all_for_user(&mut tx, &user.id).await?;
     } else {
-        session::delete(&mut tx, &viewer.session.id_hash)
-            .await
-            .map_err(internal)?;
+        session::delete(&mut tx, &viewer.session.id_hash).await?;
     }
     let action = if everywhere {
         Action::SignedOutEverywhere
@@ -586,9 +501,8 @@ pub async fn sign_out(
     };
     viewer
         .audit(&mut tx, meta, action, &Target::new("user", &user.id))
-        .await
-        .map_err(internal)?;
-    tx.commit().await.map_err(internal)?;
+        .await?;
+    tx.commit().await?;
     Ok(CookieChange {
         set_cookie: Some(session::clear_cookie(&state.config)),
     })
@@ -604,20 +518,15 @@ pub async fn revoke_session(
 ) -> Result<(), AppError> {
     super::step_up::require(viewer, lang)?;
     let user = &viewer.user;
-    let mut tx = state.db.begin().await.map_err(internal)?;
-    let sessions = session::list_for_user(&mut tx, &user.id, now_micros())
-        .await
-        .map_err(internal)?;
+    let mut tx = state.db.begin().await?;
+    let sessions = session::list_for_user(&mut tx, &user.id, now_micros()).await?;
     let Some(target) = sessions
         .iter()
         .find(|s| public_handle(&s.id_hash) == handle)
     else {
         return Err(AppError::NotFound);
     };
-    if !session::delete_for_user(&mut tx, &user.id, &target.id_hash)
-        .await
-        .map_err(internal)?
-    {
+    if !session::delete_for_user(&mut tx, &user.id, &target.id_hash).await? {
         return Err(AppError::NotFound);
     }
     viewer
@@ -627,9 +536,8 @@ pub async fn revoke_session(
             Action::SessionRevoked,
             &Target::new("session", handle),
         )
-        .await
-        .map_err(internal)?;
-    tx.commit().await.map_err(internal)?;
+        .await?;
+    tx.commit().await?;
     Ok(())
 }
 

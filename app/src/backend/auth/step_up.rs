@@ -21,10 +21,6 @@ use domain::Email;
 /// How long a confirmation allows sensitive changes.
 pub const FRESH_FOR: Micros = 10 * 60 * 1_000_000;
 
-fn internal(e: impl Into<anyhow::Error>) -> AppError {
-    AppError::internal(e)
-}
-
 /// Whether this session confirmed it is the person within the last ten minutes.
 pub fn is_fresh(viewer: &Viewer, now: Micros) -> bool {
     viewer
@@ -55,7 +51,7 @@ pub async fn request_code(
     let t = lang.texts();
     let email = Email::parse(&viewer.user.email).map_err(|e| flows::email_error(t, e))?;
     let now = now_micros();
-    let mut tx = state.db.begin().await.map_err(internal)?;
+    let mut tx = state.db.begin().await?;
     flows::check_code_limits(&mut tx, state, meta, &email, now).await?;
     let issued = otp::issue(
         &mut tx,
@@ -69,15 +65,13 @@ pub async fn request_code(
         },
         now,
     )
-    .await
-    .map_err(internal)?;
+    .await?;
     enqueue_secret(
         &mut tx,
         &templates::step_up_code(lang, email.as_str(), &issued.code),
         now + super::challenge::TTL,
     )
-    .await
-    .map_err(internal)?;
+    .await?;
     viewer
         .audit(
             &mut tx,
@@ -85,9 +79,8 @@ pub async fn request_code(
             Action::StepUpRequested,
             &Target::new("challenge", &issued.id),
         )
-        .await
-        .map_err(internal)?;
-    tx.commit().await.map_err(internal)?;
+        .await?;
+    tx.commit().await?;
     state.mail_wake.notify_one();
     Ok(())
 }
@@ -103,48 +96,34 @@ pub async fn confirm(
     let t = lang.texts();
     let now = now_micros();
     let user = &viewer.user;
-    let mut tx = state.db.begin().await.map_err(internal)?;
+    let mut tx = state.db.begin().await?;
     let subject = format!("step-up:{}", user.id);
-    if let Some(wait) = lockouts::admit(&mut tx, meta, &[&subject], now)
-        .await
-        .map_err(internal)?
-    {
-        tx.commit().await.map_err(internal)?;
+    if let Some(wait) = lockouts::admit(&mut tx, meta, &[&subject], now).await? {
+        tx.commit().await?;
         return Err(AppError::RateLimited {
             retry_after_secs: wait,
         });
     }
-    let refusal = if users::has_second_factor(&mut tx, &user.id)
-        .await
-        .map_err(internal)?
-    {
-        match totp::verify(&mut tx, state.master_key(), &user.id, code, now)
-            .await
-            .map_err(internal)?
-        {
+    let refusal = if users::has_second_factor(&mut tx, &user.id).await? {
+        match totp::verify(&mut tx, state.master_key(), &user.id, code, now).await? {
             Some(_) => None,
             None => Some(AppError::invalid("code", t.err_totp_wrong)),
         }
     } else {
         let stored = otp::latest_for_browser(&mut tx, Kind::SignIn, &viewer.session.id_hash)
-            .await
-            .map_err(internal)?
+            .await?
             .filter(|s| s.user_id.as_deref() == Some(user.id.as_str()));
         match stored {
             None => Some(AppError::invalid("code", t.err_no_code)),
             Some(stored) => {
                 let matches = stored.code_matches(state.master_key(), code);
-                let outcome = otp::submit(&mut tx, &stored, now, matches)
-                    .await
-                    .map_err(internal)?;
+                let outcome = otp::submit(&mut tx, &stored, now, matches).await?;
                 flows::code_error(t, outcome)
             }
         }
     };
     if let Some(error) = refusal {
-        lockouts::fail(&mut tx, &[&subject], now)
-            .await
-            .map_err(internal)?;
+        lockouts::fail(&mut tx, &[&subject], now).await?;
         viewer
             .audit(
                 &mut tx,
@@ -152,15 +131,12 @@ pub async fn confirm(
                 Action::StepUpFailed,
                 &Target::new("user", &user.id),
             )
-            .await
-            .map_err(internal)?;
-        tx.commit().await.map_err(internal)?;
+            .await?;
+        tx.commit().await?;
         return Err(error);
     }
-    lockouts::clear(&mut tx, &subject).await.map_err(internal)?;
-    session::step_up(&mut tx, &viewer.session.id_hash, now + FRESH_FOR)
-        .await
-        .map_err(internal)?;
+    lockouts::clear(&mut tx, &subject).await?;
+    session::step_up(&mut tx, &viewer.session.id_hash, now + FRESH_FOR).await?;
     viewer
         .audit(
             &mut tx,
@@ -168,7 +144,6 @@ pub async fn confirm(
             Action::SteppedUp,
             &Target::new("user", &user.id),
         )
-        .await
-        .map_err(internal)?;
-    tx.commit().await.map_err(internal)
+        .await?;
+    tx.commit().await.map_err(AppError::from)
 }

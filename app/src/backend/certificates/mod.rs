@@ -55,10 +55,6 @@ pub fn view(row: Row) -> (CertificateView, String) {
     )
 }
 
-fn internal(e: impl Into<anyhow::Error>) -> AppError {
-    AppError::internal(e)
-}
-
 /// The certificates of one of the viewer's entries, in upload order.
 pub async fn for_entry(
     state: &AppState,
@@ -72,7 +68,7 @@ pub async fn for_entry(
     .bind(&viewer.user.id)
     .fetch_all(&state.db.pool)
     .await
-    .map_err(internal)?;
+    ?;
     Ok(rows.into_iter().map(|r| view(r).0).collect())
 }
 
@@ -88,8 +84,7 @@ async fn own(
     .bind(id)
     .bind(&viewer.user.id)
     .fetch_optional(&mut *conn)
-    .await
-    .map_err(internal)?;
+    .await?;
     row.map(view).ok_or(AppError::NotFound)
 }
 
@@ -102,7 +97,7 @@ pub async fn link(
     id: &str,
     disposition: Disposition,
 ) -> Result<String, AppError> {
-    let mut tx = state.db.begin().await.map_err(internal)?;
+    let mut tx = state.db.begin().await?;
     let (cert, key) = own(&mut tx, viewer, id).await?;
     let spec = LinkSpec {
         firm_id: &viewer.user.firm_id,
@@ -123,7 +118,7 @@ pub async fn link(
         &target,
     )
     .await
-    .map_err(internal)
+    .map_err(AppError::from)
 }
 
 /// Deletes one of the viewer's certificates (audited), undoable for a while (see
@@ -136,7 +131,7 @@ pub async fn delete(
     id: &str,
 ) -> Result<String, AppError> {
     use crate::backend::undo::{self, Kind, Table};
-    let mut tx = state.db.begin().await.map_err(internal)?;
+    let mut tx = state.db.begin().await?;
     let (cert, _) = own(&mut tx, viewer, id).await?;
     let batch = undo::begin(
         &mut tx,
@@ -145,11 +140,9 @@ pub async fn delete(
         &cert.file_name,
         &format!("/log/entry/{}#certificates", cert.entry_id),
     )
-    .await
-    .map_err(internal)?;
+    .await?;
     undo::stash(&mut tx, &batch, viewer, Table::Certificates, "id", id)
-        .await
-        .map_err(internal)?
+        .await?
         .require_some()?;
     viewer
         .audit(
@@ -158,9 +151,8 @@ pub async fn delete(
             Action::CertificateDeleted,
             &Target::new("certificate", id),
         )
-        .await
-        .map_err(internal)?;
-    tx.commit().await.map_err(internal)?;
+        .await?;
+    tx.commit().await?;
     Ok(cert.entry_id)
 }
 
@@ -179,8 +171,7 @@ pub async fn stash_for_entry(
             .bind(entry_id)
             .bind(&viewer.user.id)
             .fetch_all(&mut *conn)
-            .await
-            .map_err(internal)?;
+            .await?;
     let moved = undo::stash(
         conn,
         batch,
@@ -189,8 +180,7 @@ pub async fn stash_for_entry(
         "entry_id",
         entry_id,
     )
-    .await
-    .map_err(internal)?
+    .await?
     .require_consistent()?;
     // A certificate added since the ids were read would be deleted unaudited: start over.
     if usize::try_from(moved).ok() != Some(ids.len()) {
@@ -204,8 +194,7 @@ pub async fn stash_for_entry(
                 Action::CertificateDeleted,
                 &Target::new("certificate", id),
             )
-            .await
-            .map_err(internal)?;
+            .await?;
     }
     Ok(())
 }

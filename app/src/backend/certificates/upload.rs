@@ -24,6 +24,7 @@ use crate::backend::storage::data_key::DataKey;
 use crate::backend::storage::jpeg_scrub::Scrubber;
 use crate::backend::storage::spool::{SpoolError, SpoolWriter};
 use crate::backend::storage::{firm_key, object_key};
+use anyhow::Context as _;
 
 /// Why an upload did not become a certificate.
 #[derive(Debug)]
@@ -40,8 +41,16 @@ impl From<AppError> for UploadError {
     }
 }
 
-fn internal(e: impl Into<anyhow::Error>) -> UploadError {
-    UploadError::App(AppError::internal(e))
+impl From<sqlx::Error> for UploadError {
+    fn from(e: sqlx::Error) -> Self {
+        UploadError::App(e.into())
+    }
+}
+
+impl From<anyhow::Error> for UploadError {
+    fn from(e: anyhow::Error) -> Self {
+        UploadError::App(e.into())
+    }
 }
 
 /// What happened to an accepted file.
@@ -111,39 +120,33 @@ pub async fn begin(
     entry_id: &str,
     file_name: &str,
 ) -> Result<Incoming, UploadError> {
-    let mut conn = state.db.pool.acquire().await.map_err(internal)?;
+    let mut conn = state.db.pool.acquire().await?;
     let owned: Option<(String,)> =
         sqlx::query_as("SELECT id FROM entries WHERE id = $1 AND user_id = $2")
             .bind(entry_id)
             .bind(&viewer.user.id)
             .fetch_optional(&mut *conn)
-            .await
-            .map_err(internal)?;
+            .await?;
     if owned.is_none() {
         return Err(UploadError::App(AppError::NotFound));
     }
     drop(conn);
     // At most so many uploads a person sends in ten minutes, counted atomically.
-    let mut tx = state.db.begin().await.map_err(internal)?;
+    let mut tx = state.db.begin().await?;
     let allowed = crate::backend::auth::rate_limit::hit(
         &mut tx,
         crate::backend::auth::rate_limit::UPLOADS_PER_PERSON,
         &viewer.user.id,
         now_micros(),
     )
-    .await
-    .map_err(internal)?;
-    tx.commit().await.map_err(internal)?;
+    .await?;
+    tx.commit().await?;
     if let Err(wait) = allowed {
         return Err(UploadError::App(AppError::RateLimited {
             retry_after_secs: wait,
         }));
     }
-    if firm_storage_used(state, &viewer.user.firm_id)
-        .await
-        .map_err(internal)?
-        >= state.config.firm_quota_bytes
-    {
+    if firm_storage_used(state, &viewer.user.firm_id).await? >= state.config.firm_quota_bytes {
         return Err(UploadError::Refused(Refusal::QuotaFull));
     }
     // A worker slot: wait a little for one, then tell the browser to come back.
@@ -156,10 +159,9 @@ pub async fn begin(
                 }));
             }
         };
-    let mut conn = state.db.pool.acquire().await.map_err(internal)?;
-    let firm_key = firm_key::get_or_create(&mut conn, state.master_key(), &viewer.user.firm_id)
-        .await
-        .map_err(internal)?;
+    let mut conn = state.db.pool.acquire().await?;
+    let firm_key =
+        firm_key::get_or_create(&mut conn, state.master_key(), &viewer.user.firm_id).await?;
     drop(conn);
     let id = new_id();
     let key = object_key(&viewer.user.firm_id, &id);
@@ -170,13 +172,12 @@ pub async fn begin(
         state.config.upload_max_bytes,
     )
     .await
-    .map_err(internal)?;
+    .context("creating the upload spool")?;
     let worker = inspection::Worker::start(
         &state.config.inspect_command,
         state.config.upload_max_bytes,
         state.config.worker_sandbox,
-    )
-    .map_err(internal)?;
+    )?;
     Ok(Incoming {
         _slot: slot,
         scrubber: None,
@@ -195,7 +196,7 @@ fn spool_refusal(error: SpoolError) -> UploadError {
     match error {
         SpoolError::TooLarge => UploadError::Refused(Refusal::TooLarge),
         SpoolError::NotAccepted | SpoolError::Empty => UploadError::Refused(Refusal::NotAccepted),
-        other => internal(other),
+        other => UploadError::App(AppError::internal(other)),
     }
 }
 
@@ -255,7 +256,7 @@ pub async fn refuse(
         )
         .await
     {
-        return internal(error);
+        return UploadError::App(AppError::from(error));
     }
     UploadError::Refused(refusal)
 }
@@ -298,7 +299,7 @@ pub async fn finish(
     };
     // The disk flushes the spool while the worker finishes its parse.
     let (verdict, synced) = tokio::join!(worker.verdict(), spool.sync());
-    synced.map_err(internal)?;
+    synced.context("flushing the upload spool")?;
     let facts = match verdict {
         Verdict::Accepted(facts) => facts,
         Verdict::Refused(r) => return Err(refuse(state, viewer, meta, &entry_id, r).await),
@@ -314,27 +315,19 @@ pub async fn finish(
     .bind(&viewer.user.id)
     .bind(&spool.sha256)
     .fetch_all(&state.db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     if same.iter().any(|(entry, _)| *entry == entry_id) {
         return Ok(Outcome::AlreadyAttached { file_name });
     }
     let also_on = same.into_iter().next().map(|(_, title)| title);
-    if firm_storage_used(state, &viewer.user.firm_id)
-        .await
-        .map_err(internal)?
-        + spool.size
+    if firm_storage_used(state, &viewer.user.firm_id).await? + spool.size
         > state.config.firm_quota_bytes
     {
         return Err(refuse(state, viewer, meta, &entry_id, Refusal::QuotaFull).await);
     }
     let mime = spool.kind.mime();
     let (size, sha256) = (spool.size, spool.sha256.clone());
-    state
-        .storage
-        .put(spool, &firm_key, mime)
-        .await
-        .map_err(internal)?;
+    state.storage.put(spool, &firm_key, mime).await?;
     if let Err(error) = insert(
         state,
         viewer,
@@ -354,7 +347,7 @@ pub async fn finish(
     {
         // No object without a row: take it back out (the sweep would, a day later).
         super::remove_objects(state, std::slice::from_ref(&key)).await;
-        return Err(internal(error));
+        return Err(UploadError::App(AppError::from(error)));
     }
     Ok(Outcome::Stored { id, also_on })
 }

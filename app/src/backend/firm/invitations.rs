@@ -5,7 +5,6 @@
 //! firm. Nothing else ever puts a new person into a firm: a sign-in without the link makes
 //! their own firm, whatever invitations exist for their address.
 
-use super::internal;
 use crate::AppError;
 use crate::backend::audit::{Action, Actor, Target};
 use crate::backend::auth::rate_limit;
@@ -56,7 +55,7 @@ async fn send(
     let email =
         Email::parse(email).map_err(|_| AppError::invalid("email", t.err_email_malformed))?;
     let now = now_micros();
-    let mut tx = state.db.begin().await.map_err(internal)?;
+    let mut tx = state.db.begin().await?;
     // Caps per firm and per inviter, so the invitation form is no mail relay. The answer is
     // the same for addresses with and without an account (no enumeration): whoever holds
     // an account learns from the link itself that it cannot join (see `open`).
@@ -67,11 +66,8 @@ async fn send(
         ),
         (rate_limit::INVITATIONS_PER_INVITER, viewer.user.id.as_str()),
     ] {
-        if let Err(wait) = rate_limit::hit(&mut tx, limit, key, now)
-            .await
-            .map_err(internal)?
-        {
-            tx.commit().await.map_err(internal)?;
+        if let Err(wait) = rate_limit::hit(&mut tx, limit, key, now).await? {
+            tx.commit().await?;
             return Err(AppError::RateLimited {
                 retry_after_secs: wait,
             });
@@ -85,7 +81,7 @@ async fn send(
     .bind(email.as_str())
     .execute(&mut *tx)
     .await
-    .map_err(internal)?;
+    ?;
     let id = new_id();
     let token = random_token(32);
     sqlx::query(
@@ -102,12 +98,11 @@ async fn send(
     .bind(now + VALID_FOR_US)
     .execute(&mut *tx)
     .await
-    .map_err(internal)?;
+    ?;
     let firm: String = sqlx::query_scalar("SELECT name FROM firms WHERE id = $1")
         .bind(&viewer.user.firm_id)
         .fetch_one(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
     let inviter = if viewer.user.full_name.is_empty() {
         viewer.user.email.clone()
     } else {
@@ -121,8 +116,7 @@ async fn send(
         &mut tx,
         &templates::invitation(lang, email.as_str(), &firm, &inviter, &link),
     )
-    .await
-    .map_err(internal)?;
+    .await?;
     viewer
         .audit(
             &mut tx,
@@ -130,9 +124,8 @@ async fn send(
             Action::MemberInvited,
             &Target::new("invitation", &id),
         )
-        .await
-        .map_err(internal)?;
-    tx.commit().await.map_err(internal)?;
+        .await?;
+    tx.commit().await?;
     state.mail_wake.notify_one();
     Ok(())
 }
@@ -169,14 +162,13 @@ pub async fn revoke(
         Act::Invite(Role::parse(&role).unwrap_or(Role::Admin)),
     )
     .await?;
-    let mut tx = state.db.begin().await.map_err(internal)?;
+    let mut tx = state.db.begin().await?;
     sqlx::query("UPDATE invitations SET revoked_at_us = $1 WHERE id = $2 AND firm_id = $3")
         .bind(now_micros())
         .bind(id)
         .bind(&viewer.user.firm_id)
         .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
     viewer
         .audit(
             &mut tx,
@@ -184,9 +176,8 @@ pub async fn revoke(
             Action::InvitationRevoked,
             &Target::new("invitation", id),
         )
-        .await
-        .map_err(internal)?;
-    tx.commit().await.map_err(internal)
+        .await?;
+    tx.commit().await.map_err(AppError::from)
 }
 
 /// (email, role) of one of the viewer's firm's open invitations.
@@ -202,7 +193,7 @@ async fn pending(
     .bind(&viewer.user.firm_id)
     .fetch_optional(&state.db.pool)
     .await
-    .map_err(internal)?;
+    ?;
     row.ok_or(AppError::NotFound)
 }
 

@@ -1,7 +1,7 @@
 //! The firm's people: list, role changes (and handing ownership over), block, unblock,
 //! remove. A firm always keeps an owner; a blocked or removed person's sessions end at once.
 
-use super::{gate, internal, permit};
+use super::{gate, permit};
 use crate::AppError;
 use crate::backend::audit::{Action, Target};
 use crate::backend::auth::viewer::Viewer;
@@ -26,8 +26,7 @@ pub async fn list(
     )
     .bind(&viewer.user.firm_id)
     .fetch_all(&state.db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     let now = now_micros();
     let invited: Vec<(String, String, String, i64)> = sqlx::query_as(
         "SELECT id, email, role, expires_at_us FROM invitations \
@@ -36,7 +35,7 @@ pub async fn list(
     .bind(&viewer.user.firm_id)
     .fetch_all(&state.db.pool)
     .await
-    .map_err(internal)?;
+    ?;
     Ok(Members {
         my_role: viewer.user.role.clone(),
         people: people
@@ -76,8 +75,7 @@ async fn target(
     .bind(id)
     .bind(&viewer.user.firm_id)
     .fetch_optional(&mut *conn)
-    .await
-    .map_err(internal)?;
+    .await?;
     let (role, status) = row.ok_or(AppError::NotFound)?;
     Ok((Role::parse(&role).unwrap_or(Role::Member), status))
 }
@@ -92,7 +90,7 @@ async fn lock_owners(conn: &mut sqlx::AnyConnection, viewer: &Viewer) -> Result<
         now_micros(),
     )
     .await
-    .map_err(internal)
+    .map_err(AppError::from)
 }
 
 /// Withdraws the open invitations someone sent: an admin who is blocked, removed or no
@@ -110,7 +108,7 @@ async fn revoke_invitations_by(
     .bind(&viewer.user.firm_id)
     .execute(&mut *conn)
     .await
-    .map_err(internal)?;
+    ?;
     Ok(())
 }
 
@@ -140,7 +138,7 @@ async fn other_active_owners(
     .bind(except)
     .fetch_one(&mut *conn)
     .await
-    .map_err(internal)
+    .map_err(AppError::from)
 }
 
 /// Gives `id` the role `role`. Making someone owner hands ownership over: the acting owner
@@ -158,11 +156,11 @@ pub async fn change_role(
     // Members are refused before anything about the target is looked up.
     gate(state, viewer, meta, lang, Act::ViewFirm).await?;
     // Read and authorize before the write transaction: `gate` may write its own audit row.
-    let mut conn = state.db.pool.acquire().await.map_err(internal)?;
+    let mut conn = state.db.pool.acquire().await?;
     let (from, _) = target(&mut conn, viewer, id).await?;
     drop(conn);
     permit(state, viewer, meta, Act::ChangeRole { from, to }).await?;
-    let mut tx = state.db.begin().await.map_err(internal)?;
+    let mut tx = state.db.begin().await?;
     lock_owners(&mut tx, viewer).await?;
     still_may(&mut tx, viewer, Act::ChangeRole { from, to }).await?;
     // Read again under the lock: the role may have changed since it was authorized.
@@ -186,21 +184,18 @@ pub async fn change_role(
         .bind(to.as_str())
         .bind(id)
         .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
     if to == Role::Owner && id != viewer.user.id {
         // Handing over: the previous owner stays on as an admin.
         sqlx::query("UPDATE users SET role = 'admin' WHERE id = $1")
             .bind(&viewer.user.id)
             .execute(&mut *tx)
-            .await
-            .map_err(internal)?;
+            .await?;
     }
     viewer
         .audit(&mut tx, meta, Action::RoleChanged, &Target::new("user", id))
-        .await
-        .map_err(internal)?;
-    tx.commit().await.map_err(internal)
+        .await?;
+    tx.commit().await.map_err(AppError::from)
 }
 
 /// What [`set_access`] does.
@@ -225,11 +220,11 @@ pub async fn set_access(
     if id == viewer.user.id {
         return Err(AppError::invalid("id", t.err_not_yourself));
     }
-    let mut conn = state.db.pool.acquire().await.map_err(internal)?;
+    let mut conn = state.db.pool.acquire().await?;
     let (role, _) = target(&mut conn, viewer, id).await?;
     drop(conn);
     permit(state, viewer, meta, Act::Manage(role)).await?;
-    let mut tx = state.db.begin().await.map_err(internal)?;
+    let mut tx = state.db.begin().await?;
     lock_owners(&mut tx, viewer).await?;
     still_may(&mut tx, viewer, Act::Manage(role)).await?;
     if target(&mut tx, viewer, id).await?.0 != role {
@@ -264,18 +259,16 @@ pub async fn set_access(
     } else {
         query
     };
-    query.execute(&mut *tx).await.map_err(internal)?;
+    query.execute(&mut *tx).await?;
     if access != Access::Unblock {
         sqlx::query("DELETE FROM sessions WHERE user_id = $1")
             .bind(id)
             .execute(&mut *tx)
-            .await
-            .map_err(internal)?;
+            .await?;
         revoke_invitations_by(&mut tx, viewer, id).await?;
     }
     viewer
         .audit(&mut tx, meta, action, &Target::new("user", id))
-        .await
-        .map_err(internal)?;
-    tx.commit().await.map_err(internal)
+        .await?;
+    tx.commit().await.map_err(AppError::from)
 }

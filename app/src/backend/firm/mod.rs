@@ -15,10 +15,6 @@ use crate::backend::request::RequestMeta;
 use crate::backend::state::AppState;
 use crate::i18n::Lang;
 
-pub(crate) fn internal(e: impl Into<anyhow::Error>) -> AppError {
-    AppError::internal(e)
-}
-
 /// May `viewer` do `act` in their firm? A refusal is audited. Where the firm requires a
 /// second factor of its owners and admins, an administrator without one is told to set it up.
 /// Call it once per request; a further, narrower check (once the target is known) is
@@ -31,12 +27,11 @@ pub async fn gate(
     act: Act,
 ) -> Result<(), AppError> {
     permit(state, viewer, meta, act).await?;
-    let mut conn = state.db.pool.acquire().await.map_err(internal)?;
+    let mut conn = state.db.pool.acquire().await?;
     let required: i64 = sqlx::query_scalar("SELECT require_second_factor FROM firms WHERE id = $1")
         .bind(&viewer.user.firm_id)
         .fetch_one(&mut *conn)
-        .await
-        .map_err(internal)?;
+        .await?;
     // Not enough to have an app: this session must have passed it (a session opened
     // before the app was set up, or by the emailed code alone, does not count).
     if required == 1 && viewer.session.second_factor_at.is_none() {
@@ -58,8 +53,7 @@ pub async fn permit(
     if let Err(error) = authz::authorize(&viewer.user.role, act) {
         viewer
             .audit_alone(state, meta, Action::AccessDenied, &Target::kind("firm"))
-            .await
-            .map_err(internal)?;
+            .await?;
         return Err(error);
     }
     Ok(())

@@ -1,7 +1,7 @@
 //! Everyone's standing at a glance: four queries for the whole firm whatever its size,
 //! then the same calculator as each person's dashboard, run off the async runtime.
 
-use super::{gate, internal};
+use super::gate;
 use crate::AppError;
 use crate::backend::account::today;
 use crate::backend::audit::{Action, Target};
@@ -183,7 +183,7 @@ pub async fn overview(
     gate(state, viewer, meta, lang, Act::ViewFirm).await?;
     standings(state, &viewer.user.firm_id, year)
         .await
-        .map_err(internal)
+        .map_err(AppError::from)
 }
 
 /// A member's log, read-only for the firm's owners and admins; every view is audited.
@@ -195,10 +195,8 @@ pub async fn member_log(
     id: &str,
 ) -> Result<MemberLog, AppError> {
     gate(state, viewer, meta, lang, Act::ViewFirm).await?;
-    let mut tx = state.db.begin().await.map_err(internal)?;
-    let mut found = logs(&mut tx, &viewer.user.firm_id, Some(id), true)
-        .await
-        .map_err(internal)?;
+    let mut tx = state.db.begin().await?;
+    let mut found = logs(&mut tx, &viewer.user.firm_id, Some(id), true).await?;
     let Some(((id, email, full_name, ..), log)) = found.pop() else {
         return Err(AppError::NotFound);
     };
@@ -209,9 +207,8 @@ pub async fn member_log(
             Action::MemberLogViewed,
             &Target::new("user", &id),
         )
-        .await
-        .map_err(internal)?;
-    tx.commit().await.map_err(internal)?;
+        .await?;
+    tx.commit().await?;
     Ok(MemberLog {
         id,
         name: if full_name.is_empty() {
@@ -242,8 +239,7 @@ pub async fn export(
         "hours",
         "required",
         "shortfall",
-    ])
-    .map_err(internal)?;
+    ])?;
     let h = |q: u32| domain::Hours::from_quarters(q).to_string();
     for r in &rows {
         out.row([
@@ -256,10 +252,9 @@ pub async fn export(
             &h(r.counted_quarters),
             &h(r.required_quarters),
             &h(r.shortfall_quarters),
-        ])
-        .map_err(internal)?;
+        ])?;
     }
-    let body = out.finish().map_err(internal)?;
+    let body = out.finish()?;
     viewer
         .audit_alone(
             state,
@@ -267,7 +262,6 @@ pub async fn export(
             Action::OverviewExported,
             &Target::new("firm", &viewer.user.firm_id),
         )
-        .await
-        .map_err(internal)?;
+        .await?;
     Ok(body)
 }

@@ -1,7 +1,7 @@
 //! The firm's settings: name, organisation number, default rule set for invited people,
 //! and whether owners and admins must use a second factor.
 
-use super::{gate, internal};
+use super::gate;
 use crate::AppError;
 use crate::backend::account::RULE_SETS;
 use crate::backend::audit::{Action, Target};
@@ -26,11 +26,10 @@ pub async fn get(
     .bind(&viewer.user.firm_id)
     .fetch_one(&state.db.pool)
     .await
-    .map_err(internal)?;
+    ?;
     let storage_used_bytes =
         crate::backend::certificates::upload::firm_storage_used(state, &viewer.user.firm_id)
-            .await
-            .map_err(internal)?;
+            .await?;
     Ok(FirmSettings {
         name,
         org_number,
@@ -108,7 +107,7 @@ pub async fn update(
         problems.add("default_rule_set", t.err_rule_set_choice);
     }
     problems.finish()?;
-    let mut tx = state.db.begin().await.map_err(internal)?;
+    let mut tx = state.db.begin().await?;
     sqlx::query(
         "UPDATE firms SET name = $1, org_number = $2, default_rule_set = $3, require_second_factor = $4 WHERE id = $5",
     )
@@ -119,7 +118,7 @@ pub async fn update(
     .bind(&viewer.user.firm_id)
     .execute(&mut *tx)
     .await
-    .map_err(internal)?;
+    ?;
     viewer
         .audit(
             &mut tx,
@@ -127,9 +126,8 @@ pub async fn update(
             Action::FirmSettingsChanged,
             &Target::new("firm", &viewer.user.firm_id),
         )
-        .await
-        .map_err(internal)?;
-    tx.commit().await.map_err(internal)
+        .await?;
+    tx.commit().await.map_err(AppError::from)
 }
 
 #[cfg(test)]

@@ -36,10 +36,6 @@ type Row = (
     Option<String>,
 );
 
-fn internal(e: impl Into<anyhow::Error>) -> AppError {
-    AppError::internal(e)
-}
-
 /// "2026-11-30 14:05 UTC" from microseconds since the epoch.
 fn when(micros: i64) -> String {
     let day = micros.div_euclid(86_400_000_000);
@@ -81,16 +77,13 @@ fn view(row: Row) -> (ReportView, Option<String>) {
 
 /// The viewer's reports, newest first.
 pub async fn list(state: &AppState, viewer: &Viewer) -> Result<Vec<ReportView>, AppError> {
-    fail_stale(state, Some(&viewer.user.id))
-        .await
-        .map_err(internal)?;
+    fail_stale(state, Some(&viewer.user.id)).await?;
     let rows: Vec<Row> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM reports WHERE user_id = $1 ORDER BY created_at_us DESC, id DESC"
     ))
     .bind(&viewer.user.id)
     .fetch_all(&state.db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     Ok(rows.into_iter().map(|r| view(r).0).collect())
 }
 
@@ -106,14 +99,13 @@ async fn own(
     .bind(id)
     .bind(&viewer.user.id)
     .fetch_optional(&mut *conn)
-    .await
-    .map_err(internal)?;
+    .await?;
     row.map(view).ok_or(AppError::NotFound)
 }
 
 /// Where one of the viewer's reports stands (the page polls this while it is made).
 pub async fn get(state: &AppState, viewer: &Viewer, id: &str) -> Result<ReportView, AppError> {
-    let mut conn = state.db.pool.acquire().await.map_err(internal)?;
+    let mut conn = state.db.pool.acquire().await?;
     Ok(own(&mut conn, viewer, id).await?.0)
 }
 
@@ -131,17 +123,14 @@ pub async fn request(
     if !years.contains(&year) {
         return Err(AppError::invalid("year", t.err_report_year));
     }
-    fail_stale(state, Some(&viewer.user.id))
-        .await
-        .map_err(internal)?;
-    let mut tx = state.db.begin().await.map_err(internal)?;
+    fail_stale(state, Some(&viewer.user.id)).await?;
+    let mut tx = state.db.begin().await?;
     let busy: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM reports WHERE user_id = $1 AND status IN ('queued', 'running')",
     )
     .bind(&viewer.user.id)
     .fetch_one(&mut *tx)
-    .await
-    .map_err(internal)?;
+    .await?;
     if busy > 0 {
         return Err(AppError::invalid("year", t.err_report_busy));
     }
@@ -165,7 +154,7 @@ pub async fn request(
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
             return Err(AppError::invalid("year", t.err_report_busy));
         }
-        Err(e) => return Err(internal(e)),
+        Err(e) => return Err(AppError::internal(e)),
     }
     viewer
         .audit(
@@ -174,9 +163,8 @@ pub async fn request(
             Action::ReportRequested,
             &Target::new("report", &id),
         )
-        .await
-        .map_err(internal)?;
-    tx.commit().await.map_err(internal)?;
+        .await?;
+    tx.commit().await?;
     job::spawn(state.clone(), id.clone());
     Ok(id)
 }
@@ -223,7 +211,7 @@ pub async fn link(
     id: &str,
     disposition: Disposition,
 ) -> Result<String, AppError> {
-    let mut tx = state.db.begin().await.map_err(internal)?;
+    let mut tx = state.db.begin().await?;
     let (report, key) = own(&mut tx, viewer, id).await?;
     let Some(key) = key.filter(|_| report.status == "ready") else {
         return Err(AppError::NotFound);
@@ -248,7 +236,7 @@ pub async fn link(
         &target,
     )
     .await
-    .map_err(internal)
+    .map_err(AppError::from)
 }
 
 /// Deletes one of the viewer's reports (not while it is being made), audited and
@@ -261,19 +249,16 @@ pub async fn delete(
     id: &str,
     t: &Texts,
 ) -> Result<(), AppError> {
-    let mut tx = state.db.begin().await.map_err(internal)?;
+    let mut tx = state.db.begin().await?;
     let (report, _) = own(&mut tx, viewer, id).await?;
     if report.in_progress() {
         return Err(AppError::invalid("report", t.err_report_busy));
     }
     use crate::backend::undo::{self, Kind, Table};
     let label = t.report_title.replace("{year}", &report.year.to_string());
-    let batch = undo::begin(&mut tx, viewer, Kind::Report, &label, "/reports")
-        .await
-        .map_err(internal)?;
+    let batch = undo::begin(&mut tx, viewer, Kind::Report, &label, "/reports").await?;
     undo::stash(&mut tx, &batch, viewer, Table::Reports, "id", id)
-        .await
-        .map_err(internal)?
+        .await?
         .require_some()?;
     viewer
         .audit(
@@ -282,9 +267,8 @@ pub async fn delete(
             Action::ReportDeleted,
             &Target::new("report", id),
         )
-        .await
-        .map_err(internal)?;
-    tx.commit().await.map_err(internal)?;
+        .await?;
+    tx.commit().await?;
     Ok(())
 }
 
@@ -303,7 +287,7 @@ pub async fn verification(state: &AppState, id: &str) -> Result<Option<Verificat
     .bind(id)
     .fetch_optional(&state.db.pool)
     .await
-    .map_err(internal)?;
+    ?;
     Ok(row.and_then(|(finished, pages, sha, size)| {
         Some(Verification {
             id: id.to_owned(),
@@ -357,9 +341,7 @@ pub async fn fail_stale(state: &AppState, user_id: Option<&str>) -> anyhow::Resu
 
 /// The years the viewer can make a report for: those the log offers, newest first.
 pub async fn years(state: &AppState, viewer: &Viewer) -> Result<Vec<i32>, AppError> {
-    let mut conn = state.db.pool.acquire().await.map_err(internal)?;
-    let log = crate::backend::training::load(&mut conn, &viewer.user)
-        .await
-        .map_err(internal)?;
+    let mut conn = state.db.pool.acquire().await?;
+    let log = crate::backend::training::load(&mut conn, &viewer.user).await?;
     Ok(log.years())
 }

@@ -138,10 +138,6 @@ pub fn validate(input: &EntryInput, lang: Lang, today: Date) -> Result<ValidEntr
     }
 }
 
-fn internal(e: impl Into<anyhow::Error>) -> AppError {
-    AppError::internal(e)
-}
-
 /// Inserts one entry on the caller's transaction (also used by the CSV import).
 pub async fn insert(
     conn: &mut sqlx::AnyConnection,
@@ -179,8 +175,8 @@ pub async fn create(
     input: &EntryInput,
 ) -> Result<ValidEntry, AppError> {
     let entry = validate(input, lang, today())?;
-    let mut tx = state.db.begin().await.map_err(internal)?;
-    let id = insert(&mut tx, viewer, &entry).await.map_err(internal)?;
+    let mut tx = state.db.begin().await?;
+    let id = insert(&mut tx, viewer, &entry).await?;
     viewer
         .audit(
             &mut tx,
@@ -188,9 +184,8 @@ pub async fn create(
             Action::EntryCreated,
             &Target::new("entry", &id),
         )
-        .await
-        .map_err(internal)?;
-    tx.commit().await.map_err(internal)?;
+        .await?;
+    tx.commit().await?;
     Ok(entry)
 }
 
@@ -202,8 +197,7 @@ pub async fn get(state: &AppState, viewer: &Viewer, id: &str) -> Result<EntryVie
     .bind(id)
     .bind(&viewer.user.id)
     .fetch_optional(&state.db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     row.map(entry_view).ok_or(AppError::NotFound)
 }
 
@@ -216,7 +210,7 @@ pub async fn update(
     input: &EntryInput,
 ) -> Result<ValidEntry, AppError> {
     let entry = validate(input, lang, today())?;
-    let mut tx = state.db.begin().await.map_err(internal)?;
+    let mut tx = state.db.begin().await?;
     let changed = sqlx::query(
         "UPDATE entries SET entry_date = $1, title = $2, provider = $3, quarters = $4, category = $5, verifiable = $6, \
          topic = $7, notes = $8, updated_at_us = $9 WHERE id = $10 AND user_id = $11",
@@ -234,7 +228,7 @@ pub async fn update(
     .bind(&viewer.user.id)
     .execute(&mut *tx)
     .await
-    .map_err(internal)?
+    ?
     .rows_affected();
     if changed == 0 {
         return Err(AppError::NotFound);
@@ -246,9 +240,8 @@ pub async fn update(
             Action::EntryUpdated,
             &Target::new("entry", id),
         )
-        .await
-        .map_err(internal)?;
-    tx.commit().await.map_err(internal)?;
+        .await?;
+    tx.commit().await?;
     Ok(entry)
 }
 
@@ -259,7 +252,7 @@ pub async fn duplicate(
     meta: &RequestMeta,
     id: &str,
 ) -> Result<String, AppError> {
-    let mut tx = state.db.begin().await.map_err(internal)?;
+    let mut tx = state.db.begin().await?;
     let new = new_id();
     let now = now_micros();
     let copied = sqlx::query(
@@ -273,7 +266,7 @@ pub async fn duplicate(
     .bind(&viewer.user.id)
     .execute(&mut *tx)
     .await
-    .map_err(internal)?
+    ?
     .rows_affected();
     if copied == 0 {
         return Err(AppError::NotFound);
@@ -285,9 +278,8 @@ pub async fn duplicate(
             Action::EntryCreated,
             &Target::new("entry", &new),
         )
-        .await
-        .map_err(internal)?;
-    tx.commit().await.map_err(internal)?;
+        .await?;
+    tx.commit().await?;
     Ok(new)
 }
 
@@ -299,14 +291,13 @@ pub async fn delete(
     id: &str,
 ) -> Result<String, AppError> {
     use crate::backend::undo::{self, Kind, Table};
-    let mut tx = state.db.begin().await.map_err(internal)?;
+    let mut tx = state.db.begin().await?;
     let found: Option<(String, String)> =
         sqlx::query_as("SELECT entry_date, title FROM entries WHERE id = $1 AND user_id = $2")
             .bind(id)
             .bind(&viewer.user.id)
             .fetch_optional(&mut *tx)
-            .await
-            .map_err(internal)?;
+            .await?;
     let Some((date, title)) = found else {
         return Err(AppError::NotFound);
     };
@@ -318,13 +309,11 @@ pub async fn delete(
         &title,
         &format!("/log?year={year}"),
     )
-    .await
-    .map_err(internal)?;
+    .await?;
     // Its certificates go with it, into the same batch (and come back with it).
     crate::backend::certificates::stash_for_entry(&mut tx, &batch, viewer, meta, id).await?;
     undo::stash(&mut tx, &batch, viewer, Table::Entries, "id", id)
-        .await
-        .map_err(internal)?
+        .await?
         .require_some()?;
     viewer
         .audit(
@@ -333,9 +322,8 @@ pub async fn delete(
             Action::EntryDeleted,
             &Target::new("entry", id),
         )
-        .await
-        .map_err(internal)?;
-    tx.commit().await.map_err(internal)?;
+        .await?;
+    tx.commit().await?;
     Ok(date)
 }
 

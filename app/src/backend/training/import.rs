@@ -32,10 +32,6 @@ pub const MAX_ROWS: usize = 5_000;
 /// Unconfirmed files are removed after this long.
 const PENDING_TTL_US: i64 = 24 * 3600 * 1_000_000;
 
-fn internal(e: impl Into<anyhow::Error>) -> AppError {
-    AppError::internal(e)
-}
-
 fn import_cell(text: &str) -> String {
     let mut chars = text.chars();
     match (chars.next(), chars.next()) {
@@ -256,13 +252,12 @@ pub async fn stage(
     }
     let id = new_id();
     let now = now_micros();
-    let mut tx = state.db.begin().await.map_err(internal)?;
+    let mut tx = state.db.begin().await?;
     sqlx::query("DELETE FROM pending_imports WHERE user_id = $1 OR created_at_us < $2")
         .bind(&viewer.user.id)
         .bind(now - PENDING_TTL_US)
         .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
     sqlx::query(
         "INSERT INTO pending_imports (id, user_id, content, encoding, created_at_us) VALUES ($1, $2, $3, $4, $5)",
     )
@@ -273,8 +268,8 @@ pub async fn stage(
     .bind(now)
     .execute(&mut *tx)
     .await
-    .map_err(internal)?;
-    tx.commit().await.map_err(internal)?;
+    ?;
+    tx.commit().await?;
     Ok(id)
 }
 
@@ -290,8 +285,7 @@ async fn pending(
     .bind(id)
     .bind(&viewer.user.id)
     .fetch_optional(&mut *conn)
-    .await
-    .map_err(internal)?;
+    .await?;
     row.ok_or(AppError::NotFound)
 }
 
@@ -301,7 +295,7 @@ pub async fn preview(
     lang: Lang,
     id: &str,
 ) -> Result<ImportPreview, AppError> {
-    let mut conn = state.db.pool.acquire().await.map_err(internal)?;
+    let mut conn = state.db.pool.acquire().await?;
     let (content, encoding) = pending(&mut conn, viewer, id).await?;
     let t = lang.texts();
     Ok(match parse(&content, lang, today()) {
@@ -337,16 +331,14 @@ pub async fn confirm(
     lang: Lang,
     id: &str,
 ) -> Result<usize, AppError> {
-    let mut tx = state.db.begin().await.map_err(internal)?;
+    let mut tx = state.db.begin().await?;
     let (content, _) = pending(&mut tx, viewer, id).await?;
     let rows = parse(&content, lang, today())
         .map_err(|m| AppError::invalid("content", m))?
         .rows;
     let mut count = 0;
     for valid in rows.iter().filter_map(|(_, v)| v.as_ref()) {
-        let entry_id = entries::insert(&mut tx, viewer, valid)
-            .await
-            .map_err(internal)?;
+        let entry_id = entries::insert(&mut tx, viewer, valid).await?;
         viewer
             .audit(
                 &mut tx,
@@ -354,15 +346,13 @@ pub async fn confirm(
                 Action::EntryCreated,
                 &Target::new("entry", &entry_id),
             )
-            .await
-            .map_err(internal)?;
+            .await?;
         count += 1;
     }
     sqlx::query("DELETE FROM pending_imports WHERE id = $1")
         .bind(id)
         .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
     viewer
         .audit(
             &mut tx,
@@ -370,9 +360,8 @@ pub async fn confirm(
             Action::EntriesImported,
             &Target::new("import", id),
         )
-        .await
-        .map_err(internal)?;
-    tx.commit().await.map_err(internal)?;
+        .await?;
+    tx.commit().await?;
     Ok(count)
 }
 
@@ -382,8 +371,7 @@ pub async fn cancel(state: &AppState, viewer: &Viewer, id: &str) -> Result<(), A
         .bind(id)
         .bind(&viewer.user.id)
         .execute(&state.db.pool)
-        .await
-        .map_err(internal)?;
+        .await?;
     Ok(())
 }
 

@@ -11,10 +11,6 @@ use crate::error::Problems;
 use crate::i18n::Lang;
 use domain::Date;
 
-fn internal(e: impl Into<anyhow::Error>) -> AppError {
-    AppError::internal(e)
-}
-
 /// Checks a leave period: both days inclusive, `to` not before `from`.
 pub fn validate(
     from: &str,
@@ -55,7 +51,7 @@ pub async fn add(
 ) -> Result<Date, AppError> {
     let (from, to, reason) = validate(from, to, reason, lang)?;
     let id = new_id();
-    let mut tx = state.db.begin().await.map_err(internal)?;
+    let mut tx = state.db.begin().await?;
     sqlx::query(
         "INSERT INTO leaves (id, user_id, from_date, to_date, reason, created_at_us) VALUES ($1, $2, $3, $4, $5, $6)",
     )
@@ -67,7 +63,7 @@ pub async fn add(
     .bind(now_micros())
     .execute(&mut *tx)
     .await
-    .map_err(internal)?;
+    ?;
     viewer
         .audit(
             &mut tx,
@@ -75,9 +71,8 @@ pub async fn add(
             Action::LeaveAdded,
             &Target::new("leave", &id),
         )
-        .await
-        .map_err(internal)?;
-    tx.commit().await.map_err(internal)?;
+        .await?;
+    tx.commit().await?;
     Ok(from)
 }
 
@@ -88,14 +83,13 @@ pub async fn delete(
     id: &str,
 ) -> Result<(), AppError> {
     use crate::backend::undo::{self, Kind, Table};
-    let mut tx = state.db.begin().await.map_err(internal)?;
+    let mut tx = state.db.begin().await?;
     let found: Option<(String, String)> =
         sqlx::query_as("SELECT from_date, to_date FROM leaves WHERE id = $1 AND user_id = $2")
             .bind(id)
             .bind(&viewer.user.id)
             .fetch_optional(&mut *tx)
-            .await
-            .map_err(internal)?;
+            .await?;
     let Some((from, to)) = found else {
         return Err(AppError::NotFound);
     };
@@ -106,11 +100,9 @@ pub async fn delete(
         &format!("{from} – {to}"),
         "/account/leave",
     )
-    .await
-    .map_err(internal)?;
+    .await?;
     undo::stash(&mut tx, &batch, viewer, Table::Leaves, "id", id)
-        .await
-        .map_err(internal)?
+        .await?
         .require_some()?;
     viewer
         .audit(
@@ -119,9 +111,8 @@ pub async fn delete(
             Action::LeaveDeleted,
             &Target::new("leave", id),
         )
-        .await
-        .map_err(internal)?;
-    tx.commit().await.map_err(internal)
+        .await?;
+    tx.commit().await.map_err(AppError::from)
 }
 
 /// Records (or removes) the age-70 exemption for a year. The calculator ignores it, with
@@ -142,7 +133,7 @@ pub async fn set_exemption(
         .ok()
         .filter(|y| (1950..=this_year + 1).contains(y))
         .ok_or_else(|| AppError::invalid("year", t.err_year))?;
-    let mut tx = state.db.begin().await.map_err(internal)?;
+    let mut tx = state.db.begin().await?;
     if exempt {
         sqlx::query(
             "INSERT INTO exemptions (user_id, year, kind, created_at_us) VALUES ($1, $2, 'age-70', $3) \
@@ -153,14 +144,13 @@ pub async fn set_exemption(
         .bind(now_micros())
         .execute(&mut *tx)
         .await
-        .map_err(internal)?;
+        ?;
     } else {
         sqlx::query("DELETE FROM exemptions WHERE user_id = $1 AND year = $2")
             .bind(&viewer.user.id)
             .bind(i64::from(year))
             .execute(&mut *tx)
-            .await
-            .map_err(internal)?;
+            .await?;
     }
     let action = if exempt {
         Action::ExemptionRecorded
@@ -174,8 +164,7 @@ pub async fn set_exemption(
             action,
             &Target::new("exemption", year.to_string()),
         )
-        .await
-        .map_err(internal)?;
-    tx.commit().await.map_err(internal)?;
+        .await?;
+    tx.commit().await?;
     Ok(year)
 }
