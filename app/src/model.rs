@@ -396,8 +396,8 @@ pub struct ReportView {
     pub problem: Option<String>,
     /// 0–100 while it is being made.
     pub percent: u32,
-    /// "2026-11-30 14:05 UTC".
-    pub created: String,
+    /// When it was asked for, in microseconds since 1970 (UTC); the page writes it out.
+    pub created_us: i64,
     pub pages: Option<u32>,
     pub size_bytes: Option<u64>,
     pub left_out: u32,

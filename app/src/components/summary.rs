@@ -59,13 +59,8 @@ pub fn status_class(status: Status) -> &'static str {
 #[component]
 pub fn NotYetCountedNotice(ahead: Option<domain::rules::NotYetCounted>) -> impl IntoView {
     let lang = use_lang();
-    let t = lang.texts();
     ahead.map(|a| {
-        let hours = a.hours.display_with(lang.decimal_separator());
-        let text = lang
-            .count(a.count, t.not_counted_yet_one, t.not_counted_yet_other)
-            .replace("{hours}", &hours)
-            .replace("{date}", &lang.short_date(a.first));
+        let text = lang.not_counted_yet(&a);
         view! {
             <p role="note" data-testid="not-counted-yet" class="rounded border border-sky-300 bg-sky-50 p-3 text-sky-900">{text}</p>
         }

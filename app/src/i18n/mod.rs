@@ -73,11 +73,40 @@ impl Lang {
         format!("{} {month} {}", date.day(), date.year())
     }
 
+    /// An ISO date (`2026-03-12`) as people write it; text that is not a date stays as it is.
+    pub fn date_text(self, iso: &str) -> String {
+        domain::Date::parse(iso).map_or_else(|_| iso.to_owned(), |d| self.long_date(d))
+    }
+
+    /// A moment (microseconds since 1970, UTC) as people write it: "12 March 2026, 14:05 UTC".
+    pub fn moment(self, micros: i64) -> String {
+        let secs = micros.div_euclid(1_000_000);
+        let date = domain::Date::from_unix_days(secs.div_euclid(86_400));
+        let of_day = secs.rem_euclid(86_400);
+        format!(
+            "{}, {:02}:{:02} UTC",
+            self.long_date(date),
+            of_day / 3600,
+            of_day % 3600 / 60
+        )
+    }
+
     /// The same without the year, for dates within the year being shown: "31 Dec".
     pub fn short_date(self, date: domain::Date) -> String {
         let month = self.texts().month_names[usize::from(date.month().saturating_sub(1)) % 12];
         let short: String = month.chars().take(3).collect();
         format!("{} {short}", date.day())
+    }
+
+    /// "1 course dated after today is not counted yet: 3 h on 31 Dec" (page and report).
+    pub fn not_counted_yet(self, ahead: &domain::rules::NotYetCounted) -> String {
+        let t = self.texts();
+        self.count(ahead.count, t.not_counted_yet_one, t.not_counted_yet_other)
+            .replace(
+                "{hours}",
+                &ahead.hours.display_with(self.decimal_separator()),
+            )
+            .replace("{date}", &self.short_date(ahead.first))
     }
 
     /// `one` or `other` (each with `{n}`) by the count, as both languages need it.
@@ -243,7 +272,10 @@ pub struct Texts {
     pub err_name_required: &'static str,
     pub err_date: &'static str,
     pub err_admission_future: &'static str,
-    pub err_choice: &'static str,
+    /// The role field of an invitation (owners are made by handing over, not invited).
+    pub err_role_invite: &'static str,
+    /// The role field of a member change.
+    pub err_role_member: &'static str,
     pub email_section: &'static str,
     pub email_current: &'static str,
     pub email_new: &'static str,
@@ -452,7 +484,8 @@ pub struct Texts {
     pub firm_overview_title: &'static str,
     pub firm_members_title: &'static str,
     pub firm_settings_title: &'static str,
-    pub firm_people: &'static str,
+    pub firm_people_one: &'static str,
+    pub firm_people_other: &'static str,
     pub firm_behind: &'static str,
     pub firm_show: &'static str,
     pub firm_show_all: &'static str,
@@ -577,7 +610,8 @@ pub struct Texts {
     pub reports_delete: &'static str,
     pub reports_deleted: &'static str,
     pub reports_created: &'static str,
-    pub reports_left_out: &'static str,
+    pub reports_left_out_one: &'static str,
+    pub reports_left_out_other: &'static str,
     pub reports_verify_link: &'static str,
     pub reports_failed_text: &'static str,
     pub reports_interrupted: &'static str,

@@ -708,3 +708,65 @@ async fn the_age_70_exemption_is_offered_only_near_70(backend: Backend) {
     app.stop().await;
 }
 on_both_backends!(the_age_70_exemption_is_offered_only_near_70);
+
+/// FAR's 20 hours every year: a past year of the window below its floor is said plainly on
+/// the dashboard, apart from the hours that can still be logged, as the command says it.
+async fn the_dashboard_says_when_a_past_year_can_no_longer_be_met(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let eva = app.signed_in_browser("eva@revision.se").await;
+    let saved = eva
+        .form(
+            "/api/account/update_profile",
+            &[
+                ("full_name", "Eva Lund"),
+                ("title", "auktoriserad_revisor"),
+                ("admission_date", "2015-09-01"),
+                ("birth_date", "1980-02-02"),
+                ("rule_set", ""),
+                ("language", "en"),
+            ],
+        )
+        .await;
+    assert!(saved.status().is_success());
+    for fields in [
+        entry("2024-03-01", "Audit day 1", "20", "teacher-led"),
+        entry("2024-03-02", "Audit day 2", "20", "teacher-led"),
+        entry("2025-03-01", "Ethics", "10", "teacher-led"),
+        entry("2026-02-01", "Standards day 1", "15", "teacher-led"),
+        entry("2026-02-02", "Standards day 2", "15", "teacher-led"),
+    ] {
+        assert!(add(&eva, &fields).await.status().is_success());
+    }
+    let log = log_of(&eva).await;
+    assert_eq!(log["rule_set"], "se-revisor-far");
+    let input = serde_json::json!({
+        "rule_set": "se-revisor-far",
+        "year": 2026,
+        "as_of": log["today"],
+        "entries": log["entries"].as_array().expect("entries").iter().map(|e| serde_json::json!({
+            "date": e["date"], "hours": e["quarters"].as_f64().expect("q") / 4.0,
+            "category": e["category"], "verifiable": e["verifiable"],
+        })).collect::<Vec<_>>(),
+    });
+    let today = domain::Date::parse(log["today"].as_str().expect("today")).expect("date");
+    let cli: Value =
+        serde_json::from_str(&server::compliance::run(&input.to_string(), today).expect("runs"))
+            .expect("json");
+    assert_eq!(cli["missing"]["can_still_be_met"], false);
+    assert_eq!(cli["missing"]["missed_years"][0]["year"], 2025);
+    let page = eva.page("/dashboard?year=2026").await;
+    let missed = figure(&page, "missed-year");
+    assert!(
+        missed.contains("2025 had 10 of the 20 hours required that year"),
+        "{missed}"
+    );
+    assert!(missed.contains("contact your regulator"), "{missed}");
+    // The same sentences as the command, none contradicting the status.
+    for sentence in cli["explanation"].as_array().expect("sentences") {
+        let sentence = sentence.as_str().expect("text");
+        assert!(page.contains(sentence), "{sentence} on the dashboard");
+    }
+    assert!(!page.contains("0 short"));
+    app.stop().await;
+}
+on_both_backends!(the_dashboard_says_when_a_past_year_can_no_longer_be_met);

@@ -30,10 +30,16 @@ async fn set_name(browser: &Browser, name: &str) {
 
 /// Asks for the 2026 report and waits until it is made; returns its id and final view.
 async fn make_report(browser: &Browser, language: &str) -> (String, Value) {
+    make_report_of(browser, 2026, language).await
+}
+
+/// The same for any year.
+async fn make_report_of(browser: &Browser, year: i32, language: &str) -> (String, Value) {
+    let year = year.to_string();
     let created = browser
         .form(
             "/api/reports/create_report",
-            &[("year", "2026"), ("language", language)],
+            &[("year", year.as_str()), ("language", language)],
         )
         .await;
     assert_eq!(created.status(), 200);
@@ -573,3 +579,105 @@ async fn a_long_unbroken_word_wraps_inside_its_column(backend: Backend) {
     app.stop().await;
 }
 on_both_backends!(a_long_unbroken_word_wraps_inside_its_column);
+
+/// Today (UTC) as the server sees it.
+fn today() -> domain::Date {
+    domain::Date::from_unix_days(app::backend::db::now_micros().div_euclid(86_400 * 1_000_000))
+}
+
+/// The report tells the auditor what kind of hours are missing and that a course logged
+/// ahead of today is not counted yet, as the dashboard does.
+async fn the_report_says_what_is_missing_and_what_is_not_counted_yet(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let sean = app.signed_in_browser("sean@firm.ie").await;
+    let saved = sean
+        .form(
+            "/api/account/update_profile",
+            &[
+                ("full_name", "Seán Ó Briain"),
+                ("title", "other"),
+                ("admission_date", "2015-09-01"),
+                ("birth_date", ""),
+                ("rule_set", "ie-solicitor"),
+                ("language", "en"),
+            ],
+        )
+        .await;
+    assert!(saved.status().is_success(), "{}", saved.status());
+    let today = today();
+    let year = today.year();
+    // 25 general hours so far this year: the total is met, neither subject minimum is.
+    let first = domain::Date::first_of_year(year).to_string();
+    for (title, hours) in [("Litigation update", "12.5"), ("Company law", "12.5")] {
+        let created = sean
+            .form(
+                "/api/log/create_entry",
+                &[
+                    ("date", first.as_str()),
+                    ("title", title),
+                    ("provider", "Law Society"),
+                    ("hours", hours),
+                    ("category", "teacher-led"),
+                    ("verifiable", "on"),
+                    ("topic", ""),
+                    ("notes", ""),
+                ],
+            )
+            .await;
+        assert!(created.status().is_success(), "{}", created.status());
+    }
+    // And one course logged ahead, on the year's last day (when today is not that day).
+    let last = domain::Date::last_of_year(year);
+    let ahead = today < last;
+    if ahead {
+        let created = sean
+            .form(
+                "/api/log/create_entry",
+                &[
+                    ("date", last.to_string().as_str()),
+                    ("title", "Wellbeing for lawyers"),
+                    ("provider", "Law Society"),
+                    ("hours", "3"),
+                    ("category", "teacher-led"),
+                    ("verifiable", "on"),
+                    ("topic", "wellbeing"),
+                    ("notes", ""),
+                ],
+            )
+            .await;
+        assert!(created.status().is_success(), "{}", created.status());
+    }
+    let (id, view) = make_report_of(&sean, year, "en").await;
+    assert_eq!(view["status"], "ready", "{view}");
+    let bytes = download(&sean, &id).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("report.pdf");
+    std::fs::write(&path, &bytes).expect("write");
+    let path = path.to_str().expect("utf-8");
+    assert!(tool("qpdf", &["--check", path]).0);
+    // pdftotext breaks lines where the report does: compare with the spaces folded.
+    let all = text(path, None)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    for expected in [
+        "Seán Ó Briain",
+        "8 h still needed by 31 Dec",
+        "5 h of professional development and wellbeing",
+        "3 h of client care and professional standards",
+    ] {
+        assert!(all.contains(expected), "{expected:?} in the report:\n{all}");
+    }
+    if ahead {
+        assert!(
+            all.contains("1 course dated after today is not counted yet: 3 h on 31 Dec"),
+            "the course logged ahead is announced:\n{all}"
+        );
+        assert!(
+            !all.contains("Wellbeing for lawyers"),
+            "not in the counted courses"
+        );
+    }
+    app.stop().await;
+}
+on_both_backends!(the_report_says_what_is_missing_and_what_is_not_counted_yet);

@@ -36,7 +36,7 @@ pub async fn invite(
     let t = lang.texts();
     let role = match Role::parse(role) {
         Some(r @ (Role::Member | Role::Admin)) => r,
-        _ => return Err(AppError::invalid("role", t.err_choice)),
+        _ => return Err(AppError::invalid("role", t.err_role_invite)),
     };
     super::gate(state, viewer, meta, lang, Act::Invite(role)).await?;
     send(state, viewer, meta, lang, email, role).await

@@ -152,7 +152,7 @@ pub async fn change_role(
     role: &str,
 ) -> Result<(), AppError> {
     let t = lang.texts();
-    let to = Role::parse(role).ok_or_else(|| AppError::invalid("role", t.err_choice))?;
+    let to = Role::parse(role).ok_or_else(|| AppError::invalid("role", t.err_role_member))?;
     // Members are refused before anything about the target is looked up.
     gate(state, viewer, meta, lang, Act::ViewFirm).await?;
     // Read and authorize before the write transaction: `gate` may write its own audit row.

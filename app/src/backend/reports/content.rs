@@ -118,6 +118,10 @@ pub fn spec(input: &Input<'_>) -> (ReportSpec, Vec<usize>) {
     for line in result.explanation(locale(input.lang)) {
         sections.push(Section::Paragraph(line));
     }
+    // Courses logged ahead of today are not in the figures: say so, as the pages do.
+    if let Some(ahead) = input.log.not_yet_counted(year) {
+        sections.push(Section::Paragraph(input.lang.not_counted_yet(&ahead)));
+    }
 
     sections.push(Section::Heading(t.leave_title.into()));
     let first = Date::first_of_year(year).to_string();

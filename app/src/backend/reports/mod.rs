@@ -36,18 +36,6 @@ type Row = (
     Option<String>,
 );
 
-/// "2026-11-30 14:05 UTC" from microseconds since the epoch.
-fn when(micros: i64) -> String {
-    let day = micros.div_euclid(86_400_000_000);
-    let minute = micros.rem_euclid(86_400_000_000) / 60_000_000;
-    format!(
-        "{} {:02}:{:02} UTC",
-        Date::from_unix_days(day),
-        minute / 60,
-        minute % 60
-    )
-}
-
 fn view(row: Row) -> (ReportView, Option<String>) {
     let (id, year, language, status, problem, done, total, created, pages, size, left_out, key) =
         row;
@@ -66,7 +54,7 @@ fn view(row: Row) -> (ReportView, Option<String>) {
             status,
             problem,
             percent,
-            created: when(created),
+            created_us: created,
             pages: pages.and_then(|p| u32::try_from(p).ok()),
             size_bytes: size.and_then(|s| u64::try_from(s).ok()),
             left_out: u32::try_from(left_out).unwrap_or(0),

@@ -13,7 +13,8 @@ use leptos_meta::Title;
 
 #[component]
 pub fn Leave() -> impl IntoView {
-    let t = use_lang().texts();
+    let lang = use_lang();
+    let t = lang.texts();
     let log = Resource::new(|| (), |_| get_log());
     let add_error = use_form_error::<AddLeave>();
     let delete_error = use_form_error::<DeleteLeave>();
@@ -35,10 +36,10 @@ pub fn Leave() -> impl IntoView {
                 view! {
                     <ul class="space-y-2">
                         {data.leaves.iter().map(|l| {
-                            let label = format!("{} – {}", l.from, l.to);
+                            let label = format!("{} – {}", lang.date_text(&l.from), lang.date_text(&l.to));
                             view! {
                                 <li class="flex flex-wrap items-center gap-3">
-                                    <span>{format!("{} – {}", l.from, l.to)}{(!l.reason.is_empty()).then(|| format!(" ({})", l.reason))}</span>
+                                    <span><time datetime=l.from.clone()>{lang.date_text(&l.from)}</time>" – "<time datetime=l.to.clone()>{lang.date_text(&l.to)}</time>{(!l.reason.is_empty()).then(|| format!(" ({})", l.reason))}</span>
                                     <ConfirmDelete action=DeleteLeave::url() id=l.id.clone() what=label button=t.remove/>
                                 </li>
                             }

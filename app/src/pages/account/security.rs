@@ -13,13 +13,6 @@ use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 
 /// "2026-11-23 08:15 UTC" from microseconds since the epoch.
-fn format_time(micros: i64) -> String {
-    let secs = micros.div_euclid(1_000_000);
-    let date = domain::Date::from_unix_days(secs.div_euclid(86_400));
-    let of_day = secs.rem_euclid(86_400);
-    format!("{date} {:02}:{:02} UTC", of_day / 3600, of_day % 3600 / 60)
-}
-
 #[component]
 pub fn AccountSecurity() -> impl IntoView {
     let lang = use_lang();
@@ -141,8 +134,8 @@ pub fn AccountSecurity() -> impl IntoView {
                                             {s.current.then(|| view! { <span class="ml-2 rounded bg-indigo-50 px-2 py-0.5 text-xs text-indigo-800">{t.sessions_this}</span> })}
                                         </th>
                                         <td class="py-2 pr-4">{s.ip.clone()}</td>
-                                        <td class="py-2 pr-4">{format_time(s.signed_in_at_us)}</td>
-                                        <td class="py-2 pr-4">{format_time(s.last_seen_at_us)}</td>
+                                        <td class="py-2 pr-4">{lang.moment(s.signed_in_at_us)}</td>
+                                        <td class="py-2 pr-4">{lang.moment(s.last_seen_at_us)}</td>
                                         <td class="py-2">
                                             {(!s.current).then(|| view! {
                                                 <form method="post" action=RevokeSession::url()>

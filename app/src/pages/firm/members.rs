@@ -47,7 +47,8 @@ fn Action(
 
 #[component]
 pub fn FirmMembers() -> impl IntoView {
-    let t = use_lang().texts();
+    let lang = use_lang();
+    let t = lang.texts();
     let members = Resource::new(|| (), |_| get_members());
     // The invitation form shows its own error; the row actions' errors show at the top.
     let invite_error = use_form_error::<InviteMember>();
@@ -128,7 +129,7 @@ pub fn FirmMembers() -> impl IntoView {
                 .map(|i| {
                     view! {
                         <li class="flex flex-wrap items-center gap-3">
-                            <span class="break-all">{format!("{} · {} · {} {}", i.email, role_name(t, &i.role), if i.expired { t.invitation_expired } else { t.invitation_expires }, i.expires)}</span>
+                            <span class="break-all">{format!("{} · {} · {} {}", i.email, role_name(t, &i.role), if i.expired { t.invitation_expired } else { t.invitation_expires }, lang.date_text(&i.expires))}</span>
                             <Action url=ResendInvitation::url() id=i.id.clone() label=format!("{} {}", t.resend, i.email) text=t.resend/>
                             <Action url=RevokeInvitation::url() id=i.id.clone() label=format!("{} {}", t.revoke, i.email) text=t.revoke danger=true/>
                         </li>

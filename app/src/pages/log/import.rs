@@ -46,7 +46,8 @@ fn CsvUpload() -> impl IntoView {
 
 #[component]
 pub fn ImportCsv() -> impl IntoView {
-    let t = use_lang().texts();
+    let lang = use_lang();
+    let t = lang.texts();
     let query = use_query_map();
     let id = Memo::new(move |_| query.with(|q| q.get("id")));
     let preview = Resource::new(
@@ -104,7 +105,7 @@ pub fn ImportCsv() -> impl IntoView {
                     view! {
                         <tr class=format!("{class} block py-2 sm:table-row sm:py-0")>
                             <td class="inline pr-2 text-slate-600 sm:table-cell sm:py-1 sm:pr-3 sm:text-slate-900"><span class="sm:hidden">{t.col_line}" "</span>{r.line}</td>
-                            <td class="inline pr-2 whitespace-nowrap sm:table-cell sm:py-1 sm:pr-3">{r.date.clone()}</td>
+                            <td class="inline pr-2 whitespace-nowrap sm:table-cell sm:py-1 sm:pr-3">{lang.date_text(&r.date)}</td>
                             <td class="block font-medium [overflow-wrap:anywhere] sm:table-cell sm:py-1 sm:pr-3 sm:font-normal">{r.title.clone()}</td>
                             <td class="inline pr-2 sm:table-cell sm:py-1 sm:pr-3">{r.hours.clone()}</td>
                             <td class="inline sm:table-cell sm:py-1 sm:pr-3">{r.category.clone()}</td>

@@ -105,12 +105,12 @@ fn ReportItems(items: Vec<ReportView>) -> impl IntoView {
             {items.into_iter().map(|r| {
                 let name = format!("{} {}", t.report_title.replace("{year}", &r.year.to_string()), r.language.to_uppercase());
                 let status = status_text(t, &r);
-                let mut details = format!("{} {}", t.reports_created_at, r.created);
+                let mut details = format!("{} {}", t.reports_created_at, lang.moment(r.created_us));
                 if let (Some(p), Some(s)) = (r.pages, r.size_bytes) {
                     details.push_str(&format!(" · {} · {}", lang.count(usize::try_from(p).unwrap_or(usize::MAX), t.pages_one, t.pages_other), size_label(s)));
                 }
                 let left_out = (r.left_out > 0).then(|| view! {
-                    <p role="status" class="text-sm text-amber-900">{format!("{} {}", r.left_out, t.reports_left_out)}</p>
+                    <p role="status" class="text-sm text-amber-900">{lang.count(usize::try_from(r.left_out).unwrap_or(usize::MAX), t.reports_left_out_one, t.reports_left_out_other)}</p>
                 });
                 let failed = (r.status == "failed").then(|| view! {
                     <p role="alert" class="text-sm text-red-900">

@@ -57,7 +57,7 @@ pub fn VerifyReport() -> impl IntoView {
             });
             view! {
                 <p role="status" class="rounded border border-slate-300 bg-white p-3">
-                    {t.verify_found.replace("{date}", &v.issued).replace("{pages}", &lang.count(usize::try_from(v.pages).unwrap_or(usize::MAX), t.pages_one, t.pages_other))}
+                    {t.verify_found.replace("{date}", &lang.date_text(&v.issued)).replace("{pages}", &lang.count(usize::try_from(v.pages).unwrap_or(usize::MAX), t.pages_one, t.pages_other))}
                 </p>
                 {outcome.map(|(class, text)| view! {
                     <p role="alert" class=format!("rounded border p-3 font-semibold {class}") data-testid="verify-outcome">{text}</p>
