@@ -9,6 +9,7 @@
 //! page of ours.
 
 use crate::AppError;
+use crate::components::chars_left::CountDown;
 use crate::components::icons::{Icon, IconSvg};
 use crate::i18n::use_texts;
 use leptos::prelude::*;
@@ -202,6 +203,7 @@ pub fn Field(
                 aria-invalid=move || if invalid() { "true" } else { "false" }
                 class="w-full max-w-md rounded border border-slate-400 px-3 py-2 focus-ring aria-[invalid=true]:border-red-700"
             />
+            {maxlength.map(|max| view! { <CountDown for_id=id max text=value.get_untracked()/> })}
             <FieldMessage error name/>
         </div>
     }

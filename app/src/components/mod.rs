@@ -1,6 +1,7 @@
 //! Pieces shared by several pages.
 
 pub mod answer;
+pub mod chars_left;
 pub mod file_pick;
 pub mod form;
 pub mod icons;

@@ -598,6 +598,8 @@ pub static EN: Texts = Texts {
     err_language_choice: "Choose English or Svenska.",
     firm_section_new: "Your firm",
     firm_name_why: "Shown on your reports and in the invitations you send. You can change it later under Firm → Settings.",
+    chars_left_one: "1 character left",
+    chars_left_other: "{n} characters left",
     not_counted_yet_one: "1 course dated after today is not counted yet: {hours} h on {date}.",
     not_counted_yet_other: "{n} courses dated after today are not counted yet: {hours} h, the first on {date}.",
     not_counted_badge: "Counts from its date",

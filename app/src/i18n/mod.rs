@@ -648,6 +648,9 @@ pub struct Texts {
     pub err_language_choice: &'static str,
     pub firm_section_new: &'static str,
     pub firm_name_why: &'static str,
+    /// A text field's count-down near its limit.
+    pub chars_left_one: &'static str,
+    pub chars_left_other: &'static str,
     pub not_counted_yet_one: &'static str,
     pub not_counted_yet_other: &'static str,
     pub not_counted_badge: &'static str,

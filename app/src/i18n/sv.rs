@@ -598,6 +598,8 @@ pub static SV: Texts = Texts {
     err_language_choice: "Välj English eller Svenska.",
     firm_section_new: "Din byrå",
     firm_name_why: "Visas på dina rapporter och i inbjudningarna du skickar. Du kan ändra det senare under Byrå → Inställningar.",
+    chars_left_one: "1 tecken kvar",
+    chars_left_other: "{n} tecken kvar",
     not_counted_yet_one: "1 kurs daterad efter i dag räknas inte än: {hours} h den {date}.",
     not_counted_yet_other: "{n} kurser daterade efter i dag räknas inte än: {hours} h, den första den {date}.",
     not_counted_badge: "Räknas från sitt datum",

@@ -195,6 +195,26 @@ async fn bad_entries_are_refused_and_change_nothing(backend: Backend) {
     assert!(!page.contains("<i>i</i>"), "typed text is escaped");
     // The verifiable box was left unticked: it stays unticked.
     assert!(!page.contains(r#"name="verifiable" checked"#), "{page}");
+    // A title near its limit of 200 comes back with its count-down; a short one without.
+    let long_title = "Arbetsrätt ".repeat(17) + "Arbetsrä";
+    assert_eq!(long_title.chars().count(), 195);
+    let near = [("title", long_title.as_str()), ("hours", "25")];
+    let typed_near: Vec<(&str, &str)> = typed
+        .iter()
+        .map(|(k, v)| near.iter().find(|(n, _)| n == k).map_or((*k, *v), |n| *n))
+        .collect();
+    let page = anna
+        .html_form("/api/log/create_entry", &typed_near, "/log/new")
+        .await
+        .text()
+        .await
+        .expect("body");
+    assert!(page.contains(r#"id="title-left""#) && page.contains("5 characters left"));
+    assert_eq!(
+        page.matches("characters left").count(),
+        1,
+        "only the title counts down"
+    );
     // Signed out, nothing at all.
     let stranger = app.browser();
     assert_eq!(

@@ -3,6 +3,7 @@
 
 use crate::AppError;
 use crate::api::log::{CreateEntry, UpdateEntry, get_entry, get_log};
+use crate::components::chars_left::CountDown;
 use crate::components::form::{
     ErrorBox, FieldMessage, Kept, Notice, Submit, use_form_error, use_form_values, use_query_flag,
 };
@@ -112,7 +113,14 @@ impl Draft {
 
 /// The form's fields, each with its message when the last submission got it wrong.
 #[component]
-fn EntryFields(start: Start, draft: Draft, error: Memo<Option<AppError>>) -> impl IntoView {
+fn EntryFields(
+    start: Start,
+    draft: Draft,
+    error: Memo<Option<AppError>>,
+    /// Rendered inside the new-entry island (its count-downs hydrate with it).
+    #[prop(optional)]
+    in_island: bool,
+) -> impl IntoView {
     let t = use_lang().texts();
     let entry = start.entry;
     let wrong = move |name: &str| error.get_untracked().and_then(|e| e.message_for(name));
@@ -154,12 +162,14 @@ fn EntryFields(start: Start, draft: Draft, error: Memo<Option<AppError>>) -> imp
             <label for="title" class="block font-medium">{t.field_title}</label>
             <input id="title" name="title" type="text" required=true maxlength=MAX_TITLE.to_string() class=input_class
                 aria-invalid=invalid("title") aria-describedby=described("title", None) value=entry.title.clone()/>
+            <CountDown for_id="title" max=MAX_TITLE text=entry.title.clone() in_island/>
             <FieldMessage error name="title"/>
         </div>
         <div class="space-y-1">
             <label for="provider" class="block font-medium">{t.field_provider}</label>
             <input id="provider" name="provider" type="text" maxlength=MAX_PROVIDER.to_string() class=input_class
                 aria-invalid=invalid("provider") aria-describedby=described("provider", None) value=entry.provider.clone()/>
+            <CountDown for_id="provider" max=MAX_PROVIDER text=entry.provider.clone() in_island/>
             <FieldMessage error name="provider"/>
         </div>
         <div class="space-y-1">
@@ -208,6 +218,7 @@ fn EntryFields(start: Start, draft: Draft, error: Memo<Option<AppError>>) -> imp
             <p id="notes-hint" class="text-sm text-slate-600">{notes_hint}</p>
             <textarea id="notes" name="notes" rows="3" maxlength=MAX_NOTES.to_string() class=input_class
                 aria-invalid=invalid("notes") aria-describedby=described("notes", Some("notes-hint"))>{entry.notes.clone()}</textarea>
+            <CountDown for_id="notes" max=MAX_NOTES text=entry.notes.clone() in_island/>
             <FieldMessage error name="notes"/>
         </div>
     }
@@ -255,7 +266,7 @@ fn EntryEditor(data: LogData, error: Option<AppError>, kept: Kept) -> impl IntoV
     view! {
         <div class="grid gap-8 lg:grid-cols-2">
             <form node_ref=form method="post" action=CreateEntry::url() class="space-y-4">
-                <EntryFields start draft error/>
+                <EntryFields start draft error in_island=true/>
                 <Submit label=t.save/>
             </form>
             <section aria-labelledby="preview-heading" class="space-y-3 rounded-lg border border-slate-200 bg-white p-4">
