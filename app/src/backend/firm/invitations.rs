@@ -42,7 +42,10 @@ pub async fn invite(
     send(state, viewer, meta, lang, email, role).await
 }
 
-/// Records and mails an invitation the caller has already authorized.
+/// Records and mails an invitation the caller has already authorized. The authorization is
+/// made again under the firm's owners lock (the one blocking, removing and role changes
+/// take), from the sender's role and standing as they are now: an invitation sent while its
+/// admin is being blocked is either withdrawn by the block or refused after it.
 async fn send(
     state: &AppState,
     viewer: &Viewer,
@@ -56,6 +59,8 @@ async fn send(
         Email::parse(email).map_err(|_| AppError::invalid("email", t.err_email_malformed))?;
     let now = now_micros();
     let mut tx = state.db.begin().await?;
+    super::members::lock_owners(&mut tx, viewer).await?;
+    super::members::still_may(&mut tx, viewer, Act::Invite(role)).await?;
     // Caps per firm and per inviter, so the invitation form is no mail relay. The answer is
     // the same for addresses with and without an account (no enumeration): whoever holds
     // an account learns from the link itself that it cannot join (see `open`).
