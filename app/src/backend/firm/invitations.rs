@@ -61,18 +61,34 @@ async fn send(
     let mut tx = state.db.begin().await?;
     super::members::lock_owners(&mut tx, viewer).await?;
     super::members::still_may(&mut tx, viewer, Act::Invite(role)).await?;
-    // Caps per firm and per inviter, so the invitation form is no mail relay. The answer is
-    // the same for addresses with and without an account (no enumeration): whoever holds
-    // an account learns from the link itself that it cannot join (see `open`).
-    for (limit, key) in [
+    // Caps per inviter, per firm (tighter in its first day), per network and in all, so the
+    // invitation form is no mail relay: however many firms one network signs up, it gets
+    // one network's allowance. The answer is the same for addresses with and without an
+    // account (no enumeration): whoever holds an account learns from the link itself that
+    // it cannot join (see `open`). A refusal counts nowhere (the transaction is dropped).
+    let (firm, firm_created): (String, i64) =
+        sqlx::query_as("SELECT name, created_at_us FROM firms WHERE id = $1")
+            .bind(&viewer.user.firm_id)
+            .fetch_one(&mut *tx)
+            .await?;
+    let network = meta.ip_bucket();
+    let mut limits = vec![
+        (rate_limit::INVITATIONS_PER_INVITER, viewer.user.id.as_str()),
         (
             rate_limit::INVITATIONS_PER_FIRM,
             viewer.user.firm_id.as_str(),
         ),
-        (rate_limit::INVITATIONS_PER_INVITER, viewer.user.id.as_str()),
-    ] {
+    ];
+    if now - firm_created < rate_limit::NEW_FIRM_FOR {
+        limits.push((
+            rate_limit::INVITATIONS_NEW_FIRM,
+            viewer.user.firm_id.as_str(),
+        ));
+    }
+    limits.push((rate_limit::INVITATIONS_PER_NETWORK, network.as_str()));
+    limits.push((rate_limit::INVITATIONS_GLOBAL, "all"));
+    for (limit, key) in limits {
         if let Err(wait) = rate_limit::hit(&mut tx, limit, key, now).await? {
-            tx.commit().await?;
             return Err(AppError::RateLimited {
                 retry_after_secs: wait,
             });
@@ -104,10 +120,6 @@ async fn send(
     .execute(&mut *tx)
     .await
     ?;
-    let firm: String = sqlx::query_scalar("SELECT name FROM firms WHERE id = $1")
-        .bind(&viewer.user.firm_id)
-        .fetch_one(&mut *tx)
-        .await?;
     let inviter = if viewer.user.full_name.is_empty() {
         viewer.user.email.clone()
     } else {
