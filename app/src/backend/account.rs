@@ -373,6 +373,7 @@ pub async fn start_totp(
         state.master_key(),
         &viewer.user.id,
         &viewer.user.email,
+        &viewer.session.id_hash,
         now_micros(),
     )
     .await?;
@@ -390,6 +391,10 @@ pub async fn start_totp(
     tx.commit().await.map_err(AppError::from)
 }
 
+/// Turns the app on with a first code from it. Like starting, it needs a fresh
+/// confirmation that it is the person, and only the session that started the enrolment
+/// (within [`totp::PENDING_FOR`]) can finish it: a stolen session cookie can neither read
+/// the secret nor confirm it.
 pub async fn confirm_totp(
     state: &AppState,
     viewer: &Viewer,
@@ -397,20 +402,23 @@ pub async fn confirm_totp(
     lang: Lang,
     code: &str,
 ) -> Result<(), AppError> {
+    step_up::require(viewer, lang)?;
+    let now = now_micros();
     let mut tx = state.db.begin().await?;
     let codes = totp::confirm_enrolment(
         &mut tx,
         state.master_key(),
         &viewer.user.id,
+        &viewer.session.id_hash,
         code,
-        now_micros(),
+        now,
     )
     .await?;
     if codes.is_none() {
         return Err(AppError::invalid("code", lang.texts().err_totp_wrong));
     }
     // This session just proved the app; every other session must sign in with it.
-    session::mark_second_factor(&mut tx, &viewer.session.id_hash, now_micros()).await?;
+    session::mark_second_factor(&mut tx, &viewer.session.id_hash, now).await?;
     session::delete_others(&mut tx, &viewer.user.id, &viewer.session.id_hash).await?;
     viewer
         .audit(
