@@ -467,6 +467,9 @@ pub async fn remove_totp(
     }
     lockouts::clear(&mut tx, &subject).await?;
     totp::remove(&mut tx, &viewer.user.id).await?;
+    // No session has passed an app the person no longer has: the firm's rule that
+    // administrators use one must not keep counting them as having done so.
+    session::forget_second_factor(&mut tx, &viewer.user.id).await?;
     viewer
         .audit(
             &mut tx,

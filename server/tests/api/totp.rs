@@ -223,6 +223,21 @@ async fn enrol(app: &TestApp, browser: &Browser, email: &str) -> (String, Vec<St
     (key, recovery)
 }
 
+/// A new browser signed in with the emailed code, still owing the app's.
+async fn half_signed_in(app: &TestApp, email: &str) -> Browser {
+    app.forget_sent_codes().await;
+    let browser = app.browser();
+    browser
+        .form("/api/auth/request_code", &[("email", email)])
+        .await;
+    let emailed = app.last_code(email).await;
+    let signed = browser
+        .form("/api/auth/verify_code", &[("code", &emailed)])
+        .await;
+    assert_eq!(signed.headers()["location"], "/sign-in/second-factor");
+    browser
+}
+
 /// From the review: a stolen session cookie read the pending secret of an enrolment the
 /// person had started elsewhere, confirmed it without any step-up, and so took the account
 /// (its session marked as having passed the app, the person's own sessions ended, the
@@ -320,4 +335,68 @@ async fn a_stolen_session_can_neither_read_nor_confirm_a_pending_app(backend: Ba
     app.stop().await;
 }
 on_both_backends!(a_stolen_session_can_neither_read_nor_confirm_a_pending_app);
+
+/// From the review: removing the app left the sessions that had passed it marked so, and
+/// the firm's rule that administrators use an app kept letting them administer.
+async fn removing_the_app_ends_what_its_sessions_passed(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let email = "owner@firm.se";
+    let owner = app.signed_in_browser(email).await;
+    let (key, recovery) = enrol(&app, &owner, email).await;
+    // A second session signs in with the app (a recovery code), so it passed it too.
+    let laptop = half_signed_in(&app, email).await;
+    assert!(
+        laptop
+            .form("/api/auth/verify_second_factor", &[("code", &recovery[0])])
+            .await
+            .status()
+            .is_success()
+    );
+    let require = [
+        ("name", "Berg & Co"),
+        ("org_number", ""),
+        ("default_rule_set", "se-advokat"),
+        ("require_second_factor", "on"),
+    ];
+    assert!(
+        owner
+            .form("/api/firm/update_settings", &require)
+            .await
+            .status()
+            .is_success()
+    );
+    for session in [&owner, &laptop] {
+        assert_eq!(
+            session.form("/api/firm/get_members", &[]).await.status(),
+            200
+        );
+    }
+    let code = code_at(&key, now_micros() + 30_000_000).expect("code");
+    assert!(
+        owner
+            .form("/api/account/remove_totp", &[("code", &code)])
+            .await
+            .status()
+            .is_success()
+    );
+    for session in [&owner, &laptop] {
+        let refused = session.form("/api/firm/get_members", &[]).await;
+        assert_eq!(refused.status(), 422, "no app, no administration");
+        assert!(
+            refused
+                .text()
+                .await
+                .expect("body")
+                .contains("authenticator")
+        );
+    }
+    let marked: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE second_factor_at_us IS NOT NULL")
+            .fetch_one(&app.db().pool)
+            .await
+            .expect("sessions");
+    assert_eq!(marked, 0);
+    app.stop().await;
+}
+on_both_backends!(removing_the_app_ends_what_its_sessions_passed);
 
