@@ -198,6 +198,19 @@ async fn security_status(browser: &Browser) -> serde_json::Value {
         .expect("json")
 }
 
+/// A six-digit code the app shows at none of the steps around now.
+fn wrong_code(key: &str) -> &'static str {
+    let now = now_micros();
+    let near: Vec<String> = [now - 30_000_000, now, now + 30_000_000]
+        .iter()
+        .map(|t| code_at(key, *t).expect("code"))
+        .collect();
+    ["000000", "111111", "222222", "333333"]
+        .into_iter()
+        .find(|c| !near.iter().any(|n| n == c))
+        .expect("a wrong code")
+}
+
 /// Starts the app's enrolment on `browser` (stepping up first); returns the secret's key.
 async fn start_enrolment(app: &TestApp, browser: &Browser, email: &str) -> String {
     app.step_up(browser, email).await;
@@ -400,3 +413,48 @@ async fn removing_the_app_ends_what_its_sessions_passed(backend: Backend) {
 }
 on_both_backends!(removing_the_app_ends_what_its_sessions_passed);
 
+/// From the review: guesses at the app's code counted against two lockouts (the step-up's
+/// and the sign-in's), so an intruder got twice the documented guesses. Every guess, at
+/// sign-in, step-up, enrolment or removal, now counts against one: after the free failures
+/// (`FREE_FAILURES`, 10) one more try is answered and locks, and then every place waits.
+async fn every_guess_at_the_app_counts_against_one_lockout(backend: Backend) {
+    use app::backend::auth::lockout::FREE_FAILURES;
+    let app = TestApp::spawn(backend).await;
+    let email = "guess@firm.se";
+    let person = app.signed_in_browser(email).await;
+    let (key, _) = enrol(&app, &person, email).await;
+    let signing_in = half_signed_in(&app, email).await;
+    let wrong = wrong_code(&key);
+    let places: [(&Browser, &str); 3] = [
+        (&person, "/api/account/confirm_step_up"),
+        (&person, "/api/account/remove_totp"),
+        (&signing_in, "/api/auth/verify_second_factor"),
+    ];
+    let free = usize::try_from(FREE_FAILURES).expect("small");
+    for i in 0..free {
+        let (browser, path) = places[i % places.len()];
+        let answer = browser.form(path, &[("code", wrong)]).await;
+        assert_eq!(answer.status(), 422, "guess {} at {path}", i + 1);
+    }
+    // One more is still answered (and earns the lock)…
+    let (browser, path) = places[free % places.len()];
+    assert_eq!(browser.form(path, &[("code", wrong)]).await.status(), 422);
+    // …then every place waits, even with the right code.
+    let right = code_at(&key, now_micros() + 30_000_000).expect("code");
+    for (browser, path) in places {
+        assert_eq!(
+            browser.form(path, &[("code", &right)]).await.status(),
+            429,
+            "{path} is locked too"
+        );
+    }
+    let counted: Vec<(String, i64)> =
+        sqlx::query_as("SELECT subject, failures FROM lockouts ORDER BY subject")
+            .fetch_all(&app.db().pool)
+            .await
+            .expect("lockouts");
+    assert_eq!(counted.len(), 1, "one subject: {counted:?}");
+    assert_eq!(counted[0].1, FREE_FAILURES + 1, "{counted:?}");
+    app.stop().await;
+}
+on_both_backends!(every_guess_at_the_app_counts_against_one_lockout);

@@ -7,7 +7,8 @@
 //!
 //! A secret not yet confirmed belongs to the session that started the enrolment (its id
 //! hash is stored with it) and lives [`PENDING_FOR`]: only that session is shown its QR code
-//! and key, and only that session can confirm it.
+//! and key, and only that session can confirm it. Every wrong code, wherever it is typed
+//! (sign-in, step-up, enrolment, removal), counts against one lockout: [`lockout_subject`].
 
 use super::challenge::Micros;
 use crate::backend::crypto::{Key, Purpose};
@@ -21,6 +22,12 @@ pub const RECOVERY_CODES: usize = 10;
 const ISSUER: &str = "CPD Registry";
 /// How long a started enrolment can be confirmed (and its secret shown).
 pub const PENDING_FOR: Micros = 15 * 60 * 1_000_000;
+
+/// The one lockout subject every guess at a person's TOTP or recovery code counts against,
+/// wherever it is made: the guesses allowed are those of one lockout, not of several.
+pub fn lockout_subject(user_id: &str) -> String {
+    format!("totp:{user_id}")
+}
 
 #[derive(Debug)]
 pub struct Enrolment {
