@@ -154,22 +154,36 @@ async fn audit_verify(
         .fetch_one(&mut *conn)
         .await?;
     // The file outside the database is the evidence against a rewritten database: when it
-    // was named, or checkpoints were written (so it was written too), it must be there.
+    // was named, or the database shows there must be one, it must be there. Only a fresh
+    // instance, with nothing yet to sign, may have none.
     let from_file = match checkpoint::read_file(file) {
         Ok(contents) => contents,
-        Err(error) if explicit || signed_in_db > 0 => {
-            println!(
-                "audit verify: public key {}",
-                checkpoint::public_key_hex(&key)
-            );
-            println!(
-                "  FAILED  the checkpoint file {} cannot be read ({error}); without it a rewritten database cannot be told apart",
-                file.display()
-            );
-            println!("result: NOT intact");
-            return Ok(false);
+        Err(error) => {
+            let missing = error
+                .downcast_ref::<std::io::Error>()
+                .is_some_and(|e| e.kind() == std::io::ErrorKind::NotFound);
+            let expected = if explicit {
+                Some("it was named with --checkpoints".to_owned())
+            } else {
+                file_expected(&mut conn, config, signed_in_db).await?
+            };
+            match expected {
+                None if missing => checkpoint::FileContents::default(),
+                expected => {
+                    println!(
+                        "audit verify: public key {}",
+                        checkpoint::public_key_hex(&key)
+                    );
+                    let why = expected.unwrap_or_else(|| "it exists".to_owned());
+                    println!(
+                        "  FAILED  the checkpoint file {} cannot be read ({error}), but {why}; without it a rewritten database cannot be told apart (name the file with --checkpoints FILE)",
+                        file.display()
+                    );
+                    println!("result: NOT intact");
+                    return Ok(false);
+                }
+            }
         }
-        Err(_) => checkpoint::FileContents::default(),
     };
     // Every checkpoint the database holds was appended to the file in the same step: one
     // the file lacks means the file was emptied or replaced by an older copy.
@@ -223,6 +237,54 @@ async fn audit_verify(
             println!("result: NOT intact");
             Ok(false)
         }
+    }
+}
+
+/// Why the database says a checkpoint file must exist, if it does: it holds checkpoints,
+/// it notes that checkpoints were once signed (even if they were deleted since), it records
+/// a purge (each is also written to the file), or it has audit rows older than the
+/// checkpoint interval (a running server signs every chain at start-up and each interval).
+async fn file_expected(
+    conn: &mut sqlx::AnyConnection,
+    config: &Config,
+    signed_in_db: i64,
+) -> anyhow::Result<Option<String>> {
+    if signed_in_db > 0 {
+        return Ok(Some(format!(
+            "the database holds {signed_in_db} signed checkpoint(s)"
+        )));
+    }
+    let since: Option<i64> =
+        sqlx::query_scalar("SELECT since_us FROM audit_checkpointing WHERE id = 1")
+            .fetch_optional(&mut *conn)
+            .await?;
+    if let Some(since) = since {
+        return Ok(Some(format!(
+            "the database shows checkpoints were signed from {} on (and holds none now)",
+            app::backend::firm_audit::timestamp(since)
+        )));
+    }
+    let purges: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_purges")
+        .fetch_one(&mut *conn)
+        .await?;
+    if purges > 0 {
+        return Ok(Some(format!(
+            "the database records {purges} signed purge(s), each also written to the file"
+        )));
+    }
+    let oldest: Option<i64> = sqlx::query_scalar("SELECT MIN(at_us) FROM audit_log")
+        .fetch_one(&mut *conn)
+        .await?;
+    let interval = i64::try_from(config.audit_checkpoint_interval_secs)
+        .unwrap_or(i64::MAX / 1_000_000)
+        * 1_000_000;
+    match oldest {
+        Some(oldest) if app::backend::db::now_micros() - oldest > interval => Ok(Some(format!(
+            "the audit log has rows from {} on, older than the checkpoint interval ({} s), which a running server would have signed",
+            app::backend::firm_audit::timestamp(oldest),
+            config.audit_checkpoint_interval_secs
+        ))),
+        _ => Ok(None),
     }
 }
 

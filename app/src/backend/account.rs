@@ -373,6 +373,7 @@ pub async fn start_totp(
         state.master_key(),
         &viewer.user.id,
         &viewer.user.email,
+        &viewer.session.id_hash,
         now_micros(),
     )
     .await?;
@@ -390,6 +391,10 @@ pub async fn start_totp(
     tx.commit().await.map_err(AppError::from)
 }
 
+/// Turns the app on with a first code from it. Like starting, it needs a fresh
+/// confirmation that it is the person, and only the session that started the enrolment
+/// (within [`totp::PENDING_FOR`]) can finish it: a stolen session cookie can neither read
+/// the secret nor confirm it. Wrong codes count against the one TOTP lockout.
 pub async fn confirm_totp(
     state: &AppState,
     viewer: &Viewer,
@@ -397,20 +402,33 @@ pub async fn confirm_totp(
     lang: Lang,
     code: &str,
 ) -> Result<(), AppError> {
+    step_up::require(viewer, lang)?;
+    let now = now_micros();
     let mut tx = state.db.begin().await?;
+    let subject = totp::lockout_subject(&viewer.user.id);
+    if let Some(wait) = lockouts::admit(&mut tx, meta, &[&subject], now).await? {
+        tx.commit().await?;
+        return Err(AppError::RateLimited {
+            retry_after_secs: wait,
+        });
+    }
     let codes = totp::confirm_enrolment(
         &mut tx,
         state.master_key(),
         &viewer.user.id,
+        &viewer.session.id_hash,
         code,
-        now_micros(),
+        now,
     )
     .await?;
     if codes.is_none() {
+        lockouts::fail(&mut tx, &[&subject], now).await?;
+        tx.commit().await?;
         return Err(AppError::invalid("code", lang.texts().err_totp_wrong));
     }
+    lockouts::clear(&mut tx, &subject).await?;
     // This session just proved the app; every other session must sign in with it.
-    session::mark_second_factor(&mut tx, &viewer.session.id_hash, now_micros()).await?;
+    session::mark_second_factor(&mut tx, &viewer.session.id_hash, now).await?;
     session::delete_others(&mut tx, &viewer.user.id, &viewer.session.id_hash).await?;
     viewer
         .audit(
@@ -433,8 +451,8 @@ pub async fn remove_totp(
 ) -> Result<(), AppError> {
     let now = now_micros();
     let mut tx = state.db.begin().await?;
-    // Locked out like the second factor at sign-in: the same subject counts both.
-    let subject = format!("totp:{}", viewer.user.id);
+    // Locked out like every other guess at the app's codes: one subject counts them all.
+    let subject = totp::lockout_subject(&viewer.user.id);
     if let Some(wait) = lockouts::admit(&mut tx, meta, &[&subject], now).await? {
         tx.commit().await?;
         return Err(AppError::RateLimited {
@@ -459,6 +477,9 @@ pub async fn remove_totp(
     }
     lockouts::clear(&mut tx, &subject).await?;
     totp::remove(&mut tx, &viewer.user.id).await?;
+    // No session has passed an app the person no longer has: the firm's rule that
+    // administrators use one must not keep counting them as having done so.
+    session::forget_second_factor(&mut tx, &viewer.user.id).await?;
     viewer
         .audit(
             &mut tx,

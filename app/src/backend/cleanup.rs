@@ -1,8 +1,8 @@
 //! The daily clean-up: what has served its purpose is removed, so secrets and traces do not
 //! pile up. Expired sessions, sign-in challenges (a day after they expired), rate-limit
-//! events older than the longest window, idle rate buckets, forgotten lockouts, and the
-//! content of mails that held a code which has expired (sent or not; an unsent one is never
-//! sent). Every statement is idempotent and bounded by time, so several instances may run
+//! events older than the longest window, idle rate buckets, forgotten lockouts, enrolments
+//! of the authenticator app never confirmed in time, and the content of mails that held a
+//! code which has expired (sent or not; an unsent one is never sent). Every statement is idempotent and bounded by time, so several instances may run
 //! it at once; the run is audited in the system chain with what it removed.
 
 use crate::backend::audit::{self, Action, Actor, Target};
@@ -20,6 +20,7 @@ pub struct Removed {
     pub rate_events: u64,
     pub rate_buckets: u64,
     pub lockouts: u64,
+    pub pending_totp: u64,
     pub mail_erased: u64,
 }
 
@@ -30,6 +31,7 @@ impl Removed {
             + self.rate_events
             + self.rate_buckets
             + self.lockouts
+            + self.pending_totp
             + self.mail_erased
     }
 }
@@ -68,6 +70,7 @@ pub async fn run(db: &Db, now: i64) -> anyhow::Result<Removed> {
             .execute(&mut *tx)
             .await?,
     );
+    removed.pending_totp = crate::backend::auth::totp::purge_stale_pending(&mut tx, now).await?;
     removed.mail_erased = count(
         sqlx::query(
             "UPDATE outbox SET subject = '', text_body = '', html_body = '', \
@@ -80,12 +83,13 @@ pub async fn run(db: &Db, now: i64) -> anyhow::Result<Removed> {
     );
     if removed.total() > 0 {
         let summary = format!(
-            "sessions={} challenges={} rate_events={} rate_buckets={} lockouts={} mail_erased={}",
+            "sessions={} challenges={} rate_events={} rate_buckets={} lockouts={} pending_totp={} mail_erased={}",
             removed.sessions,
             removed.challenges,
             removed.rate_events,
             removed.rate_buckets,
             removed.lockouts,
+            removed.pending_totp,
             removed.mail_erased
         );
         audit::record(

@@ -248,12 +248,18 @@ const YEAR_US: i64 = 365 * 86_400 * 1_000_000;
 
 /// `cpd-registry audit verify [ARGS]` against the test's database: (exit code, stdout).
 fn cli_verify(app: &TestApp, args: &[&str]) -> (Option<i32>, String) {
+    let mut all = vec!["audit", "verify"];
+    all.extend_from_slice(args);
+    cli(&app.database_url, app.dir.path(), &all)
+}
+
+/// `cpd-registry ARGS` against a database and data directory: (exit code, stdout).
+fn cli(database_url: &str, dir: &std::path::Path, args: &[&str]) -> (Option<i32>, String) {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_cpd-registry"))
-        .args(["audit", "verify"])
         .args(args)
         .env_clear()
-        .env("DATABASE_URL", &app.database_url)
-        .env("DATA_DIR", app.dir.path())
+        .env("DATABASE_URL", database_url)
+        .env("DATA_DIR", dir)
         .env("APP_SECRET", TEST_SECRET)
         .env("RUST_LOG", "error")
         .output()
@@ -450,7 +456,7 @@ async fn a_chain_deleted_whole_is_found_by_the_checkpoint_file(backend: Backend)
             .await
             .expect("delete the chain");
     }
-    // The database alone cannot tell; the file can.
+    // The database alone (the chains checked without the file) cannot tell; the file can.
     assert!(report(&app).await.ok());
     let problem = report_with_file(&app).await.problem.expect("found");
     assert_eq!(problem.chain(), chain);
@@ -477,9 +483,81 @@ async fn a_chain_deleted_whole_is_found_by_the_checkpoint_file(backend: Backend)
     let (code, out) = cli_verify(&app, &["--checkpoints", &path]);
     assert_eq!(code, Some(1), "{out}");
     assert!(out.contains("cannot be read"), "{out}");
+    // From the review: without `--checkpoints`, removing the default file and every
+    // checkpoint from the database passed. The database still shows that checkpoints were
+    // signed, so the file is asked for, by name.
+    sqlx::query("DELETE FROM audit_checkpoints")
+        .execute(&app.db().pool)
+        .await
+        .expect("delete every checkpoint");
+    let (code, out) = cli_verify(&app, &[]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains(&format!("the checkpoint file {path} cannot be read")),
+        "{out}"
+    );
+    assert!(out.contains("checkpoints were signed from"), "{out}");
+    assert!(out.contains("result: NOT intact"), "{out}");
     app.stop().await;
 }
 on_both_backends!(a_chain_deleted_whole_is_found_by_the_checkpoint_file);
+
+/// A fresh instance, with nothing old enough to have been signed, verifies without a
+/// checkpoint file; once its audit log holds rows older than the checkpoint interval (which
+/// a running server would have signed), a missing file fails the check, by name.
+async fn audit_verify_wants_the_checkpoint_file_once_there_must_be_one(backend: Backend) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = crate::helpers::fresh_database(backend, dir.path()).await;
+    let file = dir.path().join("audit-checkpoints.jsonl");
+    let (code, out) = cli(&url, dir.path(), &["migrate"]);
+    assert_eq!(code, Some(0), "{out}");
+    let (code, out) = cli(&url, dir.path(), &["audit", "verify"]);
+    assert_eq!(code, Some(0), "a fresh instance verifies: {out}");
+    assert!(out.contains("result: intact"), "{out}");
+    assert!(!file.exists());
+
+    // An event from two hours ago (the interval is an hour), never signed.
+    let db = app::backend::db::Db::connect(&url).await.expect("connect");
+    let mut tx = db.begin().await.expect("tx");
+    audit::record_at(
+        &mut tx,
+        &Actor::System,
+        Action::MigrationsApplied,
+        &Target::new("schema", "old"),
+        &audit::Context {
+            firm_id: Some("old-firm".into()),
+            ip: None,
+        },
+        app::backend::db::now_micros() - 2 * 3600 * 1_000_000,
+    )
+    .await
+    .expect("an old row");
+    tx.commit().await.expect("commit");
+    db.pool.close().await;
+    let (code, out) = cli(&url, dir.path(), &["audit", "verify"]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains(&format!(
+            "the checkpoint file {} cannot be read",
+            file.display()
+        )),
+        "{out}"
+    );
+    assert!(out.contains("older than the checkpoint interval"), "{out}");
+
+    // Signing the chains writes the file, and the check passes again.
+    let (code, out) = cli(&url, dir.path(), &["audit", "checkpoint"]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(file.exists());
+    let (code, out) = cli(&url, dir.path(), &["audit", "verify"]);
+    assert_eq!(code, Some(0), "{out}");
+    // Removed again, it is missed: the database holds the checkpoints.
+    std::fs::remove_file(&file).expect("remove");
+    let (code, out) = cli(&url, dir.path(), &["audit", "verify"]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("signed checkpoint(s)"), "{out}");
+}
+on_both_backends!(audit_verify_wants_the_checkpoint_file_once_there_must_be_one);
 
 async fn owners_see_their_firms_log_and_its_verification_members_do_not(backend: Backend) {
     let app = TestApp::spawn(backend).await;

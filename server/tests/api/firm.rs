@@ -953,6 +953,116 @@ async fn owners_admins_and_their_invitations_stay_consistent(backend: Backend) {
 }
 on_both_backends!(owners_admins_and_their_invitations_stay_consistent);
 
+/// From the review: an invitation took neither the owners lock nor a fresh look at its
+/// sender, so one sent while its admin was being blocked outlived the block; and an owner
+/// who handed ownership over kept the admin invitations they had sent, which an admin may
+/// not send.
+async fn invitations_do_not_outlive_their_senders_rights(backend: Backend) {
+    use app::backend::auth::rate_limit;
+    let app = TestApp::spawn(backend).await;
+    let owner = app.signed_in_browser("owner@firm.se").await;
+    let ada = invite_and_join(&app, &owner, "ada@firm.se", "admin").await;
+    let ada_id = user_id(&app, "ada@firm.se").await;
+    let firm = firm_of(&app, "ada@firm.se").await;
+
+    // Ada's invitation is held up after its request was let in (here: its firm's rate
+    // bucket is locked by someone else a moment), and meanwhile the owner blocks her.
+    let mut holder = app.db().begin().await.expect("tx");
+    rate_limit::lock(
+        &mut holder,
+        &format!("{}:{firm}", rate_limit::INVITATIONS_PER_FIRM.name),
+        app::backend::db::now_micros(),
+    )
+    .await
+    .expect("hold the bucket");
+    let as_ada = Browser {
+        client: ada.client.clone(),
+        base: ada.base.clone(),
+    };
+    let invitation = tokio::spawn(async move {
+        as_ada
+            .form(
+                "/api/firm/invite_member",
+                &[("email", "late@firm.se"), ("role", "member")],
+            )
+            .await
+            .status()
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let as_owner = Browser {
+        client: owner.client.clone(),
+        base: owner.base.clone(),
+    };
+    let id = ada_id.clone();
+    let block = tokio::spawn(async move {
+        as_owner
+            .form("/api/firm/block_member", &[("id", &id)])
+            .await
+            .status()
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    holder.commit().await.expect("release");
+    let (invited, blocked) = (invitation.await.expect("task"), block.await.expect("task"));
+    assert!(blocked.is_success(), "block: {blocked}");
+    assert!(
+        invited.is_success() || invited == 403 || invited == 401,
+        "the invitation is sent before the block, or refused after it: {invited}"
+    );
+    let open: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM invitations WHERE invited_by = $1 AND accepted_at_us IS NULL AND revoked_at_us IS NULL",
+    )
+    .bind(&ada_id)
+    .fetch_one(&app.db().pool)
+    .await
+    .expect("count");
+    assert_eq!(open, 0, "nothing Ada sent stays open once she is blocked");
+
+    // The owner invites an admin and a member, then hands ownership to Bo: as an admin now,
+    // they keep the member's invitation and lose the admin's.
+    let bo = invite_and_join(&app, &owner, "bo@firm.se", "admin").await;
+    let as_admin = invite(&app, &owner, "future-admin@firm.se", "admin").await;
+    let as_member = invite(&app, &owner, "future-member@firm.se", "member").await;
+    let bo_id = user_id(&app, "bo@firm.se").await;
+    assert!(
+        owner
+            .form(
+                "/api/firm/change_role",
+                &[("id", &bo_id), ("role", "owner")]
+            )
+            .await
+            .status()
+            .is_success()
+    );
+    let gone = app.browser().get(&as_admin).await;
+    assert_eq!(gone.headers()["location"], "/sign-in?invited=expired");
+    let kept = app.browser().get(&as_member).await;
+    let location = kept.headers()["location"].to_str().expect("ascii");
+    assert!(location.starts_with("/sign-in?invitation="), "{location}");
+    // The same when an owner is demoted to admin by another.
+    let again = invite(&app, &bo, "bos-admin@firm.se", "admin").await;
+    let owner_id = user_id(&app, "owner@firm.se").await;
+    sqlx::query("UPDATE users SET role = 'owner' WHERE id = $1")
+        .bind(&owner_id)
+        .execute(&app.db().pool)
+        .await
+        .expect("a second owner");
+    let owner = app.signed_in_browser("owner@firm.se").await;
+    assert!(
+        owner
+            .form(
+                "/api/firm/change_role",
+                &[("id", &bo_id), ("role", "admin")]
+            )
+            .await
+            .status()
+            .is_success()
+    );
+    let gone = app.browser().get(&again).await;
+    assert_eq!(gone.headers()["location"], "/sign-in?invited=expired");
+    app.stop().await;
+}
+on_both_backends!(invitations_do_not_outlive_their_senders_rights);
+
 /// A new firm is named by its owner on the first profile (not after the email domain),
 /// and an invited person's first profile starts from the firm's rule set, which saving
 /// keeps: a biträdande jurist at a firm on the advokat rules stays on them.

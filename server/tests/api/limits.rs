@@ -141,3 +141,131 @@ async fn twenty_parallel_wrong_guesses_use_up_the_code(backend: Backend) {
     app.stop().await;
 }
 on_both_backends!(twenty_parallel_wrong_guesses_use_up_the_code);
+
+/// An invitation from `browser`, through a trusted proxy that saw `client` (`None`: direct).
+async fn invite_from(browser: &crate::helpers::Browser, client: Option<&str>, email: &str) -> u16 {
+    let mut request = browser.client.post(browser.url("/api/firm/invite_member"));
+    if let Some(ip) = client {
+        request = request.header("x-forwarded-for", ip);
+    }
+    request
+        .form(&[("email", email), ("role", "member")])
+        .send()
+        .await
+        .expect("POST")
+        .status()
+        .as_u16()
+}
+
+/// From the review: every fresh firm (one email sign-in) could send 100 invitations a day
+/// with a firm name of the attacker's, which made the invitation form a mail relay. A firm's
+/// first day allows a few; one network (an IPv6 /64 however its addresses rotate) gets one
+/// allowance for all the firms it signs up; and a global ceiling bounds the rest. Each
+/// counter holds under truly parallel requests.
+async fn invitation_mail_is_capped_per_new_firm_per_network_and_in_all(backend: Backend) {
+    use crate::helpers::Browser;
+    use std::sync::Arc;
+    let app = TestApp::spawn_with_vars(backend, &[("TRUSTED_PROXIES", "127.0.0.1/32")]).await;
+    let status_counts = |statuses: &[u16]| {
+        (
+            statuses.iter().filter(|s| **s == 200).count(),
+            statuses.iter().filter(|s| **s == 429).count(),
+        )
+    };
+
+    // A firm made a moment ago sends 20 invitations at once: its first day's allowance goes.
+    let fresh = Arc::new(app.signed_in_browser("fresh@new-firm.se").await);
+    let statuses = all_at_once(20, |i| {
+        let fresh = fresh.clone();
+        async move { invite_from(&fresh, None, &format!("colleague{i}@example.se")).await }
+    })
+    .await;
+    let allowance = usize::try_from(rate_limit::INVITATIONS_NEW_FIRM.limit).expect("small");
+    assert_eq!(
+        status_counts(&statuses),
+        (allowance, 20 - allowance),
+        "{statuses:?}"
+    );
+    let mails: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM outbox WHERE to_addr LIKE 'colleague%@example.se'",
+    )
+    .fetch_one(&app.db().pool)
+    .await
+    .expect("mails");
+    assert_eq!(mails, rate_limit::INVITATIONS_NEW_FIRM.limit);
+
+    // Five established firms on one IPv6 /64, each address different, 110 invitations at
+    // once: the network's allowance (100) goes out, and no more.
+    let mut owners = Vec::new();
+    for n in 0..5 {
+        owners.push(Arc::new(
+            app.signed_in_browser(&format!("owner{n}@firm{n}.se")).await,
+        ));
+    }
+    sqlx::query("UPDATE firms SET created_at_us = created_at_us - $1")
+        .bind(2 * rate_limit::NEW_FIRM_FOR)
+        .execute(&app.db().pool)
+        .await
+        .expect("age the firms");
+    let owners: Arc<Vec<Arc<Browser>>> = Arc::new(owners);
+    let statuses = all_at_once(110, |i| {
+        let owners = owners.clone();
+        async move {
+            let client = format!("2001:db8:1:2::{:x}", i + 1);
+            invite_from(
+                &owners[i % 5],
+                Some(&client),
+                &format!("relay{i}@example.se"),
+            )
+            .await
+        }
+    })
+    .await;
+    let network = usize::try_from(rate_limit::INVITATIONS_PER_NETWORK.limit).expect("small");
+    assert_eq!(
+        status_counts(&statuses),
+        (network, 110 - network),
+        "{statuses:?}"
+    );
+    let sent: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM invitations WHERE email LIKE 'relay%@example.se'")
+            .fetch_one(&app.db().pool)
+            .await
+            .expect("invitations");
+    assert_eq!(sent, rate_limit::INVITATIONS_PER_NETWORK.limit);
+    // Another network, and the direct one, still may.
+    assert_eq!(
+        invite_from(&owners[0], Some("2001:db8:9:9::1"), "other@example.se").await,
+        200
+    );
+    assert_eq!(
+        invite_from(&owners[1], None, "direct@example.se").await,
+        200
+    );
+
+    // The ceiling over everything: once that many went out this hour (here: recorded
+    // directly), no network is let through.
+    let bucket = format!("{}:all", rate_limit::INVITATIONS_GLOBAL.name);
+    let already: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM rate_events WHERE bucket = $1")
+        .bind(&bucket)
+        .fetch_one(&app.db().pool)
+        .await
+        .expect("count");
+    let mut tx = app.db().begin().await.expect("tx");
+    for _ in already..rate_limit::INVITATIONS_GLOBAL.limit {
+        sqlx::query("INSERT INTO rate_events (bucket, at_us) VALUES ($1, $2)")
+            .bind(&bucket)
+            .bind(now_micros())
+            .execute(&mut *tx)
+            .await
+            .expect("an event");
+    }
+    tx.commit().await.expect("commit");
+    assert_eq!(
+        invite_from(&owners[2], Some("198.51.100.20"), "late@example.se").await,
+        429
+    );
+    assert_eq!(invite_from(&owners[3], None, "later@example.se").await, 429);
+    app.stop().await;
+}
+on_both_backends!(invitation_mail_is_capped_per_new_firm_per_network_and_in_all);

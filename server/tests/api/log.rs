@@ -399,6 +399,32 @@ async fn csv_import_previews_then_saves_only_what_was_confirmed(backend: Backend
 }
 on_both_backends!(csv_import_previews_then_saves_only_what_was_confirmed);
 
+/// From the review: `/log?imported=<any text>` put that text in the page's status box, so a
+/// link anyone could send made the registry say what they liked. Only a count is shown.
+async fn the_log_shows_an_imported_count_and_never_text_from_the_url(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let anna = app.signed_in_browser("anna@firm.se").await;
+    let counted = anna.page("/log?imported=2").await;
+    assert!(counted.contains("Entries imported: 2"), "{counted}");
+    for hostile in [
+        "Your%20account%20is%20suspended%3A%20call%20%2B46%2070%20000%2000%2000",
+        "2%20%E2%80%94%20your%20account%20is%20suspended",
+        "%2B2",
+        "%3Cb%3Esuspended%3C%2Fb%3E",
+    ] {
+        let page = anna.page(&format!("/log?imported={hostile}")).await;
+        assert!(
+            page.contains("data-testid=\"log-total\""),
+            "the log renders"
+        );
+        assert!(!page.contains("Entries imported"), "{hostile}: {page}");
+        assert!(!page.contains("account is suspended"), "{hostile}: {page}");
+        assert!(!page.contains("<b>suspended"), "{hostile}: {page}");
+    }
+    app.stop().await;
+}
+on_both_backends!(the_log_shows_an_imported_count_and_never_text_from_the_url);
+
 /// The figure a dashboard shows under `data-testid`.
 fn figure(page: &str, testid: &str) -> String {
     let marker = format!("data-testid=\"{testid}\"");

@@ -275,3 +275,165 @@ async fn the_daily_clean_up_removes_expired_secrets(backend: Backend) {
     app.stop().await;
 }
 on_both_backends!(the_daily_clean_up_removes_expired_secrets);
+
+/// A fresh database of `backend` with the migrations up to and including `last` applied
+/// (as an instance of that version left it); returns its URL.
+async fn database_as_of(backend: Backend, dir: &std::path::Path, last: i64) -> String {
+    let url = crate::helpers::fresh_database(backend, dir).await;
+    let folder = match backend {
+        Backend::Sqlite => "sqlite",
+        Backend::Postgres => "postgres",
+    };
+    let source = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../migrations")
+        .join(folder);
+    let older = dir.join("older-migrations");
+    std::fs::create_dir_all(&older).expect("dir");
+    for entry in std::fs::read_dir(&source).expect("migrations") {
+        let path = entry.expect("entry").path();
+        let name = path
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
+        let version: i64 = name
+            .split('_')
+            .next()
+            .and_then(|v| v.parse().ok())
+            .expect("a version");
+        if version <= last {
+            std::fs::copy(&path, older.join(&name)).expect("copy");
+        }
+    }
+    let db = app::backend::db::Db::connect(&url).await.expect("connect");
+    sqlx::migrate::Migrator::new(older.as_path())
+        .await
+        .expect("migrator")
+        .run(&db.pool)
+        .await
+        .expect("the older migrations");
+    db.pool.close().await;
+    url
+}
+
+/// From the review: code mails sent before mails carried an expiry (`secret_until_us`) were
+/// never erased, so every sign-in and step-up code, and one-click link, of that time stayed
+/// readable in the outbox. The migration blanks the sent ones; an unsent one is never sent
+/// and is erased by the clean-up. Other mail is left as it was.
+async fn code_mails_from_before_expiries_are_erased_by_the_upgrade(backend: Backend) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = database_as_of(backend, dir.path(), 20261201000013).await;
+    let db = app::backend::db::Db::connect(&url).await.expect("connect");
+    let now = app::backend::db::now_micros();
+    let day = 86_400 * 1_000_000;
+    let old_mail = |id: &'static str, subject: &'static str, text: &'static str, sent: bool| {
+        sqlx::query(
+            "INSERT INTO outbox (id, to_addr, subject, text_body, html_body, next_attempt_at_us, created_at_us, sent_at_us) \
+             VALUES ($1, 'old@firm.se', $2, $3, $4, $5, $5, $6)",
+        )
+        .bind(id)
+        .bind(subject)
+        .bind(text)
+        .bind(format!("<p>{text}</p>"))
+        .bind(now - 30 * day)
+        .bind(sent.then_some(now - 30 * day))
+    };
+    for query in [
+        old_mail(
+            "sent-sign-in",
+            "Your CPD Registry sign-in code: 314159",
+            "Your sign-in code is 314159.\n\nOr sign in with one click:\nhttps://cpd.example.se/sign-in/link?c=abc&t=def\n",
+            true,
+        ),
+        old_mail(
+            "sent-sv",
+            "Din inloggningskod till CPD Registry: 271828",
+            "Din inloggningskod är 271828.",
+            true,
+        ),
+        old_mail(
+            "sent-step-up",
+            "Confirm it is you: 161803",
+            "Enter the code 161803 in CPD Registry to confirm it is you.",
+            true,
+        ),
+        old_mail(
+            "sent-new-address",
+            "Bekräfta din nya e-postadress: 141421",
+            "Ange koden 141421 i CPD Registry.",
+            true,
+        ),
+        old_mail(
+            "unsent-sign-in",
+            "Your CPD Registry sign-in code: 577215",
+            "Your sign-in code is 577215.",
+            false,
+        ),
+        old_mail(
+            "sent-notice",
+            "Your CPD Registry sign-in address was changed",
+            "Your sign-in address is now new@firm.se.",
+            true,
+        ),
+    ] {
+        query.execute(&db.pool).await.expect("an old mail");
+    }
+    db.pool.close().await;
+
+    let server = server::startup::Server::start(crate::helpers::test_config(&url, dir.path()))
+        .await
+        .expect("the upgraded server starts");
+    let app = TestApp {
+        base: format!("http://{}", server.addr),
+        server: Some(server),
+        client: reqwest::Client::new(),
+        dir,
+        database_url: url,
+    };
+    let rows = || async {
+        let rows: Vec<(String, String, String, String, Option<i64>)> = sqlx::query_as(
+            "SELECT id, subject, text_body, html_body, sent_at_us FROM outbox ORDER BY id",
+        )
+        .fetch_all(&app.db().pool)
+        .await
+        .expect("outbox");
+        rows
+    };
+    let codes = [
+        "314159",
+        "271828",
+        "161803",
+        "141421",
+        "577215",
+        "/sign-in/link",
+    ];
+    for (id, subject, text, html, sent) in rows().await {
+        if sent.is_some() {
+            for code in codes {
+                let all = format!("{subject}\n{text}\n{html}");
+                assert!(!all.contains(code), "{id} still holds {code}: {all}");
+            }
+        }
+        if id == "unsent-sign-in" {
+            assert_eq!(sent, None, "an old code is never sent late");
+        }
+        if id == "sent-notice" {
+            assert_eq!(subject, "Your CPD Registry sign-in address was changed");
+        }
+    }
+    // The clean-up (run at start-up too) erases the unsent one.
+    app::backend::cleanup::run(app.db(), app::backend::db::now_micros())
+        .await
+        .expect("clean-up");
+    outbox::drain(app.db(), &Transport::DevMailbox)
+        .await
+        .expect("drain");
+    for (id, subject, text, html, _) in rows().await {
+        let all = format!("{subject}\n{text}\n{html}");
+        for code in codes {
+            assert!(!all.contains(code), "{id} still holds {code}: {all}");
+        }
+    }
+    app.stop().await;
+}
+on_both_backends!(code_mails_from_before_expiries_are_erased_by_the_upgrade);

@@ -39,12 +39,24 @@ pub async fn security_status() -> Result<SecurityOverview, AppError> {
         .acquire()
         .await
         .map_err(AppError::internal)?;
-    let state = totp::status(&mut conn, master, &viewer.user.id, &viewer.user.email)
-        .await
-        .map_err(AppError::internal)?;
+    let now = crate::backend::db::now_micros();
+    let stepped_up = crate::backend::auth::step_up::is_fresh(&viewer, now);
+    // A pending secret is shown only to the session that started the enrolment, and only
+    // while it has just confirmed it is the person: another session (a stolen cookie) must
+    // not read a secret it could then confirm.
+    let shown_to = stepped_up.then_some(viewer.session.id_hash.as_str());
+    let state = totp::status(
+        &mut conn,
+        master,
+        &viewer.user.id,
+        &viewer.user.email,
+        shown_to,
+        now,
+    )
+    .await
+    .map_err(AppError::internal)?;
     // Shown only to a session that passed the app in the last 15 minutes (the one that just
     // set it up): a session cookie stolen later must not reveal codes that open the account.
-    let now = crate::backend::db::now_micros();
     let recent = viewer
         .session
         .second_factor_at
@@ -70,9 +82,6 @@ pub async fn security_status() -> Result<SecurityOverview, AppError> {
             },
         },
         fresh_recovery_codes,
-        stepped_up: crate::backend::auth::step_up::is_fresh(
-            &viewer,
-            crate::backend::db::now_micros(),
-        ),
+        stepped_up,
     })
 }

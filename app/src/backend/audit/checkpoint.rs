@@ -71,7 +71,8 @@ pub async fn load(conn: &mut sqlx::AnyConnection, chain: &str) -> anyhow::Result
 }
 
 /// Signs the head of every chain that moved since its last checkpoint; appends each new
-/// checkpoint to `file` (JSON lines) as well. Returns what was signed.
+/// checkpoint to `file` (JSON lines) as well, and notes (once) in `audit_checkpointing`
+/// that checkpoints exist. Returns what was signed.
 pub async fn write(
     db: &Db,
     key: &SigningKey,
@@ -109,6 +110,15 @@ pub async fn write(
             at_us,
             signature,
         });
+    }
+    if !written.is_empty() {
+        // Once and for good: from now on there must be a checkpoint file (see `audit verify`).
+        sqlx::query(
+            "INSERT INTO audit_checkpointing (id, since_us) VALUES (1, $1) ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(at_us)
+        .execute(&mut *tx)
+        .await?;
     }
     if let (Some(path), false) = (file, written.is_empty()) {
         let mut lines = String::new();

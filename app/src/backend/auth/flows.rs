@@ -424,7 +424,7 @@ pub async fn verify_second_factor(
     let now = now_micros();
     let user = &viewer.user;
     let mut tx = state.db.begin().await?;
-    let subject = format!("totp:{}", user.id);
+    let subject = totp::lockout_subject(&user.id);
     if let Some(wait) = super::lockouts::admit(&mut tx, meta, &[&subject], now).await? {
         tx.commit().await?;
         return Err(rate_limited(wait));

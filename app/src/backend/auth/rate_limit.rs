@@ -60,6 +60,29 @@ pub const INVITATIONS_PER_INVITER: Limit = Limit {
     limit: 30,
     window: 60 * MINUTE,
 };
+/// A firm is new for its first day: one email sign-in makes one, so a new firm's
+/// allowance is what a mail relay would get per address it signs up with.
+pub const NEW_FIRM_FOR: Micros = 24 * 60 * MINUTE;
+/// Invitations a new firm sends in its first day: a first few colleagues.
+pub const INVITATIONS_NEW_FIRM: Limit = Limit {
+    name: "invite-new-firm",
+    limit: 10,
+    window: NEW_FIRM_FOR,
+};
+/// Invitations sent from one network (an IPv4 address or an IPv6 /64) a day, for any
+/// number of firms: signing up more firms gives no more.
+pub const INVITATIONS_PER_NETWORK: Limit = Limit {
+    name: "invite-ip",
+    limit: 100,
+    window: 24 * 60 * MINUTE,
+};
+/// Every invitation mail, from anywhere: a ceiling on the mail invitations can make us
+/// send, whatever the number of networks and firms an attacker has.
+pub const INVITATIONS_GLOBAL: Limit = Limit {
+    name: "invite-all",
+    limit: 1000,
+    window: 60 * MINUTE,
+};
 
 /// Certificate files one person uploads in ten minutes.
 pub const UPLOADS_PER_PERSON: Limit = Limit {

@@ -219,6 +219,16 @@ pub async fn mark_second_factor(
     Ok(())
 }
 
+/// Forgets that any of a person's sessions passed the second factor (it was removed).
+pub async fn forget_second_factor(conn: &mut AnyConnection, user_id: &str) -> anyhow::Result<u64> {
+    let done = sqlx::query("UPDATE sessions SET second_factor_at_us = NULL WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await
+        .context("forgetting the second factor")?;
+    Ok(done.rows_affected())
+}
+
 /// Allows sensitive changes on a session until `until`.
 pub async fn step_up(conn: &mut AnyConnection, id_hash: &str, until: Micros) -> anyhow::Result<()> {
     sqlx::query("UPDATE sessions SET stepped_up_until_us = $1 WHERE id_hash = $2")

@@ -3,7 +3,8 @@
 //! cookie alone must not be enough to take the account over. The person proves themselves
 //! with their authenticator app if they have one, else with a code emailed to their address
 //! (bound to this browser's session, like a sign-in code); the session may then make such
-//! changes for ten minutes. Wrong codes count towards the same lockout as sign-in.
+//! changes for ten minutes. A wrong code from the app counts towards the one lockout of the
+//! app's codes (as at sign-in); a wrong emailed code towards the step-up's own.
 
 use super::challenge::Micros;
 use super::otp::{self, Kind};
@@ -97,14 +98,21 @@ pub async fn confirm(
     let now = now_micros();
     let user = &viewer.user;
     let mut tx = state.db.begin().await?;
-    let subject = format!("step-up:{}", user.id);
+    let with_app = users::has_second_factor(&mut tx, &user.id).await?;
+    // A guess at the app's code counts where every other such guess counts (sign-in,
+    // enrolment, removal): one lockout, not one per place it can be typed.
+    let subject = if with_app {
+        totp::lockout_subject(&user.id)
+    } else {
+        format!("step-up:{}", user.id)
+    };
     if let Some(wait) = lockouts::admit(&mut tx, meta, &[&subject], now).await? {
         tx.commit().await?;
         return Err(AppError::RateLimited {
             retry_after_secs: wait,
         });
     }
-    let refusal = if users::has_second_factor(&mut tx, &user.id).await? {
+    let refusal = if with_app {
         match totp::verify(&mut tx, state.master_key(), &user.id, code, now).await? {
             Some(_) => None,
             None => Some(AppError::invalid("code", t.err_totp_wrong)),

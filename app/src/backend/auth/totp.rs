@@ -4,6 +4,11 @@
 //! The secret is stored encrypted (AES-256-GCM under a key derived from the master key);
 //! recovery codes only as MACs. Each accepted code's time step is stored, and a code for
 //! that step or an earlier one is refused, so an overheard code cannot be replayed.
+//!
+//! A secret not yet confirmed belongs to the session that started the enrolment (its id
+//! hash is stored with it) and lives [`PENDING_FOR`]: only that session is shown its QR code
+//! and key, and only that session can confirm it. Every wrong code, wherever it is typed
+//! (sign-in, step-up, enrolment, removal), counts against one lockout: [`lockout_subject`].
 
 use super::challenge::Micros;
 use crate::backend::crypto::{Key, Purpose};
@@ -15,6 +20,14 @@ use totp_rs::{Algorithm, Builder, Secret, Totp};
 const STEP_SECONDS: u64 = 30;
 pub const RECOVERY_CODES: usize = 10;
 const ISSUER: &str = "CPD Registry";
+/// How long a started enrolment can be confirmed (and its secret shown).
+pub const PENDING_FOR: Micros = 15 * 60 * 1_000_000;
+
+/// The one lockout subject every guess at a person's TOTP or recovery code counts against,
+/// wherever it is made: the guesses allowed are those of one lockout, not of several.
+pub fn lockout_subject(user_id: &str) -> String {
+    format!("totp:{user_id}")
+}
 
 #[derive(Debug)]
 pub struct Enrolment {
@@ -67,12 +80,14 @@ pub fn matching_step(secret: &[u8], code: &str, now: Micros) -> Option<i64> {
     found
 }
 
-/// Starts (or restarts) enrolment; refused while a confirmed secret exists.
+/// Starts (or restarts) enrolment for the session `session` (its id hash), which alone may
+/// see and confirm the new secret; refused while a confirmed secret exists.
 pub async fn start_enrolment(
     conn: &mut AnyConnection,
     master: &[u8; 32],
     user_id: &str,
     account: &str,
+    session: &str,
     now: Micros,
 ) -> anyhow::Result<Option<Enrolment>> {
     if super::users::has_second_factor(conn, user_id).await? {
@@ -85,68 +100,112 @@ pub async fn start_enrolment(
         .bind(user_id)
         .execute(&mut *conn)
         .await?;
-    sqlx::query("INSERT INTO totp_secrets (user_id, secret_enc, confirmed, last_step, created_at_us) VALUES ($1, $2, 0, 0, $3)")
+    sqlx::query("INSERT INTO totp_secrets (user_id, secret_enc, confirmed, last_step, created_at_us, session_id_hash) VALUES ($1, $2, 0, 0, $3, $4)")
         .bind(user_id)
         .bind(sealed)
         .bind(now)
+        .bind(session)
         .execute(&mut *conn)
         .await
         .context("storing a TOTP secret")?;
+    Ok(Some(enrolment(secret.to_vec(), &totp)?))
+}
+
+/// What the person needs to add the secret to their app: the QR code and the key.
+fn enrolment(secret: Vec<u8>, totp: &Totp) -> anyhow::Result<Enrolment> {
     let url = totp
         .to_url()
         .map_err(|e| anyhow::anyhow!("building the otpauth URL: {e}"))?;
-    let qr = qrcode::QrCode::new(url.as_bytes()).context("rendering the QR code")?;
-    let qr_svg = qr
+    let qr_svg = qrcode::QrCode::new(url.as_bytes())
+        .context("rendering the QR code")?
         .render::<qrcode::render::svg::Color<'_>>()
         .min_dimensions(200, 200)
         .quiet_zone(true)
         .build();
-    Ok(Some(Enrolment {
-        manual_key: Secret::new(Box::new(secret)).to_base32(),
+    Ok(Enrolment {
+        manual_key: Secret::new(secret.into_boxed_slice()).to_base32(),
         qr_svg,
-    }))
+    })
+}
+
+/// A person's stored secret.
+struct Stored {
+    secret: Vec<u8>,
+    confirmed: bool,
+    last_step: i64,
+    created_at: Micros,
+    /// The session that started a pending enrolment.
+    session: Option<String>,
+}
+
+impl Stored {
+    /// A pending secret that `session` started less than [`PENDING_FOR`] ago.
+    fn pending_for(&self, session: &str, now: Micros) -> bool {
+        !self.confirmed
+            && self.session.as_deref() == Some(session)
+            && now - self.created_at < PENDING_FOR
+    }
 }
 
 async fn load_secret(
     conn: &mut AnyConnection,
     master: &[u8; 32],
     user_id: &str,
-) -> anyhow::Result<Option<(Vec<u8>, bool, i64)>> {
-    let row: Option<(String, i64, i64)> = sqlx::query_as(
-        "SELECT secret_enc, confirmed, last_step FROM totp_secrets WHERE user_id = $1",
+) -> anyhow::Result<Option<Stored>> {
+    let row: Option<(String, i64, i64, i64, Option<String>)> = sqlx::query_as(
+        "SELECT secret_enc, confirmed, last_step, created_at_us, session_id_hash FROM totp_secrets WHERE user_id = $1",
     )
     .bind(user_id)
     .fetch_optional(&mut *conn)
     .await?;
-    let Some((sealed, confirmed, last_step)) = row else {
+    let Some((sealed, confirmed, last_step, created_at, session)) = row else {
         return Ok(None);
     };
     let secret = Key::derive(master, Purpose::TotpSecret)
         .decrypt(&sealed)
         .context("the TOTP secret does not decrypt under the current master key")?;
-    Ok(Some((secret, confirmed != 0, last_step)))
+    Ok(Some(Stored {
+        secret,
+        confirmed: confirmed != 0,
+        last_step,
+        created_at,
+        session,
+    }))
 }
 
-/// Checks a TOTP code against the stored secret (confirmed or, when `enrolling`, not yet)
-/// and records its step. `false` for a wrong or replayed code.
+/// Which secret a code is checked against.
+#[derive(Debug, Clone, Copy)]
+enum Against<'a> {
+    /// The confirmed one.
+    Confirmed,
+    /// The pending one this session (id hash) started, while it may still be confirmed.
+    Pending { session: &'a str },
+}
+
+/// Checks a TOTP code against the stored secret and records its step. `false` for a wrong
+/// or replayed code, or when there is no such secret.
 async fn accept_code(
     conn: &mut AnyConnection,
     master: &[u8; 32],
     user_id: &str,
     code: &str,
     now: Micros,
-    enrolling: bool,
+    against: Against<'_>,
 ) -> anyhow::Result<bool> {
-    let Some((secret, confirmed, last_step)) = load_secret(conn, master, user_id).await? else {
+    let Some(stored) = load_secret(conn, master, user_id).await? else {
         return Ok(false);
     };
-    if confirmed == enrolling {
+    let usable = match against {
+        Against::Confirmed => stored.confirmed,
+        Against::Pending { session } => stored.pending_for(session, now),
+    };
+    if !usable {
         return Ok(false);
     }
-    let Some(step) = matching_step(&secret, code, now) else {
+    let Some(step) = matching_step(&stored.secret, code, now) else {
         return Ok(false);
     };
-    if step <= last_step {
+    if step <= stored.last_step {
         return Ok(false);
     }
     let updated =
@@ -159,18 +218,30 @@ async fn accept_code(
     Ok(updated == 1)
 }
 
-/// Confirms enrolment with a first code; returns the recovery codes, shown once.
+/// Confirms the enrolment `session` started with a first code; returns the recovery
+/// codes, shown once. `None` for a wrong code, or no enrolment of this session's that may
+/// still be confirmed.
 pub async fn confirm_enrolment(
     conn: &mut AnyConnection,
     master: &[u8; 32],
     user_id: &str,
+    session: &str,
     code: &str,
     now: Micros,
 ) -> anyhow::Result<Option<Vec<String>>> {
-    if !accept_code(conn, master, user_id, code, now, true).await? {
+    if !accept_code(
+        conn,
+        master,
+        user_id,
+        code,
+        now,
+        Against::Pending { session },
+    )
+    .await?
+    {
         return Ok(None);
     }
-    sqlx::query("UPDATE totp_secrets SET confirmed = 1 WHERE user_id = $1")
+    sqlx::query("UPDATE totp_secrets SET confirmed = 1, session_id_hash = NULL WHERE user_id = $1")
         .bind(user_id)
         .execute(&mut *conn)
         .await?;
@@ -252,34 +323,43 @@ pub enum Status {
     },
 }
 
+/// The second factor's state as `shown_to` may see it: a pending secret is shown only to
+/// the session (id hash) that started it, and only while it may be confirmed; to anyone
+/// else (`None`: a session that has not confirmed it is the person just now) it is `Off`.
 pub async fn status(
     conn: &mut AnyConnection,
     master: &[u8; 32],
     user_id: &str,
     account: &str,
+    shown_to: Option<&str>,
+    now: Micros,
 ) -> anyhow::Result<Status> {
-    let Some((secret, confirmed, _)) = load_secret(conn, master, user_id).await? else {
+    let Some(stored) = load_secret(conn, master, user_id).await? else {
         return Ok(Status::Off);
     };
-    if confirmed {
+    if stored.confirmed {
         return Ok(Status::On {
             recovery_codes_left: unused_recovery_codes(conn, user_id).await?,
         });
     }
-    let totp = totp(secret.clone(), account)?;
-    let url = totp
-        .to_url()
-        .map_err(|e| anyhow::anyhow!("building the otpauth URL: {e}"))?;
-    let qr_svg = qrcode::QrCode::new(url.as_bytes())
-        .context("rendering the QR code")?
-        .render::<qrcode::render::svg::Color<'_>>()
-        .min_dimensions(200, 200)
-        .quiet_zone(true)
-        .build();
-    Ok(Status::Pending(Enrolment {
-        manual_key: Secret::new(secret.into_boxed_slice()).to_base32(),
-        qr_svg,
-    }))
+    match shown_to {
+        Some(session) if stored.pending_for(session, now) => {
+            let totp = totp(stored.secret.clone(), account)?;
+            Ok(Status::Pending(enrolment(stored.secret, &totp)?))
+        }
+        _ => Ok(Status::Off),
+    }
+}
+
+/// Removes enrolments that were started but not confirmed in time (the daily clean-up).
+pub async fn purge_stale_pending(conn: &mut AnyConnection, now: Micros) -> anyhow::Result<u64> {
+    Ok(
+        sqlx::query("DELETE FROM totp_secrets WHERE confirmed = 0 AND created_at_us <= $1")
+            .bind(now - PENDING_FOR)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected(),
+    )
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -296,7 +376,7 @@ pub async fn verify(
     code: &str,
     now: Micros,
 ) -> anyhow::Result<Option<SecondFactor>> {
-    if accept_code(conn, master, user_id, code, now, false).await? {
+    if accept_code(conn, master, user_id, code, now, Against::Confirmed).await? {
         return Ok(Some(SecondFactor::Totp));
     }
     let normalised = normalise_recovery(code);

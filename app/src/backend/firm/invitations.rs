@@ -42,7 +42,10 @@ pub async fn invite(
     send(state, viewer, meta, lang, email, role).await
 }
 
-/// Records and mails an invitation the caller has already authorized.
+/// Records and mails an invitation the caller has already authorized. The authorization is
+/// made again under the firm's owners lock (the one blocking, removing and role changes
+/// take), from the sender's role and standing as they are now: an invitation sent while its
+/// admin is being blocked is either withdrawn by the block or refused after it.
 async fn send(
     state: &AppState,
     viewer: &Viewer,
@@ -56,18 +59,36 @@ async fn send(
         Email::parse(email).map_err(|_| AppError::invalid("email", t.err_email_malformed))?;
     let now = now_micros();
     let mut tx = state.db.begin().await?;
-    // Caps per firm and per inviter, so the invitation form is no mail relay. The answer is
-    // the same for addresses with and without an account (no enumeration): whoever holds
-    // an account learns from the link itself that it cannot join (see `open`).
-    for (limit, key) in [
+    super::members::lock_owners(&mut tx, viewer).await?;
+    super::members::still_may(&mut tx, viewer, Act::Invite(role)).await?;
+    // Caps per inviter, per firm (tighter in its first day), per network and in all, so the
+    // invitation form is no mail relay: however many firms one network signs up, it gets
+    // one network's allowance. The answer is the same for addresses with and without an
+    // account (no enumeration): whoever holds an account learns from the link itself that
+    // it cannot join (see `open`). A refusal counts nowhere (the transaction is dropped).
+    let (firm, firm_created): (String, i64) =
+        sqlx::query_as("SELECT name, created_at_us FROM firms WHERE id = $1")
+            .bind(&viewer.user.firm_id)
+            .fetch_one(&mut *tx)
+            .await?;
+    let network = meta.ip_bucket();
+    let mut limits = vec![
+        (rate_limit::INVITATIONS_PER_INVITER, viewer.user.id.as_str()),
         (
             rate_limit::INVITATIONS_PER_FIRM,
             viewer.user.firm_id.as_str(),
         ),
-        (rate_limit::INVITATIONS_PER_INVITER, viewer.user.id.as_str()),
-    ] {
+    ];
+    if now - firm_created < rate_limit::NEW_FIRM_FOR {
+        limits.push((
+            rate_limit::INVITATIONS_NEW_FIRM,
+            viewer.user.firm_id.as_str(),
+        ));
+    }
+    limits.push((rate_limit::INVITATIONS_PER_NETWORK, network.as_str()));
+    limits.push((rate_limit::INVITATIONS_GLOBAL, "all"));
+    for (limit, key) in limits {
         if let Err(wait) = rate_limit::hit(&mut tx, limit, key, now).await? {
-            tx.commit().await?;
             return Err(AppError::RateLimited {
                 retry_after_secs: wait,
             });
@@ -99,10 +120,6 @@ async fn send(
     .execute(&mut *tx)
     .await
     ?;
-    let firm: String = sqlx::query_scalar("SELECT name FROM firms WHERE id = $1")
-        .bind(&viewer.user.firm_id)
-        .fetch_one(&mut *tx)
-        .await?;
     let inviter = if viewer.user.full_name.is_empty() {
         viewer.user.email.clone()
     } else {

@@ -83,7 +83,12 @@ async fn target(
 /// Serializes changes of who owns and administers a firm: the count of owners read next
 /// stays true until the transaction ends, so two owners demoting or blocking each other at
 /// once cannot both succeed and leave the firm without one.
-async fn lock_owners(conn: &mut sqlx::AnyConnection, viewer: &Viewer) -> Result<(), AppError> {
+/// Invitations take it too: one sent while its sender is blocked or demoted is sent
+/// before (and withdrawn by) that change, or refused after it.
+pub(super) async fn lock_owners(
+    conn: &mut sqlx::AnyConnection,
+    viewer: &Viewer,
+) -> Result<(), AppError> {
     crate::backend::auth::rate_limit::lock(
         conn,
         &format!("owners:{}", viewer.user.firm_id),
@@ -112,9 +117,35 @@ async fn revoke_invitations_by(
     Ok(())
 }
 
+/// Withdraws the open invitations `inviter` sent that `role` may not send: whoever is made
+/// an admin (an owner handing ownership over, or demoted) keeps only invitations of members,
+/// whoever is made a member none.
+async fn revoke_invitations_beyond(
+    conn: &mut sqlx::AnyConnection,
+    viewer: &Viewer,
+    inviter: &str,
+    role: Role,
+) -> Result<(), AppError> {
+    for invited in [Role::Member, Role::Admin] {
+        if crate::backend::authz::allowed(role, Act::Invite(invited)) {
+            continue;
+        }
+        sqlx::query(
+            "UPDATE invitations SET revoked_at_us = $1 WHERE invited_by = $2 AND firm_id = $3 AND role = $4 AND accepted_at_us IS NULL AND revoked_at_us IS NULL",
+        )
+        .bind(now_micros())
+        .bind(inviter)
+        .bind(&viewer.user.firm_id)
+        .bind(invited.as_str())
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
 /// The acting person's own role, read again under the lock: someone demoted or blocked a
 /// moment ago acts no more with the rights they had.
-async fn still_may(
+pub(super) async fn still_may(
     conn: &mut sqlx::AnyConnection,
     viewer: &Viewer,
     act: Act,
@@ -177,20 +208,20 @@ pub async fn change_role(
     {
         return Err(AppError::invalid("role", t.err_last_owner));
     }
-    if to == Role::Member {
-        revoke_invitations_by(&mut tx, viewer, id).await?;
-    }
+    revoke_invitations_beyond(&mut tx, viewer, id, to).await?;
     sqlx::query("UPDATE users SET role = $1 WHERE id = $2")
         .bind(to.as_str())
         .bind(id)
         .execute(&mut *tx)
         .await?;
     if to == Role::Owner && id != viewer.user.id {
-        // Handing over: the previous owner stays on as an admin.
+        // Handing over: the previous owner stays on as an admin, and keeps only the
+        // invitations an admin may send.
         sqlx::query("UPDATE users SET role = 'admin' WHERE id = $1")
             .bind(&viewer.user.id)
             .execute(&mut *tx)
             .await?;
+        revoke_invitations_beyond(&mut tx, viewer, &viewer.user.id, Role::Admin).await?;
     }
     viewer
         .audit(&mut tx, meta, Action::RoleChanged, &Target::new("user", id))

@@ -124,6 +124,7 @@ pub fn step_up_code(lang: Lang, to: &str, code: &str) -> OutgoingMail {
 
 /// A notice to the old address that the sign-in address was changed.
 pub fn email_changed_notice(lang: Lang, to: &str, new_address: &str) -> OutgoingMail {
+    let new_address = &mail_safe_address(new_address);
     let (subject, body) = match lang {
         Lang::En => (
             "Your CPD Registry sign-in address was changed".to_owned(),
@@ -146,16 +147,44 @@ pub fn email_changed_notice(lang: Lang, to: &str, new_address: &str) -> Outgoing
     }
 }
 
-/// An invitation to join a firm: the link leads to sign-in with this address.
+/// Characters that are never seen but change what is seen: bidirectional marks and
+/// overrides (that could make "moc.knab" read as "bank.com"), and the zero-width and other
+/// format characters (Unicode's Cf) that could hide inside a name to make it look like
+/// another, or split a word a filter looks for.
+fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}'
+        | '\u{0600}'..='\u{0605}'
+        | '\u{061C}'
+        | '\u{06DD}'
+        | '\u{070F}'
+        | '\u{0890}'..='\u{0891}'
+        | '\u{08E2}'
+        | '\u{180E}'
+        | '\u{200B}'..='\u{200F}'
+        | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{206F}'
+        | '\u{FEFF}'
+        | '\u{FFF9}'..='\u{FFFB}'
+        | '\u{110BD}'
+        | '\u{110CD}'
+        | '\u{13430}'..='\u{1343F}'
+        | '\u{1BCA0}'..='\u{1BCA3}'
+        | '\u{1D173}'..='\u{1D17A}'
+        | '\u{E0001}'
+        | '\u{E0020}'..='\u{E007F}'
+    )
+}
+
 /// A name someone else typed, made safe to put in a mail: control characters (new lines
-/// that could forge headers or paragraphs) and bidirectional overrides (that could make
-/// "moc.knab" read as "bank.com") are removed, runs of space folded, and the length capped.
+/// that could forge headers or paragraphs) become spaces, invisible characters (see
+/// [`is_invisible`]) are removed, runs of space folded, and the length capped.
 pub fn mail_safe(name: &str) -> String {
-    let is_bidi = |c: char| matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
     let cleaned: String = name
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
-        .filter(|c| !is_bidi(*c))
+        .filter(|c| !is_invisible(*c))
         .collect();
     cleaned
         .split_whitespace()
@@ -166,21 +195,32 @@ pub fn mail_safe(name: &str) -> String {
         .collect()
 }
 
+/// An address someone else typed, as a mail shows it: without control or invisible
+/// characters (an address may hold them; shown, they could disguise it).
+pub fn mail_safe_address(address: &str) -> String {
+    address
+        .chars()
+        .filter(|c| !c.is_control() && !is_invisible(*c))
+        .collect()
+}
+
+/// An invitation to join a firm: the link leads to sign-in with this address.
 pub fn invitation(lang: Lang, to: &str, firm: &str, inviter: &str, link: &str) -> OutgoingMail {
     let firm = &mail_safe(firm);
     let inviter = &mail_safe(inviter);
+    let shown_to = &mail_safe_address(to);
     let (subject, body, ignore) = match lang {
         Lang::En => (
             format!("{inviter} invites you to {firm} on CPD Registry"),
             format!(
-                "{inviter} invites you to log your continuing professional development with {firm} on CPD Registry. Open the link below and sign in with this address ({to}); the link works for 7 days."
+                "{inviter} invites you to log your continuing professional development with {firm} on CPD Registry. Open the link below and sign in with this address ({shown_to}); the link works for 7 days."
             ),
             "If you do not know the sender, ignore this email: nothing happens unless you sign in.",
         ),
         Lang::Sv => (
             format!("{inviter} bjuder in dig till {firm} i CPD Registry"),
             format!(
-                "{inviter} bjuder in dig att registrera din vidareutbildning hos {firm} i CPD Registry. Öppna länken nedan och logga in med den här adressen ({to}); länken gäller i 7 dagar."
+                "{inviter} bjuder in dig att registrera din vidareutbildning hos {firm} i CPD Registry. Öppna länken nedan och logga in med den här adressen ({shown_to}); länken gäller i 7 dagar."
             ),
             "Om du inte känner avsändaren kan du bortse från meddelandet: inget händer om du inte loggar in.",
         ),
@@ -212,6 +252,46 @@ mod tests {
             "Bank moc.knab AB"
         );
         assert_eq!(mail_safe("\u{2067}x\u{2069}\u{200F}"), "x");
+    }
+
+    #[test]
+    fn names_and_addresses_in_mail_lose_zero_width_and_format_characters() {
+        for (hidden, plain) in [
+            ("Pay\u{200B}Pal", "PayPal"),
+            ("Pay\u{200C}Pal", "PayPal"),
+            ("Pay\u{200D}Pal", "PayPal"),
+            ("Pay\u{2060}Pal", "PayPal"),
+            ("\u{FEFF}PayPal", "PayPal"),
+            ("Pay\u{00AD}Pal", "PayPal"),
+            ("Pay\u{2062}Pal\u{E0041}", "PayPal"),
+            ("Pay \u{200B} Pal", "Pay Pal"),
+        ] {
+            assert_eq!(mail_safe(hidden), plain, "{hidden:?}");
+        }
+        assert_eq!(
+            mail_safe_address("se\u{200B}curity\u{202E}@bank.se"),
+            "security@bank.se"
+        );
+        let mail = invitation(
+            Lang::Sv,
+            "a\u{200D}b@c.se",
+            "Bank\u{200B}en",
+            "\u{FEFF}Eve",
+            "https://x/invite",
+        );
+        for part in [&mail.subject, &mail.text, &mail.html] {
+            assert!(
+                !part.contains(['\u{200B}', '\u{200D}', '\u{FEFF}']),
+                "{part}"
+            );
+        }
+        assert!(
+            mail.subject.starts_with("Eve bjuder in dig till Banken"),
+            "{}",
+            mail.subject
+        );
+        let notice = email_changed_notice(Lang::En, "old@c.se", "new\u{2060}@c.se");
+        assert!(notice.text.contains("now new@c.se."), "{}", notice.text);
         let mail = invitation(
             Lang::En,
             "a@b.se",

@@ -48,6 +48,15 @@ fn select(entries: &[EntryView], year: i32, view: &View) -> Vec<EntryView> {
     rows
 }
 
+/// The count `confirm_import` puts in its redirect (`/log?imported=12`): digits only, or
+/// nothing. Anyone can make a link with any `imported=`, so anything else shows nothing.
+fn imported_count(text: &str) -> Option<u32> {
+    if text.is_empty() || text.len() > 9 || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok()
+}
+
 #[component]
 pub fn LogList() -> impl IntoView {
     let lang = use_lang();
@@ -69,7 +78,9 @@ pub fn LogList() -> impl IntoView {
     let duplicate_error = use_form_error::<DuplicateEntry>();
     let added = use_query_flag("added");
     let updated = use_query_flag("updated");
-    let imported = Memo::new(move |_| query.with(|q| q.get("imported")));
+    // Only ever a number: the status box says how many were imported, never text from the URL.
+    let imported =
+        Memo::new(move |_| query.with(|q| q.get("imported").and_then(|n| imported_count(&n))));
 
     let body = move || {
         Suspend::new(async move {
@@ -205,5 +216,28 @@ pub fn LogList() -> impl IntoView {
             <ErrorBox error=duplicate_error/>
             <Suspense fallback=|| ()>{body}</Suspense>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::imported_count;
+
+    #[test]
+    fn the_imported_count_is_digits_or_nothing() {
+        assert_eq!(imported_count("12"), Some(12));
+        assert_eq!(imported_count("0"), Some(0));
+        for hostile in [
+            "",
+            "+5",
+            "-1",
+            "12 rows",
+            "1e3",
+            "Call 020-123",
+            "١٢",
+            "9999999999",
+        ] {
+            assert_eq!(imported_count(hostile), None, "{hostile}");
+        }
     }
 }
