@@ -211,6 +211,7 @@ pub static EN: Texts = Texts {
     err_name_required: "Enter your full name.",
     err_date: "Enter a date as YYYY-MM-DD.",
     err_admission_future: "The admission date cannot be in the future.",
+    err_invite_profile_first: "Complete your profile first (it names the firm): the invitation carries the firm’s name.",
     err_role_invite: "Choose a role: Member or Admin.",
     err_role_member: "Choose a role: Member, Admin or Owner.",
     email_section: "Sign-in address",

@@ -272,6 +272,8 @@ pub struct Texts {
     pub err_name_required: &'static str,
     pub err_date: &'static str,
     pub err_admission_future: &'static str,
+    /// An invitation asked for before the firm is named (the first profile).
+    pub err_invite_profile_first: &'static str,
     /// The role field of an invitation (owners are made by handing over, not invited).
     pub err_role_invite: &'static str,
     /// The role field of a member change.

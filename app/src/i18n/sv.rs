@@ -211,6 +211,7 @@ pub static SV: Texts = Texts {
     err_name_required: "Ange ditt fullständiga namn.",
     err_date: "Ange ett datum som ÅÅÅÅ-MM-DD.",
     err_admission_future: "Datum för inträde kan inte ligga i framtiden.",
+    err_invite_profile_first: "Fyll i din profil först (där namnges byrån): inbjudan bär byråns namn.",
     err_role_invite: "Välj en roll: Medlem eller Administratör.",
     err_role_member: "Välj en roll: Medlem, Administratör eller Ägare.",
     email_section: "Inloggningsadress",

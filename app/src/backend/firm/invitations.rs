@@ -39,6 +39,17 @@ pub async fn invite(
         _ => return Err(AppError::invalid("role", t.err_role_invite)),
     };
     super::gate(state, viewer, meta, lang, Act::Invite(role)).await?;
+    // An invitation carries the firm's name, which a new firm's owner gives on the first
+    // profile: until someone of the firm has saved one, it is only named after a domain.
+    let named: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM users WHERE firm_id = $1 AND profile_completed = 1",
+    )
+    .bind(&viewer.user.firm_id)
+    .fetch_one(&state.db.pool)
+    .await?;
+    if named == 0 {
+        return Err(AppError::invalid("email", t.err_invite_profile_first));
+    }
     send(state, viewer, meta, lang, email, role).await
 }
 
