@@ -7,9 +7,11 @@ pub mod date;
 pub mod email;
 pub mod hours;
 pub mod limits;
+pub mod org_number;
 pub mod quick_check;
 pub mod rules;
 
 pub use date::{Date, DateError};
 pub use email::{Email, EmailError};
 pub use hours::{Hours, HoursError};
+pub use org_number::{OrgNumber, OrgNumberError};

@@ -4,7 +4,7 @@ use crate::AppError;
 use crate::backend::audit::{Action, Target};
 use crate::backend::auth::otp::{self, Kind};
 use crate::backend::auth::viewer::Viewer;
-use crate::backend::auth::{flows, lockouts, rate_limit, session, step_up, totp, users};
+use crate::backend::auth::{codes, lockouts, rate_limit, session, step_up, totp, users};
 use crate::backend::db::now_micros;
 use crate::backend::mail::{enqueue, enqueue_secret, templates};
 use crate::backend::request::RequestMeta;
@@ -155,12 +155,12 @@ pub fn validate_profile(
         }
         let org_number = match input.org_number.as_deref().map(str::trim) {
             None | Some("") => String::new(),
-            Some(text) => {
-                crate::backend::firm::settings::valid_org_number(text).unwrap_or_else(|| {
+            Some(text) => domain::OrgNumber::parse(text)
+                .map(|o| o.to_string())
+                .unwrap_or_else(|_| {
                     problems.add("org_number", t.err_org_number);
                     String::new()
-                })
-            }
+                }),
         };
         (name.to_owned(), org_number)
     });
@@ -262,13 +262,13 @@ pub async fn request_email_change(
 ) -> Result<(), AppError> {
     let t = lang.texts();
     step_up::require(viewer, lang)?;
-    let email = Email::parse(new_email).map_err(|e| flows::email_error(t, e))?;
+    let email = Email::parse(new_email).map_err(|e| codes::email_error(t, e))?;
     if email.as_str() == viewer.user.email {
         return Err(AppError::invalid("email", t.err_email_taken));
     }
     let now = now_micros();
     let mut tx = state.db.begin().await?;
-    flows::check_code_limits(&mut tx, state, meta, &email, now).await?;
+    codes::check_code_limits(&mut tx, state, meta, &email, now).await?;
     let issued = otp::issue(
         &mut tx,
         state.master_key(),
@@ -327,7 +327,7 @@ pub async fn confirm_email_change(
     };
     let matches = stored.code_matches(state.master_key(), code);
     let outcome = otp::submit(&mut tx, &stored, now, matches).await?;
-    if let Some(error) = flows::code_error(t, outcome) {
+    if let Some(error) = codes::code_error(t, outcome) {
         tx.commit().await?;
         return Err(error);
     }

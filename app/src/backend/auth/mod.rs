@@ -2,6 +2,7 @@
 //! soft lockout and the optional TOTP second factor.
 
 pub mod challenge;
+pub mod codes;
 pub mod flows;
 pub mod lockout;
 pub mod lockouts;

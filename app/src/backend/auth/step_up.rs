@@ -9,7 +9,7 @@
 use super::challenge::Micros;
 use super::otp::{self, Kind};
 use super::viewer::Viewer;
-use super::{flows, lockouts, session, totp, users};
+use super::{codes, lockouts, session, totp, users};
 use crate::AppError;
 use crate::backend::audit::{Action, Target};
 use crate::backend::db::now_micros;
@@ -50,10 +50,10 @@ pub async fn request_code(
     lang: Lang,
 ) -> Result<(), AppError> {
     let t = lang.texts();
-    let email = Email::parse(&viewer.user.email).map_err(|e| flows::email_error(t, e))?;
+    let email = Email::parse(&viewer.user.email).map_err(|e| codes::email_error(t, e))?;
     let now = now_micros();
     let mut tx = state.db.begin().await?;
-    flows::check_code_limits(&mut tx, state, meta, &email, now).await?;
+    codes::check_code_limits(&mut tx, state, meta, &email, now).await?;
     let issued = otp::issue(
         &mut tx,
         state.master_key(),
@@ -126,7 +126,7 @@ pub async fn confirm(
             Some(stored) => {
                 let matches = stored.code_matches(state.master_key(), code);
                 let outcome = otp::submit(&mut tx, &stored, now, matches).await?;
-                flows::code_error(t, outcome)
+                codes::code_error(t, outcome)
             }
         }
     };

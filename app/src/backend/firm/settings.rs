@@ -3,7 +3,6 @@
 
 use super::gate;
 use crate::AppError;
-use crate::backend::account::RULE_SETS;
 use crate::backend::audit::{Action, Target};
 use crate::backend::auth::viewer::Viewer;
 use crate::backend::authz::Act;
@@ -51,33 +50,6 @@ pub async fn member_count(state: &AppState, firm_id: &str) -> anyhow::Result<i64
     Ok(count)
 }
 
-pub fn valid_org_number(text: &str) -> Option<String> {
-    let digits: Vec<u32> = text
-        .chars()
-        .filter(|c| *c != '-' && *c != ' ')
-        .map(|c| c.to_digit(10))
-        .collect::<Option<_>>()?;
-    if digits.len() != 10 {
-        return None;
-    }
-    let sum: u32 = digits
-        .iter()
-        .enumerate()
-        .map(|(i, d)| {
-            let v = if i % 2 == 0 { d * 2 } else { *d };
-            v / 10 + v % 10
-        })
-        .sum();
-    if !sum.is_multiple_of(10) {
-        return None;
-    }
-    let s: String = digits
-        .iter()
-        .map(|d| char::from_digit(*d, 10).unwrap_or('0'))
-        .collect();
-    Some(format!("{}-{}", &s[..6], &s[6..]))
-}
-
 pub async fn update(
     state: &AppState,
     viewer: &Viewer,
@@ -98,12 +70,14 @@ pub async fn update(
     }
     let org_number = match input.org_number.trim() {
         "" => String::new(),
-        text => valid_org_number(text).unwrap_or_else(|| {
-            problems.add("org_number", t.err_org_number);
-            String::new()
-        }),
+        text => domain::OrgNumber::parse(text)
+            .map(|o| o.to_string())
+            .unwrap_or_else(|_| {
+                problems.add("org_number", t.err_org_number);
+                String::new()
+            }),
     };
-    if !RULE_SETS.contains(&input.default_rule_set.as_str()) {
+    if !domain::rules::set::IDS.contains(&input.default_rule_set.as_str()) {
         problems.add("default_rule_set", t.err_rule_set_choice);
     }
     problems.finish()?;
@@ -128,24 +102,4 @@ pub async fn update(
         )
         .await?;
     tx.commit().await.map_err(AppError::from)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::valid_org_number;
-
-    #[test]
-    fn organisation_numbers_need_ten_digits_and_a_valid_check_digit() {
-        assert_eq!(
-            valid_org_number("556016-0680").as_deref(),
-            Some("556016-0680")
-        );
-        assert_eq!(
-            valid_org_number("5560160680").as_deref(),
-            Some("556016-0680")
-        );
-        assert_eq!(valid_org_number("556016-0681"), None);
-        assert_eq!(valid_org_number("55601-0680"), None);
-        assert_eq!(valid_org_number("abc"), None);
-    }
 }
