@@ -120,3 +120,108 @@ pub fn pdf_of_size(size: usize) -> Vec<u8> {
     doc.save_to(&mut out).expect("sample: save");
     out
 }
+
+/// A PDF like `pdf(1)` whose page carries `annots` and whose catalog has `catalog` added.
+pub fn pdf_with(annots: Vec<lopdf::Object>, catalog: Vec<(&str, lopdf::Object)>) -> Vec<u8> {
+    use lopdf::Object;
+    let mut doc = lopdf::Document::load_mem(&pdf(1)).expect("sample loads");
+    let page = *doc.get_pages().values().next().expect("a page");
+    let annots: Vec<Object> = annots
+        .into_iter()
+        .map(|a| Object::Reference(doc.add_object(a)))
+        .collect();
+    if !annots.is_empty() {
+        doc.get_object_mut(page)
+            .and_then(Object::as_dict_mut)
+            .expect("page")
+            .set("Annots", annots);
+    }
+    let root = doc
+        .trailer
+        .get(b"Root")
+        .and_then(Object::as_reference)
+        .expect("root");
+    for (key, value) in catalog {
+        doc.get_object_mut(root)
+            .and_then(Object::as_dict_mut)
+            .expect("catalog")
+            .set(key, value);
+    }
+    let mut out = Vec::new();
+    doc.save_to(&mut out).expect("save");
+    out
+}
+
+/// A link annotation running `action`.
+pub fn link(action: lopdf::Dictionary) -> lopdf::Object {
+    use lopdf::dictionary;
+    lopdf::Object::Dictionary(dictionary! {
+        "Type" => "Annot", "Subtype" => "Link",
+        "Rect" => vec![72.into(), 72.into(), 200.into(), 90.into()],
+        "A" => action,
+    })
+}
+
+/// A one-page PDF with every kind of active content the bundling strips: web, launch and
+/// chained script links, a file attachment, a form widget that submits and runs a script,
+/// an open action, document-level scripts, attached files and an XFA form; and two links
+/// within the document (one by action, one by destination) that stay.
+pub fn active_pdf() -> Vec<u8> {
+    use lopdf::{Object, dictionary};
+    let s = Object::string_literal;
+    // The page `pdf_with` adds to: links point at it as a real PDF's do.
+    let page = *lopdf::Document::load_mem(&pdf(1))
+        .expect("sample loads")
+        .get_pages()
+        .values()
+        .next()
+        .expect("a page");
+    let page_dest = vec![Object::Reference(page), "Fit".into()];
+    pdf_with(
+        vec![
+            link(dictionary! { "S" => "URI", "URI" => s("https://evil.example/") }),
+            link(dictionary! { "S" => "Launch", "Win" => dictionary! { "F" => s("cmd.exe") } }),
+            link(
+                dictionary! { "S" => "GoTo", "D" => page_dest.clone(), "Next" => dictionary! { "S" => "JavaScript", "JS" => s("x") } },
+            ),
+            Object::Dictionary(dictionary! {
+                "Type" => "Annot", "Subtype" => "Link", "Dest" => page_dest.clone(),
+                "Rect" => vec![0.into(), 0.into(), 10.into(), 10.into()],
+            }),
+            Object::Dictionary(dictionary! {
+                "Type" => "Annot", "Subtype" => "FileAttachment",
+                "FS" => dictionary! { "Type" => "Filespec", "EF" => dictionary! { "F" => Object::Null } },
+            }),
+            Object::Dictionary(dictionary! {
+                "Type" => "Annot", "Subtype" => "Widget",
+                "A" => dictionary! { "S" => "SubmitForm", "F" => s("https://evil.example/") },
+                "AA" => dictionary! { "K" => dictionary! { "S" => "JavaScript", "JS" => s("y") } },
+            }),
+        ],
+        vec![
+            (
+                "OpenAction",
+                Object::Dictionary(dictionary! { "S" => "JavaScript", "JS" => s("z") }),
+            ),
+            (
+                "AA",
+                Object::Dictionary(
+                    dictionary! { "WC" => dictionary! { "S" => "JavaScript", "JS" => s("w") } },
+                ),
+            ),
+            (
+                "Names",
+                Object::Dictionary(dictionary! {
+                    "JavaScript" => dictionary! { "Names" => vec![s("a"), dictionary! { "S" => "JavaScript", "JS" => s("v") }.into()] },
+                    "EmbeddedFiles" => dictionary! { "Names" => Vec::<Object>::new() },
+                }),
+            ),
+            (
+                "AcroForm",
+                Object::Dictionary(
+                    dictionary! { "Fields" => Vec::<Object>::new(), "XFA" => s("<xdp/>") },
+                ),
+            ),
+        ],
+    )
+}
