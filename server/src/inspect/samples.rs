@@ -225,3 +225,81 @@ pub fn active_pdf() -> Vec<u8> {
         ],
     )
 }
+
+/// A JPEG segment `marker` with `body`.
+fn jpeg_segment(marker: u8, body: &[u8]) -> Vec<u8> {
+    let mut out = vec![0xFF, marker];
+    out.extend_from_slice(
+        &u16::try_from(body.len() + 2)
+            .expect("sample: a segment")
+            .to_be_bytes(),
+    );
+    out.extend_from_slice(body);
+    out
+}
+
+/// A real photo as a phone writes it: an EXIF block (orientation 6, a GPS position, a
+/// serial number) and `xmp_bytes` of extended XMP in as many APP1 segments as it takes,
+/// each naming the GPS position, before the picture.
+pub fn jpeg_with_metadata(width: u32, height: u32, xmp_bytes: usize) -> Vec<u8> {
+    let plain = jpeg(width, height);
+    let mut tiff = b"II\x2A\0\x08\0\0\0".to_vec();
+    tiff.extend_from_slice(&2u16.to_le_bytes());
+    for (tag, kind, value) in [(0x0112u16, 3u16, 6u32), (0x8825, 4, 0x40)] {
+        tiff.extend_from_slice(&tag.to_le_bytes());
+        tiff.extend_from_slice(&kind.to_le_bytes());
+        tiff.extend_from_slice(&1u32.to_le_bytes());
+        tiff.extend_from_slice(&value.to_le_bytes());
+    }
+    tiff.extend_from_slice(&0u32.to_le_bytes());
+    tiff.extend_from_slice(b"GPS 59.3293N 18.0686E SERIAL-XZ-1234");
+    let mut exif = b"Exif\0\0".to_vec();
+    exif.extend(tiff);
+    let mut out = plain[..2].to_vec();
+    out.extend(jpeg_segment(0xE1, &exif));
+    let mut written = 0;
+    let mut part = 0;
+    while written < xmp_bytes {
+        let mut body = b"http://ns.adobe.com/xmp/extension/\0".to_vec();
+        body.extend(
+            format!("<exif:GPSLatitude>59,19.758N</exif:GPSLatitude> part {part} ").bytes(),
+        );
+        body.resize(65_533.min(body.len().max(xmp_bytes - written)), b' ');
+        written += body.len();
+        part += 1;
+        out.extend(jpeg_segment(0xE1, &body));
+    }
+    out.extend_from_slice(&plain[2..]);
+    out
+}
+
+/// A real PNG with an `eXIf` block (a GPS position), text (`tEXt`, `iTXt` XMP) and the
+/// time it was made (`tIME`) between its header and its image data.
+pub fn png_with_metadata(width: u32, height: u32) -> Vec<u8> {
+    let plain = png(width, height);
+    let chunk = |kind: &[u8], data: &[u8]| {
+        let mut out = u32::try_from(data.len())
+            .expect("sample: small")
+            .to_be_bytes()
+            .to_vec();
+        let mut body = kind.to_vec();
+        body.extend_from_slice(data);
+        out.extend_from_slice(&body);
+        out.extend_from_slice(&crc32(&body).to_be_bytes());
+        out
+    };
+    // The signature and IHDR (8 + 25 bytes) first, as the PNG specification requires.
+    let mut out = plain[..33].to_vec();
+    out.extend(chunk(
+        b"eXIf",
+        b"MM\0\x2a\0\0\0\x08 GPS 59.3293N 18.0686E SERIAL-XZ-1234",
+    ));
+    out.extend(chunk(b"tEXt", b"Author\0Anna Berg"));
+    out.extend(chunk(
+        b"iTXt",
+        b"XML:com.adobe.xmp\0\0\0\0\0<x:xmpmeta>GPSLatitude 59,19N</x:xmpmeta>",
+    ));
+    out.extend(chunk(b"tIME", &[7, 234, 12, 1, 9, 30, 0]));
+    out.extend_from_slice(&plain[33..]);
+    out
+}

@@ -3,7 +3,8 @@
 //! 1. [`begin`]: the entry must be the viewer's; the firm's data key is fetched (made on
 //!    the first upload); a spool is opened for the object's final name.
 //! 2. [`Incoming::write`]: each piece as it arrives: counted against the limit, the kind
-//!    told from the first bytes, hashed, sealed, written, and passed to the worker.
+//!    told from the first bytes, photos stripped of their metadata (JPEG and PNG), hashed,
+//!    sealed, written, and passed to the worker.
 //!    Nothing is held in memory.
 //! 3. [`finish`]: the inspection worker (fed as the file arrived) gives its verdict while
 //!    the spool is flushed to disk; a file already attached to this
@@ -22,6 +23,7 @@ use crate::backend::request::RequestMeta;
 use crate::backend::state::AppState;
 use crate::backend::storage::data_key::DataKey;
 use crate::backend::storage::jpeg_scrub::Scrubber;
+use crate::backend::storage::png_scrub::{self, PngScrubber};
 use crate::backend::storage::spool::{SpoolError, SpoolWriter};
 use crate::backend::storage::{firm_key, object_key};
 use anyhow::Context as _;
@@ -68,9 +70,10 @@ pub struct Incoming {
     /// Held until the upload ends: one of the inspection workers that may run at once.
     _slot: tokio::sync::OwnedSemaphorePermit,
     writer: SpoolWriter,
-    /// For JPEGs (told by their first two bytes): strips the metadata as the file streams.
-    scrubber: Option<Option<Scrubber>>,
-    /// The first bytes, until there are enough to tell a JPEG.
+    /// For photos (told by their first bytes): strips the metadata as the file streams.
+    /// `None` until enough bytes are in to tell.
+    scrubber: Option<Scrub>,
+    /// The first bytes, until there are enough to tell a JPEG or a PNG.
     undecided: Vec<u8>,
     worker: inspection::Worker,
     entry_id: String,
@@ -78,6 +81,27 @@ pub struct Incoming {
     key: String,
     file_name: String,
     firm_key: DataKey,
+}
+
+/// What strips an upload's metadata as it streams.
+enum Scrub {
+    Jpeg(Scrubber),
+    Png(PngScrubber),
+    /// A PDF (or anything else, refused later): passed as it comes.
+    Nothing,
+}
+
+impl Scrub {
+    /// Told from the file's first bytes (at least the PNG signature's eight).
+    fn for_head(head: &[u8]) -> Scrub {
+        if head.starts_with(&[0xFF, 0xD8]) {
+            Scrub::Jpeg(Scrubber::default())
+        } else if head.starts_with(&png_scrub::SIGNATURE) {
+            Scrub::Png(PngScrubber::default())
+        } else {
+            Scrub::Nothing
+        }
+    }
 }
 
 /// The name to show and offer on download: the last part of what the browser sent, with
@@ -206,25 +230,29 @@ impl Incoming {
         if data.is_empty() {
             return Ok(());
         }
-        // Decided once the first two bytes are in, however the body was cut into pieces.
+        // Decided once the first bytes are in, however the body was cut into pieces.
         let held;
         let data = if self.scrubber.is_none() {
             self.undecided.extend_from_slice(data);
-            if self.undecided.len() < 2 {
+            if self.undecided.len() < png_scrub::SIGNATURE.len() {
                 return Ok(());
             }
             held = std::mem::take(&mut self.undecided);
-            self.scrubber = Some(held.starts_with(&[0xFF, 0xD8]).then(Scrubber::default));
+            self.scrubber = Some(Scrub::for_head(&held));
             held.as_slice()
         } else {
             data
         };
-        match self.scrubber.as_mut().and_then(Option::as_mut) {
-            Some(s) => {
+        match self.scrubber.as_mut() {
+            Some(Scrub::Jpeg(s)) => {
                 let clean = s.push(data);
                 self.pass_on(&clean).await
             }
-            None => self.pass_on(data).await,
+            Some(Scrub::Png(s)) => {
+                let clean = s.push(data);
+                self.pass_on(&clean).await
+            }
+            _ => self.pass_on(data).await,
         }
     }
 
@@ -269,11 +297,13 @@ pub async fn finish(
     incoming: Incoming,
 ) -> Result<Outcome, UploadError> {
     let mut incoming = incoming;
-    if let Some(Some(scrubber)) = incoming.scrubber.take() {
-        let rest = scrubber.finish();
-        incoming.pass_on(&rest).await?;
-    }
-    // A file of a single byte never reached the decision: pass it on as it is.
+    let rest = match incoming.scrubber.take() {
+        Some(Scrub::Jpeg(scrubber)) => scrubber.finish(),
+        Some(Scrub::Png(scrubber)) => scrubber.finish(),
+        _ => Vec::new(),
+    };
+    incoming.pass_on(&rest).await?;
+    // A file of a few bytes never reached the decision: pass it on as it is.
     let undecided = std::mem::take(&mut incoming.undecided);
     incoming.pass_on(&undecided).await?;
     let Incoming {

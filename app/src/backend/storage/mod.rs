@@ -15,6 +15,7 @@ pub mod data_key;
 pub mod firm_key;
 pub mod jpeg_scrub;
 pub mod local;
+pub mod png_scrub;
 pub mod s3;
 pub mod sealed;
 pub mod signed_url;
