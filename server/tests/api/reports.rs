@@ -455,6 +455,60 @@ async fn a_stored_pdf_reaches_the_report_without_active_content(backend: Backend
 }
 on_both_backends!(a_stored_pdf_reaches_the_report_without_active_content);
 
+/// From the review: reports never counted against the firm's quota. A report that would
+/// take the firm past it is not kept: it fails with a message that says what to do, and
+/// no object is left; a firm already full is told so when it asks for one.
+async fn a_report_that_does_not_fit_the_quota_is_refused(backend: Backend) {
+    let app = TestApp::spawn_with_vars(backend, &[("FIRM_STORAGE_QUOTA_MB", "1")]).await;
+    let anna = app.signed_in_browser("anna@firm.se").await;
+    set_name(&anna, "Anna Berg").await;
+    let entry = new_entry(&anna, "Course").await;
+    let (status, answer) = upload(&anna, &entry, "intyg.pdf", pdf(1)).await;
+    assert_eq!(status, 201, "{answer}");
+    let before = objects(&app).await;
+    // The firm has 1 000 bytes left: any report is larger.
+    sqlx::query("UPDATE certificates SET size_bytes = 1048576 - 1000")
+        .execute(&app.db().pool)
+        .await
+        .expect("nearly fill the quota");
+
+    let (_, view) = make_report(&anna, "en").await;
+    assert_eq!(view["status"], "failed", "{view}");
+    assert_eq!(view["problem"], "quota", "{view}");
+    assert_eq!(objects(&app).await, before, "the report's file was removed");
+    let page = anna.page("/reports").await;
+    assert!(
+        page.contains("The report did not fit in your firm&#x27;s storage")
+            || page.contains("The report did not fit in your firm's storage"),
+        "{page}"
+    );
+    assert!(page.contains("Delete reports you no longer need"), "{page}");
+
+    // A firm already at its quota is told before anything is made.
+    sqlx::query("UPDATE certificates SET size_bytes = 1048576")
+        .execute(&app.db().pool)
+        .await
+        .expect("fill the quota");
+    let refused = anna
+        .form(
+            "/api/reports/create_report",
+            &[("year", "2026"), ("language", "en")],
+        )
+        .await;
+    assert_eq!(refused.status(), 422);
+    let body = refused.text().await.expect("body");
+    assert!(body.contains("storage is full"), "{body}");
+    assert!(
+        app.audit_actions()
+            .await
+            .iter()
+            .any(|a| a == "report.failed"),
+        "the failure is audited"
+    );
+    app.stop().await;
+}
+on_both_backends!(a_report_that_does_not_fit_the_quota_is_refused);
+
 /// A report whose instance stopped (no sign of life for two minutes) is marked failed when
 /// its person looks, and can be made again; one another instance is still making (alive)
 /// is left alone, and keeps its person to one report at a time.

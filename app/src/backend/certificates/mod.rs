@@ -6,6 +6,7 @@
 //! most an object without a row, which [`sweep`] removes once it is a day old.
 
 pub mod inspection;
+pub mod quota;
 pub mod sweep;
 pub mod upload;
 

@@ -9,7 +9,9 @@
 //! 3. [`finish`]: the inspection worker (fed as the file arrived) gives its verdict while
 //!    the spool is flushed to disk; a file already attached to this
 //!    entry is not stored twice; the object is stored, then its row and audit event are
-//!    committed together. If the commit fails the object is removed again.
+//!    committed together, under the firm's storage lock and only if the file fits in its
+//!    quota ([`super::quota`]). If it does not fit, or the commit fails, the object is
+//!    removed again.
 //!
 //! Any refusal or failure leaves nothing behind: the spool removes itself when dropped.
 
@@ -122,19 +124,10 @@ const QUEUE_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 /// What a turned-away upload is told to wait.
 const RETRY_AFTER_SECS: u64 = 15;
 
-/// Bytes a firm keeps in certificates and reports.
+/// Bytes a firm keeps in certificates and reports ([`super::quota::used`]).
 pub async fn firm_storage_used(state: &AppState, firm_id: &str) -> anyhow::Result<u64> {
-    let used: i64 = sqlx::query_scalar(
-        // Files waiting out an undo window still take room (and Undo brings them back).
-        "SELECT CAST((SELECT COALESCE(SUM(size_bytes), 0) FROM certificates WHERE firm_id = $1) + \
-                     (SELECT COALESCE(SUM(size_bytes), 0) FROM reports WHERE firm_id = $1) + \
-                     (SELECT COALESCE(SUM(size_bytes), 0) FROM certificates_deleted WHERE firm_id = $1) + \
-                     (SELECT COALESCE(SUM(size_bytes), 0) FROM reports_deleted WHERE firm_id = $1) AS BIGINT)",
-    )
-    .bind(firm_id)
-    .fetch_one(&state.db.pool)
-    .await?;
-    Ok(u64::try_from(used).unwrap_or(0))
+    let mut conn = state.db.pool.acquire().await?;
+    super::quota::used(&mut conn, firm_id).await
 }
 
 /// Starts an upload to one of the viewer's entries.
@@ -170,6 +163,8 @@ pub async fn begin(
             retry_after_secs: wait,
         }));
     }
+    // A firm already full is turned away before the file is read; whether this file fits
+    // is decided when it is committed ([`insert`]).
     if firm_storage_used(state, &viewer.user.firm_id).await? >= state.config.firm_quota_bytes {
         return Err(UploadError::Refused(Refusal::QuotaFull));
     }
@@ -350,6 +345,8 @@ pub async fn finish(
         return Ok(Outcome::AlreadyAttached { file_name });
     }
     let also_on = same.into_iter().next().map(|(_, title)| title);
+    // Plainly too big for what is left: refused before it is stored. (This reads without
+    // the lock, so it only ever refuses early; [`insert`] decides.)
     if firm_storage_used(state, &viewer.user.firm_id).await? + spool.size
         > state.config.firm_quota_bytes
     {
@@ -358,7 +355,7 @@ pub async fn finish(
     let mime = spool.kind.mime();
     let (size, sha256) = (spool.size, spool.sha256.clone());
     state.storage.put(spool, &firm_key, mime).await?;
-    if let Err(error) = insert(
+    match insert(
         state,
         viewer,
         meta,
@@ -375,11 +372,24 @@ pub async fn finish(
     )
     .await
     {
-        // No object without a row: take it back out (the sweep would, a day later).
-        super::remove_objects(state, std::slice::from_ref(&key)).await;
-        return Err(UploadError::App(AppError::from(error)));
+        Ok(Committed::Stored) => Ok(Outcome::Stored { id, also_on }),
+        Ok(Committed::OverQuota) => {
+            super::remove_objects(state, std::slice::from_ref(&key)).await;
+            Err(refuse(state, viewer, meta, &entry_id, Refusal::QuotaFull).await)
+        }
+        Err(error) => {
+            // No object without a row: take it back out (the sweep would, a day later).
+            super::remove_objects(state, std::slice::from_ref(&key)).await;
+            Err(UploadError::App(AppError::from(error)))
+        }
     }
-    Ok(Outcome::Stored { id, also_on })
+}
+
+/// What [`insert`] did.
+enum Committed {
+    Stored,
+    /// The file would take the firm past its quota: nothing was written.
+    OverQuota,
 }
 
 fn spool_kind_name(kind: crate::backend::storage::sniff::Kind) -> &'static str {
@@ -402,13 +412,25 @@ struct Row<'a> {
     facts: &'a inspection::Facts,
 }
 
+/// Commits the row and its audit event, if the file fits in the firm's quota (decided
+/// under the firm's lock, in the same transaction).
 async fn insert(
     state: &AppState,
     viewer: &Viewer,
     meta: &RequestMeta,
     row: &Row<'_>,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Committed> {
     let mut tx = state.db.begin().await?;
+    if !super::quota::fits(
+        &mut tx,
+        &viewer.user.firm_id,
+        row.size,
+        state.config.firm_quota_bytes,
+    )
+    .await?
+    {
+        return Ok(Committed::OverQuota);
+    }
     let inserted = sqlx::query(
         "INSERT INTO certificates (id, entry_id, user_id, firm_id, object_key, file_name, mime, size_bytes, sha256, pages, width, height, created_at_us) \
          SELECT $1, id, user_id, firm_id, $2, $3, $4, $5, $6, $7, $8, $9, $10 FROM entries WHERE id = $11 AND user_id = $12",
@@ -439,7 +461,7 @@ async fn insert(
         )
         .await?;
     tx.commit().await?;
-    Ok(())
+    Ok(Committed::Stored)
 }
 
 #[cfg(test)]

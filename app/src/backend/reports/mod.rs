@@ -124,6 +124,13 @@ pub async fn request(
         return Err(AppError::invalid("year", t.err_report_year));
     }
     fail_stale(state, Some(&viewer.user.id)).await?;
+    // A firm whose storage is full gets no report it could not keep; whether the finished
+    // report fits is decided when it is stored (`job`).
+    if crate::backend::certificates::upload::firm_storage_used(state, &viewer.user.firm_id).await?
+        >= state.config.firm_quota_bytes
+    {
+        return Err(AppError::invalid("year", t.err_report_quota));
+    }
     let mut tx = state.db.begin().await?;
     let busy: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM reports WHERE user_id = $1 AND status IN ('queued', 'running')",
