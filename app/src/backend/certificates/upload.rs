@@ -27,7 +27,7 @@ use crate::backend::storage::data_key::DataKey;
 use crate::backend::storage::jpeg_scrub::Scrubber;
 use crate::backend::storage::png_scrub::{self, PngScrubber};
 use crate::backend::storage::spool::{SpoolError, SpoolWriter};
-use crate::backend::storage::{firm_key, object_key};
+use crate::backend::storage::{firm_key, new_object_key};
 use anyhow::Context as _;
 
 /// Why an upload did not become a certificate.
@@ -183,7 +183,7 @@ pub async fn begin(
         firm_key::get_or_create(&mut conn, state.master_key(), &viewer.user.firm_id).await?;
     drop(conn);
     let id = new_id();
-    let key = object_key(&viewer.user.firm_id, &id);
+    let key = new_object_key(state.storage.as_ref(), &viewer.user.firm_id, &id);
     let writer = SpoolWriter::create(
         state.storage.spool_dir(),
         &key,

@@ -16,7 +16,7 @@ use crate::backend::certificates;
 use crate::backend::state::AppState;
 use crate::backend::storage::data_key::DataKey;
 use crate::backend::storage::spool::{Spool, SpoolWriter};
-use crate::backend::storage::{firm_key, object_key};
+use crate::backend::storage::{firm_key, new_object_key};
 use crate::i18n::Lang;
 use crate::model::CertificateView;
 use anyhow::Context;
@@ -154,7 +154,7 @@ async fn run(state: &AppState, id: &str) -> anyhow::Result<()> {
     .execute(&state.db.pool)
     .await?;
 
-    let key = object_key(&user.firm_id, id);
+    let key = new_object_key(state.storage.as_ref(), &user.firm_id, id);
     let done = loop {
         match attempt(state, id, &spec, &certs, &firm_key, &key).await? {
             Attempt::Done(done) => break done,

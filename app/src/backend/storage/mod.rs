@@ -119,8 +119,16 @@ pub trait ObjectStore: Send + Sync + std::fmt::Debug {
     /// Removes the object; removing one that is not there is not an error.
     fn delete<'a>(&'a self, key: &'a str) -> BoxFuture<'a, anyhow::Result<()>>;
 
-    /// Every object with its last-modified time (Unix seconds), for the orphan sweep.
+    /// Every object under [`ObjectStore::key_prefix`] with its last-modified time (Unix
+    /// seconds), for the orphan sweep.
     fn list(&self) -> BoxFuture<'_, anyhow::Result<Vec<(String, i64)>>>;
+
+    /// What every new object's key starts with (`STORAGE_PREFIX` on S3; nothing for the
+    /// local directory, which is ours alone). Keys are stored whole in their rows, so
+    /// objects written under an earlier prefix (or none) stay readable.
+    fn key_prefix(&self) -> &str {
+        ""
+    }
 
     /// The origin links point to when it is not our own site (pages must allow it to
     /// show images).
@@ -154,6 +162,18 @@ pub async fn audited_link(
 /// The name of an object in storage.
 pub fn object_key(firm_id: &str, object_id: &str) -> String {
     format!("{firm_id}/{object_id}")
+}
+
+/// The key a new object of `firm_id` is stored under in `store`: its prefix, then
+/// [`object_key`].
+pub fn new_object_key(store: &dyn ObjectStore, firm_id: &str, object_id: &str) -> String {
+    format!("{}{}", store.key_prefix(), object_key(firm_id, object_id))
+}
+
+/// The firm of a key of ours under `prefix` (`PREFIX` `FIRM_ID/OBJECT_ID`), if it is one.
+pub fn our_key_firm<'a>(prefix: &str, key: &'a str) -> Option<&'a str> {
+    let rest = key.strip_prefix(prefix)?;
+    is_our_key(rest).then(|| rest.split('/').next().unwrap_or_default())
 }
 
 /// Whether a key has the shape of ours (`FIRM_ID/OBJECT_ID`, both UUIDs). A bucket may be
@@ -194,6 +214,29 @@ mod tests {
         ] {
             assert!(!is_our_key(foreign), "{foreign}");
         }
+    }
+
+    #[test]
+    fn keys_under_a_prefix_name_their_firm() {
+        let firm = crate::backend::db::new_id();
+        let key = format!(
+            "cpd-registry/{}",
+            object_key(&firm, &crate::backend::db::new_id())
+        );
+        assert_eq!(our_key_firm("cpd-registry/", &key), Some(firm.as_str()));
+        assert_eq!(
+            our_key_firm("other/", &key),
+            None,
+            "another deployment's prefix"
+        );
+        assert_eq!(our_key_firm("", &key), None, "three segments are not ours");
+        let bare = object_key(&firm, &crate::backend::db::new_id());
+        assert_eq!(our_key_firm("", &bare), Some(firm.as_str()));
+        assert_eq!(
+            our_key_firm("cpd-registry/", &bare),
+            None,
+            "outside the prefix"
+        );
     }
 
     #[test]
