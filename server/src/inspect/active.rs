@@ -164,12 +164,15 @@ struct Verdicts {
     actions: HashSet<ObjectId>,
     /// Annotations that play, run or carry a file: taken off every page.
     annotations: HashSet<ObjectId>,
+    /// Files inside the PDF (`EmbeddedFile` streams): removed.
+    files: HashSet<ObjectId>,
 }
 
 impl Verdicts {
     fn of(document: &Document) -> Verdicts {
         let mut actions = HashSet::new();
         let mut annotations = HashSet::new();
+        let mut files = HashSet::new();
         for &id in document.objects.keys() {
             let Ok(object) = document.get_object(id) else {
                 continue;
@@ -185,10 +188,14 @@ impl Verdicts {
             if is_active_annotation(dict) {
                 annotations.insert(id);
             }
+            if dict.get_type().ok() == Some(EMBEDDED_FILE) {
+                files.insert(id);
+            }
         }
         Verdicts {
             actions,
             annotations,
+            files,
         }
     }
 
@@ -223,7 +230,7 @@ fn is_active_annotation(dict: &Dictionary) -> bool {
 /// (`AA`) and open actions everywhere, document scripts and attached files (`JavaScript`,
 /// `EmbeddedFiles`, `EF`, `JS`), XFA forms, rich media; every action that is not a `GoTo`
 /// within the document (a link keeps its `Dest`, and a `GoTo` action stays); and the
-/// annotations that play, run or carry a file (removed). Attached file streams are emptied.
+/// annotations that play, run or carry a file, and the attached files themselves (removed).
 /// Afterwards [`has_active_content`] holds for nothing but nesting deeper than we walk.
 pub fn strip_active_content(document: &mut Document) {
     let verdicts = Verdicts::of(document);
@@ -240,11 +247,11 @@ pub fn strip_active_content(document: &mut Document) {
         }
         clean(object, &verdicts, 0);
     }
-    // The annotations taken off the pages go altogether (whatever else pointed at them
-    // now points at nothing, which a PDF reads as null).
+    // The annotations taken off the pages, and the attached files, go altogether (whatever
+    // else pointed at them now points at nothing, which a PDF reads as null).
     document
         .objects
-        .retain(|id, _| !verdicts.annotations.contains(id));
+        .retain(|id, _| !verdicts.annotations.contains(id) && !verdicts.files.contains(id));
 }
 
 fn collect_annots_refs(object: &Object, out: &mut HashSet<ObjectId>, depth: usize) {
@@ -280,13 +287,7 @@ fn clean(object: &mut Object, verdicts: &Verdicts, depth: usize) {
     }
     match object {
         Object::Dictionary(d) => clean_dict(d, verdicts, depth),
-        Object::Stream(s) => {
-            let embedded = s.dict.get_type().ok() == Some(EMBEDDED_FILE);
-            clean_dict(&mut s.dict, verdicts, depth);
-            if embedded {
-                s.set_plain_content(Vec::new());
-            }
-        }
+        Object::Stream(s) => clean_dict(&mut s.dict, verdicts, depth),
         Object::Array(items) => {
             for item in items {
                 clean(item, verdicts, depth + 1);

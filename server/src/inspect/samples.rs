@@ -177,7 +177,7 @@ pub fn active_pdf() -> Vec<u8> {
         .next()
         .expect("a page");
     let page_dest = vec![Object::Reference(page), "Fit".into()];
-    pdf_with(
+    let bytes = pdf_with(
         vec![
             link(dictionary! { "S" => "URI", "URI" => s("https://evil.example/") }),
             link(dictionary! { "S" => "Launch", "Win" => dictionary! { "F" => s("cmd.exe") } }),
@@ -223,7 +223,33 @@ pub fn active_pdf() -> Vec<u8> {
                 ),
             ),
         ],
-    )
+    );
+    // A real attached file: a stream the catalog's EmbeddedFiles names.
+    let mut doc = lopdf::Document::load_mem(&bytes).expect("sample loads");
+    let file = doc.add_object(lopdf::Stream::new(
+        dictionary! { "Type" => "EmbeddedFile" },
+        b"MZ pretend executable".to_vec(),
+    ));
+    let spec = doc.add_object(dictionary! {
+        "Type" => "Filespec", "F" => s("invoice.exe"), "EF" => dictionary! { "F" => file },
+    });
+    let root = doc
+        .trailer
+        .get(b"Root")
+        .and_then(Object::as_reference)
+        .expect("root");
+    doc.get_object_mut(root)
+        .and_then(Object::as_dict_mut)
+        .and_then(|c| c.get_mut(b"Names"))
+        .and_then(Object::as_dict_mut)
+        .expect("names")
+        .set(
+            "EmbeddedFiles",
+            dictionary! { "Names" => vec![s("invoice.exe"), Object::Reference(spec)] },
+        );
+    let mut out = Vec::new();
+    doc.save_to(&mut out).expect("sample: save");
+    out
 }
 
 /// A JPEG segment `marker` with `body`.

@@ -456,6 +456,8 @@ fn stripping_leaves_nothing_active_and_keeps_internal_links() {
         "/OpenAction",
         "/AA",
         "/FileAttachment",
+        "/EmbeddedFile",
+        "invoice.exe",
     ] {
         assert!(
             !saved.windows(gone.len()).any(|w| w == gone.as_bytes()),

@@ -166,6 +166,8 @@ fn bundled_pdfs_lose_every_action_but_jumps_within_the_document() {
         "/Win",
         "evil.example",
         "cmd.exe",
+        "invoice.exe",
+        "pretend executable",
     ] {
         let found = text
             .windows(gone.len() + 1)

@@ -441,6 +441,8 @@ async fn a_stored_pdf_reaches_the_report_without_active_content(backend: Backend
         "/FileAttachment",
         "evil.example",
         "cmd.exe",
+        "invoice.exe",
+        "pretend executable",
     ] {
         assert!(
             !expanded.windows(gone.len()).any(|w| w == gone.as_bytes()),
