@@ -491,7 +491,7 @@ pub static EN: Texts = Texts {
     cert_refused_too_many_pixels: "This file was not attached: the image is far larger than a certificate needs (over 100 megapixels). Resize it and try again.",
     cert_refused_encrypted: "This file was not attached: the PDF is password-protected. Save a copy without a password and try again.",
     cert_refused_quota_full: "Your firm's storage is full. Ask an owner to remove old reports or certificates, or to raise the limit.",
-    cert_refused_active_content: "This PDF contains scripts, links to websites or other files, form actions or attached files, which a certificate never needs. Upload a photo or screenshot of it (JPEG or PNG) instead, or a PDF made without links.",
+    cert_refused_active_content: "This PDF contains scripts, actions that run by themselves, links to other files, form actions or attached files, which a certificate never needs. Print it to a new PDF (Print → Save as PDF) and upload that, or upload a photo or screenshot of it (JPEG or PNG).",
     cert_refused_unreadable: "This file was not attached: it could not be checked safely. Save it again (for example print it to a new PDF) and try again.",
     cert_refused_count: "Files not attached:",
     cert_count_label: "certificates",

@@ -491,7 +491,7 @@ pub static SV: Texts = Texts {
     cert_refused_too_many_pixels: "Filen bifogades inte: bilden är mycket större än ett intyg behöver (över 100 megapixlar). Förminska den och försök igen.",
     cert_refused_encrypted: "Filen bifogades inte: PDF-filen är lösenordsskyddad. Spara en kopia utan lösenord och försök igen.",
     cert_refused_quota_full: "Byråns lagringsutrymme är fullt. Be en ägare ta bort gamla rapporter eller intyg, eller höja gränsen.",
-    cert_refused_active_content: "PDF-filen innehåller skript, länkar till webbplatser eller andra filer, formuläråtgärder eller bifogade filer, som ett intyg aldrig behöver. Ladda upp ett foto eller en skärmbild av den (JPEG eller PNG) i stället, eller en PDF utan länkar.",
+    cert_refused_active_content: "PDF-filen innehåller skript, åtgärder som körs av sig själva, länkar till andra filer, formuläråtgärder eller bifogade filer, som ett intyg aldrig behöver. Skriv ut den till en ny PDF (Skriv ut → Spara som PDF) och ladda upp den, eller ladda upp ett foto eller en skärmbild av den (JPEG eller PNG).",
     cert_refused_unreadable: "Filen bifogades inte: den gick inte att kontrollera säkert. Spara den på nytt (skriv till exempel ut den till en ny PDF) och försök igen.",
     cert_refused_count: "Filer som inte bifogades:",
     cert_count_label: "intyg",

@@ -1,8 +1,11 @@
-//! Active content in PDFs, decided by an allow-list: the only action a certificate may
-//! hold is a jump within the document (`GoTo`), or none. Everything else a viewer could
-//! run, open, play, send or fetch — scripts, launch actions in all their forms, web and
-//! remote links (`URI`, `GoToR`, `GoToE`), renditions, sounds, movies, form submission and
-//! import, rich media, XFA forms, attached files — is refused at upload
+//! Active content in PDFs, decided by an allow-list: the only actions a certificate may
+//! hold are a jump within the document (`GoTo`) and, on a link a person clicks, a link to
+//! a web page or an email address (`URI` with `http`, `https` or `mailto`), which real
+//! certificates carry (the provider's site, a page that verifies the certificate). Nothing
+//! runs on opening. Everything else a viewer could run, open, play, send or fetch —
+//! scripts, launch actions in all their forms, other links (`URI` of any other scheme,
+//! `GoToR`, `GoToE`), renditions, sounds, movies, form submission and import, rich media,
+//! XFA forms, attached files — is refused at upload
 //! ([`has_active_content`]) and taken out when a stored PDF is bundled into a report
 //! ([`strip_active_content`]), so a file stored before a rule was added cannot reach an
 //! auditor either.
@@ -16,6 +19,10 @@ use std::collections::HashSet;
 
 /// The one action type allowed.
 const GOTO: &[u8] = b"GoTo";
+
+/// The key of the action a link annotation runs when it is clicked (the others run on
+/// their own: on opening, after another action, on a page).
+const CLICK: &[u8] = b"A";
 
 /// Keys under which a viewer finds an action to run.
 const ACTION_KEYS: [&[u8]; 4] = [b"A", b"OpenAction", b"Next", b"PA"];
@@ -87,19 +94,37 @@ fn action_type(dict: &Dictionary) -> Option<&[u8]> {
     dict.get(b"S").ok().and_then(name)
 }
 
-/// Whether `dict` is an action of a type we do not allow, wherever it sits.
+/// A link to a web page or an email address, with nothing chained after it.
+fn is_web_link(dict: &Dictionary) -> bool {
+    action_type(dict) == Some(b"URI")
+        && !dict.has(b"Next")
+        && dict
+            .get(b"URI")
+            .ok()
+            .and_then(|o| o.as_str().ok())
+            .is_some_and(|uri| {
+                let uri = uri.to_ascii_lowercase();
+                [&b"https://"[..], b"http://", b"mailto:"]
+                    .iter()
+                    .any(|scheme| uri.starts_with(scheme))
+            })
+}
+
+/// Whether `dict` is an action of a type we do not allow, wherever it sits. (A web link is
+/// judged where it is used: see [`action_allowed`].)
 fn is_foreign_action(dict: &Dictionary) -> bool {
     let typed_action = dict.get_type().ok() == Some(b"Action");
     match action_type(dict) {
         Some(GOTO) => false,
+        Some(_) if is_web_link(dict) => false,
         Some(kind) => typed_action || ACTION_TYPES.contains(&kind),
         None => false,
     }
 }
 
-/// Whether what sits under an action key is allowed: nothing that is an action, or a
-/// `GoTo` (an `OpenAction` may also be a plain destination, an array).
-fn action_allowed(document: &Document, value: &Object) -> bool {
+/// Whether what sits under an action key is allowed: nothing that is an action, a `GoTo`
+/// (an `OpenAction` may also be a plain destination, an array), or under a click a web link.
+fn action_allowed(document: &Document, value: &Object, on_click: bool) -> bool {
     let Ok((_, target)) = document.dereference(value) else {
         // A reference to nothing runs nothing.
         return true;
@@ -111,7 +136,8 @@ fn action_allowed(document: &Document, value: &Object) -> bool {
     };
     match action_type(dict) {
         None => true,
-        Some(kind) => kind == GOTO,
+        Some(GOTO) => true,
+        Some(_) => on_click && is_web_link(dict),
     }
 }
 
@@ -125,7 +151,8 @@ fn dict_is_active(document: &Document, dict: &Dictionary) -> bool {
     }
     dict.iter().any(|(key, value)| {
         ACTIVE_KEYS.contains(&key.as_slice())
-            || (ACTION_KEYS.contains(&key.as_slice()) && !action_allowed(document, value))
+            || (ACTION_KEYS.contains(&key.as_slice())
+                && !action_allowed(document, value, key.as_slice() == CLICK))
     })
 }
 

@@ -230,8 +230,16 @@ fn every_action_but_a_jump_within_the_document_is_refused() {
     let s = Object::string_literal;
     let actions = [
         (
-            "URI",
-            dictionary! { "S" => "URI", "URI" => s("https://evil.example/") },
+            "URI to a file",
+            dictionary! { "S" => "URI", "URI" => s("file:///etc/passwd") },
+        ),
+        (
+            "URI running a script",
+            dictionary! { "S" => "URI", "URI" => s("javascript:alert(1)") },
+        ),
+        (
+            "URI on a network share",
+            dictionary! { "S" => "URI", "URI" => s("\\\\evil.example\\share") },
         ),
         (
             "GoToR",
@@ -462,6 +470,54 @@ fn stripping_leaves_nothing_active_and_keeps_internal_links() {
         assert!(
             !saved.windows(gone.len()).any(|w| w == gone.as_bytes()),
             "{gone} is gone"
+        );
+    }
+}
+
+/// Certificates link to the provider's site or a page that verifies them: a web or mail
+/// link a person clicks is kept (the report takes it out), but one that runs on opening,
+/// after another action, or with something chained after it is refused.
+#[test]
+fn a_web_link_to_click_is_kept_and_never_runs_by_itself() {
+    use lopdf::{Object, dictionary};
+    let s = Object::string_literal;
+    for uri in [
+        "https://www.advokatsamfundet.se/",
+        "HTTP://example.se/intyg?id=1",
+        "mailto:kurs@example.se",
+    ] {
+        let web = dictionary! { "S" => "URI", "URI" => s(uri) };
+        assert_eq!(
+            refused(&pdf_with(vec![link(web.clone())], vec![])),
+            None,
+            "{uri}"
+        );
+        let on_open = pdf_with(
+            vec![],
+            vec![("OpenAction", Object::Dictionary(web.clone()))],
+        );
+        assert_eq!(
+            refused(&on_open),
+            Some(Refusal::ActiveContent),
+            "on opening: {uri}"
+        );
+        let after_jump = pdf_with(
+            vec![link(dictionary! {
+                "S" => "GoTo", "D" => vec![Object::Integer(0), "Fit".into()], "Next" => web.clone(),
+            })],
+            vec![],
+        );
+        assert_eq!(
+            refused(&after_jump),
+            Some(Refusal::ActiveContent),
+            "chained: {uri}"
+        );
+        let mut then_more = web;
+        then_more.set("Next", dictionary! { "S" => "Launch", "F" => s("x.exe") });
+        assert_eq!(
+            refused(&pdf_with(vec![link(then_more)], vec![])),
+            Some(Refusal::ActiveContent),
+            "followed by more: {uri}"
         );
     }
 }
