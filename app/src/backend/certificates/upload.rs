@@ -374,12 +374,14 @@ pub async fn finish(
     {
         Ok(Committed::Stored) => Ok(Outcome::Stored { id, also_on }),
         Ok(Committed::OverQuota) => {
-            super::remove_objects(state, std::slice::from_ref(&key)).await;
+            crate::backend::storage::remove_objects(&state.storage, std::slice::from_ref(&key))
+                .await;
             Err(refuse(state, viewer, meta, &entry_id, Refusal::QuotaFull).await)
         }
         Err(error) => {
             // No object without a row: take it back out (the sweep would, a day later).
-            super::remove_objects(state, std::slice::from_ref(&key)).await;
+            crate::backend::storage::remove_objects(&state.storage, std::slice::from_ref(&key))
+                .await;
             Err(UploadError::App(AppError::from(error)))
         }
     }

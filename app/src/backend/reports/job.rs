@@ -182,7 +182,7 @@ async fn run(state: &AppState, id: &str) -> anyhow::Result<()> {
         .await?
     {
         drop(tx);
-        certificates::remove_objects(state, std::slice::from_ref(&key)).await;
+        crate::backend::storage::remove_objects(&state.storage, std::slice::from_ref(&key)).await;
         tracing::info!(report = %id, size, "a report did not fit in its firm's storage quota");
         return failed_with(state, id, "quota").await;
     }

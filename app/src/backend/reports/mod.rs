@@ -14,7 +14,7 @@ use crate::backend::audit::{Action, Target};
 use crate::backend::auth::viewer::Viewer;
 use crate::backend::request::RequestMeta;
 use crate::backend::state::AppState;
-use crate::backend::storage::{Disposition, LinkSpec, audited_link};
+use crate::backend::storage::{Disposition, LinkSpec};
 use crate::i18n::{Lang, Texts};
 use crate::model::{ReportView, Verification};
 use domain::Date;
@@ -233,17 +233,10 @@ pub async fn link(
         ttl_secs: state.config.signed_url_ttl_secs,
     };
     let target = Target::new("report", id);
-    audited_link(
-        state,
-        tx,
-        viewer,
-        meta,
-        &spec,
-        Action::ReportLinkIssued,
-        &target,
-    )
-    .await
-    .map_err(AppError::from)
+    viewer
+        .audited_link(state, tx, meta, &spec, Action::ReportLinkIssued, &target)
+        .await
+        .map_err(AppError::from)
 }
 
 /// Deletes one of the viewer's reports (not while it is being made), audited and

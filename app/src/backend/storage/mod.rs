@@ -142,21 +142,14 @@ pub trait ObjectStore: Send + Sync + std::fmt::Debug {
 
 pub type Storage = Arc<dyn ObjectStore>;
 
-/// A link to a stored file for the viewer, with its issue audited on `tx` (which this
-/// commits): every view or download of a certificate or report is on record.
-pub async fn audited_link(
-    state: &crate::backend::state::AppState,
-    mut tx: sqlx::Transaction<'static, sqlx::Any>,
-    viewer: &crate::backend::auth::viewer::Viewer,
-    meta: &crate::backend::request::RequestMeta,
-    spec: &LinkSpec<'_>,
-    action: crate::backend::audit::Action,
-    target: &crate::backend::audit::Target,
-) -> anyhow::Result<String> {
-    let url = state.storage.link(spec).await?;
-    viewer.audit(&mut tx, meta, action, target).await?;
-    tx.commit().await?;
-    Ok(url)
+/// Deletes objects whose rows are gone; one that cannot be deleted now is left to the
+/// sweep (which removes what no row points to), so a failure here is only logged.
+pub async fn remove_objects(storage: &Storage, keys: &[String]) {
+    for key in keys {
+        if let Err(error) = storage.delete(key).await {
+            tracing::warn!(error = format!("{error:#}"), %key, "object left for the sweep");
+        }
+    }
 }
 
 /// The name of an object in storage.
