@@ -5,9 +5,13 @@
 //! ≥ 100 MB/s and ≤ 4 MB. Run: `make bench` or `cargo bench -p server --bench upload`.
 //!
 //! Then 30 hostile uploads at once (PNG bombs, 10 MB files that only claim to be PDFs,
-//! truncated JPEGs): every one refused or turned away, and the server's peak memory
-//! growth while they run (the inspection workers are processes of their own, at most
-//! `UPLOAD_WORKERS` at a time, each limited to 1 GB).
+//! truncated JPEGs): every one refused or turned away, the server's peak memory growth
+//! while they run, and the inspection workers' (processes of their own, at most
+//! `UPLOAD_WORKERS` at a time, each limited to 1 GB of address space): the server's child
+//! processes are found in /proc every 2 ms and their peak resident memory (`VmHWM`) read,
+//! giving the most the workers alive at one moment held together, and the largest one.
+//! A worker that lives less than a poll, or peaks just before it ends, can be missed: the
+//! figures are what was seen, a lower bound.
 //!
 //! The throughput is what the person waits for: streaming, sealing and writing, the
 //! inspection worker parsing the whole PDF in its own process, and the database commit.
@@ -47,6 +51,79 @@ fn status_kb(pid: u32, field: &str) -> u64 {
         .and_then(|l| l.split_whitespace().nth(1))
         .and_then(|n| n.parse().ok())
         .expect("a memory figure")
+}
+
+/// The server's child processes now (found by their parent in /proc/N/stat).
+fn children(parent: u32) -> Vec<u32> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            std::fs::read_to_string(format!("/proc/{pid}/stat"))
+                .ok()
+                .and_then(|stat| {
+                    // "PID (COMM) STATE PPID …": COMM may hold spaces and parentheses.
+                    let rest = &stat[stat.rfind(')')? + 1..];
+                    rest.split_whitespace().nth(1)?.parse::<u32>().ok()
+                })
+                == Some(parent)
+        })
+        .collect()
+}
+
+/// A figure of /proc/PID/status in kB, if the process is still there.
+fn try_status_kb(pid: u32, field: &str) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find(|l| l.starts_with(field))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|n| n.parse().ok())
+}
+
+/// What the watch saw of the workers.
+#[derive(Debug, Default)]
+struct Workers {
+    /// The most the workers alive at one poll held at their peaks, added up (kB).
+    sum_peak_kb: u64,
+    /// The most they were at once.
+    most_at_once: usize,
+    /// The largest single worker's peak (kB).
+    single_peak_kb: u64,
+    /// Workers seen in all.
+    seen: usize,
+}
+
+/// Polls the server's children every 2 ms until `stop` is set.
+fn watch_workers(
+    server: u32,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+) -> std::thread::JoinHandle<Workers> {
+    std::thread::spawn(move || {
+        let mut seen = std::collections::HashMap::<u32, u64>::new();
+        let mut out = Workers::default();
+        while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+            let mut sum = 0;
+            let mut alive = 0;
+            for pid in children(server) {
+                let Some(peak) = try_status_kb(pid, "VmHWM:") else {
+                    continue;
+                };
+                alive += 1;
+                sum += peak;
+                let best = seen.entry(pid).or_default();
+                *best = (*best).max(peak);
+            }
+            out.sum_peak_kb = out.sum_peak_kb.max(sum);
+            out.most_at_once = out.most_at_once.max(alive);
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        out.single_peak_kb = seen.values().copied().max().unwrap_or(0);
+        out.seen = seen.len();
+        out
+    })
 }
 
 #[expect(
@@ -223,6 +300,8 @@ async fn hostile(server: &Running, client: &reqwest::Client, entry: &str, pid: u
         .collect();
     let before = status_kb(pid, "VmRSS:");
     std::fs::write(format!("/proc/{pid}/clear_refs"), "5").expect("reset the peak-RSS counter");
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let watch = watch_workers(pid, stop.clone());
     let started = Instant::now();
     let mut tasks = Vec::new();
     for (name, bytes) in files {
@@ -250,6 +329,8 @@ async fn hostile(server: &Running, client: &reqwest::Client, entry: &str, pid: u
     }
     let took = started.elapsed();
     let peak = status_kb(pid, "VmHWM:");
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let workers = watch.join().expect("the watch");
     assert!(
         statuses.keys().all(|s| matches!(s, 422 | 503)),
         "hostile files are refused or turned away: {statuses:?}"
@@ -261,6 +342,16 @@ async fn hostile(server: &Running, client: &reqwest::Client, entry: &str, pid: u
         before as f64 / 1024.0,
         peak.saturating_sub(before) as f64 / 1024.0
     );
+    println!(
+        "  inspection workers: {} seen, at most {} at once; their peaks (VmHWM) added up to at most {:.1} MB at one moment, \
+         the largest single worker {:.1} MB; server peak + workers {:.1} MB",
+        workers.seen,
+        workers.most_at_once,
+        workers.sum_peak_kb as f64 / 1024.0,
+        workers.single_peak_kb as f64 / 1024.0,
+        (peak + workers.sum_peak_kb) as f64 / 1024.0
+    );
+    assert!(workers.seen > 0, "the watch saw the workers");
     assert!(
         reqwest::get(format!("{}/readyz", server.base))
             .await

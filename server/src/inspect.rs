@@ -3,8 +3,9 @@
 //! itself first, reads the file from stdin, and prints one [`Verdict`] as JSON.
 //!
 //! A file passes only if its first bytes say PDF, JPEG or PNG *and* it parses: a PDF must
-//! load (with a cap on how far any stream may inflate) and have pages; an image must
-//! decode completely within pixel and memory limits.
+//! load (with a cap on how far any stream may inflate), have pages and hold no action but
+//! a jump within itself ([`active`]); an image must decode completely within pixel and
+//! memory limits.
 
 use app::backend::certificates::inspection::{Facts, Refusal, Verdict};
 use app::backend::storage::sniff::{Kind, sniff};
@@ -59,47 +60,6 @@ fn inspect_pdf(bytes: &[u8]) -> Verdict {
         width: None,
         height: None,
     })
-}
-
-/// Keys of PDF dictionaries that run or carry something beyond the page: scripts, launch
-/// actions, embedded or attached files, rich media, form submission. A certificate needs
-/// none of them, and an auditor opening our report must not meet any.
-const ACTIVE_KEYS: [&[u8]; 8] = [
-    b"JS",
-    b"JavaScript",
-    b"Launch",
-    b"EmbeddedFiles",
-    b"EmbeddedFile",
-    b"RichMedia",
-    b"SubmitForm",
-    b"ImportData",
-];
-
-/// Whether any object of the document is (or names) active content, looking into every
-/// dictionary and array nested inside it (an action may be written inline in the catalog or
-/// an annotation, not only as an object of its own).
-pub fn has_active_content(document: &lopdf::Document) -> bool {
-    fn active(object: &lopdf::Object, depth: usize) -> bool {
-        if depth > 64 {
-            // Deeper than any real PDF nests: refuse rather than walk on.
-            return true;
-        }
-        match object {
-            lopdf::Object::Dictionary(d) => dict_active(d, depth),
-            lopdf::Object::Stream(s) => dict_active(&s.dict, depth),
-            lopdf::Object::Array(items) => items.iter().any(|o| active(o, depth + 1)),
-            lopdf::Object::Name(n) => ACTIVE_KEYS.contains(&n.as_slice()),
-            _ => false,
-        }
-    }
-    fn dict_active(dict: &lopdf::Dictionary, depth: usize) -> bool {
-        dict.iter().any(|(key, value)| {
-            ACTIVE_KEYS.contains(&key.as_slice())
-                || key.as_slice() == b"AA"
-                || active(value, depth + 1)
-        })
-    }
-    document.objects.values().any(|object| active(object, 0))
 }
 
 /// Whether a JPEG holds its whole image: an end-of-image marker after the last start of
@@ -186,7 +146,10 @@ pub fn worker_main(args: &[String]) -> std::process::ExitCode {
     std::process::ExitCode::SUCCESS
 }
 
+pub mod active;
 pub mod samples;
+
+pub use active::{has_active_content, strip_active_content};
 
 #[cfg(test)]
 mod tests;

@@ -92,6 +92,9 @@ pub struct Config {
     pub site_root: PathBuf,
     pub public_url: String,
     pub storage_url: String,
+    /// The S3 key prefix every object of this deployment is written under and the sweep
+    /// lists (`STORAGE_PREFIX`): empty, or ending in `/`.
+    pub storage_prefix: String,
     /// `None` selects the development mailbox.
     pub smtp_url: Option<SecretString>,
     /// The sender of every mail, e.g. `CPD Registry <no-reply@cpd.example.se>`.
@@ -228,6 +231,14 @@ impl Config {
             return Err(invalid(
                 "STORAGE_URL",
                 "use file://DIR or s3://BUCKET?endpoint=…".into(),
+            ));
+        }
+        let storage_prefix =
+            lookup("STORAGE_PREFIX").unwrap_or_else(|| DEFAULT_STORAGE_PREFIX.to_owned());
+        if !valid_storage_prefix(&storage_prefix) {
+            return Err(invalid(
+                "STORAGE_PREFIX",
+                "use letters, digits, '.', '_', '-' and '/', ending in '/' (e.g. cpd-registry/), or nothing".into(),
             ));
         }
         let smtp_url = lookup("SMTP_URL").map(SecretString);
@@ -392,6 +403,7 @@ impl Config {
             site_root,
             public_url,
             storage_url,
+            storage_prefix,
             smtp_url,
             mail_from,
             app_secret,
@@ -426,6 +438,25 @@ impl Config {
     pub fn is_production(&self) -> bool {
         self.env == AppEnv::Production
     }
+}
+
+/// Where a deployment's objects go in a bucket unless told otherwise.
+pub const DEFAULT_STORAGE_PREFIX: &str = "cpd-registry/";
+
+/// A key prefix S3 takes as it is and that cannot reach outside itself: empty, or path
+/// segments of plain characters, each followed by `/`.
+fn valid_storage_prefix(prefix: &str) -> bool {
+    prefix.is_empty()
+        || (prefix.len() <= 200
+            && prefix.ends_with('/')
+            && prefix[..prefix.len() - 1].split('/').all(|segment| {
+                !segment.is_empty()
+                    && segment != "."
+                    && segment != ".."
+                    && segment
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+            }))
 }
 
 fn invalid(name: &'static str, reason: String) -> ConfigError {
@@ -506,6 +537,35 @@ mod tests {
                 .permissions()
                 .mode();
             assert_eq!(mode & 0o777, 0o600);
+        }
+    }
+
+    #[test]
+    fn storage_prefixes_are_plain_and_end_in_a_slash() {
+        let prefix = |value: Option<&str>| {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let data = dir.path().to_str().expect("utf-8 path").to_owned();
+            let mut vars = vec![("DATA_DIR", data.as_str())];
+            if let Some(v) = value {
+                vars.push(("STORAGE_PREFIX", v));
+            }
+            Config::from_lookup(lookup(&vars)).map(|c| c.storage_prefix)
+        };
+        assert_eq!(prefix(None).expect("default"), "cpd-registry/");
+        for good in ["", "cpd-registry/", "acme/prod/", "a.b_c-1/"] {
+            assert_eq!(prefix(Some(good)).expect(good), good);
+        }
+        for bad in [
+            "cpd-registry",
+            "/cpd/",
+            "a//b/",
+            "../x/",
+            "./",
+            "a b/",
+            "å/",
+            "a/?/",
+        ] {
+            assert!(prefix(Some(bad)).is_err(), "{bad}");
         }
     }
 

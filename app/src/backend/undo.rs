@@ -333,7 +333,7 @@ pub async fn purge_expired(state: &AppState, now: i64) -> anyhow::Result<usize> 
         .await?;
         tx.commit().await?;
         let keys: Vec<String> = keys.into_iter().map(|(k,)| k).collect();
-        crate::backend::certificates::remove_objects(state, &keys).await;
+        crate::backend::storage::remove_objects(&state.storage, &keys).await;
         purged += 1;
     }
     Ok(purged)

@@ -2,7 +2,7 @@
 //! random and mutated input: whatever the bytes, the check never panics, and only files
 //! that parse are accepted.
 
-use super::samples::{jpeg, pdf, png, png_bomb};
+use super::samples::{jpeg, link, pdf, pdf_with, png, png_bomb};
 use super::*;
 use proptest::prelude::*;
 
@@ -219,4 +219,305 @@ fn actions_written_inline_are_found_too() {
         })]),
     );
     assert_eq!(refused(&annots), Some(Refusal::ActiveContent));
+}
+
+/// From the review: the old deny list let web and remote links, renditions, sounds,
+/// movies, XFA forms and launch actions written per platform through. Now only a jump
+/// within the document (or no action) passes, wherever the action sits.
+#[test]
+fn every_action_but_a_jump_within_the_document_is_refused() {
+    use lopdf::{Object, dictionary};
+    let s = Object::string_literal;
+    let actions = [
+        (
+            "URI to a file",
+            dictionary! { "S" => "URI", "URI" => s("file:///etc/passwd") },
+        ),
+        (
+            "URI running a script",
+            dictionary! { "S" => "URI", "URI" => s("javascript:alert(1)") },
+        ),
+        (
+            "URI on a network share",
+            dictionary! { "S" => "URI", "URI" => s("\\\\evil.example\\share") },
+        ),
+        (
+            "GoToR",
+            dictionary! { "S" => "GoToR", "F" => s("other.pdf"), "D" => vec![Object::Integer(0), "Fit".into()] },
+        ),
+        (
+            "GoToE",
+            dictionary! { "S" => "GoToE", "T" => dictionary! { "R" => "C", "N" => s("x") } },
+        ),
+        (
+            "Launch /Win",
+            dictionary! { "S" => "Launch", "Win" => dictionary! { "F" => s("cmd.exe"), "P" => s("/c calc") } },
+        ),
+        (
+            "Launch /Unix",
+            dictionary! { "S" => "Launch", "Unix" => s("/bin/sh") },
+        ),
+        ("Rendition", dictionary! { "S" => "Rendition", "OP" => 0 }),
+        (
+            "Sound",
+            dictionary! { "S" => "Sound", "Sound" => Object::Null },
+        ),
+        ("Movie", dictionary! { "S" => "Movie", "T" => s("clip") }),
+        (
+            "SubmitForm",
+            dictionary! { "S" => "SubmitForm", "F" => s("https://evil.example/collect") },
+        ),
+        (
+            "ImportData",
+            dictionary! { "S" => "ImportData", "F" => s("data.fdf") },
+        ),
+        (
+            "RichMediaExecute",
+            dictionary! { "S" => "RichMediaExecute", "TA" => Object::Null },
+        ),
+        ("Named", dictionary! { "S" => "Named", "N" => "Print" }),
+        (
+            "an unknown type",
+            dictionary! { "Type" => "Action", "S" => "FutureThing" },
+        ),
+    ];
+    for (what, action) in actions {
+        let as_link = pdf_with(vec![link(action.clone())], vec![]);
+        assert_eq!(
+            refused(&as_link),
+            Some(Refusal::ActiveContent),
+            "a link: {what}"
+        );
+        let on_open = pdf_with(
+            vec![],
+            vec![("OpenAction", Object::Dictionary(action.clone()))],
+        );
+        assert_eq!(
+            refused(&on_open),
+            Some(Refusal::ActiveContent),
+            "OpenAction: {what}"
+        );
+        // A harmless jump whose /Next runs the action.
+        let chained = pdf_with(
+            vec![link(dictionary! {
+                "S" => "GoTo", "D" => vec![Object::Integer(0), "Fit".into()], "Next" => action,
+            })],
+            vec![],
+        );
+        assert_eq!(
+            refused(&chained),
+            Some(Refusal::ActiveContent),
+            "after a GoTo: {what}"
+        );
+    }
+}
+
+#[test]
+fn xfa_rich_media_sounds_movies_and_attachments_are_refused() {
+    use lopdf::{Object, dictionary};
+    let s = Object::string_literal;
+    let xfa = pdf_with(
+        vec![],
+        vec![(
+            "AcroForm",
+            Object::Dictionary(
+                dictionary! { "Fields" => Vec::<Object>::new(), "XFA" => s("<xdp:xdp/>") },
+            ),
+        )],
+    );
+    assert_eq!(refused(&xfa), Some(Refusal::ActiveContent), "XFA");
+    for subtype in [
+        "RichMedia",
+        "Sound",
+        "Movie",
+        "Screen",
+        "FileAttachment",
+        "3D",
+    ] {
+        let annot = Object::Dictionary(dictionary! {
+            "Type" => "Annot", "Subtype" => subtype,
+            "Rect" => vec![0.into(), 0.into(), 10.into(), 10.into()],
+        });
+        assert_eq!(
+            refused(&pdf_with(vec![annot], vec![])),
+            Some(Refusal::ActiveContent),
+            "{subtype}"
+        );
+    }
+    let page_aa = pdf_with(
+        vec![Object::Dictionary(dictionary! {
+            "Type" => "Annot", "Subtype" => "Widget",
+            "Rect" => vec![0.into(), 0.into(), 10.into(), 10.into()],
+            "AA" => dictionary! { "Fo" => dictionary! { "S" => "GoTo", "D" => vec![Object::Integer(0), "Fit".into()] } },
+        })],
+        vec![],
+    );
+    assert_eq!(
+        refused(&page_aa),
+        Some(Refusal::ActiveContent),
+        "AA, whatever it holds"
+    );
+}
+
+/// No false alarms: an internal link (by action or by destination), a tagged PDF's
+/// structure attributes (`/A`), outlines' `/Next`, a transparency group and a page label
+/// (`/S` meaning something else) pass.
+#[test]
+fn jumps_within_the_document_and_ordinary_structure_pass() {
+    use lopdf::{Object, dictionary};
+    let page = vec![Object::Integer(0), "Fit".into()];
+    let ok = pdf_with(
+        vec![
+            link(dictionary! { "S" => "GoTo", "D" => page.clone() }),
+            Object::Dictionary(dictionary! {
+                "Type" => "Annot", "Subtype" => "Link",
+                "Rect" => vec![0.into(), 0.into(), 10.into(), 10.into()],
+                "Dest" => page.clone(),
+            }),
+        ],
+        vec![
+            ("OpenAction", Object::Array(page.clone())),
+            (
+                "PageLabels",
+                Object::Dictionary(
+                    dictionary! { "Nums" => vec![0.into(), dictionary! { "S" => "D" }.into()] },
+                ),
+            ),
+            (
+                "StructTreeRoot",
+                Object::Dictionary(dictionary! {
+                    "Type" => "StructTreeRoot",
+                    "K" => dictionary! { "S" => "P", "A" => dictionary! { "O" => "Layout", "Placement" => "Block" } },
+                }),
+            ),
+            (
+                "Outlines",
+                Object::Dictionary(dictionary! {
+                    "First" => dictionary! { "Title" => Object::string_literal("1"), "Dest" => page.clone(),
+                        "Next" => dictionary! { "Title" => Object::string_literal("2"), "A" => dictionary! { "S" => "GoTo", "D" => page } } },
+                }),
+            ),
+            (
+                "Group",
+                Object::Dictionary(dictionary! { "S" => "Transparency", "CS" => "DeviceRGB" }),
+            ),
+        ],
+    );
+    assert_eq!(refused(&ok), None);
+}
+
+/// What the report bundling relies on: after stripping, nothing active is left, and a
+/// jump within the document stays.
+#[test]
+fn stripping_leaves_nothing_active_and_keeps_internal_links() {
+    use lopdf::Object;
+    let hostile = super::samples::active_pdf();
+    let mut doc = lopdf::Document::load_mem(&hostile).expect("loads");
+    assert!(has_active_content(&doc));
+    strip_active_content(&mut doc);
+    assert!(!has_active_content(&doc));
+    let page = *doc.get_pages().values().next().expect("a page");
+    let annots = doc
+        .get_dictionary(page)
+        .and_then(|p| p.get(b"Annots"))
+        .and_then(Object::as_array)
+        .expect("annotations")
+        .clone();
+    // The two links, the GoTo (its /Next gone) and the widget (its actions gone) stay.
+    assert_eq!(annots.len(), 5, "only the file attachment goes");
+    let mut kept_goto = false;
+    for annot in &annots {
+        let dict = doc
+            .dereference(annot)
+            .expect("annot")
+            .1
+            .as_dict()
+            .expect("dict");
+        assert!(!dict.has(b"AA"));
+        if let Ok(action) = dict.get(b"A") {
+            let action = doc
+                .dereference(action)
+                .expect("action")
+                .1
+                .as_dict()
+                .expect("dict");
+            assert_eq!(
+                action.get(b"S").and_then(Object::as_name).ok(),
+                Some(&b"GoTo"[..])
+            );
+            assert!(!action.has(b"Next"));
+            kept_goto = true;
+        }
+    }
+    assert!(kept_goto, "a jump within the document stays");
+    // As the bundle does: what nothing points to any more is not written.
+    doc.prune_objects();
+    let mut saved = Vec::new();
+    doc.save_to(&mut saved).expect("save");
+    for gone in [
+        "/JavaScript",
+        "/URI",
+        "/Launch",
+        "/SubmitForm",
+        "/XFA",
+        "/EmbeddedFiles",
+        "/OpenAction",
+        "/AA",
+        "/FileAttachment",
+        "/EmbeddedFile",
+        "invoice.exe",
+    ] {
+        assert!(
+            !saved.windows(gone.len()).any(|w| w == gone.as_bytes()),
+            "{gone} is gone"
+        );
+    }
+}
+
+/// Certificates link to the provider's site or a page that verifies them: a web or mail
+/// link a person clicks is kept (the report takes it out), but one that runs on opening,
+/// after another action, or with something chained after it is refused.
+#[test]
+fn a_web_link_to_click_is_kept_and_never_runs_by_itself() {
+    use lopdf::{Object, dictionary};
+    let s = Object::string_literal;
+    for uri in [
+        "https://www.advokatsamfundet.se/",
+        "HTTP://example.se/intyg?id=1",
+        "mailto:kurs@example.se",
+    ] {
+        let web = dictionary! { "S" => "URI", "URI" => s(uri) };
+        assert_eq!(
+            refused(&pdf_with(vec![link(web.clone())], vec![])),
+            None,
+            "{uri}"
+        );
+        let on_open = pdf_with(
+            vec![],
+            vec![("OpenAction", Object::Dictionary(web.clone()))],
+        );
+        assert_eq!(
+            refused(&on_open),
+            Some(Refusal::ActiveContent),
+            "on opening: {uri}"
+        );
+        let after_jump = pdf_with(
+            vec![link(dictionary! {
+                "S" => "GoTo", "D" => vec![Object::Integer(0), "Fit".into()], "Next" => web.clone(),
+            })],
+            vec![],
+        );
+        assert_eq!(
+            refused(&after_jump),
+            Some(Refusal::ActiveContent),
+            "chained: {uri}"
+        );
+        let mut then_more = web;
+        then_more.set("Next", dictionary! { "S" => "Launch", "F" => s("x.exe") });
+        assert_eq!(
+            refused(&pdf_with(vec![link(then_more)], vec![])),
+            Some(Refusal::ActiveContent),
+            "followed by more: {uri}"
+        );
+    }
 }

@@ -6,7 +6,12 @@
 //! - A PNG is decoded and stored losslessly (Flate), with its alpha as a soft mask.
 //! - A PDF's pages are copied with what they inherit (media box, resources, rotation).
 //!   Each gets a band above its content for the heading, so nothing of it is covered.
-//!   Outlines, forms and named destinations of the uploaded file are not carried over.
+//!   Outlines, forms and named destinations of the uploaded file are not carried over, and
+//!   neither is anything active: every PDF is stripped again here
+//!   ([`crate::inspect::strip_active_content`]: additional and open actions, scripts,
+//!   attached files, XFA, every action but a jump within the document, annotations that
+//!   play or carry a file), so a file stored before the upload check knew a kind of active
+//!   content still reaches the auditor without it. One that cannot be cleaned is left out.
 
 use super::metrics::{self, Face};
 use app::backend::reports::spec::Exclusion;
@@ -53,10 +58,18 @@ pub fn load(bytes: Vec<u8>) -> Loaded {
     match sniff(&bytes) {
         Some(Kind::Pdf) => match Document::load_mem_with_options(&bytes, pdf_options()) {
             Ok(doc) if doc.is_encrypted() => Loaded::LeftOut(Exclusion::Encrypted),
-            Ok(doc) => match doc.get_pages().len() {
-                0 => Loaded::LeftOut(Exclusion::Damaged),
-                pages => Loaded::Pdf { bytes, pages },
-            },
+            Ok(mut doc) => {
+                // What `append_pdf` will do: if stripping leaves anything active (only
+                // nesting deeper than any real PDF), the file is not bundled at all.
+                crate::inspect::strip_active_content(&mut doc);
+                match doc.get_pages().len() {
+                    0 => Loaded::LeftOut(Exclusion::Damaged),
+                    _ if crate::inspect::has_active_content(&doc) => {
+                        Loaded::LeftOut(Exclusion::Damaged)
+                    }
+                    pages => Loaded::Pdf { bytes, pages },
+                }
+            }
             Err(lopdf::Error::Decryption(_) | lopdf::Error::InvalidPassword) => {
                 Loaded::LeftOut(Exclusion::Encrypted)
             }
@@ -427,6 +440,8 @@ impl Bundle {
         if cert.is_encrypted() {
             anyhow::bail!("encrypted");
         }
+        // Uploads were checked, but by the rules of their day: nothing active is copied.
+        crate::inspect::strip_active_content(&mut cert);
         cert.renumber_objects_with(self.doc.max_id + 1);
         let pages: Vec<ObjectId> = cert.get_pages().into_values().collect();
         // What each page inherits is made its own before the page tree it came from goes.

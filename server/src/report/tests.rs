@@ -88,6 +88,94 @@ fn broken_and_hostile_files_are_left_out_with_the_reason() {
     );
 }
 
+/// From the review: the bundle copied each page's `/Annots` and `/AA` as they were, so a
+/// file stored before the upload check knew a kind of active content reached the auditor
+/// with it. Now every PDF is stripped when bundled: checked here with our own parser and
+/// with qpdf (its check, and the uncompressed file searched for every active name).
+#[test]
+fn bundled_pdfs_lose_every_action_but_jumps_within_the_document() {
+    let spec = sample::spec(1, 1);
+    let hostile = samples::active_pdf();
+    assert!(matches!(
+        crate::inspect::inspect(&hostile),
+        app::backend::certificates::inspection::Verdict::Refused(_)
+    ));
+    let (pdf, pages, left_out, _) = run(&spec, vec![hostile]);
+    assert_eq!(left_out, 0, "stripped, not left out");
+    let doc = lopdf::Document::load_mem(&pdf).expect("the report loads");
+    assert!(!crate::inspect::has_active_content(&doc));
+    // The certificate's page keeps its two links within the document.
+    let last = *doc
+        .get_pages()
+        .get(&u32::try_from(pages).expect("few"))
+        .expect("last page");
+    let annots = doc
+        .get_dictionary(last)
+        .and_then(|p| p.get(b"Annots"))
+        .and_then(lopdf::Object::as_array)
+        .expect("the page's annotations");
+    let links: Vec<&lopdf::Dictionary> = annots
+        .iter()
+        .filter_map(|a| doc.dereference(a).ok()?.1.as_dict().ok())
+        .filter(|d| d.has(b"Dest") || d.has(b"A"))
+        .collect();
+    assert_eq!(links.len(), 2, "{links:?}");
+
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("report.pdf");
+    std::fs::write(&path, &pdf).expect("write");
+    let qdf = dir.path().join("report.qdf.pdf");
+    let qpdf = |args: &[&std::ffi::OsStr]| {
+        std::process::Command::new("qpdf")
+            .args(args)
+            .output()
+            .expect("qpdf is needed (setup.sh installs it)")
+    };
+    let check = qpdf(&["--check".as_ref(), path.as_os_str()]);
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+    let attachments = qpdf(&["--list-attachments".as_ref(), path.as_os_str()]);
+    assert!(
+        String::from_utf8_lossy(&attachments.stdout).contains("no embedded files"),
+        "{}",
+        String::from_utf8_lossy(&attachments.stdout)
+    );
+    let expanded = qpdf(&[
+        "--qdf".as_ref(),
+        "--object-streams=disable".as_ref(),
+        path.as_os_str(),
+        qdf.as_os_str(),
+    ]);
+    assert!(expanded.status.success());
+    let text = std::fs::read(&qdf).expect("the expanded report");
+    for gone in [
+        "/JavaScript",
+        "/JS",
+        "/URI",
+        "/Launch",
+        "/SubmitForm",
+        "/XFA",
+        "/EmbeddedFiles",
+        "/EmbeddedFile",
+        "/OpenAction",
+        "/AA",
+        "/FileAttachment",
+        "/Win",
+        "evil.example",
+        "cmd.exe",
+        "invoice.exe",
+        "pretend executable",
+    ] {
+        let found = text
+            .windows(gone.len() + 1)
+            .any(|w| &w[..gone.len()] == gone.as_bytes() && !w[gone.len()].is_ascii_alphanumeric());
+        assert!(!found, "{gone} is in the report");
+    }
+}
+
 #[test]
 fn a_year_without_courses_still_makes_a_report() {
     let spec = sample::spec(0, 0);

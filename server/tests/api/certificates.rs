@@ -535,6 +535,49 @@ async fn a_photo_is_stored_without_its_metadata(backend: Backend) {
 }
 on_both_backends!(a_photo_is_stored_without_its_metadata);
 
+/// From the review: the quota was read, then the file stored, so uploads in parallel that
+/// each fit alone all passed the check. Now it is decided under the firm's lock as each
+/// row is committed: 8 uploads of about 300 KB at once into a 1 MB quota store at most 3,
+/// the rest are refused as over quota, and no object is left without its row.
+async fn parallel_uploads_never_take_a_firm_past_its_quota(backend: Backend) {
+    let app = TestApp::spawn_with_vars(
+        backend,
+        &[("UPLOAD_WORKERS", "8"), ("FIRM_STORAGE_QUOTA_MB", "1")],
+    )
+    .await;
+    let quota: i64 = 1024 * 1024;
+    let anna = app.signed_in_browser("anna@firm.se").await;
+    let entry = new_entry(&anna, "Quota race").await;
+    let files: Vec<(usize, Vec<u8>)> = (0..8).map(|i| (i, pdf_of_size(300_000 + i))).collect();
+    let results = futures_util::future::join_all(files.into_iter().map(|(i, bytes)| {
+        let (anna, entry) = (&anna, &entry);
+        async move { upload(anna, entry, &format!("file-{i}.pdf"), bytes).await }
+    }))
+    .await;
+    let stored = results.iter().filter(|(status, _)| *status == 201).count();
+    for (status, body) in &results {
+        assert!(
+            *status == 201 || (*status == 422 && body["code"] == "quota_full"),
+            "{status} {body}"
+        );
+    }
+    let used: i64 =
+        sqlx::query_scalar("SELECT CAST(COALESCE(SUM(size_bytes), 0) AS BIGINT) FROM certificates")
+            .fetch_one(&app.db().pool)
+            .await
+            .expect("sum");
+    assert!(used <= quota, "{used} bytes stored for a quota of {quota}");
+    assert_eq!(stored, 3, "as many as fit: {results:?}");
+    assert_eq!(rows(&app).await, 3);
+    assert_eq!(
+        objects(&app).await.len(),
+        3,
+        "refused files leave no object"
+    );
+    app.stop().await;
+}
+on_both_backends!(parallel_uploads_never_take_a_firm_past_its_quota);
+
 /// Every dead end a person can reach with a file link is an app page in their language
 /// with a way on, never the browser's blank 403/404: another firm's certificate, a link
 /// with a changed character, an unknown address; and a signed-in person is offered their

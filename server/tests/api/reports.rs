@@ -398,6 +398,125 @@ async fn bad_certificates_are_left_out_and_named(backend: Backend) {
 }
 on_both_backends!(bad_certificates_are_left_out_and_named);
 
+/// From the review: a PDF stored before the upload check knew a kind of active content
+/// reached the auditor with it, since the bundle copied each page's `/Annots` and `/AA` as
+/// they were. Here the stored file of a plain upload is replaced by one with scripts, web
+/// and launch links, a submitting form, an attachment and an XFA form (as if uploaded
+/// under older rules): the report holds none of it (our parser, qpdf), and keeps the
+/// certificate's links within itself.
+async fn a_stored_pdf_reaches_the_report_without_active_content(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let anna = app.signed_in_browser("anna@firm.se").await;
+    set_name(&anna, "Anna Berg").await;
+    let entry = new_entry(&anna, "Tax law update").await;
+    let (status, answer) = upload(&anna, &entry, "old.pdf", pdf(1)).await;
+    assert_eq!(status, 201, "{answer}");
+    let id = answer["id"].as_str().expect("id").to_owned();
+    replace_object(&app, &id, &server::inspect::samples::active_pdf()).await;
+
+    let (report, view) = make_report(&anna, "en").await;
+    assert_eq!(view["status"], "ready", "{view}");
+    assert_eq!(view["left_out"], 0, "cleaned, not left out");
+    let bytes = download(&anna, &report).await;
+    let doc = lopdf::Document::load_mem(&bytes).expect("the report loads");
+    assert!(!server::inspect::has_active_content(&doc));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("report.pdf");
+    std::fs::write(&path, &bytes).expect("write");
+    let qdf = dir.path().join("report.qdf.pdf");
+    let path = path.to_str().expect("utf-8");
+    let qdf = qdf.to_str().expect("utf-8");
+    assert!(tool("qpdf", &["--check", path]).0);
+    assert!(
+        tool("qpdf", &["--list-attachments", path])
+            .1
+            .contains("no embedded files")
+    );
+    assert!(tool("qpdf", &["--qdf", "--object-streams=disable", path, qdf]).0);
+    let expanded = std::fs::read(qdf).expect("the expanded report");
+    for gone in [
+        "/JavaScript",
+        "/JS ",
+        "/URI",
+        "/Launch",
+        "/SubmitForm",
+        "/XFA",
+        "/EmbeddedFiles",
+        "/OpenAction",
+        "/AA ",
+        "/FileAttachment",
+        "evil.example",
+        "cmd.exe",
+        "invoice.exe",
+        "pretend executable",
+    ] {
+        assert!(
+            !expanded.windows(gone.len()).any(|w| w == gone.as_bytes()),
+            "{gone} reached the report"
+        );
+    }
+    assert!(
+        expanded.windows(5).any(|w| w == b"/Dest"),
+        "the link within the certificate stays"
+    );
+    app.stop().await;
+}
+on_both_backends!(a_stored_pdf_reaches_the_report_without_active_content);
+
+/// From the review: reports never counted against the firm's quota. A report that would
+/// take the firm past it is not kept: it fails with a message that says what to do, and
+/// no object is left; a firm already full is told so when it asks for one.
+async fn a_report_that_does_not_fit_the_quota_is_refused(backend: Backend) {
+    let app = TestApp::spawn_with_vars(backend, &[("FIRM_STORAGE_QUOTA_MB", "1")]).await;
+    let anna = app.signed_in_browser("anna@firm.se").await;
+    set_name(&anna, "Anna Berg").await;
+    let entry = new_entry(&anna, "Course").await;
+    let (status, answer) = upload(&anna, &entry, "intyg.pdf", pdf(1)).await;
+    assert_eq!(status, 201, "{answer}");
+    let before = objects(&app).await;
+    // The firm has 1 000 bytes left: any report is larger.
+    sqlx::query("UPDATE certificates SET size_bytes = 1048576 - 1000")
+        .execute(&app.db().pool)
+        .await
+        .expect("nearly fill the quota");
+
+    let (_, view) = make_report(&anna, "en").await;
+    assert_eq!(view["status"], "failed", "{view}");
+    assert_eq!(view["problem"], "quota", "{view}");
+    assert_eq!(objects(&app).await, before, "the report's file was removed");
+    let page = anna.page("/reports").await;
+    assert!(
+        page.contains("The report did not fit in your firm&#x27;s storage")
+            || page.contains("The report did not fit in your firm's storage"),
+        "{page}"
+    );
+    assert!(page.contains("Delete reports you no longer need"), "{page}");
+
+    // A firm already at its quota is told before anything is made.
+    sqlx::query("UPDATE certificates SET size_bytes = 1048576")
+        .execute(&app.db().pool)
+        .await
+        .expect("fill the quota");
+    let refused = anna
+        .form(
+            "/api/reports/create_report",
+            &[("year", "2026"), ("language", "en")],
+        )
+        .await;
+    assert_eq!(refused.status(), 422);
+    let body = refused.text().await.expect("body");
+    assert!(body.contains("storage is full"), "{body}");
+    assert!(
+        app.audit_actions()
+            .await
+            .iter()
+            .any(|a| a == "report.failed"),
+        "the failure is audited"
+    );
+    app.stop().await;
+}
+on_both_backends!(a_report_that_does_not_fit_the_quota_is_refused);
+
 /// A report whose instance stopped (no sign of life for two minutes) is marked failed when
 /// its person looks, and can be made again; one another instance is still making (alive)
 /// is left alone, and keeps its person to one report at a time.

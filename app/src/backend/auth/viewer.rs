@@ -71,6 +71,23 @@ impl Viewer {
         Ok(())
     }
 
+    /// A link to a stored file for this person, its issue audited on `tx` (which this
+    /// commits): every view or download of a certificate or report is on record.
+    pub async fn audited_link(
+        &self,
+        state: &AppState,
+        mut tx: sqlx::Transaction<'static, sqlx::Any>,
+        meta: &RequestMeta,
+        spec: &crate::backend::storage::LinkSpec<'_>,
+        action: crate::backend::audit::Action,
+        target: &crate::backend::audit::Target,
+    ) -> anyhow::Result<String> {
+        let url = state.storage.link(spec).await?;
+        self.audit(&mut tx, meta, action, target).await?;
+        tx.commit().await?;
+        Ok(url)
+    }
+
     /// Records an event by this person in their firm's chain, on the caller's transaction.
     pub async fn audit(
         &self,

@@ -6,6 +6,7 @@
 //! most an object without a row, which [`sweep`] removes once it is a day old.
 
 pub mod inspection;
+pub mod quota;
 pub mod sweep;
 pub mod upload;
 
@@ -14,7 +15,7 @@ use crate::backend::audit::{Action, Target};
 use crate::backend::auth::viewer::Viewer;
 use crate::backend::request::RequestMeta;
 use crate::backend::state::AppState;
-use crate::backend::storage::{Disposition, LinkSpec, audited_link};
+use crate::backend::storage::{Disposition, LinkSpec};
 use crate::model::CertificateView;
 use domain::Date;
 
@@ -108,17 +109,17 @@ pub async fn link(
         ttl_secs: state.config.signed_url_ttl_secs,
     };
     let target = Target::new("certificate", id);
-    audited_link(
-        state,
-        tx,
-        viewer,
-        meta,
-        &spec,
-        Action::CertificateLinkIssued,
-        &target,
-    )
-    .await
-    .map_err(AppError::from)
+    viewer
+        .audited_link(
+            state,
+            tx,
+            meta,
+            &spec,
+            Action::CertificateLinkIssued,
+            &target,
+        )
+        .await
+        .map_err(AppError::from)
 }
 
 /// Deletes one of the viewer's certificates (audited), undoable for a while (see
@@ -197,14 +198,4 @@ pub async fn stash_for_entry(
             .await?;
     }
     Ok(())
-}
-
-/// Removes objects whose rows are gone. A failure is logged, not raised: the row is
-/// already deleted, and the sweep removes the object later.
-pub async fn remove_objects(state: &AppState, keys: &[String]) {
-    for key in keys {
-        if let Err(error) = state.storage.delete(key).await {
-            tracing::warn!(error = format!("{error:#}"), %key, "object left for the sweep");
-        }
-    }
 }

@@ -9,19 +9,45 @@ use std::collections::HashSet;
 pub const GRACE_SECS: i64 = 86_400;
 
 /// Removes orphans older than `grace_secs`; returns how many objects went.
+///
+/// Only keys this deployment could have written are ever considered: under its
+/// `STORAGE_PREFIX` (the store lists nothing else), of our shape (`FIRM_ID/OBJECT_ID`),
+/// and of a firm this database has. A bucket shared with other data or with another
+/// deployment, even one under the same prefix, keeps what is not ours.
 pub async fn sweep(state: &AppState, grace_secs: i64) -> anyhow::Result<usize> {
     let now = crate::backend::db::now_micros() / 1_000_000;
-    let old: Vec<String> = state
+    let prefix = state.storage.key_prefix().to_owned();
+    let old: Vec<(String, String)> = state
         .storage
         .list()
         .await?
         .into_iter()
-        // Only keys of our shape: a bucket may hold other data, which is never ours to remove.
-        .filter(|(key, modified)| {
-            now - modified >= grace_secs && crate::backend::storage::is_our_key(key)
+        .filter(|(_, modified)| now - modified >= grace_secs)
+        .filter_map(|(key, _)| {
+            let firm = crate::backend::storage::our_key_firm(&prefix, &key)?.to_owned();
+            Some((key, firm))
         })
-        .map(|(key, _)| key)
         .collect();
+    let mut ours = Vec::new();
+    for batch in old.chunks(500) {
+        let placeholders: Vec<String> = (1..=batch.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT id FROM firms WHERE id IN ({})",
+            placeholders.join(", ")
+        );
+        let mut query = sqlx::query_scalar::<_, String>(&sql);
+        for (_, firm) in batch {
+            query = query.bind(firm);
+        }
+        let firms: HashSet<String> = query.fetch_all(&state.db.pool).await?.into_iter().collect();
+        ours.extend(
+            batch
+                .iter()
+                .filter(|(_, firm)| firms.contains(firm))
+                .map(|(key, _)| key.clone()),
+        );
+    }
+    let old = ours;
     let mut orphans = Vec::new();
     // Asked in batches: one query per 500 objects, whatever the store holds.
     for batch in old.chunks(500) {

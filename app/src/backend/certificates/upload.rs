@@ -3,12 +3,15 @@
 //! 1. [`begin`]: the entry must be the viewer's; the firm's data key is fetched (made on
 //!    the first upload); a spool is opened for the object's final name.
 //! 2. [`Incoming::write`]: each piece as it arrives: counted against the limit, the kind
-//!    told from the first bytes, hashed, sealed, written, and passed to the worker.
+//!    told from the first bytes, photos stripped of their metadata (JPEG and PNG), hashed,
+//!    sealed, written, and passed to the worker.
 //!    Nothing is held in memory.
 //! 3. [`finish`]: the inspection worker (fed as the file arrived) gives its verdict while
 //!    the spool is flushed to disk; a file already attached to this
 //!    entry is not stored twice; the object is stored, then its row and audit event are
-//!    committed together. If the commit fails the object is removed again.
+//!    committed together, under the firm's storage lock and only if the file fits in its
+//!    quota ([`super::quota`]). If it does not fit, or the commit fails, the object is
+//!    removed again.
 //!
 //! Any refusal or failure leaves nothing behind: the spool removes itself when dropped.
 
@@ -22,8 +25,9 @@ use crate::backend::request::RequestMeta;
 use crate::backend::state::AppState;
 use crate::backend::storage::data_key::DataKey;
 use crate::backend::storage::jpeg_scrub::Scrubber;
+use crate::backend::storage::png_scrub::{self, PngScrubber};
 use crate::backend::storage::spool::{SpoolError, SpoolWriter};
-use crate::backend::storage::{firm_key, object_key};
+use crate::backend::storage::{firm_key, new_object_key};
 use anyhow::Context as _;
 
 /// Why an upload did not become a certificate.
@@ -68,9 +72,10 @@ pub struct Incoming {
     /// Held until the upload ends: one of the inspection workers that may run at once.
     _slot: tokio::sync::OwnedSemaphorePermit,
     writer: SpoolWriter,
-    /// For JPEGs (told by their first two bytes): strips the metadata as the file streams.
-    scrubber: Option<Option<Scrubber>>,
-    /// The first bytes, until there are enough to tell a JPEG.
+    /// For photos (told by their first bytes): strips the metadata as the file streams.
+    /// `None` until enough bytes are in to tell.
+    scrubber: Option<Scrub>,
+    /// The first bytes, until there are enough to tell a JPEG or a PNG.
     undecided: Vec<u8>,
     worker: inspection::Worker,
     entry_id: String,
@@ -78,6 +83,27 @@ pub struct Incoming {
     key: String,
     file_name: String,
     firm_key: DataKey,
+}
+
+/// What strips an upload's metadata as it streams.
+enum Scrub {
+    Jpeg(Scrubber),
+    Png(PngScrubber),
+    /// A PDF (or anything else, refused later): passed as it comes.
+    Nothing,
+}
+
+impl Scrub {
+    /// Told from the file's first bytes (at least the PNG signature's eight).
+    fn for_head(head: &[u8]) -> Scrub {
+        if head.starts_with(&[0xFF, 0xD8]) {
+            Scrub::Jpeg(Scrubber::default())
+        } else if head.starts_with(&png_scrub::SIGNATURE) {
+            Scrub::Png(PngScrubber::default())
+        } else {
+            Scrub::Nothing
+        }
+    }
 }
 
 /// The name to show and offer on download: the last part of what the browser sent, with
@@ -98,19 +124,10 @@ const QUEUE_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 /// What a turned-away upload is told to wait.
 const RETRY_AFTER_SECS: u64 = 15;
 
-/// Bytes a firm keeps in certificates and reports.
+/// Bytes a firm keeps in certificates and reports ([`super::quota::used`]).
 pub async fn firm_storage_used(state: &AppState, firm_id: &str) -> anyhow::Result<u64> {
-    let used: i64 = sqlx::query_scalar(
-        // Files waiting out an undo window still take room (and Undo brings them back).
-        "SELECT CAST((SELECT COALESCE(SUM(size_bytes), 0) FROM certificates WHERE firm_id = $1) + \
-                     (SELECT COALESCE(SUM(size_bytes), 0) FROM reports WHERE firm_id = $1) + \
-                     (SELECT COALESCE(SUM(size_bytes), 0) FROM certificates_deleted WHERE firm_id = $1) + \
-                     (SELECT COALESCE(SUM(size_bytes), 0) FROM reports_deleted WHERE firm_id = $1) AS BIGINT)",
-    )
-    .bind(firm_id)
-    .fetch_one(&state.db.pool)
-    .await?;
-    Ok(u64::try_from(used).unwrap_or(0))
+    let mut conn = state.db.pool.acquire().await?;
+    super::quota::used(&mut conn, firm_id).await
 }
 
 /// Starts an upload to one of the viewer's entries.
@@ -146,6 +163,8 @@ pub async fn begin(
             retry_after_secs: wait,
         }));
     }
+    // A firm already full is turned away before the file is read; whether this file fits
+    // is decided when it is committed ([`insert`]).
     if firm_storage_used(state, &viewer.user.firm_id).await? >= state.config.firm_quota_bytes {
         return Err(UploadError::Refused(Refusal::QuotaFull));
     }
@@ -164,7 +183,7 @@ pub async fn begin(
         firm_key::get_or_create(&mut conn, state.master_key(), &viewer.user.firm_id).await?;
     drop(conn);
     let id = new_id();
-    let key = object_key(&viewer.user.firm_id, &id);
+    let key = new_object_key(state.storage.as_ref(), &viewer.user.firm_id, &id);
     let writer = SpoolWriter::create(
         state.storage.spool_dir(),
         &key,
@@ -206,25 +225,29 @@ impl Incoming {
         if data.is_empty() {
             return Ok(());
         }
-        // Decided once the first two bytes are in, however the body was cut into pieces.
+        // Decided once the first bytes are in, however the body was cut into pieces.
         let held;
         let data = if self.scrubber.is_none() {
             self.undecided.extend_from_slice(data);
-            if self.undecided.len() < 2 {
+            if self.undecided.len() < png_scrub::SIGNATURE.len() {
                 return Ok(());
             }
             held = std::mem::take(&mut self.undecided);
-            self.scrubber = Some(held.starts_with(&[0xFF, 0xD8]).then(Scrubber::default));
+            self.scrubber = Some(Scrub::for_head(&held));
             held.as_slice()
         } else {
             data
         };
-        match self.scrubber.as_mut().and_then(Option::as_mut) {
-            Some(s) => {
+        match self.scrubber.as_mut() {
+            Some(Scrub::Jpeg(s)) => {
                 let clean = s.push(data);
                 self.pass_on(&clean).await
             }
-            None => self.pass_on(data).await,
+            Some(Scrub::Png(s)) => {
+                let clean = s.push(data);
+                self.pass_on(&clean).await
+            }
+            _ => self.pass_on(data).await,
         }
     }
 
@@ -269,11 +292,13 @@ pub async fn finish(
     incoming: Incoming,
 ) -> Result<Outcome, UploadError> {
     let mut incoming = incoming;
-    if let Some(Some(scrubber)) = incoming.scrubber.take() {
-        let rest = scrubber.finish();
-        incoming.pass_on(&rest).await?;
-    }
-    // A file of a single byte never reached the decision: pass it on as it is.
+    let rest = match incoming.scrubber.take() {
+        Some(Scrub::Jpeg(scrubber)) => scrubber.finish(),
+        Some(Scrub::Png(scrubber)) => scrubber.finish(),
+        _ => Vec::new(),
+    };
+    incoming.pass_on(&rest).await?;
+    // A file of a few bytes never reached the decision: pass it on as it is.
     let undecided = std::mem::take(&mut incoming.undecided);
     incoming.pass_on(&undecided).await?;
     let Incoming {
@@ -320,6 +345,8 @@ pub async fn finish(
         return Ok(Outcome::AlreadyAttached { file_name });
     }
     let also_on = same.into_iter().next().map(|(_, title)| title);
+    // Plainly too big for what is left: refused before it is stored. (This reads without
+    // the lock, so it only ever refuses early; [`insert`] decides.)
     if firm_storage_used(state, &viewer.user.firm_id).await? + spool.size
         > state.config.firm_quota_bytes
     {
@@ -328,7 +355,7 @@ pub async fn finish(
     let mime = spool.kind.mime();
     let (size, sha256) = (spool.size, spool.sha256.clone());
     state.storage.put(spool, &firm_key, mime).await?;
-    if let Err(error) = insert(
+    match insert(
         state,
         viewer,
         meta,
@@ -345,11 +372,26 @@ pub async fn finish(
     )
     .await
     {
-        // No object without a row: take it back out (the sweep would, a day later).
-        super::remove_objects(state, std::slice::from_ref(&key)).await;
-        return Err(UploadError::App(AppError::from(error)));
+        Ok(Committed::Stored) => Ok(Outcome::Stored { id, also_on }),
+        Ok(Committed::OverQuota) => {
+            crate::backend::storage::remove_objects(&state.storage, std::slice::from_ref(&key))
+                .await;
+            Err(refuse(state, viewer, meta, &entry_id, Refusal::QuotaFull).await)
+        }
+        Err(error) => {
+            // No object without a row: take it back out (the sweep would, a day later).
+            crate::backend::storage::remove_objects(&state.storage, std::slice::from_ref(&key))
+                .await;
+            Err(UploadError::App(AppError::from(error)))
+        }
     }
-    Ok(Outcome::Stored { id, also_on })
+}
+
+/// What [`insert`] did.
+enum Committed {
+    Stored,
+    /// The file would take the firm past its quota: nothing was written.
+    OverQuota,
 }
 
 fn spool_kind_name(kind: crate::backend::storage::sniff::Kind) -> &'static str {
@@ -372,13 +414,25 @@ struct Row<'a> {
     facts: &'a inspection::Facts,
 }
 
+/// Commits the row and its audit event, if the file fits in the firm's quota (decided
+/// under the firm's lock, in the same transaction).
 async fn insert(
     state: &AppState,
     viewer: &Viewer,
     meta: &RequestMeta,
     row: &Row<'_>,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Committed> {
     let mut tx = state.db.begin().await?;
+    if !super::quota::fits(
+        &mut tx,
+        &viewer.user.firm_id,
+        row.size,
+        state.config.firm_quota_bytes,
+    )
+    .await?
+    {
+        return Ok(Committed::OverQuota);
+    }
     let inserted = sqlx::query(
         "INSERT INTO certificates (id, entry_id, user_id, firm_id, object_key, file_name, mime, size_bytes, sha256, pages, width, height, created_at_us) \
          SELECT $1, id, user_id, firm_id, $2, $3, $4, $5, $6, $7, $8, $9, $10 FROM entries WHERE id = $11 AND user_id = $12",
@@ -409,7 +463,7 @@ async fn insert(
         )
         .await?;
     tx.commit().await?;
-    Ok(())
+    Ok(Committed::Stored)
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@ use crate::backend::certificates;
 use crate::backend::state::AppState;
 use crate::backend::storage::data_key::DataKey;
 use crate::backend::storage::spool::{Spool, SpoolWriter};
-use crate::backend::storage::{firm_key, object_key};
+use crate::backend::storage::{firm_key, new_object_key};
 use crate::i18n::Lang;
 use crate::model::CertificateView;
 use anyhow::Context;
@@ -154,7 +154,7 @@ async fn run(state: &AppState, id: &str) -> anyhow::Result<()> {
     .execute(&state.db.pool)
     .await?;
 
-    let key = object_key(&user.firm_id, id);
+    let key = new_object_key(state.storage.as_ref(), &user.firm_id, id);
     let done = loop {
         match attempt(state, id, &spec, &certs, &firm_key, &key).await? {
             Attempt::Done(done) => break done,
@@ -176,6 +176,16 @@ async fn run(state: &AppState, id: &str) -> anyhow::Result<()> {
         .put(done.spool, &firm_key, "application/pdf")
         .await?;
     let mut tx = state.db.begin().await?;
+    // The report counts against the firm's quota like a certificate, decided under the
+    // firm's lock as it is committed.
+    if !certificates::quota::fits(&mut tx, &user.firm_id, size, state.config.firm_quota_bytes)
+        .await?
+    {
+        drop(tx);
+        crate::backend::storage::remove_objects(&state.storage, std::slice::from_ref(&key)).await;
+        tracing::info!(report = %id, size, "a report did not fit in its firm's storage quota");
+        return failed_with(state, id, "quota").await;
+    }
     sqlx::query(
         "UPDATE reports SET status = 'ready', object_key = $2, size_bytes = $3, sha256 = $4, \
          pages = $5, left_out = $6, steps_done = steps_total, finished_at_us = $7 WHERE id = $1",
@@ -206,13 +216,20 @@ async fn run(state: &AppState, id: &str) -> anyhow::Result<()> {
 
 /// Marks a report failed and says so in its person's audit chain.
 async fn failed(state: &AppState, id: &str) -> anyhow::Result<()> {
+    failed_with(state, id, "failed").await
+}
+
+/// Marks a report failed for `problem` (`failed`, or `quota`: it did not fit in the
+/// firm's storage), audited in its person's chain.
+async fn failed_with(state: &AppState, id: &str, problem: &str) -> anyhow::Result<()> {
     let mut tx = state.db.begin().await?;
     let owner: Option<(String, String)> = sqlx::query_as(
-        "UPDATE reports SET status = 'failed', problem = 'failed', finished_at_us = $2 \
+        "UPDATE reports SET status = 'failed', problem = $3, finished_at_us = $2 \
          WHERE id = $1 RETURNING user_id, firm_id",
     )
     .bind(id)
     .bind(crate::backend::db::now_micros())
+    .bind(problem)
     .fetch_optional(&mut *tx)
     .await?;
     if let Some((user_id, firm_id)) = owner {

@@ -14,7 +14,7 @@ use crate::backend::audit::{Action, Target};
 use crate::backend::auth::viewer::Viewer;
 use crate::backend::request::RequestMeta;
 use crate::backend::state::AppState;
-use crate::backend::storage::{Disposition, LinkSpec, audited_link};
+use crate::backend::storage::{Disposition, LinkSpec};
 use crate::i18n::{Lang, Texts};
 use crate::model::{ReportView, Verification};
 use domain::Date;
@@ -112,6 +112,13 @@ pub async fn request(
         return Err(AppError::invalid("year", t.err_report_year));
     }
     fail_stale(state, Some(&viewer.user.id)).await?;
+    // A firm whose storage is full gets no report it could not keep; whether the finished
+    // report fits is decided when it is stored (`job`).
+    if crate::backend::certificates::upload::firm_storage_used(state, &viewer.user.firm_id).await?
+        >= state.config.firm_quota_bytes
+    {
+        return Err(AppError::invalid("year", t.err_report_quota));
+    }
     let mut tx = state.db.begin().await?;
     let busy: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM reports WHERE user_id = $1 AND status IN ('queued', 'running')",
@@ -214,17 +221,10 @@ pub async fn link(
         ttl_secs: state.config.signed_url_ttl_secs,
     };
     let target = Target::new("report", id);
-    audited_link(
-        state,
-        tx,
-        viewer,
-        meta,
-        &spec,
-        Action::ReportLinkIssued,
-        &target,
-    )
-    .await
-    .map_err(AppError::from)
+    viewer
+        .audited_link(state, tx, meta, &spec, Action::ReportLinkIssued, &target)
+        .await
+        .map_err(AppError::from)
 }
 
 /// Deletes one of the viewer's reports (not while it is being made), audited and

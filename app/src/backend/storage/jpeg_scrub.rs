@@ -2,72 +2,251 @@
 //! taken (GPS), the device, its serial number, sometimes the owner's name and a thumbnail of
 //! the uncropped picture. None of that belongs in a certificate an auditor receives.
 //!
-//! The scrubber works as the upload streams: it holds only the header segments (before the
-//! first scan), rewrites them, then passes the image data through untouched until the end of
-//! the image; anything after the end-of-image marker (some phones append their own blocks,
-//! GPS included) is dropped. Dropped: APP1 (EXIF, XMP), APP2 multi-picture data, APP3–APP13,
-//! APP15, comments. Kept: JFIF (APP0), the colour profile (APP2 `ICC_PROFILE`), Adobe's
-//! colour marker (APP14), and everything the decoder needs. The EXIF orientation is kept as
-//! a minimal EXIF block holding that one tag, so the photo still shows upright.
+//! The scrubber works as the upload streams, one segment at a time, and writes only what
+//! it has read and chosen to keep: a well-formed run of segments and scan data. Segments it
+//! drops are skipped by their length without being held, so a header of any size (phones
+//! write several megabytes of extended XMP, in many APP1 segments) costs at most one
+//! segment (64 KB) of memory. Dropped: APP0 other than JFIF (JFXX thumbnails), APP1 (EXIF,
+//! XMP, extended XMP), APP2 other than the colour profile (multi-picture data), APP3–APP13,
+//! APP15 and comments, wherever they sit (also between the scans of a progressive JPEG);
+//! bytes between segments that are no marker; and anything after the end-of-image marker
+//! (some phones append their own blocks, GPS included). Kept: JFIF (APP0), the colour
+//! profile (APP2 `ICC_PROFILE`), Adobe's colour marker (APP14), and everything the decoder
+//! needs. The EXIF orientation is kept as a minimal EXIF block holding that one tag, where
+//! the EXIF block was, so the photo still shows upright.
 
-/// The most header bytes held before the first scan; a real photo's are far fewer
-/// (a colour profile and tables). A file whose headers are larger is passed on unchanged,
-/// for the inspection to refuse.
-const HEADER_CAP: usize = 2 * 1024 * 1024;
+/// Where the scrubber is in the file.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// The first two bytes (start of image), held until both are in.
+    #[default]
+    Start,
+    /// Not a JPEG: passed through as it is (the inspection refuses it).
+    Raw,
+    /// Between segments: a marker is expected (`held` may have its 0xFF).
+    Marker,
+    /// A segment's marker and length are being read (`held` has them so far).
+    Length,
+    /// So many more bytes of a kept segment go out as they come.
+    Keep(usize),
+    /// So many more bytes of a segment to decide on are held (APP0, APP1, APP2: at most
+    /// 64 KB each).
+    Hold(usize),
+    /// So many more bytes of a dropped segment are skipped.
+    Skip(usize),
+    /// Entropy-coded image data; `after_ff`: its last byte was 0xFF (held back until the
+    /// next byte says whether a marker begins).
+    Scan { after_ff: bool },
+    /// Past the end-of-image marker: nothing more goes out.
+    Ended,
+}
 
 /// The scrubber of one JPEG upload.
 #[derive(Debug, Default)]
 pub struct Scrubber {
-    header: Vec<u8>,
-    /// Past the header: image data passes through.
-    streaming: bool,
-    /// The end-of-image marker has gone out: what follows is dropped.
-    ended: bool,
-    /// The last byte streamed was 0xFF (a marker may straddle two pieces).
-    after_ff: bool,
+    state: State,
+    /// The marker of the segment being read.
+    marker: u8,
+    /// Bytes read but not yet decided on (a marker, a length, a segment held).
+    held: Vec<u8>,
+    /// An EXIF orientation was found (the first one counts).
+    oriented: bool,
 }
 
 impl Scrubber {
     /// Takes the next piece of the file; returns what may be written now.
     pub fn push(&mut self, data: &[u8]) -> Vec<u8> {
-        if self.streaming {
-            return self.stream(data);
+        let mut out = Vec::with_capacity(data.len());
+        let mut rest = data;
+        while !rest.is_empty() {
+            rest = self.step(rest, &mut out);
         }
-        self.header.extend_from_slice(data);
-        match first_scan(&self.header) {
-            Some(at) => {
-                let held = std::mem::take(&mut self.header);
-                let mut out = scrub_header(&held[..at]);
-                self.streaming = true;
-                out.extend(self.stream(&held[at..]));
-                out
-            }
-            None if self.header.len() > HEADER_CAP => {
-                self.streaming = true;
-                std::mem::take(&mut self.header)
-            }
-            None => Vec::new(),
-        }
+        out
     }
 
-    /// Ends the file: a header that never reached a scan is returned as it came (the
-    /// inspection refuses it as damaged).
+    /// Ends the file. A segment header cut off mid-way is written as it came (the
+    /// inspection refuses the file as damaged); a segment held to decide on is not.
     pub fn finish(self) -> Vec<u8> {
-        self.header
+        match self.state {
+            State::Start | State::Raw | State::Length | State::Marker => self.held,
+            _ => Vec::new(),
+        }
     }
 
-    fn stream(&mut self, data: &[u8]) -> Vec<u8> {
-        if self.ended {
-            return Vec::new();
-        }
-        for (i, &b) in data.iter().enumerate() {
-            if self.after_ff && b == 0xD9 {
-                self.ended = true;
-                return data[..=i].to_vec();
+    /// Consumes some of `data` (at least one byte), writing what is kept to `out`.
+    fn step<'a>(&mut self, data: &'a [u8], out: &mut Vec<u8>) -> &'a [u8] {
+        match self.state {
+            State::Start => {
+                self.held.push(data[0]);
+                if self.held.len() == 2 {
+                    out.append(&mut self.held);
+                    self.state = if out.ends_with(&[0xFF, 0xD8]) {
+                        State::Marker
+                    } else {
+                        State::Raw
+                    };
+                }
+                &data[1..]
             }
-            self.after_ff = b == 0xFF;
+            State::Raw => {
+                out.extend_from_slice(data);
+                &[]
+            }
+            State::Marker => {
+                let b = data[0];
+                match (self.held.is_empty(), b) {
+                    // Not a marker: dropped (decoders skip such bytes too).
+                    (true, 0xFF) => self.held.push(0xFF),
+                    (true, _) => {}
+                    // Fill bytes before a marker.
+                    (false, 0xFF) => {}
+                    (false, 0x00) => self.held.clear(),
+                    (false, m) => {
+                        self.held.clear();
+                        self.begin_segment(m, out);
+                    }
+                }
+                &data[1..]
+            }
+            State::Length => {
+                self.held.push(data[0]);
+                if self.held.len() == 4 {
+                    let len = usize::from(u16::from_be_bytes([self.held[2], self.held[3]]));
+                    self.segment_body(len, out);
+                }
+                &data[1..]
+            }
+            State::Keep(n) => {
+                let take = n.min(data.len());
+                out.extend_from_slice(&data[..take]);
+                self.state = State::Keep(n - take);
+                self.segment_done_if_empty();
+                &data[take..]
+            }
+            State::Skip(n) => {
+                let take = n.min(data.len());
+                self.state = State::Skip(n - take);
+                self.segment_done_if_empty();
+                &data[take..]
+            }
+            State::Hold(n) => {
+                let take = n.min(data.len());
+                self.held.extend_from_slice(&data[..take]);
+                self.state = State::Hold(n - take);
+                if n == take {
+                    self.decide(out);
+                }
+                &data[take..]
+            }
+            State::Scan { after_ff: false } => match data.iter().position(|&b| b == 0xFF) {
+                None => {
+                    out.extend_from_slice(data);
+                    &[]
+                }
+                Some(at) => {
+                    out.extend_from_slice(&data[..at]);
+                    self.state = State::Scan { after_ff: true };
+                    &data[at + 1..]
+                }
+            },
+            State::Scan { after_ff: true } => {
+                match data[0] {
+                    // A stuffed 0xFF or a restart marker: image data.
+                    b @ (0x00 | 0xD0..=0xD7) => {
+                        out.extend_from_slice(&[0xFF, b]);
+                        self.state = State::Scan { after_ff: false };
+                    }
+                    0xFF => {}
+                    // A marker between scans (tables, another scan, the end, or metadata).
+                    m => self.begin_segment(m, out),
+                }
+                &data[1..]
+            }
+            State::Ended => &[],
         }
-        data.to_vec()
+    }
+
+    /// A marker `m` has been read (after its 0xFF).
+    fn begin_segment(&mut self, m: u8, out: &mut Vec<u8>) {
+        match m {
+            0xD9 => {
+                out.extend_from_slice(&[0xFF, 0xD9]);
+                self.state = State::Ended;
+            }
+            // Markers without a length.
+            0x01 | 0xD0..=0xD8 => {
+                out.extend_from_slice(&[0xFF, m]);
+                self.state = State::Marker;
+            }
+            _ => {
+                self.marker = m;
+                self.held.clear();
+                self.held.extend_from_slice(&[0xFF, m]);
+                self.state = State::Length;
+            }
+        }
+    }
+
+    /// The segment's length is known (`held` has its marker and length).
+    fn segment_body(&mut self, len: usize, out: &mut Vec<u8>) {
+        if len < 2 {
+            // No segment is that short: dropped, and the next marker is looked for.
+            self.held.clear();
+            self.state = State::Marker;
+            return;
+        }
+        let body = len - 2;
+        self.state = match self.marker {
+            0xE0..=0xE2 => State::Hold(body),
+            0xE3..=0xED | 0xEF | 0xFE => {
+                self.held.clear();
+                State::Skip(body)
+            }
+            _ => {
+                out.append(&mut self.held);
+                State::Keep(body)
+            }
+        };
+        if body == 0 {
+            match self.state {
+                State::Hold(_) => self.decide(out),
+                _ => self.segment_done_if_empty(),
+            }
+        }
+    }
+
+    fn segment_done_if_empty(&mut self) {
+        if matches!(self.state, State::Keep(0) | State::Skip(0)) {
+            self.state = if self.marker == 0xDA && matches!(self.state, State::Keep(_)) {
+                // After the start-of-scan header comes image data.
+                State::Scan { after_ff: false }
+            } else {
+                State::Marker
+            };
+        }
+    }
+
+    /// A held APP0, APP1 or APP2 segment is complete: kept, dropped or replaced.
+    fn decide(&mut self, out: &mut Vec<u8>) {
+        let segment = std::mem::take(&mut self.held);
+        let body = &segment[4..];
+        match self.marker {
+            0xE0 if body.starts_with(b"JFIF\0") => out.extend_from_slice(&segment),
+            0xE1 => {
+                if let Some(tiff) = body.strip_prefix(b"Exif\0\0")
+                    && !self.oriented
+                    && let Some(o) = exif_orientation(tiff)
+                {
+                    self.oriented = true;
+                    if o != 1 {
+                        out.extend(orientation_segment(o));
+                    }
+                }
+            }
+            0xE2 if body.starts_with(b"ICC_PROFILE\0") => out.extend_from_slice(&segment),
+            _ => {}
+        }
+        self.state = State::Marker;
     }
 }
 
@@ -76,94 +255,6 @@ pub fn scrub(bytes: &[u8]) -> Vec<u8> {
     let mut scrubber = Scrubber::default();
     let mut out = scrubber.push(bytes);
     out.extend(scrubber.finish());
-    out
-}
-
-/// Where the first start-of-scan segment begins, once the header up to it has arrived.
-fn first_scan(b: &[u8]) -> Option<usize> {
-    if b.len() < 2 || b[..2] != [0xFF, 0xD8] {
-        return None;
-    }
-    let mut i = 2;
-    loop {
-        let (&ff, &marker) = (b.get(i)?, b.get(i + 1)?);
-        if ff != 0xFF {
-            return None;
-        }
-        if marker == 0xFF {
-            i += 1;
-            continue;
-        }
-        if marker == 0xDA {
-            return Some(i);
-        }
-        if marker == 0x01 || (0xD0..=0xD8).contains(&marker) {
-            i += 2;
-            continue;
-        }
-        let len = usize::from(u16::from_be_bytes([*b.get(i + 2)?, *b.get(i + 3)?]));
-        if len < 2 {
-            return None;
-        }
-        i += 2 + len;
-    }
-}
-
-/// The header without its metadata, with the orientation kept.
-fn scrub_header(b: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(b.len());
-    out.extend_from_slice(&b[..2]);
-    let mut orientation = None;
-    let mut segments = Vec::new();
-    let mut i = 2;
-    while i + 1 < b.len() {
-        let marker = b[i + 1];
-        if marker == 0xFF {
-            i += 1;
-            continue;
-        }
-        if marker == 0x01 || (0xD0..=0xD8).contains(&marker) {
-            segments.push(&b[i..i + 2]);
-            i += 2;
-            continue;
-        }
-        let Some(len) = b
-            .get(i + 2..i + 4)
-            .map(|l| usize::from(u16::from_be_bytes([l[0], l[1]])))
-        else {
-            break;
-        };
-        let end = (i + 2 + len).min(b.len());
-        let body = b.get(i + 4..end).unwrap_or_default();
-        let keep = match marker {
-            0xE1 => {
-                if let Some(tiff) = body.strip_prefix(b"Exif\0\0") {
-                    orientation = orientation.or_else(|| exif_orientation(tiff));
-                }
-                false
-            }
-            0xE2 => body.starts_with(b"ICC_PROFILE\0"),
-            0xE3..=0xED | 0xEF | 0xFE => false,
-            _ => true,
-        };
-        if keep {
-            segments.push(&b[i..end]);
-        }
-        i = end;
-    }
-    // JFIF first if there is one, then the orientation, then the rest as they came.
-    let (jfif, rest): (Vec<&[u8]>, Vec<&[u8]>) = segments
-        .into_iter()
-        .partition(|s| s.len() > 1 && s[1] == 0xE0);
-    for s in jfif {
-        out.extend_from_slice(s);
-    }
-    if let Some(o) = orientation.filter(|o| *o != 1) {
-        out.extend(orientation_segment(o));
-    }
-    for s in rest {
-        out.extend_from_slice(s);
-    }
     out
 }
 
@@ -315,6 +406,65 @@ mod tests {
             out.extend(scrubber.finish());
             assert_eq!(out, whole, "pieces of {step}");
         }
+    }
+
+    /// From the review: a header of more than 2 MiB before the first scan was stored as it
+    /// came, metadata and all. A phone's extended XMP runs to megabytes in many APP1
+    /// segments; they are skipped one by one, and never more than one segment is held.
+    #[test]
+    fn a_header_of_megabytes_is_scrubbed_holding_one_segment_at_most() {
+        let small = photo();
+        let mut big = small[..2].to_vec();
+        let xmp = |i: usize| {
+            let mut body = b"http://ns.adobe.com/xmp/extension/\0".to_vec();
+            body.extend(format!("<exif:GPSLatitude>59,{i}N</exif:GPSLatitude>").bytes());
+            body.resize(65_533, b' ');
+            segment(0xE1, &body)
+        };
+        let mut header_size = 0;
+        for i in 0..48 {
+            let s = xmp(i);
+            header_size += s.len();
+            big.extend(s);
+        }
+        assert!(header_size > 3_000_000, "{header_size}");
+        big.extend_from_slice(&small[2..]);
+        let mut scrubber = Scrubber::default();
+        let mut out = Vec::new();
+        for piece in big.chunks(8192) {
+            out.extend(scrubber.push(piece));
+            assert!(
+                scrubber.held.capacity() <= 2 * 65_536,
+                "held at most a segment"
+            );
+        }
+        out.extend(scrubber.finish());
+        assert_eq!(out, scrub(&small), "the same as without the extension");
+        assert!(!contains(&out, b"GPS") && !contains(&out, b"xmp"));
+    }
+
+    /// Metadata between the scans of a progressive JPEG, and a JFXX thumbnail, go too.
+    #[test]
+    fn segments_between_scans_and_thumbnails_are_scrubbed() {
+        let mut jpeg = vec![0xFF, 0xD8];
+        jpeg.extend(segment(0xE0, b"JFXX\0\x10thumbnail of Anna"));
+        jpeg.extend(segment(0xDB, &[0u8; 65]));
+        jpeg.extend(segment(0xDA, &[1, 1, 0, 0, 63, 0]));
+        jpeg.extend_from_slice(&[1, 2, 0xFF, 0x00, 3]);
+        jpeg.extend(segment(0xE1, b"Exif\0\0GPS between scans"));
+        jpeg.extend(segment(0xC4, &[0u8; 17]));
+        jpeg.extend(segment(0xDA, &[1, 1, 0, 0, 63, 0]));
+        jpeg.extend_from_slice(&[4, 0xFF, 0xD1, 5, 0xFF, 0xD9]);
+        let clean = scrub(&jpeg);
+        assert!(!contains(&clean, b"GPS") && !contains(&clean, b"Anna"));
+        let mut expected = vec![0xFF, 0xD8];
+        expected.extend(segment(0xDB, &[0u8; 65]));
+        expected.extend(segment(0xDA, &[1, 1, 0, 0, 63, 0]));
+        expected.extend_from_slice(&[1, 2, 0xFF, 0x00, 3]);
+        expected.extend(segment(0xC4, &[0u8; 17]));
+        expected.extend(segment(0xDA, &[1, 1, 0, 0, 63, 0]));
+        expected.extend_from_slice(&[4, 0xFF, 0xD1, 5, 0xFF, 0xD9]);
+        assert_eq!(clean, expected);
     }
 
     #[test]

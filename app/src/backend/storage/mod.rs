@@ -15,6 +15,7 @@ pub mod data_key;
 pub mod firm_key;
 pub mod jpeg_scrub;
 pub mod local;
+pub mod png_scrub;
 pub mod s3;
 pub mod sealed;
 pub mod signed_url;
@@ -118,8 +119,16 @@ pub trait ObjectStore: Send + Sync + std::fmt::Debug {
     /// Removes the object; removing one that is not there is not an error.
     fn delete<'a>(&'a self, key: &'a str) -> BoxFuture<'a, anyhow::Result<()>>;
 
-    /// Every object with its last-modified time (Unix seconds), for the orphan sweep.
+    /// Every object under [`ObjectStore::key_prefix`] with its last-modified time (Unix
+    /// seconds), for the orphan sweep.
     fn list(&self) -> BoxFuture<'_, anyhow::Result<Vec<(String, i64)>>>;
+
+    /// What every new object's key starts with (`STORAGE_PREFIX` on S3; nothing for the
+    /// local directory, which is ours alone). Keys are stored whole in their rows, so
+    /// objects written under an earlier prefix (or none) stay readable.
+    fn key_prefix(&self) -> &str {
+        ""
+    }
 
     /// The origin links point to when it is not our own site (pages must allow it to
     /// show images).
@@ -133,26 +142,31 @@ pub trait ObjectStore: Send + Sync + std::fmt::Debug {
 
 pub type Storage = Arc<dyn ObjectStore>;
 
-/// A link to a stored file for the viewer, with its issue audited on `tx` (which this
-/// commits): every view or download of a certificate or report is on record.
-pub async fn audited_link(
-    state: &crate::backend::state::AppState,
-    mut tx: sqlx::Transaction<'static, sqlx::Any>,
-    viewer: &crate::backend::auth::viewer::Viewer,
-    meta: &crate::backend::request::RequestMeta,
-    spec: &LinkSpec<'_>,
-    action: crate::backend::audit::Action,
-    target: &crate::backend::audit::Target,
-) -> anyhow::Result<String> {
-    let url = state.storage.link(spec).await?;
-    viewer.audit(&mut tx, meta, action, target).await?;
-    tx.commit().await?;
-    Ok(url)
+/// Deletes objects whose rows are gone; one that cannot be deleted now is left to the
+/// sweep (which removes what no row points to), so a failure here is only logged.
+pub async fn remove_objects(storage: &Storage, keys: &[String]) {
+    for key in keys {
+        if let Err(error) = storage.delete(key).await {
+            tracing::warn!(error = format!("{error:#}"), %key, "object left for the sweep");
+        }
+    }
 }
 
 /// The name of an object in storage.
 pub fn object_key(firm_id: &str, object_id: &str) -> String {
     format!("{firm_id}/{object_id}")
+}
+
+/// The key a new object of `firm_id` is stored under in `store`: its prefix, then
+/// [`object_key`].
+pub fn new_object_key(store: &dyn ObjectStore, firm_id: &str, object_id: &str) -> String {
+    format!("{}{}", store.key_prefix(), object_key(firm_id, object_id))
+}
+
+/// The firm of a key of ours under `prefix` (`PREFIX` `FIRM_ID/OBJECT_ID`), if it is one.
+pub fn our_key_firm<'a>(prefix: &str, key: &'a str) -> Option<&'a str> {
+    let rest = key.strip_prefix(prefix)?;
+    is_our_key(rest).then(|| rest.split('/').next().unwrap_or_default())
 }
 
 /// Whether a key has the shape of ours (`FIRM_ID/OBJECT_ID`, both UUIDs). A bucket may be
@@ -193,6 +207,29 @@ mod tests {
         ] {
             assert!(!is_our_key(foreign), "{foreign}");
         }
+    }
+
+    #[test]
+    fn keys_under_a_prefix_name_their_firm() {
+        let firm = crate::backend::db::new_id();
+        let key = format!(
+            "cpd-registry/{}",
+            object_key(&firm, &crate::backend::db::new_id())
+        );
+        assert_eq!(our_key_firm("cpd-registry/", &key), Some(firm.as_str()));
+        assert_eq!(
+            our_key_firm("other/", &key),
+            None,
+            "another deployment's prefix"
+        );
+        assert_eq!(our_key_firm("", &key), None, "three segments are not ours");
+        let bare = object_key(&firm, &crate::backend::db::new_id());
+        assert_eq!(our_key_firm("", &bare), Some(firm.as_str()));
+        assert_eq!(
+            our_key_firm("cpd-registry/", &bare),
+            None,
+            "outside the prefix"
+        );
     }
 
     #[test]

@@ -3,7 +3,10 @@
 //! content type and disposition the browser sees.
 //!
 //! `STORAGE_URL=s3://BUCKET?endpoint=https://…&region=…[&path_style=true][&sse=AES256]`;
-//! the keys come from `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY`.
+//! the keys come from `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY`. Every new object is
+//! written under `STORAGE_PREFIX` (default `cpd-registry/`), and listing (the sweep) asks
+//! for that prefix only, so deployments sharing a bucket with their own prefixes never
+//! see, let alone remove, each other's objects.
 
 use super::data_key::DataKey;
 use super::spool::Spool;
@@ -89,12 +92,16 @@ impl S3Url {
 pub struct S3Store {
     client: aws_sdk_s3::Client,
     url: S3Url,
+    prefix: String,
     spool_dir: PathBuf,
 }
 
 impl std::fmt::Debug for S3Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("S3Store").field("url", &self.url).finish()
+        f.debug_struct("S3Store")
+            .field("url", &self.url)
+            .field("prefix", &self.prefix)
+            .finish()
     }
 }
 
@@ -132,6 +139,7 @@ impl S3Store {
         Ok(S3Store {
             client: aws_sdk_s3::Client::from_conf(builder.build()),
             url,
+            prefix: config.storage_prefix.clone(),
             spool_dir: config.data_dir.join("spool"),
         })
     }
@@ -223,6 +231,7 @@ impl ObjectStore for S3Store {
                 .client
                 .list_objects_v2()
                 .bucket(&self.url.bucket)
+                .set_prefix((!self.prefix.is_empty()).then(|| self.prefix.clone()))
                 .into_paginator()
                 .send();
             while let Some(page) = pages.next().await {
@@ -230,7 +239,8 @@ impl ObjectStore for S3Store {
                     .map_err(aws_sdk_s3::Error::from)
                     .context("listing objects")?;
                 for object in page.contents() {
-                    if let Some(key) = object.key() {
+                    // Only what is under the prefix, whatever the store sends.
+                    if let Some(key) = object.key().filter(|k| k.starts_with(&self.prefix)) {
                         let modified = object.last_modified().map_or(0, |t| t.secs());
                         out.push((key.to_owned(), modified));
                     }
@@ -239,6 +249,10 @@ impl ObjectStore for S3Store {
             Ok(out)
         }
         .boxed()
+    }
+
+    fn key_prefix(&self) -> &str {
+        &self.prefix
     }
 
     fn link_origin(&self) -> Option<String> {

@@ -114,7 +114,7 @@ fn ReportItems(items: Vec<ReportView>) -> impl IntoView {
                 });
                 let failed = (r.status == "failed").then(|| view! {
                     <p role="alert" class="text-sm text-red-900">
-                        {if r.problem.as_deref() == Some("interrupted") { t.reports_interrupted } else { t.reports_failed_text }}
+                        {match r.problem.as_deref() { Some("interrupted") => t.reports_interrupted, Some("quota") => t.reports_quota_full, _ => t.reports_failed_text }}
                     </p>
                 });
                 let progress = r.in_progress().then(|| view! {
