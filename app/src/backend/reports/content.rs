@@ -6,8 +6,7 @@ use super::spec::{
     Certificate, EntriesTable, EntryRow, Field, Labels, ReportSpec, Section, Statement,
 };
 use crate::backend::auth::users::User;
-use crate::components::summary::{locale, status_text, window_cells};
-use crate::i18n::Lang;
+use crate::i18n::{Lang, window_cells};
 use crate::model::{CertificateView, LogData};
 use domain::rules::Category;
 use domain::{Date, Hours};
@@ -115,7 +114,7 @@ pub fn spec(input: &Input<'_>) -> (ReportSpec, Vec<usize>) {
         });
     }
     sections.push(Section::Heading(t.report_explanation.into()));
-    for line in result.explanation(locale(input.lang)) {
+    for line in result.explanation(input.lang.locale()) {
         sections.push(Section::Paragraph(line));
     }
     // Courses logged ahead of today are not in the figures: say so, as the pages do.
@@ -204,7 +203,7 @@ pub fn spec(input: &Input<'_>) -> (ReportSpec, Vec<usize>) {
         status: format!(
             "{} {year}: {}",
             t.status_label,
-            status_text(t, result.status)
+            t.status_name(result.status)
         ),
         verify_url: format!(
             "{}/verify/{}",
