@@ -345,7 +345,6 @@ pub struct InvitationView {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Members {
-    pub my_role: String,
     /// The roles the viewer may invite people as.
     pub invite_roles: Vec<String>,
     pub people: Vec<MemberView>,

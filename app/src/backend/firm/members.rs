@@ -40,7 +40,6 @@ pub async fn list(
     // What the viewer may do to each person is decided here, from `authz`, never by the page.
     let all = [Role::Member, Role::Admin, Role::Owner];
     Ok(Members {
-        my_role: viewer.user.role.clone(),
         invite_roles: [Role::Member, Role::Admin]
             .into_iter()
             .filter(|r| allowed(me, Act::Invite(*r)))
