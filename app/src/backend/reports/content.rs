@@ -60,7 +60,11 @@ pub fn spec(input: &Input<'_>) -> (ReportSpec, Vec<usize>) {
         Field::new(t.title_label, t.title_name(&user.title)),
         Field::new(
             t.admission_date,
-            or_not_given(user.admission_date.as_deref().unwrap_or_default()),
+            or_not_given(
+                &input
+                    .lang
+                    .date_text(user.admission_date.as_deref().unwrap_or_default()),
+            ),
         ),
         Field::new(t.report_firm, firm),
         Field::new(t.rule_set_label, t.rule_set_name(&input.log.rule_set)),
@@ -130,7 +134,13 @@ pub fn spec(input: &Input<'_>) -> (ReportSpec, Vec<usize>) {
         .leaves
         .iter()
         .filter(|l| l.from <= last && l.to >= first)
-        .map(|l| vec![l.from.clone(), l.to.clone(), l.reason.clone()])
+        .map(|l| {
+            vec![
+                input.lang.date_text(&l.from),
+                input.lang.date_text(&l.to),
+                l.reason.clone(),
+            ]
+        })
         .collect();
     let exempt = input.log.exemptions.contains(&year);
     if leave.is_empty() && !exempt {
@@ -166,7 +176,7 @@ pub fn spec(input: &Input<'_>) -> (ReportSpec, Vec<usize>) {
             continue;
         }
         total = total.saturating_add(entry.hours());
-        let heading = format!("{} · {}", entry.date, entry.title);
+        let heading = format!("{} · {}", input.lang.long_date(date), entry.title);
         let mut mine = Vec::new();
         for (source, cert) in input
             .certificates
@@ -183,7 +193,8 @@ pub fn spec(input: &Input<'_>) -> (ReportSpec, Vec<usize>) {
             });
         }
         rows.push(EntryRow {
-            date: entry.date.clone(),
+            // The year is the report's: the table says the day and month as people do.
+            date: input.lang.short_date(date),
             title: entry.title.clone(),
             provider: entry.provider.clone(),
             category: match Category::parse(&entry.category) {
@@ -213,7 +224,7 @@ pub fn spec(input: &Input<'_>) -> (ReportSpec, Vec<usize>) {
         verify_note: t.report_verify_note.into(),
         footer: t
             .report_footer
-            .replace("{date}", &today.to_string())
+            .replace("{date}", &input.lang.long_date(today))
             .replace("{id}", input.report_id),
         sections,
         entries: EntriesTable {
