@@ -1,6 +1,6 @@
 # The two commands: `make run` serves the app on http://127.0.0.1:3000 with the embedded
 # defaults; `make test` runs every check CI runs. Both install what they need first.
-.PHONY: run test build size load bench fmt
+.PHONY: run test check dev build size load bench fmt
 
 run:
 	@scripts/setup.sh run
@@ -10,6 +10,17 @@ run:
 
 test:
 	@scripts/test.sh
+
+# The fast loop while working: format, module cycles, clippy, unit tests and the SQLite
+# half of the integration tests (no PostgreSQL, S3 or browser needed; those run in `make test`).
+check:
+	@scripts/check.sh
+
+# Serves the app and rebuilds it on every change (cargo leptos watch).
+dev:
+	@scripts/setup.sh run
+	@mkdir -p data
+	cargo leptos watch
 
 build:
 	@scripts/setup.sh run

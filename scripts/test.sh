@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make test`: everything CI checks, in order, stopping at the first failure.
-#   format · clippy (ssr and hydrate, each alone) · unit tests · integration tests on SQLite
+#   format · module cycles · clippy (ssr and hydrate, each alone) · unit tests · integration tests on SQLite
 #   and PostgreSQL · release build · first-load size budget · Playwright in Debian's chromium
 #   (JavaScript on and off). Ends with which backends and suites ran, and the totals.
 set -uo pipefail
@@ -71,6 +71,7 @@ count_cargo() {
 step setup scripts/setup.sh test || summary 1
 
 step format cargo fmt --all --check || summary 1
+step module-cycles scripts/module_cycles.sh || summary 1
 step clippy-ssr cargo clippy --locked -p domain -p app -p server --features app/ssr --all-targets -- -D warnings || summary 1
 step clippy-hydrate cargo clippy --locked -p domain -p app -p frontend --features app/hydrate --target wasm32-unknown-unknown -- -D warnings || summary 1
 
@@ -79,9 +80,12 @@ rc=$?; count_cargo "$LOG_DIR/unit-tests.log"; [ $rc = 0 ] || summary 1
 
 pg_env=$(scripts/postgres.sh start) || { STEPS+=("  FAIL  postgres (could not start a throwaway cluster)"); summary 1; }
 eval "$pg_env"; PG_DIR=$PG_TEST_DIR
+# Here the PostgreSQL half must run: a test that finds no server fails instead of skipping.
+export REQUIRE_POSTGRES=1
 STEPS+=("  ok    postgres (throwaway cluster at ${TEST_POSTGRES_URL%/*})")
 garage_env=$(scripts/garage.sh start) || { STEPS+=("  FAIL  garage (could not start a throwaway S3 store)"); summary 1; }
 eval "$garage_env"; GARAGE_DIR=$GARAGE_TEST_DIR
+export REQUIRE_S3=1
 STEPS+=("  ok    garage (throwaway S3-compatible store, bucket certificates)")
 
 # One test at a time: several servers (each on its own tokio runtime) rendering Leptos

@@ -327,6 +327,10 @@ pub struct MemberView {
     pub role: String,
     pub status: String,
     pub is_me: bool,
+    /// The viewer may block, unblock and remove this person.
+    pub may_manage: bool,
+    /// The roles the viewer may give this person (empty: no role form).
+    pub roles: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -341,7 +345,8 @@ pub struct InvitationView {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Members {
-    pub my_role: String,
+    /// The roles the viewer may invite people as.
+    pub invite_roles: Vec<String>,
     pub people: Vec<MemberView>,
     pub invitations: Vec<InvitationView>,
 }

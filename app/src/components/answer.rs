@@ -2,7 +2,6 @@
 //! still to go (or above the minimum), the days left, and the one next step.
 
 use crate::components::icons::{Icon, IconSvg};
-use crate::components::summary::status_text;
 use crate::i18n::use_lang;
 use crate::model::LogData;
 use domain::Date;
@@ -81,7 +80,7 @@ pub fn AnswerCard(data: LogData, result: Evaluation) -> impl IntoView {
             .replace("{hours}", &h(result.still_to_log()))
             .replace("{date}", &lang.long_date(year_end)),
         Status::Exempt | Status::NotRequired => result
-            .explanation(crate::components::summary::locale(lang))
+            .explanation(lang.locale())
             .into_iter()
             .next()
             .unwrap_or_default(),
@@ -124,7 +123,7 @@ pub fn AnswerCard(data: LogData, result: Evaluation) -> impl IntoView {
     // What kind of hours, when it matters ("5 h of wellbeing and 3 h of client care"), and
     // the earlier years no new hours can mend: the calculator's own sentences, so the card
     // and the explanation below never disagree.
-    let locale = crate::components::summary::locale(lang);
+    let locale = lang.locale();
     let kinds = (!ended && result.needs.iter().any(|n| !n.is_general()))
         .then(|| {
             result
@@ -150,7 +149,7 @@ pub fn AnswerCard(data: LogData, result: Evaluation) -> impl IntoView {
                 <IconSvg icon class="mt-1 h-7 w-7 text-slate-800"/>
                 <div class="space-y-1">
                     <h2 id="answer-heading" class="text-2xl font-bold tracking-tight">
-                        {format!("{} {}", status_text(t, result.status), result.year)}
+                        {format!("{} {}", t.status_name(result.status), result.year)}
                     </h2>
                     <p class="text-lg text-slate-900" data-testid="answer-headline">{headline}</p>
                     {kinds.map(|k| view! { <p class="text-slate-800" data-testid="answer-kinds">{k}</p> })}

@@ -2,47 +2,10 @@
 //! dashboard shows it for saved entries; the new-entry page shows it live, with the entry
 //! being typed included.
 
-use crate::i18n::{Lang, Texts, use_lang};
+use crate::i18n::{use_lang, window_cells};
 use domain::Hours;
-use domain::rules::{Evaluation, Locale, Status};
+use domain::rules::{Evaluation, Status};
 use leptos::prelude::*;
-
-pub fn locale(lang: Lang) -> Locale {
-    match lang {
-        Lang::En => Locale::En,
-        Lang::Sv => Locale::Sv,
-    }
-}
-
-pub fn status_text(t: &Texts, status: Status) -> &'static str {
-    match status {
-        Status::Compliant => t.status_compliant,
-        Status::OnTrack => t.status_on_track,
-        Status::AtRisk => t.status_at_risk,
-        Status::NonCompliant => t.status_non_compliant,
-        Status::Exempt => t.status_exempt,
-        Status::NotRequired => t.status_not_required,
-    }
-}
-
-/// A window's period ("2024–2026"), hours ("52 / 120") and verifiable hours, as the
-/// dashboard's table and the report print them; "–" where the window has no such rule.
-pub fn window_cells(w: &domain::rules::WindowResult, h: impl Fn(Hours) -> String) -> [String; 3] {
-    let span = if w.from == w.to {
-        w.from.to_string()
-    } else {
-        format!("{}–{}", w.from, w.to)
-    };
-    let hours = match w.required {
-        Some(required) => format!("{} / {}", h(w.counted), h(required)),
-        None => "– / –".into(),
-    };
-    let verifiable = match (w.verifiable, w.required_verifiable) {
-        (Some(v), Some(r)) => format!("{} / {}", h(v), h(r)),
-        _ => "–".into(),
-    };
-    [span, hours, verifiable]
-}
 
 /// Colour classes per status; the text always says the status too.
 pub fn status_class(status: Status) -> &'static str {
@@ -72,7 +35,7 @@ pub fn StatusBadge(status: Status) -> impl IntoView {
     let t = use_lang().texts();
     view! {
         <span class=format!("inline-block rounded border px-2 py-0.5 text-sm font-semibold {}", status_class(status))>
-            {status_text(t, status)}
+            {t.status_name(status)}
         </span>
     }
 }
@@ -103,7 +66,7 @@ pub fn Summary(
         let required = r.required.quarters().max(1);
         let percent =
             (u64::from(r.counted.quarters().min(required)) * 100 / u64::from(required)) as u32;
-        let explanation = r.explanation(locale(lang));
+        let explanation = r.explanation(lang.locale());
         let windows = (!r.windows.is_empty()).then(|| {
             let rows = r
                 .windows

@@ -73,6 +73,14 @@ impl Lang {
         format!("{} {month} {}", date.day(), date.year())
     }
 
+    /// The calculator's language for its sentences.
+    pub fn locale(self) -> domain::rules::Locale {
+        match self {
+            Lang::En => domain::rules::Locale::En,
+            Lang::Sv => domain::rules::Locale::Sv,
+        }
+    }
+
     /// An ISO date (`2026-03-12`) as people write it; text that is not a date stays as it is.
     pub fn date_text(self, iso: &str) -> String {
         domain::Date::parse(iso).map_or_else(|_| iso.to_owned(), |d| self.long_date(d))
@@ -804,7 +812,42 @@ pub fn use_texts() -> &'static Texts {
     use_lang().texts()
 }
 
+/// A window's period ("2024–2026"), hours ("52 / 120") and verifiable hours, as the
+/// dashboard's table and the report print them; "–" where the window has no such rule.
+pub fn window_cells(
+    w: &domain::rules::WindowResult,
+    h: impl Fn(domain::Hours) -> String,
+) -> [String; 3] {
+    let span = if w.from == w.to {
+        w.from.to_string()
+    } else {
+        format!("{}–{}", w.from, w.to)
+    };
+    let hours = match w.required {
+        Some(required) => format!("{} / {}", h(w.counted), h(required)),
+        None => "– / –".into(),
+    };
+    let verifiable = match (w.verifiable, w.required_verifiable) {
+        (Some(v), Some(r)) => format!("{} / {}", h(v), h(r)),
+        _ => "–".into(),
+    };
+    [span, hours, verifiable]
+}
+
 impl Texts {
+    /// A compliance status in words.
+    pub fn status_name(&self, status: domain::rules::Status) -> &'static str {
+        use domain::rules::Status;
+        match status {
+            Status::Compliant => self.status_compliant,
+            Status::OnTrack => self.status_on_track,
+            Status::AtRisk => self.status_at_risk,
+            Status::NonCompliant => self.status_non_compliant,
+            Status::Exempt => self.status_exempt,
+            Status::NotRequired => self.status_not_required,
+        }
+    }
+
     /// A professional title's name, from its id in the profile.
     pub fn title_name(&self, id: &str) -> &'static str {
         match id {

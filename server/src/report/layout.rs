@@ -8,7 +8,7 @@ use super::metrics::{self, Face};
 use app::backend::reports::spec::{Exclusion, ReportSpec, Section};
 use printpdf::{
     BuiltinFont, Color, Greyscale, Line, LinePoint, Mm, Op, PaintMode, PdfFontHandle, PdfPage,
-    Point, Pt, Rect, TextItem,
+    Point, Pt, Rect, Rgb, TextItem,
 };
 
 /// A4 in points.
@@ -50,6 +50,27 @@ fn font(face: Face) -> PdfFontHandle {
 fn grey(level: f32) -> Color {
     Color::Greyscale(Greyscale {
         percent: level,
+        icc_profile: None,
+    })
+}
+
+/// The brand's colours (the logo's indigo and its light tint), as on the web pages.
+const BRAND: (f32, f32, f32) = (
+    0x37 as f32 / 255.0,
+    0x30 as f32 / 255.0,
+    0xa3 as f32 / 255.0,
+);
+const BRAND_TINT: (f32, f32, f32) = (
+    0xc7 as f32 / 255.0,
+    0xd2 as f32 / 255.0,
+    0xfe as f32 / 255.0,
+);
+
+fn rgb((r, g, b): (f32, f32, f32)) -> Color {
+    Color::Rgb(Rgb {
+        r,
+        g,
+        b,
         icc_profile: None,
     })
 }
@@ -239,8 +260,61 @@ impl Flow {
 
 /// The cover: heading, the person and year, the status, and the QR code with the words
 /// that say how to check the report.
+/// The logo at the top of the cover: the mark (a certificate with a tick on the indigo
+/// square, drawn as shapes) and the name beside it, with a rule in the brand's colour.
+fn brand(ops: &mut Vec<Op>) {
+    let (x, y, s) = (LEFT, TOP - 2.0, 24.0);
+    let u = s / 32.0;
+    ops.push(Op::SetFillColor { col: rgb(BRAND) });
+    filled(ops, x, y, s, s);
+    ops.push(Op::SetFillColor { col: grey(1.0) });
+    // The sheet (the logo's path at 10,6.5 to 23.5,25.5 in a 32-unit square, y downwards).
+    filled(ops, x + 10.0 * u, y + (32.0 - 25.5) * u, 13.5 * u, 19.0 * u);
+    ops.push(Op::SetFillColor {
+        col: rgb(BRAND_TINT),
+    });
+    filled(ops, x + 19.0 * u, y + (32.0 - 11.0) * u, 4.5 * u, 4.5 * u);
+    let at = |(px, py): (f32, f32)| LinePoint {
+        p: point(x + px * u, y + (32.0 - py) * u),
+        bezier: false,
+    };
+    ops.extend([
+        Op::SetOutlineColor { col: rgb(BRAND) },
+        Op::SetOutlineThickness { pt: Pt(2.4 * u) },
+        Op::DrawLine {
+            line: Line {
+                points: vec![at((13.0, 18.2)), at((15.6, 20.8)), at((20.5, 15.2))],
+                is_closed: false,
+            },
+        },
+    ]);
+    ops.push(Op::SetFillColor { col: rgb(BRAND) });
+    text(ops, x + s + 8.0, y + 7.0, Face::Bold, 15.0, "CPD Registry");
+    ops.push(Op::SetFillColor { col: grey(0.0) });
+    ops.extend([
+        Op::SetOutlineColor { col: rgb(BRAND) },
+        Op::SetOutlineThickness { pt: Pt(1.5) },
+        Op::DrawLine {
+            line: Line {
+                points: vec![
+                    LinePoint {
+                        p: point(LEFT, y - 10.0),
+                        bezier: false,
+                    },
+                    LinePoint {
+                        p: point(RIGHT, y - 10.0),
+                        bezier: false,
+                    },
+                ],
+                is_closed: false,
+            },
+        },
+    ]);
+}
+
 fn cover(flow: &mut Flow, spec: &ReportSpec) {
-    flow.y = TOP - 40.0;
+    brand(flow.ops());
+    flow.y = TOP - 56.0;
     let title_lines = metrics::wrap(&spec.title, Face::Bold, 24.0, WIDTH);
     for line in &title_lines {
         let y = flow.y;

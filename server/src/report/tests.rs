@@ -193,3 +193,15 @@ fn long_logs_continue_over_pages_and_numbers_settle() {
     assert!(text.contains(&format!("Page {pages} of {pages}")));
     assert!(text.contains("Course 119"));
 }
+
+#[test]
+fn the_cover_carries_the_brand() {
+    let spec = sample::spec(1, 0);
+    let (pdf, _, _, _) = run(&spec, Vec::new());
+    let text = text_of(&pdf);
+    assert!(text.starts_with("CPD Registry"), "{text}");
+    // To look at it: REPORT_SAMPLE_OUT=/tmp/report.pdf cargo test … the_cover_carries_the_brand
+    if let Some(out) = std::env::var_os("REPORT_SAMPLE_OUT") {
+        std::fs::write(out, &pdf).expect("write the sample");
+    }
+}

@@ -61,6 +61,11 @@ async fn add_entries(app: &TestApp, email: &str, n: usize) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_log_costs_the_same_queries_for_5_or_500_entries() {
+    if !crate::helpers::postgres_given(
+        "queries::the_log_costs_the_same_queries_for_5_or_500_entries",
+    ) {
+        return;
+    }
     let app = TestApp::spawn(Backend::Postgres).await;
     app.signed_in_browser("small@firm.se").await;
     app.signed_in_browser("large@firm.se").await;

@@ -39,6 +39,11 @@ fn group(rows: Vec<(String, String)>) -> Schema {
 
 #[tokio::test]
 async fn sqlite_and_postgres_migrations_define_the_same_tables_and_columns() {
+    if !crate::helpers::postgres_given(
+        "schema::sqlite_and_postgres_migrations_define_the_same_tables_and_columns",
+    ) {
+        return;
+    }
     let dir = tempfile::tempdir().expect("temp dir");
     let sqlite = Db::connect(&fresh_database(Backend::Sqlite, dir.path()).await)
         .await

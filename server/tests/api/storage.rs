@@ -27,10 +27,25 @@ macro_rules! on_both_storages {
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn s3() {
-                super::$name($crate::storage::Store::S3).await
+                if $crate::storage::s3_given(concat!(module_path!(), "::s3")) {
+                    super::$name($crate::storage::Store::S3).await
+                }
             }
         }
     };
+}
+
+/// Whether an S3 server was given (`TEST_S3_URL`); like PostgreSQL (`postgres_given`), a
+/// test without one says it was skipped, unless `REQUIRE_S3=1` (as `make test` sets).
+pub fn s3_given(test: &str) -> bool {
+    if std::env::var_os("TEST_S3_URL").is_some() {
+        return true;
+    }
+    if std::env::var_os("REQUIRE_S3").is_some() {
+        s3_settings();
+    }
+    eprintln!("{test}: SKIPPED, no S3 server given (set TEST_S3_URL, or run `make test`)");
+    false
 }
 
 fn s3_settings() -> (String, String, String) {

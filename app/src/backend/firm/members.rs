@@ -5,7 +5,7 @@ use super::{gate, permit};
 use crate::AppError;
 use crate::backend::audit::{Action, Target};
 use crate::backend::auth::viewer::Viewer;
-use crate::backend::authz::{Act, Role};
+use crate::backend::authz::{Act, Role, allowed};
 use crate::backend::db::now_micros;
 use crate::backend::request::RequestMeta;
 use crate::backend::state::AppState;
@@ -20,7 +20,8 @@ pub async fn list(
     lang: Lang,
 ) -> Result<Members, AppError> {
     gate(state, viewer, meta, lang, Act::ViewFirm).await?;
-    let people: Vec<(String, String, String, String, String, String)> = sqlx::query_as(
+    let me = Role::parse(&viewer.user.role).ok_or(AppError::Forbidden)?;
+    let people: Vec<PersonRow> = sqlx::query_as(
         "SELECT id, email, full_name, title, role, status FROM users \
          WHERE firm_id = $1 AND deleted_at_us IS NULL ORDER BY full_name, email",
     )
@@ -28,7 +29,7 @@ pub async fn list(
     .fetch_all(&state.db.pool)
     .await?;
     let now = now_micros();
-    let invited: Vec<(String, String, String, i64)> = sqlx::query_as(
+    let invited: Vec<InvitationRow> = sqlx::query_as(
         "SELECT id, email, role, expires_at_us FROM invitations \
          WHERE firm_id = $1 AND accepted_at_us IS NULL AND revoked_at_us IS NULL ORDER BY created_at_us DESC",
     )
@@ -36,31 +37,69 @@ pub async fn list(
     .fetch_all(&state.db.pool)
     .await
     ?;
+    // What the viewer may do to each person is decided here, from `authz`, never by the page.
+    let all = [Role::Member, Role::Admin, Role::Owner];
     Ok(Members {
-        my_role: viewer.user.role.clone(),
+        invite_roles: [Role::Member, Role::Admin]
+            .into_iter()
+            .filter(|r| allowed(me, Act::Invite(*r)))
+            .map(|r| r.as_str().to_owned())
+            .collect(),
         people: people
             .into_iter()
-            .map(|(id, email, full_name, title, role, status)| MemberView {
-                is_me: id == viewer.user.id,
-                id,
-                email,
-                full_name,
-                title,
-                role,
-                status,
+            .map(|p| {
+                let is_me = p.id == viewer.user.id;
+                let role = Role::parse(&p.role);
+                let roles = match role {
+                    Some(from) if !is_me => all
+                        .into_iter()
+                        .filter(|to| allowed(me, Act::ChangeRole { from, to: *to }))
+                        .map(|r| r.as_str().to_owned())
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                MemberView {
+                    may_manage: !is_me && role.is_some_and(|r| allowed(me, Act::Manage(r))),
+                    roles,
+                    is_me,
+                    id: p.id,
+                    email: p.email,
+                    full_name: p.full_name,
+                    title: p.title,
+                    role: p.role,
+                    status: p.status,
+                }
             })
             .collect(),
         invitations: invited
             .into_iter()
-            .map(|(id, email, role, expires)| InvitationView {
-                id,
-                email,
-                role,
-                expires: crate::backend::firm_audit::timestamp(expires)[..10].to_owned(),
-                expired: expires <= now,
+            .map(|i| InvitationView {
+                expires: crate::backend::firm_audit::timestamp(i.expires_at_us)[..10].to_owned(),
+                expired: i.expires_at_us <= now,
+                id: i.id,
+                email: i.email,
+                role: i.role,
             })
             .collect(),
     })
+}
+
+#[derive(sqlx::FromRow)]
+struct PersonRow {
+    id: String,
+    email: String,
+    full_name: String,
+    title: String,
+    role: String,
+    status: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct InvitationRow {
+    id: String,
+    email: String,
+    role: String,
+    expires_at_us: i64,
 }
 
 /// One person of the viewer's firm: (role, status). Anyone else is "not found".

@@ -6,8 +6,7 @@ use super::spec::{
     Certificate, EntriesTable, EntryRow, Field, Labels, ReportSpec, Section, Statement,
 };
 use crate::backend::auth::users::User;
-use crate::components::summary::{locale, status_text, window_cells};
-use crate::i18n::Lang;
+use crate::i18n::{Lang, window_cells};
 use crate::model::{CertificateView, LogData};
 use domain::rules::Category;
 use domain::{Date, Hours};
@@ -61,7 +60,11 @@ pub fn spec(input: &Input<'_>) -> (ReportSpec, Vec<usize>) {
         Field::new(t.title_label, t.title_name(&user.title)),
         Field::new(
             t.admission_date,
-            or_not_given(user.admission_date.as_deref().unwrap_or_default()),
+            or_not_given(
+                &input
+                    .lang
+                    .date_text(user.admission_date.as_deref().unwrap_or_default()),
+            ),
         ),
         Field::new(t.report_firm, firm),
         Field::new(t.rule_set_label, t.rule_set_name(&input.log.rule_set)),
@@ -115,7 +118,7 @@ pub fn spec(input: &Input<'_>) -> (ReportSpec, Vec<usize>) {
         });
     }
     sections.push(Section::Heading(t.report_explanation.into()));
-    for line in result.explanation(locale(input.lang)) {
+    for line in result.explanation(input.lang.locale()) {
         sections.push(Section::Paragraph(line));
     }
     // Courses logged ahead of today are not in the figures: say so, as the pages do.
@@ -131,7 +134,13 @@ pub fn spec(input: &Input<'_>) -> (ReportSpec, Vec<usize>) {
         .leaves
         .iter()
         .filter(|l| l.from <= last && l.to >= first)
-        .map(|l| vec![l.from.clone(), l.to.clone(), l.reason.clone()])
+        .map(|l| {
+            vec![
+                input.lang.date_text(&l.from),
+                input.lang.date_text(&l.to),
+                l.reason.clone(),
+            ]
+        })
         .collect();
     let exempt = input.log.exemptions.contains(&year);
     if leave.is_empty() && !exempt {
@@ -167,7 +176,7 @@ pub fn spec(input: &Input<'_>) -> (ReportSpec, Vec<usize>) {
             continue;
         }
         total = total.saturating_add(entry.hours());
-        let heading = format!("{} · {}", entry.date, entry.title);
+        let heading = format!("{} · {}", input.lang.long_date(date), entry.title);
         let mut mine = Vec::new();
         for (source, cert) in input
             .certificates
@@ -184,7 +193,8 @@ pub fn spec(input: &Input<'_>) -> (ReportSpec, Vec<usize>) {
             });
         }
         rows.push(EntryRow {
-            date: entry.date.clone(),
+            // The year is the report's: the table says the day and month as people do.
+            date: input.lang.short_date(date),
             title: entry.title.clone(),
             provider: entry.provider.clone(),
             category: match Category::parse(&entry.category) {
@@ -204,7 +214,7 @@ pub fn spec(input: &Input<'_>) -> (ReportSpec, Vec<usize>) {
         status: format!(
             "{} {year}: {}",
             t.status_label,
-            status_text(t, result.status)
+            t.status_name(result.status)
         ),
         verify_url: format!(
             "{}/verify/{}",
@@ -214,7 +224,7 @@ pub fn spec(input: &Input<'_>) -> (ReportSpec, Vec<usize>) {
         verify_note: t.report_verify_note.into(),
         footer: t
             .report_footer
-            .replace("{date}", &today.to_string())
+            .replace("{date}", &input.lang.long_date(today))
             .replace("{id}", input.report_id),
         sections,
         entries: EntriesTable {

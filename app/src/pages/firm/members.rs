@@ -77,22 +77,21 @@ pub fn FirmMembers() -> impl IntoView {
                 Ok(m) => m,
                 Err(e) => return view! { <NeedsSignIn error=e/> }.into_any(),
             };
-            let owner = m.my_role == "owner";
             let people = m
                 .people
                 .iter()
                 .map(|p| {
                     let name = if p.full_name.is_empty() { p.email.clone() } else { p.full_name.clone() };
-                    let manageable = !p.is_me && (owner || p.role == "member");
-                    let roles: Vec<&'static str> = if owner { vec!["member", "admin", "owner"] } else { vec![] };
-                    let role_form = (owner && !p.is_me).then(|| {
+                    let manageable = p.may_manage;
+                    let roles = p.roles.clone();
+                    let role_form = (!roles.is_empty()).then(|| {
                         let select_id = format!("role-{}", p.id);
                         view! {
                             <form method="post" action=ChangeRole::url() class="flex items-center gap-2">
                                 <input type="hidden" name="id" value=p.id.clone()/>
                                 <label for=select_id.clone() class="sr-only">{format!("{} {name}", t.role_label)}</label>
                                 <select id=select_id name="role" class="rounded border border-slate-400 bg-white px-2 py-1 text-sm focus-ring">
-                                    {roles.iter().map(|r| view! { <option value=*r selected=p.role == *r>{role_name(t, r)}</option> }).collect_view()}
+                                    {roles.iter().map(|r| view! { <option value=r.clone() selected=p.role == *r>{role_name(t, r)}</option> }).collect_view()}
                                 </select>
                                 <button type="submit" aria-label=format!("{} {name}", t.role_save) class="rounded border border-slate-400 px-2 py-1 text-sm focus-ring">{t.role_save}</button>
                             </form>
@@ -136,11 +135,11 @@ pub fn FirmMembers() -> impl IntoView {
                     }
                 })
                 .collect_view();
-            let invite_roles = if owner {
-                vec![("member", t.role_member), ("admin", t.role_admin)]
-            } else {
-                vec![("member", t.role_member)]
-            };
+            let invite_roles: Vec<(String, &'static str)> = m
+                .invite_roles
+                .iter()
+                .map(|r| (r.clone(), role_name(t, r)))
+                .collect();
             view! {
                 <div class="overflow-x-auto">
                     <table class="w-full text-left">
@@ -163,7 +162,7 @@ pub fn FirmMembers() -> impl IntoView {
                         <div class="space-y-1">
                             <label for="invite-role" class="block font-medium">{t.role_label}</label>
                             <select id="invite-role" name="role" class="rounded border border-slate-400 bg-white px-3 py-2 focus-ring">
-                                {invite_roles.into_iter().map(|(v, l)| view! { <option value=v selected=kept_invite.get("role").as_deref() == Some(v)>{l}</option> }).collect_view()}
+                                {invite_roles.into_iter().map(|(v, l)| { let selected = kept_invite.get("role").as_deref() == Some(v.as_str()); view! { <option value=v selected=selected>{l}</option> } }).collect_view()}
                             </select>
                         </div>
                         <Submit label=t.invite_send/>

@@ -71,12 +71,12 @@ pub fn FirmOverview() -> impl IntoView {
                     let status = parse_status(&r.status);
                     view! {
                         <tr class="border-t border-slate-200 align-top">
-                            <th scope="row" class="py-2 pr-3 font-normal [overflow-wrap:anywhere]">
+                            <th scope="row" class="py-2 pr-3 font-normal [overflow-wrap:break-word]">
                                 <a class="underline focus-ring" href=format!("/firm/member/{}?year={year}", r.id)>{name}</a>
                                 <span class="block text-sm text-slate-600">{t.title_name(&r.title)}</span>
                                 {r.blocked.then(|| view! { <span class="block text-sm text-red-800">{t.member_blocked_badge}</span> })}
                             </th>
-                            <td class="py-2 pr-3 [overflow-wrap:anywhere]">{t.rule_set_name(&r.rule_set)}</td>
+                            <td class="py-2 pr-3">{t.rule_set_name(&r.rule_set)}</td>
                             <td class="py-2 pr-3 text-right">{format!("{} / {}", h(r.counted_quarters), h(r.required_quarters))}</td>
                             <td class="py-2 pr-3"><StatusBadge status/></td>
                             <td class="py-2 text-right">{h(r.shortfall_quarters)}</td>
