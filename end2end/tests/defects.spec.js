@@ -1,0 +1,190 @@
+// The product-polish defects, each checked as a person meets it: refused entries that keep
+// what was typed, courses logged ahead, a Swedish Excel file, an invitee's rule set, dead
+// file links, the firm overview in words, a phone, and the first steps of a new person.
+// Every test runs with JavaScript on (hydrate) and off (ssr).
+const { test, expect, expectNoAxeViolations, signIn, uniqueEmail, latestMail, codeAndLink, openAccountMenu } = require('./support');
+const { pdf, courseWithPage } = require('./files');
+
+const withJs = () => test.info().project.use.javaScriptEnabled !== false;
+// The server's today is the UTC date.
+const now = new Date();
+const year = now.getUTCFullYear();
+const iso = (d) => d.toISOString().slice(0, 10);
+
+/** Fills the first profile a new person is sent to, and saves it. */
+async function firstProfile(page, { firm = 'Lind & Partners', name, title, ruleSet, birth } = {}) {
+  await expect(page).toHaveURL(/\/account\/profile\?welcome=1$/);
+  if (firm) await page.getByLabel('Firm name').fill(firm);
+  await page.getByLabel('Full name').fill(name);
+  await page.getByLabel('Professional title').selectOption(title);
+  if (ruleSet) await page.getByLabel('Rule set').selectOption(ruleSet);
+  if (birth) await page.getByLabel('Date of birth (optional)').fill(birth);
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('Saved.')).toBeVisible();
+}
+
+/** The header's language switch (a plain form: it works without JavaScript too). */
+async function switchLanguage(page, language) {
+  await page.getByRole('button', { name: language, exact: true }).click();
+  await expect(page.locator('html')).toHaveAttribute('lang', language === 'Svenska' ? 'sv' : 'en');
+}
+
+/** Logs a course through the form. */
+async function logCourse(page, { date, title, hours }) {
+  await page.goto('/log/new');
+  await page.getByLabel('Date', { exact: true }).fill(date);
+  await page.getByLabel('Title', { exact: true }).fill(title);
+  await page.getByLabel('Hours', { exact: true }).fill(hours);
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('The course is logged.')).toBeVisible();
+}
+
+/** The owner on `page` invites `email`; returns the path of the link in the real mail. */
+async function invite(page, request, email) {
+  await page.goto('/firm/members');
+  const before = Date.now() - 1000;
+  await page.getByLabel('Their work email').fill(email);
+  await page.getByRole('button', { name: 'Send invitation' }).click();
+  await expect(page.getByText('The invitation is on its way.')).toBeVisible();
+  const mail = await latestMail(request, email, { after: before });
+  return mail.text.match(/https?:\/\/\S+\/invite\?\S+/)[0].replace(/^https?:\/\/[^/]+/, '');
+}
+
+/** The invitee opens the link in their own browser, joins and signs in with the code. */
+async function join(browser, request, link, email) {
+  const context = await browser.newContext({ javaScriptEnabled: withJs() });
+  const other = await context.newPage();
+  await other.goto(link);
+  const chose = Date.now() - 1000;
+  await other.getByRole('button', { name: /^Join .+ and send the code$/ }).click();
+  await expect(other.getByRole('heading', { level: 1, name: 'Check your email' })).toBeVisible();
+  const { code } = codeAndLink(await latestMail(request, email, { after: chose }));
+  await other.getByLabel('6-digit code').fill(code);
+  await other.getByRole('button', { name: 'Sign in' }).click();
+  await expect(other).toHaveURL(/\/account\/profile\?welcome=1$/);
+  return { context, other };
+}
+
+// ---------------------------------------------------------------------------------------
+// 1. A refused entry keeps every field as typed, names each wrong field, and has a clean URL.
+
+const entryWords = {
+  en: {
+    date: 'Date', title: 'Title', provider: 'Provider', hours: 'Hours', notes: 'Notes', save: 'Save',
+    summary: 'Check these fields',
+    dateError: 'Enter the date of the course: from 1950 and at most a year ahead.',
+    hoursError: 'Enter hours between 0.25 and 24, in quarter hours (such as 1.5).',
+  },
+  sv: {
+    date: 'Datum', title: 'Titel', provider: 'Arrangör', hours: 'Timmar', notes: 'Anteckningar', save: 'Spara',
+    summary: 'Kontrollera de här fälten',
+    dateError: 'Ange utbildningens datum: från 1950 och högst ett år framåt.',
+    hoursError: 'Ange timmar mellan 0,25 och 24, i kvartstimmar (till exempel 1,5).',
+  },
+};
+const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+for (const lang of ['en', 'sv']) {
+  test(`1. a refused entry keeps every field as typed and names each wrong field (${lang.toUpperCase()})`, async ({ page, request }) => {
+    const w = entryWords[lang];
+    await signIn(page, request);
+    await page.goto('/log/new');
+    if (lang === 'sv') await switchLanguage(page, 'Svenska');
+    const field = (label) => page.getByLabel(label, { exact: true });
+    await field(w.date).fill('2040-03-01');
+    await field(w.title).fill('Skiljeförfarande i praktiken');
+    await field(w.provider).fill('Juridicum');
+    await field(w.hours).fill('25');
+    await field('E-learning').check();
+    await field(w.notes).fill('Två dagar, med övningar.');
+    await page.getByRole('button', { name: w.save }).click();
+
+    // A summary at the top, linking to each wrong field.
+    const summary = page.getByRole('alert', { name: w.summary });
+    await expect(summary).toBeVisible();
+    await expect(summary.getByRole('link', { name: w.dateError })).toHaveAttribute('href', '#date');
+    await expect(summary.getByRole('link', { name: w.hoursError })).toHaveAttribute('href', '#hours');
+    // Each wrong field says why, and is marked wrong.
+    await expect(field(w.date)).toHaveAccessibleDescription(new RegExp(escape(w.dateError)));
+    await expect(field(w.hours)).toHaveAccessibleDescription(new RegExp(escape(w.hoursError)));
+    await expect(field(w.date)).toHaveAttribute('aria-invalid', 'true');
+    await expect(field(w.hours)).toHaveAttribute('aria-invalid', 'true');
+    await expect(field(w.title)).toHaveAttribute('aria-invalid', 'false');
+    // Everything as typed.
+    await expect(field(w.date)).toHaveValue('2040-03-01');
+    await expect(field(w.title)).toHaveValue('Skiljeförfarande i praktiken');
+    await expect(field(w.provider)).toHaveValue('Juridicum');
+    await expect(field(w.hours)).toHaveValue('25');
+    await expect(field('E-learning')).toBeChecked();
+    await expect(field(w.notes)).toHaveValue('Två dagar, med övningar.');
+    // No error in the address.
+    expect(page.url()).not.toMatch(/__err|__path/);
+    await expectNoAxeViolations(page);
+  });
+}
+
+// ---------------------------------------------------------------------------------------
+// 2. A course dated after today is announced where totals appear and marked in the log.
+
+test('2. a course dated after today is announced on the dashboard and the log, and marked', async ({ page, request }) => {
+  const lastDay = now.getUTCMonth() === 11 && now.getUTCDate() === 31;
+  // The last day of the year; on that day itself, tomorrow.
+  const ahead = lastDay ? new Date(Date.UTC(year + 1, 0, 1)) : new Date(Date.UTC(year, 11, 31));
+  const shown = lastDay ? '1 Jan' : '31 Dec';
+  const aheadYear = ahead.getUTCFullYear();
+  await signIn(page, request);
+  await firstProfile(page, { name: 'Anna Berg', title: 'advokat' });
+  await logCourse(page, { date: iso(ahead), title: 'Year-end ethics', hours: '3' });
+  if (!lastDay) await logCourse(page, { date: `${year}-01-15`, title: 'Tax law', hours: '2' });
+  const notice = `1 course dated after today is not counted yet: 3 h on ${shown}.`;
+
+  await page.goto(`/dashboard?year=${aheadYear}`);
+  await expect(page.getByRole('note').filter({ hasText: 'after today' })).toHaveText(notice);
+  await expect(page.getByTestId('summary').getByTestId('counted')).toHaveText(lastDay ? '0' : '2');
+
+  await page.goto(`/log?year=${aheadYear}`);
+  await expect(page.getByRole('note').filter({ hasText: 'after today' })).toHaveText(notice);
+  await expect(page.getByRole('row', { name: /Year-end ethics/ })).toContainText('Counts from its date');
+  if (!lastDay) await expect(page.getByRole('row', { name: /Tax law/ })).not.toContainText('Counts from its date');
+});
+
+// ---------------------------------------------------------------------------------------
+// 3. A Windows-1252 file with Swedish headers and values imports exactly (SV).
+
+test('3. a Windows-1252 CSV with Swedish headers imports exactly (SV)', async ({ page, request }) => {
+  await signIn(page, request);
+  await page.goto('/log/import');
+  await switchLanguage(page, 'Svenska');
+  await expect(page.getByRole('heading', { level: 1, name: 'Importera CSV' })).toBeVisible();
+  const text = [
+    'datum;titel;timmar;kategori;anordnare',
+    `${year}-03-12;Arbetsrätt;3,5;lärarledd;Advokatsamfundet`,
+    `${year}-04-02;Skatterätt på nätet;2;e-learning;Juristförbundet Göteborg`,
+  ].join('\r\n');
+  const buffer = Buffer.from(text, 'latin1');
+  expect(buffer.includes(Buffer.from([0xe4]))).toBe(true); // "ä" as one Windows-1252 byte
+  await page.getByLabel('CSV-fil').setInputFiles({ name: 'kurser.csv', mimeType: 'text/csv', buffer });
+  await page.getByRole('button', { name: 'Förhandsgranska' }).click();
+
+  await expect(page.getByRole('status').filter({ hasText: 'Kan importeras' })).toHaveText('Kan importeras: 2 · Med fel: 0');
+  const columns = page.getByRole('region', { name: 'Kolumner' });
+  await expect(columns).toContainText('Läst som Windows-1252.');
+  const mapping = columns.getByRole('listitem');
+  await expect(mapping).toHaveCount(5);
+  for (const [i, [header, taken]] of [
+    ['datum', 'Datum'], ['titel', 'Titel'], ['timmar', 'Timmar'], ['kategori', 'Typ'], ['anordnare', 'Arrangör'],
+  ].entries()) {
+    await expect(mapping.nth(i)).toHaveText(new RegExp(`^\\s*${header}\\s*→\\s*${taken}\\s*$`));
+  }
+  await expect(page.getByRole('row', { name: /Arbetsrätt/ })).toContainText('OK');
+  await expect(page.getByRole('main')).not.toContainText('\uFFFD');
+  await expectNoAxeViolations(page);
+
+  await page.getByRole('button', { name: 'Importera de giltiga raderna (2)' }).click();
+  await expect(page.getByText('Importerade poster: 2')).toBeVisible();
+  await page.goto(`/log?year=${year}`);
+  await expect(page.getByTestId('log-total')).toHaveText('2 poster · 5,5 h');
+  await expect(page.getByRole('cell', { name: /^Arbetsrätt/ })).toBeVisible();
+  await expect(page.getByRole('cell', { name: /^Skatterätt på nätet/ })).toContainText('Juristförbundet Göteborg');
+  await expect(page.getByRole('main')).not.toContainText('\uFFFD');
+});
