@@ -188,3 +188,120 @@ test('3. a Windows-1252 CSV with Swedish headers imports exactly (SV)', async ({
   await expect(page.getByRole('cell', { name: /^Skatterätt på nätet/ })).toContainText('Juristförbundet Göteborg');
   await expect(page.getByRole('main')).not.toContainText('\uFFFD');
 });
+
+// ---------------------------------------------------------------------------------------
+// 4. An invitee's profile starts from the firm's default rule set.
+
+test("4. an invitee's first profile starts from the firm's default rule set", async ({ page, request, browser }) => {
+  test.setTimeout(60_000);
+  await signIn(page, request);
+  await firstProfile(page, { name: 'Olivia Owner', title: 'advokat' });
+  await page.goto('/firm/settings');
+  await page.getByLabel('Rule set for invited people').selectOption({ label: 'Ireland: Law Society (25 hours a year)' });
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('Saved.')).toBeVisible();
+  await expect(page.getByLabel('Rule set for invited people')).toHaveValue('ie-solicitor');
+
+  const email = uniqueEmail('invitee');
+  const { context, other } = await join(browser, request, await invite(page, request, email), email);
+  await expect(other.getByLabel('Rule set')).toHaveValue('ie-solicitor');
+  await firstProfile(other, { firm: null, name: 'Ivar Invitee', title: 'bitradande_jurist' });
+  await expect(other.getByLabel('Rule set')).toHaveValue('ie-solicitor');
+  await other.goto('/dashboard');
+  const answer = other.getByTestId('answer');
+  await expect(answer.getByTestId('answer-headline')).toHaveText(`25 h to go by 31 December ${year}`);
+  await expect(answer).not.toContainText('Not required');
+  await context.close();
+});
+
+// ---------------------------------------------------------------------------------------
+// 7. A certificate link without access answers with an app page, never a blank one.
+
+test('7. a certificate link without access answers with an app page and a way on', async ({ page, request, browser }) => {
+  await courseWithPage(page, request, 'Private course');
+  await page.getByLabel('Choose files').setInputFiles([
+    { name: 'intyg.pdf', mimeType: 'application/pdf', buffer: pdf('Certificate of attendance') },
+  ]);
+  await page.getByRole('button', { name: 'Upload' }).click();
+  const open = page.getByRole('list', { name: 'Attached certificates' }).getByRole('link', { name: 'Open intyg.pdf' });
+  await expect(open).toBeVisible();
+  const certificateUrl = await open.getAttribute('href');
+  const issued = await page.request.get(certificateUrl, { maxRedirects: 0 });
+  expect(issued.status()).toBe(303);
+  const signed = issued.headers()['location'];
+  const tampered = signed.replace(/sig=(.)/, (_, c) => `sig=${c === '0' ? '1' : '0'}`);
+
+  // Another person opens the first one's certificate.
+  const context = await browser.newContext({ javaScriptEnabled: withJs() });
+  const stranger = await context.newPage();
+  await signIn(stranger, request);
+  const notTheirs = await stranger.goto(certificateUrl);
+  expect(notTheirs.status()).toBe(404);
+  await expect(stranger.getByRole('heading', { level: 1, name: 'Page not found' })).toBeVisible();
+  await stranger.getByRole('main').getByRole('link', { name: 'Go to your dashboard' }).click();
+  await expect(stranger.getByRole('heading', { level: 1, name: 'Your CPD dashboard' })).toBeVisible();
+  await context.close();
+
+  // The owner's own link with one character changed.
+  const changed = await page.goto(tampered);
+  expect(changed.status()).toBe(403);
+  expect(changed.headers()['content-type']).toContain('text/html');
+  await expect(page.getByRole('heading', { level: 1, name: 'This link has expired' })).toBeVisible();
+  await expect(page.getByRole('main').getByRole('link', { name: 'Go to your dashboard' })).toBeVisible();
+  await expect(page.getByRole('main').getByRole('link', { name: 'Open your log' })).toBeVisible();
+  await expectNoAxeViolations(page);
+});
+
+// ---------------------------------------------------------------------------------------
+// 10. The firm overview in words, with plurals right in both languages; a member's view.
+
+test('10. the firm overview names rule sets in words with plurals right in both languages', async ({ page, request, browser }) => {
+  test.setTimeout(60_000);
+  await signIn(page, request);
+  await firstProfile(page, { name: 'Olivia Owner', title: 'advokat' });
+  await page.goto('/firm/overview');
+  const count = page.getByRole('status').filter({ hasText: /at risk or not met|i riskzonen/ });
+  const owner = page.getByRole('row', { name: /Olivia Owner/ });
+  await expect(count).toHaveText(/^1 person · \d+ at risk or not met$/);
+  await expect(owner.getByRole('cell').first()).toHaveText('Sveriges advokatsamfund (§36)');
+  await switchLanguage(page, 'Svenska');
+  await expect(count).toHaveText(/^1 person · \d+ i riskzonen eller inte uppfyllt$/);
+  await switchLanguage(page, 'English');
+
+  const email = uniqueEmail('member');
+  const { context, other } = await join(browser, request, await invite(page, request, email), email);
+  await firstProfile(other, { firm: null, name: 'Maja Member', title: 'other', ruleSet: 'none' });
+  await context.close();
+
+  await page.goto('/firm/overview');
+  const member = page.getByRole('row', { name: /Maja Member/ });
+  await expect(count).toHaveText(/^2 people · \d+ at risk or not met$/);
+  await expect(member.getByRole('cell').first()).toHaveText('No hours requirement');
+  const table = page.getByRole('table');
+  await expect(table).not.toContainText('se-advokat');
+  await expect(table).not.toContainText(/\bnone\b/);
+  await switchLanguage(page, 'Svenska');
+  await expect(count).toHaveText(/^2 personer · \d+ i riskzonen eller inte uppfyllt$/);
+  await expect(member.getByRole('cell').first()).toHaveText('Inget timkrav');
+  await expect(owner.getByRole('cell').first()).toHaveText('Sveriges advokatsamfund (36 §)');
+  await switchLanguage(page, 'English');
+});
+
+test("10. an owner viewing a member sees the member's courses of the year, in words about them", async ({ page, request, browser }) => {
+  test.setTimeout(60_000);
+  await signIn(page, request);
+  await firstProfile(page, { name: 'Olivia Owner', title: 'advokat' });
+  const email = uniqueEmail('member');
+  const { context, other } = await join(browser, request, await invite(page, request, email), email);
+  await firstProfile(other, { firm: null, name: 'Maja Member', title: 'other', ruleSet: 'none' });
+  await logCourse(other, { date: `${year}-02-01`, title: 'Ethics for lawyers', hours: '5' });
+  await context.close();
+
+  await page.goto('/firm/overview');
+  await page.getByRole('row', { name: /Maja Member/ }).getByRole('link', { name: 'Maja Member' }).click();
+  await expect(page.getByRole('heading', { name: 'Maja Member' })).toBeVisible();
+  const courses = page.getByRole('region', { name: 'Courses this year' });
+  await expect(courses.getByRole('row', { name: /Ethics for lawyers/ })).toContainText('5 h');
+  await expect(page.getByRole('main')).not.toContainText('applies to you');
+  await expect(page.getByRole('main')).not.toContainText(/\bnone\b/);
+});
