@@ -305,3 +305,125 @@ test("10. an owner viewing a member sees the member's courses of the year, in wo
   await expect(page.getByRole('main')).not.toContainText('applies to you');
   await expect(page.getByRole('main')).not.toContainText(/\bnone\b/);
 });
+
+// ---------------------------------------------------------------------------------------
+// 11. On a 390 px phone.
+
+test.describe('11. on a 390 px phone', () => {
+  test.use({ viewport: { width: 390, height: 844 } });
+
+  test("the import preview's reason column shows without sideways scrolling", async ({ page, request }) => {
+    await signIn(page, request);
+    await page.goto('/log/import');
+    await page.getByLabel('CSV text').fill([
+      'date,title,provider,hours,category',
+      `${year}-01-20,Contract law,Juridicum,3,teacher-led`,
+      `${year}-02-30,Impossible day of continuing professional development,Juridicum,2,teacher-led`,
+    ].join('\n'));
+    await page.getByRole('button', { name: 'Preview' }).click();
+    await expect(page.getByText('Ready to import: 1 · With errors: 1')).toBeVisible();
+    const reason = page.getByRole('row', { name: /Impossible day/ }).getByRole('cell', { name: /Enter a date as YYYY-MM-DD/ });
+    await reason.scrollIntoViewIfNeeded();
+    await expect(reason).toBeInViewport({ ratio: 1 });
+    const box = await reason.boundingBox();
+    expect(box.x).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width).toBeLessThanOrEqual(390);
+    const widths = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, scrolled: window.scrollX }));
+    expect(widths.page).toBeLessThanOrEqual(390);
+    expect(widths.scrolled).toBe(0);
+  });
+
+  test("the invitation's sign-in page prefills the invited address", async ({ page, request, browser }) => {
+    test.setTimeout(60_000);
+    // The invited address already has an account (in a firm of its own).
+    const existing = uniqueEmail('existing');
+    const context = await browser.newContext({ javaScriptEnabled: withJs(), viewport: { width: 390, height: 844 } });
+    const phone = await context.newPage();
+    await signIn(phone, request, existing);
+    await context.clearCookies();
+
+    await signIn(page, request);
+    const link = await invite(page, request, existing);
+    await phone.goto(link);
+    await expect(phone.getByRole('status').filter({ hasText: `${existing} already has an account` })).toBeVisible();
+    await expect(phone.getByLabel('Work email')).toHaveValue(existing);
+    const width = await phone.evaluate(() => document.documentElement.scrollWidth);
+    expect(width).toBeLessThanOrEqual(390);
+    const before = Date.now() - 1000;
+    await phone.waitForTimeout(1200); // codes to one address are a second apart here
+    await phone.getByRole('button', { name: 'Email me a code' }).click();
+    await expect(phone.getByRole('heading', { level: 1, name: 'Check your email' })).toBeVisible();
+    await latestMail(request, existing, { after: before });
+    await context.close();
+  });
+});
+
+// ---------------------------------------------------------------------------------------
+// 12. A new person's first steps.
+
+test('12. a new person\'s first profile has no title chosen for them', async ({ page, request }) => {
+  await signIn(page, request);
+  await expect(page).toHaveURL(/\/account\/profile\?welcome=1$/);
+  const title = page.getByLabel('Professional title');
+  await expect(title).toHaveValue('');
+  await expect(title).not.toHaveValue('other');
+  // Saving without choosing asks for the title.
+  await page.getByLabel('Firm name').fill('Lind & Partners');
+  await page.getByLabel('Full name').fill('Nils Ny');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('alert')).toContainText('Choose your title');
+  await expect(title).toHaveValue('');
+});
+
+test('12. a 46-year-old is not offered the age-70 exemption', async ({ page, request }) => {
+  await signIn(page, request);
+  const born = `${year - 46}${iso(now).slice(4)}`;
+  await firstProfile(page, { name: 'Anna Berg', title: 'advokat', birth: born.endsWith('02-29') ? `${year - 46}-02-28` : born });
+  await page.getByRole('link', { name: 'Dashboard' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Your CPD dashboard' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Record exemption' })).toHaveCount(0);
+  await expect(page.getByRole('main')).not.toContainText(/age[ -]70/);
+  await page.getByRole('link', { name: 'Leave and exemptions' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Leave and exemptions' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Record exemption' })).toHaveCount(0);
+  await expect(page.getByText('The exemption can be recorded from the year before you turn 70')).toBeVisible();
+});
+
+test('12. signing in from a deep link lands on that page', async ({ page, request }) => {
+  const email = await signIn(page, request);
+  await firstProfile(page, { name: 'Anna Berg', title: 'advokat' });
+  await openAccountMenu(page);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.getByRole('link', { name: 'Sign in' }).first()).toBeVisible();
+
+  await page.goto('/log/new');
+  await expect(page.getByRole('alert')).toHaveText('Please sign in to continue.');
+  await page.getByRole('main').getByRole('link', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/sign-in\?next=/);
+  await page.waitForTimeout(1200); // codes to one address are a second apart here
+  const before = Date.now() - 1000;
+  await page.getByLabel('Work email').fill(email);
+  await page.getByRole('button', { name: 'Email me a code' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Check your email' })).toBeVisible();
+  const { code } = codeAndLink(await latestMail(request, email, { after: before }));
+  await page.getByLabel('6-digit code').fill(code);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/log\/new$/);
+  await expect(page.getByRole('heading', { level: 1, name: 'Log a course' })).toBeVisible();
+});
+
+test('12. uploading the same certificate twice on one entry says so', async ({ page, request }) => {
+  await courseWithPage(page, request, 'Arbitration day');
+  const entryPage = new URL(page.url()).pathname;
+  const file = { name: 'intyg.pdf', mimeType: 'application/pdf', buffer: pdf('Certificate of attendance') };
+  const list = page.getByRole('list', { name: 'Attached certificates' });
+  await page.getByLabel('Choose files').setInputFiles([file]);
+  await page.getByRole('button', { name: 'Upload' }).click();
+  await expect(list.getByText('intyg.pdf', { exact: true })).toBeVisible();
+
+  await page.getByLabel('Choose files').setInputFiles([file]);
+  await page.getByRole('button', { name: 'Upload' }).click();
+  await expect(page.getByText('This file is already attached to this course; it was not added again: intyg.pdf')).toBeVisible();
+  await page.goto(entryPage);
+  await expect(list.getByText('intyg.pdf', { exact: true })).toHaveCount(1);
+});
