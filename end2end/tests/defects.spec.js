@@ -343,6 +343,7 @@ test.describe('11. on a 390 px phone', () => {
     await context.clearCookies();
 
     await signIn(page, request);
+    await firstProfile(page, { name: 'Olivia Owner', title: 'advokat' });
     const link = await invite(page, request, existing);
     await phone.goto(link);
     await expect(phone.getByRole('status').filter({ hasText: `${existing} already has an account` })).toBeVisible();
