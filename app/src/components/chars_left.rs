@@ -32,8 +32,9 @@ pub fn CharsLeft(
         let id = for_id.clone();
         Effect::new(move |_| follow(&id, len));
     }
+    // Empty, the live region stays in the accessibility tree but out of the layout.
     view! {
-        <p id=format!("{for_id}-left") class="text-sm text-slate-700" aria-live="polite">
+        <p id=format!("{for_id}-left") class="text-sm text-slate-700 empty:sr-only" aria-live="polite">
             {move || chars_left(lang, max, len.get())}
         </p>
     }
