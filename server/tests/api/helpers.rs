@@ -102,6 +102,8 @@ impl TestApp {
             base: format!("http://{}", server.addr),
             server: Some(server),
             client: reqwest::Client::builder()
+                // A request the server never answers fails the test instead of hanging the run.
+                .timeout(std::time::Duration::from_secs(90))
                 .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .expect("http client"),
@@ -125,6 +127,8 @@ impl TestApp {
             base: format!("http://{}", server.addr),
             server: Some(server),
             client: reqwest::Client::builder()
+                // A request the server never answers fails the test instead of hanging the run.
+                .timeout(std::time::Duration::from_secs(90))
                 .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .expect("http client"),
@@ -238,6 +242,8 @@ impl TestApp {
     pub fn browser(&self) -> Browser {
         Browser {
             client: reqwest::Client::builder()
+                // A request the server never answers fails the test instead of hanging the run.
+                .timeout(std::time::Duration::from_secs(90))
                 .cookie_store(true)
                 .redirect(reqwest::redirect::Policy::none())
                 .build()
