@@ -90,8 +90,15 @@ fn name(object: &Object) -> Option<&[u8]> {
 }
 
 /// The action type of a dictionary that is an action (it has `S` as a name).
+/// An `S` written as a reference to its name: no real file does it, and a viewer resolves it,
+/// so it is taken for an action of an unknown type (refused, and stripped).
+const INDIRECT: &[u8] = b"(indirect)";
+
 fn action_type(dict: &Dictionary) -> Option<&[u8]> {
-    dict.get(b"S").ok().and_then(name)
+    match dict.get(b"S").ok()? {
+        Object::Reference(_) => Some(INDIRECT),
+        other => name(other),
+    }
 }
 
 /// A link to a web page or an email address, with nothing chained after it.
@@ -116,6 +123,7 @@ fn is_foreign_action(dict: &Dictionary) -> bool {
     let typed_action = dict.get_type().ok() == Some(b"Action");
     match action_type(dict) {
         Some(GOTO) => false,
+        Some(INDIRECT) => true,
         Some(_) if is_web_link(dict) => false,
         Some(kind) => typed_action || ACTION_TYPES.contains(&kind),
         None => false,
@@ -132,6 +140,12 @@ fn action_allowed(document: &Document, value: &Object, on_click: bool) -> bool {
     let dict = match target {
         Object::Dictionary(d) => d,
         Object::Stream(s) => &s.dict,
+        // A list of actions (`Next`) or a destination: each part runs by itself.
+        Object::Array(items) => {
+            return items
+                .iter()
+                .all(|item| action_allowed(document, item, false));
+        }
         _ => return true,
     };
     match action_type(dict) {
@@ -139,6 +153,11 @@ fn action_allowed(document: &Document, value: &Object, on_click: bool) -> bool {
         Some(GOTO) => true,
         Some(_) => on_click && is_web_link(dict),
     }
+}
+
+/// Whether `dict` is a link annotation, the one place a person clicks a web link.
+fn is_link_annotation(dict: &Dictionary) -> bool {
+    dict.get(b"Subtype").ok().and_then(name) == Some(b"Link")
 }
 
 /// Whether a dictionary is (or says) something active by itself, apart from its values.
@@ -152,7 +171,11 @@ fn dict_is_active(document: &Document, dict: &Dictionary) -> bool {
     dict.iter().any(|(key, value)| {
         ACTIVE_KEYS.contains(&key.as_slice())
             || (ACTION_KEYS.contains(&key.as_slice())
-                && !action_allowed(document, value, key.as_slice() == CLICK))
+                && !action_allowed(
+                    document,
+                    value,
+                    key.as_slice() == CLICK && is_link_annotation(dict),
+                ))
     })
 }
 

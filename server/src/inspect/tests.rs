@@ -521,3 +521,52 @@ fn a_web_link_to_click_is_kept_and_never_runs_by_itself() {
         );
     }
 }
+
+/// From the second review: an action type written as a reference, a web link run on opening
+/// through a `Next` list, and a web link under the `A` of something that is not a link
+/// annotation (an outline item) are all refused.
+#[test]
+fn web_links_cannot_run_by_themselves_through_indirection() {
+    use lopdf::{Object, dictionary};
+    let s = Object::string_literal;
+    let web = dictionary! { "S" => "URI", "URI" => s("https://tracker.example/") };
+    let on_open_list = pdf_with(
+        vec![],
+        vec![(
+            "OpenAction",
+            Object::Dictionary(dictionary! {
+                "S" => "GoTo", "D" => vec![Object::Integer(0), "Fit".into()],
+                "Next" => vec![Object::Dictionary(web.clone())],
+            }),
+        )],
+    );
+    assert_eq!(
+        refused(&on_open_list),
+        Some(Refusal::ActiveContent),
+        "Next list"
+    );
+    let outline_item = pdf_with(
+        vec![],
+        vec![(
+            "Outlines",
+            Object::Dictionary(dictionary! {
+                "Type" => "Outlines",
+                "First" => dictionary! { "Title" => s("Intyg"), "A" => web.clone() },
+            }),
+        )],
+    );
+    assert_eq!(
+        refused(&outline_item),
+        Some(Refusal::ActiveContent),
+        "outline item"
+    );
+    let mut document = lopdf::Document::with_version("1.7");
+    let kind = document.add_object(Object::Name(b"URI".to_vec()));
+    let indirect = dictionary! { "S" => Object::Reference(kind), "URI" => s("file:///etc/passwd") };
+    let as_link = pdf_with(vec![link(indirect)], vec![]);
+    assert_eq!(
+        refused(&as_link),
+        Some(Refusal::ActiveContent),
+        "indirect S"
+    );
+}

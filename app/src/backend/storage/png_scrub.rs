@@ -1,9 +1,12 @@
 //! PNGs lose their metadata before they are stored, as JPEGs do ([`super::jpeg_scrub`]):
-//! EXIF (`eXIf`: a phone's GPS and serial number), text (`tEXt`, `zTXt`, `iTXt`: author,
-//! software, XMP, comments) and the time of the last change (`tIME`). Every other chunk
-//! passes as it came, with its own checksum (each chunk has its own CRC, so dropping one
-//! recomputes nothing): the image, its palette, transparency, gamma and colour profile
-//! render exactly as before. Anything after `IEND` is dropped.
+//! only what rendering needs is kept — the critical chunks (`IHDR`, `PLTE`, `IDAT`, `IEND`)
+//! and an allow-list of ancillary ones (transparency, gamma, chromaticities, the colour
+//! space and profile, significant bits, pixel size, background, and APNG's frames). Every
+//! other chunk goes: EXIF (`eXIf`: a phone's GPS and serial number), text (`tEXt`, `zTXt`,
+//! `iTXt`: author, software, XMP, comments), the time of the last change (`tIME`), content
+//! credentials (`caBX`) and any private chunk. Kept chunks pass with their own checksum (each
+//! chunk has its own CRC, so dropping one recomputes nothing). Anything after `IEND` is
+//! dropped.
 //!
 //! Streaming, like the JPEG scrubber: only a chunk's 8-byte header is ever held; a dropped
 //! chunk is skipped by its length, whatever its size.
@@ -11,8 +14,11 @@
 /// The PNG signature.
 pub const SIGNATURE: [u8; 8] = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
 
-/// Chunks that describe the picture's making, not the picture.
-const DROPPED: [&[u8; 4]; 5] = [b"eXIf", b"tEXt", b"zTXt", b"iTXt", b"tIME"];
+/// The chunks kept: what a viewer needs to draw the picture, nothing about its making.
+const KEPT: [&[u8; 4]; 15] = [
+    b"IHDR", b"PLTE", b"IDAT", b"IEND", b"tRNS", b"gAMA", b"cHRM", b"sRGB", b"iCCP", b"sBIT",
+    b"pHYs", b"bKGD", b"acTL", b"fcTL", b"fdAT",
+];
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 enum State {
@@ -75,7 +81,7 @@ impl PngScrubber {
                         let kind = &held[4..8];
                         // The chunk's data, then its CRC.
                         let left = len + 4;
-                        if DROPPED.iter().any(|d| d.as_slice() == kind) {
+                        if !KEPT.iter().any(|k| k.as_slice() == kind) {
                             State::Skip(left)
                         } else {
                             out.extend_from_slice(&held);
@@ -184,6 +190,9 @@ mod tests {
             b"XML:com.adobe.xmp\0\0\0\0\0<x:xmpmeta>GPS</x:xmpmeta>",
         ));
         tagged.extend(chunk(b"tIME", &[7, 234, 12, 1, 9, 30, 0]));
+        // Content credentials and a private chunk: not on the list, so gone too.
+        tagged.extend(chunk(b"caBX", b"c2pa manifest: Pixel 9, GPS 59.3293N"));
+        tagged.extend(chunk(b"prVt", b"maker notes SERIAL-XZ-1234"));
         tagged.extend_from_slice(&idat);
         tagged.extend_from_slice(&iend);
         tagged.extend_from_slice(b"trailer GPS");
