@@ -33,17 +33,18 @@ pub fn FirmOverview() -> impl IntoView {
     let lang = use_lang();
     let t = lang.texts();
     let query = use_query_map();
-    let params = Memo::new(move |_| {
-        query.with(|q| {
-            (
-                q.get("year").unwrap_or_default(),
-                q.get("show").unwrap_or_default(),
-                q.get("sort").unwrap_or_default(),
-            )
-        })
+    // Read once: the page is rendered on the server for one request (no island re-reads
+    // it), and a memo over the router's query could be read after the router's owner was
+    // disposed while the response still streamed (seen as a panic under load).
+    let params = query.with_untracked(|q| {
+        (
+            q.get("year").unwrap_or_default(),
+            q.get("show").unwrap_or_default(),
+            q.get("sort").unwrap_or_default(),
+        )
     });
     let data = Resource::new(
-        move || params.get(),
+        move || params.clone(),
         |(year, show, sort)| async move { get_overview(year).await.map(|d| (d, show, sort)) },
     );
     let body = move || {
