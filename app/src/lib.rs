@@ -12,6 +12,7 @@ pub mod components;
 pub mod error;
 pub mod i18n;
 pub mod model;
+pub mod page_url;
 pub mod pages;
 mod shell;
 

@@ -12,9 +12,9 @@ use crate::AppError;
 use crate::components::chars_left::CountDown;
 use crate::components::icons::{Icon, IconSvg};
 use crate::i18n::use_texts;
+use crate::page_url::query_value;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
-use leptos_router::hooks::use_query_map;
 
 /// A refused submission, as the server function at `path` got it and answered it.
 #[derive(Debug, Clone, PartialEq)]
@@ -68,9 +68,8 @@ fn submitted_for(path: &str) -> Option<Submitted> {
 
 /// The error the server function `F` gave the submission this page answers, if any.
 /// Only ever present on the server (the page answering the post); `None` in the browser.
-pub fn use_form_error<F: ServerFn>() -> Memo<Option<AppError>> {
-    let error = submitted_for(F::PATH).map(|s| s.error);
-    Memo::new(move |_| error.clone())
+pub fn use_form_error<F: ServerFn>() -> Signal<Option<AppError>> {
+    Signal::stored(submitted_for(F::PATH).map(|s| s.error))
 }
 
 /// What the person had typed into `F`'s form when it was refused (empty otherwise).
@@ -79,16 +78,15 @@ pub fn use_form_values<F: ServerFn>() -> Kept {
 }
 
 /// Whether the query has `key` (success flags like `?saved=1`).
-pub fn use_query_flag(key: &'static str) -> Memo<bool> {
-    let query = use_query_map();
-    Memo::new(move |_| query.with(|q| q.get(key).is_some()))
+pub fn use_query_flag(key: &'static str) -> Signal<bool> {
+    Signal::stored(query_value(key).is_some())
 }
 
 /// A server function's error, shown where the person will read it: for several wrong
 /// fields, a summary at the top of the form with a link to each (by the field's name, which
 /// such forms use as the input's id); each field shows its own message too.
 #[component]
-pub fn ErrorBox(error: Memo<Option<AppError>>) -> impl IntoView {
+pub fn ErrorBox(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
     let t = use_texts();
     move || {
         error.get().map(|e| {
@@ -117,7 +115,7 @@ pub fn ErrorBox(error: Memo<Option<AppError>>) -> impl IntoView {
 /// The message under a field when the form's error names it (`id` is `{name}-error`, for
 /// the field's `aria-describedby`).
 #[component]
-pub fn FieldMessage(error: Option<Memo<Option<AppError>>>, name: &'static str) -> impl IntoView {
+pub fn FieldMessage(error: Option<Signal<Option<AppError>>>, name: &'static str) -> impl IntoView {
     move || {
         error
             .and_then(|e| e.get())
@@ -129,7 +127,7 @@ pub fn FieldMessage(error: Option<Memo<Option<AppError>>>, name: &'static str) -
 /// `aria-describedby` for a field: its hint and, when wrong, its message.
 pub fn described_by(
     hint: Option<&str>,
-    error: Option<Memo<Option<AppError>>>,
+    error: Option<Signal<Option<AppError>>>,
     name: &str,
 ) -> Option<String> {
     let wrong = error
@@ -173,7 +171,7 @@ pub fn Field(
     #[prop(optional)] inputmode: Option<&'static str>,
     #[prop(optional)] maxlength: Option<usize>,
     #[prop(optional)] required: bool,
-    #[prop(optional, into)] error: Option<Memo<Option<AppError>>>,
+    #[prop(optional, into)] error: Option<Signal<Option<AppError>>>,
 ) -> impl IntoView {
     let hint_id = format!("{id}-hint");
     let invalid = move || {
@@ -219,7 +217,7 @@ pub fn Select(
     options: Vec<(&'static str, &'static str)>,
     selected: String,
     #[prop(optional)] kept: Option<Kept>,
-    #[prop(optional, into)] error: Option<Memo<Option<AppError>>>,
+    #[prop(optional, into)] error: Option<Signal<Option<AppError>>>,
 ) -> impl IntoView {
     let hint_id = format!("{id}-hint");
     let selected = kept

@@ -6,16 +6,15 @@
 
 use crate::api::preferences::SetLanguage;
 use crate::i18n::{Lang, use_lang};
+use crate::page_url::PageUrl;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
-use leptos_router::hooks::use_location;
 
 #[component]
 pub fn LanguageSwitch() -> impl IntoView {
     let current = use_lang();
     let t = current.texts();
-    let location = use_location();
-    let back = move || format!("{}{}", location.pathname.get(), location.search.get());
+    let back = PageUrl::current().here();
     view! {
         <form method="post" action=SetLanguage::url() class="flex items-center gap-2">
             <input type="hidden" name="back" value=back/>

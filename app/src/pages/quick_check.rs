@@ -2,16 +2,16 @@
 //! submit, no JavaScript) and in the browser (live, as the person types).
 
 use crate::i18n::{Lang, Texts, use_lang};
+use crate::page_url::PageUrl;
 use domain::HoursError;
 use domain::quick_check::{self, QuickCheckError};
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 
 /// The quick check with the values of a plain form submission (`?teacher_led=…`).
 #[component]
 pub fn QuickCheck() -> impl IntoView {
-    let query = use_query_map();
-    let initial = |key: &str| query.with_untracked(|q| q.get(key)).unwrap_or_default();
+    let url = PageUrl::current();
+    let initial = |key: &str| url.get(key).unwrap_or_default();
     view! { <QuickCheckIsland teacher_led=initial("teacher_led") elearning=initial("elearning")/> }
 }
 

@@ -6,6 +6,7 @@ use crate::components::form::{
 };
 use crate::i18n::use_texts;
 use crate::model::InvitationOffer;
+use crate::page_url::{PageUrl, query_value};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
@@ -13,8 +14,7 @@ use leptos_router::components::A;
 
 /// The page to return to after signing in, from `?next=` (only a path of ours).
 fn next_target() -> Option<String> {
-    leptos_router::hooks::use_query_map()
-        .with_untracked(|q| q.get("next"))
+    query_value("next")
         .filter(|p| crate::api::preferences::is_local_path(p) && !p.starts_with("/sign-in"))
 }
 
@@ -22,23 +22,28 @@ fn next_target() -> Option<String> {
 pub fn SignIn() -> impl IntoView {
     let t = use_texts();
     let error = use_form_error::<RequestCode>();
-    let query = leptos_router::hooks::use_query_map();
-    let invited = Memo::new(move |_| query.with(|q| q.get("invited")));
-    let link = move || {
-        query.with(|q| match (q.get("invitation"), q.get("token")) {
-            (Some(id), Some(token)) => Some((id, token)),
-            _ => None,
-        })
+    let url = PageUrl::current();
+    let invited = url.get("invited").is_some();
+    let link = match (url.get("invitation"), url.get("token")) {
+        (Some(id), Some(token)) => Some((id, token)),
+        _ => None,
     };
-    let offer = Resource::new(link, |link| async move {
-        match link {
-            Some((id, token)) => open_invitation(id, token).await.ok().flatten(),
-            None => None,
-        }
-    });
+    let offer = Resource::new(
+        {
+            let link = link.clone();
+            move || link.clone()
+        },
+        |link| async move {
+            match link {
+                Some((id, token)) => open_invitation(id, token).await.ok().flatten(),
+                None => None,
+            }
+        },
+    );
     let body = move || {
+        let link = link.clone();
         Suspend::new(async move {
-            match (offer.await, link()) {
+            match (offer.await, link) {
                 (Some(offer), Some((id, token))) => view! { <JoinFirm offer id token/> }.into_any(),
                 (None, Some(_)) => view! {
                     <p role="alert" class="rounded border border-amber-300 bg-amber-50 p-3 text-amber-900">{t.invite_expired}</p>
@@ -53,7 +58,7 @@ pub fn SignIn() -> impl IntoView {
         <Title text=t.signin_title/>
         <section class="max-w-lg space-y-4">
             <h1 class="text-3xl font-bold tracking-tight">{t.signin_title}</h1>
-            {move || invited.get().is_some().then(|| view! { <p role="alert" class="rounded border border-amber-300 bg-amber-50 p-3 text-amber-900">{t.invite_expired}</p> })}
+            {invited.then(|| view! { <p role="alert" class="rounded border border-amber-300 bg-amber-50 p-3 text-amber-900">{t.invite_expired}</p> })}
             <ErrorBox error/>
             <Suspense fallback=|| ()>{body}</Suspense>
         </section>
@@ -64,7 +69,7 @@ pub fn SignIn() -> impl IntoView {
 /// invitation to an address that has an account); `?next=` is carried to the code page.
 #[component]
 fn PlainSignIn(
-    error: Memo<Option<crate::AppError>>,
+    error: Signal<Option<crate::AppError>>,
     #[prop(optional)] email: Option<String>,
 ) -> impl IntoView {
     let t = use_texts();
@@ -101,7 +106,7 @@ fn JoinFirm(offer: InvitationOffer, id: String, token: String) -> impl IntoView 
     if offer.has_account {
         return view! {
             <p role="status" class="rounded border border-amber-300 bg-amber-50 p-3 text-amber-900">{fill(t.invite_has_account)}</p>
-            <PlainSignIn error=Memo::new(|_| None) email=offer.email.clone()/>
+            <PlainSignIn error=Signal::stored(None) email=offer.email.clone()/>
         }
         .into_any();
     }

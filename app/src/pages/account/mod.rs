@@ -18,17 +18,7 @@ use leptos_router::components::A;
 pub fn NeedsSignIn(error: AppError) -> impl IntoView {
     let t = use_texts();
     // Signing in from here comes back here.
-    let location = leptos_router::hooks::use_location();
-    let (path, search) = (
-        location.pathname.get_untracked(),
-        location.search.get_untracked(),
-    );
-    let query = search.trim_start_matches('?');
-    let here = if query.is_empty() {
-        path
-    } else {
-        format!("{path}?{query}")
-    };
+    let here = crate::page_url::PageUrl::current().here();
     let sign_in = format!("/sign-in{}", crate::api::preferences::next_query(&here));
     #[cfg(feature = "ssr")]
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>()

@@ -6,10 +6,10 @@
 use crate::api::firm::get_audit;
 use crate::i18n::{Lang, Texts, use_lang};
 use crate::model::{AuditEvent, AuditFilter, AuditParty, AuditSubject};
+use crate::page_url::PageUrl;
 use crate::pages::account::NeedsSignIn;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 /// The event's name in the page language; `None` for a code this version does not know.
 pub fn action_name(t: &Texts, code: &str) -> Option<&'static str> {
@@ -140,23 +140,19 @@ fn event_row(t: &'static Texts, lang: Lang, e: &AuditEvent) -> impl IntoView {
 pub fn FirmAudit() -> impl IntoView {
     let lang = use_lang();
     let t = lang.texts();
-    let query = use_query_map();
-    let request = Memo::new(move |_| {
-        query.with(|q| {
-            let seq = |name: &str| q.get(name).and_then(|v| v.trim().parse::<i64>().ok());
-            (
-                AuditFilter {
-                    action: q.get("action").unwrap_or_default(),
-                    from: q.get("from").unwrap_or_default(),
-                    to: q.get("to").unwrap_or_default(),
-                },
-                seq("before"),
-                seq("after"),
-            )
-        })
-    });
+    let q = PageUrl::current();
+    let seq = |name: &str| q.get(name).and_then(|v| v.trim().parse::<i64>().ok());
+    let request = (
+        AuditFilter {
+            action: q.get("action").unwrap_or_default(),
+            from: q.get("from").unwrap_or_default(),
+            to: q.get("to").unwrap_or_default(),
+        },
+        seq("before"),
+        seq("after"),
+    );
     let page = Resource::new(
-        move || request.get(),
+        move || request.clone(),
         |(f, before, after)| async move {
             get_audit(
                 f.action.clone(),

@@ -12,10 +12,10 @@ use leptos_router::hooks::use_params_map;
 #[component]
 pub fn FirmMember() -> impl IntoView {
     let t = use_lang().texts();
-    let params = use_params_map();
+    let id = use_params_map().with_untracked(|p| p.get("id").unwrap_or_default());
     let year = use_query_year();
     let data = Resource::new(
-        move || (params.with(|p| p.get("id").unwrap_or_default()), year.get()),
+        move || (id.clone(), year),
         |(id, year)| async move { get_member_log(id).await.map(|m| (m, year)) },
     );
     let body = move || {

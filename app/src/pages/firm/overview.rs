@@ -5,13 +5,13 @@ use crate::api::firm::get_overview;
 use crate::components::summary::StatusBadge;
 use crate::i18n::use_lang;
 use crate::model::Standing;
+use crate::page_url::PageUrl;
 use crate::pages::account::NeedsSignIn;
 use crate::pages::log::YearNav;
 use domain::Hours;
 use domain::rules::Status;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 fn parse_status(s: &str) -> Status {
     match s {
@@ -32,17 +32,12 @@ fn behind(s: &Standing) -> bool {
 pub fn FirmOverview() -> impl IntoView {
     let lang = use_lang();
     let t = lang.texts();
-    let query = use_query_map();
-    // Read once: the page is rendered on the server for one request (no island re-reads
-    // it), and a memo over the router's query could be read after the router's owner was
-    // disposed while the response still streamed (seen as a panic under load).
-    let params = query.with_untracked(|q| {
-        (
-            q.get("year").unwrap_or_default(),
-            q.get("show").unwrap_or_default(),
-            q.get("sort").unwrap_or_default(),
-        )
-    });
+    let url = PageUrl::current();
+    let params = (
+        url.get("year").unwrap_or_default(),
+        url.get("show").unwrap_or_default(),
+        url.get("sort").unwrap_or_default(),
+    );
     let data = Resource::new(
         move || params.clone(),
         |(year, show, sort)| async move { get_overview(year).await.map(|d| (d, show, sort)) },

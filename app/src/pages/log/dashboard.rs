@@ -19,7 +19,7 @@ pub fn Dashboard() -> impl IntoView {
     let query_year = use_query_year();
     // Keyed on the year, so moving between years re-renders after client navigation too.
     let log = Resource::new(
-        move || query_year.get(),
+        move || query_year,
         |year| async move { get_log().await.map(|d| (year, d)) },
     );
     let body = move || {

@@ -116,7 +116,7 @@ impl Draft {
 fn EntryFields(
     start: Start,
     draft: Draft,
-    error: Memo<Option<AppError>>,
+    error: Signal<Option<AppError>>,
     /// Rendered inside the new-entry island (its count-downs hydrate with it).
     #[prop(optional)]
     in_island: bool,
@@ -245,7 +245,7 @@ fn EntryEditor(data: LogData, error: Option<AppError>, kept: Kept) -> impl IntoV
     let t = use_lang().texts();
     let start = Start::new(blank(&data.today), &kept);
     let draft = Draft::new(&start);
-    let error = Memo::new(move |_| error.clone());
+    let error = Signal::stored(error);
     let today = data.today();
     let year =
         Memo::new(move |_| Date::parse(&draft.date.get()).map_or(today.year(), |d| d.year()));
@@ -308,11 +308,8 @@ pub fn NewEntry() -> impl IntoView {
 #[component]
 pub fn EditEntry() -> impl IntoView {
     let t = use_lang().texts();
-    let params = use_params_map();
-    let entry = Resource::new(
-        move || params.with(|p| p.get("id").unwrap_or_default()),
-        get_entry,
-    );
+    let id = use_params_map().with_untracked(|p| p.get("id").unwrap_or_default());
+    let entry = Resource::new(move || id.clone(), get_entry);
     let error = use_form_error::<UpdateEntry>();
     let kept = use_form_values::<UpdateEntry>();
     let duplicated = use_query_flag("duplicated");

@@ -5,11 +5,11 @@ use crate::api::log::{CancelImport, ConfirmImport, StageImport, get_import};
 use crate::components::file_pick::FilePick;
 use crate::components::form::{ErrorBox, Notice, use_form_error, use_form_values, use_query_flag};
 use crate::i18n::use_lang;
+use crate::page_url::query_value;
 use crate::pages::account::NeedsSignIn;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 /// The upload form: a file (its bytes, so the server can tell the encoding) or pasted
 /// text, posted as multipart to `/log/import/upload`. Works the same without JavaScript.
@@ -48,10 +48,9 @@ fn CsvUpload() -> impl IntoView {
 pub fn ImportCsv() -> impl IntoView {
     let lang = use_lang();
     let t = lang.texts();
-    let query = use_query_map();
-    let id = Memo::new(move |_| query.with(|q| q.get("id")));
+    let id = query_value("id");
     let preview = Resource::new(
-        move || id.get(),
+        move || id.clone(),
         |id| async move {
             match id {
                 Some(id) => get_import(id).await.map(Some),

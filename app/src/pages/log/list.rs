@@ -8,11 +8,11 @@ use crate::components::summary::NotYetCountedNotice;
 use crate::components::undo::ConfirmDelete;
 use crate::i18n::use_lang;
 use crate::model::EntryView;
+use crate::page_url::PageUrl;
 use crate::pages::account::NeedsSignIn;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 /// What the person asked to see.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
@@ -61,17 +61,15 @@ fn imported_count(text: &str) -> Option<u32> {
 pub fn LogList() -> impl IntoView {
     let lang = use_lang();
     let t = lang.texts();
-    let query = use_query_map();
-    let view_of_query = Memo::new(move |_| {
-        query.with(|q| View {
-            year: q.get("year").and_then(|y| y.parse().ok()),
-            search: q.get("q").unwrap_or_default(),
-            sort: q.get("sort").unwrap_or_default(),
-            category: q.get("category").unwrap_or_default(),
-        })
-    });
+    let url = PageUrl::current();
+    let view_of_query = View {
+        year: url.get("year").and_then(|y| y.parse().ok()),
+        search: url.get("q").unwrap_or_default(),
+        sort: url.get("sort").unwrap_or_default(),
+        category: url.get("category").unwrap_or_default(),
+    };
     let log = Resource::new(
-        move || view_of_query.get(),
+        move || view_of_query.clone(),
         |view| async move { get_log().await.map(|d| (view, d)) },
     );
     let delete_error = use_form_error::<DeleteEntry>();
@@ -79,8 +77,7 @@ pub fn LogList() -> impl IntoView {
     let added = use_query_flag("added");
     let updated = use_query_flag("updated");
     // Only ever a number: the status box says how many were imported, never text from the URL.
-    let imported =
-        Memo::new(move |_| query.with(|q| q.get("imported").and_then(|n| imported_count(&n))));
+    let imported = Signal::stored(url.get("imported").and_then(|n| imported_count(&n)));
 
     let body = move || {
         Suspend::new(async move {

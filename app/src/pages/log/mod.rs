@@ -11,18 +11,14 @@ pub use entry_form::{EditEntry, NewEntry};
 pub use import::ImportCsv;
 pub use list::LogList;
 
+use crate::page_url::query_value;
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 
-/// The year in the query (`?year=2026`), if any; follows client-side navigation.
-pub fn use_query_year() -> Memo<Option<i32>> {
-    let query = use_query_map();
-    Memo::new(move |_| {
-        query
-            .with(|q| q.get("year"))
-            .and_then(|y| y.parse().ok())
-            .filter(|y| (1950..=2999).contains(y))
-    })
+/// The year in the query (`?year=2026`), if any.
+pub fn use_query_year() -> Option<i32> {
+    query_value("year")
+        .and_then(|y| y.parse().ok())
+        .filter(|y| (1950..=2999).contains(y))
 }
 
 /// Links to the year before and after, keeping the page.

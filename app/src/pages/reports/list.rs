@@ -7,11 +7,11 @@ use crate::components::form::{ErrorBox, Notice, use_form_error};
 use crate::components::undo::ConfirmDelete;
 use crate::i18n::{Lang, Texts, use_lang};
 use crate::model::{ReportView, size_label};
+use crate::page_url::query_value;
 use crate::pages::account::NeedsSignIn;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 fn status_text(t: &Texts, r: &ReportView) -> &'static str {
     match r.status.as_str() {
@@ -28,13 +28,11 @@ pub fn Reports() -> impl IntoView {
     let list = Resource::new(|| (), |_| list_reports());
     let create_error = use_form_error::<CreateReport>();
     let delete_error = use_form_error::<DeleteReport>();
-    let query = use_query_map();
-    let chosen_year = move || {
-        query
-            .with_untracked(|q| q.get("year"))
-            .and_then(|y| y.parse::<i32>().ok())
-    };
+    let chosen = query_value("year").and_then(|y| y.parse::<i32>().ok());
+    let created = query_value("created");
+    let chosen_year = move || chosen;
     let body = move || {
+        let created = created.clone();
         Suspend::new(async move {
             let page = match list.await {
                 Ok(p) => p,
@@ -43,7 +41,6 @@ pub fn Reports() -> impl IntoView {
             let busy = page.items.iter().any(ReportView::in_progress);
             // "Being made" is said while the report just asked for is; after that its row
             // says what came of it.
-            let created = query.with_untracked(|q| q.get("created"));
             let making = page
                 .items
                 .iter()

@@ -15,9 +15,8 @@ use leptos_router::hooks::use_params_map;
 pub fn VerifyReport() -> impl IntoView {
     let lang = use_lang();
     let t = lang.texts();
-    let params = use_params_map();
-    let id = move || params.with(|p| p.get("id").unwrap_or_default());
-    let found = Resource::new(id, verify_report);
+    let id = use_params_map().with_untracked(|p| p.get("id").unwrap_or_default());
+    let found = Resource::new(move || id.clone(), verify_report);
     // Only the response to an upload carries a check (see the `POST /verify/{id}` route);
     // nothing in the URL can put a verdict on this page.
     let check = use_context::<VerifyCheck>();
