@@ -94,6 +94,15 @@ impl Problems {
 }
 
 impl AppError {
+    /// A course's problems as the form's error: every wrong field with its sentence.
+    pub fn entry(t: &Texts, errors: &domain::EntryErrors) -> AppError {
+        let mut problems = Problems::default();
+        for (field, problem) in &errors.0 {
+            problems.add(field.name(), t.entry_problem(*problem));
+        }
+        problems.finish().err().unwrap_or(AppError::BadRequest)
+    }
+
     /// Every field this error names, with its message (none for other errors).
     pub fn field_errors(&self) -> Vec<FieldError> {
         match self {

@@ -5,6 +5,7 @@
 
 pub mod date;
 pub mod email;
+pub mod entry_draft;
 pub mod hours;
 pub mod limits;
 pub mod org_number;
@@ -13,5 +14,6 @@ pub mod rules;
 
 pub use date::{Date, DateError};
 pub use email::{Email, EmailError};
+pub use entry_draft::{EntryDraft, EntryErrors, EntryField, EntryProblem, ValidEntry};
 pub use hours::{Hours, HoursError};
 pub use org_number::{OrgNumber, OrgNumberError};

@@ -176,6 +176,34 @@ test('the preview counts what was typed before the page hydrated', async ({ page
   await expect(page.getByLabel('Hours', { exact: true })).toHaveValue('18');
 });
 
+// The preview and the server check a course with one function: what the server refuses,
+// the preview does not count, and it says why before the form is sent.
+test('the preview never counts what the server would refuse', async ({ page, request }) => {
+  await becomeAdvokat(page, request);
+  await page.goto('/log/new');
+  const preview = page.getByRole('region', { name: 'Your year with this course' });
+  await page.getByLabel('Date', { exact: true }).fill(`${year}-03-01`);
+  await page.getByLabel('Title', { exact: true }).fill('A very long day');
+  await page.getByLabel('Hours', { exact: true }).fill('30');
+  if (withJs()) {
+    await expect(preview.getByTestId('counted')).toHaveText('0');
+    await expect(preview.getByRole('status')).toContainText('Enter hours between 0.25 and 24');
+    await page.getByLabel('Hours', { exact: true }).fill('8');
+    await page.getByLabel('Date', { exact: true }).fill(`${year + 10}-03-01`);
+    await expect(preview.getByTestId('counted')).toHaveText('0');
+    await expect(preview.getByRole('status')).toContainText('at most a year ahead');
+    await page.getByLabel('Date', { exact: true }).fill(`${year}-03-01`);
+    await expect(preview.getByTestId('counted')).toHaveText('8');
+    await expect(preview.getByRole('status')).toHaveCount(0);
+    await page.getByLabel('Hours', { exact: true }).fill('30');
+  }
+  // The server says the same of the same input, and keeps what was typed.
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('alert').first()).toContainText('Enter hours between 0.25 and 24');
+  await expect(page.getByLabel('Hours', { exact: true })).toHaveValue('30');
+  await expect(page.getByLabel('Title', { exact: true })).toHaveValue('A very long day');
+});
+
 // Several minimums missed at once: the answer says how many hours of which kind.
 test('the dashboard says what kind of hours are missing', async ({ page, request }) => {
   await signIn(page, request);

@@ -1,8 +1,9 @@
 //! `cpd-registry compliance`: the calculator's command-line contract (docs/rules.md §6). JSON on
 //! stdin, JSON on stdout; bad input is an error message and nothing on stdout.
 
-use domain::rules::{self, Category, Entry, Evaluation, Leave, Log, Profile, RuleSet, Topic};
-use domain::{Date, Hours};
+use domain::entry_draft::{DAYS_AHEAD, EARLIEST_YEAR, MAX_HOURS};
+use domain::rules::{self, Evaluation, Leave, Log, Profile, RuleSet};
+use domain::{Date, EntryDraft, EntryField, EntryProblem, Hours};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
@@ -62,15 +63,22 @@ fn date(text: &str, what: &str) -> Result<Date, String> {
     Date::parse(text).map_err(|_| format!("{what}: {text:?} is not a date (YYYY-MM-DD)"))
 }
 
-fn hours(value: f64, what: &str) -> Result<Hours, String> {
-    let quarters = value * 4.0;
-    if !value.is_finite() || value <= 0.0 || quarters.fract() != 0.0 || quarters > 400_000.0 {
-        return Err(format!(
-            "{what}: {value} is not a positive number of quarter hours (such as 1.5)"
-        ));
+/// What is wrong with an entry's field, said after the value.
+fn explain(problem: EntryProblem) -> String {
+    match problem {
+        EntryProblem::DateUnreadable => "is not a date (YYYY-MM-DD)".into(),
+        EntryProblem::DateOutOfRange => {
+            format!("is out of range (from {EARLIEST_YEAR} to {DAYS_AHEAD} days after today)")
+        }
+        EntryProblem::HoursOutOfRange => {
+            format!(
+                "is not a number of quarter hours above 0 and at most {MAX_HOURS} (such as 1.5)"
+            )
+        }
+        EntryProblem::CategoryChoice => "is not teacher-led or e-learning".into(),
+        EntryProblem::TopicChoice => "is unknown".into(),
+        EntryProblem::TitleRequired | EntryProblem::TooLong { .. } => "is not accepted".into(),
     }
-    // Exact: checked above to be a whole number within range.
-    Ok(Hours::from_quarters(quarters as u32))
 }
 
 /// Reads the input, evaluates, and writes the output document.
@@ -108,22 +116,32 @@ pub fn run(input: &str, today: Date) -> Result<String, String> {
     let mut entries = Vec::with_capacity(input.entries.len());
     for (i, e) in input.entries.iter().enumerate() {
         let what = format!("entries[{i}]");
-        entries.push(Entry {
-            date: date(&e.date, &format!("{what}.date"))?,
-            hours: hours(e.hours, &format!("{what}.hours"))?,
-            category: Category::parse(&e.category).ok_or_else(|| {
-                format!(
-                    "{what}.category: {:?} is not teacher-led or e-learning",
-                    e.category
-                )
-            })?,
+        // The same check as the entry form and the CSV import (the domain's draft).
+        let draft = EntryDraft {
+            date: e.date.clone(),
+            hours: e.hours.to_string(),
+            category: e.category.clone(),
             verifiable: e.verifiable,
-            topic: e
-                .topic
-                .as_deref()
-                .map(|t| Topic::parse(t).ok_or_else(|| format!("{what}.topic: {t:?} is unknown")))
-                .transpose()?,
-        });
+            topic: e.topic.clone().unwrap_or_default(),
+            ..EntryDraft::default()
+        };
+        let entry = draft.counted(today).map_err(|errors| {
+            errors
+                .0
+                .iter()
+                .map(|(field, problem)| {
+                    let typed = match field {
+                        EntryField::Date => e.date.clone(),
+                        EntryField::Hours => e.hours.to_string(),
+                        EntryField::Category => e.category.clone(),
+                        _ => e.topic.clone().unwrap_or_default(),
+                    };
+                    format!("{what}.{}: {typed:?} {}", field.name(), explain(*problem))
+                })
+                .collect::<Vec<_>>()
+                .join("; ")
+        })?;
+        entries.push(entry);
     }
     let mut leaves = Vec::with_capacity(input.leaves.len());
     for (i, l) in input.leaves.iter().enumerate() {
@@ -274,7 +292,8 @@ mod tests {
     fn the_missing_hours_are_broken_down_by_kind() {
         // Ireland: 25 general hours meet the total but neither subject minimum.
         let input = r#"{ "rule_set": "ie-solicitor", "year": 2026, "as_of": "2026-06-01",
-          "entries": [ { "date": "2026-03-01", "hours": 25, "category": "teacher-led" } ] }"#;
+          "entries": [ { "date": "2026-03-01", "hours": 12.5, "category": "teacher-led" },
+                       { "date": "2026-03-02", "hours": 12.5, "category": "teacher-led" } ] }"#;
         let out: Value = serde_json::from_str(&run(input, today()).expect("runs")).expect("json");
         assert_eq!(out["shortfall"], 8.0);
         let missing = &out["missing"];
@@ -305,7 +324,11 @@ mod tests {
     #[test]
     fn revisor_windows_are_listed() {
         let input = r#"{ "rule_set": "se-revisor-ri", "year": 2026, "as_of": "2027-01-15",
-          "entries": [ { "date": "2024-03-01", "hours": 100, "category": "teacher-led" } ] }"#;
+          "entries": [ { "date": "2024-03-01", "hours": 24, "category": "teacher-led" },
+                       { "date": "2024-03-02", "hours": 24, "category": "teacher-led" },
+                       { "date": "2024-03-03", "hours": 24, "category": "teacher-led" },
+                       { "date": "2024-03-04", "hours": 24, "category": "teacher-led" },
+                       { "date": "2024-03-05", "hours": 4, "category": "teacher-led" } ] }"#;
         let out: Value = serde_json::from_str(&run(input, today()).expect("runs")).expect("json");
         assert_eq!(out["status"], "compliant");
         assert_eq!(
@@ -336,6 +359,15 @@ mod tests {
             (
                 r#"{"rule_set": "se-advokat", "year": 2026, "entries": [{"date": "2026-01-01", "hours": 1, "category": "webinar"}]}"#,
                 "category",
+            ),
+            // The entry form's limits hold here too (one check for every way in).
+            (
+                r#"{"rule_set": "se-advokat", "year": 2026, "entries": [{"date": "2026-01-01", "hours": 30, "category": "teacher-led"}]}"#,
+                "entries[0].hours: \"30\" is not a number of quarter hours above 0 and at most 24",
+            ),
+            (
+                r#"{"rule_set": "se-advokat", "year": 2026, "entries": [{"date": "2036-01-01", "hours": 1, "category": "teacher-led"}]}"#,
+                "entries[0].date: \"2036-01-01\" is out of range",
             ),
             ("not json", "not valid"),
         ] {

@@ -606,6 +606,7 @@ pub static EN: Texts = Texts {
     not_counted_yet_one: "1 course dated after today is not counted yet: {hours} h on {date}.",
     not_counted_yet_other: "{n} courses dated after today are not counted yet: {hours} h, the first on {date}.",
     not_counted_badge: "Counts from its date",
+    preview_not_counted: "Not counted in the preview yet, and the form will not save it as it stands:",
     preview_planned_note: "Courses you have logged ahead are included here, as the year will stand once they have taken place.",
     entries_one: "{n} entry",
     entries_other: "{n} entries",

@@ -666,6 +666,7 @@ pub struct Texts {
     pub not_counted_yet_one: &'static str,
     pub not_counted_yet_other: &'static str,
     pub not_counted_badge: &'static str,
+    pub preview_not_counted: &'static str,
     pub preview_planned_note: &'static str,
     pub entries_one: &'static str,
     pub entries_other: &'static str,
@@ -835,6 +836,20 @@ pub fn window_cells(
 }
 
 impl Texts {
+    /// What is wrong with one field of a course, and what to do.
+    pub fn entry_problem(&self, problem: domain::EntryProblem) -> String {
+        use domain::EntryProblem;
+        match problem {
+            EntryProblem::DateUnreadable => self.err_date.to_owned(),
+            EntryProblem::DateOutOfRange => self.err_entry_date_range.to_owned(),
+            EntryProblem::TitleRequired => self.err_title_required.to_owned(),
+            EntryProblem::TooLong { max } => self.err_too_long_n.replace("{n}", &max.to_string()),
+            EntryProblem::HoursOutOfRange => self.err_entry_hours.to_owned(),
+            EntryProblem::CategoryChoice => self.err_category_choice.to_owned(),
+            EntryProblem::TopicChoice => self.err_topic_choice.to_owned(),
+        }
+    }
+
     /// A compliance status in words.
     pub fn status_name(&self, status: domain::rules::Status) -> &'static str {
         use domain::rules::Status;

@@ -606,6 +606,7 @@ pub static SV: Texts = Texts {
     not_counted_yet_one: "1 kurs daterad efter i dag räknas inte än: {hours} h den {date}.",
     not_counted_yet_other: "{n} kurser daterade efter i dag räknas inte än: {hours} h, den första den {date}.",
     not_counted_badge: "Räknas från sitt datum",
+    preview_not_counted: "Räknas inte med i förhandsvisningen än, och formuläret sparar det inte som det står:",
     preview_planned_note: "Kurser du har loggat i förväg räknas med här, som året kommer att se ut när de har ägt rum.",
     entries_one: "{n} post",
     entries_other: "{n} poster",

@@ -8,15 +8,15 @@ use crate::backend::auth::viewer::Viewer;
 use crate::backend::db::{new_id, now_micros};
 use crate::backend::request::RequestMeta;
 use crate::backend::state::AppState;
-use crate::error::Problems;
 use crate::i18n::Lang;
 use crate::model::EntryView;
-use domain::rules::{Category, Topic};
-use domain::{Date, Hours};
+pub use domain::ValidEntry;
+use domain::rules::Topic;
+use domain::{Date, EntryDraft, Hours};
 use serde::{Deserialize, Serialize};
 
 /// At most this many hours in one entry (one day).
-pub const MAX_HOURS: Hours = Hours::whole(24);
+pub const MAX_HOURS: Hours = domain::entry_draft::MAX_HOURS;
 /// The longest title, provider and note, in characters.
 pub const MAX_TITLE: usize = domain::limits::TITLE;
 pub const MAX_PROVIDER: usize = domain::limits::PROVIDER;
@@ -36,106 +36,32 @@ pub struct EntryInput {
     pub notes: String,
 }
 
-/// A checked entry, ready to store.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ValidEntry {
-    pub date: Date,
-    pub title: String,
-    pub provider: String,
-    pub hours: Hours,
-    pub category: Category,
-    pub verifiable: bool,
-    pub topic: Option<Topic>,
-    pub notes: String,
-}
-
-fn limited(text: &str, max: usize, message: &str) -> Result<String, String> {
-    let text = text.trim();
-    if text.chars().count() > max {
-        return Err(message.replace("{n}", &max.to_string()));
-    }
-    Ok(text.to_owned())
-}
-
-/// Checks the form; every wrong field is named in the error, in the form's order.
-pub fn validate(input: &EntryInput, lang: Lang, today: Date) -> Result<ValidEntry, AppError> {
-    let t = lang.texts();
-    let mut problems = Problems::default();
-    // Planned courses may be logged ahead, but not years ahead (a typo like 2062).
-    let latest = Date::from_unix_days(today.to_unix_days() + 366);
-    let date = problems.check(
-        "date",
-        Date::parse(&input.date)
-            .map_err(|_| t.err_date.to_owned())
-            .and_then(|d| {
-                if d > latest || d.year() < 1950 {
-                    Err(t.err_entry_date_range.to_owned())
-                } else {
-                    Ok(d)
-                }
-            }),
-    );
-    let title = problems.check(
-        "title",
-        limited(&input.title, MAX_TITLE, t.err_too_long_n).and_then(|title| {
-            if title.is_empty() {
-                Err(t.err_title_required.to_owned())
-            } else {
-                Ok(title)
-            }
-        }),
-    );
-    let provider = problems.check(
-        "provider",
-        limited(&input.provider, MAX_PROVIDER, t.err_too_long_n),
-    );
-    let hours = problems.check(
-        "hours",
-        Hours::parse(&input.hours)
-            .ok()
-            .filter(|h| *h > Hours::ZERO && *h <= MAX_HOURS)
-            .ok_or_else(|| t.err_entry_hours.to_owned()),
-    );
-    let category = problems.check(
-        "category",
-        Category::parse(&input.category).ok_or_else(|| t.err_category_choice.to_owned()),
-    );
-    let topic = problems.check(
-        "topic",
-        match input.topic.as_str() {
-            "" => Ok(None),
-            other => Topic::parse(other)
-                .map(Some)
-                .ok_or_else(|| t.err_topic_choice.to_owned()),
-        },
-    );
-    let notes = problems.check("notes", limited(&input.notes, MAX_NOTES, t.err_too_long_n));
-    problems.finish()?;
-    match (date, title, provider, hours, category, topic, notes) {
-        (
-            Some(date),
-            Some(title),
-            Some(provider),
-            Some(hours),
-            Some(category),
-            Some(topic),
-            Some(notes),
-        ) => Ok(ValidEntry {
-            date,
-            title,
-            provider,
-            hours,
-            category,
-            verifiable: input
+impl EntryInput {
+    /// The form's fields as the domain's draft (a ticked box is any value but "0"/"false").
+    pub fn draft(&self) -> EntryDraft {
+        EntryDraft {
+            date: self.date.clone(),
+            title: self.title.clone(),
+            provider: self.provider.clone(),
+            hours: self.hours.clone(),
+            category: self.category.clone(),
+            verifiable: self
                 .verifiable
                 .as_deref()
                 .is_some_and(|v| !v.is_empty() && v != "0" && v != "false"),
-            topic,
-            notes,
-        }),
-        // `finish` returned every problem; a missing value always has one.
-        _ => Err(AppError::BadRequest),
+            topic: self.topic.clone(),
+            notes: self.notes.clone(),
+        }
     }
+}
+
+/// Checks the form with the domain's one check ([`EntryDraft::parse`], which the preview
+/// uses too); every wrong field is named in the error, in the form's order.
+pub fn validate(input: &EntryInput, lang: Lang, today: Date) -> Result<ValidEntry, AppError> {
+    input
+        .draft()
+        .parse(today)
+        .map_err(|errors| AppError::entry(lang.texts(), &errors))
 }
 
 /// Inserts one entry on the caller's transaction (also used by the CSV import).

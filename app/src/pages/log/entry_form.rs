@@ -13,8 +13,8 @@ use crate::model::{EntryView, LogData};
 use crate::pages::account::NeedsSignIn;
 use crate::pages::log::certificates::Certificates;
 use domain::limits::{NOTES as MAX_NOTES, PROVIDER as MAX_PROVIDER, TITLE as MAX_TITLE};
-use domain::rules::{Category, Entry, Topic};
-use domain::{Date, Hours};
+use domain::rules::Entry;
+use domain::{Date, EntryDraft, EntryField, EntryProblem};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
@@ -96,17 +96,34 @@ impl Draft {
         }
     }
 
-    /// The entry as typed so far, if it is complete enough to count.
-    fn entry(&self) -> Option<Entry> {
-        let hours = Hours::parse(&self.hours.get())
-            .ok()
-            .filter(|h| *h > Hours::ZERO)?;
-        Some(Entry {
-            date: Date::parse(&self.date.get()).ok()?,
-            hours,
-            category: Category::parse(&self.category.get())?,
+    /// The fields that change the count, as the domain's draft (the title and notes do not
+    /// change what the preview shows).
+    fn draft(&self) -> EntryDraft {
+        EntryDraft {
+            date: self.date.get(),
+            hours: self.hours.get(),
+            category: self.category.get(),
             verifiable: self.verifiable.get(),
-            topic: Topic::parse(&self.topic.get()),
+            topic: self.topic.get(),
+            ..EntryDraft::default()
+        }
+    }
+
+    /// What the entry as typed counts for, checked exactly as the server checks it; or the
+    /// problems with what was typed so far (an empty field is not a problem yet).
+    fn entry(&self, today: Date) -> Result<Entry, Vec<EntryProblem>> {
+        let draft = self.draft();
+        draft.counted(today).map_err(|errors| {
+            errors
+                .0
+                .into_iter()
+                .filter(|(field, _)| match field {
+                    EntryField::Hours => !draft.hours.trim().is_empty(),
+                    EntryField::Date => !draft.date.trim().is_empty(),
+                    _ => true,
+                })
+                .map(|(_, problem)| problem)
+                .collect()
         })
     }
 }
@@ -252,8 +269,21 @@ fn EntryEditor(data: LogData, error: Option<AppError>, kept: Kept) -> impl IntoV
     let data = StoredValue::new(data);
     // The preview counts what is planned: the year as it will stand once the courses
     // logged ahead, and this one, have taken place.
-    let result =
-        Signal::derive(move || data.with_value(|d| d.evaluate_planned(year.get(), draft.entry())));
+    let typed = Memo::new(move |_| draft.entry(today));
+    let result = Signal::derive(move || {
+        data.with_value(|d| d.evaluate_planned(year.get(), typed.get().ok()))
+    });
+    let not_counted = move || {
+        let problems = typed.get().err().filter(|p| !p.is_empty())?;
+        Some(view! {
+            <div role="status" class="rounded border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900">
+                <p class="font-medium">{t.preview_not_counted}</p>
+                <ul class="mt-1 list-disc pl-5">
+                    {problems.into_iter().map(|p| view! { <li>{t.entry_problem(p)}</li> }).collect_view()}
+                </ul>
+            </div>
+        })
+    };
     let cap = Signal::derive(move || data.with_value(|d| d.e_learning_cap(year.get())));
     let form = NodeRef::<leptos::html::Form>::new();
     // Effects run once the island has hydrated.
@@ -272,6 +302,7 @@ fn EntryEditor(data: LogData, error: Option<AppError>, kept: Kept) -> impl IntoV
             <section aria-labelledby="preview-heading" class="space-y-3 rounded-lg border border-slate-200 bg-white p-4">
                 <h2 id="preview-heading" class="text-xl font-semibold">{t.preview_heading}</h2>
                 <p class="text-sm text-slate-600">{t.preview_note}" "{t.preview_planned_note}</p>
+                {not_counted}
                 <Summary result e_learning_cap=cap/>
             </section>
         </div>
