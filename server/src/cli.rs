@@ -99,11 +99,11 @@ pub async fn run(args: Vec<String>) -> anyhow::Result<()> {
         }
         Command::Serve => {
             let server = Server::start(config).await?;
-            tracing::info!(address = %server.addr, public_url = %server.state.config.public_url, "listening");
+            tracing::info!(address = %server.addr, public_url = %server.state.config.http.public_url, "listening");
             let config = &server.state.config;
             if !config.is_production() {
-                let url = &config.public_url;
-                let mail = if config.smtp_url.is_some() {
+                let url = &config.http.public_url;
+                let mail = if config.mail.smtp_url.is_some() {
                     "Sign-in codes are sent through SMTP_URL.".to_owned()
                 } else {
                     format!(
@@ -126,8 +126,8 @@ pub async fn run(args: Vec<String>) -> anyhow::Result<()> {
         }
         Command::AuditCheckpoint => {
             let db = open_database(&config).await?;
-            let key = checkpoint::signing_key(config.app_secret.expose());
-            let written = checkpoint::write(&db, &key, Some(&config.audit_checkpoint_file)).await?;
+            let key = checkpoint::signing_key(config.secrets.app_secret.expose());
+            let written = checkpoint::write(&db, &key, Some(&config.audit.checkpoint_file)).await?;
             println!(
                 "signed {} chain head(s); public key {}",
                 written.len(),
@@ -146,9 +146,9 @@ async fn audit_verify(
     config: &Config,
     file: Option<&std::path::Path>,
 ) -> anyhow::Result<bool> {
-    let key = checkpoint::signing_key(config.app_secret.expose()).verifying_key();
+    let key = checkpoint::signing_key(config.secrets.app_secret.expose()).verifying_key();
     let explicit = file.is_some();
-    let file = file.unwrap_or(&config.audit_checkpoint_file);
+    let file = file.unwrap_or(&config.audit.checkpoint_file);
     let mut conn = db.pool.acquire().await?;
     let signed_in_db: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_checkpoints")
         .fetch_one(&mut *conn)
@@ -275,21 +275,19 @@ async fn file_expected(
     let oldest: Option<i64> = sqlx::query_scalar("SELECT MIN(at_us) FROM audit_log")
         .fetch_one(&mut *conn)
         .await?;
-    let interval = i64::try_from(config.audit_checkpoint_interval_secs)
-        .unwrap_or(i64::MAX / 1_000_000)
-        * 1_000_000;
+    let interval = i64::try_from(config.audit.checkpoint_interval.as_micros()).unwrap_or(i64::MAX);
     match oldest {
         Some(oldest) if app::backend::db::now_micros() - oldest > interval => Ok(Some(format!(
             "the audit log has rows from {} on, older than the checkpoint interval ({} s), which a running server would have signed",
             app::backend::firm_audit::timestamp(oldest),
-            config.audit_checkpoint_interval_secs
+            config.audit.checkpoint_interval.as_secs()
         ))),
         _ => Ok(None),
     }
 }
 
 fn log_configuration(config: &Config) {
-    match &config.app_secret_source {
+    match &config.secrets.source {
         SecretSource::Generated(path) => tracing::warn!(
             path = %path.display(),
             "no APP_SECRET set: using a development key generated into the data directory (production refuses to start without one)"
@@ -301,9 +299,9 @@ fn log_configuration(config: &Config) {
     }
     tracing::info!(
         env = ?config.env,
-        database = ?config.database_url,
-        storage = %config.storage_url.split("://").next().unwrap_or("?"),
-        mail = if config.smtp_url.is_some() { "smtp" } else { "development mailbox" },
+        database = ?config.db.url,
+        storage = %config.storage.url.split("://").next().unwrap_or("?"),
+        mail = if config.mail.smtp_url.is_some() { "smtp" } else { "development mailbox" },
         "configuration loaded"
     );
 }

@@ -20,7 +20,7 @@ pub struct Hardening {
 
 impl Hardening {
     pub fn from_config(config: &app::backend::config::Config) -> Hardening {
-        let url = config.public_url.trim_end_matches('/');
+        let url = config.http.public_url.as_str();
         // scheme://host[:port], without any path.
         let origin = match url.find("://") {
             Some(i) => match url[i + 3..].find('/') {

@@ -29,7 +29,7 @@ use tower_http::trace::TraceLayer;
 
 /// Opens the database and applies migrations, auditing any that were applied.
 pub async fn open_database(config: &Config) -> anyhow::Result<Db> {
-    let db = Db::connect(config.database_url.expose()).await?;
+    let db = Db::connect(config.db.url.expose()).await?;
     let applied = db.migrate().await?;
     if applied > 0 {
         let mut tx = db.begin().await.context("starting a transaction")?;
@@ -56,9 +56,9 @@ pub async fn open_database(config: &Config) -> anyhow::Result<Db> {
 pub fn leptos_options(config: &Config) -> LeptosOptions {
     LeptosOptions::builder()
         .output_name("cpd-registry")
-        .site_root(config.site_root.to_string_lossy().into_owned())
+        .site_root(config.http.site_root.to_string_lossy().into_owned())
         .site_pkg_dir("pkg")
-        .site_addr(config.site_addr)
+        .site_addr(config.http.site_addr)
         .env(if config.is_production() {
             Env::PROD
         } else {
@@ -95,7 +95,7 @@ pub fn router(state: AppState) -> Router {
     let metrics_state = state.metrics.clone();
     // Every file of one upload request, plus room for the form's other fields; each file
     // is held to its own limit while it streams.
-    let upload_body_limit = usize::try_from(state.config.upload_max_bytes)
+    let upload_body_limit = usize::try_from(state.config.uploads.max_bytes)
         .unwrap_or(usize::MAX)
         .saturating_mul(certificates::upload::MAX_FILES)
         .saturating_add(64 * 1024);
@@ -161,7 +161,7 @@ pub fn router(state: AppState) -> Router {
 /// and warns when the required barriers do not hold: uploads and reports will then fail
 /// (or, with `WORKER_SANDBOX=best-effort`, run less confined).
 async fn log_worker_confinement(config: &Config) {
-    let run = tokio::process::Command::new(&config.inspect_command)
+    let run = tokio::process::Command::new(&config.uploads.inspect_command)
         .arg("sandbox-check")
         .env_clear()
         .stdin(std::process::Stdio::null())
@@ -175,7 +175,7 @@ async fn log_worker_confinement(config: &Config) {
             } else {
                 tracing::warn!(
                     confinement = %report,
-                    sandbox = config.worker_sandbox,
+                    sandbox = %config.uploads.worker_sandbox,
                     "the workers' confinement does not hold on this machine"
                 );
             }
@@ -203,15 +203,15 @@ async fn observe(
 /// idempotent.
 async fn run_audit_keeper(state: AppState) {
     let key = audit::checkpoint::signing_key(state.master_key());
-    let interval = std::time::Duration::from_secs(state.config.audit_checkpoint_interval_secs);
+    let interval = state.config.audit.checkpoint_interval;
     let mut last_purge: Option<std::time::Instant> = None;
     loop {
         if last_purge.is_none_or(|t| t.elapsed() >= std::time::Duration::from_secs(86_400)) {
             match audit::retention::purge_expired(
                 &state.db,
                 &key,
-                Some(&state.config.audit_checkpoint_file),
-                state.config.audit_retention_days,
+                Some(&state.config.audit.checkpoint_file),
+                state.config.audit.retention_days,
                 app::backend::db::now_micros(),
             )
             .await
@@ -229,7 +229,7 @@ async fn run_audit_keeper(state: AppState) {
             }
             last_purge = Some(std::time::Instant::now());
         }
-        match audit::checkpoint::write(&state.db, &key, Some(&state.config.audit_checkpoint_file))
+        match audit::checkpoint::write(&state.db, &key, Some(&state.config.audit.checkpoint_file))
             .await
         {
             Ok(written) if !written.is_empty() => {
@@ -283,24 +283,24 @@ pub struct Server {
 }
 
 impl Server {
-    /// Opens the database, migrates, binds `config.site_addr` (port 0 picks a free port)
+    /// Opens the database, migrates, binds `config.http.site_addr` (port 0 picks a free port)
     /// and serves in the background.
     pub async fn start(config: Config) -> anyhow::Result<Server> {
         let db = open_database(&config).await?;
-        let listener = TcpListener::bind(config.site_addr)
+        let listener = TcpListener::bind(config.http.site_addr)
             .await
-            .with_context(|| format!("binding {}", config.site_addr))?;
+            .with_context(|| format!("binding {}", config.http.site_addr))?;
         let addr = listener.local_addr()?;
         let mut config = config;
-        config.site_addr = addr;
-        let transport = match &config.smtp_url {
-            Some(url) => Transport::smtp(url.expose(), &config.mail_from)?,
+        config.http.site_addr = addr;
+        let transport = match &config.mail.smtp_url {
+            Some(url) => Transport::smtp(url.expose(), &config.mail.from)?,
             None => Transport::DevMailbox,
         };
         let storage = app::backend::storage::from_config(&config)
             .await
             .context("opening certificate storage")?;
-        let upload_workers = usize::try_from(config.upload_workers).unwrap_or(4);
+        let upload_workers = config.uploads.workers;
         let state = AppState {
             storage,
             db,

@@ -8,6 +8,7 @@ use crate::backend::net::IpNet;
 use std::fmt;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AppEnv {
@@ -84,56 +85,244 @@ pub enum SecretSource {
     Generated(PathBuf),
 }
 
+/// The address people reach the app at (`PUBLIC_URL`), without a trailing `/`: every link
+/// in mail and reports starts with it, and whether it is https decides cookie security.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicUrl(String);
+
+impl PublicUrl {
+    fn parse(text: &str) -> Result<PublicUrl, ConfigError> {
+        let url = text.trim().trim_end_matches('/');
+        let host = url
+            .strip_prefix("https://")
+            .or_else(|| url.strip_prefix("http://"))
+            .ok_or_else(|| invalid("PUBLIC_URL", "must start with http:// or https://".into()))?;
+        if host.is_empty() || host.contains(char::is_whitespace) {
+            return Err(invalid(
+                "PUBLIC_URL",
+                "must name a host, e.g. https://cpd.example.se".into(),
+            ));
+        }
+        Ok(PublicUrl(url.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether people reach us over TLS (cookies are then `Secure` and `__Host-`).
+    pub fn is_https(&self) -> bool {
+        self.0.starts_with("https://")
+    }
+
+    /// The host name, without scheme, port or path.
+    pub fn host(&self) -> &str {
+        self.0
+            .split("://")
+            .nth(1)
+            .unwrap_or("localhost")
+            .split([':', '/'])
+            .next()
+            .unwrap_or("localhost")
+    }
+}
+
+impl fmt::Display for PublicUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Whether the workers must confine themselves (`WORKER_SANDBOX`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WorkerSandbox {
+    /// They stop when Landlock or seccomp cannot be set.
+    Required,
+    BestEffort,
+}
+
+impl WorkerSandbox {
+    /// As the workers take it on their command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WorkerSandbox::Required => "required",
+            WorkerSandbox::BestEffort => "best-effort",
+        }
+    }
+}
+
+impl fmt::Display for WorkerSandbox {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Every setting, by the part of the system it configures.
 #[derive(Debug, Clone)]
 pub struct Config {
     pub env: AppEnv,
-    pub database_url: SecretString,
+    pub log_format: LogFormat,
+    /// Where the development database, objects and keys live by default (`DATA_DIR`).
+    pub data_dir: PathBuf,
+    pub http: HttpConfig,
+    pub db: DbConfig,
+    pub mail: MailConfig,
+    pub storage: StorageConfig,
+    pub audit: AuditConfig,
+    pub uploads: UploadConfig,
+    pub secrets: SecretsConfig,
+}
+
+/// How the server listens and is reached.
+#[derive(Debug, Clone)]
+pub struct HttpConfig {
     pub site_addr: SocketAddr,
     pub site_root: PathBuf,
-    pub public_url: String,
-    pub storage_url: String,
-    /// The S3 key prefix every object of this deployment is written under and the sweep
-    /// lists (`STORAGE_PREFIX`): empty, or ending in `/`.
-    pub storage_prefix: String,
-    /// `None` selects the development mailbox.
-    pub smtp_url: Option<SecretString>,
-    /// The sender of every mail, e.g. `CPD Registry <no-reply@cpd.example.se>`.
-    pub mail_from: String,
-    pub app_secret: MasterKey,
-    pub app_secret_source: SecretSource,
+    pub public_url: PublicUrl,
     pub trusted_proxies: Vec<IpNet>,
-    /// Seconds between two sign-in codes to one address (`SIGN_IN_CODE_INTERVAL_SECS`).
-    pub code_interval_secs: u64,
-    pub log_format: LogFormat,
-    pub data_dir: PathBuf,
-    /// Audit rows older than this are removed through a recorded purge (`AUDIT_RETENTION_DAYS`).
-    pub audit_retention_days: u32,
-    /// Seconds between signed checkpoints of the audit chains.
-    pub audit_checkpoint_interval_secs: u64,
-    /// Where checkpoints are also written, outside the database (JSON lines).
-    pub audit_checkpoint_file: PathBuf,
     /// Bearer token for `/metrics`; unset: no metrics route.
     pub metrics_token: Option<SecretString>,
     /// The `Contact:` of security.txt.
     pub security_contact: String,
-    /// Keys for an `s3://` `STORAGE_URL` (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`).
+}
+
+#[derive(Debug, Clone)]
+pub struct DbConfig {
+    /// `sqlite://PATH` or `postgres://…` (`DATABASE_URL`).
+    pub url: SecretString,
+}
+
+#[derive(Debug, Clone)]
+pub struct MailConfig {
+    /// `None` selects the development mailbox.
+    pub smtp_url: Option<SecretString>,
+    /// The sender of every mail, e.g. `CPD Registry <no-reply@cpd.example.se>`.
+    pub from: String,
+    /// The least time between two sign-in codes to one address (`SIGN_IN_CODE_INTERVAL_SECS`).
+    pub code_interval: Duration,
+}
+
+#[derive(Debug, Clone)]
+pub struct StorageConfig {
+    /// `file://DIR` or `s3://BUCKET?endpoint=…` (`STORAGE_URL`).
+    pub url: String,
+    /// The S3 key prefix every object of this deployment is written under and the sweep
+    /// lists (`STORAGE_PREFIX`): empty, or ending in `/`.
+    pub prefix: String,
+    /// Keys for an `s3://` URL (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`).
     pub s3_access_key_id: Option<SecretString>,
     pub s3_secret_access_key: Option<SecretString>,
-    /// The largest certificate file accepted (`UPLOAD_MAX_BYTES`).
-    pub upload_max_bytes: u64,
-    /// Inspection workers that may run at once (`UPLOAD_WORKERS`); uploads beyond wait a
-    /// little, then get 503 with Retry-After.
-    pub upload_workers: u64,
     /// What one firm may store in certificates and reports (`FIRM_STORAGE_QUOTA_MB`).
     pub firm_quota_bytes: u64,
     /// How long a link to a stored file works (`SIGNED_URL_TTL_SECS`, at most an hour).
-    pub signed_url_ttl_secs: u64,
+    pub signed_url_ttl: Duration,
+}
+
+#[derive(Debug, Clone)]
+pub struct AuditConfig {
+    /// Rows older than this are removed through a recorded purge (`AUDIT_RETENTION_DAYS`).
+    pub retention_days: u32,
+    /// Time between signed checkpoints of the audit chains.
+    pub checkpoint_interval: Duration,
+    /// Where checkpoints are also written, outside the database (JSON lines).
+    pub checkpoint_file: PathBuf,
+}
+
+#[derive(Debug, Clone)]
+pub struct UploadConfig {
+    /// The largest certificate file accepted (`UPLOAD_MAX_BYTES`).
+    pub max_bytes: u64,
+    /// Inspection workers that may run at once (`UPLOAD_WORKERS`); uploads beyond wait a
+    /// little, then get 503 with Retry-After.
+    pub workers: usize,
     /// The program that inspects untrusted files in a process of its own
     /// (`INSPECT_COMMAND`; this binary by default, run as `cpd-registry inspect`).
     pub inspect_command: PathBuf,
-    /// Whether the workers must confine themselves (`WORKER_SANDBOX`): `required` (they
-    /// stop when Landlock or seccomp cannot be set) or `best-effort`.
-    pub worker_sandbox: &'static str,
+    pub worker_sandbox: WorkerSandbox,
+}
+
+#[derive(Debug, Clone)]
+pub struct SecretsConfig {
+    /// The master key every other server key is derived from.
+    pub app_secret: MasterKey,
+    pub source: SecretSource,
+}
+
+/// The variables, read through a lookup, with the small parsers every section uses.
+struct Vars<F: Fn(&str) -> Option<String>>(F);
+
+impl<F: Fn(&str) -> Option<String>> Vars<F> {
+    fn get(&self, name: &str) -> Option<String> {
+        (self.0)(name)
+    }
+
+    /// `1`, `true` or `yes`.
+    fn flag(&self, name: &str) -> bool {
+        self.get(name)
+            .is_some_and(|v| matches!(v.trim(), "1" | "true" | "yes"))
+    }
+
+    fn number(
+        &self,
+        name: &'static str,
+        default: u64,
+        range: std::ops::RangeInclusive<u64>,
+    ) -> Result<u64, ConfigError> {
+        match self.get(name) {
+            None => Ok(default),
+            Some(text) => text
+                .trim()
+                .parse::<u64>()
+                .ok()
+                .filter(|n| range.contains(n))
+                .ok_or_else(|| {
+                    invalid(
+                        name,
+                        format!("use a number from {} to {}", range.start(), range.end()),
+                    )
+                }),
+        }
+    }
+
+    fn seconds(
+        &self,
+        name: &'static str,
+        default: u64,
+        range: std::ops::RangeInclusive<u64>,
+    ) -> Result<Duration, ConfigError> {
+        self.number(name, default, range).map(Duration::from_secs)
+    }
+
+    /// One of `choices` (the first is the default), by its name.
+    fn choice<T: Copy>(&self, name: &'static str, choices: &[(&str, T)]) -> Result<T, ConfigError> {
+        match self.get(name) {
+            None => Ok(choices[0].1),
+            Some(text) => choices
+                .iter()
+                .find(|(n, _)| *n == text.trim())
+                .map(|(_, v)| *v)
+                .ok_or_else(|| {
+                    let names: Vec<&str> = choices.iter().map(|(n, _)| *n).collect();
+                    invalid(name, format!("{text:?}: use {}", names.join(" or ")))
+                }),
+        }
+    }
+
+    /// A URL whose scheme is one of `schemes`.
+    fn url(
+        &self,
+        name: &'static str,
+        default: String,
+        schemes: &[&str],
+        hint: &str,
+    ) -> Result<String, ConfigError> {
+        let url = self.get(name).unwrap_or(default);
+        if schemes.iter().any(|s| url.starts_with(s)) {
+            Ok(url)
+        } else {
+            Err(invalid(name, hint.to_owned()))
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -180,20 +369,105 @@ impl Config {
     /// Reads configuration through `lookup`, so tests can pass variables without touching
     /// the process environment.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
-        let env_given = lookup("APP_ENV").is_some();
-        let env = match lookup("APP_ENV").as_deref().map(str::trim) {
-            None | Some("development") | Some("dev") => AppEnv::Development,
-            Some("production") | Some("prod") => AppEnv::Production,
-            Some(other) => {
-                return Err(invalid(
-                    "APP_ENV",
-                    format!("{other:?}: use development or production"),
-                ));
-            }
+        let vars = Vars(lookup);
+        let env_given = vars.get("APP_ENV").is_some();
+        let env = vars.choice(
+            "APP_ENV",
+            &[
+                ("development", AppEnv::Development),
+                ("dev", AppEnv::Development),
+                ("production", AppEnv::Production),
+                ("prod", AppEnv::Production),
+            ],
+        )?;
+        let data_dir = PathBuf::from(vars.get("DATA_DIR").unwrap_or_else(|| "data".into()));
+        let log_format = match env {
+            AppEnv::Production => vars.choice(
+                "LOG_FORMAT",
+                &[("json", LogFormat::Json), ("pretty", LogFormat::Pretty)],
+            )?,
+            AppEnv::Development => vars.choice(
+                "LOG_FORMAT",
+                &[("pretty", LogFormat::Pretty), ("json", LogFormat::Json)],
+            )?,
         };
-        let data_dir = PathBuf::from(lookup("DATA_DIR").unwrap_or_else(|| "data".into()));
-        let site_addr: SocketAddr = lookup("SITE_ADDR")
-            .or_else(|| lookup("LEPTOS_SITE_ADDR"))
+        let http = HttpConfig::read(&vars)?;
+        let mail = MailConfig::read(&vars, &http.public_url)?;
+        let http = HttpConfig {
+            security_contact: vars.get("SECURITY_CONTACT").unwrap_or_else(|| {
+                let from = mail.from.rsplit('@').next().unwrap_or("localhost");
+                format!("mailto:security@{}", from.trim_end_matches('>'))
+            }),
+            ..http
+        };
+        let config = Config {
+            env,
+            log_format,
+            db: DbConfig {
+                url: SecretString(vars.url(
+                    "DATABASE_URL",
+                    format!("sqlite://{}/cpd.db", data_dir.display()),
+                    &["sqlite:", "postgres"],
+                    "use sqlite://PATH or postgres://…",
+                )?),
+            },
+            storage: StorageConfig::read(&vars, &data_dir)?,
+            audit: AuditConfig::read(&vars, &data_dir)?,
+            uploads: UploadConfig::read(&vars)?,
+            secrets: SecretsConfig::read(&vars, env, &data_dir)?,
+            http,
+            mail,
+            data_dir,
+        };
+        config.refuse_unsafe(env_given, |name| vars.flag(name))?;
+        Ok(config)
+    }
+
+    /// What a deployment must not run as: production on development parts or in clear
+    /// text, and a development server on a network address nobody asked for.
+    fn refuse_unsafe(
+        &self,
+        env_given: bool,
+        flag: impl Fn(&str) -> bool,
+    ) -> Result<(), ConfigError> {
+        if self.is_production() && self.mail.smtp_url.is_none() {
+            return Err(ConfigError::DevMailboxInProduction);
+        }
+        // Development fails closed: a server on a network address must be asked for.
+        if !env_given && !self.http.site_addr.ip().is_loopback() {
+            return Err(ConfigError::DevelopmentOnNetwork(self.http.site_addr));
+        }
+        if self.is_production() {
+            if !self.http.public_url.is_https() && !flag("ALLOW_INSECURE_HTTP") {
+                return Err(ConfigError::InsecurePublicUrl);
+            }
+            if let Some(url) = &self.mail.smtp_url
+                && !(url.0.starts_with("smtps://") || url.0.contains("tls=required"))
+                && !flag("SMTP_ALLOW_PLAINTEXT")
+            {
+                return Err(ConfigError::PlaintextSmtp);
+            }
+        }
+        Ok(())
+    }
+
+    pub fn code_throttle(&self) -> crate::backend::auth::challenge::Throttle {
+        crate::backend::auth::challenge::Throttle {
+            interval: i64::try_from(self.mail.code_interval.as_micros()).unwrap_or(60_000_000),
+            ..Default::default()
+        }
+    }
+
+    pub fn is_production(&self) -> bool {
+        self.env == AppEnv::Production
+    }
+}
+
+impl HttpConfig {
+    fn read<F: Fn(&str) -> Option<String>>(vars: &Vars<F>) -> Result<HttpConfig, ConfigError> {
+        let site_addr: SocketAddr = vars
+            .get("SITE_ADDR")
+            .or_else(|| vars.get("LEPTOS_SITE_ADDR"))
             .unwrap_or_else(|| "127.0.0.1:3000".into())
             .parse()
             .map_err(|e| {
@@ -203,66 +477,17 @@ impl Config {
                 )
             })?;
         let site_root = PathBuf::from(
-            lookup("SITE_ROOT")
-                .or_else(|| lookup("LEPTOS_SITE_ROOT"))
+            vars.get("SITE_ROOT")
+                .or_else(|| vars.get("LEPTOS_SITE_ROOT"))
                 .unwrap_or_else(|| "target/site".into()),
         );
-        let public_url = lookup("PUBLIC_URL")
-            .unwrap_or_else(|| format!("http://{site_addr}"))
-            .trim_end_matches('/')
-            .to_owned();
-        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
-            return Err(invalid(
-                "PUBLIC_URL",
-                "must start with http:// or https://".into(),
-            ));
-        }
-        let database_url = lookup("DATABASE_URL")
-            .unwrap_or_else(|| format!("sqlite://{}/cpd.db", data_dir.display()));
-        if !(database_url.starts_with("sqlite:") || database_url.starts_with("postgres")) {
-            return Err(invalid(
-                "DATABASE_URL",
-                "use sqlite://PATH or postgres://…".into(),
-            ));
-        }
-        let storage_url = lookup("STORAGE_URL")
-            .unwrap_or_else(|| format!("file://{}/objects", data_dir.display()));
-        if !(storage_url.starts_with("file://") || storage_url.starts_with("s3://")) {
-            return Err(invalid(
-                "STORAGE_URL",
-                "use file://DIR or s3://BUCKET?endpoint=…".into(),
-            ));
-        }
-        let storage_prefix =
-            lookup("STORAGE_PREFIX").unwrap_or_else(|| DEFAULT_STORAGE_PREFIX.to_owned());
-        if !valid_storage_prefix(&storage_prefix) {
-            return Err(invalid(
-                "STORAGE_PREFIX",
-                "use letters, digits, '.', '_', '-' and '/', ending in '/' (e.g. cpd-registry/), or nothing".into(),
-            ));
-        }
-        let smtp_url = lookup("SMTP_URL").map(SecretString);
-        if let Some(url) = &smtp_url
-            && !(url.0.starts_with("smtp://") || url.0.starts_with("smtps://"))
-        {
-            return Err(invalid("SMTP_URL", "use smtp://… or smtps://…".into()));
-        }
-        let mail_from = lookup("MAIL_FROM").unwrap_or_else(|| {
-            let host = public_url
-                .split("://")
-                .nth(1)
-                .unwrap_or("localhost")
-                .split([':', '/'])
-                .next()
-                .unwrap_or("localhost");
-            let host = if host.contains('.') && host.parse::<std::net::IpAddr>().is_err() {
-                host
-            } else {
-                "cpd-registry.localhost"
-            };
-            format!("CPD Registry <no-reply@{host}>")
-        });
-        let trusted_proxies = lookup("TRUSTED_PROXIES")
+        let public_url = PublicUrl::parse(
+            &vars
+                .get("PUBLIC_URL")
+                .unwrap_or_else(|| format!("http://{site_addr}")),
+        )?;
+        let trusted_proxies = vars
+            .get("TRUSTED_PROXIES")
             .map(|list| {
                 list.split(',')
                     .filter(|s| !s.trim().is_empty())
@@ -272,171 +497,162 @@ impl Config {
             .transpose()
             .map_err(|reason| invalid("TRUSTED_PROXIES", reason))?
             .unwrap_or_default();
-        let code_interval_secs = match lookup("SIGN_IN_CODE_INTERVAL_SECS") {
-            None => 60,
-            Some(text) => text
-                .trim()
-                .parse::<u64>()
-                .ok()
-                .filter(|s| (1..=3600).contains(s))
-                .ok_or_else(|| {
-                    invalid(
-                        "SIGN_IN_CODE_INTERVAL_SECS",
-                        "use a number of seconds from 1 to 3600".into(),
-                    )
-                })?,
-        };
-        let log_format = match lookup("LOG_FORMAT").as_deref() {
-            Some("json") => LogFormat::Json,
-            Some("pretty") => LogFormat::Pretty,
-            None if env == AppEnv::Production => LogFormat::Json,
-            None => LogFormat::Pretty,
-            Some(other) => {
-                return Err(invalid(
-                    "LOG_FORMAT",
-                    format!("{other:?}: use pretty or json"),
-                ));
-            }
-        };
-
-        let worker_sandbox = match lookup("WORKER_SANDBOX").as_deref() {
-            None | Some("required") => "required",
-            Some("best-effort") => "best-effort",
-            Some(other) => {
-                return Err(invalid(
-                    "WORKER_SANDBOX",
-                    format!("{other:?}: use required or best-effort"),
-                ));
-            }
-        };
-
-        let (app_secret, app_secret_source) =
-            match (lookup("APP_SECRET"), lookup("APP_SECRET_FILE")) {
-                (Some(hex), _) => (MasterKey::from_hex(&hex)?, SecretSource::Environment),
-                (None, Some(path)) => {
-                    let path = PathBuf::from(path);
-                    let text = std::fs::read_to_string(&path).map_err(|e| io_error(&path, e))?;
-                    (MasterKey::from_hex(&text)?, SecretSource::File(path))
-                }
-                (None, None) if env == AppEnv::Production => {
-                    return Err(ConfigError::MissingSecretInProduction);
-                }
-                (None, None) => {
-                    let path = data_dir.join("app_secret");
-                    (
-                        load_or_generate_dev_secret(&path)?,
-                        SecretSource::Generated(path),
-                    )
-                }
-            };
-        if env == AppEnv::Production && smtp_url.is_none() {
-            return Err(ConfigError::DevMailboxInProduction);
-        }
-        // Development fails closed: a server on a network address must be asked for.
-        if !env_given && !site_addr.ip().is_loopback() {
-            return Err(ConfigError::DevelopmentOnNetwork(site_addr));
-        }
-        let flag =
-            |name: &str| lookup(name).is_some_and(|v| matches!(v.trim(), "1" | "true" | "yes"));
-        if env == AppEnv::Production {
-            if !public_url.starts_with("https://") && !flag("ALLOW_INSECURE_HTTP") {
-                return Err(ConfigError::InsecurePublicUrl);
-            }
-            if let Some(url) = &smtp_url
-                && !(url.0.starts_with("smtps://") || url.0.contains("tls=required"))
-                && !flag("SMTP_ALLOW_PLAINTEXT")
-            {
-                return Err(ConfigError::PlaintextSmtp);
-            }
-        }
-        let number =
-            |name: &'static str, default: u64, range: std::ops::RangeInclusive<u64>| match lookup(
-                name,
-            ) {
-                None => Ok(default),
-                Some(text) => text
-                    .trim()
-                    .parse::<u64>()
-                    .ok()
-                    .filter(|n| range.contains(n))
-                    .ok_or_else(|| {
-                        invalid(
-                            name,
-                            format!("use a number from {} to {}", range.start(), range.end()),
-                        )
-                    }),
-            };
-        // Seven years, the retention the data processing terms state.
-        let audit_retention_days =
-            u32::try_from(number("AUDIT_RETENTION_DAYS", 2557, 365..=36_500)?).unwrap_or(2557);
-        let audit_checkpoint_interval_secs =
-            number("AUDIT_CHECKPOINT_INTERVAL_SECS", 3600, 1..=86_400)?;
-        let audit_checkpoint_file = lookup("AUDIT_CHECKPOINT_FILE")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| data_dir.join("audit-checkpoints.jsonl"));
-        let metrics_token = lookup("METRICS_TOKEN").map(SecretString);
-        let security_contact = lookup("SECURITY_CONTACT").unwrap_or_else(|| {
-            let from = mail_from.rsplit('@').next().unwrap_or("localhost");
-            format!("mailto:security@{}", from.trim_end_matches('>'))
-        });
-
-        let upload_max_bytes = number(
-            "UPLOAD_MAX_BYTES",
-            10 * 1024 * 1024,
-            1024..=100 * 1024 * 1024,
-        )?;
-        let upload_workers = number("UPLOAD_WORKERS", 4, 1..=64)?;
-        let firm_quota_bytes =
-            number("FIRM_STORAGE_QUOTA_MB", 5 * 1024, 1..=10_000_000)? * 1024 * 1024;
-        let signed_url_ttl_secs = number("SIGNED_URL_TTL_SECS", 3600, 1..=3600)?;
-        let inspect_command = lookup("INSPECT_COMMAND")
-            .map(PathBuf::from)
-            .or_else(|| std::env::current_exe().ok())
-            .unwrap_or_else(|| PathBuf::from("cpd-registry"));
-        let s3_access_key_id = lookup("AWS_ACCESS_KEY_ID").map(SecretString);
-        let s3_secret_access_key = lookup("AWS_SECRET_ACCESS_KEY").map(SecretString);
-
-        Ok(Config {
-            env,
-            database_url: SecretString(database_url),
+        Ok(HttpConfig {
             site_addr,
             site_root,
             public_url,
-            storage_url,
-            storage_prefix,
-            smtp_url,
-            mail_from,
-            app_secret,
-            app_secret_source,
             trusted_proxies,
-            code_interval_secs,
-            log_format,
-            data_dir,
-            audit_retention_days,
-            audit_checkpoint_interval_secs,
-            audit_checkpoint_file,
-            metrics_token,
-            security_contact,
-            s3_access_key_id,
-            s3_secret_access_key,
-            upload_max_bytes,
-            upload_workers,
-            firm_quota_bytes,
-            signed_url_ttl_secs,
-            inspect_command,
-            worker_sandbox,
+            metrics_token: vars.get("METRICS_TOKEN").map(SecretString),
+            security_contact: String::new(),
         })
     }
+}
 
-    pub fn code_throttle(&self) -> crate::backend::auth::challenge::Throttle {
-        crate::backend::auth::challenge::Throttle {
-            interval: i64::try_from(self.code_interval_secs).unwrap_or(60) * 1_000_000,
-            ..Default::default()
-        }
+impl MailConfig {
+    fn read<F: Fn(&str) -> Option<String>>(
+        vars: &Vars<F>,
+        public_url: &PublicUrl,
+    ) -> Result<MailConfig, ConfigError> {
+        let smtp_url = match vars.get("SMTP_URL") {
+            None => None,
+            Some(_) => Some(SecretString(vars.url(
+                "SMTP_URL",
+                String::new(),
+                &["smtp://", "smtps://"],
+                "use smtp://… or smtps://…",
+            )?)),
+        };
+        let from = vars.get("MAIL_FROM").unwrap_or_else(|| {
+            let host = public_url.host();
+            let host = if host.contains('.') && host.parse::<std::net::IpAddr>().is_err() {
+                host
+            } else {
+                "cpd-registry.localhost"
+            };
+            format!("CPD Registry <no-reply@{host}>")
+        });
+        let code_interval = vars
+            .seconds("SIGN_IN_CODE_INTERVAL_SECS", 60, 1..=3600)
+            .map_err(|_| {
+                invalid(
+                    "SIGN_IN_CODE_INTERVAL_SECS",
+                    "use a number of seconds from 1 to 3600".into(),
+                )
+            })?;
+        Ok(MailConfig {
+            smtp_url,
+            from,
+            code_interval,
+        })
     }
+}
 
-    pub fn is_production(&self) -> bool {
-        self.env == AppEnv::Production
+impl StorageConfig {
+    fn read<F: Fn(&str) -> Option<String>>(
+        vars: &Vars<F>,
+        data_dir: &Path,
+    ) -> Result<StorageConfig, ConfigError> {
+        let url = vars.url(
+            "STORAGE_URL",
+            format!("file://{}/objects", data_dir.display()),
+            &["file://", "s3://"],
+            "use file://DIR or s3://BUCKET?endpoint=…",
+        )?;
+        let prefix = vars
+            .get("STORAGE_PREFIX")
+            .unwrap_or_else(|| DEFAULT_STORAGE_PREFIX.to_owned());
+        if !valid_storage_prefix(&prefix) {
+            return Err(invalid(
+                "STORAGE_PREFIX",
+                "use letters, digits, '.', '_', '-' and '/', ending in '/' (e.g. cpd-registry/), or nothing".into(),
+            ));
+        }
+        Ok(StorageConfig {
+            url,
+            prefix,
+            s3_access_key_id: vars.get("AWS_ACCESS_KEY_ID").map(SecretString),
+            s3_secret_access_key: vars.get("AWS_SECRET_ACCESS_KEY").map(SecretString),
+            firm_quota_bytes: vars.number("FIRM_STORAGE_QUOTA_MB", 5 * 1024, 1..=10_000_000)?
+                * 1024
+                * 1024,
+            signed_url_ttl: vars.seconds("SIGNED_URL_TTL_SECS", 3600, 1..=3600)?,
+        })
+    }
+}
+
+impl AuditConfig {
+    fn read<F: Fn(&str) -> Option<String>>(
+        vars: &Vars<F>,
+        data_dir: &Path,
+    ) -> Result<AuditConfig, ConfigError> {
+        // Seven years, the retention the data processing terms state; never under a year.
+        let retention_days =
+            u32::try_from(vars.number("AUDIT_RETENTION_DAYS", 2557, 365..=36_500)?).unwrap_or(2557);
+        Ok(AuditConfig {
+            retention_days,
+            checkpoint_interval: vars.seconds(
+                "AUDIT_CHECKPOINT_INTERVAL_SECS",
+                3600,
+                1..=86_400,
+            )?,
+            checkpoint_file: vars
+                .get("AUDIT_CHECKPOINT_FILE")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| data_dir.join("audit-checkpoints.jsonl")),
+        })
+    }
+}
+
+impl UploadConfig {
+    fn read<F: Fn(&str) -> Option<String>>(vars: &Vars<F>) -> Result<UploadConfig, ConfigError> {
+        Ok(UploadConfig {
+            max_bytes: vars.number(
+                "UPLOAD_MAX_BYTES",
+                10 * 1024 * 1024,
+                1024..=100 * 1024 * 1024,
+            )?,
+            workers: usize::try_from(vars.number("UPLOAD_WORKERS", 4, 1..=64)?).unwrap_or(4),
+            inspect_command: vars
+                .get("INSPECT_COMMAND")
+                .map(PathBuf::from)
+                .or_else(|| std::env::current_exe().ok())
+                .unwrap_or_else(|| PathBuf::from("cpd-registry")),
+            worker_sandbox: vars.choice(
+                "WORKER_SANDBOX",
+                &[
+                    ("required", WorkerSandbox::Required),
+                    ("best-effort", WorkerSandbox::BestEffort),
+                ],
+            )?,
+        })
+    }
+}
+
+impl SecretsConfig {
+    fn read<F: Fn(&str) -> Option<String>>(
+        vars: &Vars<F>,
+        env: AppEnv,
+        data_dir: &Path,
+    ) -> Result<SecretsConfig, ConfigError> {
+        let (app_secret, source) = match (vars.get("APP_SECRET"), vars.get("APP_SECRET_FILE")) {
+            (Some(hex), _) => (MasterKey::from_hex(&hex)?, SecretSource::Environment),
+            (None, Some(path)) => {
+                let path = PathBuf::from(path);
+                let text = std::fs::read_to_string(&path).map_err(|e| io_error(&path, e))?;
+                (MasterKey::from_hex(&text)?, SecretSource::File(path))
+            }
+            (None, None) if env == AppEnv::Production => {
+                return Err(ConfigError::MissingSecretInProduction);
+            }
+            (None, None) => {
+                let path = data_dir.join("app_secret");
+                (
+                    load_or_generate_dev_secret(&path)?,
+                    SecretSource::Generated(path),
+                )
+            }
+        };
+        Ok(SecretsConfig { app_secret, source })
     }
 }
 
@@ -520,15 +736,15 @@ mod tests {
         let data = dir.path().to_str().expect("utf-8 path");
         let first = Config::from_lookup(lookup(&[("DATA_DIR", data)])).expect("config");
         assert_eq!(
-            first.app_secret_source,
+            first.secrets.source,
             SecretSource::Generated(dir.path().join("app_secret"))
         );
         let second = Config::from_lookup(lookup(&[("DATA_DIR", data)])).expect("config");
-        assert_eq!(first.app_secret.expose(), second.app_secret.expose());
         assert_eq!(
-            first.database_url.expose(),
-            format!("sqlite://{data}/cpd.db")
+            first.secrets.app_secret.expose(),
+            second.secrets.app_secret.expose()
         );
+        assert_eq!(first.db.url.expose(), format!("sqlite://{data}/cpd.db"));
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -549,7 +765,7 @@ mod tests {
             if let Some(v) = value {
                 vars.push(("STORAGE_PREFIX", v));
             }
-            Config::from_lookup(lookup(&vars)).map(|c| c.storage_prefix)
+            Config::from_lookup(lookup(&vars)).map(|c| c.storage.prefix)
         };
         assert_eq!(prefix(None).expect("default"), "cpd-registry/");
         for good in ["", "cpd-registry/", "acme/prod/", "a.b_c-1/"] {
@@ -598,7 +814,7 @@ mod tests {
         ]))
         .expect("config");
         assert_eq!(config.log_format, LogFormat::Json);
-        assert_eq!(config.trusted_proxies.len(), 2);
+        assert_eq!(config.http.trusted_proxies.len(), 2);
         let printed = format!("{config:?}");
         assert!(!printed.contains("hunter2"), "{printed}");
         assert!(!printed.contains(":pw@"), "{printed}");
@@ -677,7 +893,7 @@ mod tests {
             ("AUDIT_RETENTION_DAYS", "365"),
         ]))
         .expect("a year");
-        assert_eq!(ok.audit_retention_days, 365);
+        assert_eq!(ok.audit.retention_days, 365);
     }
 
     #[test]

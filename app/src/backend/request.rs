@@ -22,7 +22,7 @@ impl RequestMeta {
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
             .map(|c| c.0.ip());
-        RequestMeta::from_headers(&parts.headers, peer, &config.trusted_proxies)
+        RequestMeta::from_headers(&parts.headers, peer, &config.http.trusted_proxies)
     }
 
     pub fn from_headers(

@@ -23,7 +23,7 @@ pub struct AppState {
 
 impl AppState {
     pub fn master_key(&self) -> &[u8; 32] {
-        self.config.app_secret.expose()
+        self.config.secrets.app_secret.expose()
     }
 }
 

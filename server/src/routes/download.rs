@@ -17,7 +17,8 @@ pub async fn signed_in(
     headers: &HeaderMap,
     peer: SocketAddr,
 ) -> Result<(Viewer, RequestMeta), Response> {
-    let meta = RequestMeta::from_headers(headers, Some(peer.ip()), &state.config.trusted_proxies);
+    let meta =
+        RequestMeta::from_headers(headers, Some(peer.ip()), &state.config.http.trusted_proxies);
     match viewer::load(state, headers, &meta).await {
         Ok(Some(v)) if !v.pending_second_factor => Ok((v, meta)),
         Ok(_) => Err(Redirect::to("/sign-in").into_response()),

@@ -14,7 +14,7 @@ fn token_ok(given: &str, expected: &str) -> bool {
 }
 
 pub async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let Some(expected) = state.config.metrics_token.as_ref() else {
+    let Some(expected) = state.config.http.metrics_token.as_ref() else {
         return StatusCode::NOT_FOUND.into_response();
     };
     let given = headers

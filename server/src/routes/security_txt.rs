@@ -28,7 +28,11 @@ pub async fn security_txt(State(state): State<AppState>) -> Response {
             header::CONTENT_TYPE,
             HeaderValue::from_static("text/plain; charset=utf-8"),
         )],
-        body(&config.public_url, &config.security_contact, today()),
+        body(
+            config.http.public_url.as_str(),
+            &config.http.security_contact,
+            today(),
+        ),
     )
         .into_response()
 }

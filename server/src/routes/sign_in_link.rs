@@ -25,7 +25,11 @@ pub async fn sign_in_link(
     headers: HeaderMap,
     Query(params): Query<LinkParams>,
 ) -> Response {
-    let meta = RequestMeta::from_headers(&headers, Some(peer.ip()), &state.config.trusted_proxies);
+    let meta = RequestMeta::from_headers(
+        &headers,
+        Some(peer.ip()),
+        &state.config.http.trusted_proxies,
+    );
     let lang = request_lang(&headers);
     let proof = Proof::Link {
         challenge_id: &params.c,

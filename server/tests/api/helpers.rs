@@ -120,7 +120,7 @@ impl TestApp {
         let database_url = fresh_database(backend, dir.path()).await;
         let mut config = test_config(&database_url, dir.path());
         if let Some(url) = smtp_url {
-            config.smtp_url = Some(smtp_setting(url));
+            config.mail.smtp_url = Some(smtp_setting(url));
         }
         let server = Server::start(config).await.expect("server starts");
         TestApp {
@@ -222,6 +222,7 @@ pub fn smtp_setting(url: &str) -> app::backend::config::SecretString {
     ]);
     Config::from_lookup(|name| vars.get(name).cloned())
         .expect("config")
+        .mail
         .smtp_url
         .expect("smtp")
 }

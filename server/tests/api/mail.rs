@@ -84,7 +84,7 @@ async fn the_development_mailbox_lists_mail_only_in_development(backend: Backend
     // With a real mail server configured the mailbox does not exist.
     let dir = tempfile::tempdir().expect("dir");
     let mut config = crate::helpers::test_config(&app.database_url, dir.path());
-    config.smtp_url = Some(crate::helpers::smtp_setting("smtp://127.0.0.1:9"));
+    config.mail.smtp_url = Some(crate::helpers::smtp_setting("smtp://127.0.0.1:9"));
     let with_smtp = server::startup::Server::start(config)
         .await
         .expect("server");

@@ -36,7 +36,7 @@ pub async fn update_profile(
         .await
         .map_err(|e| call.fail(e))?;
     if let Some(lang) = crate::i18n::Lang::from_code(&input.language) {
-        let secure = call.state.config.public_url.starts_with("https://");
+        let secure = call.state.config.http.public_url.is_https();
         let cookie = crate::i18n::lang_cookie(lang, secure);
         call.apply(&crate::backend::auth::flows::CookieChange {
             set_cookie: Some(cookie),

@@ -16,6 +16,6 @@ pub async fn list_certificates(entry: String) -> Result<CertificateList, AppErro
         .map_err(|e| call.fail(e))?;
     Ok(CertificateList {
         items,
-        max_mb: call.state.config.upload_max_bytes.div_ceil(1024 * 1024),
+        max_mb: call.state.config.uploads.max_bytes.div_ceil(1024 * 1024),
     })
 }

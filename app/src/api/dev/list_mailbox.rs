@@ -18,7 +18,7 @@ pub struct DevMail {
 pub async fn list_mailbox() -> Result<Vec<DevMail>, AppError> {
     let call = crate::api::support::call()?;
     let local = call.meta.ip.is_some_and(|ip| ip.is_loopback());
-    if call.state.config.is_production() || call.state.config.smtp_url.is_some() || !local {
+    if call.state.config.is_production() || call.state.config.mail.smtp_url.is_some() || !local {
         return Err(call.fail(AppError::NotFound));
     }
     let rows: Vec<(String, String, String, Option<i64>)> = sqlx::query_as(

@@ -11,7 +11,7 @@ pub async fn set_language(lang: String, back: Option<String>) -> Result<(), AppE
     let lang =
         Lang::from_code(&lang).ok_or_else(|| AppError::invalid("lang", "unknown language"))?;
     let state = expect_context::<crate::backend::state::AppState>();
-    let cookie = lang_cookie(lang, state.config.public_url.starts_with("https://"));
+    let cookie = lang_cookie(lang, state.config.http.public_url.is_https());
     let response = expect_context::<leptos_axum::ResponseOptions>();
     response.insert_header(
         SET_COOKIE,

@@ -116,7 +116,7 @@ async fn send_code(
     .await?;
     let link = format!(
         "{}/sign-in/link?c={}&t={}",
-        state.config.public_url, issued.id, issued.link_token
+        state.config.http.public_url, issued.id, issued.link_token
     );
     let mail = templates::sign_in_code(lang, email.as_str(), &issued.code, &link, user.is_none());
     enqueue_secret(&mut tx, &mail, now + challenge::TTL).await?;

@@ -36,7 +36,7 @@ pub fn cookie_name(config: &Config) -> &'static str {
 }
 
 pub fn secure(config: &Config) -> bool {
-    config.public_url.starts_with("https://")
+    config.http.public_url.is_https()
 }
 
 pub fn set_cookie(config: &Config, token: &str, max_age: Micros) -> String {

@@ -106,7 +106,7 @@ pub async fn link(
         mime: &cert.mime,
         file_name: &cert.file_name,
         disposition,
-        ttl_secs: state.config.signed_url_ttl_secs,
+        ttl_secs: state.config.storage.signed_url_ttl.as_secs(),
     };
     let target = Target::new("certificate", id);
     viewer

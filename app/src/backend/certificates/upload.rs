@@ -165,7 +165,9 @@ pub async fn begin(
     }
     // A firm already full is turned away before the file is read; whether this file fits
     // is decided when it is committed ([`insert`]).
-    if firm_storage_used(state, &viewer.user.firm_id).await? >= state.config.firm_quota_bytes {
+    if firm_storage_used(state, &viewer.user.firm_id).await?
+        >= state.config.storage.firm_quota_bytes
+    {
         return Err(UploadError::Refused(Refusal::QuotaFull));
     }
     // A worker slot: wait a little for one, then tell the browser to come back.
@@ -188,14 +190,14 @@ pub async fn begin(
         state.storage.spool_dir(),
         &key,
         &firm_key,
-        state.config.upload_max_bytes,
+        state.config.uploads.max_bytes,
     )
     .await
     .context("creating the upload spool")?;
     let worker = inspection::Worker::start(
-        &state.config.inspect_command,
-        state.config.upload_max_bytes,
-        state.config.worker_sandbox,
+        &state.config.uploads.inspect_command,
+        state.config.uploads.max_bytes,
+        state.config.uploads.worker_sandbox.as_str(),
     )?;
     Ok(Incoming {
         _slot: slot,
@@ -348,7 +350,7 @@ pub async fn finish(
     // Plainly too big for what is left: refused before it is stored. (This reads without
     // the lock, so it only ever refuses early; [`insert`] decides.)
     if firm_storage_used(state, &viewer.user.firm_id).await? + spool.size
-        > state.config.firm_quota_bytes
+        > state.config.storage.firm_quota_bytes
     {
         return Err(refuse(state, viewer, meta, &entry_id, Refusal::QuotaFull).await);
     }
@@ -427,7 +429,7 @@ async fn insert(
         &mut tx,
         &viewer.user.firm_id,
         row.size,
-        state.config.firm_quota_bytes,
+        state.config.storage.firm_quota_bytes,
     )
     .await?
     {

@@ -138,7 +138,7 @@ async fn send(
     };
     let link = format!(
         "{}/invite?i={id}&t={token}",
-        state.config.public_url.trim_end_matches('/')
+        state.config.http.public_url.as_str()
     );
     enqueue(
         &mut tx,

@@ -35,7 +35,7 @@ pub async fn get(
         default_rule_set,
         require_second_factor: require == 1,
         storage_used_bytes,
-        storage_quota_bytes: state.config.firm_quota_bytes,
+        storage_quota_bytes: state.config.storage.firm_quota_bytes,
         can_edit: viewer.user.role == "owner",
     })
 }

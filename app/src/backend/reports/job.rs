@@ -141,7 +141,7 @@ async fn run(state: &AppState, id: &str) -> anyhow::Result<()> {
         },
         log: &log,
         certificates: &views,
-        public_url: &state.config.public_url,
+        public_url: state.config.http.public_url.as_str(),
         today: crate::backend::account::today(),
     });
     // In the spec's order: only certificates of the courses the year counts.
@@ -178,8 +178,13 @@ async fn run(state: &AppState, id: &str) -> anyhow::Result<()> {
     let mut tx = state.db.begin().await?;
     // The report counts against the firm's quota like a certificate, decided under the
     // firm's lock as it is committed.
-    if !certificates::quota::fits(&mut tx, &user.firm_id, size, state.config.firm_quota_bytes)
-        .await?
+    if !certificates::quota::fits(
+        &mut tx,
+        &user.firm_id,
+        size,
+        state.config.storage.firm_quota_bytes,
+    )
+    .await?
     {
         drop(tx);
         crate::backend::storage::remove_objects(&state.storage, std::slice::from_ref(&key)).await;
@@ -274,12 +279,12 @@ async fn attempt(
     firm_key: &DataKey,
     key: &str,
 ) -> anyhow::Result<Attempt> {
-    let mut child = tokio::process::Command::new(&state.config.inspect_command)
+    let mut child = tokio::process::Command::new(&state.config.uploads.inspect_command)
         .arg("report")
         .arg("--max-bytes")
         .arg(MAX_BYTES.to_string())
         .arg("--sandbox")
-        .arg(state.config.worker_sandbox)
+        .arg(state.config.uploads.worker_sandbox.as_str())
         .env_clear()
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -289,7 +294,7 @@ async fn attempt(
         .with_context(|| {
             format!(
                 "starting the report worker {}",
-                state.config.inspect_command.display()
+                state.config.uploads.inspect_command.display()
             )
         })?;
     let (Some(mut stdin), Some(mut stdout), Some(stderr)) =

@@ -115,7 +115,7 @@ pub async fn request(
     // A firm whose storage is full gets no report it could not keep; whether the finished
     // report fits is decided when it is stored (`job`).
     if crate::backend::certificates::upload::firm_storage_used(state, &viewer.user.firm_id).await?
-        >= state.config.firm_quota_bytes
+        >= state.config.storage.firm_quota_bytes
     {
         return Err(AppError::invalid("year", t.err_report_quota));
     }
@@ -218,7 +218,7 @@ pub async fn link(
         mime: "application/pdf",
         file_name: &file_name,
         disposition,
-        ttl_secs: state.config.signed_url_ttl_secs,
+        ttl_secs: state.config.storage.signed_url_ttl.as_secs(),
     };
     let target = Target::new("report", id);
     viewer

@@ -50,7 +50,7 @@ impl LocalStore {
         Ok(LocalStore {
             dir,
             spool_dir,
-            master: *config.app_secret.expose(),
+            master: *config.secrets.app_secret.expose(),
         })
     }
 

@@ -179,7 +179,7 @@ pub fn is_our_key(key: &str) -> bool {
 
 /// The backend `STORAGE_URL` names.
 pub async fn from_config(config: &Config) -> anyhow::Result<Storage> {
-    let url = config.storage_url.as_str();
+    let url = config.storage.url.as_str();
     if let Some(dir) = url.strip_prefix("file://") {
         Ok(Arc::new(local::LocalStore::open(dir.into(), config).await?))
     } else {

@@ -108,8 +108,10 @@ impl std::fmt::Debug for S3Store {
 impl S3Store {
     pub fn from_url(url: &str, config: &Config) -> anyhow::Result<S3Store> {
         let url = S3Url::parse(url)?;
-        let (Some(id), Some(secret)) = (&config.s3_access_key_id, &config.s3_secret_access_key)
-        else {
+        let (Some(id), Some(secret)) = (
+            &config.storage.s3_access_key_id,
+            &config.storage.s3_secret_access_key,
+        ) else {
             anyhow::bail!("STORAGE_URL=s3://… needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY");
         };
         let credentials = Credentials::new(id.expose(), secret.expose(), None, None, "config");
@@ -139,7 +141,7 @@ impl S3Store {
         Ok(S3Store {
             client: aws_sdk_s3::Client::from_conf(builder.build()),
             url,
-            prefix: config.storage_prefix.clone(),
+            prefix: config.storage.prefix.clone(),
             spool_dir: config.data_dir.join("spool"),
         })
     }

@@ -170,7 +170,7 @@ fn json(
     mut results: Vec<(String, Result<Outcome, UploadError>)>,
 ) -> Response {
     let texts = request_lang(headers).texts();
-    let max_mb = state.config.upload_max_bytes.div_ceil(1024 * 1024);
+    let max_mb = state.config.uploads.max_bytes.div_ceil(1024 * 1024);
     let Some((name, result)) = (!results.is_empty()).then(|| results.remove(0)) else {
         return StatusCode::BAD_REQUEST.into_response();
     };

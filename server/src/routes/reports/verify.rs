@@ -35,7 +35,11 @@ pub async fn verify(
         Ok(None) => return Redirect::to(&format!("/verify/{id}")).into_response(),
         Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     };
-    let meta = RequestMeta::from_headers(&headers, Some(peer.ip()), &state.config.trusted_proxies);
+    let meta = RequestMeta::from_headers(
+        &headers,
+        Some(peer.ip()),
+        &state.config.http.trusted_proxies,
+    );
     let allowed = async {
         let mut tx = state.db.begin().await?;
         let allowed = rate_limit::hit(
