@@ -108,13 +108,13 @@ async fn measure(name: &str, database_url: &str, dir: &std::path::Path) {
         .expect("logs");
     drop(conn);
     for ((a, summed), (b, every)) in logs.iter().zip(&full) {
-        assert_eq!(a.0, b.0);
+        assert_eq!(a.id, b.id);
         for year in 2020..=2027 {
             assert_eq!(
                 summed.evaluate(year, None),
                 every.evaluate(year, None),
                 "{} {year}",
-                a.0
+                a.id
             );
         }
     }

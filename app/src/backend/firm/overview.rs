@@ -9,22 +9,52 @@ use crate::backend::auth::viewer::Viewer;
 use crate::backend::authz::Act;
 use crate::backend::request::RequestMeta;
 use crate::backend::state::AppState;
-use crate::backend::training::{ENTRY_COLUMNS, EntryRow, entry_view};
+use crate::backend::training::{ENTRY_COLUMNS, EntryRow, LeaveRow, entry_view};
 use crate::i18n::Lang;
 use crate::model::{LeaveView, LogData, MemberLog, Standing};
 use std::collections::HashMap;
 
-type PersonRow = (
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    Option<i64>,
-);
+/// A person of the firm, with what their calculator needs.
+#[derive(sqlx::FromRow)]
+pub struct PersonRow {
+    pub id: String,
+    pub email: String,
+    pub full_name: String,
+    pub title: String,
+    pub rule_set: String,
+    /// `active` or `blocked`.
+    pub status: String,
+    pub admission_date: Option<String>,
+    pub birth_date: Option<String>,
+    pub history_from: Option<i64>,
+}
+
+/// An entry with whose it is.
+#[derive(sqlx::FromRow)]
+struct UserEntryRow {
+    user_id: String,
+    #[sqlx(flatten)]
+    entry: EntryRow,
+}
+
+/// What the calculator reads of a group of one person's entries in one year.
+#[derive(sqlx::FromRow)]
+struct SummedEntriesRow {
+    user_id: String,
+    entry_date: String,
+    quarters: i64,
+    category: String,
+    verifiable: i64,
+    topic: Option<String>,
+}
+
+/// A leave with whose it is.
+#[derive(sqlx::FromRow)]
+struct UserLeaveRow {
+    user_id: String,
+    #[sqlx(flatten)]
+    leave: LeaveRow,
+}
 
 /// Every active or blocked person of `firm_id` with their log, read in four queries.
 pub async fn logs(
@@ -43,7 +73,7 @@ pub async fn logs(
     .await?;
     // The overview needs only what the calculator reads; a member's page needs everything.
     let entries: Vec<(String, EntryRow)> = if full {
-        sqlx::query_as::<_, (String, String, String, String, String, i64, String, i64, Option<String>, String)>(&format!(
+        sqlx::query_as::<_, UserEntryRow>(&format!(
             "SELECT user_id, {ENTRY_COLUMNS} FROM entries WHERE firm_id = $1 AND ($2 = '' OR user_id = $2) ORDER BY entry_date, title, id"
         ))
         .bind(firm_id)
@@ -51,14 +81,14 @@ pub async fn logs(
         .fetch_all(&mut *conn)
         .await?
         .into_iter()
-        .map(|(u, a, b, c, d, e, f, g, h, i)| (u, (a, b, c, d, e, f, g, h, i)))
+        .map(|r| (r.user_id, r.entry))
         .collect()
     } else {
         // The calculator reads an entry's year, category, verifiability, subject and hours,
         // and ignores entries after today. Summing those groups in the database gives it the
         // same answers from a fifth of the rows (a bench compares both).
-        sqlx::query_as::<_, (String, String, i64, String, i64, Option<String>)>(
-            "SELECT user_id, MIN(entry_date), CAST(SUM(quarters) AS BIGINT), category, verifiable, topic FROM entries \
+        sqlx::query_as::<_, SummedEntriesRow>(
+            "SELECT user_id, MIN(entry_date) AS entry_date, CAST(SUM(quarters) AS BIGINT) AS quarters, category, verifiable, topic FROM entries \
              WHERE firm_id = $1 AND entry_date <= $2 \
              GROUP BY user_id, substr(entry_date, 1, 4), category, verifiable, topic",
         )
@@ -67,13 +97,21 @@ pub async fn logs(
         .fetch_all(&mut *conn)
         .await?
         .into_iter()
-        .map(|(u, date, q, category, verifiable, topic)| {
-            (u, (String::new(), date, String::new(), String::new(), q, category, verifiable, topic, String::new()))
+        .map(|r| {
+            let entry = EntryRow {
+                entry_date: r.entry_date,
+                quarters: r.quarters,
+                category: r.category,
+                verifiable: r.verifiable,
+                topic: r.topic,
+                ..EntryRow::default()
+            };
+            (r.user_id, entry)
         })
         .collect()
     };
-    let leaves: Vec<(String, String, String, String, String)> = sqlx::query_as(
-        "SELECT l.user_id, l.id, l.from_date, l.to_date, l.reason FROM leaves l JOIN users u ON u.id = l.user_id \
+    let leaves: Vec<UserLeaveRow> = sqlx::query_as(
+        "SELECT l.user_id AS user_id, l.id AS id, l.from_date AS from_date, l.to_date AS to_date, l.reason AS reason FROM leaves l JOIN users u ON u.id = l.user_id \
          WHERE u.firm_id = $1 AND ($2 = '' OR u.id = $2) ORDER BY l.from_date",
     )
     .bind(firm_id)
@@ -93,12 +131,12 @@ pub async fn logs(
         .iter()
         .map(|p| {
             (
-                p.0.clone(),
+                p.id.clone(),
                 LogData {
-                    rule_set: p.4.clone(),
-                    admitted: p.6.clone().unwrap_or_default(),
-                    born: p.7.clone().unwrap_or_default(),
-                    history_from: p.8.and_then(|y| i32::try_from(y).ok()),
+                    rule_set: p.rule_set.clone(),
+                    admitted: p.admission_date.clone().unwrap_or_default(),
+                    born: p.birth_date.clone().unwrap_or_default(),
+                    history_from: p.history_from.and_then(|y| i32::try_from(y).ok()),
                     today: today.clone(),
                     certificates: Default::default(),
                     entries: Vec::new(),
@@ -113,14 +151,9 @@ pub async fn logs(
             log.entries.push(entry_view(row));
         }
     }
-    for (user, id, from, to, reason) in leaves {
-        if let Some(log) = by_user.get_mut(&user) {
-            log.leaves.push(LeaveView {
-                id,
-                from,
-                to,
-                reason,
-            });
+    for row in leaves {
+        if let Some(log) = by_user.get_mut(&row.user_id) {
+            log.leaves.push(LeaveView::from(row.leave));
         }
     }
     for (user, year) in exemptions {
@@ -132,7 +165,7 @@ pub async fn logs(
         .into_iter()
         .map(|p| {
             let log = by_user
-                .remove(&p.0)
+                .remove(&p.id)
                 .unwrap_or_else(|| unreachable!("every person has a log"));
             (p, log)
         })
@@ -151,23 +184,21 @@ pub async fn standings(
     // Hundreds of calculations: off the async runtime.
     Ok(tokio::task::spawn_blocking(move || {
         logs.into_iter()
-            .map(
-                |((id, email, full_name, title, rule_set, account, _, _, _), log)| {
-                    let r = log.evaluate(year, None);
-                    Standing {
-                        id,
-                        email,
-                        full_name,
-                        title,
-                        rule_set,
-                        blocked: account != "active",
-                        status: r.status.as_str().to_owned(),
-                        counted_quarters: r.counted.quarters(),
-                        required_quarters: r.required.quarters(),
-                        shortfall_quarters: r.shortfall.quarters(),
-                    }
-                },
-            )
+            .map(|(p, log)| {
+                let r = log.evaluate(year, None);
+                Standing {
+                    id: p.id,
+                    email: p.email,
+                    full_name: p.full_name,
+                    title: p.title,
+                    rule_set: p.rule_set,
+                    blocked: p.status != "active",
+                    status: r.status.as_str().to_owned(),
+                    counted_quarters: r.counted.quarters(),
+                    required_quarters: r.required.quarters(),
+                    shortfall_quarters: r.shortfall.quarters(),
+                }
+            })
             .collect()
     })
     .await?)
@@ -197,7 +228,16 @@ pub async fn member_log(
     gate(state, viewer, meta, lang, Act::ViewFirm).await?;
     let mut tx = state.db.begin().await?;
     let mut found = logs(&mut tx, &viewer.user.firm_id, Some(id), true).await?;
-    let Some(((id, email, full_name, ..), log)) = found.pop() else {
+    let Some((
+        PersonRow {
+            id,
+            email,
+            full_name,
+            ..
+        },
+        log,
+    )) = found.pop()
+    else {
         return Err(AppError::NotFound);
     };
     viewer

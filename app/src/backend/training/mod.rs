@@ -10,47 +10,64 @@ use crate::backend::account::today;
 use crate::backend::auth::users::User;
 use crate::model::{EntryView, LeaveView, LogData};
 
-pub type EntryRow = (
-    String,
-    String,
-    String,
-    String,
-    i64,
-    String,
-    i64,
-    Option<String>,
-    String,
-);
+/// One row of `entries`, as [`ENTRY_COLUMNS`] selects it.
+#[derive(Debug, Clone, Default, sqlx::FromRow)]
+pub struct EntryRow {
+    pub id: String,
+    pub entry_date: String,
+    pub title: String,
+    pub provider: String,
+    pub quarters: i64,
+    pub category: String,
+    /// 0 or 1 (the column is an integer on both databases).
+    pub verifiable: i64,
+    pub topic: Option<String>,
+    pub notes: String,
+}
 
-/// An entry row followed by its number of certificates.
-type CountedEntryRow = (
-    String,
-    String,
-    String,
-    String,
-    i64,
-    String,
-    i64,
-    Option<String>,
-    String,
-    i64,
-);
+/// An entry with its number of certificates.
+#[derive(sqlx::FromRow)]
+struct CountedEntryRow {
+    #[sqlx(flatten)]
+    entry: EntryRow,
+    certificates: i64,
+}
+
+/// One row of `leaves`.
+#[derive(sqlx::FromRow)]
+pub struct LeaveRow {
+    pub id: String,
+    pub from_date: String,
+    pub to_date: String,
+    pub reason: String,
+}
+
+impl From<LeaveRow> for LeaveView {
+    fn from(row: LeaveRow) -> LeaveView {
+        LeaveView {
+            id: row.id,
+            from: row.from_date,
+            to: row.to_date,
+            reason: row.reason,
+        }
+    }
+}
 
 pub const ENTRY_COLUMNS: &str =
     "id, entry_date, title, provider, quarters, category, verifiable, topic, notes";
 
 pub fn entry_view(row: EntryRow) -> EntryView {
-    let (id, date, title, provider, quarters, category, verifiable, topic, notes) = row;
     EntryView {
-        id,
-        date,
-        title,
-        provider,
-        quarters: u32::try_from(quarters).unwrap_or(0),
-        category,
-        verifiable: verifiable != 0,
-        topic: topic.unwrap_or_default(),
-        notes,
+        id: row.id,
+        date: row.entry_date,
+        title: row.title,
+        provider: row.provider,
+        // The schema keeps quarters between 1 and 96.
+        quarters: u32::try_from(row.quarters).unwrap_or(0),
+        category: row.category,
+        verifiable: row.verifiable != 0,
+        topic: row.topic.unwrap_or_default(),
+        notes: row.notes,
     }
 }
 
@@ -60,7 +77,7 @@ pub async fn load(conn: &mut sqlx::AnyConnection, user: &User) -> anyhow::Result
     // With each entry, its number of certificates (read through their entry index).
     let rows: Vec<CountedEntryRow> =
         sqlx::query_as(&format!(
-            "SELECT {ENTRY_COLUMNS}, (SELECT COUNT(*) FROM certificates c WHERE c.entry_id = entries.id) \
+            "SELECT {ENTRY_COLUMNS}, (SELECT COUNT(*) FROM certificates c WHERE c.entry_id = entries.id) AS certificates \
              FROM entries WHERE user_id = $1 ORDER BY entry_date, title, id"
         ))
         .bind(&user.id)
@@ -69,18 +86,14 @@ pub async fn load(conn: &mut sqlx::AnyConnection, user: &User) -> anyhow::Result
     let mut certificates = std::collections::BTreeMap::new();
     let entries: Vec<EntryRow> = rows
         .into_iter()
-        .map(
-            |(id, date, title, provider, quarters, category, verifiable, topic, notes, n)| {
-                if let Ok(n @ 1..) = u32::try_from(n) {
-                    certificates.insert(id.clone(), n);
-                }
-                (
-                    id, date, title, provider, quarters, category, verifiable, topic, notes,
-                )
-            },
-        )
+        .map(|row| {
+            if let Ok(n @ 1..) = u32::try_from(row.certificates) {
+                certificates.insert(row.entry.id.clone(), n);
+            }
+            row.entry
+        })
         .collect();
-    let leaves: Vec<(String, String, String, String)> = sqlx::query_as(
+    let leaves: Vec<LeaveRow> = sqlx::query_as(
         "SELECT id, from_date, to_date, reason FROM leaves WHERE user_id = $1 ORDER BY from_date, id",
     )
     .bind(&user.id)
@@ -98,15 +111,7 @@ pub async fn load(conn: &mut sqlx::AnyConnection, user: &User) -> anyhow::Result
         history_from: user.history_from.and_then(|y| i32::try_from(y).ok()),
         today: today().to_string(),
         entries: entries.into_iter().map(entry_view).collect(),
-        leaves: leaves
-            .into_iter()
-            .map(|(id, from, to, reason)| LeaveView {
-                id,
-                from,
-                to,
-                reason,
-            })
-            .collect(),
+        leaves: leaves.into_iter().map(LeaveView::from).collect(),
         exemptions: exemptions
             .into_iter()
             .filter_map(|(y,)| i32::try_from(y).ok())
