@@ -324,20 +324,20 @@ pub struct MemberView {
     pub email: String,
     pub full_name: String,
     pub title: String,
-    pub role: String,
-    pub status: String,
+    pub role: domain::Role,
+    pub status: domain::AccountStatus,
     pub is_me: bool,
     /// The viewer may block, unblock and remove this person.
     pub may_manage: bool,
     /// The roles the viewer may give this person (empty: no role form).
-    pub roles: Vec<String>,
+    pub roles: Vec<domain::Role>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InvitationView {
     pub id: String,
     pub email: String,
-    pub role: String,
+    pub role: domain::Role,
     /// YYYY-MM-DD
     pub expires: String,
     pub expired: bool,
@@ -346,7 +346,7 @@ pub struct InvitationView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Members {
     /// The roles the viewer may invite people as.
-    pub invite_roles: Vec<String>,
+    pub invite_roles: Vec<domain::Role>,
     pub people: Vec<MemberView>,
     pub invitations: Vec<InvitationView>,
 }
@@ -373,8 +373,7 @@ pub struct Standing {
     pub title: String,
     pub rule_set: String,
     pub blocked: bool,
-    /// A docs/rules.md §6 status string.
-    pub status: String,
+    pub status: domain::rules::Status,
     pub counted_quarters: u32,
     pub required_quarters: u32,
     pub shortfall_quarters: u32,

@@ -9,6 +9,7 @@ pub mod entry_draft;
 pub mod hours;
 pub mod limits;
 pub mod org_number;
+pub mod people;
 pub mod quick_check;
 pub mod rules;
 
@@ -17,3 +18,4 @@ pub use email::{Email, EmailError};
 pub use entry_draft::{EntryDraft, EntryErrors, EntryField, EntryProblem, ValidEntry};
 pub use hours::{Hours, HoursError};
 pub use org_number::{OrgNumber, OrgNumberError};
+pub use people::{AccountStatus, Role, Title};

@@ -231,7 +231,7 @@ pub async fn update_profile(
         .await?;
     if let Some((name, org_number)) = &valid.firm {
         // Only the owner names the firm (the form asks only them).
-        if viewer.user.role != "owner" {
+        if viewer.user.role != domain::Role::Owner {
             return Err(AppError::Forbidden);
         }
         sqlx::query("UPDATE firms SET name = $1, org_number = $2 WHERE id = $3")

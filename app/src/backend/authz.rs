@@ -7,31 +7,7 @@
 
 use crate::AppError;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Role {
-    Member,
-    Admin,
-    Owner,
-}
-
-impl Role {
-    pub fn parse(text: &str) -> Option<Role> {
-        match text {
-            "member" => Some(Role::Member),
-            "admin" => Some(Role::Admin),
-            "owner" => Some(Role::Owner),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Member => "member",
-            Role::Admin => "admin",
-            Role::Owner => "owner",
-        }
-    }
-}
+pub use domain::Role;
 
 /// What an actor wants to do in their own firm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,9 +38,8 @@ pub fn allowed(actor: Role, act: Act) -> bool {
 }
 
 /// [`allowed`], as the error a server function returns.
-pub fn authorize(actor_role: &str, act: Act) -> Result<(), AppError> {
-    let role = Role::parse(actor_role).ok_or(AppError::Forbidden)?;
-    if allowed(role, act) {
+pub fn authorize(actor: Role, act: Act) -> Result<(), AppError> {
+    if allowed(actor, act) {
         Ok(())
     } else {
         Err(AppError::Forbidden)
@@ -117,6 +92,6 @@ mod tests {
                 assert_eq!(allowed(actor, *act), want, "{actor:?} {act:?}");
             }
         }
-        assert_eq!(authorize("nobody", Act::ViewFirm), Err(AppError::Forbidden));
+        assert_eq!(authorize(Member, Act::ViewFirm), Err(AppError::Forbidden));
     }
 }

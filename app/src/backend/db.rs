@@ -172,6 +172,17 @@ pub fn now_micros() -> i64 {
         .unwrap_or(0)
 }
 
+/// A stored enum value read back (a role, a status): one the code does not know is an
+/// error naming the row, never a silent default.
+pub fn known<T>(
+    value: &str,
+    parse: impl Fn(&str) -> Option<T>,
+    what: &'static str,
+    row: &str,
+) -> anyhow::Result<T> {
+    parse(value).ok_or_else(|| anyhow::anyhow!("{what} {value:?} of {row} is not one we know"))
+}
+
 /// A new time-ordered id (UUID v7), as stored: lowercase hyphenated text.
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()

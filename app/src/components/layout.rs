@@ -21,7 +21,7 @@ fn sections(t: &'static Texts, me: &Me) -> Vec<(&'static str, &'static str)> {
         ("/log", t.nav_log),
         ("/reports", t.nav_reports),
     ];
-    if matches!(me.role.as_str(), "owner" | "admin") {
+    if me.role.sees_firm() {
         links.push(("/firm/overview", t.nav_firm));
     }
     links

@@ -107,7 +107,9 @@ pub struct Log {
     pub exemptions_age_70: Vec<i32>,
 }
 
+/// Written in JSON as [`Status::as_str`] spells it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Status {
     Compliant,
     OnTrack,

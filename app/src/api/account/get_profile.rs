@@ -25,7 +25,7 @@ pub async fn get_profile() -> Result<Profile, AppError> {
     let call = crate::api::support::call()?;
     let user = call.viewer().await?.user;
     let names_firm = !user.profile_completed
-        && user.role == "owner"
+        && user.role == domain::Role::Owner
         && crate::backend::firm::settings::member_count(&call.state, &user.firm_id)
             .await
             .map_err(AppError::internal)?

@@ -10,7 +10,7 @@ pub struct Me {
     pub pending_second_factor: bool,
     pub profile_completed: bool,
     /// `owner`, `admin` or `member`.
-    pub role: String,
+    pub role: domain::Role,
 }
 
 /// Who is signed in on this browser, if anyone.

@@ -317,7 +317,7 @@ pub async fn verify(
             (user, true)
         }
     };
-    if user.status != "active" {
+    if user.status != domain::AccountStatus::Active {
         tx.commit().await?;
         return Err(AppError::Blocked);
     }

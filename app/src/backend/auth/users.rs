@@ -3,6 +3,7 @@
 use super::challenge::Micros;
 use crate::backend::db::new_id;
 use anyhow::Context as _;
+use domain::{AccountStatus, Role};
 use sqlx::AnyConnection;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -12,8 +13,8 @@ pub struct User {
     pub email: String,
     pub full_name: String,
     pub title: String,
-    pub role: String,
-    pub status: String,
+    pub role: Role,
+    pub status: AccountStatus,
     pub language: String,
     pub admission_date: Option<String>,
     pub birth_date: Option<String>,
@@ -23,39 +24,50 @@ pub struct User {
     pub history_from: Option<i64>,
 }
 
-type Row = (
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    String,
-    i64,
-    Option<i64>,
-);
+/// A `users` row as [`COLUMNS`] selects it.
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: String,
+    firm_id: String,
+    email: String,
+    full_name: String,
+    title: String,
+    role: String,
+    status: String,
+    language: String,
+    admission_date: Option<String>,
+    birth_date: Option<String>,
+    rule_set: String,
+    profile_completed: i64,
+    history_from: Option<i64>,
+}
 
 pub const COLUMNS: &str = "id, firm_id, email, full_name, title, role, status, language, admission_date, birth_date, rule_set, profile_completed, history_from";
 
-pub fn from_row(r: Row) -> User {
-    User {
-        id: r.0,
-        firm_id: r.1,
-        email: r.2,
-        full_name: r.3,
-        title: r.4,
-        role: r.5,
-        status: r.6,
-        language: r.7,
-        admission_date: r.8,
-        birth_date: r.9,
-        rule_set: r.10,
-        profile_completed: r.11 != 0,
-        history_from: r.12,
+impl TryFrom<Row> for User {
+    type Error = anyhow::Error;
+
+    /// A role or status the code does not know is an error, never a default.
+    fn try_from(r: Row) -> anyhow::Result<User> {
+        let role = Role::parse(&r.role)
+            .with_context(|| format!("user {} has an unknown role {:?}", r.id, r.role))?;
+        let status = AccountStatus::parse(&r.status)
+            .with_context(|| format!("user {} has an unknown status {:?}", r.id, r.status))?;
+        Ok(User {
+            id: r.id,
+            firm_id: r.firm_id,
+            email: r.email,
+            full_name: r.full_name,
+            title: r.title,
+            role,
+            status,
+            language: r.language,
+            admission_date: r.admission_date,
+            birth_date: r.birth_date,
+            rule_set: r.rule_set,
+            profile_completed: r.profile_completed != 0,
+            history_from: r.history_from,
+        })
     }
 }
 
@@ -67,7 +79,7 @@ pub async fn by_email(conn: &mut AnyConnection, email: &str) -> anyhow::Result<O
     .fetch_optional(&mut *conn)
     .await
     .context("looking up a user by email")?;
-    Ok(row.map(from_row))
+    row.map(User::try_from).transpose()
 }
 
 pub async fn by_id(conn: &mut AnyConnection, id: &str) -> anyhow::Result<Option<User>> {
@@ -78,7 +90,7 @@ pub async fn by_id(conn: &mut AnyConnection, id: &str) -> anyhow::Result<Option<
     .fetch_optional(&mut *conn)
     .await
     .context("looking up a user")?;
-    Ok(row.map(from_row))
+    row.map(User::try_from).transpose()
 }
 
 /// A new person who proved their address: the owner of a new firm of one.

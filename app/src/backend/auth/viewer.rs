@@ -36,7 +36,7 @@ pub async fn load(
     let Some(user) = users::by_id(&mut conn, &user_id).await? else {
         return Ok(None);
     };
-    if user.status != "active" {
+    if user.status != domain::AccountStatus::Active {
         return Ok(None);
     }
     session::touch(&mut conn, &session, meta, now).await?;

@@ -11,7 +11,7 @@ use crate::backend::auth::rate_limit;
 use crate::backend::auth::viewer::Viewer;
 use crate::backend::authz::{Act, Role};
 use crate::backend::crypto::{Key, Purpose, random_token};
-use crate::backend::db::{new_id, now_micros};
+use crate::backend::db::{known, new_id, now_micros};
 use crate::backend::mail::{enqueue, templates};
 use crate::backend::request::RequestMeta;
 use crate::backend::state::AppState;
@@ -168,7 +168,6 @@ pub async fn resend(
 ) -> Result<(), AppError> {
     super::gate(state, viewer, meta, lang, Act::ViewFirm).await?;
     let (email, role) = pending(state, viewer, id).await?;
-    let role = Role::parse(&role).unwrap_or(Role::Admin);
     super::permit(state, viewer, meta, Act::Invite(role)).await?;
     send(state, viewer, meta, lang, &email, role).await
 }
@@ -183,13 +182,7 @@ pub async fn revoke(
 ) -> Result<(), AppError> {
     super::gate(state, viewer, meta, lang, Act::ViewFirm).await?;
     let (_, role) = pending(state, viewer, id).await?;
-    super::permit(
-        state,
-        viewer,
-        meta,
-        Act::Invite(Role::parse(&role).unwrap_or(Role::Admin)),
-    )
-    .await?;
+    super::permit(state, viewer, meta, Act::Invite(role)).await?;
     let mut tx = state.db.begin().await?;
     sqlx::query("UPDATE invitations SET revoked_at_us = $1 WHERE id = $2 AND firm_id = $3")
         .bind(now_micros())
@@ -209,11 +202,7 @@ pub async fn revoke(
 }
 
 /// (email, role) of one of the viewer's firm's open invitations.
-async fn pending(
-    state: &AppState,
-    viewer: &Viewer,
-    id: &str,
-) -> Result<(String, String), AppError> {
+async fn pending(state: &AppState, viewer: &Viewer, id: &str) -> Result<(String, Role), AppError> {
     let row: Option<(String, String)> = sqlx::query_as(
         "SELECT email, role FROM invitations WHERE id = $1 AND firm_id = $2 AND accepted_at_us IS NULL AND revoked_at_us IS NULL",
     )
@@ -222,7 +211,8 @@ async fn pending(
     .fetch_optional(&state.db.pool)
     .await
     ?;
-    row.ok_or(AppError::NotFound)
+    let (email, role) = row.ok_or(AppError::NotFound)?;
+    Ok((email, known(&role, Role::parse, "role", id)?))
 }
 
 /// An open invitation whose link was genuine: what the person is asked to accept.
@@ -247,19 +237,21 @@ pub async fn open(state: &AppState, id: &str, token: &str) -> anyhow::Result<Opt
     .bind(id)
     .fetch_optional(&state.db.pool)
     .await?;
-    Ok(
-        row.and_then(|(mac, expires, email, role, firm_name, accounts)| {
-            let genuine = expires > now_micros()
-                && link_key(state).verify(&[id.as_bytes(), token.as_bytes()], &mac);
-            genuine.then(|| Opened {
-                id: id.to_owned(),
-                email,
-                firm_name,
-                role: Role::parse(&role).unwrap_or(Role::Member),
-                has_account: accounts > 0,
-            })
-        }),
-    )
+    let Some((mac, expires, email, role, firm_name, accounts)) = row else {
+        return Ok(None);
+    };
+    let genuine =
+        expires > now_micros() && link_key(state).verify(&[id.as_bytes(), token.as_bytes()], &mac);
+    if !genuine {
+        return Ok(None);
+    }
+    Ok(Some(Opened {
+        id: id.to_owned(),
+        email,
+        firm_name,
+        role: known(&role, Role::parse, "role", id)?,
+        has_account: accounts > 0,
+    }))
 }
 
 /// Whether an invitation link is genuine and still open.

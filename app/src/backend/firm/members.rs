@@ -6,11 +6,12 @@ use crate::AppError;
 use crate::backend::audit::{Action, Target};
 use crate::backend::auth::viewer::Viewer;
 use crate::backend::authz::{Act, Role, allowed};
-use crate::backend::db::now_micros;
+use crate::backend::db::{known, now_micros};
 use crate::backend::request::RequestMeta;
 use crate::backend::state::AppState;
 use crate::i18n::Lang;
 use crate::model::{InvitationView, MemberView, Members};
+use domain::AccountStatus;
 
 /// The people and open invitations of the viewer's firm.
 pub async fn list(
@@ -20,7 +21,7 @@ pub async fn list(
     lang: Lang,
 ) -> Result<Members, AppError> {
     gate(state, viewer, meta, lang, Act::ViewFirm).await?;
-    let me = Role::parse(&viewer.user.role).ok_or(AppError::Forbidden)?;
+    let me = viewer.user.role;
     let people: Vec<PersonRow> = sqlx::query_as(
         "SELECT id, email, full_name, title, role, status FROM users \
          WHERE firm_id = $1 AND deleted_at_us IS NULL ORDER BY full_name, email",
@@ -43,44 +44,54 @@ pub async fn list(
         invite_roles: [Role::Member, Role::Admin]
             .into_iter()
             .filter(|r| allowed(me, Act::Invite(*r)))
-            .map(|r| r.as_str().to_owned())
             .collect(),
         people: people
             .into_iter()
             .map(|p| {
                 let is_me = p.id == viewer.user.id;
-                let role = Role::parse(&p.role);
-                let roles = match role {
-                    Some(from) if !is_me => all
-                        .into_iter()
-                        .filter(|to| allowed(me, Act::ChangeRole { from, to: *to }))
-                        .map(|r| r.as_str().to_owned())
-                        .collect(),
-                    _ => Vec::new(),
+                let role = known(&p.role, Role::parse, "role", &p.id)?;
+                let status = known(&p.status, AccountStatus::parse, "status", &p.id)?;
+                let roles = if is_me {
+                    Vec::new()
+                } else {
+                    all.into_iter()
+                        .filter(|to| {
+                            allowed(
+                                me,
+                                Act::ChangeRole {
+                                    from: role,
+                                    to: *to,
+                                },
+                            )
+                        })
+                        .collect()
                 };
-                MemberView {
-                    may_manage: !is_me && role.is_some_and(|r| allowed(me, Act::Manage(r))),
+                Ok(MemberView {
+                    may_manage: !is_me && allowed(me, Act::Manage(role)),
                     roles,
                     is_me,
                     id: p.id,
                     email: p.email,
                     full_name: p.full_name,
                     title: p.title,
-                    role: p.role,
-                    status: p.status,
-                }
+                    role,
+                    status,
+                })
             })
-            .collect(),
+            .collect::<anyhow::Result<_>>()?,
         invitations: invited
             .into_iter()
-            .map(|i| InvitationView {
-                expires: crate::backend::firm_audit::timestamp(i.expires_at_us)[..10].to_owned(),
-                expired: i.expires_at_us <= now,
-                id: i.id,
-                email: i.email,
-                role: i.role,
+            .map(|i| {
+                Ok(InvitationView {
+                    expires: crate::backend::firm_audit::timestamp(i.expires_at_us)[..10]
+                        .to_owned(),
+                    expired: i.expires_at_us <= now,
+                    role: known(&i.role, Role::parse, "role", &i.id)?,
+                    id: i.id,
+                    email: i.email,
+                })
             })
-            .collect(),
+            .collect::<anyhow::Result<_>>()?,
     })
 }
 
@@ -107,7 +118,7 @@ async fn target(
     conn: &mut sqlx::AnyConnection,
     viewer: &Viewer,
     id: &str,
-) -> Result<(Role, String), AppError> {
+) -> Result<(Role, AccountStatus), AppError> {
     let row: Option<(String, String)> = sqlx::query_as(
         "SELECT role, status FROM users WHERE id = $1 AND firm_id = $2 AND deleted_at_us IS NULL",
     )
@@ -116,7 +127,10 @@ async fn target(
     .fetch_optional(&mut *conn)
     .await?;
     let (role, status) = row.ok_or(AppError::NotFound)?;
-    Ok((Role::parse(&role).unwrap_or(Role::Member), status))
+    Ok((
+        known(&role, Role::parse, "role", id)?,
+        known(&status, AccountStatus::parse, "status", id)?,
+    ))
 }
 
 /// Serializes changes of who owns and administers a firm: the count of owners read next
@@ -190,10 +204,10 @@ pub(super) async fn still_may(
     act: Act,
 ) -> Result<(), AppError> {
     let (role, status) = target(conn, viewer, &viewer.user.id).await?;
-    if status != "active" {
+    if status != AccountStatus::Active {
         return Err(AppError::Forbidden);
     }
-    crate::backend::authz::authorize(role.as_str(), act)
+    crate::backend::authz::authorize(role, act)
 }
 
 async fn other_active_owners(
@@ -238,7 +252,7 @@ pub async fn change_role(
     if current != from {
         return Err(AppError::invalid("role", t.err_changed_meanwhile));
     }
-    if to == Role::Owner && status != "active" {
+    if to == Role::Owner && status != AccountStatus::Active {
         return Err(AppError::invalid("role", t.err_owner_must_be_active));
     }
     if from == Role::Owner

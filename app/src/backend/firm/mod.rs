@@ -50,7 +50,7 @@ pub async fn permit(
     meta: &RequestMeta,
     act: Act,
 ) -> Result<(), AppError> {
-    if let Err(error) = authz::authorize(&viewer.user.role, act) {
+    if let Err(error) = authz::authorize(viewer.user.role, act) {
         viewer
             .audit_alone(state, meta, Action::AccessDenied, &Target::kind("firm"))
             .await?;

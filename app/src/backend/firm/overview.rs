@@ -12,6 +12,7 @@ use crate::backend::state::AppState;
 use crate::backend::training::{ENTRY_COLUMNS, EntryRow, LeaveRow, entry_view};
 use crate::i18n::Lang;
 use crate::model::{LeaveView, LogData, MemberLog, Standing};
+use domain::AccountStatus;
 use std::collections::HashMap;
 
 /// A person of the firm, with what their calculator needs.
@@ -22,8 +23,8 @@ pub struct PersonRow {
     pub full_name: String,
     pub title: String,
     pub rule_set: String,
-    /// `active` or `blocked`.
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: AccountStatus,
     pub admission_date: Option<String>,
     pub birth_date: Option<String>,
     pub history_from: Option<i64>,
@@ -192,8 +193,8 @@ pub async fn standings(
                     full_name: p.full_name,
                     title: p.title,
                     rule_set: p.rule_set,
-                    blocked: p.status != "active",
-                    status: r.status.as_str().to_owned(),
+                    blocked: p.status != AccountStatus::Active,
+                    status: r.status,
                     counted_quarters: r.counted.quarters(),
                     required_quarters: r.required.quarters(),
                     shortfall_quarters: r.shortfall.quarters(),
@@ -288,7 +289,7 @@ pub async fn export(
             &r.title,
             &r.rule_set,
             &year.to_string(),
-            &r.status,
+            r.status.as_str(),
             &h(r.counted_quarters),
             &h(r.required_quarters),
             &h(r.shortfall_quarters),

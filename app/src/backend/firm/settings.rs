@@ -36,7 +36,7 @@ pub async fn get(
         require_second_factor: require == 1,
         storage_used_bytes,
         storage_quota_bytes: state.config.storage.firm_quota_bytes,
-        can_edit: viewer.user.role == "owner",
+        can_edit: viewer.user.role == domain::Role::Owner,
     })
 }
 

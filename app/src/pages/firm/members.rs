@@ -11,15 +11,16 @@ use crate::components::form::{
 };
 use crate::i18n::{Texts, use_lang};
 use crate::pages::account::NeedsSignIn;
+use domain::{AccountStatus, Role};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 
-fn role_name(t: &Texts, role: &str) -> &'static str {
+fn role_name(t: &Texts, role: Role) -> &'static str {
     match role {
-        "owner" => t.role_owner,
-        "admin" => t.role_admin,
-        _ => t.role_member,
+        Role::Owner => t.role_owner,
+        Role::Admin => t.role_admin,
+        Role::Member => t.role_member,
     }
 }
 
@@ -91,20 +92,20 @@ pub fn FirmMembers() -> impl IntoView {
                                 <input type="hidden" name="id" value=p.id.clone()/>
                                 <label for=select_id.clone() class="sr-only">{format!("{} {name}", t.role_label)}</label>
                                 <select id=select_id name="role" class="rounded border border-slate-400 bg-white px-2 py-1 text-sm focus-ring">
-                                    {roles.iter().map(|r| view! { <option value=r.clone() selected=p.role == *r>{role_name(t, r)}</option> }).collect_view()}
+                                    {roles.iter().map(|r| view! { <option value=r.as_str() selected=p.role == *r>{role_name(t, *r)}</option> }).collect_view()}
                                 </select>
                                 <button type="submit" aria-label=format!("{} {name}", t.role_save) class="rounded border border-slate-400 px-2 py-1 text-sm focus-ring">{t.role_save}</button>
                             </form>
                         }
                     });
-                    let blocked = p.status == "blocked";
+                    let blocked = p.status == AccountStatus::Blocked;
                     view! {
                         <tr class="border-t border-slate-200 align-top">
                             <th scope="row" class="py-2 pr-3 font-normal">
                                 <span class="font-medium">{name.clone()}</span>
                                 <span class="block text-sm text-slate-600 break-all">{p.email.clone()}</span>
                             </th>
-                            <td class="py-2 pr-3">{role_name(t, &p.role)}{blocked.then(|| view! { <span class="block text-sm text-red-800">{t.member_blocked_badge}</span> })}</td>
+                            <td class="py-2 pr-3">{role_name(t, p.role)}{blocked.then(|| view! { <span class="block text-sm text-red-800">{t.member_blocked_badge}</span> })}</td>
                             <td class="py-2">
                                 <div class="flex flex-wrap gap-2">
                                     {role_form}
@@ -128,17 +129,17 @@ pub fn FirmMembers() -> impl IntoView {
                 .map(|i| {
                     view! {
                         <li class="flex flex-wrap items-center gap-3">
-                            <span class="break-all">{format!("{} · {} · {} {}", i.email, role_name(t, &i.role), if i.expired { t.invitation_expired } else { t.invitation_expires }, lang.date_text(&i.expires))}</span>
+                            <span class="break-all">{format!("{} · {} · {} {}", i.email, role_name(t, i.role), if i.expired { t.invitation_expired } else { t.invitation_expires }, lang.date_text(&i.expires))}</span>
                             <Action url=ResendInvitation::url() id=i.id.clone() label=format!("{} {}", t.resend, i.email) text=t.resend/>
                             <Action url=RevokeInvitation::url() id=i.id.clone() label=format!("{} {}", t.revoke, i.email) text=t.revoke danger=true/>
                         </li>
                     }
                 })
                 .collect_view();
-            let invite_roles: Vec<(String, &'static str)> = m
+            let invite_roles: Vec<(&'static str, &'static str)> = m
                 .invite_roles
                 .iter()
-                .map(|r| (r.clone(), role_name(t, r)))
+                .map(|r| (r.as_str(), role_name(t, *r)))
                 .collect();
             view! {
                 <div class="overflow-x-auto">
@@ -162,7 +163,7 @@ pub fn FirmMembers() -> impl IntoView {
                         <div class="space-y-1">
                             <label for="invite-role" class="block font-medium">{t.role_label}</label>
                             <select id="invite-role" name="role" class="rounded border border-slate-400 bg-white px-3 py-2 focus-ring">
-                                {invite_roles.into_iter().map(|(v, l)| { let selected = kept_invite.get("role").as_deref() == Some(v.as_str()); view! { <option value=v selected=selected>{l}</option> } }).collect_view()}
+                                {invite_roles.into_iter().map(|(v, l)| { let selected = kept_invite.get("role").as_deref() == Some(v); view! { <option value=v selected=selected>{l}</option> } }).collect_view()}
                             </select>
                         </div>
                         <Submit label=t.invite_send/>

@@ -13,19 +13,8 @@ use domain::rules::Status;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-fn parse_status(s: &str) -> Status {
-    match s {
-        "compliant" => Status::Compliant,
-        "on-track" => Status::OnTrack,
-        "at-risk" => Status::AtRisk,
-        "non-compliant" => Status::NonCompliant,
-        "exempt" => Status::Exempt,
-        _ => Status::NotRequired,
-    }
-}
-
 fn behind(s: &Standing) -> bool {
-    matches!(s.status.as_str(), "at-risk" | "non-compliant")
+    matches!(s.status, Status::AtRisk | Status::NonCompliant)
 }
 
 #[component]
@@ -64,7 +53,7 @@ pub fn FirmOverview() -> impl IntoView {
                 .into_iter()
                 .map(|r| {
                     let name = if r.full_name.is_empty() { r.email.clone() } else { r.full_name.clone() };
-                    let status = parse_status(&r.status);
+                    let status = r.status;
                     view! {
                         <tr class="border-t border-slate-200 align-top">
                             <th scope="row" class="py-2 pr-3 font-normal [overflow-wrap:break-word]">
