@@ -11,26 +11,11 @@ use crate::backend::request::RequestMeta;
 use crate::backend::state::AppState;
 use crate::error::Problems;
 use crate::i18n::Lang;
-use domain::{Date, Email};
+use domain::{Date, Email, Title};
 use serde::{Deserialize, Serialize};
 
-pub const TITLES: [&str; 4] = [
-    "advokat",
-    "bitradande_jurist",
-    "auktoriserad_revisor",
-    "other",
-];
 /// Every rule set the calculator knows (docs/rules.md §1–§3).
 pub const RULE_SETS: [&str; 9] = domain::rules::set::IDS;
-
-/// The rule set a title implies when the person picks none.
-pub fn default_rule_set(title: &str) -> &'static str {
-    match title {
-        "advokat" => "se-advokat",
-        "auktoriserad_revisor" => "se-revisor-far",
-        _ => "none",
-    }
-}
 
 /// The profile form, as submitted.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -94,7 +79,8 @@ pub fn validate_profile(
                 .replace("{n}", &domain::limits::PERSON_NAME.to_string()),
         );
     }
-    if !TITLES.contains(&input.title.as_str()) {
+    let title = Title::parse(&input.title);
+    if title.is_none() {
         problems.add("title", t.err_title_choice);
     }
     let admission_date = past_date(
@@ -114,7 +100,7 @@ pub fn validate_profile(
         t.err_birth_future,
     );
     let rule_set = match input.rule_set.as_str() {
-        "" => Some(default_rule_set(&input.title)),
+        "" => title.map(Title::default_rule_set),
         chosen => {
             let found = RULE_SETS.iter().copied().find(|r| *r == chosen);
             if found.is_none() {
@@ -165,10 +151,10 @@ pub fn validate_profile(
         (name.to_owned(), org_number)
     });
     problems.finish()?;
-    match (rule_set, language) {
-        (Some(rule_set), Some(language)) => Ok(ValidProfile {
+    match (title, rule_set, language) {
+        (Some(title), Some(rule_set), Some(language)) => Ok(ValidProfile {
             full_name: full_name.to_owned(),
-            title: input.title.clone(),
+            title,
             admission_date,
             birth_date,
             rule_set,
@@ -183,7 +169,7 @@ pub fn validate_profile(
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValidProfile {
     pub full_name: String,
-    pub title: String,
+    pub title: Title,
     pub admission_date: Option<Date>,
     pub birth_date: Option<Date>,
     pub rule_set: &'static str,
@@ -211,7 +197,7 @@ pub async fn update_profile(
          history_from = $7, profile_completed = 1 WHERE id = $8",
     )
     .bind(&valid.full_name)
-    .bind(&valid.title)
+    .bind(valid.title.as_str())
     .bind(valid.admission_date.map(|d| d.to_string()))
     .bind(valid.birth_date.map(|d| d.to_string()))
     .bind(valid.rule_set)
