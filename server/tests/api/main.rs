@@ -20,5 +20,6 @@ mod profile;
 mod queries;
 mod reports;
 mod schema;
+mod seed;
 mod storage;
 mod totp;

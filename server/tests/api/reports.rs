@@ -708,64 +708,31 @@ fn today() -> domain::Date {
 /// ahead of today is not counted yet, as the dashboard does.
 async fn the_report_says_what_is_missing_and_what_is_not_counted_yet(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let sean = app.signed_in_browser("sean@firm.ie").await;
-    let saved = sean
-        .form(
-            "/api/account/update_profile",
-            &[
-                ("full_name", "Seán Ó Briain"),
-                ("title", "other"),
-                ("admission_date", "2015-09-01"),
-                ("birth_date", ""),
-                ("rule_set", "ie-solicitor"),
-                ("language", "en"),
-            ],
-        )
-        .await;
-    assert!(saved.status().is_success(), "{}", saved.status());
     let today = today();
     let year = today.year();
-    // 25 general hours so far this year: the total is met, neither subject minimum is.
     let first = domain::Date::first_of_year(year).to_string();
-    for (title, hours) in [("Litigation update", "12.5"), ("Company law", "12.5")] {
-        let created = sean
-            .form(
-                "/api/log/create_entry",
-                &[
-                    ("date", first.as_str()),
-                    ("title", title),
-                    ("provider", "Law Society"),
-                    ("hours", hours),
-                    ("category", "teacher-led"),
-                    ("verifiable", "on"),
-                    ("topic", ""),
-                    ("notes", ""),
-                ],
-            )
-            .await;
-        assert!(created.status().is_success(), "{}", created.status());
-    }
-    // And one course logged ahead, on the year's last day (when today is not that day).
     let last = domain::Date::last_of_year(year);
+    // 25 general hours so far this year: the total is met, neither subject minimum is;
+    // and one course logged ahead, on the year's last day (when today is not that day).
     let ahead = today < last;
+    let mut person = app
+        .person("sean@firm.ie")
+        .named("Seán Ó Briain")
+        .title("other")
+        .rule_set("ie-solicitor")
+        .course(&first, "Litigation update", "12.5")
+        .course(&first, "Company law", "12.5");
     if ahead {
-        let created = sean
-            .form(
-                "/api/log/create_entry",
-                &[
-                    ("date", last.to_string().as_str()),
-                    ("title", "Wellbeing for lawyers"),
-                    ("provider", "Law Society"),
-                    ("hours", "3"),
-                    ("category", "teacher-led"),
-                    ("verifiable", "on"),
-                    ("topic", "wellbeing"),
-                    ("notes", ""),
-                ],
-            )
-            .await;
-        assert!(created.status().is_success(), "{}", created.status());
+        let last = last.to_string();
+        person = person.course_with(
+            &last,
+            "Wellbeing for lawyers",
+            "3",
+            "teacher-led",
+            "wellbeing",
+        );
     }
+    let sean = person.create().await.browser;
     let (id, view) = make_report_of(&sean, year, "en").await;
     assert_eq!(view["status"], "ready", "{view}");
     let bytes = download(&sean, &id).await;
