@@ -19,6 +19,8 @@ pub mod metrics;
 pub mod net;
 pub mod reports;
 pub mod request;
+#[cfg(test)]
+pub mod snapshot;
 pub mod state;
 pub mod storage;
 pub mod training;

@@ -243,6 +243,54 @@ pub fn invitation(lang: Lang, to: &str, firm: &str, inviter: &str, link: &str) -
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::backend::snapshot::assert_snapshot;
+
+    fn shown(mail: &OutgoingMail) -> String {
+        format!(
+            "To: {}\nSubject: {}\n\n{}\n--- html\n{}\n",
+            mail.to, mail.subject, mail.text, mail.html
+        )
+    }
+
+    /// Every mail we send, in both languages, as the person receives it.
+    #[test]
+    fn every_mail_in_both_languages() {
+        for lang in [Lang::En, Lang::Sv] {
+            let code = lang.code();
+            let link = "https://cpd.example.se/sign-in/link?c=abc";
+            for (name, mail) in [
+                (
+                    "sign_in_code",
+                    sign_in_code(lang, "anna@berg.se", "123456", link, false),
+                ),
+                (
+                    "sign_in_code_new_account",
+                    sign_in_code(lang, "new@berg.se", "123456", link, true),
+                ),
+                (
+                    "email_change_code",
+                    email_change_code(lang, "anna@new.se", "654321"),
+                ),
+                ("step_up_code", step_up_code(lang, "anna@berg.se", "112233")),
+                (
+                    "email_changed_notice",
+                    email_changed_notice(lang, "anna@berg.se", "anna@new.se"),
+                ),
+                (
+                    "invitation",
+                    invitation(
+                        lang,
+                        "erik@berg.se",
+                        "Berg & Lind Advokatbyrå AB",
+                        "Anna Berg",
+                        "https://cpd.example.se/invite/x",
+                    ),
+                ),
+            ] {
+                assert_snapshot(&format!("mail_{name}_{code}"), &shown(&mail));
+            }
+        }
+    }
 
     #[test]
     fn names_in_mail_lose_control_and_bidi_characters() {

@@ -379,6 +379,59 @@ pub async fn cancel(state: &AppState, viewer: &Viewer, id: &str) -> Result<(), A
 mod tests {
     use super::*;
 
+    /// The personal log export as a spreadsheet opens it: header, decimals, defused cells.
+    #[test]
+    fn the_log_export_as_written() {
+        let entry = |date: &str,
+                     title: &str,
+                     quarters: u32,
+                     category: &str,
+                     verifiable: bool,
+                     topic: &str,
+                     notes: &str| EntryView {
+            id: String::new(),
+            date: date.into(),
+            title: title.into(),
+            provider: "Sveriges advokatsamfund".into(),
+            quarters,
+            category: category.into(),
+            verifiable,
+            topic: topic.into(),
+            notes: notes.into(),
+        };
+        let csv = export(&[
+            entry(
+                "2026-03-01",
+                "Etik och god advokatsed",
+                6,
+                "teacher-led",
+                true,
+                "ethics",
+                "",
+            ),
+            entry(
+                "2026-04-15",
+                "GDPR, \"online\"",
+                9,
+                "e-learning",
+                false,
+                "",
+                "Två delar; del 2 i maj",
+            ),
+            entry(
+                "2026-05-02",
+                "=HYPERLINK(\"http://x\")",
+                4,
+                "teacher-led",
+                true,
+                "",
+                "+46 8 123",
+            ),
+        ])
+        .expect("csv");
+        crate::backend::snapshot::assert_snapshot("csv_log_export", &csv);
+    }
+
     fn today() -> Date {
         Date::parse("2026-11-23").expect("date")
     }
