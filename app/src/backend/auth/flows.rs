@@ -6,9 +6,9 @@ use super::challenge::{self, Micros, Outcome, seconds_up};
 use super::codes::{check_code_limits, code_error, email_error, rate_limited};
 use super::otp::{self, Kind};
 use super::rate_limit::{self, VERIFY_PER_IP};
-use super::session;
+use super::session::{self, Session};
 use super::totp::{self, SecondFactor};
-use super::users;
+use super::users::{self, User};
 use super::viewer::Viewer;
 use crate::AppError;
 use crate::backend::audit::{self, Action, Actor, Target};
@@ -193,130 +193,19 @@ pub async fn verify(
     lang: Lang,
     proof: Proof<'_>,
 ) -> Result<SignedIn, AppError> {
-    let t = lang.texts();
     let now = now_micros();
-    let master = state.master_key();
     let mut tx = state.db.begin().await?;
-    if let Err(wait) = rate_limit::hit(&mut tx, VERIFY_PER_IP, &meta.ip_bucket(), now).await? {
-        tx.commit().await?;
-        return Err(rate_limited(wait));
-    }
-    let browser = match session::token(headers, &state.config) {
-        Some(token) => session::load(&mut tx, &token, now).await?,
-        None => None,
-    };
-    let Some(browser) = browser else {
-        tx.commit().await?;
-        return Err(match proof {
-            Proof::Code(_) => AppError::invalid("code", t.err_no_code),
-            Proof::Link { .. } => AppError::invalid("code", t.err_other_browser),
-        });
-    };
-    let stored = match proof {
-        Proof::Code(_) => otp::latest_for_browser(&mut tx, Kind::SignIn, &browser.id_hash).await,
-        Proof::Link { challenge_id, .. } => otp::by_id(&mut tx, Kind::SignIn, challenge_id).await,
-    }?;
-    let Some(stored) = stored else {
-        tx.commit().await?;
-        return Err(AppError::invalid("code", t.err_no_code));
-    };
-    // A link opened in another browser (or by a mail scanner) proves nothing and costs
-    // the challenge nothing: the person can still use it where they asked.
-    if stored.browser_session != browser.id_hash {
-        tx.commit().await?;
-        return Err(AppError::invalid("code", t.err_other_browser));
-    }
-    let email_subject = format!("email:{}", stored.email);
-    let ip_subject = format!("ip:{}", meta.ip_bucket());
-    let subjects = [email_subject.as_str(), ip_subject.as_str()];
-    let firm_of_target = match &stored.user_id {
-        Some(id) => users::by_id(&mut tx, id).await?.map(|u| u.firm_id),
-        None => None,
-    };
-    if let Some(wait) = super::lockouts::check(&mut tx, &subjects, now).await? {
-        audit::record(
-            &mut tx,
-            &Actor::Anonymous,
-            Action::SignInLockedOut,
-            &Target::new("challenge", &stored.id),
-            &ctx(meta, firm_of_target.as_deref()),
-        )
-        .await?;
-        tx.commit().await?;
-        return Err(rate_limited(seconds_up(wait)));
-    }
-    let matches = match proof {
-        Proof::Code(code) => stored.code_matches(master, code),
-        Proof::Link { token, .. } => stored.link_matches(master, token),
-    };
-    let outcome = otp::submit(&mut tx, &stored, now, matches).await?;
-    if let Some(error) = code_error(t, outcome) {
-        if matches!(outcome, Outcome::Wrong { .. } | Outcome::Exhausted) {
-            super::lockouts::fail(&mut tx, &subjects, now).await?;
-            audit::record(
-                &mut tx,
-                &Actor::Anonymous,
-                Action::SignInFailed,
-                &Target::new("challenge", &stored.id),
-                &ctx(meta, firm_of_target.as_deref()),
-            )
-            .await?;
-        }
-        tx.commit().await?;
-        if matches!(outcome, Outcome::Wrong { .. } | Outcome::Exhausted) {
-            state.metrics.sign_in_failed();
-        }
-        return Err(error);
-    }
-    super::lockouts::clear(&mut tx, &email_subject).await?;
-
-    let (user, new_account) = match users::by_email(&mut tx, &stored.email).await? {
-        Some(user) => (user, false),
-        None => {
-            // Only the invitation this sign-in was started from can place the person in a
-            // firm; without one they get a firm of their own.
-            let invitation = match &stored.invitation_id {
-                Some(id) => Some(
-                    crate::backend::firm::invitations::accept(&mut tx, id, &stored.email, now)
-                        .await?
-                        .ok_or_else(|| AppError::invalid("code", t.invite_expired))?,
-                ),
-                None => None,
-            };
-            let user = match &invitation {
-                Some(inv) => {
-                    users::create_in_firm(
-                        &mut tx,
-                        &stored.email,
-                        lang.code(),
-                        &inv.firm_id,
-                        &inv.role,
-                        &inv.rule_set,
-                        now,
-                    )
-                    .await?
-                }
-                None => users::create_with_firm(&mut tx, &stored.email, lang.code(), now).await?,
-            };
-            if let Some(inv) = &invitation {
-                crate::backend::firm::invitations::audit_accepted(&mut tx, &user.id, inv, meta)
-                    .await?;
+    // A refusal keeps what it counted (the rate limit, the lockout, the attempt): the
+    // transaction is committed before the refusal is returned.
+    let (browser, stored) =
+        match proven_challenge(&mut tx, state, headers, meta, lang, proof, now).await? {
+            Ok(proven) => proven,
+            Err(refusal) => {
+                tx.commit().await?;
+                return Err(refusal);
             }
-            let actor = Actor::User {
-                user_id: user.id.clone(),
-                firm_id: user.firm_id.clone(),
-            };
-            audit::record(
-                &mut tx,
-                &actor,
-                Action::AccountCreated,
-                &Target::new("user", &user.id),
-                &ctx(meta, Some(&user.firm_id)),
-            )
-            .await?;
-            (user, true)
-        }
-    };
+        };
+    let (user, new_account) = account_for(&mut tx, &stored, meta, lang, now).await?;
     if user.status != domain::AccountStatus::Active {
         tx.commit().await?;
         return Err(AppError::Blocked);
@@ -358,6 +247,141 @@ pub async fn verify(
         new_account,
         profile_completed: user.profile_completed,
     })
+}
+
+/// The browser's session and the challenge the proof answers, once the proof is right:
+/// rate limited per network, bound to the browser that asked, locked out after repeated
+/// failures (each one counted and audited). The inner error is a refusal whose counting
+/// must be committed; the outer one is a failure of the database.
+async fn proven_challenge(
+    tx: &mut AnyConnection,
+    state: &AppState,
+    headers: &HeaderMap,
+    meta: &RequestMeta,
+    lang: Lang,
+    proof: Proof<'_>,
+    now: Micros,
+) -> Result<Result<(Session, otp::StoredChallenge), AppError>, AppError> {
+    let t = lang.texts();
+    if let Err(wait) = rate_limit::hit(tx, VERIFY_PER_IP, &meta.ip_bucket(), now).await? {
+        return Ok(Err(rate_limited(wait)));
+    }
+    let browser = match session::token(headers, &state.config) {
+        Some(token) => session::load(tx, &token, now).await?,
+        None => None,
+    };
+    let Some(browser) = browser else {
+        return Ok(Err(match proof {
+            Proof::Code(_) => AppError::invalid("code", t.err_no_code),
+            Proof::Link { .. } => AppError::invalid("code", t.err_other_browser),
+        }));
+    };
+    let stored = match proof {
+        Proof::Code(_) => otp::latest_for_browser(tx, Kind::SignIn, &browser.id_hash).await,
+        Proof::Link { challenge_id, .. } => otp::by_id(tx, Kind::SignIn, challenge_id).await,
+    }?;
+    let Some(stored) = stored else {
+        return Ok(Err(AppError::invalid("code", t.err_no_code)));
+    };
+    // A link opened in another browser (or by a mail scanner) proves nothing and costs
+    // the challenge nothing: the person can still use it where they asked.
+    if stored.browser_session != browser.id_hash {
+        return Ok(Err(AppError::invalid("code", t.err_other_browser)));
+    }
+    let email_subject = format!("email:{}", stored.email);
+    let ip_subject = format!("ip:{}", meta.ip_bucket());
+    let subjects = [email_subject.as_str(), ip_subject.as_str()];
+    let firm_of_target = match &stored.user_id {
+        Some(id) => users::by_id(tx, id).await?.map(|u| u.firm_id),
+        None => None,
+    };
+    if let Some(wait) = super::lockouts::check(tx, &subjects, now).await? {
+        audit::record(
+            tx,
+            &Actor::Anonymous,
+            Action::SignInLockedOut,
+            &Target::new("challenge", &stored.id),
+            &ctx(meta, firm_of_target.as_deref()),
+        )
+        .await?;
+        return Ok(Err(rate_limited(seconds_up(wait))));
+    }
+    let matches = match proof {
+        Proof::Code(code) => stored.code_matches(state.master_key(), code),
+        Proof::Link { token, .. } => stored.link_matches(state.master_key(), token),
+    };
+    let outcome = otp::submit(tx, &stored, now, matches).await?;
+    if let Some(error) = code_error(t, outcome) {
+        if matches!(outcome, Outcome::Wrong { .. } | Outcome::Exhausted) {
+            super::lockouts::fail(tx, &subjects, now).await?;
+            audit::record(
+                tx,
+                &Actor::Anonymous,
+                Action::SignInFailed,
+                &Target::new("challenge", &stored.id),
+                &ctx(meta, firm_of_target.as_deref()),
+            )
+            .await?;
+            state.metrics.sign_in_failed();
+        }
+        return Ok(Err(error));
+    }
+    super::lockouts::clear(tx, &email_subject).await?;
+    Ok(Ok((browser, stored)))
+}
+
+/// The account of the address that proved itself, and whether it is new: a new address
+/// joins the firm of exactly the invitation its sign-in was started from, or gets a firm
+/// of its own; never another firm's.
+async fn account_for(
+    tx: &mut AnyConnection,
+    stored: &otp::StoredChallenge,
+    meta: &RequestMeta,
+    lang: Lang,
+    now: Micros,
+) -> Result<(User, bool), AppError> {
+    if let Some(user) = users::by_email(tx, &stored.email).await? {
+        return Ok((user, false));
+    }
+    let invitation = match &stored.invitation_id {
+        Some(id) => Some(
+            crate::backend::firm::invitations::accept(tx, id, &stored.email, now)
+                .await?
+                .ok_or_else(|| AppError::invalid("code", lang.texts().invite_expired))?,
+        ),
+        None => None,
+    };
+    let user = match &invitation {
+        Some(inv) => {
+            users::create_in_firm(
+                tx,
+                &stored.email,
+                lang.code(),
+                &inv.firm_id,
+                &inv.role,
+                &inv.rule_set,
+                now,
+            )
+            .await?
+        }
+        None => users::create_with_firm(tx, &stored.email, lang.code(), now).await?,
+    };
+    if let Some(inv) = &invitation {
+        crate::backend::firm::invitations::audit_accepted(tx, &user.id, inv, meta).await?;
+    }
+    let actor = Actor::User {
+        user_id: user.id.clone(),
+        firm_id: user.firm_id.clone(),
+    };
+    audit::record(
+        tx,
+        &actor,
+        Action::AccountCreated,
+        &Target::new("user", &user.id),
+        &ctx(meta, Some(&user.firm_id)),
+    )
+    .await?;
+    Ok((user, true))
 }
 
 /// Step 3 (only with an authenticator app): the TOTP or a recovery code. On success the
