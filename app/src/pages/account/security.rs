@@ -1,9 +1,10 @@
 //! Sign-in and security: the authenticator app, and every place the person is signed in.
 
 use super::NeedsSignIn;
+use crate::AppError;
 use crate::api::account::{
     ConfirmStepUp, ConfirmTotp, DismissRecoveryCodes, RemoveTotp, RequestStepUp, RevokeSession,
-    StartTotp, TotpState, list_sessions, security_status,
+    SecurityOverview, StartTotp, TotpState, list_sessions, security_status,
 };
 use crate::api::auth::SignOut;
 use crate::components::form::{ErrorBox, Field, Notice, Submit, use_form_error, use_query_flag};
@@ -12,24 +13,74 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 
-/// "2026-11-23 08:15 UTC" from microseconds since the epoch.
+/// The security page: confirming it is you, the authenticator app, and the sessions.
 #[component]
 pub fn AccountSecurity() -> impl IntoView {
-    let lang = use_lang();
-    let t = lang.texts();
+    let t = use_lang().texts();
     let status = Resource::new(|| (), |_| security_status());
-    let sessions = Resource::new(|| (), |_| list_sessions());
-    let start_error = use_form_error::<StartTotp>();
-    let confirm_error = use_form_error::<ConfirmTotp>();
+    view! {
+        <Title text=t.security_page_title/>
+        <div class="max-w-3xl space-y-8">
+            <h1 class="text-3xl font-bold tracking-tight">{t.security_page_title}</h1>
+            <StepUpSection status/>
+            <AppSection status/>
+            <SessionsSection/>
+        </div>
+    }
+}
+
+type Status = Resource<Result<SecurityOverview, AppError>>;
+
+/// "Confirm it is you": the fresh code or app code the sensitive changes ask for.
+#[component]
+fn StepUpSection(status: Status) -> impl IntoView {
+    let t = use_lang().texts();
     let step_up_request_error = use_form_error::<RequestStepUp>();
     let step_up_error = use_form_error::<ConfirmStepUp>();
-    let sign_out_error = use_form_error::<SignOut>();
     let step_up_sent = use_query_flag("step_up_sent");
-    let remove_error = use_form_error::<RemoveTotp>();
-    let revoke_error = use_form_error::<RevokeSession>();
-    let revoked = use_query_flag("revoked");
-    let removed = use_query_flag("totp_removed");
+    let confirm_section = move || {
+        Suspend::new(async move {
+            let Ok(status) = status.await else {
+                return ().into_any();
+            };
+            if status.stepped_up {
+                return view! { <p role="status" class="rounded border border-green-300 bg-green-50 p-3 text-green-900">{t.step_up_done}</p> }.into_any();
+            }
+            let with_app = matches!(status.totp, TotpState::On { .. });
+            view! {
+                <p>{t.step_up_intro}</p>
+                <ErrorBox error=step_up_request_error/>
+                {(!with_app).then(|| view! {
+                    <form method="post" action=RequestStepUp::url()>
+                        <button type="submit" class="rounded border border-indigo-700 px-3 py-1.5 text-indigo-800 hover:bg-indigo-50 focus-ring">{t.step_up_send}</button>
+                    </form>
+                })}
+                <ErrorBox error=step_up_error/>
+                <form method="post" action=ConfirmStepUp::url() class="space-y-4">
+                    <Field id="step-up-code" name="code" label=if with_app { t.step_up_label_totp } else { t.step_up_label } autocomplete="one-time-code" required=true error=step_up_error/>
+                    <Submit label=t.step_up_submit/>
+                </form>
+            }
+            .into_any()
+        })
+    };
+    view! {
+        <section id="confirm" aria-labelledby="confirm-heading" class="space-y-4">
+            <h2 id="confirm-heading" class="text-xl font-semibold">{t.step_up_heading}</h2>
+            <Notice show=step_up_sent text=t.step_up_sent/>
+            <Suspense fallback=|| ()>{confirm_section}</Suspense>
+        </section>
+    }
+}
 
+/// The authenticator app: add it (scan, confirm), see the recovery codes once, remove it.
+#[component]
+fn AppSection(status: Status) -> impl IntoView {
+    let t = use_lang().texts();
+    let start_error = use_form_error::<StartTotp>();
+    let confirm_error = use_form_error::<ConfirmTotp>();
+    let remove_error = use_form_error::<RemoveTotp>();
+    let removed = use_query_flag("totp_removed");
     let totp_section = move || {
         Suspend::new(async move {
             let status = match status.await {
@@ -78,34 +129,24 @@ pub fn AccountSecurity() -> impl IntoView {
             view! { {fresh} {body} }.into_any()
         })
     };
+    view! {
+        <section id="totp" aria-labelledby="totp-heading" class="space-y-4">
+            <h2 id="totp-heading" class="text-xl font-semibold">{t.totp_section}</h2>
+            <Notice show=removed text=t.totp_removed/>
+            <Suspense fallback=|| ()>{totp_section}</Suspense>
+        </section>
+    }
+}
 
-    let confirm_section = move || {
-        Suspend::new(async move {
-            let Ok(status) = status.await else {
-                return ().into_any();
-            };
-            if status.stepped_up {
-                return view! { <p role="status" class="rounded border border-green-300 bg-green-50 p-3 text-green-900">{t.step_up_done}</p> }.into_any();
-            }
-            let with_app = matches!(status.totp, TotpState::On { .. });
-            view! {
-                <p>{t.step_up_intro}</p>
-                <ErrorBox error=step_up_request_error/>
-                {(!with_app).then(|| view! {
-                    <form method="post" action=RequestStepUp::url()>
-                        <button type="submit" class="rounded border border-indigo-700 px-3 py-1.5 text-indigo-800 hover:bg-indigo-50 focus-ring">{t.step_up_send}</button>
-                    </form>
-                })}
-                <ErrorBox error=step_up_error/>
-                <form method="post" action=ConfirmStepUp::url() class="space-y-4">
-                    <Field id="step-up-code" name="code" label=if with_app { t.step_up_label_totp } else { t.step_up_label } autocomplete="one-time-code" required=true error=step_up_error/>
-                    <Submit label=t.step_up_submit/>
-                </form>
-            }
-            .into_any()
-        })
-    };
-
+/// Every place the person is signed in, each with a way to end it, and "everywhere".
+#[component]
+fn SessionsSection() -> impl IntoView {
+    let lang = use_lang();
+    let t = lang.texts();
+    let sessions = Resource::new(|| (), |_| list_sessions());
+    let sign_out_error = use_form_error::<SignOut>();
+    let revoke_error = use_form_error::<RevokeSession>();
+    let revoked = use_query_flag("revoked");
     let sessions_section = move || {
         Suspend::new(async move {
             let Ok(list) = sessions.await else {
@@ -158,28 +199,13 @@ pub fn AccountSecurity() -> impl IntoView {
             .into_any()
         })
     };
-
     view! {
-        <Title text=t.security_page_title/>
-        <div class="max-w-3xl space-y-8">
-            <h1 class="text-3xl font-bold tracking-tight">{t.security_page_title}</h1>
-            <section id="confirm" aria-labelledby="confirm-heading" class="space-y-4">
-                <h2 id="confirm-heading" class="text-xl font-semibold">{t.step_up_heading}</h2>
-                <Notice show=step_up_sent text=t.step_up_sent/>
-                <Suspense fallback=|| ()>{confirm_section}</Suspense>
-            </section>
-            <section id="totp" aria-labelledby="totp-heading" class="space-y-4">
-                <h2 id="totp-heading" class="text-xl font-semibold">{t.totp_section}</h2>
-                <Notice show=removed text=t.totp_removed/>
-                <Suspense fallback=|| ()>{totp_section}</Suspense>
-            </section>
-            <section aria-labelledby="sessions-heading" class="space-y-4">
-                <h2 id="sessions-heading" class="text-xl font-semibold">{t.sessions_title}</h2>
-                <Notice show=revoked text=t.sessions_revoked/>
-                <ErrorBox error=revoke_error/>
-                <ErrorBox error=sign_out_error/>
-                <Suspense fallback=|| ()>{sessions_section}</Suspense>
-            </section>
-        </div>
+        <section aria-labelledby="sessions-heading" class="space-y-4">
+            <h2 id="sessions-heading" class="text-xl font-semibold">{t.sessions_title}</h2>
+            <Notice show=revoked text=t.sessions_revoked/>
+            <ErrorBox error=revoke_error/>
+            <ErrorBox error=sign_out_error/>
+            <Suspense fallback=|| ()>{sessions_section}</Suspense>
+        </section>
     }
 }

@@ -10,6 +10,7 @@ use crate::components::form::{
     ErrorBox, Field, Notice, Submit, use_form_error, use_form_values, use_query_flag,
 };
 use crate::i18n::{Texts, use_lang};
+use crate::model::{InvitationView, MemberView};
 use crate::pages::account::NeedsSignIn;
 use domain::{AccountStatus, Role};
 use leptos::prelude::*;
@@ -52,8 +53,6 @@ pub fn FirmMembers() -> impl IntoView {
     let t = lang.texts();
     let members = Resource::new(|| (), |_| get_members());
     // The invitation form shows its own error; the row actions' errors show at the top.
-    let invite_error = use_form_error::<InviteMember>();
-    let kept_invite = use_form_values::<InviteMember>();
     let action_errors = [
         use_form_error::<ChangeRole>(),
         use_form_error::<BlockMember>(),
@@ -72,7 +71,6 @@ pub fn FirmMembers() -> impl IntoView {
         (use_query_flag("removed"), t.firm_member_removed),
     ];
     let body = move || {
-        let kept_invite = kept_invite.clone();
         Suspend::new(async move {
             let m = match members.await {
                 Ok(m) => m,
@@ -81,66 +79,8 @@ pub fn FirmMembers() -> impl IntoView {
             let people = m
                 .people
                 .iter()
-                .map(|p| {
-                    let name = if p.full_name.is_empty() { p.email.clone() } else { p.full_name.clone() };
-                    let manageable = p.may_manage;
-                    let roles = p.roles.clone();
-                    let role_form = (!roles.is_empty()).then(|| {
-                        let select_id = format!("role-{}", p.id);
-                        view! {
-                            <form method="post" action=ChangeRole::url() class="flex items-center gap-2">
-                                <input type="hidden" name="id" value=p.id.clone()/>
-                                <label for=select_id.clone() class="sr-only">{format!("{} {name}", t.role_label)}</label>
-                                <select id=select_id name="role" class="rounded border border-slate-400 bg-white px-2 py-1 text-sm focus-ring">
-                                    {roles.iter().map(|r| view! { <option value=r.as_str() selected=p.role == *r>{role_name(t, *r)}</option> }).collect_view()}
-                                </select>
-                                <button type="submit" aria-label=format!("{} {name}", t.role_save) class="rounded border border-slate-400 px-2 py-1 text-sm focus-ring">{t.role_save}</button>
-                            </form>
-                        }
-                    });
-                    let blocked = p.status == AccountStatus::Blocked;
-                    view! {
-                        <tr class="border-t border-slate-200 align-top">
-                            <th scope="row" class="py-2 pr-3 font-normal">
-                                <span class="font-medium">{name.clone()}</span>
-                                <span class="block text-sm text-slate-600 break-all">{p.email.clone()}</span>
-                            </th>
-                            <td class="py-2 pr-3">{role_name(t, p.role)}{blocked.then(|| view! { <span class="block text-sm text-red-800">{t.member_blocked_badge}</span> })}</td>
-                            <td class="py-2">
-                                <div class="flex flex-wrap gap-2">
-                                    {role_form}
-                                    {manageable.then(|| view! {
-                                        {if blocked {
-                                            view! { <Action url=UnblockMember::url() id=p.id.clone() label=format!("{} {name}", t.unblock) text=t.unblock/> }.into_any()
-                                        } else {
-                                            view! { <Action url=BlockMember::url() id=p.id.clone() label=format!("{} {name}", t.block) text=t.block danger=true/> }.into_any()
-                                        }}
-                                        <Action url=RemoveMember::url() id=p.id.clone() label=format!("{} {name}", t.remove) text=t.remove danger=true/>
-                                    })}
-                                </div>
-                            </td>
-                        </tr>
-                    }
-                })
+                .map(|p| view! { <MemberRow p=p.clone()/> })
                 .collect_view();
-            let invitations = m
-                .invitations
-                .iter()
-                .map(|i| {
-                    view! {
-                        <li class="flex flex-wrap items-center gap-3">
-                            <span class="break-all">{format!("{} · {} · {} {}", i.email, role_name(t, i.role), if i.expired { t.invitation_expired } else { t.invitation_expires }, lang.date_text(&i.expires))}</span>
-                            <Action url=ResendInvitation::url() id=i.id.clone() label=format!("{} {}", t.resend, i.email) text=t.resend/>
-                            <Action url=RevokeInvitation::url() id=i.id.clone() label=format!("{} {}", t.revoke, i.email) text=t.revoke danger=true/>
-                        </li>
-                    }
-                })
-                .collect_view();
-            let invite_roles: Vec<(&'static str, &'static str)> = m
-                .invite_roles
-                .iter()
-                .map(|r| (r.as_str(), role_name(t, *r)))
-                .collect();
             view! {
                 <div class="overflow-x-auto">
                     <table class="w-full text-left">
@@ -153,22 +93,7 @@ pub fn FirmMembers() -> impl IntoView {
                         <tbody>{people}</tbody>
                     </table>
                 </div>
-                <section aria-labelledby="invite-heading" class="space-y-3 border-t border-slate-200 pt-6">
-                    <h2 id="invite-heading" class="text-xl font-semibold">{t.invite_heading}</h2>
-                    <p class="text-slate-700">{t.invite_intro}</p>
-                    <ul class="space-y-2">{invitations}</ul>
-                    <ErrorBox error=invite_error/>
-                    <form method="post" action=InviteMember::url() class="space-y-4">
-                        <Field id="invite-email" name="email" label=t.invite_email kind="email" autocomplete="off" kept=kept_invite.clone() required=true error=invite_error/>
-                        <div class="space-y-1">
-                            <label for="invite-role" class="block font-medium">{t.role_label}</label>
-                            <select id="invite-role" name="role" class="rounded border border-slate-400 bg-white px-3 py-2 focus-ring">
-                                {invite_roles.into_iter().map(|(v, l)| { let selected = kept_invite.get("role").as_deref() == Some(v); view! { <option value=v selected=selected>{l}</option> } }).collect_view()}
-                            </select>
-                        </div>
-                        <Submit label=t.invite_send/>
-                    </form>
-                </section>
+                <InviteSection invitations=m.invitations.clone() invite_roles=m.invite_roles.clone()/>
             }
             .into_any()
         })
@@ -181,6 +106,98 @@ pub fn FirmMembers() -> impl IntoView {
             {notices.into_iter().map(|(show, text)| view! { <Notice show text/> }).collect_view()}
             {action_errors.into_iter().map(|error| view! { <ErrorBox error/> }).collect_view()}
             <Suspense fallback=|| ()>{body}</Suspense>
+        </section>
+    }
+}
+
+/// One person of the firm with what the viewer may do to them (decided by the server).
+#[component]
+fn MemberRow(p: MemberView) -> impl IntoView {
+    let t = use_lang().texts();
+    let name = if p.full_name.is_empty() {
+        p.email.clone()
+    } else {
+        p.full_name.clone()
+    };
+    let manageable = p.may_manage;
+    let roles = p.roles.clone();
+    let role_form = (!roles.is_empty()).then(|| {
+        let select_id = format!("role-{}", p.id);
+        view! {
+            <form method="post" action=ChangeRole::url() class="flex items-center gap-2">
+                <input type="hidden" name="id" value=p.id.clone()/>
+                <label for=select_id.clone() class="sr-only">{format!("{} {name}", t.role_label)}</label>
+                <select id=select_id name="role" class="rounded border border-slate-400 bg-white px-2 py-1 text-sm focus-ring">
+                    {roles.iter().map(|r| view! { <option value=r.as_str() selected=p.role == *r>{role_name(t, *r)}</option> }).collect_view()}
+                </select>
+                <button type="submit" aria-label=format!("{} {name}", t.role_save) class="rounded border border-slate-400 px-2 py-1 text-sm focus-ring">{t.role_save}</button>
+            </form>
+        }
+    });
+    let blocked = p.status == AccountStatus::Blocked;
+    view! {
+        <tr class="border-t border-slate-200 align-top">
+            <th scope="row" class="py-2 pr-3 font-normal">
+                <span class="font-medium">{name.clone()}</span>
+                <span class="block text-sm text-slate-600 break-all">{p.email.clone()}</span>
+            </th>
+            <td class="py-2 pr-3">{role_name(t, p.role)}{blocked.then(|| view! { <span class="block text-sm text-red-800">{t.member_blocked_badge}</span> })}</td>
+            <td class="py-2">
+                <div class="flex flex-wrap gap-2">
+                    {role_form}
+                    {manageable.then(|| view! {
+                        {if blocked {
+                            view! { <Action url=UnblockMember::url() id=p.id.clone() label=format!("{} {name}", t.unblock) text=t.unblock/> }.into_any()
+                        } else {
+                            view! { <Action url=BlockMember::url() id=p.id.clone() label=format!("{} {name}", t.block) text=t.block danger=true/> }.into_any()
+                        }}
+                        <Action url=RemoveMember::url() id=p.id.clone() label=format!("{} {name}", t.remove) text=t.remove danger=true/>
+                    })}
+                </div>
+            </td>
+        </tr>
+    }
+}
+
+/// The open invitations, and the form that sends a new one.
+#[component]
+fn InviteSection(invitations: Vec<InvitationView>, invite_roles: Vec<Role>) -> impl IntoView {
+    let lang = use_lang();
+    let t = lang.texts();
+    let invite_error = use_form_error::<InviteMember>();
+    let kept_invite = use_form_values::<InviteMember>();
+    let invitations = invitations
+            .iter()
+            .map(|i| {
+                view! {
+                    <li class="flex flex-wrap items-center gap-3">
+                        <span class="break-all">{format!("{} · {} · {} {}", i.email, role_name(t, i.role), if i.expired { t.invitation_expired } else { t.invitation_expires }, lang.date_text(&i.expires))}</span>
+                        <Action url=ResendInvitation::url() id=i.id.clone() label=format!("{} {}", t.resend, i.email) text=t.resend/>
+                        <Action url=RevokeInvitation::url() id=i.id.clone() label=format!("{} {}", t.revoke, i.email) text=t.revoke danger=true/>
+                    </li>
+                }
+            })
+            .collect_view();
+    let invite_roles: Vec<(&'static str, &'static str)> = invite_roles
+        .iter()
+        .map(|r| (r.as_str(), role_name(t, *r)))
+        .collect();
+    view! {
+        <section aria-labelledby="invite-heading" class="space-y-3 border-t border-slate-200 pt-6">
+            <h2 id="invite-heading" class="text-xl font-semibold">{t.invite_heading}</h2>
+            <p class="text-slate-700">{t.invite_intro}</p>
+            <ul class="space-y-2">{invitations}</ul>
+            <ErrorBox error=invite_error/>
+            <form method="post" action=InviteMember::url() class="space-y-4">
+                <Field id="invite-email" name="email" label=t.invite_email kind="email" autocomplete="off" kept=kept_invite.clone() required=true error=invite_error/>
+                <div class="space-y-1">
+                    <label for="invite-role" class="block font-medium">{t.role_label}</label>
+                    <select id="invite-role" name="role" class="rounded border border-slate-400 bg-white px-3 py-2 focus-ring">
+                        {invite_roles.into_iter().map(|(v, l)| { let selected = kept_invite.get("role").as_deref() == Some(v); view! { <option value=v selected=selected>{l}</option> } }).collect_view()}
+                    </select>
+                </div>
+                <Submit label=t.invite_send/>
+            </form>
         </section>
     }
 }

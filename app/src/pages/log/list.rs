@@ -93,58 +93,14 @@ pub fn LogList() -> impl IntoView {
                 .iter()
                 .fold(domain::Hours::ZERO, |s, e| s.saturating_add(e.hours()));
             let count = rows.len();
-            let options = |pairs: Vec<(&'static str, &'static str)>, selected: &str| {
-                pairs
-                    .into_iter()
-                    .map(|(value, text)| view! { <option value=value selected=selected == value>{text}</option> })
-                    .collect_view()
-            };
             let table = if rows.is_empty() {
                 view! { <p class="text-slate-700">{t.log_empty}</p> }.into_any()
             } else {
                 let body = rows
                     .into_iter()
                     .map(|e| {
-                        let category = if e.category == "e-learning" { t.category_e_learning } else { t.category_teacher_led };
-                        let parsed = domain::Date::parse(&e.date).ok();
-                        let date_text = parsed.map_or_else(|| e.date.clone(), |d| lang.long_date(d));
-                        let ahead = parsed.is_some_and(|d| d > today);
-                        let hours = e.hours().display_with(sep);
-                        let edit_label = format!("{} {}", t.edit, e.title);
                         let attached = data.certificates.get(&e.id).copied().unwrap_or(0);
-                        let certificates_text = format!("{} ({attached})", t.cert_heading);
-                        let with_certificates = match attached {
-                            0 => String::new(),
-                            n => lang.count(usize::try_from(n).unwrap_or(0), t.confirm_with_certificates_one, t.confirm_with_certificates_other),
-                        };
-                        let certificates_label = format!("{} {}: {attached}", t.cert_heading, e.title);
-                        let duplicate_label = format!("{} {}", t.duplicate, e.title);
-                        view! {
-                            <tr class="block border-t border-slate-200 py-2 align-top sm:table-row sm:py-0">
-                                <td class="block whitespace-nowrap text-sm text-slate-600 sm:table-cell sm:py-2 sm:pr-3 sm:text-base sm:text-slate-900">
-                                    <time datetime=e.date.clone()>{date_text}</time>
-                                    {ahead.then(|| view! { <span class="mt-1 block w-fit rounded border border-sky-300 bg-sky-50 px-1.5 text-xs font-medium whitespace-normal text-sky-900">{t.not_counted_badge}</span> })}
-                                </td>
-                                <td class="block [overflow-wrap:anywhere] sm:table-cell sm:py-2 sm:pr-3">
-                                    <span class="font-medium">{e.title.clone()}</span>
-                                    {(!e.provider.is_empty()).then(|| view! { <span class="block text-sm text-slate-600">{e.provider.clone()}</span> })}
-                                </td>
-                                <td class="inline sm:table-cell sm:py-2 sm:pr-3 sm:text-right">{hours}<span class="sm:hidden">" h · "</span></td>
-                                <td class="inline sm:table-cell sm:py-2 sm:pr-3">{category}{(!e.verifiable).then(|| view! { <span class="block text-sm text-slate-600">{t.not_verifiable}</span> })}</td>
-                                <td class="block pt-2 sm:table-cell sm:py-2">
-                                    <div class="flex flex-wrap gap-2">
-                                        <a href=format!("/log/entry/{}", e.id) aria-label=edit_label class="rounded border border-slate-400 px-2 py-1 text-sm focus-ring">{t.edit}</a>
-                                        <a href=format!("/log/entry/{}#certificates", e.id) aria-label=certificates_label class="rounded border border-slate-400 px-2 py-1 text-sm focus-ring">{certificates_text}</a>
-                                        <form method="post" action=DuplicateEntry::url()>
-                                            <input type="hidden" name="id" value=e.id.clone()/>
-                                            <button type="submit" aria-label=duplicate_label class="rounded border border-slate-400 px-2 py-1 text-sm focus-ring">{t.duplicate}</button>
-                                        </form>
-                                        <ConfirmDelete action=DeleteEntry::url() id=e.id.clone() what=e.title.clone()
-                                            consequence=with_certificates/>
-                                    </div>
-                                </td>
-                            </tr>
-                        }
+                        view! { <EntryRow e today attached/> }
                     })
                     .collect_view();
                 view! {
@@ -167,26 +123,7 @@ pub fn LogList() -> impl IntoView {
             };
             view! {
                 <YearNav path="/log" year/>
-                <form method="get" action="/log" class="flex flex-wrap items-end gap-3" role="search">
-                    <input type="hidden" name="year" value=year/>
-                    <div>
-                        <label for="q" class="block text-sm font-medium">{t.search_label}</label>
-                        <input id="q" name="q" type="search" value=view.search.clone() class="rounded border border-slate-400 px-3 py-2 focus-ring"/>
-                    </div>
-                    <div>
-                        <label for="category" class="block text-sm font-medium">{t.col_category}</label>
-                        <select id="category" name="category" class="rounded border border-slate-400 bg-white px-3 py-2 focus-ring">
-                            {options(vec![("", t.category_all), ("teacher-led", t.category_teacher_led), ("e-learning", t.category_e_learning)], &view.category)}
-                        </select>
-                    </div>
-                    <div>
-                        <label for="sort" class="block text-sm font-medium">{t.sort_label}</label>
-                        <select id="sort" name="sort" class="rounded border border-slate-400 bg-white px-3 py-2 focus-ring">
-                            {options(vec![("", t.sort_newest), ("oldest", t.sort_oldest), ("title", t.sort_title), ("hours", t.sort_hours)], &view.sort)}
-                        </select>
-                    </div>
-                    <button type="submit" class="rounded border border-indigo-700 px-4 py-2 text-indigo-800 focus-ring">{t.apply}</button>
-                </form>
+                <LogFilters year view/>
                 <p class="text-slate-700" data-testid="log-total">{format!("{} · {} h", lang.count(count, t.entries_one, t.entries_other), total.display_with(sep))}</p>
                 <NotYetCountedNotice ahead=data.not_yet_counted(year)/>
                 {table}
@@ -213,6 +150,95 @@ pub fn LogList() -> impl IntoView {
             <ErrorBox error=duplicate_error/>
             <Suspense fallback=|| ()>{body}</Suspense>
         </section>
+    }
+}
+
+/// One course of the log: a table row on a wide screen, a card on a phone.
+#[component]
+fn EntryRow(e: EntryView, today: domain::Date, attached: u32) -> impl IntoView {
+    let lang = use_lang();
+    let t = lang.texts();
+    let sep = lang.decimal_separator();
+    let category = if e.category == "e-learning" {
+        t.category_e_learning
+    } else {
+        t.category_teacher_led
+    };
+    let parsed = domain::Date::parse(&e.date).ok();
+    let date_text = parsed.map_or_else(|| e.date.clone(), |d| lang.long_date(d));
+    let ahead = parsed.is_some_and(|d| d > today);
+    let hours = e.hours().display_with(sep);
+    let edit_label = format!("{} {}", t.edit, e.title);
+    let certificates_text = format!("{} ({attached})", t.cert_heading);
+    let with_certificates = match attached {
+        0 => String::new(),
+        n => lang.count(
+            usize::try_from(n).unwrap_or(0),
+            t.confirm_with_certificates_one,
+            t.confirm_with_certificates_other,
+        ),
+    };
+    let certificates_label = format!("{} {}: {attached}", t.cert_heading, e.title);
+    let duplicate_label = format!("{} {}", t.duplicate, e.title);
+    view! {
+        <tr class="block border-t border-slate-200 py-2 align-top sm:table-row sm:py-0">
+            <td class="block whitespace-nowrap text-sm text-slate-600 sm:table-cell sm:py-2 sm:pr-3 sm:text-base sm:text-slate-900">
+                <time datetime=e.date.clone()>{date_text}</time>
+                {ahead.then(|| view! { <span class="mt-1 block w-fit rounded border border-sky-300 bg-sky-50 px-1.5 text-xs font-medium whitespace-normal text-sky-900">{t.not_counted_badge}</span> })}
+            </td>
+            <td class="block [overflow-wrap:anywhere] sm:table-cell sm:py-2 sm:pr-3">
+                <span class="font-medium">{e.title.clone()}</span>
+                {(!e.provider.is_empty()).then(|| view! { <span class="block text-sm text-slate-600">{e.provider.clone()}</span> })}
+            </td>
+            <td class="inline sm:table-cell sm:py-2 sm:pr-3 sm:text-right">{hours}<span class="sm:hidden">" h · "</span></td>
+            <td class="inline sm:table-cell sm:py-2 sm:pr-3">{category}{(!e.verifiable).then(|| view! { <span class="block text-sm text-slate-600">{t.not_verifiable}</span> })}</td>
+            <td class="block pt-2 sm:table-cell sm:py-2">
+                <div class="flex flex-wrap gap-2">
+                    <a href=format!("/log/entry/{}", e.id) aria-label=edit_label class="rounded border border-slate-400 px-2 py-1 text-sm focus-ring">{t.edit}</a>
+                    <a href=format!("/log/entry/{}#certificates", e.id) aria-label=certificates_label class="rounded border border-slate-400 px-2 py-1 text-sm focus-ring">{certificates_text}</a>
+                    <form method="post" action=DuplicateEntry::url()>
+                        <input type="hidden" name="id" value=e.id.clone()/>
+                        <button type="submit" aria-label=duplicate_label class="rounded border border-slate-400 px-2 py-1 text-sm focus-ring">{t.duplicate}</button>
+                    </form>
+                    <ConfirmDelete action=DeleteEntry::url() id=e.id.clone() what=e.title.clone()
+                        consequence=with_certificates/>
+                </div>
+            </td>
+        </tr>
+    }
+}
+
+/// The search, category and sort of the log: a plain GET form, so the URL keeps the view.
+#[component]
+fn LogFilters(year: i32, view: View) -> impl IntoView {
+    let t = use_lang().texts();
+    let options = |pairs: Vec<(&'static str, &'static str)>, selected: &str| {
+        pairs
+            .into_iter()
+            .map(|(value, text)| view! { <option value=value selected=selected == value>{text}</option> })
+            .collect_view()
+    };
+    view! {
+        <form method="get" action="/log" class="flex flex-wrap items-end gap-3" role="search">
+            <input type="hidden" name="year" value=year/>
+            <div>
+                <label for="q" class="block text-sm font-medium">{t.search_label}</label>
+                <input id="q" name="q" type="search" value=view.search.clone() class="rounded border border-slate-400 px-3 py-2 focus-ring"/>
+            </div>
+            <div>
+                <label for="category" class="block text-sm font-medium">{t.col_category}</label>
+                <select id="category" name="category" class="rounded border border-slate-400 bg-white px-3 py-2 focus-ring">
+                    {options(vec![("", t.category_all), ("teacher-led", t.category_teacher_led), ("e-learning", t.category_e_learning)], &view.category)}
+                </select>
+            </div>
+            <div>
+                <label for="sort" class="block text-sm font-medium">{t.sort_label}</label>
+                <select id="sort" name="sort" class="rounded border border-slate-400 bg-white px-3 py-2 focus-ring">
+                    {options(vec![("", t.sort_newest), ("oldest", t.sort_oldest), ("title", t.sort_title), ("hours", t.sort_hours)], &view.sort)}
+                </select>
+            </div>
+            <button type="submit" class="rounded border border-indigo-700 px-4 py-2 text-indigo-800 focus-ring">{t.apply}</button>
+        </form>
     }
 }
 
