@@ -326,6 +326,8 @@ pub struct MemberView {
     pub title: String,
     pub role: domain::Role,
     pub status: domain::AccountStatus,
+    /// The day the person's account and data are to be deleted, if that was asked for.
+    pub deletion_due: Option<String>,
     pub is_me: bool,
     /// The viewer may block, unblock and remove this person.
     pub may_manage: bool,

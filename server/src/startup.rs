@@ -257,7 +257,8 @@ async fn run_storage_sweeper(state: AppState) {
     }
 }
 
-/// Makes deletions final once their undo window has passed, every minute.
+/// Makes deletions final once their undo window has passed, and purges people whose
+/// deletion hold has ended, every minute.
 async fn run_undo_purger(state: AppState) {
     loop {
         tokio::time::sleep(std::time::Duration::from_secs(60)).await;
@@ -265,6 +266,12 @@ async fn run_undo_purger(state: AppState) {
             Ok(0) => {}
             Ok(purged) => tracing::info!(purged, "deletions made final"),
             Err(error) => tracing::error!(error = format!("{error:#}"), "undo purge failed"),
+        }
+        // People whose 30-day hold has ended: their rows and files go.
+        match app::backend::erasure::purge_due(&state, app::backend::db::now_micros()).await {
+            Ok(0) => {}
+            Ok(purged) => tracing::info!(purged, "people purged after their deletion hold"),
+            Err(error) => tracing::error!(error = format!("{error:#}"), "person purge failed"),
         }
     }
 }

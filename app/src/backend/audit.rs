@@ -132,6 +132,9 @@ actions! {
     ReportDeleted => "report.deleted",
     DeletionUndone => "deletion.undone",
     DeletionFinal => "deletion.final",
+    AccountDeletionRequested => "account.deletion_requested",
+    AccountDeletionCancelled => "account.deletion_cancelled",
+    AccountPurged => "account.purged",
 }
 
 /// What it was done to: a kind and, where there is one, an id.

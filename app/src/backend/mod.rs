@@ -12,6 +12,7 @@ pub mod crypto;
 pub mod csp;
 pub mod csv_out;
 pub mod db;
+pub mod erasure;
 pub mod firm;
 pub mod firm_audit;
 pub mod mail;

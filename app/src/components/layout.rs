@@ -5,6 +5,7 @@
 //! Both menus are `<details>` elements: they open and close with the keyboard, tell screen
 //! readers whether they are expanded, and need no JavaScript.
 
+use crate::api::account::CancelDeletion;
 use crate::api::auth::{Me, SignOut, current_user};
 use crate::components::icons::{Icon, IconSvg, LogoMark};
 use crate::components::language_switch::LanguageSwitch;
@@ -163,6 +164,22 @@ pub fn Layout(children: Children) -> impl IntoView {
             }
         })
     };
+    // A deletion asked for is said on every page, with the one button that cancels it, so
+    // signing in during the hold is enough to keep the account.
+    let deletion_notice = move || {
+        Suspend::new(async move {
+            let due = me.await.ok().flatten().and_then(|me| me.deletion_due)?;
+            let lang = crate::i18n::use_lang();
+            Some(view! {
+                <div role="alert" class="flex flex-wrap items-center justify-between gap-3 rounded-lg border border-red-300 bg-red-50 px-4 py-3 text-red-900">
+                    <p>{t.delete_pending.replace("{date}", &lang.date_text(&due))}</p>
+                    <form method="post" action=CancelDeletion::url()>
+                        <button type="submit" class="rounded bg-indigo-700 px-3 py-1.5 text-sm font-semibold text-white hover:bg-indigo-800 focus-ring">{t.delete_keep}</button>
+                    </form>
+                </div>
+            })
+        })
+    };
     view! {
         <a
             href="#main"
@@ -182,6 +199,7 @@ pub fn Layout(children: Children) -> impl IntoView {
             </div>
         </header>
         <main id="main" tabindex="-1" class="mx-auto w-full max-w-6xl flex-1 space-y-4 px-4 py-8 focus:outline-none">
+            <Transition fallback=|| ()>{deletion_notice}</Transition>
             <UndoNotices/>
             <div>{children()}</div>
         </main>

@@ -83,7 +83,7 @@ pub async fn join_by_link(app: &TestApp, path: &str, email: &str) -> Browser {
 }
 
 /// Invites `email` as `role` from `by`, then signs them in through the emailed link.
-async fn invite_and_join(app: &TestApp, by: &Browser, email: &str, role: &str) -> Browser {
+pub async fn invite_and_join(app: &TestApp, by: &Browser, email: &str, role: &str) -> Browser {
     let path = invite(app, by, email, role).await;
     join_by_link(app, &path, email).await
 }
@@ -538,6 +538,9 @@ fn server_fn_table() -> BTreeMap<&'static str, Needs> {
         ("/api/log/undo_deletion", SignedIn),
         ("/api/log/undo_offers", Nobody), // Answers only the caller's own (nothing when signed out).
         ("/api/log/duplicate_entry", SignedIn),
+        // Refused without a fresh confirmation (which no actor here has): nothing is asked.
+        ("/api/account/request_deletion", SignedIn),
+        ("/api/account/cancel_deletion", SignedIn),
         ("/api/log/add_leave", SignedIn),
         ("/api/log/delete_leave", SignedIn),
         ("/api/log/set_exemption", SignedIn),
@@ -562,6 +565,7 @@ fn server_fn_table() -> BTreeMap<&'static str, Needs> {
         ("/api/firm/revoke_invitation", Admin),
         ("/api/firm/block_member", Admin),
         ("/api/firm/unblock_member", Admin),
+        ("/api/firm/set_member_deletion", Admin),
         ("/api/firm/invite_member", Owner),
         ("/api/firm/change_role", Owner),
         ("/api/firm/update_settings", Owner),
@@ -717,6 +721,8 @@ async fn the_authorization_matrix(backend: Backend) {
                 | "/api/firm/unblock_member"
                 | "/api/firm/remove_member" => vec![("id", dora.as_str())],
                 "/api/firm/change_role" => vec![("id", dora.as_str()), ("role", "member")],
+                // Cancelling a deletion nobody asked for changes nothing.
+                "/api/firm/set_member_deletion" => vec![("id", dora.as_str()), ("cancel", "1")],
                 "/api/firm/resend_invitation" => vec![("id", inv1.as_str())],
                 "/api/firm/revoke_invitation" => vec![("id", inv2.as_str())],
                 "/api/firm/invite_member" => vec![("email", fresh.as_str()), ("role", "admin")],

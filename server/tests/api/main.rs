@@ -8,6 +8,7 @@ mod audit_proof;
 mod auth;
 mod certificates;
 mod cli;
+mod erasure;
 mod firm;
 mod hardening;
 mod health;

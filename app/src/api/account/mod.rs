@@ -1,5 +1,6 @@
 //! The signed-in person's own account.
 
+mod cancel_deletion;
 mod confirm_email_change;
 mod confirm_step_up;
 mod confirm_totp;
@@ -7,6 +8,7 @@ mod dismiss_recovery_codes;
 mod get_profile;
 mod list_sessions;
 mod remove_totp;
+mod request_deletion;
 mod request_email_change;
 mod request_step_up;
 mod revoke_session;
@@ -16,6 +18,7 @@ mod start_totp;
 #[allow(clippy::too_many_arguments)]
 mod update_profile;
 
+pub use cancel_deletion::*;
 pub use confirm_email_change::*;
 pub use confirm_step_up::*;
 pub use confirm_totp::*;
@@ -23,6 +26,7 @@ pub use dismiss_recovery_codes::*;
 pub use get_profile::*;
 pub use list_sessions::*;
 pub use remove_totp::*;
+pub use request_deletion::*;
 pub use request_email_change::*;
 pub use request_step_up::*;
 pub use revoke_session::*;

@@ -23,6 +23,8 @@ pub struct SecurityOverview {
     pub fresh_recovery_codes: Option<Vec<String>>,
     /// This session confirmed it is the person recently: sensitive changes are open.
     pub stepped_up: bool,
+    /// The day the account is to be deleted, if that was asked for.
+    pub deletion_due: Option<String>,
 }
 
 /// The second factor's state, and fresh recovery codes until they are dismissed. Reads only.
@@ -83,5 +85,9 @@ pub async fn security_status() -> Result<SecurityOverview, AppError> {
         },
         fresh_recovery_codes,
         stepped_up,
+        deletion_due: viewer
+            .user
+            .deletion_due_at_us
+            .map(crate::backend::erasure::due_day),
     })
 }

@@ -11,6 +11,8 @@ pub struct Me {
     pub profile_completed: bool,
     /// `owner`, `admin` or `member`.
     pub role: domain::Role,
+    /// The day the account and its data are to be deleted, if that was asked for.
+    pub deletion_due: Option<String>,
 }
 
 /// Who is signed in on this browser, if anyone.
@@ -23,5 +25,9 @@ pub async fn current_user() -> Result<Option<Me>, AppError> {
         pending_second_factor: v.pending_second_factor,
         profile_completed: v.user.profile_completed,
         role: v.user.role,
+        deletion_due: v
+            .user
+            .deletion_due_at_us
+            .map(crate::backend::erasure::due_day),
     }))
 }

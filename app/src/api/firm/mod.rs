@@ -11,6 +11,7 @@ mod invite_member;
 mod remove_member;
 mod resend_invitation;
 mod revoke_invitation;
+mod set_member_deletion;
 mod unblock_member;
 mod update_settings;
 
@@ -25,5 +26,6 @@ pub use invite_member::*;
 pub use remove_member::*;
 pub use resend_invitation::*;
 pub use revoke_invitation::*;
+pub use set_member_deletion::*;
 pub use unblock_member::*;
 pub use update_settings::*;

@@ -22,6 +22,8 @@ pub struct User {
     pub profile_completed: bool,
     /// The first year the person's history is shown from, if they chose one.
     pub history_from: Option<i64>,
+    /// When the person's account and data are to be purged, if a deletion was asked for.
+    pub deletion_due_at_us: Option<i64>,
 }
 
 /// A `users` row as [`COLUMNS`] selects it.
@@ -40,9 +42,10 @@ struct Row {
     rule_set: String,
     profile_completed: i64,
     history_from: Option<i64>,
+    deletion_due_at_us: Option<i64>,
 }
 
-pub const COLUMNS: &str = "id, firm_id, email, full_name, title, role, status, language, admission_date, birth_date, rule_set, profile_completed, history_from";
+pub const COLUMNS: &str = "id, firm_id, email, full_name, title, role, status, language, admission_date, birth_date, rule_set, profile_completed, history_from, deletion_due_at_us";
 
 impl TryFrom<Row> for User {
     type Error = anyhow::Error;
@@ -67,6 +70,7 @@ impl TryFrom<Row> for User {
             rule_set: r.rule_set,
             profile_completed: r.profile_completed != 0,
             history_from: r.history_from,
+            deletion_due_at_us: r.deletion_due_at_us,
         })
     }
 }

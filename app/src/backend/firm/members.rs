@@ -23,7 +23,7 @@ pub async fn list(
     gate(state, viewer, meta, lang, Act::ViewFirm).await?;
     let me = viewer.user.role;
     let people: Vec<PersonRow> = sqlx::query_as(
-        "SELECT id, email, full_name, title, role, status FROM users \
+        "SELECT id, email, full_name, title, role, status, deletion_due_at_us FROM users \
          WHERE firm_id = $1 AND deleted_at_us IS NULL ORDER BY full_name, email",
     )
     .bind(&viewer.user.firm_id)
@@ -76,6 +76,7 @@ pub async fn list(
                     title: p.title,
                     role,
                     status,
+                    deletion_due: p.deletion_due_at_us.map(crate::backend::erasure::due_day),
                 })
             })
             .collect::<anyhow::Result<_>>()?,
@@ -103,6 +104,7 @@ struct PersonRow {
     title: String,
     role: String,
     status: String,
+    deletion_due_at_us: Option<i64>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -138,7 +140,7 @@ async fn target(
 /// once cannot both succeed and leave the firm without one.
 /// Invitations take it too: one sent while its sender is blocked or demoted is sent
 /// before (and withdrawn by) that change, or refused after it.
-pub(super) async fn lock_owners(
+pub(crate) async fn lock_owners(
     conn: &mut sqlx::AnyConnection,
     viewer: &Viewer,
 ) -> Result<(), AppError> {
@@ -354,5 +356,53 @@ pub async fn set_access(
     viewer
         .audit(&mut tx, meta, action, &Target::new("user", id))
         .await?;
+    tx.commit().await.map_err(AppError::from)
+}
+
+/// An owner or admin asks for a member's account and data to be deleted after the hold,
+/// or cancels that (`cancel`). Who may is decided as for removing them.
+pub async fn set_deletion(
+    state: &AppState,
+    viewer: &Viewer,
+    meta: &RequestMeta,
+    lang: Lang,
+    id: &str,
+    cancel: bool,
+) -> Result<(), AppError> {
+    let t = lang.texts();
+    gate(state, viewer, meta, lang, Act::ViewFirm).await?;
+    if id == viewer.user.id {
+        return Err(AppError::invalid("id", t.err_not_yourself));
+    }
+    let mut conn = state.db.pool.acquire().await?;
+    let (role, _) = target(&mut conn, viewer, id).await?;
+    drop(conn);
+    permit(state, viewer, meta, Act::Manage(role)).await?;
+    let mut tx = state.db.begin().await?;
+    lock_owners(&mut tx, viewer).await?;
+    still_may(&mut tx, viewer, Act::Manage(role)).await?;
+    if target(&mut tx, viewer, id).await?.0 != role {
+        return Err(AppError::invalid("id", t.err_changed_meanwhile));
+    }
+    if role == Role::Owner && !cancel && other_active_owners(&mut tx, viewer, id).await? == 0 {
+        return Err(AppError::invalid("id", t.err_last_owner));
+    }
+    let changed = if cancel {
+        crate::backend::erasure::unschedule(&mut tx, id, &viewer.user.firm_id).await?
+    } else {
+        crate::backend::erasure::schedule(&mut tx, id, crate::backend::erasure::RequestedBy::Firm)
+            .await?;
+        true
+    };
+    if changed {
+        let action = if cancel {
+            Action::AccountDeletionCancelled
+        } else {
+            Action::AccountDeletionRequested
+        };
+        viewer
+            .audit(&mut tx, meta, action, &Target::new("user", id))
+            .await?;
+    }
     tx.commit().await.map_err(AppError::from)
 }

@@ -3,8 +3,9 @@
 use super::NeedsSignIn;
 use crate::AppError;
 use crate::api::account::{
-    ConfirmStepUp, ConfirmTotp, DismissRecoveryCodes, RemoveTotp, RequestStepUp, RevokeSession,
-    SecurityOverview, StartTotp, TotpState, list_sessions, security_status,
+    CancelDeletion, ConfirmStepUp, ConfirmTotp, DismissRecoveryCodes, RemoveTotp, RequestDeletion,
+    RequestStepUp, RevokeSession, SecurityOverview, StartTotp, TotpState, list_sessions,
+    security_status,
 };
 use crate::api::auth::SignOut;
 use crate::components::form::{ErrorBox, Field, Notice, Submit, use_form_error, use_query_flag};
@@ -25,6 +26,7 @@ pub fn AccountSecurity() -> impl IntoView {
             <StepUpSection status/>
             <AppSection status/>
             <SessionsSection/>
+            <DeleteSection status/>
         </div>
     }
 }
@@ -206,6 +208,54 @@ fn SessionsSection() -> impl IntoView {
             <ErrorBox error=revoke_error/>
             <ErrorBox error=sign_out_error/>
             <Suspense fallback=|| ()>{sessions_section}</Suspense>
+        </section>
+    }
+}
+
+/// Deleting the account: asked for after confirming it is the person, carried out after
+/// 30 days, cancelled by one button until then.
+#[component]
+fn DeleteSection(status: Status) -> impl IntoView {
+    let lang = use_lang();
+    let t = lang.texts();
+    let request_error = use_form_error::<RequestDeletion>();
+    let requested = use_query_flag("deletion_requested");
+    let cancelled = use_query_flag("deletion_cancelled");
+    let body = move || {
+        Suspend::new(async move {
+            let Ok(status) = status.await else {
+                return ().into_any();
+            };
+            if let Some(due) = status.deletion_due {
+                return view! {
+                    <p>{t.delete_pending.replace("{date}", &lang.date_text(&due))}</p>
+                    <form method="post" action=CancelDeletion::url()><Submit label=t.delete_keep/></form>
+                }
+                .into_any();
+            }
+            view! {
+                <p>{t.delete_intro}</p>
+                <ErrorBox error=request_error/>
+                {if status.stepped_up {
+                    view! {
+                        <form method="post" action=RequestDeletion::url()>
+                            <button type="submit" class="rounded border border-red-700 px-4 py-2 text-red-800 hover:bg-red-50 focus-ring">{t.delete_button}</button>
+                        </form>
+                    }
+                    .into_any()
+                } else {
+                    view! { <p><a href="#confirm" class="underline focus-ring">{t.delete_step_up_first}</a></p> }.into_any()
+                }}
+            }
+            .into_any()
+        })
+    };
+    view! {
+        <section id="delete" aria-labelledby="delete-heading" class="space-y-4 border-t border-slate-200 pt-6">
+            <h2 id="delete-heading" class="text-xl font-semibold">{t.delete_heading}</h2>
+            <Notice show=requested text=t.delete_requested/>
+            <Notice show=cancelled text=t.delete_cancelled/>
+            <Suspense fallback=|| ()>{body}</Suspense>
         </section>
     }
 }

@@ -4,7 +4,7 @@
 use super::FirmNav;
 use crate::api::firm::{
     BlockMember, ChangeRole, InviteMember, RemoveMember, ResendInvitation, RevokeInvitation,
-    UnblockMember, get_members,
+    SetMemberDeletion, UnblockMember, get_members,
 };
 use crate::components::form::{
     ErrorBox, Field, Notice, Submit, use_form_error, use_form_values, use_query_flag,
@@ -58,6 +58,7 @@ pub fn FirmMembers() -> impl IntoView {
         use_form_error::<BlockMember>(),
         use_form_error::<UnblockMember>(),
         use_form_error::<RemoveMember>(),
+        use_form_error::<SetMemberDeletion>(),
         use_form_error::<ResendInvitation>(),
         use_form_error::<RevokeInvitation>(),
     ];
@@ -69,6 +70,14 @@ pub fn FirmMembers() -> impl IntoView {
         (use_query_flag("blocked"), t.firm_member_blocked),
         (use_query_flag("unblocked"), t.firm_member_unblocked),
         (use_query_flag("removed"), t.firm_member_removed),
+        (
+            use_query_flag("deletion_scheduled"),
+            t.firm_member_deletion_scheduled,
+        ),
+        (
+            use_query_flag("deletion_cancelled"),
+            t.firm_member_deletion_cancelled,
+        ),
     ];
     let body = move || {
         Suspend::new(async move {
@@ -113,7 +122,8 @@ pub fn FirmMembers() -> impl IntoView {
 /// One person of the firm with what the viewer may do to them (decided by the server).
 #[component]
 fn MemberRow(p: MemberView) -> impl IntoView {
-    let t = use_lang().texts();
+    let lang = use_lang();
+    let t = lang.texts();
     let name = if p.full_name.is_empty() {
         p.email.clone()
     } else {
@@ -152,6 +162,18 @@ fn MemberRow(p: MemberView) -> impl IntoView {
                             view! { <Action url=BlockMember::url() id=p.id.clone() label=format!("{} {name}", t.block) text=t.block danger=true/> }.into_any()
                         }}
                         <Action url=RemoveMember::url() id=p.id.clone() label=format!("{} {name}", t.remove) text=t.remove danger=true/>
+                {match p.deletion_due.clone() {
+                    Some(due) => view! {
+                        <span class="text-sm text-red-800">{t.member_delete_pending.replace("{date}", &lang.date_text(&due))}</span>
+                        <form method="post" action=SetMemberDeletion::url()>
+                            <input type="hidden" name="id" value=p.id.clone()/>
+                            <input type="hidden" name="cancel" value="1"/>
+                            <button type="submit" aria-label=format!("{} {name}", t.member_delete_cancel) class="rounded border border-slate-400 px-2 py-1 text-sm focus-ring">{t.member_delete_cancel}</button>
+                        </form>
+                    }
+                    .into_any(),
+                    None => view! { <Action url=SetMemberDeletion::url() id=p.id.clone() label=format!("{} {name}", t.member_delete) text=t.member_delete danger=true/> }.into_any(),
+                }}
                     })}
                 </div>
             </td>

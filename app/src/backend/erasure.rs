@@ -1,0 +1,334 @@
+//! Deleting a person on request, as the data processing terms promise: the person (after
+//! confirming it is them) or their firm asks; a 30-day hold follows in which the person can
+//! cancel by signing in and the firm can cancel; then a purge removes every row about the
+//! person and every object stored for them. The audit log keeps its rows (they hold ids,
+//! never names or addresses), so every chain still verifies; the purge is audited with
+//! what it removed, and recorded in `person_purges` (ids and counts only).
+//!
+//! The purge is safe with several instances: each person is claimed by one conditional
+//! UPDATE of their row, so two instances never purge the same person twice.
+
+use crate::AppError;
+use crate::backend::audit::{self, Action, Actor, Target};
+use crate::backend::auth::challenge::Micros;
+use crate::backend::auth::step_up;
+use crate::backend::auth::viewer::Viewer;
+use crate::backend::db::now_micros;
+use crate::backend::request::RequestMeta;
+use crate::backend::state::AppState;
+use crate::i18n::Lang;
+use domain::Role;
+use sqlx::AnyConnection;
+
+/// How long a deletion waits before the purge.
+pub const HOLD_DAYS: i64 = 30;
+const HOLD: Micros = HOLD_DAYS * 86_400 * 1_000_000;
+
+/// Who asked for a deletion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequestedBy {
+    /// The person themselves.
+    Person,
+    /// An owner or admin of their firm.
+    Firm,
+}
+
+impl RequestedBy {
+    fn as_str(self) -> &'static str {
+        match self {
+            RequestedBy::Person => "person",
+            RequestedBy::Firm => "firm",
+        }
+    }
+}
+
+/// A deletion that waits for its purge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pending {
+    pub due_at_us: Micros,
+}
+
+/// The day (`YYYY-MM-DD`, UTC) a deletion due at `due_at_us` takes place.
+pub fn due_day(due_at_us: Micros) -> String {
+    domain::Date::from_unix_days(due_at_us.div_euclid(86_400_000_000)).to_string()
+}
+
+/// The person's pending deletion, if one was asked for.
+pub async fn pending(conn: &mut AnyConnection, user_id: &str) -> anyhow::Result<Option<Pending>> {
+    let due: Option<(Option<i64>,)> = sqlx::query_as(
+        "SELECT deletion_due_at_us FROM users WHERE id = $1 AND deleted_at_us IS NULL",
+    )
+    .bind(user_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(due
+        .and_then(|(d,)| d)
+        .map(|due_at_us| Pending { due_at_us }))
+}
+
+/// The person asks for their own account and data to be deleted. Needs a fresh
+/// confirmation that it is them; the last owner of a firm with other people must hand the
+/// firm over first (the firm would be left without anyone to run it).
+pub async fn request_own(
+    state: &AppState,
+    viewer: &Viewer,
+    meta: &RequestMeta,
+    lang: Lang,
+) -> Result<Pending, AppError> {
+    step_up::require(viewer, lang)?;
+    let mut tx = state.db.begin().await?;
+    if viewer.user.role == Role::Owner {
+        crate::backend::firm::members::lock_owners(&mut tx, viewer).await?;
+        let (others, owners): (i64, i64) = sqlx::query_as(
+            "SELECT COUNT(*), COALESCE(SUM(CASE WHEN role = 'owner' AND status = 'active' THEN 1 ELSE 0 END), 0) \
+             FROM users WHERE firm_id = $1 AND id <> $2 AND deleted_at_us IS NULL",
+        )
+        .bind(&viewer.user.firm_id)
+        .bind(&viewer.user.id)
+        .fetch_one(&mut *tx)
+        .await?;
+        if others > 0 && owners == 0 {
+            return Err(AppError::invalid(
+                "delete_account",
+                lang.texts().err_delete_last_owner,
+            ));
+        }
+    }
+    let pending = schedule(&mut tx, &viewer.user.id, RequestedBy::Person).await?;
+    viewer
+        .audit(
+            &mut tx,
+            meta,
+            Action::AccountDeletionRequested,
+            &Target::new("user", &viewer.user.id),
+        )
+        .await?;
+    tx.commit().await?;
+    Ok(pending)
+}
+
+/// The person keeps their account: the pending deletion is cancelled.
+pub async fn cancel_own(
+    state: &AppState,
+    viewer: &Viewer,
+    meta: &RequestMeta,
+) -> Result<(), AppError> {
+    let mut tx = state.db.begin().await?;
+    if unschedule(&mut tx, &viewer.user.id, &viewer.user.firm_id).await? {
+        viewer
+            .audit(
+                &mut tx,
+                meta,
+                Action::AccountDeletionCancelled,
+                &Target::new("user", &viewer.user.id),
+            )
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Sets the purge date, unless one is already set (asking again does not postpone it).
+pub(crate) async fn schedule(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    by: RequestedBy,
+) -> Result<Pending, AppError> {
+    let due = now_micros() + HOLD;
+    sqlx::query(
+        "UPDATE users SET deletion_due_at_us = $2, deletion_requested_by = $3 \
+         WHERE id = $1 AND deletion_due_at_us IS NULL AND deleted_at_us IS NULL",
+    )
+    .bind(user_id)
+    .bind(due)
+    .bind(by.as_str())
+    .execute(&mut *conn)
+    .await?;
+    pending(conn, user_id).await?.ok_or(AppError::NotFound)
+}
+
+/// Clears a pending deletion of a person of `firm_id`; whether there was one.
+pub(crate) async fn unschedule(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    firm_id: &str,
+) -> anyhow::Result<bool> {
+    Ok(sqlx::query(
+        "UPDATE users SET deletion_due_at_us = NULL, deletion_requested_by = NULL \
+         WHERE id = $1 AND firm_id = $2 AND deletion_due_at_us IS NOT NULL",
+    )
+    .bind(user_id)
+    .bind(firm_id)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected()
+        > 0)
+}
+
+/// What a purge removed, by table (stored as JSON with the purge's record).
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Purged {
+    pub rows: std::collections::BTreeMap<&'static str, u64>,
+    pub objects: u64,
+}
+
+/// Rows that name the person by id, in the order their foreign keys allow.
+const BY_USER: &[&str] = &[
+    "recovery_codes",
+    "totp_secrets",
+    "sessions",
+    "pending_imports",
+    "exemptions",
+    "leaves",
+    "certificates",
+    "entries",
+    "reports",
+    "deletions",
+    "entries_deleted",
+    "certificates_deleted",
+    "leaves_deleted",
+    "reports_deleted",
+];
+
+/// A key (a rate-limit bucket, a lockout subject: `name:VALUE`) that ends in `:` and the
+/// parameter, compared exactly (an address may hold `_`, which LIKE would read as any).
+fn ends_with_key(column: &str, param: &str) -> String {
+    let param = format!("CAST({param} AS TEXT)");
+    format!(
+        "(length({column}) > length({param}) AND substr({column}, length({column}) - length({param})) = ':' || {param})"
+    )
+}
+
+/// Purges every person whose hold ended by `now`; how many were purged.
+pub async fn purge_due(state: &AppState, now: Micros) -> anyhow::Result<usize> {
+    let due: Vec<(String,)> = sqlx::query_as(
+        "SELECT id FROM users WHERE deletion_due_at_us IS NOT NULL AND deletion_due_at_us <= $1 \
+         ORDER BY deletion_due_at_us LIMIT 100",
+    )
+    .bind(now)
+    .fetch_all(&state.db.pool)
+    .await?;
+    let mut purged = 0;
+    for (id,) in due {
+        if purge_one(state, &id, now).await?.is_some() {
+            purged += 1;
+        }
+    }
+    Ok(purged)
+}
+
+/// Purges one person, if their hold has ended and no other instance has claimed them.
+async fn purge_one(state: &AppState, id: &str, now: Micros) -> anyhow::Result<Option<Purged>> {
+    let mut tx = state.db.begin().await?;
+    let claimed: Option<(String, String)> = sqlx::query_as(
+        "UPDATE users SET deletion_due_at_us = NULL, deletion_requested_by = 'purging' \
+         WHERE id = $1 AND deletion_due_at_us IS NOT NULL AND deletion_due_at_us <= $2 \
+         RETURNING firm_id, email",
+    )
+    .bind(id)
+    .bind(now)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((firm_id, email)) = claimed else {
+        return Ok(None);
+    };
+    let keys: Vec<(String,)> = sqlx::query_as(
+        "SELECT object_key FROM certificates WHERE user_id = $1 \
+         UNION SELECT object_key FROM certificates_deleted WHERE user_id = $1 \
+         UNION SELECT object_key FROM reports WHERE user_id = $1 AND object_key IS NOT NULL \
+         UNION SELECT object_key FROM reports_deleted WHERE user_id = $1 AND object_key IS NOT NULL",
+    )
+    .bind(id)
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut done = Purged::default();
+    let mut count = |table: &'static str, n: u64| {
+        if n > 0 {
+            *done.rows.entry(table).or_default() += n;
+        }
+    };
+    for table in BY_USER {
+        let n = sqlx::query(&format!("DELETE FROM {table} WHERE user_id = $1"))
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        count(table, n);
+    }
+    for (table, sql) in [
+        (
+            "otp_challenges",
+            "DELETE FROM otp_challenges WHERE user_id = $1 OR email = $2",
+        ),
+        (
+            "invitations",
+            "DELETE FROM invitations WHERE invited_by = $1 OR email = $2",
+        ),
+    ] {
+        let n = sqlx::query(sql)
+            .bind(id)
+            .bind(&email)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        count(table, n);
+    }
+    let n = sqlx::query("DELETE FROM outbox WHERE to_addr = $1")
+        .bind(&email)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    count("outbox", n);
+    for (table, column) in [
+        ("rate_events", "bucket"),
+        ("rate_buckets", "bucket"),
+        ("lockouts", "subject"),
+    ] {
+        let sql = format!(
+            "DELETE FROM {table} WHERE {} OR {}",
+            ends_with_key(column, "$1"),
+            ends_with_key(column, "$2")
+        );
+        let n = sqlx::query(&sql)
+            .bind(id)
+            .bind(&email)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        count(table, n);
+    }
+    let n = sqlx::query("DELETE FROM users WHERE id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    count("users", n);
+    done.objects = u64::try_from(keys.len()).unwrap_or(u64::MAX);
+    sqlx::query(
+        "INSERT INTO person_purges (user_id, firm_id, purged_at_us, counts) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(id)
+    .bind(&firm_id)
+    .bind(now)
+    .bind(serde_json::to_string(&done)?)
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        &Actor::System,
+        Action::AccountPurged,
+        &Target::new("user", id),
+        &audit::Context {
+            firm_id: Some(firm_id),
+            ip: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    // The rows are gone; an object that cannot be removed now is left for the sweep, which
+    // removes what no row points to.
+    let keys: Vec<String> = keys.into_iter().map(|(k,)| k).collect();
+    crate::backend::storage::remove_objects(&state.storage, &keys).await;
+    tracing::info!(user = %id, objects = keys.len(), "person purged");
+    Ok(Some(done))
+}
