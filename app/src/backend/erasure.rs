@@ -40,6 +40,15 @@ impl RequestedBy {
             RequestedBy::Firm => "firm",
         }
     }
+
+    /// As stored in `users.deletion_requested_by`.
+    pub fn parse(text: &str) -> Option<RequestedBy> {
+        match text {
+            "person" => Some(RequestedBy::Person),
+            "firm" => Some(RequestedBy::Firm),
+            _ => None,
+        }
+    }
 }
 
 /// A deletion that waits for its purge.
@@ -79,42 +88,63 @@ pub async fn request_own(
     let mut tx = state.db.begin().await?;
     if viewer.user.role == Role::Owner {
         crate::backend::firm::members::lock_owners(&mut tx, viewer).await?;
-        let (others, owners): (i64, i64) = sqlx::query_as(
-            "SELECT COUNT(*), COALESCE(SUM(CASE WHEN role = 'owner' AND status = 'active' THEN 1 ELSE 0 END), 0) \
-             FROM users WHERE firm_id = $1 AND id <> $2 AND deleted_at_us IS NULL",
-        )
-        .bind(&viewer.user.firm_id)
-        .bind(&viewer.user.id)
-        .fetch_one(&mut *tx)
-        .await?;
-        if others > 0 && owners == 0 {
+        if !leaves_an_owner(&mut tx, &viewer.user.firm_id, &viewer.user.id).await? {
             return Err(AppError::invalid(
                 "delete_account",
                 lang.texts().err_delete_last_owner,
             ));
         }
     }
-    let pending = schedule(&mut tx, &viewer.user.id, RequestedBy::Person).await?;
-    viewer
-        .audit(
-            &mut tx,
-            meta,
-            Action::AccountDeletionRequested,
-            &Target::new("user", &viewer.user.id),
-        )
-        .await?;
+    let (pending, new) = schedule(&mut tx, &viewer.user.id, RequestedBy::Person).await?;
+    if new {
+        viewer
+            .audit(
+                &mut tx,
+                meta,
+                Action::AccountDeletionRequested,
+                &Target::new("user", &viewer.user.id),
+            )
+            .await?;
+    }
     tx.commit().await?;
     Ok(pending)
 }
 
-/// The person keeps their account: the pending deletion is cancelled.
+/// Whether the firm still has someone to run it once `leaving` is gone: either nobody else
+/// is in it, or another active owner is who is not to be deleted too.
+pub(crate) async fn leaves_an_owner(
+    conn: &mut AnyConnection,
+    firm_id: &str,
+    leaving: &str,
+) -> anyhow::Result<bool> {
+    let (others, owners): (i64, i64) = sqlx::query_as(
+        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN role = 'owner' AND status = 'active' \
+                AND deletion_due_at_us IS NULL THEN 1 ELSE 0 END), 0) \
+         FROM users WHERE firm_id = $1 AND id <> $2 AND deleted_at_us IS NULL",
+    )
+    .bind(firm_id)
+    .bind(leaving)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(others == 0 || owners > 0)
+}
+
+/// The person keeps their account: a deletion they asked for is cancelled (one their firm
+/// asked for is the firm's to cancel).
 pub async fn cancel_own(
     state: &AppState,
     viewer: &Viewer,
     meta: &RequestMeta,
 ) -> Result<(), AppError> {
     let mut tx = state.db.begin().await?;
-    if unschedule(&mut tx, &viewer.user.id, &viewer.user.firm_id).await? {
+    if unschedule(
+        &mut tx,
+        &viewer.user.id,
+        &viewer.user.firm_id,
+        RequestedBy::Person,
+    )
+    .await?
+    {
         viewer
             .audit(
                 &mut tx,
@@ -128,14 +158,15 @@ pub async fn cancel_own(
     Ok(())
 }
 
-/// Sets the purge date, unless one is already set (asking again does not postpone it).
+/// Sets the purge date, unless one is already set (asking again does not postpone it), and
+/// tells the person by mail in the same transaction; whether it was newly set.
 pub(crate) async fn schedule(
     conn: &mut AnyConnection,
     user_id: &str,
     by: RequestedBy,
-) -> Result<Pending, AppError> {
+) -> Result<(Pending, bool), AppError> {
     let due = now_micros() + HOLD;
-    sqlx::query(
+    let new = sqlx::query(
         "UPDATE users SET deletion_due_at_us = $2, deletion_requested_by = $3 \
          WHERE id = $1 AND deletion_due_at_us IS NULL AND deleted_at_us IS NULL",
     )
@@ -143,22 +174,44 @@ pub(crate) async fn schedule(
     .bind(due)
     .bind(by.as_str())
     .execute(&mut *conn)
-    .await?;
-    pending(conn, user_id).await?.ok_or(AppError::NotFound)
+    .await?
+    .rows_affected()
+        > 0;
+    let pending = pending(conn, user_id).await?.ok_or(AppError::NotFound)?;
+    if new {
+        let (email, language): (String, String) =
+            sqlx::query_as("SELECT email, language FROM users WHERE id = $1")
+                .bind(user_id)
+                .fetch_one(&mut *conn)
+                .await?;
+        let lang = Lang::from_code(&language).unwrap_or(Lang::En);
+        let day = lang.date_text(&due_day(pending.due_at_us));
+        let mail = crate::backend::mail::templates::deletion_scheduled(
+            lang,
+            &email,
+            &day,
+            by == RequestedBy::Firm,
+        );
+        crate::backend::mail::enqueue(conn, &mail).await?;
+    }
+    Ok((pending, new))
 }
 
-/// Clears a pending deletion of a person of `firm_id`; whether there was one.
+/// Clears a pending deletion of a person of `firm_id` that `by` asked for (whoever asked is
+/// whoever may cancel); whether there was one.
 pub(crate) async fn unschedule(
     conn: &mut AnyConnection,
     user_id: &str,
     firm_id: &str,
+    by: RequestedBy,
 ) -> anyhow::Result<bool> {
     Ok(sqlx::query(
         "UPDATE users SET deletion_due_at_us = NULL, deletion_requested_by = NULL \
-         WHERE id = $1 AND firm_id = $2 AND deletion_due_at_us IS NOT NULL",
+         WHERE id = $1 AND firm_id = $2 AND deletion_due_at_us IS NOT NULL AND deletion_requested_by = $3",
     )
     .bind(user_id)
     .bind(firm_id)
+    .bind(by.as_str())
     .execute(&mut *conn)
     .await?
     .rows_affected()
@@ -210,8 +263,14 @@ pub async fn purge_due(state: &AppState, now: Micros) -> anyhow::Result<usize> {
     .await?;
     let mut purged = 0;
     for (id,) in due {
-        if purge_one(state, &id, now).await?.is_some() {
-            purged += 1;
+        // One person who cannot be purged now (a row added at that moment, say) is tried
+        // again next time; the others are not held up.
+        match purge_one(state, &id, now).await {
+            Ok(Some(_)) => purged += 1,
+            Ok(None) => {}
+            Err(error) => {
+                tracing::error!(error = format!("{error:#}"), user = %id, "a person could not be purged");
+            }
         }
     }
     Ok(purged)
@@ -232,6 +291,16 @@ async fn purge_one(state: &AppState, id: &str, now: Micros) -> anyhow::Result<Op
     let Some((firm_id, email)) = claimed else {
         return Ok(None);
     };
+    // Never a firm without anyone to run it: an owner whose colleagues have no other owner
+    // waits until someone else owns the firm (the claim is rolled back with the transaction).
+    if !leaves_an_owner(&mut tx, &firm_id, id).await? {
+        tracing::warn!(user = %id, "purge waits: the firm would have no owner");
+        return Ok(None);
+    }
+    let full_name: String = sqlx::query_scalar("SELECT full_name FROM users WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
     let keys: Vec<(String,)> = sqlx::query_as(
         "SELECT object_key FROM certificates WHERE user_id = $1 \
          UNION SELECT object_key FROM certificates_deleted WHERE user_id = $1 \
@@ -273,11 +342,17 @@ async fn purge_one(state: &AppState, id: &str, now: Micros) -> anyhow::Result<Op
             .rows_affected();
         count(table, n);
     }
-    let n = sqlx::query("DELETE FROM outbox WHERE to_addr = $1")
-        .bind(&email)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+    // Mail to them, and mail to others that names them (the invitations they sent).
+    let n = sqlx::query(
+        "DELETE FROM outbox WHERE to_addr = $1 \
+         OR lower(subject) LIKE '%' || lower($1) || '%' OR lower(text_body) LIKE '%' || lower($1) || '%' \
+         OR ($2 <> '' AND (lower(subject) LIKE '%' || lower($2) || '%' OR lower(text_body) LIKE '%' || lower($2) || '%'))",
+    )
+    .bind(&email)
+    .bind(if full_name.trim().chars().count() >= 3 { full_name.trim() } else { "" })
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
     count("outbox", n);
     for (table, column) in [
         ("rate_events", "bucket"),
@@ -303,6 +378,17 @@ async fn purge_one(state: &AppState, id: &str, now: Micros) -> anyhow::Result<Op
         .await?
         .rows_affected();
     count("users", n);
+    // The last person of a firm takes its name, number and key along (a firm of one is
+    // often named after the person, and a sole trader's number is their own).
+    let n = sqlx::query(
+        "UPDATE firms SET name = '', org_number = '', data_key = NULL \
+         WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM users WHERE firm_id = $1)",
+    )
+    .bind(&firm_id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    count("firms", n);
     done.objects = u64::try_from(keys.len()).unwrap_or(u64::MAX);
     sqlx::query(
         "INSERT INTO person_purges (user_id, firm_id, purged_at_us, counts) VALUES ($1, $2, $3, $4)",

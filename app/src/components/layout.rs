@@ -168,14 +168,22 @@ pub fn Layout(children: Children) -> impl IntoView {
     // signing in during the hold is enough to keep the account.
     let deletion_notice = move || {
         Suspend::new(async move {
-            let due = me.await.ok().flatten().and_then(|me| me.deletion_due)?;
+            let me = me.await.ok().flatten()?;
+            let due = me.deletion_due?;
             let lang = crate::i18n::use_lang();
+            let text = if me.deletion_by_firm {
+                t.delete_pending_by_firm
+            } else {
+                t.delete_pending
+            };
             Some(view! {
                 <div role="alert" class="flex flex-wrap items-center justify-between gap-3 rounded-lg border border-red-300 bg-red-50 px-4 py-3 text-red-900">
-                    <p>{t.delete_pending.replace("{date}", &lang.date_text(&due))}</p>
-                    <form method="post" action=CancelDeletion::url()>
-                        <button type="submit" class="rounded bg-indigo-700 px-3 py-1.5 text-sm font-semibold text-white hover:bg-indigo-800 focus-ring">{t.delete_keep}</button>
-                    </form>
+                    <p>{text.replace("{date}", &lang.date_text(&due))}</p>
+                    {(!me.deletion_by_firm).then(|| view! {
+                        <form method="post" action=CancelDeletion::url()>
+                            <button type="submit" class="rounded bg-indigo-700 px-3 py-1.5 text-sm font-semibold text-white hover:bg-indigo-800 focus-ring">{t.delete_keep}</button>
+                        </form>
+                    })}
                 </div>
             })
         })

@@ -420,6 +420,7 @@ pub static EN: Texts = Texts {
     delete_step_up_first: "First confirm it is you (above), then come back here.",
     delete_button: "Delete my account in 30 days",
     delete_pending: "Your account and all its data will be deleted on {date}.",
+    delete_pending_by_firm: "Your firm asked for your account and all its data to be deleted on {date}. If you did not expect this, contact your firm before then.",
     delete_keep: "Keep my account",
     delete_requested: "Your account will be deleted in 30 days. Sign in before then to keep it.",
     delete_cancelled: "Your account is kept: nothing will be deleted.",

@@ -492,6 +492,7 @@ pub struct Texts {
     pub delete_step_up_first: &'static str,
     pub delete_button: &'static str,
     pub delete_pending: &'static str,
+    pub delete_pending_by_firm: &'static str,
     pub delete_keep: &'static str,
     pub delete_requested: &'static str,
     pub delete_cancelled: &'static str,

@@ -420,6 +420,7 @@ pub static SV: Texts = Texts {
     delete_step_up_first: "Bekräfta först att det är du (ovan) och kom sedan tillbaka hit.",
     delete_button: "Radera mitt konto om 30 dagar",
     delete_pending: "Ditt konto och alla dess uppgifter raderas den {date}.",
+    delete_pending_by_firm: "Din byrå har bett om att ditt konto och alla dess uppgifter raderas den {date}. Om du inte väntade dig det, kontakta din byrå före dess.",
     delete_keep: "Behåll mitt konto",
     delete_requested: "Ditt konto raderas om 30 dagar. Logga in före dess om du vill behålla det.",
     delete_cancelled: "Ditt konto behålls: inget raderas.",

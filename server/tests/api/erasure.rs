@@ -86,7 +86,7 @@ async fn text_columns(app: &TestApp, backend: Backend) -> Vec<(String, String)> 
         Backend::Postgres => {
             "SELECT table_name::text, column_name::text FROM information_schema.columns \
              WHERE table_schema = 'public' AND table_name <> '_sqlx_migrations' \
-             AND data_type = 'text' ORDER BY 1, 2"
+             AND data_type IN ('text', 'character varying', 'character', 'json', 'jsonb') ORDER BY 1, 2"
         }
     };
     sqlx::query_as(sql)
@@ -101,7 +101,7 @@ async fn mentions(app: &TestApp, backend: Backend, needles: &[&str]) -> Vec<(Str
     for (table, column) in text_columns(app, backend).await {
         for needle in needles {
             let n: i64 = sqlx::query_scalar(&format!(
-                "SELECT COUNT(*) FROM {table} WHERE {column} LIKE '%' || $1 || '%'"
+                "SELECT COUNT(*) FROM {table} WHERE lower(CAST({column} AS TEXT)) LIKE '%' || lower($1) || '%'"
             ))
             .bind(*needle)
             .fetch_one(&app.db().pool)
@@ -149,6 +149,14 @@ async fn after_the_hold_nothing_of_the_person_is_left(backend: Backend) {
         )
         .await;
     assert!(leave.status().is_success(), "{}", leave.status());
+    // An invitation she sent: its mail to someone else names her.
+    let invited = browser
+        .form(
+            "/api/firm/invite_member",
+            &[("email", "guest@elsewhere.se"), ("role", "member")],
+        )
+        .await;
+    assert!(invited.status().is_success(), "{}", invited.status());
     let other = new_entry(&browser, "Course to delete").await;
     let deleted = browser
         .form("/api/log/delete_entry", &[("id", &other)])
@@ -211,9 +219,11 @@ async fn after_the_hold_nothing_of_the_person_is_left(backend: Backend) {
             &id,
             email,
             "Sigrid",
+            "lund.se",
             "Procedural law day",
             "Parental leave",
             "1979-04-05",
+            "guest@elsewhere.se",
         ],
     )
     .await
@@ -284,8 +294,15 @@ on_both_backends!(after_the_hold_nothing_of_the_person_is_left);
 async fn the_firm_can_ask_and_cancel_but_not_for_another_firm(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let owner = app.firm_owner("owner@berg.se").await;
-    crate::firm::invite_and_join(&app, &owner, "dora@berg.se", "member").await;
+    let dora = crate::firm::invite_and_join(&app, &owner, "dora@berg.se", "member").await;
     let dora_id = id_of(&app, "dora@berg.se").await;
+    // Not without the administrator confirming it is them.
+    let unconfirmed = owner
+        .form("/api/firm/set_member_deletion", &[("id", &dora_id)])
+        .await;
+    assert_eq!(unconfirmed.status().as_u16(), 422);
+    assert_eq!(due_of(&app, "dora@berg.se").await, None);
+    app.step_up(&owner, "owner@berg.se").await;
     let outsider = app.firm_owner("owner@holm.se").await;
     let foreign = outsider
         .form("/api/firm/set_member_deletion", &[("id", &dora_id)])
@@ -300,6 +317,16 @@ async fn the_firm_can_ask_and_cancel_but_not_for_another_firm(backend: Backend) 
     assert!(due_of(&app, "dora@berg.se").await.is_some());
     let page = owner.page("/firm/members").await;
     assert!(page.contains("To be deleted on"), "{page}");
+    // Dora is told at once, and sees it on every page; the firm's request is the firm's to
+    // cancel, not hers.
+    let (subject, _) = app.last_mail("dora@berg.se").await.expect("mail");
+    assert!(subject.contains("Your firm asked"), "{subject}");
+    let page = dora.page("/dashboard").await;
+    assert!(page.contains("Your firm asked for your account"), "{page}");
+    assert!(!page.contains("Keep my account"), "{page}");
+    let hers = dora.form("/api/account/cancel_deletion", &[]).await;
+    assert!(hers.status().is_success());
+    assert!(due_of(&app, "dora@berg.se").await.is_some());
     let kept = owner
         .form(
             "/api/firm/set_member_deletion",
@@ -308,6 +335,18 @@ async fn the_firm_can_ask_and_cancel_but_not_for_another_firm(backend: Backend) 
         .await;
     assert!(kept.status().is_success(), "{}", kept.status());
     assert_eq!(due_of(&app, "dora@berg.se").await, None);
+    // And a deletion Dora asked for herself is not the firm's to cancel.
+    app.step_up(&dora, "dora@berg.se").await;
+    let asked = dora.form("/api/account/request_deletion", &[]).await;
+    assert!(asked.status().is_success());
+    let theirs = owner
+        .form(
+            "/api/firm/set_member_deletion",
+            &[("id", &dora_id), ("cancel", "1")],
+        )
+        .await;
+    assert!(theirs.status().is_success());
+    assert!(due_of(&app, "dora@berg.se").await.is_some());
     app.stop().await;
 }
 on_both_backends!(the_firm_can_ask_and_cancel_but_not_for_another_firm);

@@ -25,6 +25,8 @@ pub struct SecurityOverview {
     pub stepped_up: bool,
     /// The day the account is to be deleted, if that was asked for.
     pub deletion_due: Option<String>,
+    /// The firm asked for it (only the firm may cancel it).
+    pub deletion_by_firm: bool,
 }
 
 /// The second factor's state, and fresh recovery codes until they are dismissed. Reads only.
@@ -89,5 +91,6 @@ pub async fn security_status() -> Result<SecurityOverview, AppError> {
             .user
             .deletion_due_at_us
             .map(crate::backend::erasure::due_day),
+        deletion_by_firm: viewer.user.deletion_by_firm,
     })
 }

@@ -13,6 +13,8 @@ pub struct Me {
     pub role: domain::Role,
     /// The day the account and its data are to be deleted, if that was asked for.
     pub deletion_due: Option<String>,
+    /// The firm asked for it (only the firm may cancel it).
+    pub deletion_by_firm: bool,
 }
 
 /// Who is signed in on this browser, if anyone.
@@ -29,5 +31,6 @@ pub async fn current_user() -> Result<Option<Me>, AppError> {
             .user
             .deletion_due_at_us
             .map(crate::backend::erasure::due_day),
+        deletion_by_firm: v.user.deletion_by_firm,
     }))
 }

@@ -24,6 +24,8 @@ pub struct User {
     pub history_from: Option<i64>,
     /// When the person's account and data are to be purged, if a deletion was asked for.
     pub deletion_due_at_us: Option<i64>,
+    /// The pending deletion was asked for by the firm (only the firm may cancel it).
+    pub deletion_by_firm: bool,
 }
 
 /// A `users` row as [`COLUMNS`] selects it.
@@ -43,9 +45,10 @@ struct Row {
     profile_completed: i64,
     history_from: Option<i64>,
     deletion_due_at_us: Option<i64>,
+    deletion_requested_by: Option<String>,
 }
 
-pub const COLUMNS: &str = "id, firm_id, email, full_name, title, role, status, language, admission_date, birth_date, rule_set, profile_completed, history_from, deletion_due_at_us";
+pub const COLUMNS: &str = "id, firm_id, email, full_name, title, role, status, language, admission_date, birth_date, rule_set, profile_completed, history_from, deletion_due_at_us, deletion_requested_by";
 
 impl TryFrom<Row> for User {
     type Error = anyhow::Error;
@@ -71,6 +74,7 @@ impl TryFrom<Row> for User {
             profile_completed: r.profile_completed != 0,
             history_from: r.history_from,
             deletion_due_at_us: r.deletion_due_at_us,
+            deletion_by_firm: r.deletion_requested_by.as_deref() == Some("firm"),
         })
     }
 }

@@ -218,7 +218,7 @@ async fn other_active_owners(
     except: &str,
 ) -> Result<i64, AppError> {
     sqlx::query_scalar(
-        "SELECT COUNT(*) FROM users WHERE firm_id = $1 AND role = 'owner' AND status = 'active' AND deleted_at_us IS NULL AND id <> $2",
+        "SELECT COUNT(*) FROM users WHERE firm_id = $1 AND role = 'owner' AND status = 'active' AND deleted_at_us IS NULL AND deletion_due_at_us IS NULL AND id <> $2",
     )
     .bind(&viewer.user.firm_id)
     .bind(except)
@@ -369,6 +369,7 @@ pub async fn set_deletion(
     id: &str,
     cancel: bool,
 ) -> Result<(), AppError> {
+    use crate::backend::erasure::{self, RequestedBy};
     let t = lang.texts();
     gate(state, viewer, meta, lang, Act::ViewFirm).await?;
     if id == viewer.user.id {
@@ -378,21 +379,27 @@ pub async fn set_deletion(
     let (role, _) = target(&mut conn, viewer, id).await?;
     drop(conn);
     permit(state, viewer, meta, Act::Manage(role)).await?;
+    // Deleting someone's data cannot be undone: the administrator confirms it is them, as
+    // for the person's own request (a stolen admin session cannot queue deletions).
+    if !cancel {
+        crate::backend::auth::step_up::require(viewer, lang)?;
+    }
     let mut tx = state.db.begin().await?;
     lock_owners(&mut tx, viewer).await?;
     still_may(&mut tx, viewer, Act::Manage(role)).await?;
     if target(&mut tx, viewer, id).await?.0 != role {
         return Err(AppError::invalid("id", t.err_changed_meanwhile));
     }
-    if role == Role::Owner && !cancel && other_active_owners(&mut tx, viewer, id).await? == 0 {
+    if role == Role::Owner
+        && !cancel
+        && !erasure::leaves_an_owner(&mut tx, &viewer.user.firm_id, id).await?
+    {
         return Err(AppError::invalid("id", t.err_last_owner));
     }
     let changed = if cancel {
-        crate::backend::erasure::unschedule(&mut tx, id, &viewer.user.firm_id).await?
+        erasure::unschedule(&mut tx, id, &viewer.user.firm_id, RequestedBy::Firm).await?
     } else {
-        crate::backend::erasure::schedule(&mut tx, id, crate::backend::erasure::RequestedBy::Firm)
-            .await?;
-        true
+        erasure::schedule(&mut tx, id, RequestedBy::Firm).await?.1
     };
     if changed {
         let action = if cancel {

@@ -147,6 +147,44 @@ pub fn email_changed_notice(lang: Lang, to: &str, new_address: &str) -> Outgoing
     }
 }
 
+/// The person's account is to be deleted on `day` (they asked, or their firm did): said at
+/// once, so a request they did not make (a stolen session, a firm acting without telling
+/// them) does not go unnoticed.
+pub fn deletion_scheduled(lang: Lang, to: &str, day: &str, by_firm: bool) -> OutgoingMail {
+    let (subject, body) = match (lang, by_firm) {
+        (Lang::En, false) => (
+            "Your CPD Registry account will be deleted".to_owned(),
+            format!(
+                "You asked for your account and all its data to be deleted. This happens on {day}. To keep your account, sign in before then and choose \"Keep my account\". If you did not ask for this, sign in and keep it at once."
+            ),
+        ),
+        (Lang::En, true) => (
+            "Your firm asked for your CPD Registry account to be deleted".to_owned(),
+            format!(
+                "Your firm asked for your account and all its data to be deleted. This happens on {day}. If you did not expect this, contact your firm before then; you can download your data until then."
+            ),
+        ),
+        (Lang::Sv, false) => (
+            "Ditt konto i CPD Registry kommer att raderas".to_owned(),
+            format!(
+                "Du har bett om att ditt konto och alla dess uppgifter raderas. Det sker den {day}. Om du vill behålla kontot loggar du in före dess och väljer \"Behåll mitt konto\". Om det inte var du som bad om det, logga in och behåll det genast."
+            ),
+        ),
+        (Lang::Sv, true) => (
+            "Din byrå har bett om att ditt konto i CPD Registry raderas".to_owned(),
+            format!(
+                "Din byrå har bett om att ditt konto och alla dess uppgifter raderas. Det sker den {day}. Om du inte väntade dig det, kontakta din byrå före dess."
+            ),
+        ),
+    };
+    OutgoingMail {
+        to: to.to_owned(),
+        subject,
+        text: format!("{body}\n"),
+        html: html_page(lang, &[escape(&body)]),
+    }
+}
+
 /// Characters that are never seen but change what is seen: bidirectional marks and
 /// overrides (that could make "moc.knab" read as "bank.com"), and the zero-width and other
 /// format characters (Unicode's Cf) that could hide inside a name to make it look like
@@ -275,6 +313,14 @@ mod tests {
                 (
                     "email_changed_notice",
                     email_changed_notice(lang, "anna@berg.se", "anna@new.se"),
+                ),
+                (
+                    "deletion_scheduled",
+                    deletion_scheduled(lang, "anna@berg.se", "31 December 2026", false),
+                ),
+                (
+                    "deletion_scheduled_by_firm",
+                    deletion_scheduled(lang, "anna@berg.se", "31 December 2026", true),
                 ),
                 (
                     "invitation",

@@ -227,11 +227,16 @@ fn DeleteSection(status: Status) -> impl IntoView {
                 return ().into_any();
             };
             if let Some(due) = status.deletion_due {
-                return view! {
-                    <p>{t.delete_pending.replace("{date}", &lang.date_text(&due))}</p>
-                    <form method="post" action=CancelDeletion::url()><Submit label=t.delete_keep/></form>
-                }
-                .into_any();
+                let day = lang.date_text(&due);
+                return if status.deletion_by_firm {
+                    view! { <p>{t.delete_pending_by_firm.replace("{date}", &day)}</p> }.into_any()
+                } else {
+                    view! {
+                        <p>{t.delete_pending.replace("{date}", &day)}</p>
+                        <form method="post" action=CancelDeletion::url()><Submit label=t.delete_keep/></form>
+                    }
+                    .into_any()
+                };
             }
             view! {
                 <p>{t.delete_intro}</p>
