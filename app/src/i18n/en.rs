@@ -416,7 +416,7 @@ pub static EN: Texts = Texts {
     err_last_owner: "A firm always has an owner: make someone else owner first.",
     err_delete_last_owner: "You are the firm's last owner and others work here: make someone else owner first, then delete your account.",
     delete_heading: "Delete your account",
-    delete_intro: "Your profile, courses, leave, certificates and reports are deleted 30 days after you ask. Until then you can sign in and keep your account. Records of what was done (the audit log) keep only an anonymous id.",
+    delete_intro: "Your profile, courses, leave, certificates and reports are deleted 30 days after you ask. Until then you can sign in and keep your account. The record of what was done (the audit log) keeps only an anonymous id and the network address of each event.",
     delete_step_up_first: "First confirm it is you (above), then come back here.",
     delete_button: "Delete my account in 30 days",
     delete_pending: "Your account and all its data will be deleted on {date}.",

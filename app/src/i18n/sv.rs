@@ -416,7 +416,7 @@ pub static SV: Texts = Texts {
     err_last_owner: "En byrå har alltid en ägare: gör någon annan till ägare först.",
     err_delete_last_owner: "Du är byråns sista ägare och andra arbetar här: gör någon annan till ägare först och radera sedan ditt konto.",
     delete_heading: "Radera ditt konto",
-    delete_intro: "Din profil, dina kurser, din ledighet, dina intyg och rapporter raderas 30 dagar efter att du har bett om det. Fram till dess kan du logga in och behålla ditt konto. Loggen över vad som har gjorts behåller bara ett anonymt id.",
+    delete_intro: "Din profil, dina kurser, din ledighet, dina intyg och rapporter raderas 30 dagar efter att du har bett om det. Fram till dess kan du logga in och behålla ditt konto. Loggen över vad som har gjorts behåller bara ett anonymt id och nätverksadressen för varje händelse.",
     delete_step_up_first: "Bekräfta först att det är du (ovan) och kom sedan tillbaka hit.",
     delete_button: "Radera mitt konto om 30 dagar",
     delete_pending: "Ditt konto och alla dess uppgifter raderas den {date}.",

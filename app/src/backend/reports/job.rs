@@ -191,7 +191,7 @@ async fn run(state: &AppState, id: &str) -> anyhow::Result<()> {
         tracing::info!(report = %id, size, "a report did not fit in its firm's storage quota");
         return failed_with(state, id, "quota").await;
     }
-    sqlx::query(
+    let stored = sqlx::query(
         "UPDATE reports SET status = 'ready', object_key = $2, size_bytes = $3, sha256 = $4, \
          pages = $5, left_out = $6, steps_done = steps_total, finished_at_us = $7 WHERE id = $1",
     )
@@ -203,7 +203,15 @@ async fn run(state: &AppState, id: &str) -> anyhow::Result<()> {
     .bind(i64::try_from(done.left_out)?)
     .bind(crate::backend::db::now_micros())
     .execute(&mut *tx)
-    .await?;
+    .await?
+    .rows_affected();
+    // The row went while the report was made (deleted, or its person purged): the file
+    // goes too, and nothing is recorded of a report nobody has.
+    if stored == 0 {
+        drop(tx);
+        crate::backend::storage::remove_objects(&state.storage, std::slice::from_ref(&key)).await;
+        return Ok(());
+    }
     audit::record(
         &mut tx,
         &Actor::User {
