@@ -72,6 +72,12 @@ if [ "$MODE" = test ]; then
   need qpdf || missing+=(qpdf)
   need pdftotext || missing+=(poppler-utils)
   if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
+  # The data export test validates data.json against docs/export-schema.json with the
+  # reference JSON Schema validator (PyPI's jsonschema, or Debian's python3-jsonschema).
+  if ! python3 -c 'import jsonschema' 2>/dev/null; then
+    say "installing the jsonschema validator"
+    python3 -m pip install --quiet jsonschema 2>/dev/null || apt_install python3-jsonschema
+  fi
   # Garage: the real S3-compatible store the storage tests run against (never a mock).
   if ! garage --version 2>/dev/null | grep -qF "cargo:$GARAGE_VERSION "; then
     say "installing garage $GARAGE_VERSION (about 15 minutes the first time)"

@@ -366,6 +366,26 @@ pub struct FirmSettings {
     pub can_edit: bool,
 }
 
+/// One "download all my data" archive, as the data page lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportView {
+    pub id: String,
+    /// `queued`, `running`, `ready` or `failed`.
+    pub status: String,
+    pub steps_done: u32,
+    pub steps_total: u32,
+    pub size_bytes: u64,
+    pub created_at_us: i64,
+    /// The day it is removed (once ready).
+    pub expires: Option<String>,
+}
+
+impl ExportView {
+    pub fn in_progress(&self) -> bool {
+        matches!(self.status.as_str(), "queued" | "running")
+    }
+}
+
 /// One person's standing in a year, for the firm overview.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Standing {

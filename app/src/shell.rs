@@ -6,7 +6,7 @@ use crate::pages::{
     AccountSecurity, Dashboard, DataProcessing, DevMailbox, EditEntry, FirmAudit, FirmMember,
     FirmMembers, FirmOverview, FirmSettingsPage, Home, ImportCsv, Leave, LogList, NewEntry,
     NotFound, Profile, Reports, SecondFactor, Security, SignIn, SignInCode, SubProcessors,
-    VerifyReport,
+    VerifyReport, YourData,
 };
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, MetaTags, Stylesheet, provide_meta_context};
@@ -76,6 +76,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/sign-in/second-factor") view=SecondFactor ssr=SsrMode::Async/>
                     <Route path=path!("/account/profile") view=Profile ssr=SsrMode::Async/>
                     <Route path=path!("/account/security") view=AccountSecurity ssr=SsrMode::Async/>
+                    <Route path=path!("/account/data") view=YourData ssr=SsrMode::Async/>
                     <Route path=path!("/account/leave") view=Leave ssr=SsrMode::Async/>
                     <Route path=path!("/firm/audit") view=FirmAudit ssr=SsrMode::Async/>
                     <Route path=path!("/firm/overview") view=FirmOverview ssr=SsrMode::Async/>

@@ -26,7 +26,7 @@ const CPU_SECONDS: u64 = 15;
 /// Parses `bytes` and says whether they are a certificate we accept.
 pub fn inspect(bytes: &[u8]) -> Verdict {
     match sniff(bytes) {
-        None => Verdict::Refused(Refusal::NotAccepted),
+        None | Some(Kind::Zip) => Verdict::Refused(Refusal::NotAccepted),
         Some(Kind::Pdf) => inspect_pdf(bytes),
         Some(kind @ (Kind::Jpeg | Kind::Png)) => inspect_image(bytes, kind),
     }

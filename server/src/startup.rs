@@ -1,8 +1,8 @@
 //! Builds the application from a [`Config`] and serves it.
 
 use crate::routes::{
-    audit_csv, certificates, export_csv, health, import_upload, invitation, metrics, overview_csv,
-    reports, security_txt, sign_in_link,
+    audit_csv, certificates, data_export, export_csv, health, import_upload, invitation, metrics,
+    overview_csv, reports, security_txt, sign_in_link,
 };
 use crate::security::{self, Hardening};
 use anyhow::Context;
@@ -69,7 +69,7 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
 
 /// The plain (non-Leptos) GET routes, beside the pages and server functions. Tests walk
 /// this list, so a route added here is checked for its headers too.
-pub const PLAIN_ROUTES: [&str; 14] = [
+pub const PLAIN_ROUTES: [&str; 15] = [
     "/healthz",
     "/readyz",
     "/sign-in/link",
@@ -84,6 +84,7 @@ pub const PLAIN_ROUTES: [&str; 14] = [
     "/certificates/x/open",
     "/files/x/y",
     "/reports/x/open",
+    "/account/export/x/download",
 ];
 
 /// The whole HTTP application.
@@ -120,6 +121,7 @@ pub fn router(state: AppState) -> Router {
         .route("/certificates/{id}/open", get(certificates::open::open))
         .route("/files/{firm}/{object}", get(certificates::file::file))
         .route("/reports/{id}/open", get(reports::open::open))
+        .route("/account/export/{id}/download", get(data_export::download))
         .route(
             "/verify/{id}",
             post(reports::verify::verify).layer(DefaultBodyLimit::max(reports::verify::MAX_BYTES)),
@@ -266,6 +268,15 @@ async fn run_undo_purger(state: AppState) {
             Ok(0) => {}
             Ok(purged) => tracing::info!(purged, "deletions made final"),
             Err(error) => tracing::error!(error = format!("{error:#}"), "undo purge failed"),
+        }
+        // Data exports past their week: their rows and files go.
+        match app::backend::exports::remove_expired(&state, app::backend::db::now_micros()).await {
+            Ok(0) => {}
+            Ok(removed) => tracing::info!(removed, "expired data exports removed"),
+            Err(error) => tracing::error!(
+                error = format!("{error:#}"),
+                "removing expired exports failed"
+            ),
         }
         // People whose 30-day hold has ended: their rows and files go.
         match app::backend::erasure::purge_due(&state, app::backend::db::now_micros()).await {

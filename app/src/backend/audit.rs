@@ -135,6 +135,9 @@ actions! {
     AccountDeletionRequested => "account.deletion_requested",
     AccountDeletionCancelled => "account.deletion_cancelled",
     AccountPurged => "account.purged",
+    ExportRequested => "export.requested",
+    ExportMade => "export.made",
+    ExportLinkIssued => "export.link_issued",
 }
 
 /// What it was done to: a kind and, where there is one, an id.

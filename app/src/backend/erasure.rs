@@ -236,6 +236,7 @@ const BY_USER: &[&str] = &[
     "certificates",
     "entries",
     "reports",
+    "exports",
     "deletions",
     "entries_deleted",
     "certificates_deleted",
@@ -305,7 +306,8 @@ async fn purge_one(state: &AppState, id: &str, now: Micros) -> anyhow::Result<Op
         "SELECT object_key FROM certificates WHERE user_id = $1 \
          UNION SELECT object_key FROM certificates_deleted WHERE user_id = $1 \
          UNION SELECT object_key FROM reports WHERE user_id = $1 AND object_key IS NOT NULL \
-         UNION SELECT object_key FROM reports_deleted WHERE user_id = $1 AND object_key IS NOT NULL",
+         UNION SELECT object_key FROM reports_deleted WHERE user_id = $1 AND object_key IS NOT NULL \
+         UNION SELECT object_key FROM exports WHERE user_id = $1 AND object_key IS NOT NULL",
     )
     .bind(id)
     .fetch_all(&mut *tx)

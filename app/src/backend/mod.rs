@@ -13,6 +13,7 @@ pub mod csp;
 pub mod csv_out;
 pub mod db;
 pub mod erasure;
+pub mod exports;
 pub mod firm;
 pub mod firm_audit;
 pub mod mail;

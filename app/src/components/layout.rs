@@ -29,10 +29,11 @@ fn sections(t: &'static Texts, me: &Me) -> Vec<(&'static str, &'static str)> {
 }
 
 /// The person's own pages, in the account menu.
-fn account_pages(t: &'static Texts) -> [(&'static str, &'static str); 2] {
+fn account_pages(t: &'static Texts) -> [(&'static str, &'static str); 3] {
     [
         ("/account/profile", t.nav_profile),
         ("/account/security", t.nav_security),
+        ("/account/data", t.nav_data),
     ]
 }
 

@@ -11,7 +11,7 @@ mod quick_check;
 mod reports;
 mod sign_in;
 
-pub use account::{AccountSecurity, Leave, Profile};
+pub use account::{AccountSecurity, Leave, Profile, YourData};
 pub use dev_mailbox::DevMailbox;
 pub use firm::{FirmAudit, FirmMember, FirmMembers, FirmOverview, FirmSettingsPage};
 pub use home::Home;

@@ -88,7 +88,7 @@ pub fn load(bytes: Vec<u8>) -> Loaded {
             app::backend::certificates::inspection::Verdict::Accepted(_) => Loaded::Png { bytes },
             _ => Loaded::LeftOut(Exclusion::Damaged),
         },
-        None => Loaded::LeftOut(Exclusion::Damaged),
+        None | Some(Kind::Zip) => Loaded::LeftOut(Exclusion::Damaged),
     }
 }
 

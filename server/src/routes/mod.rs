@@ -2,6 +2,7 @@
 
 pub mod audit_csv;
 pub mod certificates;
+pub mod data_export;
 pub mod download;
 pub mod export_csv;
 pub mod health;

@@ -162,6 +162,8 @@ async fn after_the_hold_nothing_of_the_person_is_left(backend: Backend) {
         .form("/api/log/delete_entry", &[("id", &other)])
         .await;
     assert!(deleted.status().is_success(), "{}", deleted.status());
+    // An archive of all her data, made and stored.
+    crate::exports::make_export(&browser).await;
     // Someone else, in another firm, whose data must stay whole.
     let control = app
         .person("erik@holm.se")
@@ -174,13 +176,15 @@ async fn after_the_hold_nothing_of_the_person_is_left(backend: Backend) {
 
     let state = &app.server.as_ref().expect("running").state;
     let objects_before = state.storage.list().await.expect("list");
-    let keys: Vec<String> =
-        sqlx::query_scalar("SELECT object_key FROM certificates WHERE user_id = $1")
-            .bind(&id)
-            .fetch_all(&app.db().pool)
-            .await
-            .expect("keys");
-    assert_eq!(keys.len(), 2);
+    let keys: Vec<String> = sqlx::query_scalar(
+        "SELECT object_key FROM certificates WHERE user_id = $1 \
+         UNION SELECT object_key FROM exports WHERE user_id = $1",
+    )
+    .bind(&id)
+    .fetch_all(&app.db().pool)
+    .await
+    .expect("keys");
+    assert_eq!(keys.len(), 3);
     assert!(
         keys.iter()
             .all(|k| objects_before.iter().any(|(o, _)| o == k))
@@ -266,7 +270,8 @@ async fn after_the_hold_nothing_of_the_person_is_left(backend: Backend) {
     assert_eq!(counts["rows"]["entries"], 3, "{counts}");
     assert_eq!(counts["rows"]["certificates"], 2, "{counts}");
     assert_eq!(counts["rows"]["users"], 1, "{counts}");
-    assert_eq!(counts["objects"], 2, "{counts}");
+    assert_eq!(counts["rows"]["exports"], 1, "{counts}");
+    assert_eq!(counts["objects"], 3, "{counts}");
     assert!(
         app.audit_actions()
             .await

@@ -541,6 +541,8 @@ fn server_fn_table() -> BTreeMap<&'static str, Needs> {
         // Refused without a fresh confirmation (which no actor here has): nothing is asked.
         ("/api/account/request_deletion", SignedIn),
         ("/api/account/cancel_deletion", SignedIn),
+        ("/api/account/request_export", SignedIn),
+        ("/api/account/list_exports", SignedIn),
         ("/api/log/add_leave", SignedIn),
         ("/api/log/delete_leave", SignedIn),
         ("/api/log/set_exemption", SignedIn),
@@ -588,6 +590,7 @@ fn route_table() -> BTreeMap<&'static str, Needs> {
         ("/log/export.csv", SignedIn),
         ("/certificates/x/open", SignedIn),
         ("/reports/x/open", SignedIn),
+        ("/account/export/x/download", SignedIn),
         // The signed link is the permission (like a presigned S3 URL): without one, 400.
         ("/files/x/y", Nobody),
         ("/firm/audit.csv", Admin),
@@ -603,6 +606,7 @@ fn route_table() -> BTreeMap<&'static str, Needs> {
         ("/{*any}", Nobody),
         ("/account/profile", SignedIn),
         ("/account/security", SignedIn),
+        ("/account/data", SignedIn),
         ("/account/leave", SignedIn),
         ("/dashboard", SignedIn),
         ("/log", SignedIn),

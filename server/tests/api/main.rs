@@ -9,6 +9,7 @@ mod auth;
 mod certificates;
 mod cli;
 mod erasure;
+mod exports;
 mod firm;
 mod hardening;
 mod health;

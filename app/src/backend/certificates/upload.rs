@@ -402,6 +402,8 @@ fn spool_kind_name(kind: crate::backend::storage::sniff::Kind) -> &'static str {
         Kind::Pdf => "pdf",
         Kind::Jpeg => "jpeg",
         Kind::Png => "png",
+        // Upload spools never accept an archive (only exports write them).
+        Kind::Zip => "zip",
     }
 }
 

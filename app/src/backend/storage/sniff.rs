@@ -8,6 +8,9 @@ pub enum Kind {
     Pdf,
     Jpeg,
     Png,
+    /// Only ever one of our own archives (a data export): [`sniff`] never says it, so
+    /// no upload can be one.
+    Zip,
 }
 
 impl Kind {
@@ -16,11 +19,17 @@ impl Kind {
             Kind::Pdf => "application/pdf",
             Kind::Jpeg => "image/jpeg",
             Kind::Png => "image/png",
+            Kind::Zip => "application/zip",
         }
     }
 }
 
 const PNG: [u8; 8] = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
+
+/// Our own ZIP archives, by their local-file-header signature.
+pub fn sniff_archive(head: &[u8]) -> Option<Kind> {
+    head.starts_with(b"PK\x03\x04").then_some(Kind::Zip)
+}
 
 pub fn sniff(head: &[u8]) -> Option<Kind> {
     if head.starts_with(b"%PDF-") {

@@ -5,7 +5,7 @@
 
 use super::data_key::DataKey;
 use super::sealed::{Opener, Sealer};
-use super::sniff::{Kind, sniff};
+use super::sniff::{Kind, sniff, sniff_archive};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -39,9 +39,24 @@ pub struct SpoolWriter {
     head: Vec<u8>,
     key: String,
     done: bool,
+    /// What the first bytes must be: an upload's kinds, or (for our own archives) a ZIP.
+    accept: fn(&[u8]) -> Option<Kind>,
 }
 
 impl SpoolWriter {
+    /// A spool for one of our own ZIP archives (a data export): it accepts a ZIP and
+    /// nothing else, as an upload's spool accepts only PDF, JPEG and PNG.
+    pub async fn create_archive(
+        dir: &Path,
+        key: &str,
+        firm_key: &DataKey,
+        max: u64,
+    ) -> std::io::Result<SpoolWriter> {
+        let mut writer = SpoolWriter::create(dir, key, firm_key, max).await?;
+        writer.accept = sniff_archive;
+        Ok(writer)
+    }
+
     /// Starts a spool in `dir` for the object `key`.
     pub async fn create(
         dir: &Path,
@@ -67,6 +82,7 @@ impl SpoolWriter {
             head: Vec::with_capacity(HEAD),
             key: key.to_owned(),
             done: false,
+            accept: sniff,
         };
         writer.file.write_all(&header).await?;
         Ok(writer)
@@ -82,7 +98,7 @@ impl SpoolWriter {
         if self.head.len() < HEAD {
             let take = (HEAD - self.head.len()).min(data.len());
             self.head.extend_from_slice(&data[..take]);
-            if self.head.len() == HEAD && sniff(&self.head).is_none() {
+            if self.head.len() == HEAD && (self.accept)(&self.head).is_none() {
                 return Err(SpoolError::NotAccepted);
             }
         }
@@ -98,7 +114,7 @@ impl SpoolWriter {
         if self.size == 0 {
             return Err(SpoolError::Empty);
         }
-        let kind = sniff(&self.head).ok_or(SpoolError::NotAccepted)?;
+        let kind = (self.accept)(&self.head).ok_or(SpoolError::NotAccepted)?;
         let sealer = self.sealer.take().ok_or(SpoolError::Finished)?;
         self.file.write_all(&sealer.finish()).await?;
         self.file.flush().await?;

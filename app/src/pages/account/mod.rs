@@ -1,9 +1,11 @@
 //! The signed-in person's own pages.
 
+mod data;
 mod leave;
 mod profile;
 mod security;
 
+pub use data::YourData;
 pub use leave::Leave;
 pub use profile::Profile;
 pub use security::AccountSecurity;

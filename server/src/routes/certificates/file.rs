@@ -67,7 +67,8 @@ async fn serve(
     disposition: Disposition,
 ) -> anyhow::Result<Option<Response>> {
     let mut conn = state.db.pool.acquire().await?;
-    // The row must exist, in the firm the link was signed for: a certificate or a report.
+    // The row must exist, in the firm the link was signed for: a certificate, a report or
+    // a data export.
     let row: Option<certificates::Row> = sqlx::query_as(&format!(
         "SELECT {} FROM certificates WHERE object_key = $1 AND firm_id = $2",
         certificates::COLUMNS
@@ -83,7 +84,10 @@ async fn serve(
         }
         None => match app::backend::reports::stored(&mut conn, key, firm).await? {
             Some((size, name)) => ("application/pdf".to_owned(), size, name),
-            None => return Ok(None),
+            None => match app::backend::exports::stored(&mut conn, key, firm).await? {
+                Some((size, name)) => ("application/zip".to_owned(), size, name),
+                None => return Ok(None),
+            },
         },
     };
     let Some(data_key) = firm_key::get(&mut conn, state.master_key(), firm).await? else {
