@@ -1,0 +1,56 @@
+// A person's data from start to end, as they do it: download everything as one ZIP
+// (progress shown, no JavaScript needed); delete the account (confirm it is you, ask, see
+// the date the data goes), then sign in again within the 30 days and keep it.
+const { test, expect, expectNoAxeViolations, openAccountMenu, signIn, stepUp, uniqueEmail } = require('./support');
+
+test('a person asks to delete their account, then signs in within the hold and keeps it', async ({ page, request, context }) => {
+  const email = uniqueEmail('leaving');
+  await signIn(page, request, email);
+  await page.goto('/account/security');
+  const section = page.getByRole('region', { name: 'Delete your account' });
+  // Not before confirming it is them.
+  await expect(section.getByRole('button', { name: 'Delete my account in 30 days' })).toHaveCount(0);
+  await expect(section.getByRole('link', { name: /First confirm it is you/ })).toBeVisible();
+  await stepUp(page, request, email);
+  await section.getByRole('button', { name: 'Delete my account in 30 days' }).click();
+  await expect(page.getByText('Your account will be deleted in 30 days.')).toBeVisible();
+  const due = new Date(Date.now() + 30 * 86400 * 1000).getUTCDate();
+  await expect(page.getByRole('alert').filter({ hasText: 'will be deleted on' }).first()).toContainText(String(due));
+  await expectNoAxeViolations(page);
+
+  // Another day, another browser: signing in shows it on every page, with the way out.
+  await context.clearCookies();
+  await signIn(page, request, email);
+  await page.goto('/dashboard');
+  const notice = page.getByRole('alert').filter({ hasText: 'will be deleted on' });
+  await expect(notice).toBeVisible();
+  await notice.getByRole('button', { name: 'Keep my account' }).click();
+  await expect(page.getByText('Your account is kept: nothing will be deleted.')).toBeVisible();
+  await page.goto('/dashboard');
+  await expect(page.getByRole('alert').filter({ hasText: 'will be deleted on' })).toHaveCount(0);
+});
+
+test('a person downloads all their data as one ZIP from the account menu', async ({ page, request }) => {
+  await signIn(page, request, uniqueEmail('export'));
+  await page.goto('/dashboard');
+  await openAccountMenu(page);
+  await page.getByRole('link', { name: 'Your data' }).first().click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Your data' })).toBeVisible();
+  await page.getByRole('button', { name: 'Download all my data' }).click();
+  await expect(page.getByText('Your archive is being made.')).toBeVisible();
+  // The page refreshes itself while the archive is made, with or without JavaScript.
+  const link = page.getByRole('link', { name: /^Download ZIP/ });
+  await expect(link).toBeVisible({ timeout: 30000 });
+  await expectNoAxeViolations(page);
+  if (test.info().project.use.javaScriptEnabled !== false) {
+    const download = page.waitForEvent('download');
+    await link.click();
+    const file = await download;
+    expect(file.suggestedFilename()).toMatch(/^cpd-registry-data-\d{4}-\d{2}-\d{2}\.zip$/);
+  } else {
+    const href = await link.getAttribute('href');
+    const response = await page.request.get(href);
+    expect(response.status()).toBe(200);
+    expect(response.headers()['content-type']).toBe('application/zip');
+  }
+});
