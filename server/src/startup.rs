@@ -141,11 +141,15 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             crate::form_reply::reply,
         ))
-        // Certificates are compressed already (PDF streams, JPEG, PNG): compressing them
+        // Certificates and exports are compressed already (PDF, JPEG, PNG, ZIP): compressing them
         // again on every download would cost CPU for nothing.
-        .layer(CompressionLayer::new().compress_when(
-            DefaultPredicate::new().and(NotForContentType::const_new("application/pdf")),
-        ))
+        .layer(
+            CompressionLayer::new().compress_when(
+                DefaultPredicate::new()
+                    .and(NotForContentType::const_new("application/pdf"))
+                    .and(NotForContentType::const_new("application/zip")),
+            ),
+        )
         .layer(axum::middleware::from_fn_with_state(
             hardening.clone(),
             security::csrf,

@@ -47,9 +47,7 @@ impl Call {
 
     /// The signed-in person, even if the second factor is still owed.
     pub async fn any_viewer(&self) -> Result<Option<Viewer>, AppError> {
-        viewer::load(&self.state, &self.parts.headers, &self.meta)
-            .await
-            .map_err(AppError::internal)
+        Ok(viewer::load(&self.state, &self.parts.headers, &self.meta).await?)
     }
 
     pub fn apply(&self, change: &CookieChange) -> Result<(), AppError> {

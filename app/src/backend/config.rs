@@ -200,6 +200,9 @@ pub struct MailConfig {
     pub from: String,
     /// The least time between two sign-in codes to one address (`SIGN_IN_CODE_INTERVAL_SECS`).
     pub code_interval: Duration,
+    /// Codes one network may ask for in an hour (`SIGN_IN_CODES_PER_IP_HOUR`): a whole
+    /// office shares one address, a script guessing addresses does not get far.
+    pub codes_per_ip_hour: i64,
 }
 
 #[derive(Debug, Clone)]
@@ -539,10 +542,14 @@ impl MailConfig {
                     "use a number of seconds from 1 to 3600".into(),
                 )
             })?;
+        let codes_per_ip_hour =
+            i64::try_from(vars.number("SIGN_IN_CODES_PER_IP_HOUR", 100, 1..=100_000)?)
+                .unwrap_or(100);
         Ok(MailConfig {
             smtp_url,
             from,
             code_interval,
+            codes_per_ip_hour,
         })
     }
 }

@@ -205,8 +205,7 @@ pub async fn offers(state: &AppState, viewer: &Viewer) -> Result<Vec<Offer>, App
     .bind(&viewer.user.id)
     .bind(now - UNDO_SECS * 1_000_000)
     .fetch_all(&state.db.pool)
-    .await
-    .map_err(AppError::internal)?;
+    .await?;
     Ok(rows
         .into_iter()
         .filter_map(|(batch, kind, label, at)| {

@@ -8,11 +8,8 @@ pub async fn dismiss_recovery_codes() -> Result<(), AppError> {
     use crate::backend::auth::totp;
     let call = crate::api::support::call()?;
     let viewer = call.viewer().await?;
-    let mut tx = call.state.db.begin().await.map_err(AppError::internal)?;
-    if totp::dismiss_recovery_display(&mut tx, &viewer.user.id)
-        .await
-        .map_err(AppError::internal)?
-    {
+    let mut tx = call.state.db.begin().await?;
+    if totp::dismiss_recovery_display(&mut tx, &viewer.user.id).await? {
         viewer
             .audit(
                 &mut tx,
@@ -20,10 +17,9 @@ pub async fn dismiss_recovery_codes() -> Result<(), AppError> {
                 Action::RecoveryCodesSaved,
                 &Target::new("user", &viewer.user.id),
             )
-            .await
-            .map_err(AppError::internal)?;
+            .await?;
     }
-    tx.commit().await.map_err(AppError::internal)?;
+    tx.commit().await?;
     call.redirect("/account/security");
     Ok(())
 }

@@ -26,10 +26,7 @@ pub async fn get_profile() -> Result<Profile, AppError> {
     let user = call.viewer().await?.user;
     let names_firm = !user.profile_completed
         && user.role == domain::Role::Owner
-        && crate::backend::firm::settings::member_count(&call.state, &user.firm_id)
-            .await
-            .map_err(AppError::internal)?
-            == 1;
+        && crate::backend::firm::settings::member_count(&call.state, &user.firm_id).await? == 1;
     Ok(Profile {
         names_firm,
         email: user.email,

@@ -19,17 +19,10 @@ pub async fn list_sessions() -> Result<Vec<SessionInfo>, AppError> {
     use crate::backend::auth::{flows::public_handle, session};
     let call = crate::api::support::call()?;
     let viewer = call.viewer().await?;
-    let mut conn = call
-        .state
-        .db
-        .pool
-        .acquire()
-        .await
-        .map_err(AppError::internal)?;
+    let mut conn = call.state.db.pool.acquire().await?;
     let sessions =
         session::list_for_user(&mut conn, &viewer.user.id, crate::backend::db::now_micros())
-            .await
-            .map_err(AppError::internal)?;
+            .await?;
     Ok(sessions
         .into_iter()
         .map(|s| SessionInfo {

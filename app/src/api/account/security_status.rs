@@ -36,13 +36,7 @@ pub async fn security_status() -> Result<SecurityOverview, AppError> {
     let call = crate::api::support::call()?;
     let viewer = call.viewer().await?;
     let master = call.state.master_key();
-    let mut conn = call
-        .state
-        .db
-        .pool
-        .acquire()
-        .await
-        .map_err(AppError::internal)?;
+    let mut conn = call.state.db.pool.acquire().await?;
     let now = crate::backend::db::now_micros();
     let stepped_up = crate::backend::auth::step_up::is_fresh(&viewer, now);
     // A pending secret is shown only to the session that started the enrolment, and only
@@ -57,8 +51,7 @@ pub async fn security_status() -> Result<SecurityOverview, AppError> {
         shown_to,
         now,
     )
-    .await
-    .map_err(AppError::internal)?;
+    .await?;
     // Shown only to a session that passed the app in the last 15 minutes (the one that just
     // set it up): a session cookie stolen later must not reveal codes that open the account.
     let recent = viewer
@@ -66,9 +59,7 @@ pub async fn security_status() -> Result<SecurityOverview, AppError> {
         .second_factor_at
         .is_some_and(|at| now - at < 15 * 60 * 1_000_000);
     let fresh_recovery_codes = if recent {
-        totp::peek_recovery_display(&mut conn, master, &viewer.user.id)
-            .await
-            .map_err(AppError::internal)?
+        totp::peek_recovery_display(&mut conn, master, &viewer.user.id).await?
     } else {
         None
     };

@@ -26,7 +26,7 @@ pub async fn list_mailbox() -> Result<Vec<DevMail>, AppError> {
     )
     .fetch_all(&call.state.db.pool)
     .await
-    .map_err(AppError::internal)?;
+    ?;
     Ok(rows
         .into_iter()
         .map(|(to, subject, text, sent_at_us)| DevMail {

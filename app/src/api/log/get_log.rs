@@ -7,14 +7,6 @@ use leptos::prelude::*;
 pub async fn get_log() -> Result<LogData, AppError> {
     let call = crate::api::support::call()?;
     let viewer = call.viewer().await?;
-    let mut conn = call
-        .state
-        .db
-        .pool
-        .acquire()
-        .await
-        .map_err(AppError::internal)?;
-    crate::backend::training::load(&mut conn, &viewer.user)
-        .await
-        .map_err(AppError::internal)
+    let mut conn = call.state.db.pool.acquire().await?;
+    Ok(crate::backend::training::load(&mut conn, &viewer.user).await?)
 }

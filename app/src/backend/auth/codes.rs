@@ -48,7 +48,11 @@ pub async fn check_code_limits(
     email: &Email,
     now: Micros,
 ) -> Result<(), AppError> {
-    if let Err(wait) = rate_limit::hit(conn, CODE_REQUESTS_PER_IP, &meta.ip_bucket(), now).await? {
+    let per_ip = rate_limit::Limit {
+        limit: state.config.mail.codes_per_ip_hour,
+        ..CODE_REQUESTS_PER_IP
+    };
+    if let Err(wait) = rate_limit::hit(conn, per_ip, &meta.ip_bucket(), now).await? {
         return Err(rate_limited(wait));
     }
     if let Err(wait) = rate_limit::hit(conn, CODE_REQUESTS_GLOBAL, "all", now).await? {

@@ -18,7 +18,8 @@ pub struct Limit {
 const MINUTE: Micros = 60 * 1_000_000;
 
 /// Codes asked for from one IP address. A whole office can share one address behind its
-/// NAT, so this is generous; each address is throttled on its own as well (1 a minute,
+/// NAT, so this is generous (`SIGN_IN_CODES_PER_IP_HOUR` sets it; 100 by default); each
+/// address is throttled on its own as well (1 a minute,
 /// 5 an hour), and each code allows only 5 tries.
 pub const CODE_REQUESTS_PER_IP: Limit = Limit {
     name: "code-ip",

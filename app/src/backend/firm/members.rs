@@ -302,20 +302,7 @@ pub async fn set_access(
     access: Access,
 ) -> Result<(), AppError> {
     let t = lang.texts();
-    gate(state, viewer, meta, lang, Act::ViewFirm).await?;
-    if id == viewer.user.id {
-        return Err(AppError::invalid("id", t.err_not_yourself));
-    }
-    let mut conn = state.db.pool.acquire().await?;
-    let (role, _) = target(&mut conn, viewer, id).await?;
-    drop(conn);
-    permit(state, viewer, meta, Act::Manage(role)).await?;
-    let mut tx = state.db.begin().await?;
-    lock_owners(&mut tx, viewer).await?;
-    still_may(&mut tx, viewer, Act::Manage(role)).await?;
-    if target(&mut tx, viewer, id).await?.0 != role {
-        return Err(AppError::invalid("id", t.err_changed_meanwhile));
-    }
+    let (mut tx, role) = managed_member(state, viewer, meta, lang, id, || Ok(())).await?;
     if role == Role::Owner
         && access != Access::Unblock
         && other_active_owners(&mut tx, viewer, id).await? == 0
@@ -359,6 +346,38 @@ pub async fn set_access(
     tx.commit().await.map_err(AppError::from)
 }
 
+/// The way into every change an administrator makes to another person of the firm: the
+/// firm's gate, never oneself, the person found in this firm, the actor allowed to manage
+/// their role (and `confirmed`, a step-up the change may need); then, under the owners
+/// lock, the actor's standing and the person's role read again. The transaction and the
+/// person's role.
+async fn managed_member(
+    state: &AppState,
+    viewer: &Viewer,
+    meta: &RequestMeta,
+    lang: Lang,
+    id: &str,
+    confirmed: impl FnOnce() -> Result<(), AppError>,
+) -> Result<(sqlx::Transaction<'static, sqlx::Any>, Role), AppError> {
+    let t = lang.texts();
+    gate(state, viewer, meta, lang, Act::ViewFirm).await?;
+    if id == viewer.user.id {
+        return Err(AppError::invalid("id", t.err_not_yourself));
+    }
+    let mut conn = state.db.pool.acquire().await?;
+    let (role, _) = target(&mut conn, viewer, id).await?;
+    drop(conn);
+    permit(state, viewer, meta, Act::Manage(role)).await?;
+    confirmed()?;
+    let mut tx = state.db.begin().await?;
+    lock_owners(&mut tx, viewer).await?;
+    still_may(&mut tx, viewer, Act::Manage(role)).await?;
+    if target(&mut tx, viewer, id).await?.0 != role {
+        return Err(AppError::invalid("id", t.err_changed_meanwhile));
+    }
+    Ok((tx, role))
+}
+
 /// An owner or admin asks for a member's account and data to be deleted after the hold,
 /// or cancels that (`cancel`). Who may is decided as for removing them.
 pub async fn set_deletion(
@@ -371,25 +390,13 @@ pub async fn set_deletion(
 ) -> Result<(), AppError> {
     use crate::backend::erasure::{self, RequestedBy};
     let t = lang.texts();
-    gate(state, viewer, meta, lang, Act::ViewFirm).await?;
-    if id == viewer.user.id {
-        return Err(AppError::invalid("id", t.err_not_yourself));
-    }
-    let mut conn = state.db.pool.acquire().await?;
-    let (role, _) = target(&mut conn, viewer, id).await?;
-    drop(conn);
-    permit(state, viewer, meta, Act::Manage(role)).await?;
     // Deleting someone's data cannot be undone: the administrator confirms it is them, as
     // for the person's own request (a stolen admin session cannot queue deletions).
-    if !cancel {
-        crate::backend::auth::step_up::require(viewer, lang)?;
-    }
-    let mut tx = state.db.begin().await?;
-    lock_owners(&mut tx, viewer).await?;
-    still_may(&mut tx, viewer, Act::Manage(role)).await?;
-    if target(&mut tx, viewer, id).await?.0 != role {
-        return Err(AppError::invalid("id", t.err_changed_meanwhile));
-    }
+    let confirmed = || match cancel {
+        true => Ok(()),
+        false => crate::backend::auth::step_up::require(viewer, lang),
+    };
+    let (mut tx, role) = managed_member(state, viewer, meta, lang, id, confirmed).await?;
     if role == Role::Owner
         && !cancel
         && !erasure::leaves_an_owner(&mut tx, &viewer.user.firm_id, id).await?

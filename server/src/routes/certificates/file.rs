@@ -15,6 +15,7 @@ use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt;
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -111,5 +112,9 @@ async fn serve(
             HeaderValue::from_static(FILE_CSP),
         ),
     ];
-    Ok(Some((headers, Body::from_stream(stream)).into_response()))
+    // Fused: a body layer (compression) may poll once more after the end, which the
+    // storage streams do not allow.
+    Ok(Some(
+        (headers, Body::from_stream(stream.fuse())).into_response(),
+    ))
 }
