@@ -1,7 +1,7 @@
 // A person's data from start to end, as they do it: download everything as one ZIP
 // (progress shown, no JavaScript needed); delete the account (confirm it is you, ask, see
 // the date the data goes), then sign in again within the 30 days and keep it.
-const { test, expect, expectNoAxeViolations, openAccountMenu, signIn, stepUp, uniqueEmail } = require('./support');
+const { test, expect, expectNoAxeViolations, latestMail, openAccountMenu, signIn, stepUp, uniqueEmail } = require('./support');
 
 test('a person asks to delete their account, then signs in within the hold and keeps it', async ({ page, request, context }) => {
   const email = uniqueEmail('leaving');
@@ -17,14 +17,17 @@ test('a person asks to delete their account, then signs in within the hold and k
   const due = new Date(Date.now() + 30 * 86400 * 1000).getUTCDate();
   await expect(page.getByRole('alert').filter({ hasText: 'will be deleted on' }).first()).toContainText(String(due));
   await expectNoAxeViolations(page);
+  // Told by mail at once, with the date.
+  const notice = await latestMail(request, email, { subject: /will be deleted/ });
+  expect(notice.text).toContain('Keep my account');
 
   // Another day, another browser: signing in shows it on every page, with the way out.
   await context.clearCookies();
   await signIn(page, request, email);
   await page.goto('/dashboard');
-  const notice = page.getByRole('alert').filter({ hasText: 'will be deleted on' });
-  await expect(notice).toBeVisible();
-  await notice.getByRole('button', { name: 'Keep my account' }).click();
+  const banner = page.getByRole('alert').filter({ hasText: 'will be deleted on' });
+  await expect(banner).toBeVisible();
+  await banner.getByRole('button', { name: 'Keep my account' }).click();
   await expect(page.getByText('Your account is kept: nothing will be deleted.')).toBeVisible();
   await page.goto('/dashboard');
   await expect(page.getByRole('alert').filter({ hasText: 'will be deleted on' })).toHaveCount(0);
