@@ -35,6 +35,9 @@ pub const KEEP_DAYS: i64 = 7;
 pub const FORMAT_VERSION: u32 = 1;
 /// The largest export kept.
 const MAX_BYTES: u64 = 8 * 1024 * 1024 * 1024;
+/// Archives made at the same time (each reads every file of a person and writes a
+/// temporary copy); the rest wait their turn, queued.
+pub static SLOTS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
 
 /// Asks for a new export of the viewer's data, unless one is already being made; its id.
 pub async fn request(
@@ -53,7 +56,7 @@ pub async fn request(
         return Ok(id);
     }
     let id = new_id();
-    sqlx::query(
+    let inserted = sqlx::query(
         "INSERT INTO exports (id, user_id, firm_id, status, created_at_us) VALUES ($1, $2, $3, 'queued', $4)",
     )
     .bind(&id)
@@ -61,7 +64,24 @@ pub async fn request(
     .bind(&viewer.user.firm_id)
     .bind(now_micros())
     .execute(&mut *tx)
-    .await?;
+    .await;
+    match inserted {
+        Ok(_) => {}
+        // Another request of theirs got in first (the one-at-a-time index): that one is it.
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+            drop(tx);
+            let busy: Option<String> = sqlx::query_scalar(
+                "SELECT id FROM exports WHERE user_id = $1 AND status IN ('queued', 'running')",
+            )
+            .bind(&viewer.user.id)
+            .fetch_optional(&state.db.pool)
+            .await?;
+            return busy.ok_or(AppError::Busy {
+                retry_after_secs: 2,
+            });
+        }
+        Err(e) => return Err(AppError::from(e)),
+    }
     viewer
         .audit(
             &mut tx,
@@ -225,6 +245,7 @@ struct Stored {
 }
 
 async fn run(state: &AppState, id: &str) -> anyhow::Result<()> {
+    let _slot = SLOTS.acquire().await?;
     let mut conn = state.db.pool.acquire().await?;
     let user_id: Option<String> =
         sqlx::query_scalar("SELECT user_id FROM exports WHERE id = $1 AND status = 'queued'")
