@@ -366,6 +366,14 @@ pub struct FirmSettings {
     pub can_edit: bool,
 }
 
+/// The data page: the person's archives, and whether this session may ask for a new one
+/// (it confirmed it is the person recently).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportsPage {
+    pub items: Vec<ExportView>,
+    pub stepped_up: bool,
+}
+
 /// One "download all my data" archive, as the data page lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExportView {

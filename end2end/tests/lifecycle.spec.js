@@ -34,11 +34,16 @@ test('a person asks to delete their account, then signs in within the hold and k
 });
 
 test('a person downloads all their data as one ZIP from the account menu', async ({ page, request }) => {
-  await signIn(page, request, uniqueEmail('export'));
+  const email = await signIn(page, request, uniqueEmail('export'));
   await page.goto('/dashboard');
   await openAccountMenu(page);
   await page.getByRole('link', { name: 'Your data' }).first().click();
   await expect(page.getByRole('heading', { level: 1, name: 'Your data' })).toBeVisible();
+  // Everything leaves in one file: first confirm it is you.
+  await expect(page.getByRole('button', { name: 'Download all my data' })).toHaveCount(0);
+  await expect(page.getByRole('link', { name: /first confirm it is you/ })).toBeVisible();
+  await stepUp(page, request, email);
+  await page.goto('/account/data');
   await page.getByRole('button', { name: 'Download all my data' }).click();
   await expect(page.getByText('Your archive is being made.')).toBeVisible();
   // The page refreshes itself while the archive is made, with or without JavaScript.

@@ -39,13 +39,36 @@ const MAX_BYTES: u64 = 8 * 1024 * 1024 * 1024;
 /// temporary copy); the rest wait their turn, queued.
 pub static SLOTS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
 
+/// An archive still queued or being made after this long was stopped (a restart): it is
+/// failed, so the person can ask again.
+const STALE_AFTER: i64 = 3600 * 1_000_000;
+
+/// Fails archives stopped on their way (older than [`STALE_AFTER`] and not finished).
+async fn fail_stale(conn: &mut sqlx::AnyConnection, now: i64) -> anyhow::Result<u64> {
+    Ok(sqlx::query(
+        "UPDATE exports SET status = 'failed', finished_at_us = $1, expires_at_us = $2 \
+         WHERE status IN ('queued', 'running') AND created_at_us < $3",
+    )
+    .bind(now)
+    .bind(now + KEEP_DAYS * 86_400 * 1_000_000)
+    .bind(now - STALE_AFTER)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected())
+}
+
 /// Asks for a new export of the viewer's data, unless one is already being made; its id.
+/// Everything about a person leaves in one file: the session confirms it is them first,
+/// as for the other sensitive changes (a stolen session does not take it all quietly).
 pub async fn request(
     state: &AppState,
     viewer: &Viewer,
     meta: &RequestMeta,
+    lang: Lang,
 ) -> Result<String, AppError> {
+    crate::backend::auth::step_up::require(viewer, lang)?;
     let mut tx = state.db.begin().await?;
+    fail_stale(&mut tx, now_micros()).await?;
     let busy: Option<String> = sqlx::query_scalar(
         "SELECT id FROM exports WHERE user_id = $1 AND status IN ('queued', 'running')",
     )
@@ -218,11 +241,14 @@ pub fn spawn(state: AppState, id: String) {
     tokio::spawn(async move {
         if let Err(error) = run(&state, &id).await {
             tracing::error!(error = format!("{error:#}"), export = %id, "an export could not be made");
+            let now = now_micros();
             let failed = sqlx::query(
-                "UPDATE exports SET status = 'failed', finished_at_us = $2 WHERE id = $1 AND status <> 'ready'",
+                "UPDATE exports SET status = 'failed', finished_at_us = $2, expires_at_us = $3 \
+                 WHERE id = $1 AND status <> 'ready'",
             )
             .bind(&id)
-            .bind(now_micros())
+            .bind(now)
+            .bind(now + KEEP_DAYS * 86_400 * 1_000_000)
             .execute(&state.db.pool)
             .await;
             if let Err(error) = failed {
@@ -285,7 +311,8 @@ async fn run(state: &AppState, id: &str) -> anyhow::Result<()> {
     let certificate_docs: Vec<Value> = certificates
         .iter()
         .map(|(c, key)| {
-            let name = format!("certificates/{}-{}", &c.id[..8.min(c.id.len())], safe_name(&c.file_name));
+            // The whole id: two photos both called image.jpg stay two files.
+            let name = format!("certificates/{}-{}", c.id, safe_name(&c.file_name));
             files.push(Stored { name: name.clone(), key: key.clone() });
             json!({
                 "id": c.id, "entry_id": c.entry_id, "file_name": c.file_name, "mime": c.mime,
@@ -296,7 +323,7 @@ async fn run(state: &AppState, id: &str) -> anyhow::Result<()> {
     let report_docs: Vec<Value> = reports
         .iter()
         .map(|r| {
-            let name = format!("reports/{}-{}-{}.pdf", r.year, r.language, &r.id[..8.min(r.id.len())]);
+            let name = format!("reports/{}-{}-{}.pdf", r.year, r.language, r.id);
             if let Some(key) = &r.object_key {
                 files.push(Stored { name: name.clone(), key: key.clone() });
             }
@@ -321,7 +348,11 @@ async fn run(state: &AppState, id: &str) -> anyhow::Result<()> {
     // The archive is written by a blocking thread to a temporary file beside the spools;
     // the chunks reach it through a small bounded channel, so memory stays flat.
     let dir = state.storage.spool_dir().to_path_buf();
-    let temp = tempfile::NamedTempFile::new_in(&dir).context("a temporary file for the export")?;
+    // Named as a spool, so one left behind by a crash is removed by the sweep.
+    let temp = tempfile::Builder::new()
+        .suffix(".spool")
+        .tempfile_in(&dir)
+        .context("a temporary file for the export")?;
     let (path, file) = (temp.path().to_path_buf(), temp.reopen()?);
     let (tx, rx) = std::sync::mpsc::sync_channel::<Part>(8);
     let writer = tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
@@ -524,6 +555,9 @@ fn readme(lang: Lang) -> String {
 
 /// Removes finished exports past their time, with their files; how many.
 pub async fn remove_expired(state: &AppState, now: i64) -> anyhow::Result<usize> {
+    let mut conn = state.db.pool.acquire().await?;
+    fail_stale(&mut conn, now).await?;
+    drop(conn);
     let expired: Vec<(String, Option<String>)> = sqlx::query_as(
         "SELECT id, object_key FROM exports WHERE expires_at_us IS NOT NULL AND expires_at_us <= $1 LIMIT 500",
     )

@@ -423,6 +423,7 @@ pub static EN: Texts = Texts {
     export_title: "Your data",
     export_intro: "Download everything CPD Registry holds about you as one ZIP file: your profile, courses, leave, certificates as you uploaded them, your reports, and your standing in every year (data.json, described in the file's README). It is made in the background and kept for 7 days.",
     export_button: "Download all my data",
+    export_step_up_first: "To download all your data, first confirm it is you on the Security page, then come back here.",
     export_requested: "Your archive is being made. This page shows when it is ready.",
     export_list: "Your archives",
     export_download: "Download ZIP",

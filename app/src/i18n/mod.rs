@@ -495,6 +495,7 @@ pub struct Texts {
     pub export_title: &'static str,
     pub export_intro: &'static str,
     pub export_button: &'static str,
+    pub export_step_up_first: &'static str,
     pub export_requested: &'static str,
     pub export_list: &'static str,
     pub export_download: &'static str,

@@ -423,6 +423,7 @@ pub static SV: Texts = Texts {
     export_title: "Dina uppgifter",
     export_intro: "Hämta allt CPD Registry har om dig som en ZIP-fil: din profil, dina kurser, din ledighet, dina intyg som du laddade upp dem, dina rapporter och din ställning varje år (data.json, beskriven i filens README). Den skapas i bakgrunden och sparas i 7 dagar.",
     export_button: "Hämta alla mina uppgifter",
+    export_step_up_first: "Bekräfta först att det är du på sidan Säkerhet och kom sedan tillbaka hit för att hämta alla dina uppgifter.",
     export_requested: "Ditt arkiv skapas. Den här sidan visar när det är klart.",
     export_list: "Dina arkiv",
     export_download: "Hämta ZIP",

@@ -163,7 +163,7 @@ async fn after_the_hold_nothing_of_the_person_is_left(backend: Backend) {
         .await;
     assert!(deleted.status().is_success(), "{}", deleted.status());
     // An archive of all her data, made and stored.
-    crate::exports::make_export(&browser).await;
+    crate::exports::make_export(&app, &browser, email).await;
     // Someone else, in another firm, whose data must stay whole.
     let control = app
         .person("erik@holm.se")

@@ -10,8 +10,9 @@ use server::inspect::samples::{jpeg, pdf};
 use sha2::{Digest, Sha256};
 use std::io::Read;
 
-/// Asks for an archive and waits until it is ready; its id.
-pub async fn make_export(browser: &Browser) -> String {
+/// Confirms it is the person (`email`), asks for an archive and waits until it is ready; its id.
+pub async fn make_export(app: &TestApp, browser: &Browser, email: &str) -> String {
+    app.step_up(browser, email).await;
     let asked = browser.form("/api/account/request_export", &[]).await;
     assert!(asked.status().is_success(), "{}", asked.status());
     let id: String = asked.json().await.expect("id");
@@ -22,7 +23,7 @@ pub async fn make_export(browser: &Browser) -> String {
             .json()
             .await
             .expect("json");
-        let this = list
+        let this = list["items"]
             .as_array()
             .expect("list")
             .iter()
@@ -76,7 +77,12 @@ async fn a_person_downloads_everything_and_only_they_can(backend: Backend) {
         .await;
     let browser = karin.browser;
     let entry = new_entry(&browser, "Arbitration").await;
-    for (name, bytes) in [("diploma.pdf", pdf(2)), ("photo.jpg", jpeg(64, 48))] {
+    // Two photos with one name (as phones send them): two files in the archive.
+    for (name, bytes) in [
+        ("diploma.pdf", pdf(2)),
+        ("photo.jpg", jpeg(64, 48)),
+        ("photo.jpg", jpeg(32, 24)),
+    ] {
         let (status, body) = upload(&browser, &entry, name, bytes).await;
         assert_eq!(status, 201, "{body}");
     }
@@ -92,9 +98,17 @@ async fn a_person_downloads_everything_and_only_they_can(backend: Backend) {
         .await;
     assert!(leave.status().is_success());
 
-    let id = make_export(&browser).await;
+    // Not without confirming it is her (a stolen session does not take everything).
+    let refused = browser.form("/api/account/request_export", &[]).await;
+    assert_eq!(refused.status().as_u16(), 422);
+    let id = make_export(&app, &browser, email).await;
     let page = browser.page("/account/data").await;
     assert!(page.contains("Download ZIP"), "{page}");
+    // The storage sweep knows the archive is no orphan.
+    let state = &app.server.as_ref().expect("running").state;
+    app::backend::certificates::sweep::sweep(state, 0)
+        .await
+        .expect("sweep");
     let (status, zip_bytes) = download(&browser, &id).await;
     assert!(matches!(status, 302 | 303 | 307), "{status}");
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(zip_bytes)).expect("a ZIP");
@@ -122,6 +136,15 @@ async fn a_person_downloads_everything_and_only_they_can(backend: Backend) {
     assert_eq!(data["profile"]["full_name"], "Karin Ek");
     assert_eq!(data["profile"]["birth_date"], "1981-06-07");
     assert_eq!(data["entries"].as_array().expect("entries").len(), 3);
+    assert_eq!(
+        data["entries"]
+            .as_array()
+            .expect("entries")
+            .iter()
+            .filter(|e| e["topic"] == "ethics")
+            .count(),
+        1
+    );
     assert_eq!(data["leave"][0]["reason"], "Parental leave");
     assert!(data["compliance"].as_array().is_some_and(|y| !y.is_empty()));
     // Every certificate, byte for byte, where data.json says it is.
@@ -129,7 +152,7 @@ async fn a_person_downloads_everything_and_only_they_can(backend: Backend) {
         .as_array()
         .expect("certificates")
         .clone();
-    assert_eq!(certificates.len(), 2);
+    assert_eq!(certificates.len(), 3);
     for c in &certificates {
         let bytes = read(c["file"].as_str().expect("path"));
         assert_eq!(hex::encode(Sha256::digest(&bytes)), c["sha256"], "{c}");
@@ -172,7 +195,6 @@ async fn a_person_downloads_everything_and_only_they_can(backend: Backend) {
         assert!(actions.iter().any(|a| a == action), "{action}: {actions:?}");
     }
     // After its week it is gone, with its file.
-    let state = &app.server.as_ref().expect("running").state;
     let key: String = sqlx::query_scalar("SELECT object_key FROM exports WHERE id = $1")
         .bind(&id)
         .fetch_one(&app.db().pool)

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 pub async fn request_export() -> Result<String, AppError> {
     let call = crate::api::support::call()?;
     let viewer = call.viewer().await?;
-    let id = crate::backend::exports::request(&call.state, &viewer, &call.meta)
+    let id = crate::backend::exports::request(&call.state, &viewer, &call.meta, call.lang)
         .await
         .map_err(|e| call.fail(e))?;
     call.redirect("/account/data?requested=1");

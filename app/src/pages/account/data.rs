@@ -20,16 +20,24 @@ pub fn YourData() -> impl IntoView {
     let requested = use_query_flag("requested");
     let body = move || {
         Suspend::new(async move {
-            let list = match exports.await {
-                Ok(list) => list,
+            let page = match exports.await {
+                Ok(page) => page,
                 Err(e) => return view! { <NeedsSignIn error=e/> }.into_any(),
             };
+            let list = page.items;
             let busy = list.iter().any(ExportView::in_progress);
             view! {
                 {busy.then(|| view! { <meta http-equiv="refresh" content="2"/> })}
-                <form method="post" action=RequestExport::url()>
-                    <Submit label=t.export_button/>
-                </form>
+                {if page.stepped_up {
+                    view! {
+                        <form method="post" action=RequestExport::url()>
+                            <Submit label=t.export_button/>
+                        </form>
+                    }
+                    .into_any()
+                } else {
+                    view! { <p><a href="/account/security#confirm" class="underline focus-ring">{t.export_step_up_first}</a></p> }.into_any()
+                }}
                 {(!list.is_empty()).then(|| view! {
                     <ul class="space-y-3" aria-label=t.export_list>
                         {list.into_iter().map(|e| view! { <ExportRow e/> }).collect_view()}
