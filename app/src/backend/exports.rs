@@ -354,13 +354,13 @@ async fn run(state: &AppState, id: &str) -> anyhow::Result<()> {
         .tempfile_in(&dir)
         .context("a temporary file for the export")?;
     let (path, file) = (temp.path().to_path_buf(), temp.reopen()?);
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Part>(8);
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Part>(8);
     let writer = tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
         let mut zip = zip::ZipWriter::new(std::io::BufWriter::new(file));
         let options = zip::write::SimpleFileOptions::default()
             .compression_method(zip::CompressionMethod::Deflated)
             .large_file(true);
-        for part in rx {
+        while let Some(part) = rx.blocking_recv() {
             match part {
                 Part::Start(name) => zip.start_file(name, options)?,
                 Part::Bytes(bytes) => zip.write_all(&bytes)?,
@@ -369,34 +369,36 @@ async fn run(state: &AppState, id: &str) -> anyhow::Result<()> {
         zip.finish()?.flush()?;
         Ok(())
     });
-    let send = |part: Part| {
-        let tx = tx.clone();
-        async move {
-            tokio::task::spawn_blocking(move || tx.send(part))
+    let feed = async {
+        let send = |part: Part| async {
+            tx.send(part)
                 .await
-                .map_err(anyhow::Error::from)?
                 .map_err(|_| anyhow::anyhow!("the export writer stopped"))
+        };
+        for (name, bytes) in [
+            ("README.txt", readme(lang).into_bytes()),
+            ("data.json", serde_json::to_vec_pretty(&data)?),
+            ("entries.csv", csv.into_bytes()),
+        ] {
+            send(Part::Start(name.to_owned())).await?;
+            send(Part::Bytes(bytes.into())).await?;
         }
+        step(state, id, 3).await?;
+        for (i, stored) in files.iter().enumerate() {
+            send(Part::Start(stored.name.clone())).await?;
+            let mut stream = state.storage.get(&stored.key, &firm_key).await?;
+            while let Some(chunk) = stream.next().await {
+                send(Part::Bytes(chunk?)).await?;
+            }
+            step(state, id, i64::try_from(i + 4)?).await?;
+        }
+        anyhow::Ok(())
     };
-    for (name, bytes) in [
-        ("README.txt", readme(lang).into_bytes()),
-        ("data.json", serde_json::to_vec_pretty(&data)?),
-        ("entries.csv", csv.into_bytes()),
-    ] {
-        send(Part::Start(name.to_owned())).await?;
-        send(Part::Bytes(bytes.into())).await?;
-    }
-    step(state, id, 3).await?;
-    for (i, stored) in files.iter().enumerate() {
-        send(Part::Start(stored.name.clone())).await?;
-        let mut stream = state.storage.get(&stored.key, &firm_key).await?;
-        while let Some(chunk) = stream.next().await {
-            send(Part::Bytes(chunk?)).await?;
-        }
-        step(state, id, i64::try_from(i + 4)?).await?;
-    }
+    let fed = feed.await;
     drop(tx);
+    // The writer's own error (a full disk, say) says more than "it stopped".
     writer.await??;
+    fed?;
 
     // Sealed into storage as it is read back.
     let key = new_object_key(state.storage.as_ref(), &user.firm_id, id);
