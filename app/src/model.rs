@@ -109,6 +109,10 @@ pub struct LogData {
     /// The first year of the history, when the person chose one.
     #[serde(default)]
     pub history_from: Option<i32>,
+    /// The day the firm restricted the processing of this person's data, if it has: then
+    /// nothing is calculated from the log.
+    #[serde(default)]
+    pub restricted_since: Option<String>,
 }
 
 impl LogData {
@@ -331,6 +335,9 @@ pub struct MemberView {
     pub is_me: bool,
     /// The viewer may block, unblock and remove this person.
     pub may_manage: bool,
+    /// The processing of the person's data is restricted.
+    #[serde(default)]
+    pub restricted: bool,
     /// The roles the viewer may give this person (empty: no role form).
     pub roles: Vec<domain::Role>,
 }
@@ -403,7 +410,8 @@ pub struct Standing {
     pub title: String,
     pub rule_set: String,
     pub blocked: bool,
-    pub status: domain::rules::Status,
+    /// None while the processing of the person's data is restricted (nothing calculated).
+    pub status: Option<domain::rules::Status>,
     pub counted_quarters: u32,
     pub required_quarters: u32,
     pub shortfall_quarters: u32,
@@ -415,6 +423,20 @@ pub struct MemberLog {
     pub id: String,
     pub name: String,
     pub log: LogData,
+    /// The person's details as stored, when the viewer may correct them.
+    #[serde(default)]
+    pub details: Option<MemberDetails>,
+}
+
+/// A member's personal details, for the firm's correction form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberDetails {
+    pub full_name: String,
+    pub title: String,
+    pub admission_date: String,
+    pub birth_date: String,
+    pub rule_set: String,
+    pub history_from: String,
 }
 
 /// One of the person's annual reports, as the reports page lists it.
@@ -524,6 +546,7 @@ mod tests {
             rule_set: "se-advokat".into(),
             admitted: admitted.into(),
             born: String::new(),
+            restricted_since: None,
             today: "2026-12-01".into(),
             entries: dates
                 .iter()

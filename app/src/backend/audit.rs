@@ -138,13 +138,18 @@ actions! {
     ExportRequested => "export.requested",
     ExportMade => "export.made",
     ExportLinkIssued => "export.link_issued",
+    ProcessingRestricted => "account.processing_restricted",
+    RestrictionLifted => "account.restriction_lifted",
+    AccountCorrected => "account.corrected",
 }
 
-/// What it was done to: a kind and, where there is one, an id.
+/// What it was done to: a kind and, where there is one, an id; and, for a few events, a
+/// detail (codes and keyed hashes only, never a name or an address).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Target {
     pub kind: &'static str,
     pub id: Option<String>,
+    pub detail: Option<String>,
 }
 
 impl Target {
@@ -152,11 +157,23 @@ impl Target {
         Target {
             kind,
             id: Some(id.into()),
+            detail: None,
         }
     }
 
     pub fn kind(kind: &'static str) -> Target {
-        Target { kind, id: None }
+        Target {
+            kind,
+            id: None,
+            detail: None,
+        }
+    }
+
+    pub fn with_detail(self, detail: impl Into<String>) -> Target {
+        Target {
+            detail: Some(detail.into()),
+            ..self
+        }
     }
 }
 
@@ -229,6 +246,7 @@ pub async fn record_at(
         action: action.as_str(),
         target_kind: target.kind,
         target_id: target.id.as_deref(),
+        detail: target.detail.as_deref(),
     };
     let row_hash = row.hash(&prev_hash);
     // Authentication and authorization events also go to the `security` log target, so an
@@ -245,8 +263,8 @@ pub async fn record_at(
         );
     }
     sqlx::query(
-        "INSERT INTO audit_log (chain, seq, at_us, actor_kind, actor_id, ip, action, target_kind, target_id, prev_hash, row_hash) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        "INSERT INTO audit_log (chain, seq, at_us, actor_kind, actor_id, ip, action, target_kind, target_id, prev_hash, row_hash, detail) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
     .bind(&chain)
     .bind(seq)
@@ -259,6 +277,7 @@ pub async fn record_at(
     .bind(target.id.as_deref())
     .bind(&prev_hash)
     .bind(&row_hash)
+    .bind(target.detail.as_deref())
     .execute(&mut *conn)
     .await
     .context("writing the audit row")?;
@@ -286,6 +305,9 @@ pub struct ChainedFields<'a> {
     pub action: &'a str,
     pub target_kind: &'a str,
     pub target_id: Option<&'a str>,
+    /// Absent on most rows, and then not in the bytes at all (so rows written before the
+    /// field existed hash as they did).
+    pub detail: Option<&'a str>,
 }
 
 impl ChainedFields<'_> {
@@ -309,6 +331,10 @@ impl ChainedFields<'_> {
         text(Some(self.action));
         text(Some(self.target_kind));
         text(self.target_id);
+        if let Some(detail) = self.detail {
+            text(Some("detail"));
+            text(Some(detail));
+        }
         out
     }
 
@@ -334,7 +360,25 @@ mod tests {
             action: "x.y",
             target_kind: "entry",
             target_id,
+            detail: None,
         }
+    }
+
+    #[test]
+    fn a_detail_is_hashed_and_its_absence_keeps_the_old_bytes() {
+        let plain = fields(None, Some("u1"));
+        let bytes = plain.canonical_bytes();
+        assert!(bytes.ends_with(b"u1"), "no detail, nothing appended");
+        let detailed = ChainedFields {
+            detail: Some("full_name 00:11"),
+            ..fields(None, Some("u1"))
+        };
+        let other = ChainedFields {
+            detail: Some("full_name 00:12"),
+            ..fields(None, Some("u1"))
+        };
+        assert_ne!(plain.hash(""), detailed.hash(""));
+        assert_ne!(detailed.hash(""), other.hash(""));
     }
 
     #[test]

@@ -130,6 +130,14 @@ pub fn sha256_hex(data: &[u8]) -> String {
     hex::encode(Sha256::digest(data))
 }
 
+/// HMAC-SHA256 of `value` under a secret that is not derived from the master key (a
+/// person's own random salt), hex: a value's fingerprint that only its holder can check.
+pub fn keyed_hash(secret: &[u8], value: &[u8]) -> String {
+    let mut mac = HmacSha256::new_from_slice(secret).expect("HMAC accepts any key length");
+    mac.update(value);
+    hex::encode(mac.finalize().into_bytes())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

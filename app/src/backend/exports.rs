@@ -489,9 +489,12 @@ fn safe_name(name: &str) -> String {
 
 /// `data.json`: everything about the person, as `docs/export-schema.json` describes it.
 fn document(user: &User, log: &LogData, certificates: Vec<Value>, reports: Vec<Value>) -> Value {
+    // While the firm restricts the processing of the person's data, nothing is calculated
+    // from it: the export carries the records, without a standing.
     let years: Vec<Value> = log
         .years()
         .into_iter()
+        .filter(|_| log.restricted_since.is_none())
         .map(|year| {
             let r = log.evaluate(year, None);
             json!({

@@ -189,6 +189,19 @@ pub fn Layout(children: Children) -> impl IntoView {
             })
         })
     };
+    // A restriction is said on every page too: the person's records are kept but not used.
+    let restriction_notice = move || {
+        Suspend::new(async move {
+            let me = me.await.ok().flatten()?;
+            let since = me.restricted_since?;
+            let lang = crate::i18n::use_lang();
+            Some(view! {
+                <div role="status" class="rounded-lg border border-amber-300 bg-amber-50 px-4 py-3 text-amber-950">
+                    <p>{t.restricted_notice.replace("{date}", &lang.date_text(&since))}</p>
+                </div>
+            })
+        })
+    };
     view! {
         <a
             href="#main"
@@ -209,6 +222,7 @@ pub fn Layout(children: Children) -> impl IntoView {
         </header>
         <main id="main" tabindex="-1" class="mx-auto w-full max-w-6xl flex-1 space-y-4 px-4 py-8 focus:outline-none">
             <Transition fallback=|| ()>{deletion_notice}</Transition>
+            <Transition fallback=|| ()>{restriction_notice}</Transition>
             <UndoNotices/>
             <div>{children()}</div>
         </main>

@@ -36,6 +36,7 @@ fn recompute(row: &Row) -> String {
         action: &row.5,
         target_kind: &row.6,
         target_id: row.7.as_deref(),
+        detail: None,
     }
     .hash(&row.8)
 }

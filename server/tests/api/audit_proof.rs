@@ -178,7 +178,7 @@ async fn a_consistent_rewrite_fails_on_the_signed_checkpoint(backend: Backend) {
 
     // Rewrite row 3 and every row after it with fresh, consistent hashes, and move the head.
     let mut rows: Vec<Row> = sqlx::query_as(
-        "SELECT chain, seq, at_us, actor_kind, actor_id, action, target_kind, target_id, prev_hash, row_hash \
+        "SELECT chain, seq, at_us, actor_kind, actor_id, action, target_kind, target_id, prev_hash, row_hash, detail \
          FROM audit_log WHERE chain = $1 ORDER BY seq",
     )
     .bind(&chain)

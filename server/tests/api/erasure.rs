@@ -3,9 +3,8 @@
 //! any table names them and none of their files is left, while the audit log still verifies.
 
 use crate::certificates::{new_entry, upload};
-use crate::helpers::{Backend, TEST_SECRET, TestApp};
+use crate::helpers::{Backend, TestApp};
 use crate::on_both_backends;
-use app::backend::audit::{checkpoint, verify};
 use server::inspect::samples::{jpeg, pdf};
 
 const DAY_US: i64 = 86_400 * 1_000_000;
@@ -278,17 +277,7 @@ async fn after_the_hold_nothing_of_the_person_is_left(backend: Backend) {
             .iter()
             .any(|a| a == "account.purged")
     );
-    let master: [u8; 32] = hex::decode(TEST_SECRET)
-        .expect("hex")
-        .try_into()
-        .expect("32");
-    let key = checkpoint::signing_key(&master).verifying_key();
-    let mut conn = app.db().pool.acquire().await.expect("conn");
-    let report = verify::verify(&mut conn, &key, None, &checkpoint::FileContents::default())
-        .await
-        .expect("verify runs");
-    assert!(report.ok(), "{:?}", report.problem);
-    drop(conn);
+    app.assert_audit_verifies().await;
     // And the address can start afresh: a new sign-in is a new person.
     app.signed_in_browser(email).await;
     assert_ne!(id_of(&app, email).await, id);

@@ -7,7 +7,7 @@ use crate::on_both_backends;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-async fn user_id(app: &TestApp, email: &str) -> String {
+pub async fn user_id(app: &TestApp, email: &str) -> String {
     sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
         .bind(email)
         .fetch_one(&app.db().pool)
@@ -568,6 +568,8 @@ fn server_fn_table() -> BTreeMap<&'static str, Needs> {
         ("/api/firm/block_member", Admin),
         ("/api/firm/unblock_member", Admin),
         ("/api/firm/set_member_deletion", Admin),
+        ("/api/firm/set_member_restriction", Admin),
+        ("/api/firm/correct_member", Admin),
         ("/api/firm/invite_member", Owner),
         ("/api/firm/change_role", Owner),
         ("/api/firm/update_settings", Owner),
@@ -727,6 +729,8 @@ async fn the_authorization_matrix(backend: Backend) {
                 "/api/firm/change_role" => vec![("id", dora.as_str()), ("role", "member")],
                 // Cancelling a deletion nobody asked for changes nothing.
                 "/api/firm/set_member_deletion" => vec![("id", dora.as_str()), ("cancel", "1")],
+                // Lifting a restriction nobody made changes nothing.
+                "/api/firm/set_member_restriction" => vec![("id", dora.as_str()), ("lift", "1")],
                 "/api/firm/resend_invitation" => vec![("id", inv1.as_str())],
                 "/api/firm/revoke_invitation" => vec![("id", inv2.as_str())],
                 "/api/firm/invite_member" => vec![("email", fresh.as_str()), ("role", "admin")],

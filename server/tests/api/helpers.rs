@@ -290,6 +290,22 @@ impl TestApp {
             .expect("audit")
     }
 
+    /// Walks every audit chain against its checkpoints, as `audit verify` does; panics with
+    /// the first problem.
+    pub async fn assert_audit_verifies(&self) {
+        use app::backend::audit::{checkpoint, verify};
+        let master: [u8; 32] = hex::decode(TEST_SECRET)
+            .expect("hex")
+            .try_into()
+            .expect("32");
+        let key = checkpoint::signing_key(&master).verifying_key();
+        let mut conn = self.db().pool.acquire().await.expect("conn");
+        let report = verify::verify(&mut conn, &key, None, &checkpoint::FileContents::default())
+            .await
+            .expect("verify runs");
+        assert!(report.ok(), "{:?}", report.problem);
+    }
+
     /// Moves every code sent so far an hour into the past, so the per-address resend
     /// throttle (1 a minute, 5 an hour) does not stop the next request in a test.
     pub async fn forget_sent_codes(&self) {

@@ -8,6 +8,7 @@ mod audit_proof;
 mod auth;
 mod certificates;
 mod cli;
+mod data_rights;
 mod erasure;
 mod exports;
 mod firm;

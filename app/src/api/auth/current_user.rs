@@ -15,6 +15,9 @@ pub struct Me {
     pub deletion_due: Option<String>,
     /// The firm asked for it (only the firm may cancel it).
     pub deletion_by_firm: bool,
+    /// The day the firm restricted the processing of the person's data, if it has.
+    #[serde(default)]
+    pub restricted_since: Option<String>,
 }
 
 /// Who is signed in on this browser, if anyone.
@@ -32,5 +35,9 @@ pub async fn current_user() -> Result<Option<Me>, AppError> {
             .deletion_due_at_us
             .map(crate::backend::erasure::due_day),
         deletion_by_firm: v.user.deletion_by_firm,
+        restricted_since: v
+            .user
+            .restricted_at_us
+            .map(crate::backend::erasure::due_day),
     }))
 }

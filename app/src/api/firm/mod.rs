@@ -2,6 +2,7 @@
 
 mod block_member;
 mod change_role;
+mod correct_member;
 mod get_audit;
 mod get_member_log;
 mod get_members;
@@ -12,11 +13,13 @@ mod remove_member;
 mod resend_invitation;
 mod revoke_invitation;
 mod set_member_deletion;
+mod set_member_restriction;
 mod unblock_member;
 mod update_settings;
 
 pub use block_member::*;
 pub use change_role::*;
+pub use correct_member::*;
 pub use get_audit::*;
 pub use get_member_log::*;
 pub use get_members::*;
@@ -27,5 +30,6 @@ pub use remove_member::*;
 pub use resend_invitation::*;
 pub use revoke_invitation::*;
 pub use set_member_deletion::*;
+pub use set_member_restriction::*;
 pub use unblock_member::*;
 pub use update_settings::*;

@@ -24,6 +24,7 @@ pub struct Row {
     pub target_id: Option<String>,
     pub prev_hash: String,
     pub row_hash: String,
+    pub detail: Option<String>,
 }
 
 impl Row {
@@ -37,6 +38,7 @@ impl Row {
             action: &self.action,
             target_kind: &self.target_kind,
             target_id: self.target_id.as_deref(),
+            detail: self.detail.as_deref(),
         }
         .hash(&self.prev_hash)
     }
@@ -389,7 +391,7 @@ pub async fn verify(
             }
         };
         let mut rows = sqlx::query_as::<_, Row>(
-            "SELECT chain, seq, at_us, actor_kind, actor_id, action, target_kind, target_id, prev_hash, row_hash \
+            "SELECT chain, seq, at_us, actor_kind, actor_id, action, target_kind, target_id, prev_hash, row_hash, detail \
              FROM audit_log WHERE chain = $1 ORDER BY seq",
         )
         .bind(&chain)

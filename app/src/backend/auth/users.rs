@@ -26,6 +26,8 @@ pub struct User {
     pub deletion_due_at_us: Option<i64>,
     /// The pending deletion was asked for by the firm (only the firm may cancel it).
     pub deletion_by_firm: bool,
+    /// Since when the firm has restricted the processing of the person's data, if it has.
+    pub restricted_at_us: Option<i64>,
 }
 
 /// A `users` row as [`COLUMNS`] selects it.
@@ -46,9 +48,10 @@ struct Row {
     history_from: Option<i64>,
     deletion_due_at_us: Option<i64>,
     deletion_requested_by: Option<String>,
+    restricted_at_us: Option<i64>,
 }
 
-pub const COLUMNS: &str = "id, firm_id, email, full_name, title, role, status, language, admission_date, birth_date, rule_set, profile_completed, history_from, deletion_due_at_us, deletion_requested_by";
+pub const COLUMNS: &str = "id, firm_id, email, full_name, title, role, status, language, admission_date, birth_date, rule_set, profile_completed, history_from, deletion_due_at_us, deletion_requested_by, restricted_at_us";
 
 impl TryFrom<Row> for User {
     type Error = anyhow::Error;
@@ -75,6 +78,7 @@ impl TryFrom<Row> for User {
             history_from: r.history_from,
             deletion_due_at_us: r.deletion_due_at_us,
             deletion_by_firm: r.deletion_requested_by.as_deref() == Some("firm"),
+            restricted_at_us: r.restricted_at_us,
         })
     }
 }

@@ -23,7 +23,7 @@ pub async fn list(
     gate(state, viewer, meta, lang, Act::ViewFirm).await?;
     let me = viewer.user.role;
     let people: Vec<PersonRow> = sqlx::query_as(
-        "SELECT id, email, full_name, title, role, status, deletion_due_at_us FROM users \
+        "SELECT id, email, full_name, title, role, status, deletion_due_at_us, restricted_at_us FROM users \
          WHERE firm_id = $1 AND deleted_at_us IS NULL ORDER BY full_name, email",
     )
     .bind(&viewer.user.firm_id)
@@ -68,6 +68,7 @@ pub async fn list(
                 };
                 Ok(MemberView {
                     may_manage: !is_me && allowed(me, Act::Manage(role)),
+                    restricted: p.restricted_at_us.is_some(),
                     roles,
                     is_me,
                     id: p.id,
@@ -105,6 +106,7 @@ struct PersonRow {
     role: String,
     status: String,
     deletion_due_at_us: Option<i64>,
+    restricted_at_us: Option<i64>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -351,7 +353,7 @@ pub async fn set_access(
 /// their role (and `confirmed`, a step-up the change may need); then, under the owners
 /// lock, the actor's standing and the person's role read again. The transaction and the
 /// person's role.
-async fn managed_member(
+pub(super) async fn managed_member(
     state: &AppState,
     viewer: &Viewer,
     meta: &RequestMeta,

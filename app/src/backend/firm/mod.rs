@@ -2,9 +2,11 @@
 //! everyone's standing. Every function takes the acting person (a [`Viewer`]) and first asks
 //! [`gate`], which applies [`crate::backend::authz`] and the firm's second-factor rule.
 
+pub mod correction;
 pub mod invitations;
 pub mod members;
 pub mod overview;
+pub mod restriction;
 pub mod settings;
 
 use crate::AppError;

@@ -28,6 +28,8 @@ pub struct PersonRow {
     pub admission_date: Option<String>,
     pub birth_date: Option<String>,
     pub history_from: Option<i64>,
+    pub role: String,
+    pub restricted_at_us: Option<i64>,
 }
 
 /// An entry with whose it is.
@@ -65,7 +67,7 @@ pub async fn logs(
     full: bool,
 ) -> anyhow::Result<Vec<(PersonRow, LogData)>> {
     let people: Vec<PersonRow> = sqlx::query_as(
-        "SELECT id, email, full_name, title, rule_set, status, admission_date, birth_date, history_from FROM users \
+        "SELECT id, email, full_name, title, rule_set, status, admission_date, birth_date, history_from, role, restricted_at_us FROM users \
          WHERE firm_id = $1 AND deleted_at_us IS NULL AND ($2 = '' OR id = $2) ORDER BY full_name, email",
     )
     .bind(firm_id)
@@ -138,6 +140,7 @@ pub async fn logs(
                     admitted: p.admission_date.clone().unwrap_or_default(),
                     born: p.birth_date.clone().unwrap_or_default(),
                     history_from: p.history_from.and_then(|y| i32::try_from(y).ok()),
+                    restricted_since: p.restricted_at_us.map(crate::backend::erasure::due_day),
                     today: today.clone(),
                     certificates: Default::default(),
                     entries: Vec::new(),
@@ -186,18 +189,25 @@ pub async fn standings(
     Ok(tokio::task::spawn_blocking(move || {
         logs.into_iter()
             .map(|(p, log)| {
-                let r = log.evaluate(year, None);
+                // A restricted person's data is kept, not used: no standing is calculated.
+                let r = log
+                    .restricted_since
+                    .is_none()
+                    .then(|| log.evaluate(year, None));
+                let q = |h: fn(&domain::rules::Evaluation) -> domain::Hours| {
+                    r.as_ref().map_or(0, |r| h(r).quarters())
+                };
                 Standing {
+                    status: r.as_ref().map(|r| r.status),
+                    counted_quarters: q(|r| r.counted),
+                    required_quarters: q(|r| r.required),
+                    shortfall_quarters: q(|r| r.shortfall),
                     id: p.id,
                     email: p.email,
                     full_name: p.full_name,
                     title: p.title,
                     rule_set: p.rule_set,
                     blocked: p.status != AccountStatus::Active,
-                    status: r.status,
-                    counted_quarters: r.counted.quarters(),
-                    required_quarters: r.required.quarters(),
-                    shortfall_quarters: r.shortfall.quarters(),
                 }
             })
             .collect()
@@ -229,18 +239,29 @@ pub async fn member_log(
     gate(state, viewer, meta, lang, Act::ViewFirm).await?;
     let mut tx = state.db.begin().await?;
     let mut found = logs(&mut tx, &viewer.user.firm_id, Some(id), true).await?;
-    let Some((
-        PersonRow {
-            id,
-            email,
-            full_name,
-            ..
-        },
-        log,
-    )) = found.pop()
-    else {
+    let Some((person, log)) = found.pop() else {
         return Err(AppError::NotFound);
     };
+    let role = crate::backend::db::known(&person.role, domain::Role::parse, "role", &person.id)?;
+    let may_correct = person.id != viewer.user.id
+        && crate::backend::authz::allowed(viewer.user.role, Act::Manage(role));
+    let details = may_correct.then(|| crate::model::MemberDetails {
+        full_name: person.full_name.clone(),
+        title: person.title.clone(),
+        admission_date: person.admission_date.clone().unwrap_or_default(),
+        birth_date: person.birth_date.clone().unwrap_or_default(),
+        rule_set: person.rule_set.clone(),
+        history_from: person
+            .history_from
+            .map(|y| y.to_string())
+            .unwrap_or_default(),
+    });
+    let PersonRow {
+        id,
+        email,
+        full_name,
+        ..
+    } = person;
     viewer
         .audit(
             &mut tx,
@@ -258,6 +279,7 @@ pub async fn member_log(
             full_name
         },
         log,
+        details,
     })
 }
 
@@ -289,7 +311,7 @@ pub async fn export(
             &r.title,
             &r.rule_set,
             &year.to_string(),
-            r.status.as_str(),
+            r.status.map_or("restricted", |s| s.as_str()),
             &h(r.counted_quarters),
             &h(r.required_quarters),
             &h(r.shortfall_quarters),

@@ -120,6 +120,9 @@ pub async fn request(
         return Err(AppError::invalid("year", t.err_report_quota));
     }
     let mut tx = state.db.begin().await?;
+    if crate::backend::firm::restriction::is_restricted(&mut tx, &viewer.user.id).await? {
+        return Err(AppError::invalid("year", t.err_restricted_report));
+    }
     let busy: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM reports WHERE user_id = $1 AND status IN ('queued', 'running')",
     )

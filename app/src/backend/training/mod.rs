@@ -109,6 +109,7 @@ pub async fn load(conn: &mut sqlx::AnyConnection, user: &User) -> anyhow::Result
         admitted: user.admission_date.clone().unwrap_or_default(),
         born: user.birth_date.clone().unwrap_or_default(),
         history_from: user.history_from.and_then(|y| i32::try_from(y).ok()),
+        restricted_since: user.restricted_at_us.map(crate::backend::erasure::due_day),
         today: today().to_string(),
         entries: entries.into_iter().map(entry_view).collect(),
         leaves: leaves.into_iter().map(LeaveView::from).collect(),

@@ -2,7 +2,7 @@
 
 mod data;
 mod leave;
-mod profile;
+pub(crate) mod profile;
 mod security;
 
 pub use data::YourData;

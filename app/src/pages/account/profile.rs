@@ -6,10 +6,37 @@ use crate::api::account::{ConfirmEmailChange, RequestEmailChange, UpdateProfile,
 use crate::components::form::{
     ErrorBox, Field, Notice, Select, Submit, use_form_error, use_form_values, use_query_flag,
 };
-use crate::i18n::{Lang, use_texts};
+use crate::i18n::{Lang, Texts, use_texts};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
+
+/// The titles a person can hold, with "choose" first (none is assumed).
+pub(crate) fn title_options(t: &'static Texts) -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("", t.title_choose),
+        ("advokat", t.title_advokat),
+        ("bitradande_jurist", t.title_bitradande),
+        ("auktoriserad_revisor", t.title_revisor),
+        ("other", t.title_other),
+    ]
+}
+
+/// The rule sets, with "from my title" first.
+pub(crate) fn rule_set_options(t: &'static Texts) -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("", t.rule_set_default),
+        ("se-advokat", t.rule_set_advokat),
+        ("se-revisor-far", t.rule_set_far),
+        ("se-revisor-ri", t.rule_set_ri),
+        ("dk-advokat", t.rule_set_dk),
+        ("no-advokat", t.rule_set_no),
+        ("fi-asianajaja", t.rule_set_fi),
+        ("ie-solicitor", t.rule_set_ie),
+        ("ew-sra", t.rule_set_ew),
+        ("none", t.rule_set_none),
+    ]
+}
 
 #[component]
 pub fn Profile() -> impl IntoView {
@@ -34,25 +61,7 @@ pub fn Profile() -> impl IntoView {
             };
             // A new person chooses a title (none is assumed); the rule set starts as the
             // one their firm gave them, or as "from my title".
-            let titles = vec![
-                ("", t.title_choose),
-                ("advokat", t.title_advokat),
-                ("bitradande_jurist", t.title_bitradande),
-                ("auktoriserad_revisor", t.title_revisor),
-                ("other", t.title_other),
-            ];
-            let rule_sets = vec![
-                ("", t.rule_set_default),
-                ("se-advokat", t.rule_set_advokat),
-                ("se-revisor-far", t.rule_set_far),
-                ("se-revisor-ri", t.rule_set_ri),
-                ("dk-advokat", t.rule_set_dk),
-                ("no-advokat", t.rule_set_no),
-                ("fi-asianajaja", t.rule_set_fi),
-                ("ie-solicitor", t.rule_set_ie),
-                ("ew-sra", t.rule_set_ew),
-                ("none", t.rule_set_none),
-            ];
+            let (titles, rule_sets) = (title_options(t), rule_set_options(t));
             let languages = Lang::ALL
                 .iter()
                 .map(|l| (l.code(), l.native_name()))

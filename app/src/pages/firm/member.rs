@@ -1,11 +1,17 @@
 //! A member's year, read-only, as their firm's owners and admins see it (audited).
 
 use super::FirmNav;
-use crate::api::firm::get_member_log;
+use crate::api::firm::{CorrectMember, get_member_log};
+use crate::components::form::{
+    ErrorBox, Field, Notice, Select, Submit, use_form_error, use_form_values, use_query_flag,
+};
 use crate::i18n::use_lang;
+use crate::model::MemberDetails;
 use crate::pages::account::NeedsSignIn;
+use crate::pages::account::profile::{rule_set_options, title_options};
 use crate::pages::log::{YearNav, YearView, use_query_year};
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
@@ -25,12 +31,17 @@ pub fn FirmMember() -> impl IntoView {
                     let year = year.unwrap_or_else(|| member.log.today().year());
                     let path = format!("/firm/member/{}", member.id);
                     let courses = member.log.clone();
+                    let details = member
+                        .details
+                        .clone()
+                        .map(|d| view! { <CorrectDetails id=member.id.clone() details=d/> });
                     view! {
                         <h2 class="text-2xl font-semibold">{member.name.clone()}</h2>
                         <p class="text-sm text-slate-600">{t.firm_member_read_only}</p>
                         <YearNav path=path.clone() year/>
                         <YearView data=member.log year path/>
                         <MemberCourses data=courses year/>
+                        {details}
                     }
                     .into_any()
                 }
@@ -94,6 +105,34 @@ fn MemberCourses(data: crate::model::LogData, year: i32) -> impl IntoView {
         <section aria-labelledby="member-courses-heading" class="space-y-2">
             <h2 id="member-courses-heading" class="text-xl font-semibold">{t.member_courses_heading}</h2>
             {body}
+        </section>
+    }
+}
+
+/// The firm corrects the person's details (name, title, dates, rule set, history): a plain
+/// form, checked as the person's own profile is; every change is audited.
+#[component]
+fn CorrectDetails(id: String, details: MemberDetails) -> impl IntoView {
+    let t = use_lang().texts();
+    let error = use_form_error::<CorrectMember>();
+    let kept = use_form_values::<CorrectMember>();
+    let corrected = use_query_flag("corrected");
+    view! {
+        <section aria-labelledby="correct-heading" class="max-w-2xl space-y-4 border-t border-slate-200 pt-6">
+            <h2 id="correct-heading" class="text-xl font-semibold">{t.correct_heading}</h2>
+            <p class="text-slate-700">{t.correct_intro}</p>
+            <Notice show=corrected text=t.correct_saved/>
+            <ErrorBox error/>
+            <form method="post" action=CorrectMember::url() class="space-y-4">
+                <input type="hidden" name="id" value=id/>
+                <Field id="full_name" name="full_name" label=t.full_name value=details.full_name kept=kept.clone() maxlength=domain::limits::PERSON_NAME required=true error/>
+                <Select id="title" name="title" label=t.title_label options=title_options(t) selected=details.title kept=kept.clone() error/>
+                <Field id="admission_date" name="admission_date" label=t.admission_date kind="date" value=details.admission_date kept=kept.clone() error/>
+                <Field id="birth_date" name="birth_date" label=t.birth_date kind="date" value=details.birth_date kept=kept.clone() error/>
+                <Select id="rule_set" name="rule_set" label=t.rule_set_label options=rule_set_options(t) selected=details.rule_set kept=kept.clone() error/>
+                <Field id="history_from" name="history_from" label=t.history_from_label inputmode="numeric" value=details.history_from kept=kept.clone() maxlength=4 error/>
+                <Submit label=t.correct_save/>
+            </form>
         </section>
     }
 }

@@ -4,7 +4,7 @@
 use super::FirmNav;
 use crate::api::firm::{
     BlockMember, ChangeRole, InviteMember, RemoveMember, ResendInvitation, RevokeInvitation,
-    SetMemberDeletion, UnblockMember, get_members,
+    SetMemberDeletion, SetMemberRestriction, UnblockMember, get_members,
 };
 use crate::components::form::{
     ErrorBox, Field, Notice, Submit, use_form_error, use_form_values, use_query_flag,
@@ -59,6 +59,7 @@ pub fn FirmMembers() -> impl IntoView {
         use_form_error::<UnblockMember>(),
         use_form_error::<RemoveMember>(),
         use_form_error::<SetMemberDeletion>(),
+        use_form_error::<SetMemberRestriction>(),
         use_form_error::<ResendInvitation>(),
         use_form_error::<RevokeInvitation>(),
     ];
@@ -78,6 +79,8 @@ pub fn FirmMembers() -> impl IntoView {
             use_query_flag("deletion_cancelled"),
             t.firm_member_deletion_cancelled,
         ),
+        (use_query_flag("restricted"), t.firm_member_restricted),
+        (use_query_flag("unrestricted"), t.firm_member_unrestricted),
     ];
     let body = move || {
         Suspend::new(async move {
@@ -151,7 +154,11 @@ fn MemberRow(p: MemberView) -> impl IntoView {
                 <span class="font-medium">{name.clone()}</span>
                 <span class="block text-sm text-slate-600 break-all">{p.email.clone()}</span>
             </th>
-            <td class="py-2 pr-3">{role_name(t, p.role)}{blocked.then(|| view! { <span class="block text-sm text-red-800">{t.member_blocked_badge}</span> })}</td>
+            <td class="py-2 pr-3">
+                {role_name(t, p.role)}
+                {blocked.then(|| view! { <span class="block text-sm text-red-800">{t.member_blocked_badge}</span> })}
+                {p.restricted.then(|| view! { <span class="block text-sm text-amber-900">{t.restricted_badge}</span> })}
+            </td>
             <td class="py-2">
                 <div class="flex flex-wrap gap-2">
                     {role_form}
@@ -160,6 +167,18 @@ fn MemberRow(p: MemberView) -> impl IntoView {
                             view! { <Action url=UnblockMember::url() id=p.id.clone() label=format!("{} {name}", t.unblock) text=t.unblock/> }.into_any()
                         } else {
                             view! { <Action url=BlockMember::url() id=p.id.clone() label=format!("{} {name}", t.block) text=t.block danger=true/> }.into_any()
+                        }}
+                        {if p.restricted {
+                            view! {
+                                <form method="post" action=SetMemberRestriction::url()>
+                                    <input type="hidden" name="id" value=p.id.clone()/>
+                                    <input type="hidden" name="lift" value="1"/>
+                                    <button type="submit" aria-label=format!("{} {name}", t.member_unrestrict) class="rounded border border-slate-400 px-2 py-1 text-sm focus-ring">{t.member_unrestrict}</button>
+                                </form>
+                            }
+                            .into_any()
+                        } else {
+                            view! { <Action url=SetMemberRestriction::url() id=p.id.clone() label=format!("{} {name}", t.member_restrict) text=t.member_restrict/> }.into_any()
                         }}
                         <Action url=RemoveMember::url() id=p.id.clone() label=format!("{} {name}", t.remove) text=t.remove danger=true/>
                 {match p.deletion_due.clone() {

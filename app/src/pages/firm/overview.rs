@@ -14,7 +14,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 fn behind(s: &Standing) -> bool {
-    matches!(s.status, Status::AtRisk | Status::NonCompliant)
+    matches!(s.status, Some(Status::AtRisk | Status::NonCompliant))
 }
 
 #[component]
@@ -63,7 +63,10 @@ pub fn FirmOverview() -> impl IntoView {
                             </th>
                             <td class="py-2 pr-3">{t.rule_set_name(&r.rule_set)}</td>
                             <td class="py-2 pr-3 text-right">{format!("{} / {}", h(r.counted_quarters), h(r.required_quarters))}</td>
-                            <td class="py-2 pr-3"><StatusBadge status/></td>
+                            <td class="py-2 pr-3">{match status {
+                                Some(status) => view! { <StatusBadge status/> }.into_any(),
+                                None => view! { <span class="text-sm text-amber-900">{t.restricted_badge}</span> }.into_any(),
+                            }}</td>
                             <td class="py-2 text-right">{h(r.shortfall_quarters)}</td>
                         </tr>
                     }

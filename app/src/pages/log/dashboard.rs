@@ -68,6 +68,16 @@ pub fn YearView(
 ) -> impl IntoView {
     let lang = use_lang();
     let t = lang.texts();
+    // The firm has restricted the processing of this person's data: nothing is calculated.
+    if data.restricted_since.is_some() {
+        return view! {
+            <section aria-labelledby="summary-heading" class="space-y-3">
+                <h2 id="summary-heading" class="text-xl font-semibold">{t.summary_heading}</h2>
+                <p role="status" class="text-amber-900">{t.restricted_no_status}</p>
+            </section>
+        }
+        .into_any();
+    }
     let result = data.evaluate(year, None);
     let cap = data.e_learning_cap(year);
     let months = rules::by_month(&data.to_domain(None), year, data.today());
@@ -106,4 +116,5 @@ pub fn YearView(
             </table>
         </section>
     }
+    .into_any()
 }
