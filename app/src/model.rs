@@ -385,6 +385,10 @@ pub struct ExportsPage {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExportView {
     pub id: String,
+    /// `person` (the viewer's own), `member` or `firm`.
+    pub scope: String,
+    /// The member's name, for an archive of a member.
+    pub subject: String,
     /// `queued`, `running`, `ready` or `failed`.
     pub status: String,
     pub steps_done: u32,

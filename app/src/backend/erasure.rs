@@ -307,9 +307,12 @@ async fn purge_one(state: &AppState, id: &str, now: Micros) -> anyhow::Result<Op
          UNION SELECT object_key FROM certificates_deleted WHERE user_id = $1 \
          UNION SELECT object_key FROM reports WHERE user_id = $1 AND object_key IS NOT NULL \
          UNION SELECT object_key FROM reports_deleted WHERE user_id = $1 AND object_key IS NOT NULL \
-         UNION SELECT object_key FROM exports WHERE user_id = $1 AND object_key IS NOT NULL",
+         UNION SELECT object_key FROM exports WHERE user_id = $1 AND object_key IS NOT NULL \
+         UNION SELECT object_key FROM exports WHERE object_key IS NOT NULL \
+               AND (subject_id = $1 OR (scope = 'firm' AND firm_id = $2))",
     )
     .bind(id)
+    .bind(&firm_id)
     .fetch_all(&mut *tx)
     .await?;
     let mut done = Purged::default();
@@ -318,6 +321,17 @@ async fn purge_one(state: &AppState, id: &str, now: Micros) -> anyhow::Result<Op
             *done.rows.entry(table).or_default() += n;
         }
     };
+    // Archives others made of them: a member's (theirs alone), and the firm's (which hold
+    // everyone, them included; the owner can make a new one).
+    let n = sqlx::query(
+        "DELETE FROM exports WHERE subject_id = $1 OR (scope = 'firm' AND firm_id = $2)",
+    )
+    .bind(id)
+    .bind(&firm_id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    count("exports", n);
     for table in BY_USER {
         let n = sqlx::query(&format!("DELETE FROM {table} WHERE user_id = $1"))
             .bind(id)

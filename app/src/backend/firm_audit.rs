@@ -407,44 +407,50 @@ pub async fn export(
             &Target::kind("firm_audit"),
         )
         .await?;
-    let state = state.clone();
-    let matching = Matching::new(&viewer.user.firm_id, filter);
-    Ok(futures_util::stream::try_unfold(
-        Step::Header,
-        move |step| {
-            let state = state.clone();
-            let matching = matching.clone();
-            async move {
-                match step {
-                    Step::Header => {
-                        let out = crate::backend::csv_out::CsvOut::new(&[
-                            "seq", "time_utc", "actor", "action", "target", "ip",
-                        ])?;
-                        Ok(Some((out.finish()?.into(), Step::Rows(Cursor::Newest))))
-                    }
-                    Step::Rows(cursor) => {
-                        let rows = fetch(&state, &matching, cursor, EXPORT_CHUNK)
-                            .await
-                            .map_err(|e| anyhow::anyhow!("reading the audit log: {e}"))?;
-                        let Some(last) = rows.last() else {
-                            return Ok(None);
-                        };
-                        let next = if rows.len() < usize::try_from(EXPORT_CHUNK).unwrap_or(0) {
-                            Step::Done
-                        } else {
-                            Step::Rows(Cursor::Before(last.seq))
-                        };
-                        let mut out = crate::backend::csv_out::CsvOut::without_header();
-                        for row in &rows {
-                            out.row(row.csv_cells())?;
-                        }
-                        Ok(Some((out.finish()?.into(), next)))
-                    }
-                    Step::Done => Ok(None),
+    Ok(csv_stream(state.clone(), &viewer.user.firm_id, filter))
+}
+
+/// The firm's matching events as CSV, newest first, a chunk at a time (not audited: the
+/// caller records why it is read).
+pub fn csv_stream(
+    state: AppState,
+    firm_id: &str,
+    filter: &AuditFilter,
+) -> impl futures_util::Stream<Item = anyhow::Result<bytes::Bytes>> + Send + 'static {
+    let matching = Matching::new(firm_id, filter);
+    futures_util::stream::try_unfold(Step::Header, move |step| {
+        let state = state.clone();
+        let matching = matching.clone();
+        async move {
+            match step {
+                Step::Header => {
+                    let out = crate::backend::csv_out::CsvOut::new(&[
+                        "seq", "time_utc", "actor", "action", "target", "ip",
+                    ])?;
+                    Ok(Some((out.finish()?.into(), Step::Rows(Cursor::Newest))))
                 }
+                Step::Rows(cursor) => {
+                    let rows = fetch(&state, &matching, cursor, EXPORT_CHUNK)
+                        .await
+                        .map_err(|e| anyhow::anyhow!("reading the audit log: {e}"))?;
+                    let Some(last) = rows.last() else {
+                        return Ok(None);
+                    };
+                    let next = if rows.len() < usize::try_from(EXPORT_CHUNK).unwrap_or(0) {
+                        Step::Done
+                    } else {
+                        Step::Rows(Cursor::Before(last.seq))
+                    };
+                    let mut out = crate::backend::csv_out::CsvOut::without_header();
+                    for row in &rows {
+                        out.row(row.csv_cells())?;
+                    }
+                    Ok(Some((out.finish()?.into(), next)))
+                }
+                Step::Done => Ok(None),
             }
-        },
-    ))
+        }
+    })
 }
 
 #[cfg(test)]

@@ -12,8 +12,19 @@ use std::io::Read;
 
 /// Confirms it is the person (`email`), asks for an archive and waits until it is ready; its id.
 pub async fn make_export(app: &TestApp, browser: &Browser, email: &str) -> String {
+    make_archive(app, browser, email, "/api/account/request_export", &[]).await
+}
+
+/// [`make_export`] through another request (a member's or the firm's archive).
+pub async fn make_archive(
+    app: &TestApp,
+    browser: &Browser,
+    email: &str,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> String {
     app.step_up(browser, email).await;
-    let asked = browser.form("/api/account/request_export", &[]).await;
+    let asked = browser.form(path, fields).await;
     assert!(asked.status().is_success(), "{}", asked.status());
     let id: String = asked.json().await.expect("id");
     for _ in 0..300 {
@@ -40,7 +51,7 @@ pub async fn make_export(app: &TestApp, browser: &Browser, email: &str) -> Strin
 }
 
 /// Downloads an archive as a browser does: the page's link, then the signed link.
-async fn download(browser: &Browser, id: &str) -> (u16, Vec<u8>) {
+pub async fn download(browser: &Browser, id: &str) -> (u16, Vec<u8>) {
     let first = browser.get(&format!("/account/export/{id}/download")).await;
     let status = first.status().as_u16();
     let Some(location) = first

@@ -570,6 +570,9 @@ fn server_fn_table() -> BTreeMap<&'static str, Needs> {
         ("/api/firm/set_member_deletion", Admin),
         ("/api/firm/set_member_restriction", Admin),
         ("/api/firm/correct_member", Admin),
+        // Refused without a fresh confirmation (which no actor here has): nothing is made.
+        ("/api/firm/request_member_export", Admin),
+        ("/api/firm/request_firm_export", Owner),
         ("/api/firm/invite_member", Owner),
         ("/api/firm/change_role", Owner),
         ("/api/firm/update_settings", Owner),

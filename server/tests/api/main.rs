@@ -12,6 +12,7 @@ mod data_rights;
 mod erasure;
 mod exports;
 mod firm;
+mod firm_exports;
 mod hardening;
 mod health;
 mod language;

@@ -105,6 +105,19 @@ pub async fn by_id(conn: &mut AnyConnection, id: &str) -> anyhow::Result<Option<
     row.map(User::try_from).transpose()
 }
 
+/// Everyone of `firm_id`, removed people included (their records stay with the firm), by
+/// name.
+pub async fn of_firm(conn: &mut AnyConnection, firm_id: &str) -> anyhow::Result<Vec<User>> {
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM users WHERE firm_id = $1 ORDER BY full_name, email, id"
+    ))
+    .bind(firm_id)
+    .fetch_all(&mut *conn)
+    .await
+    .context("listing a firm's people")?;
+    rows.into_iter().map(User::try_from).collect()
+}
+
 /// A new person who proved their address: the owner of a new firm of one.
 pub async fn create_with_firm(
     conn: &mut AnyConnection,

@@ -353,7 +353,7 @@ pub async fn set_access(
 /// their role (and `confirmed`, a step-up the change may need); then, under the owners
 /// lock, the actor's standing and the person's role read again. The transaction and the
 /// person's role.
-pub(super) async fn managed_member(
+pub(crate) async fn managed_member(
     state: &AppState,
     viewer: &Viewer,
     meta: &RequestMeta,

@@ -292,6 +292,20 @@ pub async fn export(
     year: i32,
 ) -> Result<String, AppError> {
     let rows = overview(state, viewer, meta, lang, year).await?;
+    let body = csv(&rows, year)?;
+    viewer
+        .audit_alone(
+            state,
+            meta,
+            Action::OverviewExported,
+            &Target::new("firm", &viewer.user.firm_id),
+        )
+        .await?;
+    Ok(body)
+}
+
+/// The standings of `year` as the overview's CSV.
+pub fn csv(rows: &[Standing], year: i32) -> anyhow::Result<String> {
     let mut out = crate::backend::csv_out::CsvOut::new(&[
         "name",
         "email",
@@ -304,7 +318,7 @@ pub async fn export(
         "shortfall",
     ])?;
     let h = |q: u32| domain::Hours::from_quarters(q).to_string();
-    for r in &rows {
+    for r in rows {
         out.row([
             r.full_name.as_str(),
             &r.email,
@@ -317,14 +331,5 @@ pub async fn export(
             &h(r.shortfall_quarters),
         ])?;
     }
-    let body = out.finish()?;
-    viewer
-        .audit_alone(
-            state,
-            meta,
-            Action::OverviewExported,
-            &Target::new("firm", &viewer.user.firm_id),
-        )
-        .await?;
-    Ok(body)
+    out.finish()
 }

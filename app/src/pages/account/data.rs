@@ -83,9 +83,14 @@ fn ExportRow(e: ExportView) -> impl IntoView {
         }
         .into_any(),
     };
+    let what = match e.scope.as_str() {
+        "firm" => t.export_of_firm.to_owned(),
+        "member" => t.export_of_member.replace("{name}", &e.subject),
+        _ => t.export_of_you.to_owned(),
+    };
     view! {
         <li class="flex flex-wrap items-center gap-3 rounded-lg border border-slate-200 bg-white p-3">
-            <span class="font-medium">{when}</span>
+            <span class="font-medium">{what}" · "{when}</span>
             {state}
         </li>
     }

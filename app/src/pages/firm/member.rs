@@ -1,7 +1,7 @@
 //! A member's year, read-only, as their firm's owners and admins see it (audited).
 
 use super::FirmNav;
-use crate::api::firm::{CorrectMember, get_member_log};
+use crate::api::firm::{CorrectMember, RequestMemberExport, get_member_log};
 use crate::components::form::{
     ErrorBox, Field, Notice, Select, Submit, use_form_error, use_form_values, use_query_flag,
 };
@@ -31,10 +31,12 @@ pub fn FirmMember() -> impl IntoView {
                     let year = year.unwrap_or_else(|| member.log.today().year());
                     let path = format!("/firm/member/{}", member.id);
                     let courses = member.log.clone();
-                    let details = member
-                        .details
-                        .clone()
-                        .map(|d| view! { <CorrectDetails id=member.id.clone() details=d/> });
+                    let details = member.details.clone().map(|d| {
+                        view! {
+                            <CorrectDetails id=member.id.clone() details=d/>
+                            <MemberData id=member.id.clone()/>
+                        }
+                    });
                     view! {
                         <h2 class="text-2xl font-semibold">{member.name.clone()}</h2>
                         <p class="text-sm text-slate-600">{t.firm_member_read_only}</p>
@@ -132,6 +134,25 @@ fn CorrectDetails(id: String, details: MemberDetails) -> impl IntoView {
                 <Select id="rule_set" name="rule_set" label=t.rule_set_label options=rule_set_options(t) selected=details.rule_set kept=kept.clone() error/>
                 <Field id="history_from" name="history_from" label=t.history_from_label inputmode="numeric" value=details.history_from kept=kept.clone() maxlength=4 error/>
                 <Submit label=t.correct_save/>
+            </form>
+        </section>
+    }
+}
+
+/// The firm downloads everything about this person (a data subject's request made to the
+/// firm, say): made in the background, listed on the administrator's own data page.
+#[component]
+fn MemberData(id: String) -> impl IntoView {
+    let t = use_lang().texts();
+    let error = use_form_error::<RequestMemberExport>();
+    view! {
+        <section aria-labelledby="member-data-heading" class="max-w-2xl space-y-3 border-t border-slate-200 pt-6">
+            <h2 id="member-data-heading" class="text-xl font-semibold">{t.member_export_heading}</h2>
+            <p class="text-slate-700">{t.member_export_intro}</p>
+            <ErrorBox error/>
+            <form method="post" action=RequestMemberExport::url()>
+                <input type="hidden" name="id" value=id/>
+                <button type="submit" class="rounded border border-indigo-700 px-4 py-2 text-indigo-800 hover:bg-indigo-50 focus-ring">{t.member_export_button}</button>
             </form>
         </section>
     }

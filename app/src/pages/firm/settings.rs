@@ -1,7 +1,7 @@
 //! The firm's settings (owners change them; admins see them).
 
 use super::FirmNav;
-use crate::api::firm::{UpdateSettings, get_settings};
+use crate::api::firm::{RequestFirmExport, UpdateSettings, get_settings};
 use crate::components::form::{
     ErrorBox, Field, Notice, Submit, use_form_error, use_form_values, use_query_flag,
 };
@@ -18,6 +18,7 @@ pub fn FirmSettingsPage() -> impl IntoView {
     let error = use_form_error::<UpdateSettings>();
     let kept = use_form_values::<UpdateSettings>();
     let saved = use_query_flag("saved");
+    let export_error = use_form_error::<RequestFirmExport>();
     let body = move || {
         let kept = kept.clone();
         Suspend::new(async move {
@@ -68,6 +69,13 @@ pub fn FirmSettingsPage() -> impl IntoView {
                     </div>
                     <Submit label=t.save/>
                 </form>
+                <section aria-labelledby="firm-data-heading" class="max-w-2xl space-y-3 border-t border-slate-200 pt-6">
+                    <h2 id="firm-data-heading" class="text-xl font-semibold">{t.firm_export_heading}</h2>
+                    <p class="text-slate-700">{t.firm_export_intro}</p>
+                    <form method="post" action=RequestFirmExport::url()>
+                        <button type="submit" class="rounded border border-indigo-700 px-4 py-2 text-indigo-800 hover:bg-indigo-50 focus-ring">{t.firm_export_button}</button>
+                    </form>
+                </section>
             }
             .into_any()
         })
@@ -79,6 +87,7 @@ pub fn FirmSettingsPage() -> impl IntoView {
             <FirmNav/>
             <Notice show=saved text=t.saved/>
             <ErrorBox error/>
+            <ErrorBox error=export_error/>
             <Suspense fallback=|| ()>{body}</Suspense>
         </section>
     }
