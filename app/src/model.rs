@@ -371,6 +371,9 @@ pub struct FirmSettings {
     pub storage_quota_bytes: u64,
     /// Only owners change settings.
     pub can_edit: bool,
+    /// The day the firm is deleted, if its owner closed it.
+    #[serde(default)]
+    pub closing: Option<String>,
 }
 
 /// The data page: the person's archives, and whether this session may ask for a new one

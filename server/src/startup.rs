@@ -288,6 +288,14 @@ async fn run_undo_purger(state: AppState) {
             Ok(purged) => tracing::info!(purged, "people purged after their deletion hold"),
             Err(error) => tracing::error!(error = format!("{error:#}"), "person purge failed"),
         }
+        // Firms whose closing hold has ended: everyone, every file, the key.
+        match app::backend::firm::termination::purge_due(&state, app::backend::db::now_micros())
+            .await
+        {
+            Ok(0) => {}
+            Ok(purged) => tracing::info!(purged, "firms purged after their closing hold"),
+            Err(error) => tracing::error!(error = format!("{error:#}"), "firm purge failed"),
+        }
     }
 }
 

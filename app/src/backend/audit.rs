@@ -141,6 +141,9 @@ actions! {
     ProcessingRestricted => "account.processing_restricted",
     RestrictionLifted => "account.restriction_lifted",
     AccountCorrected => "account.corrected",
+    FirmTerminationRequested => "firm.termination_requested",
+    FirmTerminationCancelled => "firm.termination_cancelled",
+    FirmPurged => "firm.purged",
 }
 
 /// What it was done to: a kind and, where there is one, an id; and, for a few events, a

@@ -298,6 +298,25 @@ async fn purge_one(state: &AppState, id: &str, now: Micros) -> anyhow::Result<Op
         tracing::warn!(user = %id, "purge waits: the firm would have no owner");
         return Ok(None);
     }
+    let (done, keys) = remove_person(&mut tx, id, &firm_id, &email, now).await?;
+    tx.commit().await?;
+    // The rows are gone; an object that cannot be removed now is left for the sweep, which
+    // removes what no row points to.
+    crate::backend::storage::remove_objects(&state.storage, &keys).await;
+    tracing::info!(user = %id, objects = keys.len(), "person purged");
+    Ok(Some(done))
+}
+
+/// Removes, on `tx`, every row about one person (of `firm_id`, signing in as `email`) and
+/// records the purge (ids and counts) and audits it; the keys of their stored objects, to
+/// remove once the transaction is committed.
+pub(crate) async fn remove_person(
+    tx: &mut AnyConnection,
+    id: &str,
+    firm_id: &str,
+    email: &str,
+    now: Micros,
+) -> anyhow::Result<(Purged, Vec<String>)> {
     let full_name: String = sqlx::query_scalar("SELECT full_name FROM users WHERE id = $1")
         .bind(id)
         .fetch_one(&mut *tx)
@@ -416,21 +435,15 @@ async fn purge_one(state: &AppState, id: &str, now: Micros) -> anyhow::Result<Op
     .execute(&mut *tx)
     .await?;
     audit::record(
-        &mut tx,
+        tx,
         &Actor::System,
         Action::AccountPurged,
         &Target::new("user", id),
         &audit::Context {
-            firm_id: Some(firm_id),
+            firm_id: Some(firm_id.to_owned()),
             ip: None,
         },
     )
     .await?;
-    tx.commit().await?;
-    // The rows are gone; an object that cannot be removed now is left for the sweep, which
-    // removes what no row points to.
-    let keys: Vec<String> = keys.into_iter().map(|(k,)| k).collect();
-    crate::backend::storage::remove_objects(&state.storage, &keys).await;
-    tracing::info!(user = %id, objects = keys.len(), "person purged");
-    Ok(Some(done))
+    Ok((done, keys.into_iter().map(|(k,)| k).collect()))
 }

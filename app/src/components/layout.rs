@@ -189,6 +189,20 @@ pub fn Layout(children: Children) -> impl IntoView {
             })
         })
     };
+    // A firm being closed is said on every page: everyone's data goes with it.
+    let closing_notice = move || {
+        Suspend::new(async move {
+            let me = me.await.ok().flatten()?;
+            let day = me.firm_closing?;
+            let lang = crate::i18n::use_lang();
+            Some(view! {
+                <div role="alert" class="flex flex-wrap items-center justify-between gap-3 rounded-lg border border-red-300 bg-red-50 px-4 py-3 text-red-900">
+                    <p>{t.firm_closing_notice.replace("{date}", &lang.date_text(&day))}</p>
+                    <a href="/account/data" class="rounded bg-indigo-700 px-3 py-1.5 text-sm font-semibold text-white hover:bg-indigo-800 focus-ring">{t.firm_closing_download}</a>
+                </div>
+            })
+        })
+    };
     // A restriction is said on every page too: the person's records are kept but not used.
     let restriction_notice = move || {
         Suspend::new(async move {
@@ -223,6 +237,7 @@ pub fn Layout(children: Children) -> impl IntoView {
         <main id="main" tabindex="-1" class="mx-auto w-full max-w-6xl flex-1 space-y-4 px-4 py-8 focus:outline-none">
             <Transition fallback=|| ()>{deletion_notice}</Transition>
             <Transition fallback=|| ()>{restriction_notice}</Transition>
+            <Transition fallback=|| ()>{closing_notice}</Transition>
             <UndoNotices/>
             <div>{children()}</div>
         </main>

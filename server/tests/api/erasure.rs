@@ -95,7 +95,11 @@ async fn text_columns(app: &TestApp, backend: Backend) -> Vec<(String, String)> 
 }
 
 /// Where any row of any table still names `needles`: (table, column, rows).
-async fn mentions(app: &TestApp, backend: Backend, needles: &[&str]) -> Vec<(String, String, i64)> {
+pub async fn mentions(
+    app: &TestApp,
+    backend: Backend,
+    needles: &[&str],
+) -> Vec<(String, String, i64)> {
     let mut found = Vec::new();
     for (table, column) in text_columns(app, backend).await {
         for needle in needles {

@@ -573,6 +573,9 @@ fn server_fn_table() -> BTreeMap<&'static str, Needs> {
         // Refused without a fresh confirmation (which no actor here has): nothing is made.
         ("/api/firm/request_member_export", Admin),
         ("/api/firm/request_firm_export", Owner),
+        // Refused without a fresh confirmation; keeping a firm nobody closed changes nothing.
+        ("/api/firm/close_firm", Owner),
+        ("/api/firm/keep_firm", Owner),
         ("/api/firm/invite_member", Owner),
         ("/api/firm/change_role", Owner),
         ("/api/firm/update_settings", Owner),

@@ -26,4 +26,5 @@ mod reports;
 mod schema;
 mod seed;
 mod storage;
+mod termination;
 mod totp;

@@ -18,6 +18,9 @@ pub struct Me {
     /// The day the firm restricted the processing of the person's data, if it has.
     #[serde(default)]
     pub restricted_since: Option<String>,
+    /// The day the person's firm is deleted, if its owner closed it.
+    #[serde(default)]
+    pub firm_closing: Option<String>,
 }
 
 /// Who is signed in on this browser, if anyone.
@@ -35,6 +38,10 @@ pub async fn current_user() -> Result<Option<Me>, AppError> {
             .deletion_due_at_us
             .map(crate::backend::erasure::due_day),
         deletion_by_firm: v.user.deletion_by_firm,
+        firm_closing: v
+            .user
+            .firm_closing_at_us
+            .map(crate::backend::erasure::due_day),
         restricted_since: v
             .user
             .restricted_at_us

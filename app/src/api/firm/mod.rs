@@ -2,6 +2,7 @@
 
 mod block_member;
 mod change_role;
+mod close_firm;
 mod correct_member;
 mod get_audit;
 mod get_member_log;
@@ -9,6 +10,7 @@ mod get_members;
 mod get_overview;
 mod get_settings;
 mod invite_member;
+mod keep_firm;
 mod remove_member;
 mod request_firm_export;
 mod request_member_export;
@@ -21,6 +23,7 @@ mod update_settings;
 
 pub use block_member::*;
 pub use change_role::*;
+pub use close_firm::*;
 pub use correct_member::*;
 pub use get_audit::*;
 pub use get_member_log::*;
@@ -28,6 +31,7 @@ pub use get_members::*;
 pub use get_overview::*;
 pub use get_settings::*;
 pub use invite_member::*;
+pub use keep_firm::*;
 pub use remove_member::*;
 pub use request_firm_export::*;
 pub use request_member_export::*;

@@ -20,6 +20,7 @@ pub async fn update_settings(
         storage_used_bytes: 0,
         storage_quota_bytes: 0,
         can_edit: true,
+        closing: None,
     };
     crate::backend::firm::settings::update(&call.state, &viewer, &call.meta, call.lang, &input)
         .await

@@ -28,6 +28,8 @@ pub struct User {
     pub deletion_by_firm: bool,
     /// Since when the firm has restricted the processing of the person's data, if it has.
     pub restricted_at_us: Option<i64>,
+    /// When the person's firm is to be deleted, if its owner closed it.
+    pub firm_closing_at_us: Option<i64>,
 }
 
 /// A `users` row as [`COLUMNS`] selects it.
@@ -49,9 +51,11 @@ struct Row {
     deletion_due_at_us: Option<i64>,
     deletion_requested_by: Option<String>,
     restricted_at_us: Option<i64>,
+    firm_closing_at_us: Option<i64>,
 }
 
-pub const COLUMNS: &str = "id, firm_id, email, full_name, title, role, status, language, admission_date, birth_date, rule_set, profile_completed, history_from, deletion_due_at_us, deletion_requested_by, restricted_at_us";
+pub const COLUMNS: &str = "id, firm_id, email, full_name, title, role, status, language, admission_date, birth_date, rule_set, profile_completed, history_from, deletion_due_at_us, deletion_requested_by, restricted_at_us, \
+    (SELECT f.termination_due_at_us FROM firms f WHERE f.id = users.firm_id) AS firm_closing_at_us";
 
 impl TryFrom<Row> for User {
     type Error = anyhow::Error;
@@ -79,6 +83,7 @@ impl TryFrom<Row> for User {
             deletion_due_at_us: r.deletion_due_at_us,
             deletion_by_firm: r.deletion_requested_by.as_deref() == Some("firm"),
             restricted_at_us: r.restricted_at_us,
+            firm_closing_at_us: r.firm_closing_at_us,
         })
     }
 }

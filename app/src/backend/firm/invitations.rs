@@ -72,6 +72,14 @@ async fn send(
     let mut tx = state.db.begin().await?;
     super::members::lock_owners(&mut tx, viewer).await?;
     super::members::still_may(&mut tx, viewer, Act::Invite(role)).await?;
+    // A firm being closed takes nobody in (closing takes the same lock and withdraws the
+    // open invitations).
+    if super::termination::closing_day(&mut tx, &viewer.user.firm_id)
+        .await?
+        .is_some()
+    {
+        return Err(AppError::invalid("email", t.err_firm_closing));
+    }
     // Caps per inviter, per firm (tighter in its first day), per network and in all, so the
     // invitation form is no mail relay: however many firms one network signs up, it gets
     // one network's allowance. The answer is the same for addresses with and without an

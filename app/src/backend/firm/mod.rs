@@ -8,6 +8,7 @@ pub mod members;
 pub mod overview;
 pub mod restriction;
 pub mod settings;
+pub mod termination;
 
 use crate::AppError;
 use crate::backend::audit::{Action, Target};

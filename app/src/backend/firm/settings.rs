@@ -37,6 +37,10 @@ pub async fn get(
         storage_used_bytes,
         storage_quota_bytes: state.config.storage.firm_quota_bytes,
         can_edit: viewer.user.role == domain::Role::Owner,
+        closing: viewer
+            .user
+            .firm_closing_at_us
+            .map(crate::backend::erasure::due_day),
     })
 }
 

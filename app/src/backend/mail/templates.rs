@@ -185,6 +185,31 @@ pub fn deletion_scheduled(lang: Lang, to: &str, day: &str, by_firm: bool) -> Out
     }
 }
 
+/// Tells a person of a firm that is closing: on `day` their account and data are deleted
+/// with the firm's; they can download their data until then.
+pub fn firm_closing(lang: Lang, to: &str, day: &str) -> OutgoingMail {
+    let (subject, body) = match lang {
+        Lang::En => (
+            "Your firm is closing its CPD Registry account".to_owned(),
+            format!(
+                "The owner of your firm has closed the firm's account. On {day} the firm is deleted, with your account and all its data. Until then you can sign in and download your data under Your data; if you move to another firm, you can bring that archive along."
+            ),
+        ),
+        Lang::Sv => (
+            "Din byrå avslutar sitt konto i CPD Registry".to_owned(),
+            format!(
+                "Byråns ägare har avslutat byråns konto. Den {day} raderas byrån, med ditt konto och alla dess uppgifter. Fram till dess kan du logga in och ladda ned dina uppgifter under Dina uppgifter; om du går till en annan byrå kan du ta med det arkivet."
+            ),
+        ),
+    };
+    OutgoingMail {
+        to: to.to_owned(),
+        subject,
+        text: format!("{body}\n"),
+        html: html_page(lang, &[escape(&body)]),
+    }
+}
+
 /// Characters that are never seen but change what is seen: bidirectional marks and
 /// overrides (that could make "moc.knab" read as "bank.com"), and the zero-width and other
 /// format characters (Unicode's Cf) that could hide inside a name to make it look like

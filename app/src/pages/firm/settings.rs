@@ -1,7 +1,7 @@
 //! The firm's settings (owners change them; admins see them).
 
 use super::FirmNav;
-use crate::api::firm::{RequestFirmExport, UpdateSettings, get_settings};
+use crate::api::firm::{CloseFirm, KeepFirm, RequestFirmExport, UpdateSettings, get_settings};
 use crate::components::form::{
     ErrorBox, Field, Notice, Submit, use_form_error, use_form_values, use_query_flag,
 };
@@ -19,6 +19,11 @@ pub fn FirmSettingsPage() -> impl IntoView {
     let kept = use_form_values::<UpdateSettings>();
     let saved = use_query_flag("saved");
     let export_error = use_form_error::<RequestFirmExport>();
+    let close_error = use_form_error::<CloseFirm>();
+    let notices = [
+        (use_query_flag("closing"), t.close_requested),
+        (use_query_flag("kept"), t.close_cancelled),
+    ];
     let body = move || {
         let kept = kept.clone();
         Suspend::new(async move {
@@ -76,6 +81,7 @@ pub fn FirmSettingsPage() -> impl IntoView {
                         <button type="submit" class="rounded border border-indigo-700 px-4 py-2 text-indigo-800 hover:bg-indigo-50 focus-ring">{t.firm_export_button}</button>
                     </form>
                 </section>
+                <CloseSection closing=s.closing.clone() error=close_error/>
             }
             .into_any()
         })
@@ -88,7 +94,50 @@ pub fn FirmSettingsPage() -> impl IntoView {
             <Notice show=saved text=t.saved/>
             <ErrorBox error/>
             <ErrorBox error=export_error/>
+            {notices.into_iter().map(|(show, text)| view! { <Notice show text/> }).collect_view()}
             <Suspense fallback=|| ()>{body}</Suspense>
+        </section>
+    }
+}
+
+/// Closing the firm: what it does and when, the choice of an archive first, and while the
+/// hold runs the one button that keeps the firm.
+#[component]
+fn CloseSection(closing: Option<String>, error: Signal<Option<crate::AppError>>) -> impl IntoView {
+    let lang = use_lang();
+    let t = lang.texts();
+    let body = match closing {
+        Some(day) => view! {
+            <p role="status" class="font-semibold text-red-900">{t.close_pending.replace("{date}", &lang.date_text(&day))}</p>
+            <form method="post" action=KeepFirm::url()>
+                <button type="submit" class="rounded bg-indigo-700 px-4 py-2 font-semibold text-white hover:bg-indigo-800 focus-ring">{t.close_cancel}</button>
+            </form>
+        }
+        .into_any(),
+        None => view! {
+            <ErrorBox error/>
+            <form method="post" action=CloseFirm::url() class="space-y-3">
+                <fieldset class="space-y-2">
+                    <legend class="font-medium">{t.close_choice_legend}</legend>
+                    <div class="flex items-start gap-2">
+                        <input id="close-export" type="radio" name="choice" value="export" checked=true class="mt-1 h-4 w-4 focus-ring"/>
+                        <label for="close-export">{t.close_choice_export}</label>
+                    </div>
+                    <div class="flex items-start gap-2">
+                        <input id="close-delete" type="radio" name="choice" value="delete" class="mt-1 h-4 w-4 focus-ring"/>
+                        <label for="close-delete">{t.close_choice_delete}</label>
+                    </div>
+                </fieldset>
+                <button type="submit" class="rounded border border-red-700 px-4 py-2 font-semibold text-red-800 hover:bg-red-50 focus-ring">{t.close_button}</button>
+            </form>
+        }
+        .into_any(),
+    };
+    view! {
+        <section aria-labelledby="close-heading" class="max-w-2xl space-y-3 border-t border-slate-200 pt-6">
+            <h2 id="close-heading" class="text-xl font-semibold">{t.close_heading}</h2>
+            <p class="text-slate-700">{t.close_intro}</p>
+            {body}
         </section>
     }
 }
