@@ -331,7 +331,7 @@ pub(crate) async fn remove_person(
                AND (subject_id = $1 OR (scope = 'firm' AND firm_id = $2))",
     )
     .bind(id)
-    .bind(&firm_id)
+    .bind(firm_id)
     .fetch_all(&mut *tx)
     .await?;
     let mut done = Purged::default();
@@ -346,7 +346,7 @@ pub(crate) async fn remove_person(
         "DELETE FROM exports WHERE subject_id = $1 OR (scope = 'firm' AND firm_id = $2)",
     )
     .bind(id)
-    .bind(&firm_id)
+    .bind(firm_id)
     .execute(&mut *tx)
     .await?
     .rows_affected();
@@ -371,7 +371,7 @@ pub(crate) async fn remove_person(
     ] {
         let n = sqlx::query(sql)
             .bind(id)
-            .bind(&email)
+            .bind(email)
             .execute(&mut *tx)
             .await?
             .rows_affected();
@@ -383,7 +383,7 @@ pub(crate) async fn remove_person(
          OR lower(subject) LIKE '%' || lower($1) || '%' OR lower(text_body) LIKE '%' || lower($1) || '%' \
          OR ($2 <> '' AND (lower(subject) LIKE '%' || lower($2) || '%' OR lower(text_body) LIKE '%' || lower($2) || '%'))",
     )
-    .bind(&email)
+    .bind(email)
     .bind(if full_name.trim().chars().count() >= 3 { full_name.trim() } else { "" })
     .execute(&mut *tx)
     .await?
@@ -401,7 +401,7 @@ pub(crate) async fn remove_person(
         );
         let n = sqlx::query(&sql)
             .bind(id)
-            .bind(&email)
+            .bind(email)
             .execute(&mut *tx)
             .await?
             .rows_affected();
@@ -419,7 +419,7 @@ pub(crate) async fn remove_person(
         "UPDATE firms SET name = '', org_number = '', data_key = NULL \
          WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM users WHERE firm_id = $1)",
     )
-    .bind(&firm_id)
+    .bind(firm_id)
     .execute(&mut *tx)
     .await?
     .rows_affected();
@@ -429,7 +429,7 @@ pub(crate) async fn remove_person(
         "INSERT INTO person_purges (user_id, firm_id, purged_at_us, counts) VALUES ($1, $2, $3, $4)",
     )
     .bind(id)
-    .bind(&firm_id)
+    .bind(firm_id)
     .bind(now)
     .bind(serde_json::to_string(&done)?)
     .execute(&mut *tx)
