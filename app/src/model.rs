@@ -402,6 +402,37 @@ pub struct ExportView {
     pub expires: Option<String>,
 }
 
+/// What an uploaded history would add (while staged), or added (once done).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct HistorySummary {
+    /// The name in the archive's profile.
+    pub from_name: String,
+    pub courses_new: u32,
+    /// Courses already in the log (matched, not added again).
+    pub courses_known: u32,
+    pub leaves_new: u32,
+    pub exemptions_new: u32,
+    pub certificates: u32,
+    pub certificate_bytes: u64,
+    /// Certificates already on their course.
+    pub certificates_known: u32,
+    /// Certificates the inspection refused (by file name).
+    pub certificates_refused: u32,
+    pub refused_names: Vec<String>,
+}
+
+/// An uploaded history, as the data page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryImportView {
+    pub id: String,
+    /// `staged`, `running`, `done` or `failed`.
+    pub status: String,
+    pub summary: HistorySummary,
+    pub steps_done: u32,
+    pub steps_total: u32,
+}
+
 impl ExportView {
     pub fn in_progress(&self) -> bool {
         matches!(self.status.as_str(), "queued" | "running")

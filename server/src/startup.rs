@@ -1,8 +1,8 @@
 //! Builds the application from a [`Config`] and serves it.
 
 use crate::routes::{
-    audit_csv, certificates, data_export, export_csv, health, import_upload, invitation, metrics,
-    overview_csv, reports, security_txt, sign_in_link,
+    audit_csv, certificates, data_export, export_csv, health, history_upload, import_upload,
+    invitation, metrics, overview_csv, reports, security_txt, sign_in_link,
 };
 use crate::security::{self, Hardening};
 use anyhow::Context;
@@ -113,6 +113,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/certificates/upload",
             post(certificates::upload::upload).layer(DefaultBodyLimit::max(upload_body_limit)),
+        )
+        .route(
+            app::api::account::HISTORY_UPLOAD,
+            post(history_upload::upload).layer(DefaultBodyLimit::max(history_upload::MAX_BODY)),
         )
         .route(
             "/log/import/upload",
@@ -280,6 +284,15 @@ async fn run_undo_purger(state: AppState) {
             Err(error) => tracing::error!(
                 error = format!("{error:#}"),
                 "removing expired exports failed"
+            ),
+        }
+        // Uploaded histories never confirmed: their rows and files go after a day.
+        match app::backend::history::remove_stale(&state, app::backend::db::now_micros()).await {
+            Ok(0) => {}
+            Ok(removed) => tracing::info!(removed, "unconfirmed history uploads removed"),
+            Err(error) => tracing::error!(
+                error = format!("{error:#}"),
+                "removing stale history uploads failed"
             ),
         }
         // People whose 30-day hold has ended: their rows and files go.

@@ -144,6 +144,10 @@ actions! {
     FirmTerminationRequested => "firm.termination_requested",
     FirmTerminationCancelled => "firm.termination_cancelled",
     FirmPurged => "firm.purged",
+    HistoryStaged => "history.staged",
+    HistoryCancelled => "history.cancelled",
+    HistoryConfirmed => "history.confirmed",
+    HistoryImported => "history.imported",
 }
 
 /// What it was done to: a kind and, where there is one, an id; and, for a few events, a

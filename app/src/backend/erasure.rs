@@ -231,6 +231,7 @@ const BY_USER: &[&str] = &[
     "totp_secrets",
     "sessions",
     "pending_imports",
+    "history_imports",
     "exemptions",
     "leaves",
     "certificates",
@@ -327,6 +328,7 @@ pub(crate) async fn remove_person(
          UNION SELECT object_key FROM reports WHERE user_id = $1 AND object_key IS NOT NULL \
          UNION SELECT object_key FROM reports_deleted WHERE user_id = $1 AND object_key IS NOT NULL \
          UNION SELECT object_key FROM exports WHERE user_id = $1 AND object_key IS NOT NULL \
+         UNION SELECT object_key FROM history_imports WHERE user_id = $1 AND object_key IS NOT NULL \
          UNION SELECT object_key FROM exports WHERE object_key IS NOT NULL \
                AND (subject_id = $1 OR (scope = 'firm' AND firm_id = $2))",
     )

@@ -30,6 +30,7 @@ const OPAQUE_KINDS: &[&str] = &[
     "firm",
     "firm_audit",
     "import",
+    "history_import",
     "session",
     "challenge",
     "invitation",

@@ -16,6 +16,7 @@ pub mod erasure;
 pub mod exports;
 pub mod firm;
 pub mod firm_audit;
+pub mod history;
 pub mod mail;
 pub mod metrics;
 pub mod net;

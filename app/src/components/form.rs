@@ -72,6 +72,11 @@ pub fn use_form_error<F: ServerFn>() -> Signal<Option<AppError>> {
     Signal::stored(submitted_for(F::PATH).map(|s| s.error))
 }
 
+/// The error of a form that posts to a plain route (an upload) at `path`.
+pub fn use_route_error(path: &'static str) -> Signal<Option<AppError>> {
+    Signal::stored(submitted_for(path).map(|s| s.error))
+}
+
 /// What the person had typed into `F`'s form when it was refused (empty otherwise).
 pub fn use_form_values<F: ServerFn>() -> Kept {
     Kept(submitted_for(F::PATH).map(|s| s.fields).unwrap_or_default())

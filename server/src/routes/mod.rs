@@ -6,6 +6,7 @@ pub mod data_export;
 pub mod download;
 pub mod export_csv;
 pub mod health;
+pub mod history_upload;
 pub mod import_upload;
 pub mod invitation;
 pub mod metrics;

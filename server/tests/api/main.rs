@@ -15,6 +15,7 @@ mod firm;
 mod firm_exports;
 mod hardening;
 mod health;
+mod history;
 mod language;
 mod limits;
 mod log;

@@ -1,10 +1,16 @@
 //! The signed-in person's own account.
 
+/// Where the archive of a history is uploaded: a plain route, so a large ZIP streams.
+pub const HISTORY_UPLOAD: &str = "/account/history/upload";
+
 mod cancel_deletion;
+mod cancel_history_import;
 mod confirm_email_change;
+mod confirm_history_import;
 mod confirm_step_up;
 mod confirm_totp;
 mod dismiss_recovery_codes;
+mod get_history_import;
 mod get_profile;
 mod list_exports;
 mod list_sessions;
@@ -21,10 +27,13 @@ mod start_totp;
 mod update_profile;
 
 pub use cancel_deletion::*;
+pub use cancel_history_import::*;
 pub use confirm_email_change::*;
+pub use confirm_history_import::*;
 pub use confirm_step_up::*;
 pub use confirm_totp::*;
 pub use dismiss_recovery_codes::*;
+pub use get_history_import::*;
 pub use get_profile::*;
 pub use list_exports::*;
 pub use list_sessions::*;

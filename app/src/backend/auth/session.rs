@@ -160,6 +160,24 @@ pub async fn load(
     Ok(row.map(from_row))
 }
 
+/// The live session stored as `id_hash` (work that continues after its request, under
+/// the session that asked for it, ends when the session does).
+pub async fn by_hash(
+    conn: &mut AnyConnection,
+    id_hash: &str,
+    now: Micros,
+) -> anyhow::Result<Option<Session>> {
+    let row: Option<Row> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM sessions WHERE id_hash = $1 AND expires_at_us > $2"
+    ))
+    .bind(id_hash)
+    .bind(now)
+    .fetch_optional(&mut *conn)
+    .await
+    .context("loading a session")?;
+    Ok(row.map(from_row))
+}
+
 pub async fn touch(
     conn: &mut AnyConnection,
     session: &Session,

@@ -52,14 +52,16 @@ pub async fn sweep(state: &AppState, grace_secs: i64) -> anyhow::Result<usize> {
     // Asked in batches: one query per 500 objects, whatever the store holds.
     for batch in old.chunks(500) {
         let placeholders: Vec<String> = (1..=batch.len()).map(|i| format!("${i}")).collect();
-        // Objects are certificates, reports or data exports; the same placeholders serve all.
+        // Objects are certificates, reports, data exports or uploaded histories; the same
+        // placeholders serve all.
         let list = placeholders.join(", ");
         let sql = format!(
             "SELECT object_key FROM certificates WHERE object_key IN ({list}) \
              UNION SELECT object_key FROM reports WHERE object_key IN ({list}) \
              UNION SELECT object_key FROM certificates_deleted WHERE object_key IN ({list}) \
              UNION SELECT object_key FROM reports_deleted WHERE object_key IN ({list}) \
-             UNION SELECT object_key FROM exports WHERE object_key IN ({list})"
+             UNION SELECT object_key FROM exports WHERE object_key IN ({list}) \
+             UNION SELECT object_key FROM history_imports WHERE object_key IN ({list})"
         );
         let mut query = sqlx::query_scalar::<_, String>(&sql);
         for key in batch {

@@ -137,17 +137,7 @@ pub async fn begin(
     entry_id: &str,
     file_name: &str,
 ) -> Result<Incoming, UploadError> {
-    let mut conn = state.db.pool.acquire().await?;
-    let owned: Option<(String,)> =
-        sqlx::query_as("SELECT id FROM entries WHERE id = $1 AND user_id = $2")
-            .bind(entry_id)
-            .bind(&viewer.user.id)
-            .fetch_optional(&mut *conn)
-            .await?;
-    if owned.is_none() {
-        return Err(UploadError::App(AppError::NotFound));
-    }
-    drop(conn);
+    owned_entry(state, viewer, entry_id).await?;
     // At most so many uploads a person sends in ten minutes, counted atomically.
     let mut tx = state.db.begin().await?;
     let allowed = crate::backend::auth::rate_limit::hit(
@@ -163,6 +153,43 @@ pub async fn begin(
             retry_after_secs: wait,
         }));
     }
+    open(state, viewer, entry_id, file_name).await
+}
+
+/// [`begin`] without the per-person upload count, for the files of an import that was
+/// counted as one action (a history brought along).
+pub async fn begin_imported(
+    state: &AppState,
+    viewer: &Viewer,
+    entry_id: &str,
+    file_name: &str,
+) -> Result<Incoming, UploadError> {
+    owned_entry(state, viewer, entry_id).await?;
+    open(state, viewer, entry_id, file_name).await
+}
+
+/// The entry must be the viewer's; anyone else's is "not found".
+async fn owned_entry(state: &AppState, viewer: &Viewer, entry_id: &str) -> Result<(), UploadError> {
+    let owned: Option<String> =
+        sqlx::query_scalar("SELECT id FROM entries WHERE id = $1 AND user_id = $2")
+            .bind(entry_id)
+            .bind(&viewer.user.id)
+            .fetch_optional(&state.db.pool)
+            .await
+            .map_err(anyhow::Error::from)?;
+    match owned {
+        Some(_) => Ok(()),
+        None => Err(UploadError::App(AppError::NotFound)),
+    }
+}
+
+/// The quota, a slot, the spool and the inspection worker for one file.
+async fn open(
+    state: &AppState,
+    viewer: &Viewer,
+    entry_id: &str,
+    file_name: &str,
+) -> Result<Incoming, UploadError> {
     // A firm already full is turned away before the file is read; whether this file fits
     // is decided when it is committed ([`insert`]).
     if firm_storage_used(state, &viewer.user.firm_id).await?

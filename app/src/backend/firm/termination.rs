@@ -185,7 +185,7 @@ pub async fn purge_due(state: &AppState, now: Micros) -> anyhow::Result<usize> {
 }
 
 /// Tables that hold rows of a firm by `firm_id` once its people are gone.
-const BY_FIRM: &[&str] = &["invitations", "exports"];
+const BY_FIRM: &[&str] = &["invitations", "exports", "history_imports"];
 
 async fn purge_one(state: &AppState, firm_id: &str, now: Micros) -> anyhow::Result<bool> {
     let mut tx = state.db.begin().await?;

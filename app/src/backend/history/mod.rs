@@ -1,0 +1,588 @@
+//! Bringing a history along: a person who joins another firm (or starts alone) uploads the
+//! ZIP that "Download all my data" made and gets their courses, leave, exemptions and
+//! certificates back. [`stage`] checks the archive ([`archive::check`]: the published
+//! schema, every course as the log's form checks it, every certificate present with the
+//! hash it states), keeps it sealed and says what it would add; nothing is added until the
+//! person confirms ([`confirm`]). The records are then added in one transaction, courses
+//! already in the log skipped, and every certificate goes through the same inspection as
+//! an upload, in the background under the session that confirmed, with progress.
+
+pub mod archive;
+
+use crate::AppError;
+use crate::backend::audit::{Action, Target};
+use crate::backend::auth::challenge::Micros;
+use crate::backend::auth::viewer::Viewer;
+use crate::backend::auth::{session, users};
+use crate::backend::certificates::upload::{self, Outcome, UploadError};
+use crate::backend::db::{new_id, now_micros};
+use crate::backend::request::RequestMeta;
+use crate::backend::state::AppState;
+use crate::backend::storage::spool::SpoolWriter;
+use crate::backend::storage::{firm_key, new_object_key};
+use crate::i18n::Lang;
+use crate::model::{HistoryImportView, HistorySummary};
+use anyhow::Context;
+use archive::Unreadable;
+use futures_util::StreamExt;
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// The largest archive taken (a career of scanned certificates).
+pub const MAX_BYTES: u64 = 4 * 1024 * 1024 * 1024;
+/// A staged archive not confirmed within this long is removed with its file.
+const STAGED_FOR: Micros = 86_400 * 1_000_000;
+
+/// What makes two courses the same one (a course already in the log is not added again).
+type CourseKey = (String, String, u32, &'static str, String);
+
+fn course_key(e: &domain::ValidEntry) -> CourseKey {
+    (
+        e.date.to_string(),
+        e.title.clone(),
+        e.hours.quarters(),
+        e.category.as_str(),
+        e.provider.clone(),
+    )
+}
+
+/// Checks the archive in the temporary file `path` (`size` bytes), keeps it sealed in
+/// storage and records what it would add; its id. Nothing of the person's log changes.
+pub async fn stage(
+    state: &AppState,
+    viewer: &Viewer,
+    meta: &RequestMeta,
+    lang: Lang,
+    path: &Path,
+    size: u64,
+) -> Result<String, AppError> {
+    let t = lang.texts();
+    let max_file = state.config.uploads.max_bytes;
+    let today = crate::backend::account::today();
+    let owned = path.to_path_buf();
+    let checked = tokio::task::spawn_blocking(move || archive::check(&owned, max_file, today))
+        .await
+        .map_err(anyhow::Error::from)?;
+    let checked = checked.map_err(|why| {
+        let message = match why {
+            Unreadable::NotZip => t.history_not_zip.to_owned(),
+            Unreadable::NoData => t.history_no_data.to_owned(),
+            Unreadable::Schema(detail) => t.history_schema.replace("{detail}", &detail),
+            Unreadable::Course(course) => t.history_course.replace("{course}", &course),
+            Unreadable::Certificate(name) => t.history_certificate.replace("{name}", &name),
+        };
+        AppError::invalid("file", message)
+    })?;
+    let mut conn = state.db.pool.acquire().await?;
+    let current = crate::backend::training::load(&mut conn, &viewer.user).await?;
+    let have: HashSet<CourseKey> = current
+        .entries
+        .iter()
+        .filter_map(|e| {
+            domain::EntryDraft {
+                date: e.date.clone(),
+                title: e.title.clone(),
+                provider: e.provider.clone(),
+                hours: e.hours().to_string(),
+                category: e.category.clone(),
+                verifiable: e.verifiable,
+                topic: e.topic.clone(),
+                notes: e.notes.clone(),
+            }
+            .parse(today)
+            .ok()
+        })
+        .map(|e| course_key(&e))
+        .collect();
+    let doc = &checked.document;
+    let new_entries = checked
+        .entries
+        .iter()
+        .filter(|e| !have.contains(&course_key(e)))
+        .count();
+    let leaves_new = doc
+        .leave
+        .iter()
+        .filter(|l| {
+            !current
+                .leaves
+                .iter()
+                .any(|c| c.from == l.from && c.to == l.to)
+        })
+        .count();
+    let summary = HistorySummary {
+        from_name: doc.profile.full_name.clone(),
+        courses_new: new_entries as u32,
+        courses_known: (checked.entries.len() - new_entries) as u32,
+        leaves_new: leaves_new as u32,
+        exemptions_new: doc
+            .exemptions
+            .iter()
+            .filter(|y| !current.exemptions.contains(y))
+            .count() as u32,
+        certificates: doc.certificates.len() as u32,
+        certificate_bytes: doc.certificates.iter().map(|c| c.size_bytes).sum(),
+        ..HistorySummary::default()
+    };
+    let firm_key =
+        firm_key::get_or_create(&mut conn, state.master_key(), &viewer.user.firm_id).await?;
+    drop(conn);
+    // Kept sealed like every stored file until it is confirmed or dropped.
+    let id = new_id();
+    let key = new_object_key(state.storage.as_ref(), &viewer.user.firm_id, &id);
+    let mut spool =
+        SpoolWriter::create_archive(state.storage.spool_dir(), &key, &firm_key, MAX_BYTES)
+            .await
+            .map_err(anyhow::Error::from)?;
+    let mut reader = tokio::fs::File::open(path)
+        .await
+        .map_err(anyhow::Error::from)?;
+    let mut buffer = vec![0u8; 256 * 1024];
+    loop {
+        let n = reader
+            .read(&mut buffer)
+            .await
+            .map_err(anyhow::Error::from)?;
+        if n == 0 {
+            break;
+        }
+        spool
+            .write(&buffer[..n])
+            .await
+            .map_err(|_| AppError::invalid("file", t.history_not_zip))?;
+    }
+    let spool = spool.finish().await.map_err(anyhow::Error::from)?;
+    state
+        .storage
+        .put(spool, &firm_key, "application/zip")
+        .await?;
+    let mut tx = state.db.begin().await?;
+    sqlx::query(
+        "INSERT INTO history_imports (id, user_id, firm_id, status, object_key, size_bytes, summary, created_at_us) \
+         VALUES ($1, $2, $3, 'staged', $4, $5, $6, $7)",
+    )
+    .bind(&id)
+    .bind(&viewer.user.id)
+    .bind(&viewer.user.firm_id)
+    .bind(&key)
+    .bind(i64::try_from(size).unwrap_or(i64::MAX))
+    .bind(serde_json::to_string(&summary).map_err(anyhow::Error::from)?)
+    .bind(now_micros())
+    .execute(&mut *tx)
+    .await?;
+    viewer
+        .audit(
+            &mut tx,
+            meta,
+            Action::HistoryStaged,
+            &Target::new("history_import", &id),
+        )
+        .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: String,
+    status: String,
+    summary: String,
+    steps_done: i64,
+    steps_total: i64,
+    object_key: Option<String>,
+    session_hash: Option<String>,
+    user_id: String,
+}
+
+const COLUMNS: &str =
+    "id, status, summary, steps_done, steps_total, object_key, session_hash, user_id";
+
+/// One of the viewer's imports, as the data page shows it.
+pub async fn get(
+    state: &AppState,
+    viewer: &Viewer,
+    id: &str,
+) -> Result<HistoryImportView, AppError> {
+    let row: Option<Row> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM history_imports WHERE id = $1 AND user_id = $2"
+    ))
+    .bind(id)
+    .bind(&viewer.user.id)
+    .fetch_optional(&state.db.pool)
+    .await?;
+    let row = row.ok_or(AppError::NotFound)?;
+    Ok(HistoryImportView {
+        id: row.id,
+        status: row.status,
+        summary: serde_json::from_str(&row.summary).unwrap_or_default(),
+        steps_done: u32::try_from(row.steps_done).unwrap_or(0),
+        steps_total: u32::try_from(row.steps_total).unwrap_or(0),
+    })
+}
+
+/// Drops a staged import and its file; nothing was added.
+pub async fn cancel(
+    state: &AppState,
+    viewer: &Viewer,
+    meta: &RequestMeta,
+    id: &str,
+) -> Result<(), AppError> {
+    let mut tx = state.db.begin().await?;
+    let key: Option<Option<String>> = sqlx::query_scalar(
+        "DELETE FROM history_imports WHERE id = $1 AND user_id = $2 AND status = 'staged' RETURNING object_key",
+    )
+    .bind(id)
+    .bind(&viewer.user.id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(key) = key else {
+        return Err(AppError::NotFound);
+    };
+    viewer
+        .audit(
+            &mut tx,
+            meta,
+            Action::HistoryCancelled,
+            &Target::new("history_import", id),
+        )
+        .await?;
+    tx.commit().await?;
+    crate::backend::storage::remove_objects(&state.storage, &key.into_iter().collect::<Vec<_>>())
+        .await;
+    Ok(())
+}
+
+/// The person confirms: the import starts in the background, acting under this session.
+pub async fn confirm(
+    state: &AppState,
+    viewer: &Viewer,
+    meta: &RequestMeta,
+    id: &str,
+) -> Result<(), AppError> {
+    let mut tx = state.db.begin().await?;
+    let started = sqlx::query(
+        "UPDATE history_imports SET status = 'running', session_hash = $3 \
+         WHERE id = $1 AND user_id = $2 AND status = 'staged'",
+    )
+    .bind(id)
+    .bind(&viewer.user.id)
+    .bind(&viewer.session.id_hash)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if started == 0 {
+        return Err(AppError::NotFound);
+    }
+    viewer
+        .audit(
+            &mut tx,
+            meta,
+            Action::HistoryConfirmed,
+            &Target::new("history_import", id),
+        )
+        .await?;
+    tx.commit().await?;
+    let (state, id, meta) = (state.clone(), id.to_owned(), meta.clone());
+    tokio::spawn(async move {
+        if let Err(error) = run(&state, &id, &meta).await {
+            tracing::error!(error = format!("{error:#}"), import = %id, "a history import failed");
+            let failed = sqlx::query(
+                "UPDATE history_imports SET status = 'failed', finished_at_us = $2 WHERE id = $1 AND status = 'running'",
+            )
+            .bind(&id)
+            .bind(now_micros())
+            .execute(&state.db.pool)
+            .await;
+            if let Err(error) = failed {
+                tracing::error!(error = format!("{error:#}"), "marking an import failed");
+            }
+        }
+    });
+    Ok(())
+}
+
+async fn run(state: &AppState, id: &str, meta: &RequestMeta) -> anyhow::Result<()> {
+    let mut conn = state.db.pool.acquire().await?;
+    let row: Row = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM history_imports WHERE id = $1 AND status = 'running'"
+    ))
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .context("the import is gone")?;
+    // Under the session that confirmed: signed out meanwhile, nothing more is done.
+    let now = now_micros();
+    let session = session::by_hash(&mut conn, row.session_hash.as_deref().unwrap_or(""), now)
+        .await?
+        .context("the session that confirmed the import has ended")?;
+    let user = users::by_id(&mut conn, &row.user_id)
+        .await?
+        .filter(|u| u.status == domain::AccountStatus::Active)
+        .context("the import's person is gone")?;
+    anyhow::ensure!(
+        session.user_id.as_deref() == Some(user.id.as_str()),
+        "another person's session"
+    );
+    let viewer = Viewer {
+        pending_second_factor: !session.second_factor_ok,
+        session,
+        user,
+    };
+    let key = row.object_key.clone().context("the import has no file")?;
+    let firm_key =
+        firm_key::get_or_create(&mut conn, state.master_key(), &viewer.user.firm_id).await?;
+    drop(conn);
+    // Back into a temporary file to read it as a ZIP (named as a spool, so the sweep
+    // removes one a crash left behind).
+    let temp = tempfile::Builder::new()
+        .suffix(".spool")
+        .tempfile_in(state.storage.spool_dir())?;
+    let mut out = tokio::fs::File::create(temp.path()).await?;
+    let mut stream = state.storage.get(&key, &firm_key).await?;
+    while let Some(chunk) = stream.next().await {
+        out.write_all(&chunk?).await?;
+    }
+    out.flush().await?;
+    drop(out);
+    let path = temp.path().to_path_buf();
+    let max_file = state.config.uploads.max_bytes;
+    let today = crate::backend::account::today();
+    let checked = {
+        let path = path.clone();
+        tokio::task::spawn_blocking(move || archive::check(&path, max_file, today)).await?
+    }
+    .map_err(|why| anyhow::anyhow!("the stored archive no longer reads: {why:?}"))?;
+    let doc = &checked.document;
+    sqlx::query("UPDATE history_imports SET steps_total = $2 WHERE id = $1")
+        .bind(id)
+        .bind(i64::try_from(doc.certificates.len() + 1)?)
+        .execute(&state.db.pool)
+        .await?;
+
+    // The records, in one transaction: courses already in the log are matched, not added.
+    let mut tx = state.db.begin().await?;
+    let current = crate::backend::training::load(&mut tx, &viewer.user).await?;
+    let mut existing: HashMap<CourseKey, String> = HashMap::new();
+    for e in &current.entries {
+        let draft = domain::EntryDraft {
+            date: e.date.clone(),
+            title: e.title.clone(),
+            provider: e.provider.clone(),
+            hours: e.hours().to_string(),
+            category: e.category.clone(),
+            verifiable: e.verifiable,
+            topic: e.topic.clone(),
+            notes: e.notes.clone(),
+        };
+        if let Ok(valid) = draft.parse(today) {
+            existing.entry(course_key(&valid)).or_insert(e.id.clone());
+        }
+    }
+    let mut summary = HistorySummary::default();
+    // The archive's entry id → the entry its certificates go to here.
+    let mut entry_of: HashMap<String, String> = HashMap::new();
+    for (doc_entry, valid) in doc.entries.iter().zip(&checked.entries) {
+        let key = course_key(valid);
+        let here = match existing.get(&key) {
+            Some(id) => {
+                summary.courses_known += 1;
+                id.clone()
+            }
+            None => {
+                let new =
+                    crate::backend::training::entries::insert(&mut tx, &viewer, valid).await?;
+                viewer
+                    .audit(
+                        &mut tx,
+                        meta,
+                        Action::EntryCreated,
+                        &Target::new("entry", &new),
+                    )
+                    .await?;
+                existing.insert(key, new.clone());
+                summary.courses_new += 1;
+                new
+            }
+        };
+        entry_of.insert(doc_entry.id.clone(), here);
+    }
+    for l in &doc.leave {
+        if current
+            .leaves
+            .iter()
+            .any(|c| c.from == l.from && c.to == l.to)
+        {
+            continue;
+        }
+        let (from, to, reason) =
+            crate::backend::training::leaves::validate(&l.from, &l.to, &l.reason, Lang::En)
+                .map_err(|_| anyhow::anyhow!("a leave period of the archive is not valid"))?;
+        sqlx::query(
+            "INSERT INTO leaves (id, user_id, from_date, to_date, reason, created_at_us) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(new_id())
+        .bind(&viewer.user.id)
+        .bind(from.to_string())
+        .bind(to.to_string())
+        .bind(&reason)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        summary.leaves_new += 1;
+    }
+    for year in &doc.exemptions {
+        let n = sqlx::query(
+            "INSERT INTO exemptions (user_id, year, kind, created_at_us) VALUES ($1, $2, 'age-70', $3) \
+             ON CONFLICT (user_id, year, kind) DO NOTHING",
+        )
+        .bind(&viewer.user.id)
+        .bind(i64::from(*year))
+        .bind(now)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        summary.exemptions_new += u32::try_from(n).unwrap_or(0);
+    }
+    // What the calculator needs of the profile, where this profile does not say it yet.
+    let p = &doc.profile;
+    let title = domain::Title::parse(&p.title).map(domain::Title::as_str);
+    let rule_set = crate::backend::account::RULE_SETS
+        .iter()
+        .copied()
+        .find(|r| *r == p.rule_set);
+    sqlx::query(
+        "UPDATE users SET \
+           full_name = CASE WHEN full_name = '' THEN $2 ELSE full_name END, \
+           admission_date = COALESCE(admission_date, $3), \
+           birth_date = COALESCE(birth_date, $4), \
+           title = CASE WHEN profile_completed = 0 AND $5 <> '' THEN $5 ELSE title END, \
+           rule_set = CASE WHEN profile_completed = 0 AND $6 <> '' THEN $6 ELSE rule_set END \
+         WHERE id = $1",
+    )
+    .bind(&viewer.user.id)
+    .bind(p.full_name.trim())
+    .bind(
+        p.admission_date
+            .as_deref()
+            .filter(|d| domain::Date::parse(d).is_ok()),
+    )
+    .bind(
+        p.birth_date
+            .as_deref()
+            .filter(|d| domain::Date::parse(d).is_ok()),
+    )
+    .bind(title.unwrap_or(""))
+    .bind(rule_set.unwrap_or(""))
+    .execute(&mut *tx)
+    .await?;
+    viewer
+        .audit(
+            &mut tx,
+            meta,
+            Action::EntriesImported,
+            &Target::new("history_import", id),
+        )
+        .await?;
+    tx.commit().await?;
+    step(state, id, 1).await?;
+
+    // Every certificate through the upload's own inspection, one at a time.
+    for (i, c) in doc.certificates.iter().enumerate() {
+        let Some(entry) = entry_of.get(&c.entry_id) else {
+            continue;
+        };
+        let bytes = {
+            let (path, name) = (path.clone(), c.file.clone());
+            tokio::task::spawn_blocking(move || archive::read_file(&path, &name, max_file))
+                .await??
+        };
+        match bring_certificate(state, &viewer, meta, entry, &c.file_name, &bytes).await {
+            Ok(Outcome::Stored { .. }) => summary.certificates += 1,
+            Ok(Outcome::AlreadyAttached { .. }) => summary.certificates_known += 1,
+            Err(UploadError::Refused(_)) => {
+                summary.certificates_refused += 1;
+                summary.refused_names.push(c.file_name.clone());
+            }
+            Err(UploadError::App(error)) => return Err(anyhow::anyhow!("{error:?}")),
+        }
+        step(state, id, i64::try_from(i + 2)?).await?;
+    }
+    drop(temp);
+    let mut tx = state.db.begin().await?;
+    sqlx::query(
+        "UPDATE history_imports SET status = 'done', object_key = NULL, summary = $2, finished_at_us = $3, \
+         steps_done = steps_total WHERE id = $1",
+    )
+    .bind(id)
+    .bind(serde_json::to_string(&summary)?)
+    .bind(now_micros())
+    .execute(&mut *tx)
+    .await?;
+    viewer
+        .audit(
+            &mut tx,
+            meta,
+            Action::HistoryImported,
+            &Target::new("history_import", id),
+        )
+        .await?;
+    tx.commit().await?;
+    crate::backend::storage::remove_objects(&state.storage, &[key]).await;
+    Ok(())
+}
+
+/// One certificate of the archive, as if uploaded to `entry` (inspected, scrubbed, sealed).
+async fn bring_certificate(
+    state: &AppState,
+    viewer: &Viewer,
+    meta: &RequestMeta,
+    entry: &str,
+    file_name: &str,
+    bytes: &[u8],
+) -> Result<Outcome, UploadError> {
+    let mut incoming = upload::begin_imported(state, viewer, entry, file_name).await?;
+    for chunk in bytes.chunks(256 * 1024) {
+        if let Err(error) = incoming.write(chunk).await {
+            return Err(match error {
+                UploadError::Refused(r) => upload::refuse(state, viewer, meta, entry, r).await,
+                other => other,
+            });
+        }
+    }
+    upload::finish(state, viewer, meta, incoming).await
+}
+
+async fn step(state: &AppState, id: &str, done: i64) -> anyhow::Result<()> {
+    sqlx::query("UPDATE history_imports SET steps_done = $2 WHERE id = $1")
+        .bind(id)
+        .bind(done)
+        .execute(&state.db.pool)
+        .await?;
+    Ok(())
+}
+
+/// Removes staged imports never confirmed, with their files; how many.
+pub async fn remove_stale(state: &AppState, now: Micros) -> anyhow::Result<usize> {
+    let stale: Vec<(String, Option<String>)> = sqlx::query_as(
+        "SELECT id, object_key FROM history_imports WHERE status = 'staged' AND created_at_us < $1 LIMIT 500",
+    )
+    .bind(now - STAGED_FOR)
+    .fetch_all(&state.db.pool)
+    .await?;
+    let mut removed = 0;
+    for (id, key) in stale {
+        let gone = sqlx::query("DELETE FROM history_imports WHERE id = $1 AND status = 'staged'")
+            .bind(&id)
+            .execute(&state.db.pool)
+            .await?
+            .rows_affected();
+        if gone > 0 {
+            removed += 1;
+            if let Some(key) = key {
+                crate::backend::storage::remove_objects(&state.storage, &[key]).await;
+            }
+        }
+    }
+    Ok(removed)
+}
