@@ -402,6 +402,33 @@ pub struct ExportView {
     pub expires: Option<String>,
 }
 
+/// The retention jobs as a firm's administrators see them, and the purges of their people.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Retention {
+    pub jobs: Vec<JobView>,
+    /// Newest first (at most 50).
+    pub purges: Vec<PurgeView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JobView {
+    /// As stored (`purge_people`); the page names it.
+    pub name: String,
+    pub every_minutes: u32,
+    /// When it last finished (µs), if it has run.
+    pub last_finished_at_us: Option<i64>,
+    /// `done` or `failed`.
+    pub last_outcome: String,
+}
+
+/// A purge of one of the firm's people (ids and counts are all that is kept).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PurgeView {
+    pub at_us: i64,
+    pub rows: u64,
+    pub objects: u64,
+}
+
 /// What an uploaded history would add (while staged), or added (once done).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]

@@ -208,9 +208,7 @@ async fn observe(
 }
 
 /// Signs the audit chain heads every interval; once a day (and once at start-up) removes
-/// audit rows past retention and runs the clean-up of expired sessions, codes, rate-limit
-/// events, lockouts and expired code mails. Safe with several instances: every step is
-/// idempotent.
+/// audit rows past retention. Safe with several instances: every step is idempotent.
 async fn run_audit_keeper(state: AppState) {
     let key = audit::checkpoint::signing_key(state.master_key());
     let interval = state.config.audit.checkpoint_interval;
@@ -230,13 +228,6 @@ async fn run_audit_keeper(state: AppState) {
                 Ok(removed) => tracing::info!(removed, "audit rows past retention removed"),
                 Err(error) => tracing::error!(error = %error, "audit retention purge failed"),
             }
-            match app::backend::cleanup::run(&state.db, app::backend::db::now_micros()).await {
-                Ok(removed) if removed.total() > 0 => {
-                    tracing::info!(removed = removed.total(), "expired data removed");
-                }
-                Ok(_) => {}
-                Err(error) => tracing::error!(error = format!("{error:#}"), "clean-up failed"),
-            }
             last_purge = Some(std::time::Instant::now());
         }
         match audit::checkpoint::write(&state.db, &key, Some(&state.config.audit.checkpoint_file))
@@ -252,63 +243,15 @@ async fn run_audit_keeper(state: AppState) {
     }
 }
 
-/// Removes stored objects without a certificate row, and abandoned spools, once a day
-/// (the first time an hour after start-up, so a restart loop does not sweep repeatedly).
-async fn run_storage_sweeper(state: AppState) {
-    use app::backend::certificates::sweep;
-    loop {
-        tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
-        match sweep::sweep(&state, sweep::GRACE_SECS).await {
-            Ok(0) => {}
-            Ok(removed) => tracing::info!(removed, "orphaned objects removed from storage"),
-            Err(error) => tracing::error!(error = format!("{error:#}"), "storage sweep failed"),
-        }
-        tokio::time::sleep(std::time::Duration::from_secs(23 * 3600)).await;
-    }
-}
-
-/// Makes deletions final once their undo window has passed, and purges people whose
-/// deletion hold has ended, every minute.
-async fn run_undo_purger(state: AppState) {
+/// Every minute, runs the retention jobs that are due and that no other instance holds
+/// ([`app::backend::jobs`]): purges after their holds, expired exports and uploads, expired
+/// sign-in data, orphaned files. The first tick waits a minute, so a restart loop does not
+/// hammer the database (and the daily jobs remember their last run across restarts).
+async fn run_jobs(state: AppState) {
+    let instance = app::backend::db::new_id();
     loop {
         tokio::time::sleep(std::time::Duration::from_secs(60)).await;
-        match app::backend::undo::purge_expired(&state, app::backend::db::now_micros()).await {
-            Ok(0) => {}
-            Ok(purged) => tracing::info!(purged, "deletions made final"),
-            Err(error) => tracing::error!(error = format!("{error:#}"), "undo purge failed"),
-        }
-        // Data exports past their week: their rows and files go.
-        match app::backend::exports::remove_expired(&state, app::backend::db::now_micros()).await {
-            Ok(0) => {}
-            Ok(removed) => tracing::info!(removed, "expired data exports removed"),
-            Err(error) => tracing::error!(
-                error = format!("{error:#}"),
-                "removing expired exports failed"
-            ),
-        }
-        // Uploaded histories never confirmed: their rows and files go after a day.
-        match app::backend::history::remove_stale(&state, app::backend::db::now_micros()).await {
-            Ok(0) => {}
-            Ok(removed) => tracing::info!(removed, "unconfirmed history uploads removed"),
-            Err(error) => tracing::error!(
-                error = format!("{error:#}"),
-                "removing stale history uploads failed"
-            ),
-        }
-        // People whose 30-day hold has ended: their rows and files go.
-        match app::backend::erasure::purge_due(&state, app::backend::db::now_micros()).await {
-            Ok(0) => {}
-            Ok(purged) => tracing::info!(purged, "people purged after their deletion hold"),
-            Err(error) => tracing::error!(error = format!("{error:#}"), "person purge failed"),
-        }
-        // Firms whose closing hold has ended: everyone, every file, the key.
-        match app::backend::firm::termination::purge_due(&state, app::backend::db::now_micros())
-            .await
-        {
-            Ok(0) => {}
-            Ok(purged) => tracing::info!(purged, "firms purged after their closing hold"),
-            Err(error) => tracing::error!(error = format!("{error:#}"), "firm purge failed"),
-        }
+        app::backend::jobs::run_due(&state, &instance).await;
     }
 }
 
@@ -321,8 +264,7 @@ pub struct Server {
     task: tokio::task::JoinHandle<std::io::Result<()>>,
     mail_worker: tokio::task::JoinHandle<()>,
     audit_keeper: tokio::task::JoinHandle<()>,
-    storage_sweeper: tokio::task::JoinHandle<()>,
-    undo_purger: tokio::task::JoinHandle<()>,
+    jobs: tokio::task::JoinHandle<()>,
 }
 
 impl Server {
@@ -369,8 +311,7 @@ impl Server {
             state.mail_wake.clone(),
         ));
         let audit_keeper = tokio::spawn(run_audit_keeper(state.clone()));
-        let storage_sweeper = tokio::spawn(run_storage_sweeper(state.clone()));
-        let undo_purger = tokio::spawn(run_undo_purger(state.clone()));
+        let jobs = tokio::spawn(run_jobs(state.clone()));
         let app = router(state.clone());
         let (shutdown, signal) = tokio::sync::oneshot::channel::<()>();
         let task = tokio::spawn(async move {
@@ -390,8 +331,7 @@ impl Server {
             task,
             mail_worker,
             audit_keeper,
-            storage_sweeper,
-            undo_purger,
+            jobs,
         })
     }
 
@@ -402,8 +342,7 @@ impl Server {
         // Unsent mail stays in the outbox for the next start; nothing is lost.
         self.mail_worker.abort();
         self.audit_keeper.abort();
-        self.storage_sweeper.abort();
-        self.undo_purger.abort();
+        self.jobs.abort();
         self.state.db.pool.close().await;
         Ok(())
     }

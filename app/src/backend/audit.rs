@@ -148,6 +148,7 @@ actions! {
     HistoryCancelled => "history.cancelled",
     HistoryConfirmed => "history.confirmed",
     HistoryImported => "history.imported",
+    RetentionJobRan => "system.retention_job_ran",
 }
 
 /// What it was done to: a kind and, where there is one, an id; and, for a few events, a

@@ -2,7 +2,8 @@
 //! pile up. Expired sessions, sign-in challenges (a day after they expired), rate-limit
 //! events older than the longest window, idle rate buckets, forgotten lockouts, enrolments
 //! of the authenticator app never confirmed in time, and the content of mails that held a
-//! code which has expired (sent or not; an unsent one is never sent). Every statement is idempotent and bounded by time, so several instances may run
+//! code which has expired (sent or not; an unsent one is never sent), and mail a month
+//! after it was sent. Every statement is idempotent and bounded by time, so several instances may run
 //! it at once; the run is audited in the system chain with what it removed.
 
 use crate::backend::audit::{self, Action, Actor, Target};
@@ -22,6 +23,7 @@ pub struct Removed {
     pub lockouts: u64,
     pub pending_totp: u64,
     pub mail_erased: u64,
+    pub mail_removed: u64,
 }
 
 impl Removed {
@@ -33,6 +35,7 @@ impl Removed {
             + self.lockouts
             + self.pending_totp
             + self.mail_erased
+            + self.mail_removed
     }
 }
 
@@ -81,16 +84,28 @@ pub async fn run(db: &Db, now: i64) -> anyhow::Result<Removed> {
         .execute(&mut *tx)
         .await?,
     );
+    // Mail is kept a month after it was sent (to answer "did you send it?"), and one that
+    // could not be sent in a week is given up long before that; after 90 days any row goes.
+    removed.mail_removed = count(
+        sqlx::query(
+            "DELETE FROM outbox WHERE (sent_at_us IS NOT NULL AND sent_at_us < $1) OR created_at_us < $2",
+        )
+        .bind(now - 30 * DAY)
+        .bind(now - 90 * DAY)
+        .execute(&mut *tx)
+        .await?,
+    );
     if removed.total() > 0 {
         let summary = format!(
-            "sessions={} challenges={} rate_events={} rate_buckets={} lockouts={} pending_totp={} mail_erased={}",
+            "sessions={} challenges={} rate_events={} rate_buckets={} lockouts={} pending_totp={} mail_erased={} mail_removed={}",
             removed.sessions,
             removed.challenges,
             removed.rate_events,
             removed.rate_buckets,
             removed.lockouts,
             removed.pending_totp,
-            removed.mail_erased
+            removed.mail_erased,
+            removed.mail_removed
         );
         audit::record(
             &mut tx,

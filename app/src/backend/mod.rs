@@ -17,6 +17,7 @@ pub mod exports;
 pub mod firm;
 pub mod firm_audit;
 pub mod history;
+pub mod jobs;
 pub mod mail;
 pub mod metrics;
 pub mod net;

@@ -564,6 +564,7 @@ fn server_fn_table() -> BTreeMap<&'static str, Needs> {
         ("/api/firm/get_audit", Admin),
         ("/api/firm/get_members", Admin),
         ("/api/firm/get_overview", Admin),
+        ("/api/firm/get_retention", Admin),
         ("/api/firm/get_member_log", Admin),
         ("/api/firm/get_settings", Admin),
         ("/api/firm/resend_invitation", Admin),

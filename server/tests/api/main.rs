@@ -16,6 +16,7 @@ mod firm_exports;
 mod hardening;
 mod health;
 mod history;
+mod jobs;
 mod language;
 mod limits;
 mod log;

@@ -1,10 +1,13 @@
 //! The firm's settings (owners change them; admins see them).
 
 use super::FirmNav;
-use crate::api::firm::{CloseFirm, KeepFirm, RequestFirmExport, UpdateSettings, get_settings};
+use crate::api::firm::{
+    CloseFirm, KeepFirm, RequestFirmExport, UpdateSettings, get_retention, get_settings,
+};
 use crate::components::form::{
     ErrorBox, Field, Notice, Submit, use_form_error, use_form_values, use_query_flag,
 };
+use crate::i18n::Texts;
 use crate::i18n::use_lang;
 use crate::pages::account::NeedsSignIn;
 use leptos::prelude::*;
@@ -95,6 +98,92 @@ pub fn FirmSettingsPage() -> impl IntoView {
             <ErrorBox error/>
             <ErrorBox error=export_error/>
             {notices.into_iter().map(|(show, text)| view! { <Notice show text/> }).collect_view()}
+            <Suspense fallback=|| ()>{body}</Suspense>
+            <RetentionSection/>
+        </section>
+    }
+}
+
+fn job_name(t: &Texts, name: &str) -> &'static str {
+    match name {
+        "finalize_deletions" => t.job_finalize_deletions,
+        "expired_exports" => t.job_expired_exports,
+        "stale_history_uploads" => t.job_stale_history_uploads,
+        "purge_people" => t.job_purge_people,
+        "purge_firms" => t.job_purge_firms,
+        "expired_sign_in_data" => t.job_expired_sign_in_data,
+        _ => t.job_orphaned_files,
+    }
+}
+
+/// The retention jobs and when they last ran; the purges of the firm's people (counts).
+#[component]
+fn RetentionSection() -> impl IntoView {
+    let lang = use_lang();
+    let t = lang.texts();
+    let retention = Resource::new(|| (), |_| get_retention());
+    let body = move || {
+        Suspend::new(async move {
+            let Ok(r) = retention.await else {
+                return ().into_any();
+            };
+            let every = |m: u32| match m {
+                1 => t.retention_every_minute.to_owned(),
+                1440 => t.retention_every_day.to_owned(),
+                n => t.retention_every_minutes.replace("{n}", &n.to_string()),
+            };
+            let jobs = r
+                .jobs
+                .into_iter()
+                .map(|j| {
+                    let last = match (j.last_finished_at_us, j.last_outcome.as_str()) {
+                        (_, "failed") => t.retention_failed.to_owned(),
+                        (Some(at), _) => lang.moment(at),
+                        (None, _) => t.retention_not_yet.to_owned(),
+                    };
+                    view! {
+                        <tr class="border-t border-slate-200 align-top">
+                            <th scope="row" class="py-2 pr-3 font-normal">{job_name(t, &j.name)}</th>
+                            <td class="py-2 pr-3">{every(j.every_minutes)}</td>
+                            <td class="py-2">{last}</td>
+                        </tr>
+                    }
+                })
+                .collect_view();
+            let purges = if r.purges.is_empty() {
+                view! { <p class="text-slate-700">{t.retention_no_purges}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="list-disc space-y-1 pl-5">
+                        {r.purges.into_iter().map(|p| view! {
+                            <li>{t.retention_purge.replace("{date}", &lang.moment(p.at_us)).replace("{rows}", &p.rows.to_string()).replace("{objects}", &p.objects.to_string())}</li>
+                        }).collect_view()}
+                    </ul>
+                }
+                .into_any()
+            };
+            view! {
+                <div class="overflow-x-auto">
+                    <table class="w-full text-left">
+                        <caption class="sr-only">{t.retention_heading}</caption>
+                        <thead><tr>
+                            <th scope="col" class="py-1 pr-3">{t.retention_col_job}</th>
+                            <th scope="col" class="py-1 pr-3">{t.retention_col_every}</th>
+                            <th scope="col" class="py-1">{t.retention_col_last}</th>
+                        </tr></thead>
+                        <tbody>{jobs}</tbody>
+                    </table>
+                </div>
+                <h3 class="font-semibold">{t.retention_purges_heading}</h3>
+                {purges}
+            }
+            .into_any()
+        })
+    };
+    view! {
+        <section aria-labelledby="retention-heading" class="max-w-3xl space-y-3 border-t border-slate-200 pt-6">
+            <h2 id="retention-heading" class="text-xl font-semibold">{t.retention_heading}</h2>
+            <p class="text-slate-700">{t.retention_intro}</p>
             <Suspense fallback=|| ()>{body}</Suspense>
         </section>
     }
