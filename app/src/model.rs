@@ -338,6 +338,9 @@ pub struct MemberView {
     /// The processing of the person's data is restricted.
     #[serde(default)]
     pub restricted: bool,
+    /// Why the firm keeps the person's data by law, if it does.
+    #[serde(default)]
+    pub legal_hold: Option<String>,
     /// The roles the viewer may give this person (empty: no role form).
     pub roles: Vec<domain::Role>,
 }

@@ -13,6 +13,8 @@ pub const NOTES: usize = 2000;
 pub const PERSON_NAME: usize = 120;
 /// A firm's name.
 pub const FIRM_NAME: usize = 120;
+/// Why the law requires a firm to keep a person's data (a legal hold).
+pub const HOLD_REASON: usize = 300;
 /// Why a person was on leave.
 pub const LEAVE_REASON: usize = 200;
 /// A Swedish organisation number as typed ("556677-8899" with room for spaces).

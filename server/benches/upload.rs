@@ -16,42 +16,14 @@
 //! The throughput is what the person waits for: streaming, sealing and writing, the
 //! inspection worker parsing the whole PDF in its own process, and the database commit.
 
+mod common;
+
+use common::{Running, start, status_kb};
 use server::inspect::samples::{jpeg, pdf_of_size, png_bomb};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 const SIZE: usize = 10_000_000;
 const RUNS: usize = 7;
-
-struct Running {
-    child: Child,
-    base: String,
-    dir: tempfile::TempDir,
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
-
-fn status_kb(pid: u32, field: &str) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("/proc status");
-    status
-        .lines()
-        .find(|l| l.starts_with(field))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|n| n.parse().ok())
-        .expect("a memory figure")
-}
 
 /// The server's child processes now (found by their parent in /proc/N/stat).
 fn children(parent: u32) -> Vec<u32> {
@@ -126,73 +98,10 @@ fn watch_workers(
     })
 }
 
-#[expect(
-    clippy::zombie_processes,
-    reason = "the child is owned by `Running`, whose Drop kills and reaps it"
-)]
-async fn start() -> Running {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let port = free_port();
-    let child = Command::new(env!("CARGO_BIN_EXE_cpd-registry"))
-        .arg("serve")
-        .env("SITE_ADDR", format!("127.0.0.1:{port}"))
-        .env("DATA_DIR", dir.path())
-        .env(
-            "DATABASE_URL",
-            format!("sqlite://{}/cpd.db", dir.path().display()),
-        )
-        .env("SITE_ROOT", dir.path().join("site"))
-        .env("APP_SECRET", "22".repeat(32))
-        .env("LOG_FORMAT", "json")
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("start the server");
-    let base = format!("http://127.0.0.1:{port}");
-    for _ in 0..200 {
-        if reqwest::get(format!("{base}/readyz"))
-            .await
-            .is_ok_and(|r| r.status() == 200)
-        {
-            return Running { child, base, dir };
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("the server did not become ready");
-}
-
 async fn sign_in(server: &Running) -> (reqwest::Client, String) {
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client");
-    let email = "bench@upload.se";
-    let url = |p: &str| format!("{}{p}", server.base);
+    let (client, pool) = common::sign_in(server, "bench@upload.se").await;
     client
-        .post(url("/api/auth/request_code"))
-        .form(&[("email", email)])
-        .send()
-        .await
-        .expect("request code");
-    sqlx::any::install_default_drivers();
-    let db = format!("sqlite://{}/cpd.db", server.dir.path().display());
-    let pool = sqlx::AnyPool::connect(&db).await.expect("database");
-    let subject: String = sqlx::query_scalar("SELECT subject FROM outbox WHERE to_addr = $1")
-        .bind(email)
-        .fetch_one(&pool)
-        .await
-        .expect("the code mail");
-    let code = subject.rsplit(' ').next().expect("code").to_owned();
-    client
-        .post(url("/api/auth/verify_code"))
-        .form(&[("code", code.as_str())])
-        .send()
-        .await
-        .expect("verify");
-    client
-        .post(url("/api/log/create_entry"))
+        .post(server.url("/api/log/create_entry"))
         .form(&[
             ("date", "2026-03-01"),
             ("title", "Bench course"),
@@ -252,7 +161,7 @@ async fn main() {
         file.insert(last, b'0' + u8::try_from(run).unwrap_or(0));
         let size = file.len();
         let before = status_kb(pid, "VmRSS:");
-        std::fs::write(format!("/proc/{pid}/clear_refs"), "5").expect("reset the peak-RSS counter");
+        common::reset_peak(pid);
         let started = Instant::now();
         upload(&server, &client, &entry, &format!("run{run}.pdf"), file).await;
         let took = started.elapsed();
@@ -299,7 +208,7 @@ async fn hostile(server: &Running, client: &reqwest::Client, entry: &str, pid: u
         })
         .collect();
     let before = status_kb(pid, "VmRSS:");
-    std::fs::write(format!("/proc/{pid}/clear_refs"), "5").expect("reset the peak-RSS counter");
+    common::reset_peak(pid);
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let watch = watch_workers(pid, stop.clone());
     let started = Instant::now();

@@ -149,6 +149,8 @@ actions! {
     HistoryConfirmed => "history.confirmed",
     HistoryImported => "history.imported",
     RetentionJobRan => "system.retention_job_ran",
+    LegalHoldSet => "account.legal_hold_set",
+    LegalHoldLifted => "account.legal_hold_lifted",
 }
 
 /// What it was done to: a kind and, where there is one, an id; and, for a few events, a

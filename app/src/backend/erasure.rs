@@ -258,7 +258,7 @@ fn ends_with_key(column: &str, param: &str) -> String {
 pub async fn purge_due(state: &AppState, now: Micros) -> anyhow::Result<usize> {
     let due: Vec<(String,)> = sqlx::query_as(
         "SELECT id FROM users WHERE deletion_due_at_us IS NOT NULL AND deletion_due_at_us <= $1 \
-         ORDER BY deletion_due_at_us LIMIT 100",
+         AND legal_hold IS NULL ORDER BY deletion_due_at_us LIMIT 100",
     )
     .bind(now)
     .fetch_all(&state.db.pool)
@@ -284,7 +284,7 @@ async fn purge_one(state: &AppState, id: &str, now: Micros) -> anyhow::Result<Op
     let claimed: Option<(String, String)> = sqlx::query_as(
         "UPDATE users SET deletion_due_at_us = NULL, deletion_requested_by = 'purging' \
          WHERE id = $1 AND deletion_due_at_us IS NOT NULL AND deletion_due_at_us <= $2 \
-         RETURNING firm_id, email",
+         AND legal_hold IS NULL RETURNING firm_id, email",
     )
     .bind(id)
     .bind(now)

@@ -177,9 +177,14 @@ pub fn Layout(children: Children) -> impl IntoView {
             } else {
                 t.delete_pending
             };
+            let held = me
+                .legal_hold
+                .clone()
+                .map(|reason| t.held_notice.replace("{reason}", &reason));
             Some(view! {
                 <div role="alert" class="flex flex-wrap items-center justify-between gap-3 rounded-lg border border-red-300 bg-red-50 px-4 py-3 text-red-900">
                     <p>{text.replace("{date}", &lang.date_text(&due))}</p>
+                    {held.map(|h| view! { <p class="w-full">{h}</p> })}
                     {(!me.deletion_by_firm).then(|| view! {
                         <form method="post" action=CancelDeletion::url()>
                             <button type="submit" class="rounded bg-indigo-700 px-3 py-1.5 text-sm font-semibold text-white hover:bg-indigo-800 focus-ring">{t.delete_keep}</button>

@@ -248,3 +248,79 @@ async fn the_firm_corrects_details_and_the_log_keeps_only_hashes(backend: Backen
     app.stop().await;
 }
 on_both_backends!(the_firm_corrects_details_and_the_log_keeps_only_hashes);
+
+async fn set_hold(browser: &crate::helpers::Browser, fields: &[(&str, &str)]) -> u16 {
+    browser
+        .form("/api/firm/set_legal_hold", fields)
+        .await
+        .status()
+        .as_u16()
+}
+
+async fn a_legal_hold_keeps_a_person_until_the_firm_lifts_it(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.firm_owner("owner@berg.se").await;
+    let dora = invite_and_join(&app, &owner, "dora@berg.se", "member").await;
+    let carl = invite_and_join(&app, &owner, "carl@berg.se", "member").await;
+    let dora_id = user_id(&app, "dora@berg.se").await;
+    app.step_up(&dora, "dora@berg.se").await;
+    let asked = dora.form("/api/account/request_deletion", &[]).await;
+    assert!(asked.status().is_success());
+
+    assert_eq!(
+        set_hold(&carl, &[("id", &dora_id), ("reason", "Because")]).await,
+        403
+    );
+    assert_eq!(
+        set_hold(&owner, &[("id", &dora_id), ("reason", "  ")]).await,
+        422,
+        "a reason is needed"
+    );
+    assert_eq!(
+        set_hold(
+            &owner,
+            &[("id", &dora_id), ("reason", "Bokföringslagen, 7 år")]
+        )
+        .await,
+        200
+    );
+    let members = owner.page("/firm/members").await;
+    assert!(
+        members.contains("Kept by law: Bokföringslagen, 7 år"),
+        "{members}"
+    );
+    let page = dora.page("/dashboard").await;
+    assert!(
+        page.contains("the law requires it (Bokföringslagen, 7 år)"),
+        "she is told why: {page}"
+    );
+    // The hold ends her hold too: past the 30 days nothing is purged.
+    let state = &app.server.as_ref().expect("running").state;
+    let later = app::backend::db::now_micros() + 31 * 86_400 * 1_000_000;
+    assert_eq!(
+        app::backend::erasure::purge_due(state, later)
+            .await
+            .expect("purge"),
+        0
+    );
+    // And the firm does not close over it.
+    app.step_up(&owner, "owner@berg.se").await;
+    let closing = owner
+        .form("/api/firm/close_firm", &[("choice", "delete")])
+        .await;
+    assert_eq!(closing.status().as_u16(), 422);
+    let lifted = set_hold(&owner, &[("id", &dora_id), ("lift", "1")]).await;
+    assert_eq!(lifted, 200);
+    assert_eq!(
+        app::backend::erasure::purge_due(state, later)
+            .await
+            .expect("purge"),
+        1
+    );
+    let actions = app.audit_actions().await;
+    for action in ["account.legal_hold_set", "account.legal_hold_lifted"] {
+        assert!(actions.iter().any(|a| a == action), "{action}");
+    }
+    app.stop().await;
+}
+on_both_backends!(a_legal_hold_keeps_a_person_until_the_firm_lifts_it);

@@ -4,7 +4,8 @@
 
 use crate::certificates::{new_entry, upload};
 use crate::helpers::{Backend, TestApp};
-use crate::on_both_backends;
+use crate::storage::Store;
+use crate::{on_both_backends, on_both_storages};
 use server::inspect::samples::{jpeg, pdf};
 
 const DAY_US: i64 = 86_400 * 1_000_000;
@@ -123,7 +124,21 @@ pub async fn mentions(
 const KEPT_BY_DESIGN: [&str; 2] = ["audit_log", "person_purges"];
 
 async fn after_the_hold_nothing_of_the_person_is_left(backend: Backend) {
-    let app = TestApp::spawn(backend).await;
+    nothing_is_left(TestApp::spawn(backend).await, backend).await;
+}
+on_both_backends!(after_the_hold_nothing_of_the_person_is_left);
+
+/// The same on both stores: the person's objects go from Garage too.
+async fn after_the_hold_no_object_is_left_in_either_store(store: Store) {
+    nothing_is_left(
+        crate::storage::spawn_with(store, &[]).await,
+        Backend::Sqlite,
+    )
+    .await;
+}
+on_both_storages!(after_the_hold_no_object_is_left_in_either_store);
+
+async fn nothing_is_left(app: TestApp, backend: Backend) {
     let email = "sigrid@lund.se";
     let sigrid = app
         .person(email)
@@ -287,7 +302,6 @@ async fn after_the_hold_nothing_of_the_person_is_left(backend: Backend) {
     assert_ne!(id_of(&app, email).await, id);
     app.stop().await;
 }
-on_both_backends!(after_the_hold_nothing_of_the_person_is_left);
 
 async fn the_firm_can_ask_and_cancel_but_not_for_another_firm(backend: Backend) {
     let app = TestApp::spawn(backend).await;

@@ -573,6 +573,7 @@ fn server_fn_table() -> BTreeMap<&'static str, Needs> {
         ("/api/firm/unblock_member", Admin),
         ("/api/firm/set_member_deletion", Admin),
         ("/api/firm/set_member_restriction", Admin),
+        ("/api/firm/set_legal_hold", Admin),
         ("/api/firm/correct_member", Admin),
         // Refused without a fresh confirmation (which no actor here has): nothing is made.
         ("/api/firm/request_member_export", Admin),
@@ -741,6 +742,7 @@ async fn the_authorization_matrix(backend: Backend) {
                 "/api/firm/set_member_deletion" => vec![("id", dora.as_str()), ("cancel", "1")],
                 // Lifting a restriction nobody made changes nothing.
                 "/api/firm/set_member_restriction" => vec![("id", dora.as_str()), ("lift", "1")],
+                "/api/firm/set_legal_hold" => vec![("id", dora.as_str()), ("lift", "1")],
                 "/api/firm/resend_invitation" => vec![("id", inv1.as_str())],
                 "/api/firm/revoke_invitation" => vec![("id", inv2.as_str())],
                 "/api/firm/invite_member" => vec![("email", fresh.as_str()), ("role", "admin")],

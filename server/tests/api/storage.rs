@@ -65,7 +65,7 @@ async fn spawn(store: Store, ttl: &str) -> TestApp {
     spawn_with(store, &[("SIGNED_URL_TTL_SECS", ttl)]).await
 }
 
-async fn spawn_with(store: Store, vars: &[(&'static str, &str)]) -> TestApp {
+pub async fn spawn_with(store: Store, vars: &[(&'static str, &str)]) -> TestApp {
     match store {
         Store::Local => TestApp::spawn_with_vars(Backend::Sqlite, vars).await,
         Store::S3 => {

@@ -6,7 +6,8 @@ use crate::certificates::{new_entry, upload};
 use crate::erasure::mentions;
 use crate::firm::{invite_and_join, user_id};
 use crate::helpers::{Backend, TestApp};
-use crate::on_both_backends;
+use crate::storage::Store;
+use crate::{on_both_backends, on_both_storages};
 use server::inspect::samples::pdf;
 
 const DAY_US: i64 = 86_400 * 1_000_000;
@@ -20,7 +21,21 @@ async fn due(app: &TestApp, firm: &str) -> Option<i64> {
 }
 
 async fn an_owner_closes_the_firm_and_nothing_of_it_is_left(backend: Backend) {
-    let app = TestApp::spawn(backend).await;
+    closes_and_leaves_nothing(TestApp::spawn(backend).await, backend).await;
+}
+on_both_backends!(an_owner_closes_the_firm_and_nothing_of_it_is_left);
+
+/// The same on both stores: every object under the firm's prefix goes, in Garage too.
+async fn a_closed_firm_leaves_no_object_in_either_store(store: Store) {
+    closes_and_leaves_nothing(
+        crate::storage::spawn_with(store, &[]).await,
+        Backend::Sqlite,
+    )
+    .await;
+}
+on_both_storages!(a_closed_firm_leaves_no_object_in_either_store);
+
+async fn closes_and_leaves_nothing(app: TestApp, backend: Backend) {
     let owner = app.firm_owner("owner@berg.se").await;
     let ada = invite_and_join(&app, &owner, "ada@berg.se", "admin").await;
     let dora = invite_and_join(&app, &owner, "dora@berg.se", "member").await;
@@ -184,4 +199,3 @@ async fn an_owner_closes_the_firm_and_nothing_of_it_is_left(backend: Backend) {
     app.assert_audit_verifies().await;
     app.stop().await;
 }
-on_both_backends!(an_owner_closes_the_firm_and_nothing_of_it_is_left);

@@ -21,6 +21,9 @@ pub struct Me {
     /// The day the person's firm is deleted, if its owner closed it.
     #[serde(default)]
     pub firm_closing: Option<String>,
+    /// Why the firm keeps the person's data by law, if it does.
+    #[serde(default)]
+    pub legal_hold: Option<String>,
 }
 
 /// Who is signed in on this browser, if anyone.
@@ -38,6 +41,7 @@ pub async fn current_user() -> Result<Option<Me>, AppError> {
             .deletion_due_at_us
             .map(crate::backend::erasure::due_day),
         deletion_by_firm: v.user.deletion_by_firm,
+        legal_hold: v.user.legal_hold.clone(),
         firm_closing: v
             .user
             .firm_closing_at_us

@@ -30,6 +30,8 @@ pub struct User {
     pub restricted_at_us: Option<i64>,
     /// When the person's firm is to be deleted, if its owner closed it.
     pub firm_closing_at_us: Option<i64>,
+    /// Why the firm keeps the person's data by law, if it does.
+    pub legal_hold: Option<String>,
 }
 
 /// A `users` row as [`COLUMNS`] selects it.
@@ -52,9 +54,10 @@ struct Row {
     deletion_requested_by: Option<String>,
     restricted_at_us: Option<i64>,
     firm_closing_at_us: Option<i64>,
+    legal_hold: Option<String>,
 }
 
-pub const COLUMNS: &str = "id, firm_id, email, full_name, title, role, status, language, admission_date, birth_date, rule_set, profile_completed, history_from, deletion_due_at_us, deletion_requested_by, restricted_at_us, \
+pub const COLUMNS: &str = "id, firm_id, email, full_name, title, role, status, language, admission_date, birth_date, rule_set, profile_completed, history_from, deletion_due_at_us, deletion_requested_by, restricted_at_us, legal_hold, \
     (SELECT f.termination_due_at_us FROM firms f WHERE f.id = users.firm_id) AS firm_closing_at_us";
 
 impl TryFrom<Row> for User {
@@ -84,6 +87,7 @@ impl TryFrom<Row> for User {
             deletion_by_firm: r.deletion_requested_by.as_deref() == Some("firm"),
             restricted_at_us: r.restricted_at_us,
             firm_closing_at_us: r.firm_closing_at_us,
+            legal_hold: r.legal_hold,
         })
     }
 }

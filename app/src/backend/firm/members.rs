@@ -23,7 +23,7 @@ pub async fn list(
     gate(state, viewer, meta, lang, Act::ViewFirm).await?;
     let me = viewer.user.role;
     let people: Vec<PersonRow> = sqlx::query_as(
-        "SELECT id, email, full_name, title, role, status, deletion_due_at_us, restricted_at_us FROM users \
+        "SELECT id, email, full_name, title, role, status, deletion_due_at_us, restricted_at_us, legal_hold FROM users \
          WHERE firm_id = $1 AND deleted_at_us IS NULL ORDER BY full_name, email",
     )
     .bind(&viewer.user.firm_id)
@@ -69,6 +69,7 @@ pub async fn list(
                 Ok(MemberView {
                     may_manage: !is_me && allowed(me, Act::Manage(role)),
                     restricted: p.restricted_at_us.is_some(),
+                    legal_hold: p.legal_hold,
                     roles,
                     is_me,
                     id: p.id,
@@ -107,6 +108,7 @@ struct PersonRow {
     status: String,
     deletion_due_at_us: Option<i64>,
     restricted_at_us: Option<i64>,
+    legal_hold: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]

@@ -4,6 +4,7 @@
 
 pub mod correction;
 pub mod invitations;
+pub mod legal_hold;
 pub mod members;
 pub mod overview;
 pub mod restriction;

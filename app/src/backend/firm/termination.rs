@@ -77,6 +77,9 @@ pub async fn request(
     let mut tx = state.db.begin().await?;
     super::members::lock_owners(&mut tx, viewer).await?;
     super::members::still_may(&mut tx, viewer, Act::ManageSettings).await?;
+    if super::legal_hold::held(&mut tx, &viewer.user.firm_id).await? > 0 {
+        return Err(AppError::invalid("choice", t.err_close_while_held));
+    }
     let due = now_micros() + HOLD;
     let new = sqlx::query(
         "UPDATE firms SET termination_due_at_us = $2, termination_choice = $3 \

@@ -98,8 +98,8 @@ fn BringHistory() -> impl IntoView {
         })
     };
     view! {
-        <section aria-labelledby="history-heading" class="space-y-3 border-t border-slate-200 pt-6">
-            <h2 id="history-heading" class="text-xl font-semibold">{t.history_heading}</h2>
+        <section aria-labelledby="bring-history-heading" class="space-y-3 border-t border-slate-200 pt-6">
+            <h2 id="bring-history-heading" class="text-xl font-semibold">{t.bring_history_heading}</h2>
             <p class="text-slate-700">{t.history_intro}</p>
             <Notice show=cancelled text=t.history_cancelled/>
             {errors.into_iter().map(|error| view! { <ErrorBox error/> }).collect_view()}

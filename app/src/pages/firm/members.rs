@@ -4,7 +4,7 @@
 use super::FirmNav;
 use crate::api::firm::{
     BlockMember, ChangeRole, InviteMember, RemoveMember, ResendInvitation, RevokeInvitation,
-    SetMemberDeletion, SetMemberRestriction, UnblockMember, get_members,
+    SetLegalHold, SetMemberDeletion, SetMemberRestriction, UnblockMember, get_members,
 };
 use crate::components::form::{
     ErrorBox, Field, Notice, Submit, use_form_error, use_form_values, use_query_flag,
@@ -60,6 +60,7 @@ pub fn FirmMembers() -> impl IntoView {
         use_form_error::<RemoveMember>(),
         use_form_error::<SetMemberDeletion>(),
         use_form_error::<SetMemberRestriction>(),
+        use_form_error::<SetLegalHold>(),
         use_form_error::<ResendInvitation>(),
         use_form_error::<RevokeInvitation>(),
     ];
@@ -81,6 +82,8 @@ pub fn FirmMembers() -> impl IntoView {
         ),
         (use_query_flag("restricted"), t.firm_member_restricted),
         (use_query_flag("unrestricted"), t.firm_member_unrestricted),
+        (use_query_flag("held"), t.firm_member_held),
+        (use_query_flag("unheld"), t.firm_member_unheld),
     ];
     let body = move || {
         Suspend::new(async move {
@@ -158,6 +161,7 @@ fn MemberRow(p: MemberView) -> impl IntoView {
                 {role_name(t, p.role)}
                 {blocked.then(|| view! { <span class="block text-sm text-red-800">{t.member_blocked_badge}</span> })}
                 {p.restricted.then(|| view! { <span class="block text-sm text-amber-900">{t.restricted_badge}</span> })}
+                {p.legal_hold.clone().map(|reason| view! { <span class="block text-sm text-amber-900 [overflow-wrap:anywhere]">{t.hold_badge.replace("{reason}", &reason)}</span> })}
             </td>
             <td class="py-2">
                 <div class="flex flex-wrap gap-2">
@@ -179,6 +183,33 @@ fn MemberRow(p: MemberView) -> impl IntoView {
                             .into_any()
                         } else {
                             view! { <Action url=SetMemberRestriction::url() id=p.id.clone() label=format!("{} {name}", t.member_restrict) text=t.member_restrict/> }.into_any()
+                        }}
+                        {match p.legal_hold.is_some() {
+                            true => view! {
+                                <form method="post" action=SetLegalHold::url()>
+                                    <input type="hidden" name="id" value=p.id.clone()/>
+                                    <input type="hidden" name="lift" value="1"/>
+                                    <button type="submit" aria-label=format!("{} {name}", t.hold_lift) class="rounded border border-slate-400 px-2 py-1 text-sm focus-ring">{t.hold_lift}</button>
+                                </form>
+                            }
+                            .into_any(),
+                            false => {
+                                let field = format!("hold-{}", p.id);
+                                view! {
+                                    <details class="text-sm">
+                                        <summary class="cursor-pointer rounded border border-slate-400 px-2 py-1 focus-ring">{t.hold_set}</summary>
+                                        <form method="post" action=SetLegalHold::url() class="mt-2 flex flex-wrap items-end gap-2">
+                                            <input type="hidden" name="id" value=p.id.clone()/>
+                                            <div>
+                                                <label for=field.clone() class="block">{format!("{} ({name})", t.hold_label)}</label>
+                                                <input id=field name="reason" type="text" required=true maxlength=domain::limits::HOLD_REASON class="rounded border border-slate-400 px-2 py-1 focus-ring"/>
+                                            </div>
+                                            <button type="submit" class="rounded border border-slate-400 px-2 py-1 focus-ring">{t.hold_set}</button>
+                                        </form>
+                                    </details>
+                                }
+                                .into_any()
+                            }
                         }}
                         <Action url=RemoveMember::url() id=p.id.clone() label=format!("{} {name}", t.remove) text=t.remove danger=true/>
                 {match p.deletion_due.clone() {
