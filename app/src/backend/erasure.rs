@@ -254,6 +254,18 @@ fn ends_with_key(column: &str, param: &str) -> String {
     )
 }
 
+/// `text` as a LIKE pattern that matches only itself (with `ESCAPE '\'`).
+fn like_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '\\' | '%' | '_') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Purges every person whose hold ended by `now`; how many were purged.
 pub async fn purge_due(state: &AppState, now: Micros) -> anyhow::Result<usize> {
     let due: Vec<(String,)> = sqlx::query_as(
@@ -379,14 +391,21 @@ pub(crate) async fn remove_person(
             .rows_affected();
         count(table, n);
     }
-    // Mail to them, and mail to others that names them (the invitations they sent).
+    // Mail to them, and mail to others that names them (the invitations they sent). The
+    // name and address are matched as text, never as patterns (a name of "%" would match
+    // every mail), and a name too short to be one person's is not searched for.
+    let name = full_name.trim();
+    let name = if name.chars().count() >= 5 { name } else { "" };
     let n = sqlx::query(
         "DELETE FROM outbox WHERE to_addr = $1 \
-         OR lower(subject) LIKE '%' || lower($1) || '%' OR lower(text_body) LIKE '%' || lower($1) || '%' \
-         OR ($2 <> '' AND (lower(subject) LIKE '%' || lower($2) || '%' OR lower(text_body) LIKE '%' || lower($2) || '%'))",
+         OR lower(subject) LIKE '%' || lower($2) || '%' ESCAPE '\\' \
+         OR lower(text_body) LIKE '%' || lower($2) || '%' ESCAPE '\\' \
+         OR ($3 <> '' AND (lower(subject) LIKE '%' || lower($3) || '%' ESCAPE '\\' \
+                           OR lower(text_body) LIKE '%' || lower($3) || '%' ESCAPE '\\'))",
     )
     .bind(email)
-    .bind(if full_name.trim().chars().count() >= 3 { full_name.trim() } else { "" })
+    .bind(like_text(email))
+    .bind(like_text(name))
     .execute(&mut *tx)
     .await?
     .rows_affected();
@@ -448,4 +467,15 @@ pub(crate) async fn remove_person(
     )
     .await?;
     Ok((done, keys.into_iter().map(|(k,)| k).collect()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::like_text;
+
+    #[test]
+    fn a_name_is_matched_as_text_never_as_a_pattern() {
+        assert_eq!(like_text("a%b_c\\d"), "a\\%b\\_c\\\\d");
+        assert_eq!(like_text("Anna Berg"), "Anna Berg");
+    }
 }

@@ -229,6 +229,10 @@ pub async fn undo(
     t: &crate::i18n::Texts,
 ) -> Result<String, AppError> {
     let now = now_micros();
+    crate::backend::firm::restriction::guard(
+        viewer,
+        crate::backend::firm::restriction::Change::Write,
+    )?;
     let mut tx = state.db.begin().await?;
     // Taking the row claims the batch: a second undo (another tab) finds nothing.
     let claimed: Option<(String, String)> = sqlx::query_as(
@@ -286,7 +290,9 @@ pub async fn undo(
 pub async fn purge_expired(state: &AppState, now: i64) -> anyhow::Result<usize> {
     let cutoff = now - UNDO_SECS * 1_000_000;
     let batches: Vec<(String, String)> = sqlx::query_as(
-        "SELECT batch, kind FROM deletions WHERE deleted_at_us <= $1 ORDER BY deleted_at_us LIMIT 500",
+        "SELECT batch, kind FROM deletions WHERE deleted_at_us <= $1 \
+         AND user_id NOT IN (SELECT id FROM users WHERE legal_hold IS NOT NULL) \
+         ORDER BY deleted_at_us LIMIT 500",
     )
     .bind(cutoff)
     .fetch_all(&state.db.pool)

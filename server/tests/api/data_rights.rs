@@ -64,6 +64,29 @@ async fn a_restricted_person_is_kept_but_not_calculated_or_reported(backend: Bac
     );
     let log = dora.page("/log").await;
     assert!(log.contains("Processrätt"), "her records are kept: {log}");
+    // Kept as they are: nothing added, nothing deleted.
+    let entry: String = sqlx::query_scalar("SELECT id FROM entries WHERE user_id = $1")
+        .bind(&dora_id)
+        .fetch_one(&app.db().pool)
+        .await
+        .expect("entry");
+    let deleted = dora.form("/api/log/delete_entry", &[("id", &entry)]).await;
+    assert_eq!(deleted.status().as_u16(), 422);
+    let added = dora
+        .form(
+            "/api/log/create_entry",
+            &[
+                ("date", "2026-03-02"),
+                ("title", "Another"),
+                ("provider", ""),
+                ("hours", "1"),
+                ("category", "teacher-led"),
+                ("topic", ""),
+                ("notes", ""),
+            ],
+        )
+        .await;
+    assert_eq!(added.status().as_u16(), 422);
     let report = dora
         .form(
             "/api/reports/create_report",
@@ -294,7 +317,11 @@ async fn a_legal_hold_keeps_a_person_until_the_firm_lifts_it(backend: Backend) {
         page.contains("the law requires it (Bokföringslagen, 7 år)"),
         "she is told why: {page}"
     );
-    // The hold ends her hold too: past the 30 days nothing is purged.
+    // Nothing of hers can be deleted meanwhile, by her either.
+    let entry = new_entry(&dora, "Kept course").await;
+    let deleted = dora.form("/api/log/delete_entry", &[("id", &entry)]).await;
+    assert_eq!(deleted.status().as_u16(), 422);
+    // The hold outlasts her 30 days: past them nothing is purged.
     let state = &app.server.as_ref().expect("running").state;
     let later = app::backend::db::now_micros() + 31 * 86_400 * 1_000_000;
     assert_eq!(

@@ -172,6 +172,22 @@ async fn a_record_moves_to_a_new_firm_without_loss(backend: Backend) {
         body.contains("does not follow the published format"),
         "{body}"
     );
+    // One file named for every certificate (to have it inflated and inspected again and
+    // again); a profile with a name past its limit.
+    let one_file = tampered(&archive, |d| {
+        let first = d["certificates"][0].clone();
+        d["certificates"][1]["file"] = first["file"].clone();
+        d["certificates"][1]["sha256"] = first["sha256"].clone();
+        d["certificates"][1]["size_bytes"] = first["size_bytes"].clone();
+    });
+    let (status, _, body) = send(&new, one_file).await;
+    assert_eq!(status, 422);
+    assert!(body.contains("two certificates name one file"), "{body}");
+    let long_name = tampered(&archive, |d| {
+        d["profile"]["full_name"] = "x".repeat(500).into()
+    });
+    let (status, _, _) = send(&new, long_name).await;
+    assert_eq!(status, 422);
     let bad_course = tampered(&archive, |d| d["entries"][0]["hours"] = "30".into());
     let (status, _, _) = send(&new, bad_course).await;
     assert_eq!(status, 422);
@@ -185,6 +201,13 @@ async fn a_record_moves_to_a_new_firm_without_loss(backend: Backend) {
     let (status, import, _) = send(&new, archive.clone()).await;
     assert!(matches!(status, 302 | 303), "{status}");
     let import = import.expect("an id");
+    // One at a time: a second upload waits until this one is added or dropped.
+    let (status, _, body) = send(&new, archive.clone()).await;
+    assert_eq!(status, 422);
+    assert!(
+        body.contains("already have an uploaded history waiting"),
+        "{body}"
+    );
     let page = new.page(&format!("/account/data?history={import}")).await;
     assert!(
         page.contains("From the archive of Karin Ek: 4 new courses"),

@@ -92,6 +92,13 @@ pub const UPLOADS_PER_PERSON: Limit = Limit {
     window: 10 * MINUTE,
 };
 
+/// Histories (archives) one person uploads for review in an hour.
+pub const HISTORY_UPLOADS_PER_PERSON: Limit = Limit {
+    name: "history-user",
+    limit: 10,
+    window: 60 * MINUTE,
+};
+
 /// Takes the lock of `bucket` until the transaction ends: the upsert locks the bucket's
 /// row on PostgreSQL and takes the single writer lock on SQLite, so whoever comes next
 /// waits and then sees every event counted before it.

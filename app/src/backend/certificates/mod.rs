@@ -132,6 +132,10 @@ pub async fn delete(
     id: &str,
 ) -> Result<String, AppError> {
     use crate::backend::undo::{self, Kind, Table};
+    crate::backend::firm::restriction::guard(
+        viewer,
+        crate::backend::firm::restriction::Change::Delete,
+    )?;
     let mut tx = state.db.begin().await?;
     let (cert, _) = own(&mut tx, viewer, id).await?;
     let batch = undo::begin(

@@ -170,6 +170,11 @@ pub async fn begin_imported(
 
 /// The entry must be the viewer's; anyone else's is "not found".
 async fn owned_entry(state: &AppState, viewer: &Viewer, entry_id: &str) -> Result<(), UploadError> {
+    crate::backend::firm::restriction::guard(
+        viewer,
+        crate::backend::firm::restriction::Change::Write,
+    )
+    .map_err(UploadError::App)?;
     let owned: Option<String> =
         sqlx::query_scalar("SELECT id FROM entries WHERE id = $1 AND user_id = $2")
             .bind(entry_id)

@@ -161,6 +161,18 @@ async fn busy(
     .await
 }
 
+/// Whether the person is having an archive made of another scope than `scope` (which
+/// would keep one of `scope` from being asked for now).
+pub async fn busy_elsewhere(
+    conn: &mut sqlx::AnyConnection,
+    user_id: &str,
+    scope: &str,
+) -> sqlx::Result<bool> {
+    Ok(busy(conn, user_id)
+        .await?
+        .is_some_and(|(_, s, _)| s != scope))
+}
+
 /// Queues an archive on `tx` (which this commits) and starts it. One archive per asker is
 /// made at a time: asking again while one is made returns that one, if it is the same.
 async fn queue(

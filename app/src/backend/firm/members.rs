@@ -313,6 +313,17 @@ pub async fn set_access(
     {
         return Err(AppError::invalid("id", t.err_last_owner));
     }
+    // Someone kept by law stays listed, so the hold can be seen and lifted.
+    if access == Access::Remove {
+        let held: Option<Option<String>> =
+            sqlx::query_scalar("SELECT legal_hold FROM users WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if held.flatten().is_some() {
+            return Err(AppError::invalid("id", t.err_remove_while_held));
+        }
+    }
     let now = now_micros();
     let (sql, action) = match access {
         Access::Block => (

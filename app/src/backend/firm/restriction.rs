@@ -60,3 +60,29 @@ pub async fn is_restricted(conn: &mut sqlx::AnyConnection, user_id: &str) -> any
             .await?;
     Ok(since.flatten().is_some())
 }
+
+/// What a person is about to do to their own records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    /// Add or edit (a course, a leave period, a certificate, an undo).
+    Write,
+    /// Delete (a course, a leave period, a certificate, a report, an exemption).
+    Delete,
+}
+
+/// Whether the viewer may change their own records now: not at all while the firm
+/// restricts their processing (the records are kept as they are), and nothing deleted while
+/// the firm keeps them by law (a legal hold). Read from the person as loaded with the
+/// session, so it costs no query.
+pub fn guard(viewer: &Viewer, change: Change) -> Result<(), AppError> {
+    let t = Lang::from_code(&viewer.user.language)
+        .unwrap_or_default()
+        .texts();
+    if viewer.user.restricted_at_us.is_some() {
+        return Err(AppError::invalid("restricted", t.err_restricted_change));
+    }
+    if change == Change::Delete && viewer.user.legal_hold.is_some() {
+        return Err(AppError::invalid("legal_hold", t.err_held_delete));
+    }
+    Ok(())
+}

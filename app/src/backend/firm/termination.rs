@@ -80,6 +80,12 @@ pub async fn request(
     if super::legal_hold::held(&mut tx, &viewer.user.firm_id).await? > 0 {
         return Err(AppError::invalid("choice", t.err_close_while_held));
     }
+    // The archive asked for must be one that can be made now, before anything is decided.
+    if choice == Choice::Export
+        && crate::backend::exports::busy_elsewhere(&mut tx, &viewer.user.id, "firm").await?
+    {
+        return Err(AppError::invalid("choice", t.err_export_busy));
+    }
     let due = now_micros() + HOLD;
     let new = sqlx::query(
         "UPDATE firms SET termination_due_at_us = $2, termination_choice = $3 \
@@ -282,19 +288,21 @@ async fn purge_one(state: &AppState, firm_id: &str, now: Micros) -> anyhow::Resu
     // The rows are gone and the key with them. Every object under the firm's prefix goes
     // too, whether a row named it or not (the sweep no longer would: it keeps to firms that
     // exist).
+    crate::backend::storage::remove_objects(&state.storage, &keys).await;
     let prefix = state.storage.key_prefix().to_owned();
-    let mut all: Vec<String> = state
-        .storage
-        .list()
-        .await?
-        .into_iter()
-        .map(|(key, _)| key)
-        .filter(|key| crate::backend::storage::our_key_firm(&prefix, key) == Some(firm_id))
-        .collect();
-    all.extend(keys);
-    all.sort();
-    all.dedup();
-    crate::backend::storage::remove_objects(&state.storage, &all).await;
-    tracing::info!(firm = %firm_id, people = people.len(), objects = all.len(), "firm purged");
+    let left: Vec<String> = match state.storage.list().await {
+        Ok(all) => all
+            .into_iter()
+            .map(|(key, _)| key)
+            .filter(|key| crate::backend::storage::our_key_firm(&prefix, key) == Some(firm_id))
+            .collect(),
+        Err(error) => {
+            // Unreadable without the key either way; the named ones are already gone.
+            tracing::warn!(error = format!("{error:#}"), firm = %firm_id, "listing a purged firm's objects failed");
+            Vec::new()
+        }
+    };
+    crate::backend::storage::remove_objects(&state.storage, &left).await;
+    tracing::info!(firm = %firm_id, people = people.len(), objects = keys.len() + left.len(), "firm purged");
     Ok(true)
 }

@@ -13,6 +13,14 @@ use std::sync::OnceLock;
 
 /// The largest `data.json` read (a long career with notes stays far below).
 const MAX_DATA_JSON: u64 = 64 * 1024 * 1024;
+/// The most of each a history may bring (a career, generously): beyond it the archive is
+/// not one of ours, and checking it would only cost the server.
+pub const MAX_COURSES: usize = crate::backend::training::import::MAX_ROWS;
+pub const MAX_CERTIFICATES: usize = 2_000;
+const MAX_LEAVES: usize = 500;
+const MAX_EXEMPTIONS: usize = 100;
+/// The files an archive may hold besides its certificates (README, data.json, CSV, reports).
+const MAX_OTHER_FILES: usize = 1_000;
 
 /// The published schema, compiled once.
 fn validator() -> &'static jsonschema::Validator {
@@ -38,6 +46,8 @@ pub enum Unreadable {
     Course(String),
     /// A certificate named in `data.json` is missing, too large, or not what it states.
     Certificate(String),
+    /// More courses, certificates or files than a history holds.
+    TooMany,
 }
 
 #[derive(Debug, Deserialize)]
@@ -99,6 +109,9 @@ pub struct Checked {
 pub fn check(path: &Path, max_file: u64, today: Date) -> Result<Checked, Unreadable> {
     let file = std::fs::File::open(path).map_err(|_| Unreadable::NotZip)?;
     let mut zip = zip::ZipArchive::new(file).map_err(|_| Unreadable::NotZip)?;
+    if zip.len() > MAX_CERTIFICATES + MAX_OTHER_FILES {
+        return Err(Unreadable::TooMany);
+    }
     let mut bytes = Vec::new();
     {
         let data = zip.by_name("data.json").map_err(|_| Unreadable::NoData)?;
@@ -120,6 +133,30 @@ pub fn check(path: &Path, max_file: u64, today: Date) -> Result<Checked, Unreada
     }
     let document: Document =
         serde_json::from_value(value).map_err(|e| Unreadable::Schema(e.to_string()))?;
+    if document.entries.len() > MAX_COURSES
+        || document.certificates.len() > MAX_CERTIFICATES
+        || document.leave.len() > MAX_LEAVES
+        || document.exemptions.len() > MAX_EXEMPTIONS
+    {
+        return Err(Unreadable::TooMany);
+    }
+    check_profile(&document.profile, &document.exemptions, today)?;
+    // Each certificate its own file: one file named a thousand times would be inflated
+    // and inspected a thousand times.
+    let mut files = std::collections::HashSet::new();
+    if !document
+        .certificates
+        .iter()
+        .all(|c| files.insert(c.file.as_str()))
+    {
+        return Err(Unreadable::Schema(
+            "two certificates name one file".to_owned(),
+        ));
+    }
+    let total: u64 = document.certificates.iter().map(|c| c.size_bytes).sum();
+    if total > super::MAX_BYTES {
+        return Err(Unreadable::TooMany);
+    }
     let entries = document
         .entries
         .iter()
@@ -149,6 +186,31 @@ pub fn check(path: &Path, max_file: u64, today: Date) -> Result<Checked, Unreada
         }
     }
     Ok(Checked { document, entries })
+}
+
+/// What the profile brings must pass the profile form's own checks: a name within its
+/// limit, dates that are not in the future, exemption years within reason.
+fn check_profile(profile: &Profile, exemptions: &[i32], today: Date) -> Result<(), Unreadable> {
+    let wrong = |what: &str| Err(Unreadable::Schema(format!("profile: {what}")));
+    if !domain::limits::fits(profile.full_name.trim(), domain::limits::PERSON_NAME) {
+        return wrong("the name is too long");
+    }
+    for date in [&profile.admission_date, &profile.birth_date]
+        .into_iter()
+        .flatten()
+    {
+        match Date::parse(date) {
+            Ok(d) if d <= today => {}
+            _ => return wrong("a date is not a past date"),
+        }
+    }
+    if exemptions
+        .iter()
+        .any(|y| !(1950..=today.year() + 1).contains(y))
+    {
+        return wrong("an exemption year is out of range");
+    }
+    Ok(())
 }
 
 /// The size and SHA-256 of one file of the archive, if it is there and within `max`.

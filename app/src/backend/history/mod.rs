@@ -31,8 +31,14 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// The largest archive taken (a career of scanned certificates).
 pub const MAX_BYTES: u64 = 4 * 1024 * 1024 * 1024;
-/// A staged archive not confirmed within this long is removed with its file.
+/// A staged archive not confirmed within this long is removed with its file (and one whose
+/// bringing in stopped, a restart say, is failed and its file removed).
 const STAGED_FOR: Micros = 86_400 * 1_000_000;
+/// Archives checked at once on an instance (each inflates and hashes every certificate).
+static CHECKS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+/// Histories brought in at once on an instance: their certificates take upload slots one at
+/// a time, so the firms' own uploads always find the others free.
+static BRINGING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
 
 /// What makes two courses the same one (a course already in the log is not added again).
 type CourseKey = (String, String, u32, &'static str, String);
@@ -58,6 +64,31 @@ pub async fn stage(
     size: u64,
 ) -> Result<String, AppError> {
     let t = lang.texts();
+    // Counted, one at a time per person, and only so many checked at once: checking costs.
+    let mut tx = state.db.begin().await?;
+    let allowed = crate::backend::auth::rate_limit::hit(
+        &mut tx,
+        crate::backend::auth::rate_limit::HISTORY_UPLOADS_PER_PERSON,
+        &viewer.user.id,
+        now_micros(),
+    )
+    .await?;
+    tx.commit().await?;
+    if let Err(wait) = allowed {
+        return Err(AppError::RateLimited {
+            retry_after_secs: wait,
+        });
+    }
+    let waiting: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM history_imports WHERE user_id = $1 AND status IN ('staged', 'running')",
+    )
+    .bind(&viewer.user.id)
+    .fetch_one(&state.db.pool)
+    .await?;
+    if waiting > 0 {
+        return Err(AppError::invalid("file", t.history_one_at_a_time));
+    }
+    let _checking = CHECKS.acquire().await.map_err(anyhow::Error::from)?;
     let max_file = state.config.uploads.max_bytes;
     let today = crate::backend::account::today();
     let owned = path.to_path_buf();
@@ -71,6 +102,7 @@ pub async fn stage(
             Unreadable::Schema(detail) => t.history_schema.replace("{detail}", &detail),
             Unreadable::Course(course) => t.history_course.replace("{course}", &course),
             Unreadable::Certificate(name) => t.history_certificate.replace("{name}", &name),
+            Unreadable::TooMany => t.history_too_many.to_owned(),
         };
         AppError::invalid("file", message)
     })?;
@@ -101,15 +133,15 @@ pub async fn stage(
         .iter()
         .filter(|e| !have.contains(&course_key(e)))
         .count();
+    let mut leaves: HashSet<(&str, &str)> = current
+        .leaves
+        .iter()
+        .map(|c| (c.from.as_str(), c.to.as_str()))
+        .collect();
     let leaves_new = doc
         .leave
         .iter()
-        .filter(|l| {
-            !current
-                .leaves
-                .iter()
-                .any(|c| c.from == l.from && c.to == l.to)
-        })
+        .filter(|l| leaves.insert((l.from.as_str(), l.to.as_str())))
         .count();
     let summary = HistorySummary {
         from_name: doc.profile.full_name.clone(),
@@ -125,6 +157,11 @@ pub async fn stage(
         certificate_bytes: doc.certificates.iter().map(|c| c.size_bytes).sum(),
         ..HistorySummary::default()
     };
+    // The certificates must fit the firm's storage (decided again for each as it is stored).
+    let used = crate::backend::certificates::quota::used(&mut conn, &viewer.user.firm_id).await?;
+    if used.saturating_add(summary.certificate_bytes) > state.config.storage.firm_quota_bytes {
+        return Err(AppError::invalid("file", t.history_quota));
+    }
     let firm_key =
         firm_key::get_or_create(&mut conn, state.master_key(), &viewer.user.firm_id).await?;
     drop(conn);
@@ -158,7 +195,7 @@ pub async fn stage(
         .put(spool, &firm_key, "application/zip")
         .await?;
     let mut tx = state.db.begin().await?;
-    sqlx::query(
+    let inserted = sqlx::query(
         "INSERT INTO history_imports (id, user_id, firm_id, status, object_key, size_bytes, summary, created_at_us) \
          VALUES ($1, $2, $3, 'staged', $4, $5, $6, $7)",
     )
@@ -170,7 +207,18 @@ pub async fn stage(
     .bind(serde_json::to_string(&summary).map_err(anyhow::Error::from)?)
     .bind(now_micros())
     .execute(&mut *tx)
-    .await?;
+    .await;
+    if let Err(error) = inserted {
+        drop(tx);
+        crate::backend::storage::remove_objects(&state.storage, std::slice::from_ref(&key)).await;
+        return Err(match error {
+            // Another upload of theirs got in first (the one-at-a-time index).
+            sqlx::Error::Database(e) if e.is_unique_violation() => {
+                AppError::invalid("file", t.history_one_at_a_time)
+            }
+            other => AppError::from(other),
+        });
+    }
     viewer
         .audit(
             &mut tx,
@@ -260,6 +308,10 @@ pub async fn confirm(
     meta: &RequestMeta,
     id: &str,
 ) -> Result<(), AppError> {
+    crate::backend::firm::restriction::guard(
+        viewer,
+        crate::backend::firm::restriction::Change::Write,
+    )?;
     let mut tx = state.db.begin().await?;
     let started = sqlx::query(
         "UPDATE history_imports SET status = 'running', session_hash = $3 \
@@ -286,15 +338,9 @@ pub async fn confirm(
     let (state, id, meta) = (state.clone(), id.to_owned(), meta.clone());
     tokio::spawn(async move {
         if let Err(error) = run(&state, &id, &meta).await {
+            // The cause, never the archive's content (titles, file names).
             tracing::error!(error = format!("{error:#}"), import = %id, "a history import failed");
-            let failed = sqlx::query(
-                "UPDATE history_imports SET status = 'failed', finished_at_us = $2 WHERE id = $1 AND status = 'running'",
-            )
-            .bind(&id)
-            .bind(now_micros())
-            .execute(&state.db.pool)
-            .await;
-            if let Err(error) = failed {
+            if let Err(error) = fail(&state, &id).await {
                 tracing::error!(error = format!("{error:#}"), "marking an import failed");
             }
         }
@@ -302,7 +348,32 @@ pub async fn confirm(
     Ok(())
 }
 
+/// Marks an import failed and removes its archive: nothing more is brought in from it.
+async fn fail(state: &AppState, id: &str) -> anyhow::Result<()> {
+    let mut tx = state.db.begin().await?;
+    let key: Option<Option<String>> = sqlx::query_scalar(
+        "SELECT object_key FROM history_imports WHERE id = $1 AND status = 'running'",
+    )
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    sqlx::query(
+        "UPDATE history_imports SET status = 'failed', finished_at_us = $2, object_key = NULL \
+         WHERE id = $1 AND status = 'running'",
+    )
+    .bind(id)
+    .bind(now_micros())
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    if let Some(Some(key)) = key {
+        crate::backend::storage::remove_objects(&state.storage, &[key]).await;
+    }
+    Ok(())
+}
+
 async fn run(state: &AppState, id: &str, meta: &RequestMeta) -> anyhow::Result<()> {
+    let _bringing = BRINGING.acquire().await?;
     let mut conn = state.db.pool.acquire().await?;
     let row: Row = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM history_imports WHERE id = $1 AND status = 'running'"
@@ -352,7 +423,7 @@ async fn run(state: &AppState, id: &str, meta: &RequestMeta) -> anyhow::Result<(
         let path = path.clone();
         tokio::task::spawn_blocking(move || archive::check(&path, max_file, today)).await?
     }
-    .map_err(|why| anyhow::anyhow!("the stored archive no longer reads: {why:?}"))?;
+    .map_err(|_| anyhow::anyhow!("the stored archive no longer passes its checks"))?;
     let doc = &checked.document;
     sqlx::query("UPDATE history_imports SET steps_total = $2 WHERE id = $1")
         .bind(id)
@@ -407,12 +478,14 @@ async fn run(state: &AppState, id: &str, meta: &RequestMeta) -> anyhow::Result<(
         };
         entry_of.insert(doc_entry.id.clone(), here);
     }
+    let mut leaves: HashSet<(String, String)> = current
+        .leaves
+        .iter()
+        .map(|c| (c.from.clone(), c.to.clone()))
+        .collect();
     for l in &doc.leave {
-        if current
-            .leaves
-            .iter()
-            .any(|c| c.from == l.from && c.to == l.to)
-        {
+        // Once each, though the archive or the log may have it already.
+        if !leaves.insert((l.from.clone(), l.to.clone())) {
             continue;
         }
         let (from, to, reason) =
@@ -492,6 +565,17 @@ async fn run(state: &AppState, id: &str, meta: &RequestMeta) -> anyhow::Result<(
         let Some(entry) = entry_of.get(&c.entry_id) else {
             continue;
         };
+        // Still the person's live session, still an active account: signing out (or being
+        // blocked, removed, or the firm closing) stops it between two files.
+        let mut conn = state.db.pool.acquire().await?;
+        let live = session::by_hash(&mut conn, &viewer.session.id_hash, now_micros())
+            .await?
+            .is_some()
+            && users::by_id(&mut conn, &viewer.user.id)
+                .await?
+                .is_some_and(|u| u.status == domain::AccountStatus::Active);
+        drop(conn);
+        anyhow::ensure!(live, "the session that confirmed the import has ended");
         let bytes = {
             let (path, name) = (path.clone(), c.file.clone());
             tokio::task::spawn_blocking(move || archive::read_file(&path, &name, max_file))
@@ -541,7 +625,17 @@ async fn bring_certificate(
     file_name: &str,
     bytes: &[u8],
 ) -> Result<Outcome, UploadError> {
-    let mut incoming = upload::begin_imported(state, viewer, entry, file_name).await?;
+    // The upload slots are the firms' own: while they are all busy, wait (not fail).
+    let mut waited = 0;
+    let mut incoming = loop {
+        match upload::begin_imported(state, viewer, entry, file_name).await {
+            Err(UploadError::App(AppError::Busy { .. })) if waited < 60 => {
+                waited += 1;
+                tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+            }
+            other => break other?,
+        }
+    };
     for chunk in bytes.chunks(256 * 1024) {
         if let Err(error) = incoming.write(chunk).await {
             return Err(match error {
@@ -562,15 +656,25 @@ async fn step(state: &AppState, id: &str, done: i64) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Removes staged imports never confirmed, with their files; how many.
+/// Removes staged imports never confirmed, with their files, and fails imports stopped on
+/// their way (a restart), removing their files; how many.
 pub async fn remove_stale(state: &AppState, now: Micros) -> anyhow::Result<usize> {
+    let stopped: Vec<String> = sqlx::query_scalar(
+        "SELECT id FROM history_imports WHERE status = 'running' AND created_at_us < $1 LIMIT 500",
+    )
+    .bind(now - STAGED_FOR)
+    .fetch_all(&state.db.pool)
+    .await?;
+    for id in &stopped {
+        fail(state, id).await?;
+    }
     let stale: Vec<(String, Option<String>)> = sqlx::query_as(
         "SELECT id, object_key FROM history_imports WHERE status = 'staged' AND created_at_us < $1 LIMIT 500",
     )
     .bind(now - STAGED_FOR)
     .fetch_all(&state.db.pool)
     .await?;
-    let mut removed = 0;
+    let mut removed = stopped.len();
     for (id, key) in stale {
         let gone = sqlx::query("DELETE FROM history_imports WHERE id = $1 AND status = 'staged'")
             .bind(&id)

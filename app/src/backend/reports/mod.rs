@@ -240,6 +240,10 @@ pub async fn delete(
     id: &str,
     t: &Texts,
 ) -> Result<(), AppError> {
+    crate::backend::firm::restriction::guard(
+        viewer,
+        crate::backend::firm::restriction::Change::Delete,
+    )?;
     let mut tx = state.db.begin().await?;
     let (report, _) = own(&mut tx, viewer, id).await?;
     if report.in_progress() {

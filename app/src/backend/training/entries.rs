@@ -101,6 +101,10 @@ pub async fn create(
     input: &EntryInput,
 ) -> Result<ValidEntry, AppError> {
     let entry = validate(input, lang, today())?;
+    crate::backend::firm::restriction::guard(
+        viewer,
+        crate::backend::firm::restriction::Change::Write,
+    )?;
     let mut tx = state.db.begin().await?;
     let id = insert(&mut tx, viewer, &entry).await?;
     viewer
@@ -136,6 +140,10 @@ pub async fn update(
     input: &EntryInput,
 ) -> Result<ValidEntry, AppError> {
     let entry = validate(input, lang, today())?;
+    crate::backend::firm::restriction::guard(
+        viewer,
+        crate::backend::firm::restriction::Change::Write,
+    )?;
     let mut tx = state.db.begin().await?;
     let changed = sqlx::query(
         "UPDATE entries SET entry_date = $1, title = $2, provider = $3, quarters = $4, category = $5, verifiable = $6, \
@@ -178,6 +186,10 @@ pub async fn duplicate(
     meta: &RequestMeta,
     id: &str,
 ) -> Result<String, AppError> {
+    crate::backend::firm::restriction::guard(
+        viewer,
+        crate::backend::firm::restriction::Change::Write,
+    )?;
     let mut tx = state.db.begin().await?;
     let new = new_id();
     let now = now_micros();
@@ -217,6 +229,10 @@ pub async fn delete(
     id: &str,
 ) -> Result<String, AppError> {
     use crate::backend::undo::{self, Kind, Table};
+    crate::backend::firm::restriction::guard(
+        viewer,
+        crate::backend::firm::restriction::Change::Delete,
+    )?;
     let mut tx = state.db.begin().await?;
     let found: Option<(String, String)> =
         sqlx::query_as("SELECT entry_date, title FROM entries WHERE id = $1 AND user_id = $2")

@@ -331,6 +331,10 @@ pub async fn confirm(
     lang: Lang,
     id: &str,
 ) -> Result<usize, AppError> {
+    crate::backend::firm::restriction::guard(
+        viewer,
+        crate::backend::firm::restriction::Change::Write,
+    )?;
     let mut tx = state.db.begin().await?;
     let (content, _) = pending(&mut tx, viewer, id).await?;
     let rows = parse(&content, lang, today())

@@ -51,6 +51,10 @@ pub async fn add(
 ) -> Result<Date, AppError> {
     let (from, to, reason) = validate(from, to, reason, lang)?;
     let id = new_id();
+    crate::backend::firm::restriction::guard(
+        viewer,
+        crate::backend::firm::restriction::Change::Write,
+    )?;
     let mut tx = state.db.begin().await?;
     sqlx::query(
         "INSERT INTO leaves (id, user_id, from_date, to_date, reason, created_at_us) VALUES ($1, $2, $3, $4, $5, $6)",
@@ -83,6 +87,10 @@ pub async fn delete(
     id: &str,
 ) -> Result<(), AppError> {
     use crate::backend::undo::{self, Kind, Table};
+    crate::backend::firm::restriction::guard(
+        viewer,
+        crate::backend::firm::restriction::Change::Delete,
+    )?;
     let mut tx = state.db.begin().await?;
     let found: Option<(String, String)> =
         sqlx::query_as("SELECT from_date, to_date FROM leaves WHERE id = $1 AND user_id = $2")
@@ -133,6 +141,10 @@ pub async fn set_exemption(
         .ok()
         .filter(|y| (1950..=this_year + 1).contains(y))
         .ok_or_else(|| AppError::invalid("year", t.err_year))?;
+    crate::backend::firm::restriction::guard(
+        viewer,
+        crate::backend::firm::restriction::Change::Write,
+    )?;
     let mut tx = state.db.begin().await?;
     if exempt {
         sqlx::query(
