@@ -361,6 +361,19 @@ pub struct Members {
     pub invite_roles: Vec<domain::Role>,
     pub people: Vec<MemberView>,
     pub invitations: Vec<InvitationView>,
+    /// People the firm removed whose records it still holds (their data can be deleted),
+    /// listed only to those who may manage them.
+    #[serde(default)]
+    pub removed: Vec<RemovedView>,
+}
+
+/// Someone who left the firm (removed) and whose records the firm still holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RemovedView {
+    pub id: String,
+    pub full_name: String,
+    /// The day their data is to be deleted, if that was asked for.
+    pub deletion_due: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -158,6 +158,26 @@ pub async fn cancel_own(
     Ok(())
 }
 
+/// Sets the purge date of someone the firm removed (their address was let go, so nobody is
+/// mailed), unless one is set; whether it was newly set.
+pub(crate) async fn schedule_quietly(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    by: RequestedBy,
+) -> anyhow::Result<bool> {
+    Ok(sqlx::query(
+        "UPDATE users SET deletion_due_at_us = $2, deletion_requested_by = $3 \
+         WHERE id = $1 AND deletion_due_at_us IS NULL AND deleted_at_us IS NOT NULL",
+    )
+    .bind(user_id)
+    .bind(now_micros() + HOLD)
+    .bind(by.as_str())
+    .execute(&mut *conn)
+    .await?
+    .rows_affected()
+        > 0)
+}
+
 /// Sets the purge date, unless one is already set (asking again does not postpone it), and
 /// tells the person by mail in the same transaction; whether it was newly set.
 pub(crate) async fn schedule(

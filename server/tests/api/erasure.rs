@@ -362,3 +362,49 @@ async fn the_firm_can_ask_and_cancel_but_not_for_another_firm(backend: Backend) 
     app.stop().await;
 }
 on_both_backends!(the_firm_can_ask_and_cancel_but_not_for_another_firm);
+
+async fn a_removed_member_can_still_be_deleted_by_the_firm(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.firm_owner("owner@berg.se").await;
+    let dora = crate::firm::invite_and_join(&app, &owner, "dora@berg.se", "member").await;
+    new_entry(&dora, "Left behind").await;
+    let dora_id = id_of(&app, "dora@berg.se").await;
+    let removed = owner
+        .form("/api/firm/remove_member", &[("id", &dora_id)])
+        .await;
+    assert!(removed.status().is_success());
+    // Gone from the members, listed among those who left, with the way to delete.
+    let page = owner.page("/firm/members").await;
+    assert!(page.contains("People who left the firm"), "{page}");
+    let unconfirmed = owner
+        .form("/api/firm/set_member_deletion", &[("id", &dora_id)])
+        .await;
+    assert_eq!(unconfirmed.status().as_u16(), 422);
+    let outsider = app.firm_owner("owner@holm.se").await;
+    app.step_up(&outsider, "owner@holm.se").await;
+    let foreign = outsider
+        .form("/api/firm/set_member_deletion", &[("id", &dora_id)])
+        .await;
+    assert_eq!(foreign.status().as_u16(), 404);
+    app.step_up(&owner, "owner@berg.se").await;
+    let asked = owner
+        .form("/api/firm/set_member_deletion", &[("id", &dora_id)])
+        .await;
+    assert!(asked.status().is_success(), "{}", asked.status());
+    let state = &app.server.as_ref().expect("running").state;
+    let later = app::backend::db::now_micros() + 31 * DAY_US;
+    assert_eq!(
+        app::backend::erasure::purge_due(state, later)
+            .await
+            .expect("purge"),
+        1
+    );
+    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM entries WHERE user_id = $1")
+        .bind(&dora_id)
+        .fetch_one(&app.db().pool)
+        .await
+        .expect("count");
+    assert_eq!(left, 0);
+    app.stop().await;
+}
+on_both_backends!(a_removed_member_can_still_be_deleted_by_the_firm);

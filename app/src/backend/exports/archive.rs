@@ -43,8 +43,20 @@ impl Item {
 
 /// One file of the archive, as the writer thread receives it.
 enum Part {
-    Start(String),
+    /// A new file: its name, and whether to compress it.
+    Start(String, bool),
     Bytes(bytes::Bytes),
+}
+
+/// Whether a file is worth compressing: the text we write is; certificates and reports
+/// (PDF, JPEG, PNG) are compressed already, and deflating them again would cost the time
+/// and save nothing.
+fn compressible(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    !(lower.ends_with(".pdf")
+        || lower.ends_with(".jpg")
+        || lower.ends_with(".jpeg")
+        || lower.ends_with(".png"))
 }
 
 #[derive(sqlx::FromRow)]
@@ -129,12 +141,14 @@ async fn run(state: &AppState, id: &str) -> anyhow::Result<()> {
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Part>(8);
     let writer = tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
         let mut zip = zip::ZipWriter::new(std::io::BufWriter::new(file));
-        let options = zip::write::SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Deflated)
-            .large_file(true);
+        let options = zip::write::SimpleFileOptions::default().large_file(true);
+        let deflated = options.compression_method(zip::CompressionMethod::Deflated);
+        let stored = options.compression_method(zip::CompressionMethod::Stored);
         while let Some(part) = rx.blocking_recv() {
             match part {
-                Part::Start(name) => zip.start_file(name, options)?,
+                Part::Start(name, compress) => {
+                    zip.start_file(name, if compress { deflated } else { stored })?
+                }
                 Part::Bytes(bytes) => zip.write_all(&bytes)?,
             }
         }
@@ -149,7 +163,8 @@ async fn run(state: &AppState, id: &str) -> anyhow::Result<()> {
         };
         let mut done = 0;
         for item in items {
-            send(Part::Start(item.name)).await?;
+            let compress = compressible(&item.name);
+            send(Part::Start(item.name, compress)).await?;
             match item.source {
                 Source::Bytes(bytes) => send(Part::Bytes(bytes.into())).await?,
                 Source::Object(key) => {

@@ -38,9 +38,29 @@ pub async fn list(
     .fetch_all(&state.db.pool)
     .await
     ?;
+    let removed: Vec<RemovedRow> = sqlx::query_as(
+        "SELECT id, full_name, role, deletion_due_at_us FROM users \
+         WHERE firm_id = $1 AND deleted_at_us IS NOT NULL ORDER BY full_name, id",
+    )
+    .bind(&viewer.user.firm_id)
+    .fetch_all(&state.db.pool)
+    .await?;
     // What the viewer may do to each person is decided here, from `authz`, never by the page.
     let all = [Role::Member, Role::Admin, Role::Owner];
+    let removed = removed
+        .into_iter()
+        .map(|r| Ok((known(&r.role, Role::parse, "role", &r.id)?, r)))
+        .collect::<anyhow::Result<Vec<_>>>()?
+        .into_iter()
+        .filter(|(role, _)| allowed(me, Act::Manage(*role)))
+        .map(|(_, r)| crate::model::RemovedView {
+            id: r.id,
+            full_name: r.full_name,
+            deletion_due: r.deletion_due_at_us.map(crate::backend::erasure::due_day),
+        })
+        .collect();
     Ok(Members {
+        removed,
         invite_roles: [Role::Member, Role::Admin]
             .into_iter()
             .filter(|r| allowed(me, Act::Invite(*r)))
@@ -109,6 +129,14 @@ struct PersonRow {
     deletion_due_at_us: Option<i64>,
     restricted_at_us: Option<i64>,
     legal_hold: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct RemovedRow {
+    id: String,
+    full_name: String,
+    role: String,
+    deletion_due_at_us: Option<i64>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -405,6 +433,9 @@ pub async fn set_deletion(
 ) -> Result<(), AppError> {
     use crate::backend::erasure::{self, RequestedBy};
     let t = lang.texts();
+    if let Some(role) = removed_role(state, viewer, id).await? {
+        return set_removed_deletion(state, viewer, meta, lang, id, role, cancel).await;
+    }
     // Deleting someone's data cannot be undone: the administrator confirms it is them, as
     // for the person's own request (a stolen admin session cannot queue deletions).
     let confirmed = || match cancel {
@@ -422,6 +453,61 @@ pub async fn set_deletion(
         erasure::unschedule(&mut tx, id, &viewer.user.firm_id, RequestedBy::Firm).await?
     } else {
         erasure::schedule(&mut tx, id, RequestedBy::Firm).await?.1
+    };
+    if changed {
+        let action = if cancel {
+            Action::AccountDeletionCancelled
+        } else {
+            Action::AccountDeletionRequested
+        };
+        viewer
+            .audit(&mut tx, meta, action, &Target::new("user", id))
+            .await?;
+    }
+    tx.commit().await.map_err(AppError::from)
+}
+
+/// The role of `id` if they are someone the viewer's firm removed (and still holds).
+async fn removed_role(
+    state: &AppState,
+    viewer: &Viewer,
+    id: &str,
+) -> Result<Option<Role>, AppError> {
+    let role: Option<String> = sqlx::query_scalar(
+        "SELECT role FROM users WHERE id = $1 AND firm_id = $2 AND deleted_at_us IS NOT NULL",
+    )
+    .bind(id)
+    .bind(&viewer.user.firm_id)
+    .fetch_optional(&state.db.pool)
+    .await?;
+    role.map(|r| known(&r, Role::parse, "role", id).map_err(AppError::from))
+        .transpose()
+}
+
+/// [`set_deletion`] for someone the firm removed: the same rights and confirmation, and
+/// nobody to mail (their address was let go at the removal).
+async fn set_removed_deletion(
+    state: &AppState,
+    viewer: &Viewer,
+    meta: &RequestMeta,
+    lang: Lang,
+    id: &str,
+    role: Role,
+    cancel: bool,
+) -> Result<(), AppError> {
+    use crate::backend::erasure::{self, RequestedBy};
+    gate(state, viewer, meta, lang, Act::ViewFirm).await?;
+    permit(state, viewer, meta, Act::Manage(role)).await?;
+    if !cancel {
+        crate::backend::auth::step_up::require(viewer, lang)?;
+    }
+    let mut tx = state.db.begin().await?;
+    lock_owners(&mut tx, viewer).await?;
+    still_may(&mut tx, viewer, Act::Manage(role)).await?;
+    let changed = if cancel {
+        erasure::unschedule(&mut tx, id, &viewer.user.firm_id, RequestedBy::Firm).await?
+    } else {
+        erasure::schedule_quietly(&mut tx, id, RequestedBy::Firm).await?
     };
     if changed {
         let action = if cancel {

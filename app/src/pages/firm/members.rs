@@ -10,7 +10,7 @@ use crate::components::form::{
     ErrorBox, Field, Notice, Submit, use_form_error, use_form_values, use_query_flag,
 };
 use crate::i18n::{Texts, use_lang};
-use crate::model::{InvitationView, MemberView};
+use crate::model::{InvitationView, MemberView, RemovedView};
 use crate::pages::account::NeedsSignIn;
 use domain::{AccountStatus, Role};
 use leptos::prelude::*;
@@ -109,6 +109,7 @@ pub fn FirmMembers() -> impl IntoView {
                     </table>
                 </div>
                 <InviteSection invitations=m.invitations.clone() invite_roles=m.invite_roles.clone()/>
+                {(!m.removed.is_empty()).then(|| view! { <RemovedSection removed=m.removed.clone()/> })}
             }
             .into_any()
         })
@@ -270,6 +271,45 @@ fn InviteSection(invitations: Vec<InvitationView>, invite_roles: Vec<Role>) -> i
                 </div>
                 <Submit label=t.invite_send/>
             </form>
+        </section>
+    }
+}
+
+/// People the firm removed whose records it still holds: their data can be deleted (after
+/// the same 30 days), or that cancelled.
+#[component]
+fn RemovedSection(removed: Vec<RemovedView>) -> impl IntoView {
+    let lang = use_lang();
+    let t = lang.texts();
+    let rows = removed
+        .into_iter()
+        .map(|r| {
+            let name = if r.full_name.is_empty() { t.removed_unnamed.to_owned() } else { r.full_name.clone() };
+            let action = match r.deletion_due.clone() {
+                Some(due) => view! {
+                    <span class="text-sm text-red-800">{t.member_delete_pending.replace("{date}", &lang.date_text(&due))}</span>
+                    <form method="post" action=SetMemberDeletion::url()>
+                        <input type="hidden" name="id" value=r.id.clone()/>
+                        <input type="hidden" name="cancel" value="1"/>
+                        <button type="submit" aria-label=format!("{} {name}", t.member_delete_cancel) class="rounded border border-slate-400 px-2 py-1 text-sm focus-ring">{t.member_delete_cancel}</button>
+                    </form>
+                }
+                .into_any(),
+                None => view! { <Action url=SetMemberDeletion::url() id=r.id.clone() label=format!("{} {name}", t.member_delete) text=t.member_delete danger=true/> }.into_any(),
+            };
+            view! {
+                <li class="flex flex-wrap items-center gap-3">
+                    <span>{name.clone()}</span>
+                    {action}
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <section aria-labelledby="removed-heading" class="space-y-3 border-t border-slate-200 pt-6">
+            <h2 id="removed-heading" class="text-xl font-semibold">{t.removed_heading}</h2>
+            <p class="text-slate-700">{t.removed_intro}</p>
+            <ul class="space-y-2">{rows}</ul>
         </section>
     }
 }
