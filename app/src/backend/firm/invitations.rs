@@ -74,7 +74,7 @@ async fn send(
     super::members::still_may(&mut tx, viewer, Act::Invite(role)).await?;
     // A firm being closed takes nobody in (closing takes the same lock and withdraws the
     // open invitations).
-    if super::termination::closing_day(&mut tx, &viewer.user.firm_id)
+    if super::closing_day(&mut tx, &viewer.user.firm_id)
         .await?
         .is_some()
     {

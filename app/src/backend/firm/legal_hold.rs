@@ -36,7 +36,7 @@ pub async fn set(
     };
     let (mut tx, _) = managed_member(state, viewer, meta, lang, id, || Ok(())).await?;
     if reason.is_some()
-        && super::termination::closing_day(&mut tx, &viewer.user.firm_id)
+        && super::closing_day(&mut tx, &viewer.user.firm_id)
             .await?
             .is_some()
     {

@@ -62,3 +62,16 @@ pub async fn permit(
     }
     Ok(())
 }
+
+/// The day a firm closes, if its owner closed it.
+pub async fn closing_day(
+    conn: &mut sqlx::AnyConnection,
+    firm_id: &str,
+) -> anyhow::Result<Option<String>> {
+    let due: Option<Option<i64>> =
+        sqlx::query_scalar("SELECT termination_due_at_us FROM firms WHERE id = $1")
+            .bind(firm_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    Ok(due.flatten().map(crate::backend::erasure::due_day))
+}

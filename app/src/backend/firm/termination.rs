@@ -48,19 +48,6 @@ impl Choice {
     }
 }
 
-/// The day a firm closes, if its owner closed it.
-pub async fn closing_day(
-    conn: &mut sqlx::AnyConnection,
-    firm_id: &str,
-) -> anyhow::Result<Option<String>> {
-    let due: Option<Option<i64>> =
-        sqlx::query_scalar("SELECT termination_due_at_us FROM firms WHERE id = $1")
-            .bind(firm_id)
-            .fetch_optional(&mut *conn)
-            .await?;
-    Ok(due.flatten().map(due_day))
-}
-
 /// The owner closes the firm. Asking again does not postpone the day.
 pub async fn request(
     state: &AppState,
