@@ -28,6 +28,20 @@ impl EntryView {
         Hours::from_quarters(self.quarters)
     }
 
+    /// The course as its form would hold it (to be checked again, or compared).
+    pub fn draft(&self) -> domain::EntryDraft {
+        domain::EntryDraft {
+            date: self.date.clone(),
+            title: self.title.clone(),
+            provider: self.provider.clone(),
+            hours: self.hours().to_string(),
+            category: self.category.clone(),
+            verifiable: self.verifiable,
+            topic: self.topic.clone(),
+            notes: self.notes.clone(),
+        }
+    }
+
     pub fn to_domain(&self) -> Option<Entry> {
         Some(Entry {
             date: Date::parse(&self.date).ok()?,

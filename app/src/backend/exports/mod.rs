@@ -382,19 +382,11 @@ pub async fn remove_expired(state: &AppState, now: i64) -> anyhow::Result<usize>
     .bind(now)
     .fetch_all(&state.db.pool)
     .await?;
-    let mut removed = 0;
-    for (id, key) in expired {
-        let gone = sqlx::query("DELETE FROM exports WHERE id = $1")
-            .bind(&id)
-            .execute(&state.db.pool)
-            .await?
-            .rows_affected();
-        if gone > 0 {
-            removed += 1;
-            if let Some(key) = key {
-                crate::backend::storage::remove_objects(&state.storage, &[key]).await;
-            }
-        }
-    }
-    Ok(removed)
+    crate::backend::storage::remove_rows_and_objects(
+        &state.db,
+        &state.storage,
+        "DELETE FROM exports WHERE id = $1",
+        expired,
+    )
+    .await
 }

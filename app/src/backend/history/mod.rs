@@ -111,20 +111,7 @@ pub async fn stage(
     let have: HashSet<CourseKey> = current
         .entries
         .iter()
-        .filter_map(|e| {
-            domain::EntryDraft {
-                date: e.date.clone(),
-                title: e.title.clone(),
-                provider: e.provider.clone(),
-                hours: e.hours().to_string(),
-                category: e.category.clone(),
-                verifiable: e.verifiable,
-                topic: e.topic.clone(),
-                notes: e.notes.clone(),
-            }
-            .parse(today)
-            .ok()
-        })
+        .filter_map(|e| e.draft().parse(today).ok())
         .map(|e| course_key(&e))
         .collect();
     let doc = &checked.document;
@@ -436,16 +423,7 @@ async fn run(state: &AppState, id: &str, meta: &RequestMeta) -> anyhow::Result<(
     let current = crate::backend::training::load(&mut tx, &viewer.user).await?;
     let mut existing: HashMap<CourseKey, String> = HashMap::new();
     for e in &current.entries {
-        let draft = domain::EntryDraft {
-            date: e.date.clone(),
-            title: e.title.clone(),
-            provider: e.provider.clone(),
-            hours: e.hours().to_string(),
-            category: e.category.clone(),
-            verifiable: e.verifiable,
-            topic: e.topic.clone(),
-            notes: e.notes.clone(),
-        };
+        let draft = e.draft();
         if let Ok(valid) = draft.parse(today) {
             existing.entry(course_key(&valid)).or_insert(e.id.clone());
         }
@@ -491,16 +469,12 @@ async fn run(state: &AppState, id: &str, meta: &RequestMeta) -> anyhow::Result<(
         let (from, to, reason) =
             crate::backend::training::leaves::validate(&l.from, &l.to, &l.reason, Lang::En)
                 .map_err(|_| anyhow::anyhow!("a leave period of the archive is not valid"))?;
-        sqlx::query(
-            "INSERT INTO leaves (id, user_id, from_date, to_date, reason, created_at_us) VALUES ($1, $2, $3, $4, $5, $6)",
+        crate::backend::training::leaves::insert(
+            &mut tx,
+            &new_id(),
+            &viewer.user.id,
+            (from, to, &reason),
         )
-        .bind(new_id())
-        .bind(&viewer.user.id)
-        .bind(from.to_string())
-        .bind(to.to_string())
-        .bind(&reason)
-        .bind(now)
-        .execute(&mut *tx)
         .await?;
         summary.leaves_new += 1;
     }
@@ -674,19 +648,12 @@ pub async fn remove_stale(state: &AppState, now: Micros) -> anyhow::Result<usize
     .bind(now - STAGED_FOR)
     .fetch_all(&state.db.pool)
     .await?;
-    let mut removed = stopped.len();
-    for (id, key) in stale {
-        let gone = sqlx::query("DELETE FROM history_imports WHERE id = $1 AND status = 'staged'")
-            .bind(&id)
-            .execute(&state.db.pool)
-            .await?
-            .rows_affected();
-        if gone > 0 {
-            removed += 1;
-            if let Some(key) = key {
-                crate::backend::storage::remove_objects(&state.storage, &[key]).await;
-            }
-        }
-    }
-    Ok(removed)
+    let removed = crate::backend::storage::remove_rows_and_objects(
+        &state.db,
+        &state.storage,
+        "DELETE FROM history_imports WHERE id = $1 AND status = 'staged'",
+        stale,
+    )
+    .await?;
+    Ok(stopped.len() + removed)
 }

@@ -152,6 +152,32 @@ pub async fn remove_objects(storage: &Storage, keys: &[String]) {
     }
 }
 
+/// Deletes each `(id, object key)` row with `delete_sql` (which takes the id as `$1` and
+/// may add its own condition), then its object; how many rows went. A row another instance
+/// removed first is skipped, its object too (that instance removes it).
+pub async fn remove_rows_and_objects(
+    db: &crate::backend::db::Db,
+    storage: &Storage,
+    delete_sql: &str,
+    rows: Vec<(String, Option<String>)>,
+) -> anyhow::Result<usize> {
+    let mut removed = 0;
+    for (id, key) in rows {
+        let gone = sqlx::query(delete_sql)
+            .bind(&id)
+            .execute(&db.pool)
+            .await?
+            .rows_affected();
+        if gone > 0 {
+            removed += 1;
+            if let Some(key) = key {
+                remove_objects(storage, &[key]).await;
+            }
+        }
+    }
+    Ok(removed)
+}
+
 /// The name of an object in storage.
 pub fn object_key(firm_id: &str, object_id: &str) -> String {
     format!("{firm_id}/{object_id}")

@@ -42,6 +42,27 @@ pub fn validate(
     }
 }
 
+/// Stores one leave period of `user_id` (already checked by [`validate`]).
+pub async fn insert(
+    conn: &mut sqlx::AnyConnection,
+    id: &str,
+    user_id: &str,
+    (from, to, reason): (Date, Date, &str),
+) -> anyhow::Result<()> {
+    sqlx::query(
+        "INSERT INTO leaves (id, user_id, from_date, to_date, reason, created_at_us) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(id)
+    .bind(user_id)
+    .bind(from.to_string())
+    .bind(to.to_string())
+    .bind(reason)
+    .bind(now_micros())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
 pub async fn add(
     state: &AppState,
     viewer: &Viewer,
@@ -56,18 +77,7 @@ pub async fn add(
         crate::backend::firm::restriction::Change::Write,
     )?;
     let mut tx = state.db.begin().await?;
-    sqlx::query(
-        "INSERT INTO leaves (id, user_id, from_date, to_date, reason, created_at_us) VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(&id)
-    .bind(&viewer.user.id)
-    .bind(from.to_string())
-    .bind(to.to_string())
-    .bind(&reason)
-    .bind(now_micros())
-    .execute(&mut *tx)
-    .await
-    ?;
+    insert(&mut tx, &id, &viewer.user.id, (from, to, &reason)).await?;
     viewer
         .audit(
             &mut tx,

@@ -34,17 +34,10 @@ pub fn FirmSettingsPage() -> impl IntoView {
                 Ok(s) => s,
                 Err(e) => return view! { <NeedsSignIn error=e/> }.into_any(),
             };
-            let rule_sets = [
-                ("se-advokat", t.rule_set_advokat),
-                ("se-revisor-far", t.rule_set_far),
-                ("se-revisor-ri", t.rule_set_ri),
-                ("dk-advokat", t.rule_set_dk),
-                ("no-advokat", t.rule_set_no),
-                ("fi-asianajaja", t.rule_set_fi),
-                ("ie-solicitor", t.rule_set_ie),
-                ("ew-sra", t.rule_set_ew),
-                ("none", t.rule_set_none),
-            ];
+            // The profile's choices, without "from my title": a firm gives a rule set.
+            let rule_sets = crate::pages::account::profile::rule_set_options(t)
+                .into_iter()
+                .skip(1);
             if !s.can_edit {
                 return view! {
                     <dl class="space-y-2">
