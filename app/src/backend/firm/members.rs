@@ -454,17 +454,7 @@ pub async fn set_deletion(
     } else {
         erasure::schedule(&mut tx, id, RequestedBy::Firm).await?.1
     };
-    if changed {
-        let action = if cancel {
-            Action::AccountDeletionCancelled
-        } else {
-            Action::AccountDeletionRequested
-        };
-        viewer
-            .audit(&mut tx, meta, action, &Target::new("user", id))
-            .await?;
-    }
-    tx.commit().await.map_err(AppError::from)
+    audit_deletion(tx, viewer, meta, id, cancel, changed).await
 }
 
 /// The role of `id` if they are someone the viewer's firm removed (and still holds).
@@ -509,6 +499,18 @@ async fn set_removed_deletion(
     } else {
         erasure::schedule_quietly(&mut tx, id, RequestedBy::Firm).await?
     };
+    audit_deletion(tx, viewer, meta, id, cancel, changed).await
+}
+
+/// Audits a deletion asked for or cancelled, if anything `changed`, and commits.
+async fn audit_deletion(
+    mut tx: sqlx::Transaction<'static, sqlx::Any>,
+    viewer: &Viewer,
+    meta: &RequestMeta,
+    id: &str,
+    cancel: bool,
+    changed: bool,
+) -> Result<(), AppError> {
     if changed {
         let action = if cancel {
             Action::AccountDeletionCancelled
