@@ -14,6 +14,12 @@ if [ "${CI:-}" = true ] && [ -z "${CARGO_TARGET_DIR:-}" ]; then
 fi
 TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 mkdir -p "$TARGET_DIR"
+if [ "${CI:-}" = true ]; then
+  # A clean clone gains nothing from incremental caches, and they are the largest part of a
+  # target dir that lives on from run to run (a CI run once died of a full disk).
+  export CARGO_INCREMENTAL=0
+fi
+scripts/disk.sh "$TARGET_DIR" || exit 1
 export CARGO_TERM_COLOR=${CARGO_TERM_COLOR:-never}
 LOG_DIR="$ROOT/.test-run"
 rm -rf "$LOG_DIR"; mkdir -p "$LOG_DIR"
