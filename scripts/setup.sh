@@ -31,6 +31,9 @@ apt_install() {
 need cargo || { echo "Rust is not installed: see https://rustup.rs, then run again." >&2; exit 1; }
 need node && need npm || apt_install nodejs npm
 
+# SQLCipher (the encrypted embedded database) is built from source against OpenSSL's libcrypto.
+if [ ! -f /usr/include/openssl/evp.h ]; then apt_install libssl-dev pkg-config; fi
+
 if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
   say "adding the wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown

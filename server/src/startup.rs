@@ -29,7 +29,7 @@ use tower_http::trace::TraceLayer;
 
 /// Opens the database and applies migrations, auditing any that were applied.
 pub async fn open_database(config: &Config) -> anyhow::Result<Db> {
-    let db = Db::connect(config.db.url.expose()).await?;
+    let db = Db::connect(config.db.url.expose(), config.secrets.app_secret.expose()).await?;
     let applied = db.migrate().await?;
     if applied > 0 {
         let mut tx = db.begin().await.context("starting a transaction")?;

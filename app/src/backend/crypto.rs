@@ -34,6 +34,8 @@ pub enum Purpose {
     InvitationLink,
     DataKeyWrap,
     FileUrl,
+    DatabaseFile,
+    Backup,
 }
 
 impl Purpose {
@@ -47,6 +49,8 @@ impl Purpose {
             Purpose::InvitationLink => "invitation-link",
             Purpose::DataKeyWrap => "data-key-wrap",
             Purpose::FileUrl => "file-url",
+            Purpose::DatabaseFile => "database-file",
+            Purpose::Backup => "backup",
         }
     }
 }

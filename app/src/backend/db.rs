@@ -7,9 +7,11 @@
 use anyhow::Context;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::Migrator;
-use sqlx::{AnyPool, Executor};
+use sqlx::{AnyPool, ConnectOptions, Executor};
 use std::str::FromStr;
 use std::time::Duration;
+
+mod sqlcipher;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/postgres");
@@ -54,17 +56,37 @@ pub struct Db {
 }
 
 impl Db {
-    /// Opens the pool. A SQLite file (and its directory) is created if missing.
+    /// Opens the pool. A SQLite file (and its directory) is created if missing, and is
+    /// encrypted with SQLCipher under a key derived from `master`; a plain SQLite file left
+    /// by an earlier version is encrypted in place first.
     #[tracing::instrument(skip_all, fields(backend))]
-    pub async fn connect(url: &str) -> anyhow::Result<Db> {
+    pub async fn connect(url: &str, master: &[u8; 32]) -> anyhow::Result<Db> {
         sqlx::any::install_default_drivers();
         let backend = Backend::from_url(url)?;
         tracing::Span::current().record("backend", backend.name());
+        let file_key = sqlcipher::FileKey::derive(master);
         let url = match backend {
-            Backend::Sqlite => prepare_sqlite_url(url)?,
+            Backend::Sqlite => {
+                let (url, path) = prepare_sqlite_url(url)?;
+                sqlcipher::encrypt_plain_file(&url, &path, &file_key).await?;
+                url
+            }
             Backend::Postgres => url.to_owned(),
         };
-        let options = AnyConnectOptions::from_str(&url).context("parsing DATABASE_URL")?;
+        // Statements are not logged: the first one on a SQLite connection holds its key.
+        let options = AnyConnectOptions::from_str(&url)
+            .context("parsing DATABASE_URL")?
+            .disable_statement_logging();
+        let key_pragma = file_key.pragma();
+        if backend == Backend::Sqlite {
+            // A wrong key fails here, at once and in words; in the pool it would be retried
+            // until the acquire timeout and end as a bare time-out.
+            let mut probe = sqlx::ConnectOptions::connect(&options)
+                .await
+                .context("opening the database file")?;
+            sqlcipher::unlock(&mut probe, &key_pragma).await?;
+            sqlx::Connection::close(probe).await?;
+        }
         let pool = AnyPoolOptions::new()
             .max_connections(match backend {
                 // SQLite has one writer; a few readers share WAL snapshots.
@@ -73,8 +95,12 @@ impl Db {
             })
             .acquire_timeout(Duration::from_secs(10))
             .after_connect(move |conn, _meta| {
+                let key_pragma = key_pragma.clone();
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
+                        // The key comes before anything reads the file (sqlx has only set
+                        // `foreign_keys`, a connection flag); the count proves it is right.
+                        sqlcipher::unlock(conn, &key_pragma).await?;
                         // WAL lets readers run beside the writer; the busy timeout makes a
                         // second writer wait instead of failing with SQLITE_BUSY.
                         conn.execute(
@@ -135,8 +161,9 @@ impl Db {
     }
 }
 
-/// Creates the directory of a file-backed SQLite URL and asks SQLite to create the file.
-fn prepare_sqlite_url(url: &str) -> anyhow::Result<String> {
+/// Creates the directory of a file-backed SQLite URL and asks SQLite to create the file;
+/// returns the URL and the file's path.
+fn prepare_sqlite_url(url: &str) -> anyhow::Result<(String, std::path::PathBuf)> {
     let rest = url
         .trim_start_matches("sqlite://")
         .trim_start_matches("sqlite:");
@@ -161,7 +188,7 @@ fn prepare_sqlite_url(url: &str) -> anyhow::Result<String> {
         .copied()
         .collect::<Vec<_>>()
         .join("&");
-    Ok(format!("sqlite://{path}?{query}"))
+    Ok((format!("sqlite://{path}?{query}"), path.into()))
 }
 
 /// Microseconds since the Unix epoch: how every timestamp is stored.
@@ -196,7 +223,7 @@ mod tests {
     fn sqlite_urls_get_create_mode() {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = format!("sqlite://{}/sub/cpd.db", dir.path().display());
-        let prepared = prepare_sqlite_url(&url).expect("prepared");
+        let (prepared, _) = prepare_sqlite_url(&url).expect("prepared");
         assert!(prepared.ends_with("/sub/cpd.db?mode=rwc"), "{prepared}");
         assert!(dir.path().join("sub").is_dir());
         assert!(prepare_sqlite_url("sqlite::memory:").is_err());

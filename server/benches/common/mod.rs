@@ -26,7 +26,11 @@ impl Running {
     pub async fn pool(&self) -> sqlx::AnyPool {
         sqlx::any::install_default_drivers();
         let db = format!("sqlite://{}/cpd.db", self.dir.path().display());
-        sqlx::AnyPool::connect(&db).await.expect("database")
+        let master = [0x22; 32];
+        app::backend::db::Db::connect(&db, &master)
+            .await
+            .expect("database")
+            .pool
     }
 }
 

@@ -517,7 +517,7 @@ async fn audit_verify_wants_the_checkpoint_file_once_there_must_be_one(backend: 
     assert!(!file.exists());
 
     // An event from two hours ago (the interval is an hour), never signed.
-    let db = app::backend::db::Db::connect(&url).await.expect("connect");
+    let db = crate::helpers::open_db(&url).await;
     let mut tx = db.begin().await.expect("tx");
     audit::record_at(
         &mut tx,

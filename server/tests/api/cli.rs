@@ -125,7 +125,6 @@ fn compliance_reads_json_and_answers_json_or_refuses_bad_input() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn audit_verify_tells_intact_from_tampered_by_its_exit_status() {
-    use sqlx::Connection;
     let dir = tempfile::tempdir().expect("temp dir");
     let run = |args: &[&str]| {
         cpd_registry()
@@ -154,16 +153,19 @@ async fn audit_verify_tells_intact_from_tampered_by_its_exit_status() {
     // Someone with the database file rewrites the first row behind the trigger's back.
     sqlx::any::install_default_drivers();
     let url = format!("sqlite://{}/cpd.db", dir.path().display());
-    let mut conn = sqlx::AnyConnection::connect(&url).await.expect("open");
+    // (with the key: someone who has the file alone cannot even read it)
+    let db = crate::helpers::open_db(&url).await;
+    let mut conn = db.pool.acquire().await.expect("open");
     sqlx::query("DROP TRIGGER audit_log_no_update")
-        .execute(&mut conn)
+        .execute(&mut *conn)
         .await
         .expect("drop");
     sqlx::query("UPDATE audit_log SET target_id = '99' WHERE seq = 1")
-        .execute(&mut conn)
+        .execute(&mut *conn)
         .await
         .expect("tamper");
-    conn.close().await.expect("close");
+    drop(conn);
+    db.pool.close().await;
     let tampered = run(&["audit", "verify"]);
     let out = String::from_utf8_lossy(&tampered.stdout);
     assert_eq!(tampered.status.code(), Some(1), "{out}");

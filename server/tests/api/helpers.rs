@@ -31,6 +31,21 @@ pub enum Backend {
 
 pub const TEST_SECRET: &str = "5f0e1d2c3b4a59687766554433221100ffeeddccbbaa99887766554433221100";
 
+/// The test master key as bytes: what opens a test server's (encrypted) SQLite file.
+pub fn test_master() -> [u8; 32] {
+    hex::decode(TEST_SECRET)
+        .expect("hex")
+        .try_into()
+        .expect("32 bytes")
+}
+
+/// Opens a test database beside its server, with the test master key.
+pub async fn open_db(url: &str) -> app::backend::db::Db {
+    app::backend::db::Db::connect(url, &test_master())
+        .await
+        .expect("connect")
+}
+
 /// Whether a PostgreSQL server was given (`TEST_POSTGRES_URL`). Without one, a PostgreSQL
 /// test says it was skipped and passes, so `make check` runs the SQLite half alone; with
 /// `REQUIRE_POSTGRES=1` (as `make test` sets) a missing server fails instead.

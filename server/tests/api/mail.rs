@@ -305,7 +305,7 @@ async fn database_as_of(backend: Backend, dir: &std::path::Path, last: i64) -> S
             std::fs::copy(&path, older.join(&name)).expect("copy");
         }
     }
-    let db = app::backend::db::Db::connect(&url).await.expect("connect");
+    let db = crate::helpers::open_db(&url).await;
     sqlx::migrate::Migrator::new(older.as_path())
         .await
         .expect("migrator")
@@ -323,7 +323,7 @@ async fn database_as_of(backend: Backend, dir: &std::path::Path, last: i64) -> S
 async fn code_mails_from_before_expiries_are_erased_by_the_upgrade(backend: Backend) {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = database_as_of(backend, dir.path(), 20261201000013).await;
-    let db = app::backend::db::Db::connect(&url).await.expect("connect");
+    let db = crate::helpers::open_db(&url).await;
     let now = app::backend::db::now_micros();
     let day = 86_400 * 1_000_000;
     let old_mail = |id: &'static str, subject: &'static str, text: &'static str, sent: bool| {

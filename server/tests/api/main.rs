@@ -4,6 +4,7 @@
 mod helpers;
 
 mod audit;
+mod at_rest;
 mod audit_proof;
 mod auth;
 mod certificates;

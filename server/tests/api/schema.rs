@@ -45,12 +45,9 @@ async fn sqlite_and_postgres_migrations_define_the_same_tables_and_columns() {
         return;
     }
     let dir = tempfile::tempdir().expect("temp dir");
-    let sqlite = Db::connect(&fresh_database(Backend::Sqlite, dir.path()).await)
-        .await
-        .expect("sqlite");
-    let postgres = Db::connect(&fresh_database(Backend::Postgres, dir.path()).await)
-        .await
-        .expect("postgres");
+    let sqlite = crate::helpers::open_db(&fresh_database(Backend::Sqlite, dir.path()).await).await;
+    let postgres =
+        crate::helpers::open_db(&fresh_database(Backend::Postgres, dir.path()).await).await;
     sqlite.migrate().await.expect("migrate sqlite");
     postgres.migrate().await.expect("migrate postgres");
 
