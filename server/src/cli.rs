@@ -4,6 +4,7 @@ use crate::startup::{Server, open_database};
 use crate::telemetry;
 use anyhow::Context;
 use app::backend::audit::{checkpoint, verify};
+use app::backend::backup;
 use app::backend::config::{Config, SecretSource};
 
 const USAGE: &str = "\
@@ -19,6 +20,13 @@ Commands:
             bad row. Exit 0: intact; 1: a problem was found
   audit checkpoint
             Sign the head of every audit chain now
+  backup --to FILE
+            Write one encrypted archive of the database (one consistent snapshot), the
+            stored files and the audit checkpoints; progress on stderr
+  restore FILE
+            Check the whole archive, then restore it into an empty database (either
+            backend) and an empty store. Exit 1: a wrong key, a damaged or cut-short
+            archive, or a target that is not empty; nothing is written then
   inspect [--max-bytes N]
             Check one uploaded file on stdin (PDF, JPEG or PNG) and print the verdict as
             JSON; the server runs this as a worker process for every upload
@@ -35,6 +43,12 @@ pub enum Command {
         checkpoints: Option<std::path::PathBuf>,
     },
     AuditCheckpoint,
+    Backup {
+        to: std::path::PathBuf,
+    },
+    Restore {
+        from: std::path::PathBuf,
+    },
     Help,
 }
 
@@ -56,6 +70,16 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
             _ => Err(format!(
                 "use `audit verify [--checkpoints FILE]` or `audit checkpoint`\n\n{USAGE}"
             )),
+        },
+        Some("backup") => match (args.get(1).map(String::as_str), args.get(2), args.get(3)) {
+            (Some("--to"), Some(file), None) => Ok(Command::Backup { to: file.into() }),
+            _ => Err(format!("use `backup --to FILE`\n\n{USAGE}")),
+        },
+        Some("restore") => match (args.get(1), args.get(2)) {
+            (Some(file), None) if !file.starts_with('-') => {
+                Ok(Command::Restore { from: file.into() })
+            }
+            _ => Err(format!("use `restore FILE`\n\n{USAGE}")),
         },
         Some("help" | "--help" | "-h") => Ok(Command::Help),
         Some(other) => Err(format!("unknown command {other:?}\n\n{USAGE}")),
@@ -135,8 +159,82 @@ pub async fn run(args: Vec<String>) -> anyhow::Result<()> {
             );
             db.pool.close().await;
         }
+        Command::Backup { to } => backup(&config, &to).await?,
+        Command::Restore { from } => restore(&config, &from).await?,
         Command::Help | Command::Compliance => {}
     }
+    Ok(())
+}
+
+fn megabytes(bytes: u64) -> f64 {
+    bytes as f64 / 1_000_000.0
+}
+
+/// `backup --to FILE`: the archive, its audit row, and what it holds on stdout.
+async fn backup(config: &Config, to: &std::path::Path) -> anyhow::Result<()> {
+    use app::backend::audit::{self, Action, Actor, Target};
+    let db = open_database(config).await?;
+    let storage = app::backend::storage::from_config(config).await?;
+    let mut progress = backup::progress::Progress::on_stderr("backup");
+    let summary = backup::write::write(&db, &storage, config, to, &mut progress).await?;
+    let mut tx = db.begin().await?;
+    audit::record(
+        &mut tx,
+        &Actor::System,
+        Action::BackupMade,
+        &Target::new(
+            "backup",
+            to.file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+        )
+        .with_detail(format!(
+            "{} rows, {} files, {} bytes",
+            summary.rows, summary.objects, summary.bytes
+        )),
+        &audit::Context::default(),
+    )
+    .await?;
+    tx.commit().await?;
+    db.pool.close().await;
+    println!(
+        "backup written to {}: {} rows, {} files ({:.1} MB), archive {:.1} MB, in {:.1} s ({:.1} MB/s){}",
+        to.display(),
+        summary.rows,
+        summary.objects,
+        megabytes(summary.object_bytes),
+        megabytes(summary.bytes),
+        summary.seconds,
+        megabytes(summary.bytes) / summary.seconds.max(0.001),
+        if summary.skipped_objects > 0 {
+            format!("; {} orphaned file(s) left out", summary.skipped_objects)
+        } else {
+            String::new()
+        }
+    );
+    Ok(())
+}
+
+/// `restore FILE`: into the configured database (migrated here, without an audit row: the
+/// archive brings the audit log) and store, both of which must be empty.
+async fn restore(config: &Config, from: &std::path::Path) -> anyhow::Result<()> {
+    let db =
+        app::backend::db::Db::connect(config.db.url.expose(), config.secrets.app_secret.expose())
+            .await?;
+    db.migrate().await?;
+    let storage = app::backend::storage::from_config(config).await?;
+    let mut progress = backup::progress::Progress::on_stderr("restore");
+    let summary = backup::read::restore(&db, &storage, config, from, &mut progress).await;
+    db.pool.close().await;
+    let summary = summary?;
+    println!(
+        "restored {} into {}: {} rows, {} files ({:.1} MB), in {:.1} s",
+        from.display(),
+        db.backend.name(),
+        summary.rows,
+        summary.objects,
+        megabytes(summary.object_bytes),
+        summary.seconds
+    );
     Ok(())
 }
 

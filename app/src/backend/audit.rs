@@ -77,6 +77,8 @@ macro_rules! actions {
 
 actions! {
     MigrationsApplied => "system.migrations_applied",
+    BackupMade => "system.backup_made",
+    BackupRestored => "system.backup_restored",
     SignInCodeRequested => "auth.code_requested",
     SignInFailed => "auth.sign_in_failed",
     SignInLockedOut => "auth.locked_out",

@@ -171,6 +171,7 @@ pub struct Config {
     pub audit: AuditConfig,
     pub uploads: UploadConfig,
     pub secrets: SecretsConfig,
+    pub backup: BackupConfig,
 }
 
 /// How the server listens and is reached.
@@ -229,6 +230,23 @@ pub struct AuditConfig {
     pub checkpoint_interval: Duration,
     /// Where checkpoints are also written, outside the database (JSON lines).
     pub checkpoint_file: PathBuf,
+}
+
+/// Backups (`cpd-registry backup`, and the daily ones of the embedded default).
+#[derive(Debug, Clone)]
+pub struct BackupConfig {
+    /// Where the daily backups are written (`BACKUP_DIR`; `DATA_DIR/backups`).
+    pub dir: PathBuf,
+    /// Whether this instance makes one every day (`BACKUP_DAILY`): on by default with the
+    /// embedded SQLite database, off with PostgreSQL (whose operator runs base backups and
+    /// WAL archiving, see the README).
+    pub daily: bool,
+    /// How many daily backups are kept (`BACKUP_KEEP`, 1 to 90, 30 by default); none is
+    /// ever kept past 90 days, so deleted data leaves the backups in time.
+    pub keep: u32,
+    /// The key archives are encrypted under (`BACKUP_KEY`, 64 hex digits); derived from the
+    /// master key when unset.
+    pub key: Option<MasterKey>,
 }
 
 #[derive(Debug, Clone)]
@@ -418,6 +436,7 @@ impl Config {
             audit: AuditConfig::read(&vars, &data_dir)?,
             uploads: UploadConfig::read(&vars)?,
             secrets: SecretsConfig::read(&vars, env, &data_dir)?,
+            backup: BackupConfig::read(&vars, &data_dir)?,
             http,
             mail,
             data_dir,
@@ -606,6 +625,37 @@ impl AuditConfig {
                 .get("AUDIT_CHECKPOINT_FILE")
                 .map(PathBuf::from)
                 .unwrap_or_else(|| data_dir.join("audit-checkpoints.jsonl")),
+        })
+    }
+}
+
+impl BackupConfig {
+    fn read<F: Fn(&str) -> Option<String>>(
+        vars: &Vars<F>,
+        data_dir: &Path,
+    ) -> Result<BackupConfig, ConfigError> {
+        let embedded = vars
+            .get("DATABASE_URL")
+            .is_none_or(|url| url.starts_with("sqlite:"));
+        let daily = match vars.get("BACKUP_DAILY") {
+            None => embedded,
+            Some(_) => vars.flag("BACKUP_DAILY"),
+        };
+        Ok(BackupConfig {
+            dir: vars
+                .get("BACKUP_DIR")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| data_dir.join("backups")),
+            daily,
+            keep: u32::try_from(vars.number("BACKUP_KEEP", 30, 1..=90)?).unwrap_or(30),
+            key: vars
+                .get("BACKUP_KEY")
+                .map(|hex| {
+                    MasterKey::from_hex(&hex).map_err(|_| {
+                        invalid("BACKUP_KEY", "use 64 hex digits (32 random bytes)".into())
+                    })
+                })
+                .transpose()?,
         })
     }
 }

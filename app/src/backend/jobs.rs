@@ -37,10 +37,12 @@ pub enum Job {
     ExpiredSignInData,
     /// Stored files no row names, and abandoned spools.
     OrphanedFiles,
+    /// The embedded default's daily backup, and the pruning of old ones.
+    DailyBackup,
 }
 
 impl Job {
-    pub const ALL: [Job; 7] = [
+    pub const ALL: [Job; 8] = [
         Job::FinalizeDeletions,
         Job::ExpiredExports,
         Job::StaleHistoryUploads,
@@ -48,6 +50,7 @@ impl Job {
         Job::PurgeFirms,
         Job::ExpiredSignInData,
         Job::OrphanedFiles,
+        Job::DailyBackup,
     ];
 
     /// As stored (never changes for a job).
@@ -60,6 +63,7 @@ impl Job {
             Job::PurgeFirms => "purge_firms",
             Job::ExpiredSignInData => "expired_sign_in_data",
             Job::OrphanedFiles => "orphaned_files",
+            Job::DailyBackup => "daily_backup",
         }
     }
 
@@ -70,7 +74,7 @@ impl Job {
             Job::ExpiredExports | Job::StaleHistoryUploads | Job::PurgePeople | Job::PurgeFirms => {
                 10 * MINUTE
             }
-            Job::ExpiredSignInData | Job::OrphanedFiles => 24 * 60 * MINUTE,
+            Job::ExpiredSignInData | Job::OrphanedFiles | Job::DailyBackup => 24 * 60 * MINUTE,
         }
     }
 
@@ -92,6 +96,7 @@ impl Job {
                     .rows_affected();
                 removed + runs
             }
+            Job::DailyBackup => crate::backend::backup::daily::run(state, now).await?,
             Job::OrphanedFiles => n(crate::backend::certificates::sweep::sweep(
                 state,
                 crate::backend::certificates::sweep::GRACE_SECS,

@@ -5,6 +5,7 @@ pub mod account;
 pub mod audit;
 pub mod auth;
 pub mod authz;
+pub mod backup;
 pub mod certificates;
 pub mod cleanup;
 pub mod config;

@@ -804,6 +804,8 @@ pub static EN: Texts = Texts {
     cert_none_hint: "Attach the course certificate below, so your report can prove the hours.",
     audit_action_names: &[
         ("system.migrations_applied", "Database updated"),
+        ("system.backup_made", "Backup made"),
+        ("system.backup_restored", "Backup restored"),
         ("auth.code_requested", "Sign-in code requested"),
         ("auth.sign_in_failed", "Sign-in failed"),
         ("auth.locked_out", "Sign-in locked after too many attempts"),

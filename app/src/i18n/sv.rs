@@ -804,6 +804,8 @@ pub static SV: Texts = Texts {
     cert_none_hint: "Bifoga kursintyget nedan, så att rapporten kan styrka timmarna.",
     audit_action_names: &[
         ("system.migrations_applied", "Databasen uppdaterad"),
+        ("system.backup_made", "Säkerhetskopia gjord"),
+        ("system.backup_restored", "Säkerhetskopia återställd"),
         ("auth.code_requested", "Inloggningskod begärd"),
         ("auth.sign_in_failed", "Inloggningen misslyckades"),
         (

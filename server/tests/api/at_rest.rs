@@ -80,7 +80,11 @@ async fn a_plain_database_file_is_encrypted_in_place() {
         .expect("row");
     plain.close().await.expect("close");
     let path = dir.path().join("old.db");
-    assert!(std::fs::read(&path).expect("read").starts_with(b"SQLite format 3"));
+    assert!(
+        std::fs::read(&path)
+            .expect("read")
+            .starts_with(b"SQLite format 3")
+    );
 
     let db = crate::helpers::open_db(&url).await;
     let body: String = sqlx::query_scalar("SELECT body FROM notes")

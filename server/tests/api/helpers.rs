@@ -127,6 +127,29 @@ impl TestApp {
         }
     }
 
+    /// A server on an existing database and data directory (a restored instance).
+    pub async fn open(
+        _backend: Backend,
+        database_url: String,
+        dir: tempfile::TempDir,
+        vars: &[(&'static str, &str)],
+    ) -> TestApp {
+        server::telemetry::init_for_tests();
+        let config = test_config_with(&database_url, dir.path(), vars);
+        let server = Server::start(config).await.expect("server starts");
+        TestApp {
+            base: format!("http://{}", server.addr),
+            server: Some(server),
+            client: reqwest::Client::builder()
+                .timeout(std::time::Duration::from_secs(90))
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("http client"),
+            dir,
+            database_url,
+        }
+    }
+
     /// A server that sends mail to `smtp_url` instead of the development mailbox.
     pub async fn spawn_with(backend: Backend, smtp_url: Option<&str>) -> TestApp {
         // Logs go to the test's captured output, shown when it fails.
@@ -217,6 +240,8 @@ pub fn test_config_with(
         ("DATA_DIR", dir.display().to_string()),
         ("SITE_ROOT", dir.join("site").display().to_string()),
         ("APP_SECRET", TEST_SECRET.to_owned()),
+        // A test makes its own backups when it wants one (`backups.rs`).
+        ("BACKUP_DAILY", "0".to_owned()),
         // Uploads are inspected by the real worker: this package's binary.
         (
             "INSPECT_COMMAND",

@@ -3,10 +3,11 @@
 
 mod helpers;
 
-mod audit;
 mod at_rest;
+mod audit;
 mod audit_proof;
 mod auth;
+mod backups;
 mod certificates;
 mod cli;
 mod data_rights;

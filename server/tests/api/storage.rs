@@ -61,6 +61,21 @@ fn s3_settings() -> (String, String, String) {
     )
 }
 
+/// The variables that point the binary at `store` (none for the local default).
+pub fn store_vars(store: Store) -> Vec<(&'static str, String)> {
+    match store {
+        Store::Local => Vec::new(),
+        Store::S3 => {
+            let (url, id, secret) = s3_settings();
+            vec![
+                ("STORAGE_URL", url),
+                ("AWS_ACCESS_KEY_ID", id),
+                ("AWS_SECRET_ACCESS_KEY", secret),
+            ]
+        }
+    }
+}
+
 async fn spawn(store: Store, ttl: &str) -> TestApp {
     spawn_with(store, &[("SIGNED_URL_TTL_SECS", ttl)]).await
 }

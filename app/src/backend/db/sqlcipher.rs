@@ -103,7 +103,9 @@ pub async fn encrypt_plain_file(url: &str, path: &Path, key: &FileKey) -> anyhow
     )
     .await
     .context("encrypting the database file")?;
-    conn.close().await.context("closing the plain database file")?;
+    conn.close()
+        .await
+        .context("closing the plain database file")?;
     std::fs::File::open(&target)
         .and_then(|f| f.sync_all())
         .context("syncing the encrypted database file")?;

@@ -11,6 +11,22 @@ impl DataKey {
         DataKey(rand::random())
     }
 
+    /// A key given as bytes (the backup key, derived or configured).
+    pub fn from_bytes(bytes: [u8; 32]) -> DataKey {
+        DataKey(bytes)
+    }
+
+    /// HMAC-SHA256 of `label ‖ data` under this key: a check value that proves the key
+    /// without revealing it.
+    pub fn mac(&self, label: &[u8], data: &[u8]) -> hmac::Hmac<sha2::Sha256> {
+        use hmac::{KeyInit, Mac};
+        let mut mac = <hmac::Hmac<sha2::Sha256> as KeyInit>::new_from_slice(&self.0)
+            .expect("HMAC accepts any key length");
+        mac.update(label);
+        mac.update(data);
+        mac
+    }
+
     /// The key, encrypted under the master key, bound to its firm (a wrapped key copied to
     /// another firm's row does not unwrap).
     pub fn wrap(&self, master: &[u8; 32], firm_id: &str) -> String {

@@ -57,6 +57,18 @@ impl SpoolWriter {
         Ok(writer)
     }
 
+    /// A spool for an object coming back from a backup: it was checked when it was first
+    /// stored, and the archive proved it unchanged, so any of our kinds is taken.
+    pub async fn create_restored(
+        dir: &Path,
+        key: &str,
+        firm_key: &DataKey,
+    ) -> std::io::Result<SpoolWriter> {
+        let mut writer = SpoolWriter::create(dir, key, firm_key, u64::MAX).await?;
+        writer.accept = |head| sniff(head).or_else(|| sniff_archive(head));
+        Ok(writer)
+    }
+
     /// Starts a spool in `dir` for the object `key`.
     pub async fn create(
         dir: &Path,

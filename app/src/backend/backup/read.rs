@@ -1,0 +1,596 @@
+//! `cpd-registry restore FILE`: first the whole archive is read and proven (every chunk
+//! authenticated, every part against the manifest, the end present), writing nothing;
+//! then, into an empty database of either backend, every row in one transaction and every
+//! object into the store. A refused archive leaves the target as it was.
+
+use super::format::{
+    ArchiveError, FileHead, Frame, Header, Manifest, ObjectHead, Part, Reader, TableHead,
+};
+use super::progress::Progress;
+use super::schema::{self, Kind};
+use super::{CHECKPOINT_FILE, Summary, master_check};
+use crate::backend::audit::{self, Action, Actor};
+use crate::backend::config::Config;
+use crate::backend::db::Db;
+use crate::backend::storage::data_key::DataKey;
+use crate::backend::storage::sealed::Opener;
+use crate::backend::storage::spool::SpoolWriter;
+use crate::backend::storage::{self, Storage};
+use anyhow::Context;
+use base64::Engine as _;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::path::Path;
+use tokio::io::AsyncWriteExt;
+
+/// Why a restore stopped before it wrote anything.
+#[derive(Debug, thiserror::Error)]
+pub enum RestoreError {
+    #[error(
+        "the target is not empty ({0}): restore into a new database and an empty store, never over live data"
+    )]
+    NotEmpty(String),
+    #[error(
+        "the archive was made at schema version {archive} and this program is at {here}: restore it with the version that made it"
+    )]
+    OtherVersion { archive: i64, here: i64 },
+    #[error(
+        "the archive was made under another APP_SECRET: set the master key it was made with (firm keys and audit signatures depend on it)"
+    )]
+    OtherSecret,
+}
+
+/// Where the rows and objects go in the second pass.
+struct Target<'a> {
+    tx: Option<sqlx::Transaction<'static, sqlx::Any>>,
+    storage: &'a Storage,
+    master: [u8; 32],
+    columns: BTreeMap<String, BTreeMap<String, Kind>>,
+    table: Option<(TableHead, Vec<Kind>)>,
+    batch: Vec<Vec<serde_json::Value>>,
+    firm_keys: BTreeMap<String, String>,
+    stored: Vec<String>,
+    checkpoint_file: std::path::PathBuf,
+}
+
+/// One object or file being read.
+enum Open {
+    Object {
+        head: ObjectHead,
+        // Boxed: each holds a whole AES key schedule.
+        opener: Option<Box<Opener>>,
+        spool: Option<Box<SpoolWriter>>,
+        firm_key: Option<DataKey>,
+    },
+    File {
+        head: FileHead,
+        out: Option<(tokio::fs::File, std::path::PathBuf)>,
+    },
+}
+
+fn damaged(reader_at: u64) -> anyhow::Error {
+    ArchiveError::Damaged(reader_at).into()
+}
+
+/// Reads the archive through; with a target, writes it. Returns its header and what it held.
+async fn walk(
+    path: &Path,
+    key: &DataKey,
+    mut target: Option<&mut Target<'_>>,
+    progress: &mut Progress,
+) -> anyhow::Result<(Header, Summary)> {
+    let file = tokio::fs::File::open(path)
+        .await
+        .with_context(|| format!("opening {}", path.display()))?;
+    let mut reader =
+        Reader::start(tokio::io::BufReader::with_capacity(256 * 1024, file), key).await?;
+    let Some((Frame::Header, bytes)) = reader.next().await? else {
+        return Err(damaged(reader.read_bytes()));
+    };
+    let header: Header =
+        serde_json::from_slice(&bytes).map_err(|_| damaged(reader.read_bytes()))?;
+    progress.totals(header.rows, header.objects);
+    let mut seen = Manifest::default();
+    let mut summary = Summary::default();
+    let mut table: Option<(String, Sha256, u64)> = None;
+    let mut open: Option<(Open, Sha256)> = None;
+    let mut manifest: Option<Manifest> = None;
+    while let Some((kind, bytes)) = reader.next().await? {
+        let at = reader.read_bytes();
+        if manifest.is_some() {
+            return Err(damaged(at));
+        }
+        match kind {
+            Frame::Table => {
+                if let Some((name, hash, count)) = table.take() {
+                    seen.tables.insert(
+                        name,
+                        Part {
+                            count,
+                            sha256: hex::encode(hash.finalize()),
+                        },
+                    );
+                }
+                let head: TableHead = serde_json::from_slice(&bytes).map_err(|_| damaged(at))?;
+                if let Some(target) = target.as_deref_mut() {
+                    target.start_table(head.clone()).await?;
+                }
+                table = Some((head.name, Sha256::new(), 0));
+            }
+            Frame::Row => {
+                let (_, hash, count) = table.as_mut().ok_or_else(|| damaged(at))?;
+                hash.update((bytes.len() as u64).to_be_bytes());
+                hash.update(&bytes);
+                *count += 1;
+                summary.rows += 1;
+                if let Some(target) = target.as_deref_mut() {
+                    let values: Vec<serde_json::Value> =
+                        serde_json::from_slice(&bytes).map_err(|_| damaged(at))?;
+                    target.row(values).await?;
+                }
+                progress.rows_done(1, at);
+            }
+            Frame::Object | Frame::File => {
+                if let Some((name, hash, count)) = table.take() {
+                    seen.tables.insert(
+                        name,
+                        Part {
+                            count,
+                            sha256: hex::encode(hash.finalize()),
+                        },
+                    );
+                }
+                if open.is_some() {
+                    return Err(damaged(at));
+                }
+                let item = if kind == Frame::Object {
+                    let head: ObjectHead =
+                        serde_json::from_slice(&bytes).map_err(|_| damaged(at))?;
+                    match target.as_deref_mut() {
+                        Some(target) => target.start_object(head).await?,
+                        None => Open::Object {
+                            head,
+                            opener: None,
+                            spool: None,
+                            firm_key: None,
+                        },
+                    }
+                } else {
+                    let head: FileHead = serde_json::from_slice(&bytes).map_err(|_| damaged(at))?;
+                    match target.as_deref_mut() {
+                        Some(target) => target.start_file(head).await?,
+                        None => Open::File { head, out: None },
+                    }
+                };
+                open = Some((item, Sha256::new()));
+            }
+            Frame::Data => {
+                let (item, hash) = open.as_mut().ok_or_else(|| damaged(at))?;
+                hash.update(&bytes);
+                match item {
+                    Open::Object {
+                        opener: Some(opener),
+                        spool: Some(spool),
+                        ..
+                    } => {
+                        let plain = opener.push(&bytes).map_err(|_| damaged(at))?;
+                        if !plain.is_empty() {
+                            spool
+                                .write(&plain)
+                                .await
+                                .map_err(|e| anyhow::anyhow!("{e}"))?;
+                        }
+                    }
+                    Open::File {
+                        out: Some((file, _)),
+                        ..
+                    } => file.write_all(&bytes).await?,
+                    _ => {}
+                }
+            }
+            Frame::End => {
+                let (item, hash) = open.take().ok_or_else(|| damaged(at))?;
+                let size =
+                    u64::from_be_bytes(bytes.as_slice().try_into().map_err(|_| damaged(at))?);
+                let part = Part {
+                    count: size,
+                    sha256: hex::encode(hash.finalize()),
+                };
+                match item {
+                    Open::Object {
+                        head,
+                        opener,
+                        spool,
+                        firm_key,
+                    } => {
+                        if let (Some(opener), Some(mut spool), Some(firm_key), Some(target)) =
+                            (opener, spool, firm_key, target.as_deref_mut())
+                        {
+                            let last = opener.finish().map_err(|_| damaged(at))?;
+                            if !last.is_empty() {
+                                spool
+                                    .write(&last)
+                                    .await
+                                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+                            }
+                            target.put_object(&head.key, *spool, &firm_key).await?;
+                        }
+                        summary.objects += 1;
+                        summary.object_bytes += size;
+                        seen.objects.insert(head.key, part);
+                        progress.objects_done(1, at);
+                    }
+                    Open::File { head, out } => {
+                        if let Some((mut file, _)) = out {
+                            file.flush().await?;
+                            file.sync_all().await?;
+                        }
+                        seen.files.insert(head.name, part);
+                    }
+                }
+            }
+            Frame::Manifest => {
+                if let Some((name, hash, count)) = table.take() {
+                    seen.tables.insert(
+                        name,
+                        Part {
+                            count,
+                            sha256: hex::encode(hash.finalize()),
+                        },
+                    );
+                }
+                if open.is_some() {
+                    return Err(damaged(at));
+                }
+                manifest = Some(serde_json::from_slice(&bytes).map_err(|_| damaged(at))?);
+            }
+            Frame::Header => return Err(damaged(at)),
+        }
+    }
+    // The sealed stream ended where its writer ended it; the manifest must be its last part
+    // and agree with everything read.
+    match manifest {
+        Some(manifest) if manifest == seen => {}
+        _ => return Err(ArchiveError::Truncated(reader.read_bytes()).into()),
+    }
+    summary.bytes = reader.read_bytes();
+    Ok((header, summary))
+}
+
+/// Proves the whole archive without writing anything: its header and what it holds.
+pub async fn check(
+    path: &Path,
+    config: &Config,
+    progress: &mut Progress,
+) -> anyhow::Result<(Header, Summary)> {
+    progress.phase("checking");
+    let result = walk(path, &super::archive_key(config), None, progress).await?;
+    progress.finish(result.1.bytes);
+    Ok(result)
+}
+
+/// Restores `path` into `db` (migrated, empty) and `storage` (empty).
+pub async fn restore(
+    db: &Db,
+    storage: &Storage,
+    config: &Config,
+    path: &Path,
+    progress: &mut Progress,
+) -> anyhow::Result<Summary> {
+    let started = std::time::Instant::now();
+    let master = *config.secrets.app_secret.expose();
+    let (header, _) = check(path, config, progress).await?;
+    if header.master_check != master_check(&master) {
+        return Err(RestoreError::OtherSecret.into());
+    }
+    let mut conn = db.pool.acquire().await?;
+    let here = schema::version(&mut conn).await?;
+    if header.schema_version != here {
+        return Err(RestoreError::OtherVersion {
+            archive: header.schema_version,
+            here,
+        }
+        .into());
+    }
+    for table in ["users", "firms", "audit_log", "audit_checkpoints"] {
+        let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+            .fetch_one(&mut *conn)
+            .await?;
+        if n > 0 {
+            return Err(RestoreError::NotEmpty(format!("the database has rows in {table}")).into());
+        }
+    }
+    let tables = schema::tables(db, &mut conn).await?;
+    drop(conn);
+    if storage
+        .list()
+        .await?
+        .iter()
+        .any(|(key, _)| storage::our_key_firm(storage.key_prefix(), key).is_some())
+    {
+        return Err(RestoreError::NotEmpty("the object store holds files".into()).into());
+    }
+    let checkpoint_file = config.audit.checkpoint_file.clone();
+    if std::fs::metadata(&checkpoint_file).is_ok_and(|m| m.len() > 0) {
+        return Err(RestoreError::NotEmpty(format!("{} exists", checkpoint_file.display())).into());
+    }
+
+    let mut tx = db.begin().await?;
+    if db.backend == crate::backend::db::Backend::Sqlite {
+        // Rows of one table may name each other; SQLite checks them all at commit.
+        sqlx::query("PRAGMA defer_foreign_keys = ON")
+            .execute(&mut *tx)
+            .await?;
+    }
+    let mut target = Target {
+        tx: Some(tx),
+        storage,
+        master,
+        columns: tables
+            .into_iter()
+            .map(|t| (t.name, t.columns.into_iter().collect()))
+            .collect(),
+        table: None,
+        batch: Vec::new(),
+        firm_keys: BTreeMap::new(),
+        stored: Vec::new(),
+        checkpoint_file,
+    };
+    progress.phase("restore");
+    let walked = walk(
+        path,
+        &super::archive_key(config),
+        Some(&mut target),
+        progress,
+    )
+    .await;
+    let result = match walked {
+        Ok((_, summary)) => target.finish().await.map(|()| summary),
+        Err(error) => Err(error),
+    };
+    match result {
+        Ok(summary) => {
+            record_restore(db, &summary).await?;
+            progress.finish(summary.bytes);
+            Ok(Summary {
+                seconds: started.elapsed().as_secs_f64(),
+                ..summary
+            })
+        }
+        Err(error) => {
+            // The transaction is dropped (rolled back); the objects stored so far go too.
+            storage::remove_objects(storage, &target.stored).await;
+            let _ = tokio::fs::remove_file(super::partial_path(&target.checkpoint_file)).await;
+            Err(error)
+        }
+    }
+}
+
+async fn record_restore(db: &Db, summary: &Summary) -> anyhow::Result<()> {
+    let mut tx = db.begin().await?;
+    audit::record(
+        &mut tx,
+        &Actor::System,
+        Action::BackupRestored,
+        &audit::Target::new("backup", "restore")
+            .with_detail(format!("{} rows, {} files", summary.rows, summary.objects)),
+        &audit::Context::default(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The largest number of rows in one INSERT (both backends' parameter limits allow it).
+fn batch_rows(columns: usize) -> usize {
+    (16_000 / columns.max(1)).clamp(1, 500)
+}
+
+impl Target<'_> {
+    fn conn(&mut self) -> anyhow::Result<&mut sqlx::AnyConnection> {
+        Ok(&mut *self
+            .tx
+            .as_mut()
+            .context("the restore is already committed")?)
+    }
+
+    async fn start_table(&mut self, head: TableHead) -> anyhow::Result<()> {
+        self.flush().await?;
+        let columns = self.columns.get(&head.name).with_context(|| {
+            format!(
+                "the archive has a table {} this version does not",
+                head.name
+            )
+        })?;
+        let kinds = head
+            .columns
+            .iter()
+            .map(|c| {
+                columns.get(c).copied().with_context(|| {
+                    format!(
+                        "the archive has a column {}.{c} this version does not",
+                        head.name
+                    )
+                })
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        // Rows the migrations themselves put in (a job list, the checkpointing start) give
+        // way to the archive's.
+        sqlx::query(&format!("DELETE FROM \"{}\"", head.name))
+            .execute(self.conn()?)
+            .await?;
+        self.table = Some((head, kinds));
+        Ok(())
+    }
+
+    async fn row(&mut self, values: Vec<serde_json::Value>) -> anyhow::Result<()> {
+        let (head, kinds) = self.table.as_ref().context("a row outside a table")?;
+        anyhow::ensure!(
+            values.len() == kinds.len(),
+            "a row of {} has the wrong number of values",
+            head.name
+        );
+        if head.name == "firms" {
+            let at = |name: &str| head.columns.iter().position(|c| c == name);
+            if let (Some(id), Some(key)) = (at("id"), at("data_key"))
+                && let (Some(id), Some(key)) = (values[id].as_str(), values[key].as_str())
+            {
+                self.firm_keys.insert(id.to_owned(), key.to_owned());
+            }
+        }
+        self.batch.push(values);
+        if self.batch.len() >= batch_rows(kinds.len()) {
+            self.flush().await?;
+        }
+        Ok(())
+    }
+
+    async fn flush(&mut self) -> anyhow::Result<()> {
+        let Some((head, kinds)) = self.table.as_ref() else {
+            return Ok(());
+        };
+        if self.batch.is_empty() {
+            return Ok(());
+        }
+        let width = kinds.len();
+        let columns = head
+            .columns
+            .iter()
+            .map(|c| format!("\"{c}\""))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let tuples = (0..self.batch.len())
+            .map(|r| {
+                let params = (1..=width)
+                    .map(|c| format!("${}", r * width + c))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                format!("({params})")
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!("INSERT INTO \"{}\" ({columns}) VALUES {tuples}", head.name);
+        let mut query = sqlx::query(&sql);
+        for row in &self.batch {
+            for (value, kind) in row.iter().zip(kinds) {
+                query = bind(query, *kind, value)
+                    .with_context(|| format!("a value of {}", head.name))?;
+            }
+        }
+        let tx = self
+            .tx
+            .as_mut()
+            .context("the restore is already committed")?;
+        query
+            .execute(&mut **tx)
+            .await
+            .with_context(|| format!("restoring {}", head.name))?;
+        self.batch.clear();
+        Ok(())
+    }
+
+    async fn start_object(&mut self, head: ObjectHead) -> anyhow::Result<Open> {
+        self.flush().await?;
+        let firm_key = self
+            .firm_keys
+            .get(&head.firm_id)
+            .and_then(|wrapped| DataKey::unwrap(wrapped, &self.master, &head.firm_id))
+            .with_context(|| format!("the archive's object {} has no firm key", head.key))?;
+        let spool =
+            SpoolWriter::create_restored(self.storage.spool_dir(), &head.key, &firm_key).await?;
+        Ok(Open::Object {
+            opener: Some(Box::new(Opener::new(&firm_key, &head.key))),
+            spool: Some(Box::new(spool)),
+            firm_key: Some(firm_key),
+            head,
+        })
+    }
+
+    async fn put_object(
+        &mut self,
+        key: &str,
+        spool: SpoolWriter,
+        firm_key: &DataKey,
+    ) -> anyhow::Result<()> {
+        let spool = spool
+            .finish()
+            .await
+            .map_err(|e| anyhow::anyhow!("storing {key}: {e}"))?;
+        let mime = spool.kind.mime();
+        self.storage.put(spool, firm_key, mime).await?;
+        self.stored.push(key.to_owned());
+        Ok(())
+    }
+
+    async fn start_file(&mut self, head: FileHead) -> anyhow::Result<Open> {
+        self.flush().await?;
+        anyhow::ensure!(
+            head.name == CHECKPOINT_FILE,
+            "the archive holds an unknown file {}",
+            head.name
+        );
+        let partial = super::partial_path(&self.checkpoint_file);
+        if let Some(dir) = partial.parent().filter(|d| !d.as_os_str().is_empty()) {
+            tokio::fs::create_dir_all(dir).await?;
+        }
+        let file = tokio::fs::File::create(&partial).await?;
+        Ok(Open::File {
+            head,
+            out: Some((file, partial)),
+        })
+    }
+
+    async fn finish(&mut self) -> anyhow::Result<()> {
+        self.flush().await?;
+        let tx = self.tx.take().context("the restore is already committed")?;
+        tx.commit().await.context("committing the restored rows")?;
+        let partial = super::partial_path(&self.checkpoint_file);
+        if tokio::fs::try_exists(&partial).await? {
+            tokio::fs::rename(&partial, &self.checkpoint_file).await?;
+        }
+        Ok(())
+    }
+}
+
+/// Binds one archived value as the target column's kind.
+fn bind<'q>(
+    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    kind: Kind,
+    value: &serde_json::Value,
+) -> anyhow::Result<sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>> {
+    use serde_json::Value;
+    Ok(match kind {
+        Kind::Text => query.bind(match value {
+            Value::Null => None,
+            Value::String(s) => Some(s.clone()),
+            other => Some(other.to_string()),
+        }),
+        Kind::Int => query.bind(match value {
+            Value::Null => None,
+            Value::Bool(b) => Some(i64::from(*b)),
+            Value::Number(n) => Some(n.as_i64().context("not a whole number")?),
+            Value::String(s) => Some(s.parse::<i64>().context("not a whole number")?),
+            _ => anyhow::bail!("not a whole number"),
+        }),
+        Kind::Bool => query.bind(match value {
+            Value::Null => None,
+            Value::Bool(b) => Some(*b),
+            Value::Number(n) => Some(n.as_i64() != Some(0)),
+            _ => anyhow::bail!("not a boolean"),
+        }),
+        Kind::Real => query.bind(match value {
+            Value::Null => None,
+            Value::Number(n) => Some(n.as_f64().context("not a number")?),
+            _ => anyhow::bail!("not a number"),
+        }),
+        Kind::Blob => query.bind(match value {
+            Value::Null => None,
+            Value::String(s) => Some(
+                base64::engine::general_purpose::STANDARD
+                    .decode(s)
+                    .context("not base64")?,
+            ),
+            _ => anyhow::bail!("not bytes"),
+        }),
+    })
+}

@@ -1,0 +1,341 @@
+//! `cpd-registry backup` and `restore`, run as the operator runs them: a populated instance
+//! is backed up while it serves, restored into an empty database of either backend (the
+//! embedded default into PostgreSQL too), and the restored instance serves the same
+//! person, courses and certificates, and its audit log verifies. A damaged, cut-short or
+//! foreign archive, a wrong key and a target that is not empty are refused, writing nothing.
+
+use crate::certificates::{link, new_entry, upload};
+use crate::helpers::{Backend, Browser, TEST_SECRET, TestApp, fresh_database};
+use crate::on_both_backends;
+use crate::storage::Store;
+use server::inspect::samples::{jpeg, pdf};
+use std::path::Path;
+use std::process::Command;
+
+const TITLE: &str = "Xylophonic tort law";
+
+/// The binary with one instance's configuration.
+fn cli(
+    database_url: &str,
+    dir: &Path,
+    extra: &[(&str, &str)],
+    args: &[&str],
+) -> (Option<i32>, String, String) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_cpd-registry"));
+    for name in [
+        "APP_ENV",
+        "APP_SECRET_FILE",
+        "SMTP_URL",
+        "STORAGE_URL",
+        "BACKUP_KEY",
+    ] {
+        command.env_remove(name);
+    }
+    command
+        .args(args)
+        .env("DATABASE_URL", database_url)
+        .env("DATA_DIR", dir)
+        .env("APP_SECRET", TEST_SECRET)
+        .env("LOG_FORMAT", "json")
+        .env("RUST_LOG", "error");
+    for (name, value) in extra {
+        command.env(name, value);
+    }
+    let output = command.output().expect("run cpd-registry");
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// A person with a course and two certificates; returns their browser, the entry and the
+/// bytes each certificate opens to.
+async fn populate(app: &TestApp) -> (Browser, Vec<(String, Vec<u8>)>) {
+    let anna = app.signed_in_browser("zebulonia.q@example.se").await;
+    let entry = new_entry(&anna, TITLE).await;
+    let mut files = Vec::new();
+    for (name, bytes) in [("intyg.pdf", pdf(2)), ("foto.jpg", jpeg(1024, 768))] {
+        let (status, answer) = upload(&anna, &entry, name, bytes).await;
+        assert_eq!(status, 201, "{answer}");
+        let id = answer["id"].as_str().expect("id").to_owned();
+        let opened = reqwest::get(link(&anna, &id, "").await)
+            .await
+            .expect("open");
+        assert_eq!(opened.status(), 200);
+        files.push((id, opened.bytes().await.expect("bytes").to_vec()));
+    }
+    (anna, files)
+}
+
+/// What a restored instance must show: the person (their session too), the course, every
+/// certificate byte for byte, and an audit log that verifies.
+async fn check_restored(
+    target: &TestApp,
+    anna: &Browser,
+    files: &[(String, Vec<u8>)],
+    extra: &[(&str, &str)],
+) {
+    let anna = Browser {
+        client: anna.client.clone(),
+        base: target.base.clone(),
+    };
+    let log = anna.form("/api/log/get_log", &[]).await;
+    assert_eq!(
+        log.status(),
+        200,
+        "the restored session still signs Anna in"
+    );
+    let log: serde_json::Value = log.json().await.expect("json");
+    assert!(
+        log["entries"]
+            .as_array()
+            .expect("entries")
+            .iter()
+            .any(|e| e["title"] == TITLE),
+        "{log}"
+    );
+    for (id, bytes) in files {
+        let opened = reqwest::get(link(&anna, id, "").await).await.expect("open");
+        assert_eq!(opened.status(), 200);
+        assert_eq!(
+            &opened.bytes().await.expect("bytes").to_vec(),
+            bytes,
+            "certificate {id}"
+        );
+    }
+    let (code, out, err) = cli(
+        &target.database_url,
+        target.dir.path(),
+        extra,
+        &["audit", "verify"],
+    );
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert!(out.contains("result: intact"), "{out}");
+}
+
+/// Restores `archive` into a new database of `backend` in a new directory; the server on it.
+async fn restore_into(backend: Backend, archive: &Path, extra: &[(&'static str, &str)]) -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = fresh_database(backend, dir.path()).await;
+    let (code, out, err) = cli(
+        &url,
+        dir.path(),
+        extra,
+        &["restore", &archive.display().to_string()],
+    );
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert!(out.contains("restored"), "{out}");
+    assert!(
+        err.contains("restore:") && err.contains("rows"),
+        "progress on stderr: {err}"
+    );
+    TestApp::open(backend, url, dir, extra).await
+}
+
+async fn a_backup_restores_into_either_backend(backend: Backend) {
+    let source = TestApp::spawn(backend).await;
+    let (anna, files) = populate(&source).await;
+    let archive = source.dir.path().join("backup.cpdbackup");
+    let path = archive.display().to_string();
+    let (code, out, err) = cli(
+        &source.database_url,
+        source.dir.path(),
+        &[],
+        &["backup", "--to", &path],
+    );
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert!(out.contains("2 files"), "{out}");
+    assert!(err.contains("backup:"), "progress on stderr: {err}");
+
+    for into in [Backend::Sqlite, Backend::Postgres] {
+        if into == Backend::Postgres && !crate::helpers::postgres_given("backups::into_postgres") {
+            continue;
+        }
+        let target = restore_into(into, &archive, &[]).await;
+        check_restored(&target, &anna, &files, &[]).await;
+        target.stop().await;
+    }
+}
+on_both_backends!(a_backup_restores_into_either_backend);
+
+/// Objects come back from either store: a backup of an instance on S3 (Garage) restores
+/// into the embedded default's sealed directory.
+async fn objects_come_back_from_either_store(store: Store) {
+    // Its own prefix: other tests share the bucket.
+    let prefix = format!("backup-{}/", uuid::Uuid::now_v7().simple());
+    let source = crate::storage::spawn_with(store, &[("STORAGE_PREFIX", prefix.as_str())]).await;
+    let (anna, files) = populate(&source).await;
+    let archive = source.dir.path().join("backup.cpdbackup");
+    let mut vars = crate::storage::store_vars(store);
+    vars.push(("STORAGE_PREFIX", prefix.clone()));
+    let vars: Vec<(&str, &str)> = vars.iter().map(|(n, v)| (*n, v.as_str())).collect();
+    let (code, out, err) = cli(
+        &source.database_url,
+        source.dir.path(),
+        &vars,
+        &["backup", "--to", &archive.display().to_string()],
+    );
+    assert_eq!(code, Some(0), "{out}{err}");
+    let target = restore_into(Backend::Sqlite, &archive, &[]).await;
+    check_restored(&target, &anna, &files, &[]).await;
+}
+crate::on_both_storages!(objects_come_back_from_either_store);
+
+fn users(url: &str) -> i64 {
+    let url = url.to_owned();
+    tokio::task::block_in_place(|| {
+        tokio::runtime::Handle::current().block_on(async move {
+            let db = crate::helpers::open_db(&url).await;
+            let n = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+                .fetch_one(&db.pool)
+                .await
+                .unwrap_or(0);
+            db.pool.close().await;
+            n
+        })
+    })
+}
+
+/// Every refusal exits 1 with a sentence that says what is wrong, and writes nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_archives_wrong_keys_and_full_targets_are_refused() {
+    let source = TestApp::spawn(Backend::Sqlite).await;
+    populate(&source).await;
+    let archive = source.dir.path().join("backup.cpdbackup");
+    let (code, out, err) = cli(
+        &source.database_url,
+        source.dir.path(),
+        &[],
+        &["backup", "--to", &archive.display().to_string()],
+    );
+    assert_eq!(code, Some(0), "{out}{err}");
+    let bytes = std::fs::read(&archive).expect("archive");
+
+    // Nothing seeded is in clear in the archive.
+    for secret in ["zebulonia", TITLE, "Testsson"] {
+        assert!(
+            !bytes
+                .windows(secret.len())
+                .any(|w| w.eq_ignore_ascii_case(secret.as_bytes())),
+            "{secret:?} is readable in the backup"
+        );
+    }
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let write = |name: &str, content: &[u8]| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, content).expect("write");
+        path.display().to_string()
+    };
+    let mut flipped = bytes.clone();
+    let middle = flipped.len() / 2;
+    flipped[middle] ^= 0x01;
+    let mut header_flipped = bytes.clone();
+    header_flipped[20] ^= 0x01;
+    // (the file, variables for the restore, what the refusal says)
+    type Case<'a> = (String, Vec<(&'a str, &'a str)>, &'a str);
+    let cases: Vec<Case> = vec![
+        (write("flipped", &flipped), vec![], "damaged"),
+        (
+            write("header", &header_flipped),
+            vec![],
+            "does not open this archive",
+        ),
+        (
+            write("cut", &bytes[..bytes.len() - 100]),
+            vec![],
+            "cut short",
+        ),
+        (write("cut-at-chunk", &bytes[..bytes.len() / 3]), vec![], ""),
+        (
+            write("foreign.pdf", &pdf(1)),
+            vec![],
+            "not a CPD Registry backup",
+        ),
+        (write("empty", b""), vec![], "not a CPD Registry backup"),
+        (
+            archive.display().to_string(),
+            vec![("BACKUP_KEY", "ab".repeat(32).leak() as &str)],
+            "does not open this archive",
+        ),
+    ];
+    for (file, extra, says) in cases {
+        let target = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}/cpd.db", target.path().display());
+        let (code, out, err) = cli(&url, target.path(), &extra, &["restore", &file]);
+        assert_eq!(code, Some(1), "{file}: {out}{err}");
+        assert!(err.contains(says), "{file}: {err}");
+        assert_eq!(users(&url), 0, "{file}: nothing was restored");
+        assert!(
+            std::fs::read_dir(target.path().join("objects"))
+                .map(|d| d
+                    .filter_map(Result::ok)
+                    .all(|e| e.file_name() == ".incoming"))
+                .unwrap_or(true),
+            "{file}: no object was stored"
+        );
+    }
+
+    // The source itself is not empty: restoring over live data is refused.
+    let (code, _, err) = cli(
+        &source.database_url,
+        source.dir.path(),
+        &[],
+        &["restore", &archive.display().to_string()],
+    );
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("not empty"), "{err}");
+
+    // Another master key: firm keys and signatures would not open; refused before writing.
+    let target = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}/cpd.db", target.path().display());
+    let backup_key = hex::encode(
+        app::backend::crypto::Key::derive(
+            &crate::helpers::test_master(),
+            app::backend::crypto::Purpose::Backup,
+        )
+        .secret_bytes(),
+    );
+    let mut command = Command::new(env!("CARGO_BIN_EXE_cpd-registry"));
+    let output = command
+        .args(["restore", &archive.display().to_string()])
+        .env("DATABASE_URL", &url)
+        .env("DATA_DIR", target.path())
+        .env("APP_SECRET", "11".repeat(32))
+        .env("BACKUP_KEY", &backup_key)
+        .env("RUST_LOG", "error")
+        .output()
+        .expect("run");
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(err.contains("another APP_SECRET"), "{err}");
+}
+
+/// The embedded default's daily backup: made by the scheduler's job, audited, and it
+/// restores like any other.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_daily_backup_is_made_and_restores() {
+    let source = TestApp::spawn_with_vars(Backend::Sqlite, &[("BACKUP_DAILY", "1")]).await;
+    let (anna, files) = populate(&source).await;
+    let state = &source.server.as_ref().expect("running").state;
+    app::backend::backup::daily::run(state, app::backend::db::now_micros())
+        .await
+        .expect("daily backup");
+    let dir = source.dir.path().join("backups");
+    let made: Vec<_> = std::fs::read_dir(&dir)
+        .expect("backups dir")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "cpdbackup"))
+        .collect();
+    assert_eq!(made.len(), 1, "{made:?}");
+    let audited: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'system.backup_made'")
+            .fetch_one(&source.db().pool)
+            .await
+            .expect("count");
+    assert_eq!(audited, 1);
+    let target = restore_into(Backend::Sqlite, &made[0], &[]).await;
+    check_restored(&target, &anna, &files, &[]).await;
+}
