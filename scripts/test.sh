@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make test`: everything CI checks, in order, stopping at the first failure.
 #   format · module cycles · clippy (ssr and hydrate, each alone) · unit tests · integration tests on SQLite
-#   and PostgreSQL · release build · first-load size budget · Playwright in Debian's chromium
+#   and PostgreSQL · point-in-time recovery · release build · first-load size budget · Playwright in Debian's chromium
 #   (JavaScript on and off). Ends with which backends and suites ran, and the totals.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -106,6 +106,9 @@ s3_n=$(grep -cE '::s3 \.\.\. ok$' "$LOG_DIR/integration-tests.log")
 BACKENDS="sqlite ($sqlite_n integration tests passed), postgres ($postgres_n integration tests passed); storage: local ($local_n), s3/garage ($s3_n)"
 [ $rc = 0 ] || summary 1
 if [ "$sqlite_n" = 0 ] || [ "$postgres_n" = 0 ] || [ "$local_n" = 0 ] || [ "$s3_n" = 0 ]; then STEPS+=("  FAIL  a backend ran no test"); summary 1; fi
+
+# PostgreSQL's own point-in-time recovery (base backup + WAL archive), as the README shows it.
+step pitr scripts/pitr.sh "$TARGET_DIR/debug/cpd-registry" || summary 1
 
 step release-build cargo leptos build --release || summary 1
 step size-budget node scripts/size.mjs / || summary 1
