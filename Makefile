@@ -35,10 +35,12 @@ load: build
 # The firm overview with 500 people × 50 entries, on SQLite and a throwaway PostgreSQL;
 # then a 10 MB upload to the local backend (throughput, server memory); then the annual
 # report worker on 100 entries and 100 certificates, against qpdf; then a person's history of
-# 500 courses and 200 certificates (about 200 MB) brought in and exported.
+# 500 courses and 200 certificates (about 200 MB) brought in and exported; backup and restore
+# of 10,000 people × 50 courses and 1 GB of files (SQLite, and into PostgreSQL).
 bench:
 	@pg_env=$$(scripts/postgres.sh start) && eval "$$pg_env" && \
-	  cargo bench -p server --bench firm_overview; rc=$$?; scripts/postgres.sh stop "$$PG_TEST_DIR"; [ $$rc = 0 ] || exit $$rc
+	  cargo bench -p server --bench firm_overview && cargo bench -p server --bench backup; \
+	  rc=$$?; scripts/postgres.sh stop "$$PG_TEST_DIR"; [ $$rc = 0 ] || exit $$rc
 	cargo bench -p server --bench upload
 	cargo bench -p server --bench report
 	cargo bench -p server --bench export

@@ -2,6 +2,8 @@
 //! `TEST_POSTGRES_URL` is set, as `make bench` does) PostgreSQL. Prints the time to build
 //! it; the goal is 100 ms. Run: `make bench` or `cargo bench -p server --bench firm_overview`.
 
+mod seed;
+
 use app::backend::config::Config;
 use server::startup::Server;
 use std::collections::HashMap;
@@ -23,61 +25,11 @@ fn config(database_url: &str, dir: &std::path::Path) -> Config {
     Config::from_lookup(|name| vars.get(name).cloned()).expect("configuration")
 }
 
-async fn seed(server: &Server) -> String {
-    let db = &server.state.db;
-    let firm = uuid::Uuid::now_v7().to_string();
-    let mut tx = db.begin().await.expect("tx");
-    sqlx::query("INSERT INTO firms (id, name, created_at_us) VALUES ($1, 'Bench & Co', 0)")
-        .bind(&firm)
-        .execute(&mut *tx)
-        .await
-        .expect("firm");
-    for p in 0..PEOPLE {
-        let user = uuid::Uuid::now_v7().to_string();
-        sqlx::query(
-            "INSERT INTO users (id, firm_id, email, full_name, title, role, rule_set, admission_date, created_at_us) \
-             VALUES ($1, $2, $3, $4, 'advokat', 'member', 'se-advokat', '2010-01-01', 0)",
-        )
-        .bind(&user)
-        .bind(&firm)
-        .bind(format!("person{p}@bench.se"))
-        .bind(format!("Person {p}"))
-        .execute(&mut *tx)
-        .await
-        .expect("user");
-        // One multi-row insert per person.
-        let mut sql = String::from(
-            "INSERT INTO entries (id, user_id, firm_id, entry_date, title, provider, quarters, category, verifiable, topic, notes, created_at_us, updated_at_us) VALUES ",
-        );
-        for e in 0..ENTRIES_EACH {
-            if e > 0 {
-                sql.push(',');
-            }
-            let year = 2022 + (e % 5);
-            let category = if e % 4 == 0 {
-                "e-learning"
-            } else {
-                "teacher-led"
-            };
-            sql.push_str(&format!(
-                "('{}', '{user}', '{firm}', '{year}-{:02}-{:02}', 'Course {e}', 'Provider', {}, '{category}', 1, NULL, '', 0, 0)",
-                uuid::Uuid::now_v7(),
-                e % 12 + 1,
-                e % 28 + 1,
-                4 + (p + e) % 12,
-            ));
-        }
-        sqlx::query(&sql).execute(&mut *tx).await.expect("entries");
-    }
-    tx.commit().await.expect("commit");
-    firm
-}
-
 async fn measure(name: &str, database_url: &str, dir: &std::path::Path) {
     let server = Server::start(config(database_url, dir))
         .await
         .expect("server");
-    let firm = seed(&server).await;
+    let firm = seed::firm(&server.state.db, "Bench & Co", PEOPLE, ENTRIES_EACH, 0).await;
     let mut times: Vec<Duration> = Vec::with_capacity(RUNS);
     let mut people = 0;
     for _ in 0..RUNS {

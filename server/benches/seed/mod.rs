@@ -1,0 +1,56 @@
+//! Firms full of people and courses, written straight into the database (one multi-row
+//! insert per person), for the benchmarks that need volume.
+
+use app::backend::db::Db;
+
+/// A firm named `name` with `people` members of `entries_each` courses each (spread over
+/// five years, every fourth e-learning); `tag` keeps addresses apart between firms.
+/// Returns the firm's id.
+pub async fn firm(db: &Db, name: &str, people: usize, entries_each: usize, tag: usize) -> String {
+    let firm = uuid::Uuid::now_v7().to_string();
+    let mut tx = db.begin().await.expect("tx");
+    sqlx::query("INSERT INTO firms (id, name, created_at_us) VALUES ($1, $2, 0)")
+        .bind(&firm)
+        .bind(name)
+        .execute(&mut *tx)
+        .await
+        .expect("firm");
+    for p in 0..people {
+        let user = uuid::Uuid::now_v7().to_string();
+        sqlx::query(
+            "INSERT INTO users (id, firm_id, email, full_name, title, role, rule_set, admission_date, created_at_us) \
+             VALUES ($1, $2, $3, $4, 'advokat', 'member', 'se-advokat', '2010-01-01', 0)",
+        )
+        .bind(&user)
+        .bind(&firm)
+        .bind(format!("person{p}.{tag}@bench.se"))
+        .bind(format!("Person {p}"))
+        .execute(&mut *tx)
+        .await
+        .expect("user");
+        let mut sql = String::from(
+            "INSERT INTO entries (id, user_id, firm_id, entry_date, title, provider, quarters, category, verifiable, topic, notes, created_at_us, updated_at_us) VALUES ",
+        );
+        for e in 0..entries_each {
+            if e > 0 {
+                sql.push(',');
+            }
+            let year = 2022 + (e % 5);
+            let category = if e % 4 == 0 {
+                "e-learning"
+            } else {
+                "teacher-led"
+            };
+            sql.push_str(&format!(
+                "('{}', '{user}', '{firm}', '{year}-{:02}-{:02}', 'Course {e}', 'Provider', {}, '{category}', 1, NULL, '', 0, 0)",
+                uuid::Uuid::now_v7(),
+                e % 12 + 1,
+                e % 28 + 1,
+                4 + (p + e) % 12,
+            ));
+        }
+        sqlx::query(&sql).execute(&mut *tx).await.expect("entries");
+    }
+    tx.commit().await.expect("commit");
+    firm
+}
