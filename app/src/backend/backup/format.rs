@@ -86,7 +86,7 @@ pub struct ObjectHead {
     /// The object's key, whole (as the rows name it).
     pub key: String,
     /// The firm whose data key seals it: in the archive as in the store, an object is
-    /// sealed under its firm's key, so a firm whose key is gone is unreadable here too.
+    /// sealed under its firm's key (the wrapped key itself travels in the `firms` rows).
     pub firm_id: String,
 }
 

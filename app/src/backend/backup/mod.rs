@@ -5,8 +5,9 @@
 //! daily backup into `data/backups` and keeps 30 (`daily.rs`).
 //!
 //! The archive key is derived from the master key, or is `BACKUP_KEY`. Objects travel
-//! sealed under their firm's data key, so destroying a firm's key (its closing) leaves its
-//! files in every older archive unreadable.
+//! sealed under their firm's data key, as they are stored; the wrapped firm keys travel in
+//! the `firms` rows, so an archive restores on its own (and, for now, an archive made
+//! before a firm's closing still holds that firm: archives age out within 90 days).
 
 pub mod daily;
 pub mod format;
