@@ -19,6 +19,11 @@ free=$(free_gb "$dir")
 echo "disk: removed the incremental caches: ${free} GB free"
 [ "$free" -ge "$need_gb" ] && exit 0
 
+# Only ever a cargo target dir (cargo writes these two there), never whatever was named.
+if [ ! -f "$dir/.rustc_info.json" ] && [ ! -f "$dir/CACHEDIR.TAG" ]; then
+  echo "disk: $dir does not look like a cargo target dir: left as it is" >&2
+  exit 0
+fi
 rm -rf "${dir:?}"/* 2>/dev/null
 free=$(free_gb "$dir")
 echo "disk: emptied the target dir (everything is built again): ${free} GB free"

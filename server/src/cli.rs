@@ -206,7 +206,10 @@ async fn backup(config: &Config, to: &std::path::Path) -> anyhow::Result<()> {
         summary.seconds,
         megabytes(summary.bytes) / summary.seconds.max(0.001),
         if summary.skipped_objects > 0 {
-            format!("; {} orphaned file(s) left out", summary.skipped_objects)
+            format!(
+                "; {} file(s) left out (of no firm in the database, or deleted while it ran)",
+                summary.skipped_objects
+            )
         } else {
             String::new()
         }

@@ -480,6 +480,7 @@ pub static EN: Texts = Texts {
     job_purge_firms: "Closed firms are purged when their 30-day hold ends",
     job_expired_sign_in_data: "Expired sessions, codes, rate limits and old mail are removed",
     job_orphaned_files: "Stored files no record names are removed",
+    job_daily_backup: "The daily encrypted backup (where this installation makes one): 30 kept, none older than 90 days",
     history_too_large: "The archive is larger than 4 GB, or its upload broke off. Try again on a steady connection.",
     history_choose_file: "Choose your archive (the ZIP file) first.",
     history_not_zip: "This file is not a ZIP archive, or it is damaged. Upload the ZIP that \"Download all my data\" made, as it was downloaded.",

@@ -552,6 +552,7 @@ pub struct Texts {
     pub job_purge_firms: &'static str,
     pub job_expired_sign_in_data: &'static str,
     pub job_orphaned_files: &'static str,
+    pub job_daily_backup: &'static str,
     pub history_too_large: &'static str,
     pub history_choose_file: &'static str,
     pub history_not_zip: &'static str,

@@ -480,6 +480,7 @@ pub static SV: Texts = Texts {
     job_purge_firms: "Avslutade byråer raderas när deras 30 dagars väntetid har gått ut",
     job_expired_sign_in_data: "Utgångna sessioner, koder, gränser och gammal e-post tas bort",
     job_orphaned_files: "Lagrade filer som ingen post pekar på tas bort",
+    job_daily_backup: "Den dagliga krypterade säkerhetskopian (där installationen gör en): 30 sparas, ingen äldre än 90 dagar",
     history_too_large: "Arkivet är större än 4 GB, eller så avbröts uppladdningen. Försök igen med en stabil anslutning.",
     history_choose_file: "Välj ditt arkiv (ZIP-filen) först.",
     history_not_zip: "Filen är inte ett ZIP-arkiv, eller så är den skadad. Ladda upp ZIP-filen som \"Ladda ned alla mina uppgifter\" skapade, som den laddades ned.",

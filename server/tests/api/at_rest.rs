@@ -123,3 +123,50 @@ async fn another_master_key_does_not_open_the_file() {
     let text = format!("{error:#}");
     assert!(text.contains("cannot be opened with this key"), "{text}");
 }
+
+/// Encrypting a plain file in place never writes the key to the log, at the most verbose
+/// level either (the ATTACH that carries it is not logged, not even as a slow statement).
+#[test]
+fn the_file_key_is_never_logged() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("cpd.db");
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    runtime.block_on(async {
+        sqlx::any::install_default_drivers();
+        let url = format!("sqlite://{}?mode=rwc", path.display());
+        let mut plain = sqlx::AnyConnection::connect(&url).await.expect("plain");
+        sqlx::query("CREATE TABLE notes (body TEXT)")
+            .execute(&mut plain)
+            .await
+            .expect("table");
+        plain.close().await.expect("close");
+    });
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_cpd-registry"))
+        .arg("migrate")
+        .env_remove("DATABASE_URL")
+        .env("DATA_DIR", dir.path())
+        .env("APP_SECRET", crate::helpers::TEST_SECRET)
+        .env("RUST_LOG", "trace")
+        .env("LOG_FORMAT", "json")
+        .output()
+        .expect("run");
+    let log = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(output.status.success(), "{log}");
+    assert!(log.contains("encrypting it in place"), "{log}");
+    let key = hex::encode(
+        app::backend::crypto::Key::derive(
+            &test_master(),
+            app::backend::crypto::Purpose::DatabaseFile,
+        )
+        .secret_bytes(),
+    );
+    assert!(
+        !log.to_lowercase().contains(&key),
+        "the file key is in the log"
+    );
+    assert!(!log.contains(crate::helpers::TEST_SECRET));
+}

@@ -339,3 +339,82 @@ async fn the_daily_backup_is_made_and_restores() {
     let target = restore_into(Backend::Sqlite, &made[0], &[]).await;
     check_restored(&target, &anna, &files, &[]).await;
 }
+
+/// An archive sealed under the right key but naming a stored file outside our keys (another
+/// application's object in a shared bucket, a path that climbs out) is refused whole: a
+/// restore writes only keys of our shape, of the firm they name.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_archive_cannot_write_outside_our_keys() {
+    use app::backend::backup::format::{Frame, Header, Manifest, ObjectHead, Part, Writer};
+    use sha2::{Digest, Sha256};
+    let target = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}/cpd.db", target.path().display());
+    let db = crate::helpers::open_db(&url).await;
+    db.migrate().await.expect("migrate");
+    let version: i64 = sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations")
+        .fetch_one(&db.pool)
+        .await
+        .expect("version");
+    db.pool.close().await;
+    let config = crate::helpers::test_config(&url, target.path());
+    let firm = uuid::Uuid::now_v7().to_string();
+    for key in [
+        "other-app/notes.txt".to_owned(),
+        format!("../{firm}/{}", uuid::Uuid::now_v7()),
+        format!("{}/{}", uuid::Uuid::now_v7(), uuid::Uuid::now_v7()),
+    ] {
+        let path = target.path().join("crafted.cpdbackup");
+        let file = tokio::fs::File::create(&path).await.expect("create");
+        let mut out = Writer::start(file, &app::backend::backup::archive_key(&config))
+            .await
+            .expect("start");
+        out.json(
+            Frame::Header,
+            &Header {
+                created_at_us: 0,
+                source: "sqlite".into(),
+                schema_version: version,
+                master_check: app::backend::backup::master_check(&crate::helpers::test_master()),
+                rows: 0,
+                objects: 1,
+            },
+        )
+        .await
+        .expect("header");
+        out.json(
+            Frame::Object,
+            &ObjectHead {
+                key: key.clone(),
+                firm_id: firm.clone(),
+            },
+        )
+        .await
+        .expect("object");
+        out.frame(Frame::Data, b"%PDF-1.7 hello")
+            .await
+            .expect("data");
+        out.frame(Frame::End, &14u64.to_be_bytes())
+            .await
+            .expect("end");
+        let mut manifest = Manifest::default();
+        manifest.objects.insert(
+            key.clone(),
+            Part {
+                count: 14,
+                sha256: hex::encode(Sha256::digest(b"%PDF-1.7 hello")),
+            },
+        );
+        out.json(Frame::Manifest, &manifest)
+            .await
+            .expect("manifest");
+        out.finish().await.expect("finish");
+        let (code, out, err) = cli(
+            &url,
+            target.path(),
+            &[],
+            &["restore", &path.display().to_string()],
+        );
+        assert_eq!(code, Some(1), "{key}: {out}{err}");
+        assert!(err.contains("damaged"), "{key}: {err}");
+    }
+}

@@ -4,7 +4,6 @@
 
 use super::progress::Progress;
 use crate::backend::audit::{self, Action, Actor, Target};
-use crate::backend::db::now_micros;
 use crate::backend::state::AppState;
 use anyhow::Context;
 use std::path::{Path, PathBuf};
@@ -77,12 +76,37 @@ fn names_in(dir: &Path) -> anyhow::Result<Vec<String>> {
     }
 }
 
-/// Today's backup, then the pruning; how many old backups were removed. Does nothing
-/// where daily backups are off.
+/// Removes what `to_remove` says, and archives a crash left half-written (`.partial`) once
+/// they are a day old; how many went.
+fn prune(dir: &Path, keep: usize, now: i64) -> anyhow::Result<u64> {
+    let names = names_in(dir)?;
+    let mut gone = to_remove(&names, keep, now);
+    gone.extend(
+        names
+            .iter()
+            .filter(|n| {
+                n.strip_suffix(".partial")
+                    .and_then(made_at)
+                    .is_some_and(|at| at < now - 86_400 * 1_000_000)
+            })
+            .cloned(),
+    );
+    for name in &gone {
+        std::fs::remove_file(dir.join(name))
+            .with_context(|| format!("removing the old backup {name}"))?;
+    }
+    Ok(gone.len() as u64)
+}
+
+/// The pruning, then today's backup; how many old backups were removed. The pruning runs
+/// first and whatever follows (a full disk must not keep old archives), and also where
+/// daily backups were turned off, so none outlives 90 days.
 pub async fn run(state: &AppState, now: i64) -> anyhow::Result<u64> {
     let config = &state.config.backup;
+    // One less than kept: with today's, `keep` remain.
+    let removed = prune(&config.dir, (config.keep as usize).saturating_sub(1), now)?;
     if !config.daily {
-        return Ok(0);
+        return Ok(removed);
     }
     let path: PathBuf = config.dir.join(file_name(now));
     let summary = super::write::write(
@@ -115,12 +139,6 @@ pub async fn run(state: &AppState, now: i64) -> anyhow::Result<u64> {
         seconds = summary.seconds,
         "daily backup made"
     );
-    let mut removed = 0;
-    for name in to_remove(&names_in(&config.dir)?, config.keep as usize, now_micros()) {
-        std::fs::remove_file(config.dir.join(&name))
-            .with_context(|| format!("removing the old backup {name}"))?;
-        removed += 1;
-    }
     Ok(removed)
 }
 

@@ -72,6 +72,41 @@ fn damaged(reader_at: u64) -> anyhow::Error {
     ArchiveError::Damaged(reader_at).into()
 }
 
+/// Ends the table being read: its part of what was seen. A table named twice is refused.
+fn close_table(table: &mut Option<(String, Sha256, u64)>, seen: &mut Manifest) -> Result<(), ()> {
+    if let Some((name, hash, count)) = table.take() {
+        let part = Part {
+            count,
+            sha256: hex::encode(hash.finalize()),
+        };
+        if seen.tables.insert(name, part).is_some() {
+            return Err(());
+        }
+    }
+    Ok(())
+}
+
+/// Whether `key` is `PREFIX` `FIRM/OBJECT` with `FIRM` = `firm`, both UUIDs, and the prefix
+/// plain segments (as `STORAGE_PREFIX` allows).
+fn object_key_is_ours(key: &str, firm: &str) -> bool {
+    let Some((before, object)) = key.rsplit_once('/') else {
+        return false;
+    };
+    let (prefix, key_firm) = before.rsplit_once('/').unwrap_or(("", before));
+    let plain = |segment: &str| {
+        !segment.is_empty()
+            && segment != "."
+            && segment != ".."
+            && segment
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+    };
+    key_firm == firm
+        && uuid::Uuid::try_parse(key_firm).is_ok()
+        && uuid::Uuid::try_parse(object).is_ok()
+        && (prefix.is_empty() || prefix.split('/').all(plain))
+}
+
 /// Reads the archive through; with a target, writes it. Returns its header and what it held.
 async fn walk(
     path: &Path,
@@ -95,6 +130,7 @@ async fn walk(
     let mut table: Option<(String, Sha256, u64)> = None;
     let mut open: Option<(Open, Sha256)> = None;
     let mut manifest: Option<Manifest> = None;
+    let mut files_began = false;
     while let Some((kind, bytes)) = reader.next().await? {
         let at = reader.read_bytes();
         if manifest.is_some() {
@@ -102,22 +138,24 @@ async fn walk(
         }
         match kind {
             Frame::Table => {
-                if let Some((name, hash, count)) = table.take() {
-                    seen.tables.insert(
-                        name,
-                        Part {
-                            count,
-                            sha256: hex::encode(hash.finalize()),
-                        },
-                    );
+                // Tables come first, each once; then objects and files.
+                if open.is_some() || files_began {
+                    return Err(damaged(at));
                 }
+                close_table(&mut table, &mut seen).map_err(|()| damaged(at))?;
                 let head: TableHead = serde_json::from_slice(&bytes).map_err(|_| damaged(at))?;
+                if seen.tables.contains_key(&head.name) {
+                    return Err(damaged(at));
+                }
                 if let Some(target) = target.as_deref_mut() {
                     target.start_table(head.clone()).await?;
                 }
                 table = Some((head.name, Sha256::new(), 0));
             }
             Frame::Row => {
+                if open.is_some() {
+                    return Err(damaged(at));
+                }
                 let (_, hash, count) = table.as_mut().ok_or_else(|| damaged(at))?;
                 hash.update((bytes.len() as u64).to_be_bytes());
                 hash.update(&bytes);
@@ -131,21 +169,21 @@ async fn walk(
                 progress.rows_done(1, at);
             }
             Frame::Object | Frame::File => {
-                if let Some((name, hash, count)) = table.take() {
-                    seen.tables.insert(
-                        name,
-                        Part {
-                            count,
-                            sha256: hex::encode(hash.finalize()),
-                        },
-                    );
-                }
+                close_table(&mut table, &mut seen).map_err(|()| damaged(at))?;
                 if open.is_some() {
                     return Err(damaged(at));
                 }
+                files_began = true;
                 let item = if kind == Frame::Object {
                     let head: ObjectHead =
                         serde_json::from_slice(&bytes).map_err(|_| damaged(at))?;
+                    // Only a key of our shape, of the firm it names, once: nothing else in a
+                    // bucket can be written by an archive.
+                    if !object_key_is_ours(&head.key, &head.firm_id)
+                        || seen.objects.contains_key(&head.key)
+                    {
+                        return Err(damaged(at));
+                    }
                     match target.as_deref_mut() {
                         Some(target) => target.start_object(head).await?,
                         None => Open::Object {
@@ -217,7 +255,9 @@ async fn walk(
                         }
                         summary.objects += 1;
                         summary.object_bytes += size;
-                        seen.objects.insert(head.key, part);
+                        if seen.objects.insert(head.key, part).is_some() {
+                            return Err(damaged(at));
+                        }
                         progress.objects_done(1, at);
                     }
                     Open::File { head, out } => {
@@ -225,20 +265,14 @@ async fn walk(
                             file.flush().await?;
                             file.sync_all().await?;
                         }
-                        seen.files.insert(head.name, part);
+                        if seen.files.insert(head.name, part).is_some() {
+                            return Err(damaged(at));
+                        }
                     }
                 }
             }
             Frame::Manifest => {
-                if let Some((name, hash, count)) = table.take() {
-                    seen.tables.insert(
-                        name,
-                        Part {
-                            count,
-                            sha256: hex::encode(hash.finalize()),
-                        },
-                    );
-                }
+                close_table(&mut table, &mut seen).map_err(|()| damaged(at))?;
                 if open.is_some() {
                     return Err(damaged(at));
                 }
@@ -292,14 +326,6 @@ pub async fn restore(
         }
         .into());
     }
-    for table in ["users", "firms", "audit_log", "audit_checkpoints"] {
-        let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
-            .fetch_one(&mut *conn)
-            .await?;
-        if n > 0 {
-            return Err(RestoreError::NotEmpty(format!("the database has rows in {table}")).into());
-        }
-    }
     let tables = schema::tables(db, &mut conn).await?;
     drop(conn);
     if storage
@@ -321,6 +347,21 @@ pub async fn restore(
         sqlx::query("PRAGMA defer_foreign_keys = ON")
             .execute(&mut *tx)
             .await?;
+    }
+    // Empty, as seen by the transaction that will write (on SQLite it holds the write lock
+    // already): no table has a row but what the migrations themselves put in.
+    for table in &tables {
+        if SEEDED_BY_MIGRATIONS.contains(&table.name.as_str()) {
+            continue;
+        }
+        let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM \"{}\"", table.name))
+            .fetch_one(&mut *tx)
+            .await?;
+        if n > 0 {
+            return Err(
+                RestoreError::NotEmpty(format!("the database has rows in {}", table.name)).into(),
+            );
+        }
     }
     let mut target = Target {
         tx: Some(tx),
@@ -344,27 +385,33 @@ pub async fn restore(
         progress,
     )
     .await;
-    let result = match walked {
-        Ok((_, summary)) => target.finish().await.map(|()| summary),
+    let committed = match walked {
+        Ok((_, summary)) => target.commit().await.map(|()| summary),
         Err(error) => Err(error),
     };
-    match result {
-        Ok(summary) => {
-            record_restore(db, &summary).await?;
-            progress.finish(summary.bytes);
-            Ok(Summary {
-                seconds: started.elapsed().as_secs_f64(),
-                ..summary
-            })
-        }
+    let summary = match committed {
+        Ok(summary) => summary,
         Err(error) => {
-            // The transaction is dropped (rolled back); the objects stored so far go too.
+            // Nothing was committed: the transaction rolled back, and the objects stored so
+            // far go too.
             storage::remove_objects(storage, &target.stored).await;
             let _ = tokio::fs::remove_file(super::partial_path(&target.checkpoint_file)).await;
-            Err(error)
+            return Err(error);
         }
-    }
+    };
+    // The rows are in: from here on nothing is undone, a failure is only reported.
+    target.place_checkpoint_file().await?;
+    record_restore(db, &summary).await?;
+    progress.finish(summary.bytes);
+    Ok(Summary {
+        seconds: started.elapsed().as_secs_f64(),
+        ..summary
+    })
 }
+
+/// Tables a fresh database already has rows in, put there by its migrations (the start of
+/// audit checkpointing); the archive's rows replace them.
+const SEEDED_BY_MIGRATIONS: &[&str] = &["audit_checkpointing"];
 
 async fn record_restore(db: &Db, summary: &Summary) -> anyhow::Result<()> {
     let mut tx = db.begin().await?;
@@ -533,20 +580,31 @@ impl Target<'_> {
         if let Some(dir) = partial.parent().filter(|d| !d.as_os_str().is_empty()) {
             tokio::fs::create_dir_all(dir).await?;
         }
-        let file = tokio::fs::File::create(&partial).await?;
+        let file = tokio::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600)
+            .open(&partial)
+            .await?;
         Ok(Open::File {
             head,
             out: Some((file, partial)),
         })
     }
 
-    async fn finish(&mut self) -> anyhow::Result<()> {
+    async fn commit(&mut self) -> anyhow::Result<()> {
         self.flush().await?;
         let tx = self.tx.take().context("the restore is already committed")?;
-        tx.commit().await.context("committing the restored rows")?;
+        tx.commit().await.context("committing the restored rows")
+    }
+
+    async fn place_checkpoint_file(&self) -> anyhow::Result<()> {
         let partial = super::partial_path(&self.checkpoint_file);
         if tokio::fs::try_exists(&partial).await? {
-            tokio::fs::rename(&partial, &self.checkpoint_file).await?;
+            tokio::fs::rename(&partial, &self.checkpoint_file)
+                .await
+                .context("putting the audit checkpoint file in place")?;
         }
         Ok(())
     }

@@ -66,15 +66,20 @@ pub async fn write(
     let master = config.secrets.app_secret.expose();
     let key = super::archive_key(config);
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        tokio::fs::create_dir_all(dir)
+        tokio::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
             .await
             .with_context(|| format!("creating {}", dir.display()))?;
     }
     let partial = super::partial_path(path);
+    // For this user alone, whatever the umask.
     let file = tokio::fs::OpenOptions::new()
         .write(true)
         .create(true)
         .truncate(true)
+        .mode(0o600)
         .open(&partial)
         .await
         .with_context(|| format!("creating {}", partial.display()))?;
@@ -183,6 +188,11 @@ async fn write_into(
             continue;
         };
         match dump_object(storage, object, firm, &firm_key, &mut out).await? {
+            None if still_stored(storage, object).await? => {
+                anyhow::bail!(
+                    "the stored file {object} could not be read: the backup is not complete"
+                )
+            }
             Some(part) => {
                 summary.objects += 1;
                 summary.object_bytes += part.count;
@@ -258,8 +268,14 @@ async fn dump_table<W: tokio::io::AsyncWrite + Unpin>(
     })
 }
 
+/// Whether `key` is still in the store (an object that failed to open may only have been
+/// deleted since it was listed, as deletions remove the row first and the file after).
+async fn still_stored(storage: &Storage, key: &str) -> anyhow::Result<bool> {
+    Ok(storage.list().await?.iter().any(|(k, _)| k == key))
+}
+
 /// An object, sealed again under its firm's key on its way into the archive; `None` when
-/// it went away since it was listed.
+/// it could not be opened (gone since it was listed, or unreadable: the caller decides).
 async fn dump_object<W: tokio::io::AsyncWrite + Unpin>(
     storage: &Storage,
     key: &str,
@@ -270,7 +286,7 @@ async fn dump_object<W: tokio::io::AsyncWrite + Unpin>(
     let mut plain = match storage.get(key, firm_key).await {
         Ok(stream) => stream,
         Err(error) => {
-            tracing::warn!(key, error = %format!("{error:#}"), "an object listed for the backup could not be read; left out");
+            tracing::warn!(key, error = %format!("{error:#}"), "an object listed for the backup could not be opened");
             return Ok(None);
         }
     };

@@ -4,8 +4,10 @@
 
 use crate::backend::crypto::{Key, Purpose};
 use anyhow::Context;
-use sqlx::{AnyConnection, Connection, Executor};
+use sqlx::any::AnyConnectOptions;
+use sqlx::{AnyConnection, ConnectOptions, Connection, Executor};
 use std::path::{Path, PathBuf};
+use std::str::FromStr;
 
 /// The raw 256-bit SQLCipher key (no passphrase stretching: it is already a random key).
 /// Not `Debug`: it never prints.
@@ -84,15 +86,37 @@ pub async fn encrypt_plain_file(url: &str, path: &Path, key: &FileKey) -> anyhow
     if !is_plain(path)? {
         return Ok(());
     }
+    // One process at a time: two of ours starting together (a server and a `backup`) wait
+    // here for each other, and the second finds the file already encrypted.
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(with_suffix(path, ".lock"))
+        .context("opening the database's lock file")?;
+    lock.lock().context("locking the database file")?;
+    if !is_plain(path)? {
+        return Ok(());
+    }
     tracing::warn!(path = %path.display(), "the database file is not encrypted: encrypting it in place");
     let target = with_suffix(path, ".encrypting");
     for leftover in ["", "-wal", "-shm", "-journal"] {
         let _ = std::fs::remove_file(with_suffix(&target, leftover));
     }
     let quoted = target.to_string_lossy().replace('\'', "''");
-    let mut conn = AnyConnection::connect(url)
+    // Never logged, not even as a slow statement: the ATTACH carries the key.
+    let options = AnyConnectOptions::from_str(url)
+        .context("parsing DATABASE_URL")?
+        .disable_statement_logging();
+    let mut conn = options
+        .connect()
         .await
         .context("opening the plain database file")?;
+    // The exclusive lock is held until the connection closes: anything else still using the
+    // plain file (a server of an earlier version) makes this fail instead of losing writes.
+    conn.execute("PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE; COMMIT;")
+        .await
+        .context("another process has the plain database file open: stop it, then start again")?;
     conn.execute(
         format!(
             "ATTACH DATABASE '{quoted}' AS encrypted {}; SELECT sqlcipher_export('encrypted'); \
@@ -113,6 +137,11 @@ pub async fn encrypt_plain_file(url: &str, path: &Path, key: &FileKey) -> anyhow
         let _ = std::fs::remove_file(with_suffix(path, stale));
     }
     std::fs::rename(&target, path).context("putting the encrypted database file in place")?;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::File::open(dir)
+            .and_then(|d| d.sync_all())
+            .context("syncing the database directory")?;
+    }
     tracing::info!(path = %path.display(), "the database file is encrypted");
     Ok(())
 }

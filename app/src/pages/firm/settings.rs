@@ -105,6 +105,7 @@ fn job_name(t: &Texts, name: &str) -> &'static str {
         "purge_people" => t.job_purge_people,
         "purge_firms" => t.job_purge_firms,
         "expired_sign_in_data" => t.job_expired_sign_in_data,
+        "daily_backup" => t.job_daily_backup,
         _ => t.job_orphaned_files,
     }
 }
