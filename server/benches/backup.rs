@@ -28,6 +28,11 @@ fn vars(database_url: &str, dir: &Path) -> HashMap<&'static str, String> {
         ("APP_SECRET", "33".repeat(32)),
         ("LOG_FORMAT", "json".to_owned()),
         ("BACKUP_DAILY", "0".to_owned()),
+        // The server's workers are this package's binary, never the benchmark itself.
+        (
+            "INSPECT_COMMAND",
+            env!("CARGO_BIN_EXE_cpd-registry").to_owned(),
+        ),
     ])
 }
 

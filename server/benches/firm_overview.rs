@@ -21,6 +21,11 @@ fn config(database_url: &str, dir: &std::path::Path) -> Config {
         ("SITE_ROOT", dir.join("site").display().to_string()),
         ("APP_SECRET", "11".repeat(32)),
         ("LOG_FORMAT", "json".to_owned()),
+        // The server's workers are this package's binary, never the benchmark itself.
+        (
+            "INSPECT_COMMAND",
+            env!("CARGO_BIN_EXE_cpd-registry").to_owned(),
+        ),
     ]);
     Config::from_lookup(|name| vars.get(name).cloned()).expect("configuration")
 }
