@@ -111,20 +111,6 @@ fn run(args: &[&str], database_url: &str, dir: &Path) -> (Duration, f64, String)
     )
 }
 
-async fn postgres_database() -> Option<String> {
-    use sqlx::Connection;
-    let admin = std::env::var("TEST_POSTGRES_URL").ok()?;
-    sqlx::any::install_default_drivers();
-    let name = format!("bench_{}", uuid::Uuid::now_v7().simple());
-    let mut conn = sqlx::AnyConnection::connect(&admin).await.expect("connect");
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut conn)
-        .await
-        .expect("create");
-    let (base, _) = admin.rsplit_once('/').expect("URL ends with /DB");
-    Some(format!("{base}/{name}"))
-}
-
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let source = tempfile::tempdir().expect("temp dir");
@@ -177,7 +163,7 @@ async fn main() {
         size / 1e6 / took.as_secs_f64()
     );
     drop(into);
-    match postgres_database().await {
+    match seed::postgres_database().await {
         Some(pg) => {
             let into = tempfile::tempdir().expect("temp dir");
             let (took, peak, said) = run(&["restore", &archive_arg], &pg, into.path());

@@ -100,21 +100,12 @@ async fn main() {
         dir.path(),
     )
     .await;
-    match std::env::var("TEST_POSTGRES_URL") {
-        Ok(admin) => {
-            use sqlx::Connection;
-            sqlx::any::install_default_drivers();
-            let name = format!("bench_{}", uuid::Uuid::now_v7().simple());
-            let mut conn = sqlx::AnyConnection::connect(&admin).await.expect("connect");
-            sqlx::query(&format!("CREATE DATABASE {name}"))
-                .execute(&mut conn)
-                .await
-                .expect("create");
-            let (base, _) = admin.rsplit_once('/').expect("URL ends with /DB");
+    match seed::postgres_database().await {
+        Some(url) => {
             let pg_dir = tempfile::tempdir().expect("temp dir");
-            measure("PostgreSQL", &format!("{base}/{name}"), pg_dir.path()).await;
+            measure("PostgreSQL", &url, pg_dir.path()).await;
         }
-        Err(_) => println!(
+        None => println!(
             "firm overview, PostgreSQL: skipped (TEST_POSTGRES_URL is not set; `make bench` sets it)"
         ),
     }

@@ -54,3 +54,19 @@ pub async fn firm(db: &Db, name: &str, people: usize, entries_each: usize, tag: 
     tx.commit().await.expect("commit");
     firm
 }
+
+/// A new database on the PostgreSQL server `TEST_POSTGRES_URL` names (`make bench` starts
+/// one); `None` without it.
+pub async fn postgres_database() -> Option<String> {
+    use sqlx::Connection;
+    let admin = std::env::var("TEST_POSTGRES_URL").ok()?;
+    sqlx::any::install_default_drivers();
+    let name = format!("bench_{}", uuid::Uuid::now_v7().simple());
+    let mut conn = sqlx::AnyConnection::connect(&admin).await.expect("connect");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
+        .await
+        .expect("create");
+    let (base, _) = admin.rsplit_once('/').expect("URL ends with /DB");
+    Some(format!("{base}/{name}"))
+}

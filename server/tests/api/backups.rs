@@ -130,7 +130,7 @@ async fn restore_into(backend: Backend, archive: &Path, extra: &[(&'static str, 
         err.contains("restore:") && err.contains("rows"),
         "progress on stderr: {err}"
     );
-    TestApp::open(backend, url, dir, extra).await
+    TestApp::open(url, dir, extra).await
 }
 
 async fn a_backup_restores_into_either_backend(backend: Backend) {

@@ -108,58 +108,36 @@ impl TestApp {
 
     /// A server with some configuration variables set.
     pub async fn spawn_with_vars(backend: Backend, vars: &[(&'static str, &str)]) -> TestApp {
-        server::telemetry::init_for_tests();
         let dir = tempfile::tempdir().expect("temp dir");
         let database_url = fresh_database(backend, dir.path()).await;
         let config = test_config_with(&database_url, dir.path(), vars);
-        let server = Server::start(config).await.expect("server starts");
-        TestApp {
-            base: format!("http://{}", server.addr),
-            server: Some(server),
-            client: reqwest::Client::builder()
-                // A request the server never answers fails the test instead of hanging the run.
-                .timeout(std::time::Duration::from_secs(90))
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .expect("http client"),
-            dir,
-            database_url,
-        }
+        TestApp::start(config, dir, database_url).await
     }
 
     /// A server on an existing database and data directory (a restored instance).
     pub async fn open(
-        _backend: Backend,
         database_url: String,
         dir: tempfile::TempDir,
         vars: &[(&'static str, &str)],
     ) -> TestApp {
-        server::telemetry::init_for_tests();
         let config = test_config_with(&database_url, dir.path(), vars);
-        let server = Server::start(config).await.expect("server starts");
-        TestApp {
-            base: format!("http://{}", server.addr),
-            server: Some(server),
-            client: reqwest::Client::builder()
-                .timeout(std::time::Duration::from_secs(90))
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .expect("http client"),
-            dir,
-            database_url,
-        }
+        TestApp::start(config, dir, database_url).await
     }
 
     /// A server that sends mail to `smtp_url` instead of the development mailbox.
     pub async fn spawn_with(backend: Backend, smtp_url: Option<&str>) -> TestApp {
-        // Logs go to the test's captured output, shown when it fails.
-        server::telemetry::init_for_tests();
         let dir = tempfile::tempdir().expect("temp dir");
         let database_url = fresh_database(backend, dir.path()).await;
         let mut config = test_config(&database_url, dir.path());
         if let Some(url) = smtp_url {
             config.mail.smtp_url = Some(smtp_setting(url));
         }
+        TestApp::start(config, dir, database_url).await
+    }
+
+    async fn start(config: Config, dir: tempfile::TempDir, database_url: String) -> TestApp {
+        // Logs go to the test's captured output, shown when it fails.
+        server::telemetry::init_for_tests();
         let server = Server::start(config).await.expect("server starts");
         TestApp {
             base: format!("http://{}", server.addr),

@@ -52,6 +52,17 @@ pub fn master_check(master: &[u8; 32]) -> String {
     Key::derive(master, Purpose::Backup).mac(&[b"master-check"])
 }
 
+/// A new file (or an old one emptied) for this user alone, whatever the umask.
+async fn create_private(path: &Path) -> std::io::Result<tokio::fs::File> {
+    tokio::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)
+        .await
+}
+
 /// Where an archive is written until it is whole.
 fn partial_path(path: &Path) -> PathBuf {
     let mut name = path.as_os_str().to_owned();

@@ -580,13 +580,7 @@ impl Target<'_> {
         if let Some(dir) = partial.parent().filter(|d| !d.as_os_str().is_empty()) {
             tokio::fs::create_dir_all(dir).await?;
         }
-        let file = tokio::fs::OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .mode(0o600)
-            .open(&partial)
-            .await?;
+        let file = super::create_private(&partial).await?;
         Ok(Open::File {
             head,
             out: Some((file, partial)),

@@ -74,13 +74,7 @@ pub async fn write(
             .with_context(|| format!("creating {}", dir.display()))?;
     }
     let partial = super::partial_path(path);
-    // For this user alone, whatever the umask.
-    let file = tokio::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(&partial)
+    let file = super::create_private(&partial)
         .await
         .with_context(|| format!("creating {}", partial.display()))?;
     let result = write_into(db, storage, config, master, &key, file, progress).await;
