@@ -176,10 +176,10 @@ mod tests {
             gone.iter()
                 .all(|n| made_at(n).is_some_and(|at| at <= now - 30 * DAY))
         );
-        // Keeping 90 a day apart over 100 days: the ten past 90 days still go.
-        let names: Vec<String> = (0..100).map(|d| file_name(now - d * DAY)).collect();
+        // Sixty made two days apart, with room to keep 90: the 14 older than 90 days go.
+        let names: Vec<String> = (0..60).map(|d| file_name(now - 2 * d * DAY)).collect();
         let gone = to_remove(&names, 90, now);
-        assert_eq!(gone.len(), 9, "{gone:?}");
+        assert_eq!(gone.len(), 14, "{gone:?}");
         assert!(
             gone.iter()
                 .all(|n| made_at(n).is_some_and(|at| at < now - 90 * DAY))
