@@ -73,10 +73,12 @@ impl Db {
             }
             Backend::Postgres => url.to_owned(),
         };
-        // Statements are not logged: the first one on a SQLite connection holds its key.
-        let options = AnyConnectOptions::from_str(&url)
-            .context("parsing DATABASE_URL")?
-            .disable_statement_logging();
+        let options = AnyConnectOptions::from_str(&url).context("parsing DATABASE_URL")?;
+        // SQLite's statements are not logged: the first one on each connection holds its key.
+        let options = match backend {
+            Backend::Sqlite => options.disable_statement_logging(),
+            Backend::Postgres => options,
+        };
         let key_pragma = file_key.pragma();
         if backend == Backend::Sqlite {
             // A wrong key fails here, at once and in words; in the pool it would be retried

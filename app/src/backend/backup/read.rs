@@ -51,6 +51,10 @@ struct Target<'a> {
     firm_keys: BTreeMap<String, String>,
     stored: Vec<String>,
     checkpoint_file: std::path::PathBuf,
+    /// Object keys as the target store names them: its own prefix before `FIRM/OBJECT`
+    /// (an archive from S3 restores into the local directory, and the other way round);
+    /// every row value that names an old key names the new one.
+    renamed: BTreeMap<String, String>,
 }
 
 /// One object or file being read.
@@ -113,7 +117,7 @@ async fn walk(
     key: &DataKey,
     mut target: Option<&mut Target<'_>>,
     progress: &mut Progress,
-) -> anyhow::Result<(Header, Summary)> {
+) -> anyhow::Result<(Header, Summary, Manifest)> {
     let file = tokio::fs::File::open(path)
         .await
         .with_context(|| format!("opening {}", path.display()))?;
@@ -251,7 +255,8 @@ async fn walk(
                                     .await
                                     .map_err(|e| anyhow::anyhow!("{e}"))?;
                             }
-                            target.put_object(&head.key, *spool, &firm_key).await?;
+                            let key = target.key_here(&head.key);
+                            target.put_object(&key, *spool, &firm_key).await?;
                         }
                         summary.objects += 1;
                         summary.object_bytes += size;
@@ -288,15 +293,16 @@ async fn walk(
         _ => return Err(ArchiveError::Truncated(reader.read_bytes()).into()),
     }
     summary.bytes = reader.read_bytes();
-    Ok((header, summary))
+    Ok((header, summary, seen))
 }
 
-/// Proves the whole archive without writing anything: its header and what it holds.
+/// Proves the whole archive without writing anything: its header, what it holds, and the
+/// manifest of its parts.
 pub async fn check(
     path: &Path,
     config: &Config,
     progress: &mut Progress,
-) -> anyhow::Result<(Header, Summary)> {
+) -> anyhow::Result<(Header, Summary, Manifest)> {
     progress.phase("checking");
     let result = walk(path, &super::archive_key(config), None, progress).await?;
     progress.finish(result.1.bytes);
@@ -313,7 +319,7 @@ pub async fn restore(
 ) -> anyhow::Result<Summary> {
     let started = std::time::Instant::now();
     let master = *config.secrets.app_secret.expose();
-    let (header, _) = check(path, config, progress).await?;
+    let (header, _, manifest) = check(path, config, progress).await?;
     if header.master_check != master_check(&master) {
         return Err(RestoreError::OtherSecret.into());
     }
@@ -376,6 +382,16 @@ pub async fn restore(
         firm_keys: BTreeMap::new(),
         stored: Vec::new(),
         checkpoint_file,
+        renamed: manifest
+            .objects
+            .keys()
+            .filter_map(|key| {
+                let mut parts = key.rsplitn(3, '/');
+                let (object, firm) = (parts.next()?, parts.next()?);
+                let new = format!("{}{firm}/{object}", storage.key_prefix());
+                (new != *key).then(|| (key.clone(), new))
+            })
+            .collect(),
     };
     progress.phase("restore");
     let walked = walk(
@@ -386,7 +402,7 @@ pub async fn restore(
     )
     .await;
     let committed = match walked {
-        Ok((_, summary)) => target.commit().await.map(|()| summary),
+        Ok((_, summary, _)) => target.commit().await.map(|()| summary),
         Err(error) => Err(error),
     };
     let summary = match committed {
@@ -485,6 +501,16 @@ impl Target<'_> {
                 self.firm_keys.insert(id.to_owned(), key.to_owned());
             }
         }
+        let values = values
+            .into_iter()
+            .map(|value| match value {
+                serde_json::Value::String(text) => match self.renamed.get(&text) {
+                    Some(new) => serde_json::Value::String(new.clone()),
+                    None => serde_json::Value::String(text),
+                },
+                other => other,
+            })
+            .collect();
         self.batch.push(values);
         if self.batch.len() >= batch_rows(kinds.len()) {
             self.flush().await?;
@@ -536,6 +562,14 @@ impl Target<'_> {
         Ok(())
     }
 
+    /// The key an archived object is stored under here.
+    fn key_here(&self, key: &str) -> String {
+        self.renamed
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| key.to_owned())
+    }
+
     async fn start_object(&mut self, head: ObjectHead) -> anyhow::Result<Open> {
         self.flush().await?;
         let firm_key = self
@@ -543,8 +577,8 @@ impl Target<'_> {
             .get(&head.firm_id)
             .and_then(|wrapped| DataKey::unwrap(wrapped, &self.master, &head.firm_id))
             .with_context(|| format!("the archive's object {} has no firm key", head.key))?;
-        let spool =
-            SpoolWriter::create_restored(self.storage.spool_dir(), &head.key, &firm_key).await?;
+        let key = self.key_here(&head.key);
+        let spool = SpoolWriter::create_restored(self.storage.spool_dir(), &key, &firm_key).await?;
         Ok(Open::Object {
             opener: Some(Box::new(Opener::new(&firm_key, &head.key))),
             spool: Some(Box::new(spool)),
