@@ -145,6 +145,7 @@ pub async fn run(args: Vec<String>) -> anyhow::Result<()> {
             let ok = audit_verify(&db, &config, checkpoints.as_deref()).await?;
             db.pool.close().await;
             if !ok {
+                crate::quiesce::wait_for_database_threads();
                 std::process::exit(1);
             }
         }

@@ -5,6 +5,7 @@ pub mod cli;
 pub mod compliance;
 pub mod form_reply;
 pub mod inspect;
+pub mod quiesce;
 pub mod report;
 pub mod routes;
 pub mod sandbox;

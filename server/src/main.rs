@@ -28,7 +28,9 @@ fn main() -> std::process::ExitCode {
             return std::process::ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(server::cli::run(args)) {
+    let result = runtime.block_on(server::cli::run(args));
+    server::quiesce::wait_for_database_threads();
+    match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {
             // Configuration errors are meant for the operator: say what to fix.
