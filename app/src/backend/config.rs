@@ -718,7 +718,7 @@ pub const DEFAULT_STORAGE_PREFIX: &str = "cpd-registry/";
 
 /// A key prefix S3 takes as it is and that cannot reach outside itself: empty, or path
 /// segments of plain characters, each followed by `/`.
-fn valid_storage_prefix(prefix: &str) -> bool {
+pub fn valid_storage_prefix(prefix: &str) -> bool {
     prefix.is_empty()
         || (prefix.len() <= 200
             && prefix.ends_with('/')

@@ -90,25 +90,21 @@ fn close_table(table: &mut Option<(String, Sha256, u64)>, seen: &mut Manifest) -
     Ok(())
 }
 
-/// Whether `key` is `PREFIX` `FIRM/OBJECT` with `FIRM` = `firm`, both UUIDs, and the prefix
-/// plain segments (as `STORAGE_PREFIX` allows).
+/// Whether `key` is `PREFIX` `FIRM/OBJECT` with `FIRM` = `firm`, both UUIDs, and a prefix
+/// `STORAGE_PREFIX` could be.
 fn object_key_is_ours(key: &str, firm: &str) -> bool {
     let Some((before, object)) = key.rsplit_once('/') else {
         return false;
     };
-    let (prefix, key_firm) = before.rsplit_once('/').unwrap_or(("", before));
-    let plain = |segment: &str| {
-        !segment.is_empty()
-            && segment != "."
-            && segment != ".."
-            && segment
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+    // The prefix keeps its `/`, as `STORAGE_PREFIX` is written.
+    let (prefix, key_firm) = match before.rsplit_once('/') {
+        Some((head, named)) => (&key[..=head.len()], named),
+        None => ("", before),
     };
     key_firm == firm
         && uuid::Uuid::try_parse(key_firm).is_ok()
         && uuid::Uuid::try_parse(object).is_ok()
-        && (prefix.is_empty() || prefix.split('/').all(plain))
+        && crate::backend::config::valid_storage_prefix(prefix)
 }
 
 /// Reads the archive through; with a target, writes it. Returns its header and what it held.
