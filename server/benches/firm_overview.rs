@@ -48,9 +48,10 @@ async fn measure(name: &str, database_url: &str, dir: &std::path::Path) {
     // Where the time goes: reading (four queries) against evaluating.
     let started = Instant::now();
     let mut conn = server.state.db.pool.acquire().await.expect("conn");
-    let logs = app::backend::firm::overview::logs(&mut conn, &firm, None, false)
-        .await
-        .expect("logs");
+    let logs =
+        app::backend::firm::overview::logs(&mut conn, &server.state.db.records, &firm, None, false)
+            .await
+            .expect("logs");
     let read = started.elapsed();
     drop(conn);
     let started = Instant::now();
@@ -60,9 +61,10 @@ async fn measure(name: &str, database_url: &str, dir: &std::path::Path) {
     let evaluate = started.elapsed();
     // The summed rows give the same answer as every entry one by one.
     let mut conn = server.state.db.pool.acquire().await.expect("conn");
-    let full = app::backend::firm::overview::logs(&mut conn, &firm, None, true)
-        .await
-        .expect("logs");
+    let full =
+        app::backend::firm::overview::logs(&mut conn, &server.state.db.records, &firm, None, true)
+            .await
+            .expect("logs");
     drop(conn);
     for ((a, summed), (b, every)) in logs.iter().zip(&full) {
         assert_eq!(a.id, b.id);
@@ -87,6 +89,36 @@ async fn measure(name: &str, database_url: &str, dir: &std::path::Path) {
         "  of which reading {:.1} ms, evaluating {:.1} ms",
         ms(read),
         ms(evaluate)
+    );
+    // The dashboard: one person's log (50 entries) read and evaluated, as `get_log` does.
+    let mut conn = server.state.db.pool.acquire().await.expect("conn");
+    let someone: String =
+        sqlx::query_scalar("SELECT id FROM users WHERE firm_id = $1 ORDER BY id LIMIT 1")
+            .bind(&firm)
+            .fetch_one(&mut *conn)
+            .await
+            .expect("a person");
+    let user = app::backend::auth::users::by_id(&mut conn, &server.state.db.records, &someone)
+        .await
+        .expect("read")
+        .expect("the person");
+    let mut dash: Vec<Duration> = Vec::with_capacity(RUNS * 4);
+    for _ in 0..RUNS * 4 {
+        let started = Instant::now();
+        let log = app::backend::training::load(&mut conn, &server.state.db.records, &user)
+            .await
+            .expect("log");
+        let _ = log.evaluate(2026, None);
+        dash.push(started.elapsed());
+    }
+    drop(conn);
+    dash.sort();
+    println!(
+        "dashboard, {name}: one person's {ENTRIES_EACH} entries read and evaluated: median {:.2} ms, best {:.2} ms, worst {:.2} ms over {} runs",
+        ms(dash[dash.len() / 2]),
+        ms(dash[0]),
+        ms(dash[dash.len() - 1]),
+        dash.len()
     );
     server.stop().await.expect("stop");
 }

@@ -23,6 +23,9 @@ Commands:
   backup --to FILE
             Write one encrypted archive of the database (one consistent snapshot), the
             stored files and the audit checkpoints; progress on stderr
+  seal      Seal the personal fields of a database written by an earlier version under
+            each firm's key, in place; it can be stopped and run again, and the server
+            starts only once it has finished
   restore FILE
             Check the whole archive, then restore it into an empty database (either
             backend) and an empty store. Exit 1: a wrong key, a damaged or cut-short
@@ -49,6 +52,7 @@ pub enum Command {
     Restore {
         from: std::path::PathBuf,
     },
+    Seal,
     Help,
 }
 
@@ -81,6 +85,7 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
             }
             _ => Err(format!("use `restore FILE`\n\n{USAGE}")),
         },
+        Some("seal") if args.len() == 1 => Ok(Command::Seal),
         Some("help" | "--help" | "-h") => Ok(Command::Help),
         Some(other) => Err(format!("unknown command {other:?}\n\n{USAGE}")),
     }
@@ -162,6 +167,23 @@ pub async fn run(args: Vec<String>) -> anyhow::Result<()> {
         }
         Command::Backup { to } => backup(&config, &to).await?,
         Command::Restore { from } => restore(&config, &from).await?,
+        Command::Seal => {
+            let db = open_database(&config).await?;
+            let mut progress = backup::progress::Progress::on_stderr("seal");
+            let summary = app::backend::sealing::state::seal_all(&db, &mut progress).await;
+            db.pool.close().await;
+            let summary = summary?;
+            println!(
+                "the personal fields are sealed: {} rows read, {} values sealed now{}",
+                summary.rows,
+                summary.sealed_values,
+                if summary.orphans > 0 {
+                    format!(", {} rows of no firm left as they were", summary.orphans)
+                } else {
+                    String::new()
+                }
+            );
+        }
         Command::Help | Command::Compliance => {}
     }
     Ok(())

@@ -272,6 +272,8 @@ impl Server {
     /// and serves in the background.
     pub async fn start(config: Config) -> anyhow::Result<Server> {
         let db = open_database(&config).await?;
+        // A database with personal fields still in clear (or half sealed) is not served.
+        app::backend::sealing::state::require_sealed(&db).await?;
         let listener = TcpListener::bind(config.http.site_addr)
             .await
             .with_context(|| format!("binding {}", config.http.site_addr))?;

@@ -8,6 +8,7 @@ use crate::backend::auth::{codes, lockouts, rate_limit, session, step_up, totp, 
 use crate::backend::db::now_micros;
 use crate::backend::mail::{enqueue, enqueue_secret, templates};
 use crate::backend::request::RequestMeta;
+use crate::backend::sealing::Field;
 use crate::backend::state::AppState;
 use crate::error::Problems;
 use crate::i18n::Lang;
@@ -192,14 +193,24 @@ pub async fn update_profile(
 ) -> Result<(), AppError> {
     let valid = validate_profile(input, lang, today())?;
     let mut tx = state.db.begin().await?;
+    let seal = state.db.records.firm(&mut tx, &viewer.user.firm_id).await?;
+    let me = viewer.user.id.as_str();
     sqlx::query(
         "UPDATE users SET full_name = $1, title = $2, admission_date = $3, birth_date = $4, rule_set = $5, language = $6, \
          history_from = $7, profile_completed = 1 WHERE id = $8",
     )
-    .bind(&valid.full_name)
+    .bind(seal.seal(Field::UserName, me, &valid.full_name))
     .bind(valid.title.as_str())
-    .bind(valid.admission_date.map(|d| d.to_string()))
-    .bind(valid.birth_date.map(|d| d.to_string()))
+    .bind(seal.seal_opt(
+        Field::UserAdmissionDate,
+        me,
+        valid.admission_date.map(|d| d.to_string()).as_deref(),
+    ))
+    .bind(seal.seal_opt(
+        Field::UserBirthDate,
+        me,
+        valid.birth_date.map(|d| d.to_string()).as_deref(),
+    ))
     .bind(valid.rule_set)
     .bind(valid.language.code())
     .bind(valid.history_from.map(i64::from))
@@ -317,12 +328,17 @@ pub async fn confirm_email_change(
         tx.commit().await?;
         return Err(error);
     }
-    if users::by_email(&mut tx, &stored.email).await?.is_some() {
+    if users::by_email(&mut tx, &state.db.records, &stored.email)
+        .await?
+        .is_some()
+    {
         tx.commit().await?;
         return Err(AppError::invalid("email", t.err_email_taken));
     }
-    sqlx::query("UPDATE users SET email = $1 WHERE id = $2")
-        .bind(&stored.email)
+    let seal = state.db.records.firm(&mut tx, &viewer.user.firm_id).await?;
+    sqlx::query("UPDATE users SET email = $1, email_index = $2 WHERE id = $3")
+        .bind(seal.seal(Field::UserEmail, &viewer.user.id, &stored.email))
+        .bind(state.db.records.email_index(&stored.email))
         .bind(&viewer.user.id)
         .execute(&mut *tx)
         .await?;

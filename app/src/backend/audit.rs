@@ -79,6 +79,7 @@ actions! {
     MigrationsApplied => "system.migrations_applied",
     BackupMade => "system.backup_made",
     BackupRestored => "system.backup_restored",
+    RecordsSealed => "system.records_sealed",
     SignInCodeRequested => "auth.code_requested",
     SignInFailed => "auth.sign_in_failed",
     SignInLockedOut => "auth.locked_out",

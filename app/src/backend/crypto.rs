@@ -36,6 +36,7 @@ pub enum Purpose {
     FileUrl,
     DatabaseFile,
     Backup,
+    EmailIndex,
 }
 
 impl Purpose {
@@ -51,6 +52,7 @@ impl Purpose {
             Purpose::FileUrl => "file-url",
             Purpose::DatabaseFile => "database-file",
             Purpose::Backup => "backup",
+            Purpose::EmailIndex => "email-index",
         }
     }
 }
@@ -61,6 +63,16 @@ impl Key {
         mac.update(b"cpd-registry/");
         mac.update(purpose.label().as_bytes());
         Key(mac.finalize().into_bytes().into())
+    }
+
+    /// The master key itself, kept as a key (so it never prints).
+    pub fn from_bytes(bytes: [u8; 32]) -> Key {
+        Key(bytes)
+    }
+
+    /// The key's bytes, for what needs the master key whole (unwrapping a firm's key).
+    pub fn bytes(&self) -> &[u8; 32] {
+        &self.0
     }
 
     /// The raw key, for a key of another kind seeded from it (the ed25519 checkpoint key).

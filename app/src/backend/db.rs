@@ -48,11 +48,13 @@ impl Backend {
     }
 }
 
-/// The application's database: a pool and which backend it talks to.
+/// The application's database: a pool, which backend it talks to, and the keys its
+/// personal fields are sealed with.
 #[derive(Debug, Clone)]
 pub struct Db {
     pub pool: AnyPool,
     pub backend: Backend,
+    pub records: std::sync::Arc<crate::backend::sealing::Records>,
 }
 
 impl Db {
@@ -117,7 +119,11 @@ impl Db {
             .connect_with(options)
             .await
             .context("connecting to the database")?;
-        Ok(Db { pool, backend })
+        Ok(Db {
+            pool,
+            backend,
+            records: std::sync::Arc::new(crate::backend::sealing::Records::new(master)),
+        })
     }
 
     /// Applies pending migrations; returns how many were applied.

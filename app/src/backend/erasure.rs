@@ -95,7 +95,13 @@ pub async fn request_own(
             ));
         }
     }
-    let (pending, new) = schedule(&mut tx, &viewer.user.id, RequestedBy::Person).await?;
+    let (pending, new) = schedule(
+        &mut tx,
+        &state.db.records,
+        &viewer.user.id,
+        RequestedBy::Person,
+    )
+    .await?;
     if new {
         viewer
             .audit(
@@ -182,6 +188,7 @@ pub(crate) async fn schedule_quietly(
 /// tells the person by mail in the same transaction; whether it was newly set.
 pub(crate) async fn schedule(
     conn: &mut AnyConnection,
+    records: &crate::backend::sealing::Records,
     user_id: &str,
     by: RequestedBy,
 ) -> Result<(Pending, bool), AppError> {
@@ -199,11 +206,16 @@ pub(crate) async fn schedule(
         > 0;
     let pending = pending(conn, user_id).await?.ok_or(AppError::NotFound)?;
     if new {
-        let (email, language): (String, String) =
-            sqlx::query_as("SELECT email, language FROM users WHERE id = $1")
+        let (email, language, firm_id): (String, String, String) =
+            sqlx::query_as("SELECT email, language, firm_id FROM users WHERE id = $1")
                 .bind(user_id)
                 .fetch_one(&mut *conn)
                 .await?;
+        let email = records.firm(conn, &firm_id).await?.open(
+            crate::backend::sealing::Field::UserEmail,
+            user_id,
+            &email,
+        )?;
         let lang = Lang::from_code(&language).unwrap_or(Lang::En);
         let day = lang.date_text(&due_day(pending.due_at_us));
         let mail = crate::backend::mail::templates::deletion_scheduled(
@@ -313,16 +325,16 @@ pub async fn purge_due(state: &AppState, now: Micros) -> anyhow::Result<usize> {
 /// Purges one person, if their hold has ended and no other instance has claimed them.
 async fn purge_one(state: &AppState, id: &str, now: Micros) -> anyhow::Result<Option<Purged>> {
     let mut tx = state.db.begin().await?;
-    let claimed: Option<(String, String)> = sqlx::query_as(
+    let claimed: Option<(String,)> = sqlx::query_as(
         "UPDATE users SET deletion_due_at_us = NULL, deletion_requested_by = 'purging' \
          WHERE id = $1 AND deletion_due_at_us IS NOT NULL AND deletion_due_at_us <= $2 \
-         AND legal_hold IS NULL RETURNING firm_id, email",
+         AND legal_hold IS NULL RETURNING firm_id",
     )
     .bind(id)
     .bind(now)
     .fetch_optional(&mut *tx)
     .await?;
-    let Some((firm_id, email)) = claimed else {
+    let Some((firm_id,)) = claimed else {
         return Ok(None);
     };
     // Never a firm without anyone to run it: an owner whose colleagues have no other owner
@@ -331,7 +343,7 @@ async fn purge_one(state: &AppState, id: &str, now: Micros) -> anyhow::Result<Op
         tracing::warn!(user = %id, "purge waits: the firm would have no owner");
         return Ok(None);
     }
-    let (done, keys) = remove_person(&mut tx, id, &firm_id, &email, now).await?;
+    let (done, keys) = remove_person(&mut tx, &state.db.records, id, &firm_id, now).await?;
     tx.commit().await?;
     // The rows are gone; an object that cannot be removed now is left for the sweep, which
     // removes what no row points to.
@@ -345,15 +357,21 @@ async fn purge_one(state: &AppState, id: &str, now: Micros) -> anyhow::Result<Op
 /// remove once the transaction is committed.
 pub(crate) async fn remove_person(
     tx: &mut AnyConnection,
+    records: &crate::backend::sealing::Records,
     id: &str,
     firm_id: &str,
-    email: &str,
     now: Micros,
 ) -> anyhow::Result<(Purged, Vec<String>)> {
-    let full_name: String = sqlx::query_scalar("SELECT full_name FROM users WHERE id = $1")
-        .bind(id)
-        .fetch_one(&mut *tx)
-        .await?;
+    use crate::backend::sealing::Field;
+    let (email, full_name): (String, String) =
+        sqlx::query_as("SELECT email, full_name FROM users WHERE id = $1")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+    let seal = records.firm(tx, firm_id).await?;
+    let email = seal.open(Field::UserEmail, id, &email)?;
+    let email = email.as_str();
+    let full_name = seal.open(Field::UserName, id, &full_name)?;
     let keys: Vec<(String,)> = sqlx::query_as(
         "SELECT object_key FROM certificates WHERE user_id = $1 \
          UNION SELECT object_key FROM certificates_deleted WHERE user_id = $1 \
@@ -464,6 +482,9 @@ pub(crate) async fn remove_person(
     .execute(&mut *tx)
     .await?
     .rows_affected();
+    if n > 0 {
+        records.forget(firm_id);
+    }
     count("firms", n);
     done.objects = u64::try_from(keys.len()).unwrap_or(u64::MAX);
     sqlx::query(

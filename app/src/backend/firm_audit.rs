@@ -153,6 +153,7 @@ struct Row {
     seq: i64,
     at_us: i64,
     actor_kind: String,
+    actor_id: Option<String>,
     actor_name: Option<String>,
     actor_email: Option<String>,
     actor_gone: Option<i64>,
@@ -170,7 +171,7 @@ struct Row {
 /// People are joined only within the firm (`firm_id = chain`): someone who has moved to
 /// another firm keeps no name here. A one-time code names the person it was for.
 const SELECT: &str = "SELECT l.seq, l.at_us, l.actor_kind, \
-     a.full_name AS actor_name, a.email AS actor_email, a.deleted_at_us AS actor_gone, \
+     a.id AS actor_id, a.full_name AS actor_name, a.email AS actor_email, a.deleted_at_us AS actor_gone, \
      l.action, l.target_kind, l.target_id, \
      t.id AS subject_id, t.full_name AS subject_name, t.email AS subject_email, t.deleted_at_us AS subject_gone, \
      i.email AS invited, l.ip \
@@ -204,6 +205,15 @@ async fn fetch(
     let mut rows = query.bind(limit).fetch_all(&state.db.pool).await?;
     if order == "ASC" {
         rows.reverse();
+    }
+    // The people are joined within the firm only: its key opens their names.
+    let seal = state
+        .db
+        .records
+        .firm_in(&state.db.pool, &matching.chain)
+        .await?;
+    for row in &mut rows {
+        row.open(&seal)?;
     }
     Ok(rows)
 }
@@ -240,6 +250,21 @@ fn person(name: Option<&String>, email: Option<&String>, gone: Option<i64>) -> A
 }
 
 impl Row {
+    fn open(&mut self, seal: &crate::backend::sealing::FirmSeal) -> anyhow::Result<()> {
+        use crate::backend::sealing::Field;
+        let open = |id: &Option<String>, field: Field, value: &mut Option<String>| {
+            if let (Some(id), Some(stored)) = (id, value.as_deref()) {
+                *value = Some(seal.open(field, id, stored)?);
+            }
+            anyhow::Ok(())
+        };
+        open(&self.actor_id, Field::UserName, &mut self.actor_name)?;
+        open(&self.actor_id, Field::UserEmail, &mut self.actor_email)?;
+        open(&self.subject_id, Field::UserName, &mut self.subject_name)?;
+        open(&self.subject_id, Field::UserEmail, &mut self.subject_email)?;
+        Ok(())
+    }
+
     fn actor(&self) -> AuditParty {
         match self.actor_kind.as_str() {
             "system" => AuditParty::System,
@@ -502,6 +527,7 @@ mod tests {
             seq: 1,
             at_us: 0,
             actor_kind: actor_kind.into(),
+            actor_id: None,
             actor_name: None,
             actor_email: None,
             actor_gone: None,

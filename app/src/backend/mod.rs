@@ -24,6 +24,7 @@ pub mod metrics;
 pub mod net;
 pub mod reports;
 pub mod request;
+pub mod sealing;
 #[cfg(test)]
 pub mod snapshot;
 pub mod state;

@@ -108,19 +108,21 @@ pub struct Offer {
 /// Starts a deletion of the viewer's: its batch id, under which [`stash`] moves rows.
 pub async fn begin(
     conn: &mut sqlx::AnyConnection,
+    records: &crate::backend::sealing::Records,
     viewer: &Viewer,
     kind: Kind,
     label: &str,
     back_to: &str,
 ) -> anyhow::Result<String> {
     let batch = new_id();
+    let seal = records.firm(conn, &viewer.user.firm_id).await?;
     sqlx::query(
         "INSERT INTO deletions (batch, user_id, kind, label, back_to, deleted_at_us) VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(&batch)
     .bind(&viewer.user.id)
     .bind(kind.as_str())
-    .bind(label)
+    .bind(seal.seal(crate::backend::sealing::Field::DeletionLabel, &batch, label))
     .bind(back_to)
     .bind(now_micros())
     .execute(&mut *conn)
@@ -206,17 +208,31 @@ pub async fn offers(state: &AppState, viewer: &Viewer) -> Result<Vec<Offer>, App
     .bind(now - UNDO_SECS * 1_000_000)
     .fetch_all(&state.db.pool)
     .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(batch, kind, label, at)| {
-            Some(Offer {
-                batch,
-                kind: Kind::parse(&kind)?,
-                label,
-                seconds_left: (at + UNDO_SECS * 1_000_000 - now) / 1_000_000,
-            })
-        })
-        .collect())
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let seal = state
+        .db
+        .records
+        .firm_in(&state.db.pool, &viewer.user.firm_id)
+        .await?;
+    let mut offers = Vec::with_capacity(rows.len());
+    for (batch, kind, label, at) in rows {
+        let Some(kind) = Kind::parse(&kind) else {
+            continue;
+        };
+        offers.push(Offer {
+            label: seal.open(
+                crate::backend::sealing::Field::DeletionLabel,
+                &batch,
+                &label,
+            )?,
+            batch,
+            kind,
+            seconds_left: (at + UNDO_SECS * 1_000_000 - now) / 1_000_000,
+        });
+    }
+    Ok(offers)
 }
 
 /// Moves a deletion of the viewer's back, audited; returns where to show it. Another

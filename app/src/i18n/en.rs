@@ -807,6 +807,10 @@ pub static EN: Texts = Texts {
         ("system.migrations_applied", "Database updated"),
         ("system.backup_made", "Backup made"),
         ("system.backup_restored", "Backup restored"),
+        (
+            "system.records_sealed",
+            "Personal data sealed in the database",
+        ),
         ("auth.code_requested", "Sign-in code requested"),
         ("auth.sign_in_failed", "Sign-in failed"),
         ("auth.locked_out", "Sign-in locked after too many attempts"),

@@ -807,6 +807,10 @@ pub static SV: Texts = Texts {
         ("system.migrations_applied", "Databasen uppdaterad"),
         ("system.backup_made", "Säkerhetskopia gjord"),
         ("system.backup_restored", "Säkerhetskopia återställd"),
+        (
+            "system.records_sealed",
+            "Personuppgifter krypterade i databasen",
+        ),
         ("auth.code_requested", "Inloggningskod begärd"),
         ("auth.sign_in_failed", "Inloggningen misslyckades"),
         (

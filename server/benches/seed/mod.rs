@@ -2,6 +2,7 @@
 //! insert per person), for the benchmarks that need volume.
 
 use app::backend::db::Db;
+use app::backend::sealing::Field;
 
 /// A firm named `name` with `people` members of `entries_each` courses each (spread over
 /// five years, every fourth e-learning); `tag` keeps addresses apart between firms.
@@ -15,16 +16,20 @@ pub async fn firm(db: &Db, name: &str, people: usize, entries_each: usize, tag: 
         .execute(&mut *tx)
         .await
         .expect("firm");
+    // Rows are written as the application writes them: personal fields sealed.
+    let seal = db.records.firm(&mut tx, &firm).await.expect("firm key");
     for p in 0..people {
         let user = uuid::Uuid::now_v7().to_string();
         sqlx::query(
-            "INSERT INTO users (id, firm_id, email, full_name, title, role, rule_set, admission_date, created_at_us) \
-             VALUES ($1, $2, $3, $4, 'advokat', 'member', 'se-advokat', '2010-01-01', 0)",
+            "INSERT INTO users (id, firm_id, email, email_index, full_name, title, role, rule_set, admission_date, created_at_us) \
+             VALUES ($1, $2, $3, $4, $5, 'advokat', 'member', 'se-advokat', $6, 0)",
         )
         .bind(&user)
         .bind(&firm)
-        .bind(format!("person{p}.{tag}@bench.se"))
-        .bind(format!("Person {p}"))
+        .bind(seal.seal(Field::UserEmail, &user, &format!("person{p}.{tag}@bench.se")))
+        .bind(db.records.email_index(&format!("person{p}.{tag}@bench.se")))
+        .bind(seal.seal(Field::UserName, &user, &format!("Person {p}")))
+        .bind(seal.seal(Field::UserAdmissionDate, &user, "2010-01-01"))
         .execute(&mut *tx)
         .await
         .expect("user");
@@ -41,11 +46,14 @@ pub async fn firm(db: &Db, name: &str, people: usize, entries_each: usize, tag: 
             } else {
                 "teacher-led"
             };
+            let id = uuid::Uuid::now_v7().to_string();
+            // Sealed values are base64url after `s1.`: nothing to quote.
             sql.push_str(&format!(
-                "('{}', '{user}', '{firm}', '{year}-{:02}-{:02}', 'Course {e}', 'Provider', {}, '{category}', 1, NULL, '', 0, 0)",
-                uuid::Uuid::now_v7(),
+                "('{id}', '{user}', '{firm}', '{year}-{:02}-{:02}', '{}', '{}', {}, '{category}', 1, NULL, '', 0, 0)",
                 e % 12 + 1,
                 e % 28 + 1,
+                seal.seal(Field::EntryTitle, &id, &format!("Course {e}")),
+                seal.seal(Field::EntryProvider, &id, "Provider"),
                 4 + (p + e) % 12,
             ));
         }

@@ -51,7 +51,7 @@ async fn export(
     year: Option<i32>,
 ) -> anyhow::Result<String> {
     let mut tx = state.db.begin().await?;
-    let data = training::load(&mut tx, &viewer.user).await?;
+    let data = training::load(&mut tx, &state.db.records, &viewer.user).await?;
     let entries: Vec<_> = match year {
         Some(y) => {
             let prefix = format!("{y}-");

@@ -40,10 +40,13 @@ async fn busy_chain(app: &TestApp) -> String {
         )
         .await;
     }
-    sqlx::query_scalar("SELECT firm_id FROM users WHERE email = 'anna@firm.se'")
-        .fetch_one(&app.db().pool)
-        .await
-        .expect("firm")
+    sqlx::query_scalar(&format!(
+        "SELECT firm_id FROM users WHERE email_index = '{}'",
+        crate::helpers::email_index("anna@firm.se")
+    ))
+    .fetch_one(&app.db().pool)
+    .await
+    .expect("firm")
 }
 
 /// What someone with database access would do to get past the triggers.
@@ -618,10 +621,13 @@ async fn owners_see_their_firms_log_and_its_verification_members_do_not(backend:
         .expect("json");
     assert!(!theirs.to_string().contains("anna@firm.se"));
     // A member is refused, and the refusal is audited.
-    sqlx::query("UPDATE users SET role = 'member' WHERE email = 'anna@firm.se'")
-        .execute(&app.db().pool)
-        .await
-        .expect("demote");
+    sqlx::query(&format!(
+        "UPDATE users SET role = 'member' WHERE email_index = '{}'",
+        crate::helpers::email_index("anna@firm.se")
+    ))
+    .execute(&app.db().pool)
+    .await
+    .expect("demote");
     let refused = anna
         .form(
             "/api/firm/get_audit",
@@ -634,10 +640,13 @@ async fn owners_see_their_firms_log_and_its_verification_members_do_not(backend:
     assert!(actions.iter().any(|a| a == "access.denied"));
     assert!(actions.iter().any(|a| a == "firm.audit_exported"));
     // Tampering shows on the page too.
-    sqlx::query("UPDATE users SET role = 'owner' WHERE email = 'anna@firm.se'")
-        .execute(&app.db().pool)
-        .await
-        .expect("promote");
+    sqlx::query(&format!(
+        "UPDATE users SET role = 'owner' WHERE email_index = '{}'",
+        crate::helpers::email_index("anna@firm.se")
+    ))
+    .execute(&app.db().pool)
+    .await
+    .expect("promote");
     disable_triggers(&app, backend).await;
     sqlx::query("UPDATE audit_log SET target_id = 'x' WHERE chain = $1 AND seq = 2")
         .bind(&chain)

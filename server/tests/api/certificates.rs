@@ -466,10 +466,13 @@ async fn uploads_are_capped_in_parallel_per_person_and_per_firm(backend: Backend
     drop(held);
 
     // A person's rate: past 60 uploads in ten minutes, 429 with Retry-After.
-    let user: String = sqlx::query_scalar("SELECT id FROM users WHERE email = 'anna@firm.se'")
-        .fetch_one(&app.db().pool)
-        .await
-        .expect("user");
+    let user: String = sqlx::query_scalar(&format!(
+        "SELECT id FROM users WHERE email_index = '{}'",
+        crate::helpers::email_index("anna@firm.se")
+    ))
+    .fetch_one(&app.db().pool)
+    .await
+    .expect("user");
     let now = app::backend::db::now_micros();
     for i in 0..60 {
         sqlx::query("INSERT INTO rate_events (bucket, at_us) VALUES ($1, $2)")

@@ -177,14 +177,18 @@ async fn the_firm_corrects_details_and_the_log_keeps_only_hashes(backend: Backen
             ("history_from", ""),
         ]
     };
+    // As stored, opened with the firm's key (the fields are sealed in the row).
     let stored = || async {
-        sqlx::query_as::<_, (String, Option<String>, String)>(
-            "SELECT full_name, birth_date, language FROM users WHERE id = $1",
+        let db = app.db();
+        let user = app::backend::auth::users::by_id(
+            &mut db.pool.acquire().await.expect("conn"),
+            &db.records,
+            &dora_id,
         )
-        .bind(&dora_id)
-        .fetch_one(&app.db().pool)
         .await
         .expect("user")
+        .expect("found");
+        (user.full_name, user.birth_date, user.language)
     };
     // The page offers the form with her details as stored.
     let page = owner.page(&format!("/firm/member/{dora_id}")).await;

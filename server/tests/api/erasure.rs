@@ -11,16 +11,16 @@ use server::inspect::samples::{jpeg, pdf};
 const DAY_US: i64 = 86_400 * 1_000_000;
 
 async fn due_of(app: &TestApp, email: &str) -> Option<i64> {
-    sqlx::query_scalar("SELECT deletion_due_at_us FROM users WHERE email = $1")
-        .bind(email)
+    sqlx::query_scalar("SELECT deletion_due_at_us FROM users WHERE email_index = $1")
+        .bind(crate::helpers::email_index(email))
         .fetch_one(&app.db().pool)
         .await
         .expect("user")
 }
 
 async fn id_of(app: &TestApp, email: &str) -> String {
-    sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
-        .bind(email)
+    sqlx::query_scalar("SELECT id FROM users WHERE email_index = $1")
+        .bind(crate::helpers::email_index(email))
         .fetch_one(&app.db().pool)
         .await
         .expect("user")

@@ -8,8 +8,8 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 
 pub async fn user_id(app: &TestApp, email: &str) -> String {
-    sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
-        .bind(email)
+    sqlx::query_scalar("SELECT id FROM users WHERE email_index = $1")
+        .bind(crate::helpers::email_index(email))
         .fetch_one(&app.db().pool)
         .await
         .expect("user")
@@ -89,8 +89,8 @@ pub async fn invite_and_join(app: &TestApp, by: &Browser, email: &str, role: &st
 }
 
 async fn firm_of(app: &TestApp, email: &str) -> String {
-    sqlx::query_scalar("SELECT firm_id FROM users WHERE email = $1")
-        .bind(email)
+    sqlx::query_scalar("SELECT firm_id FROM users WHERE email_index = $1")
+        .bind(crate::helpers::email_index(email))
         .fetch_one(&app.db().pool)
         .await
         .expect("user")
@@ -164,10 +164,13 @@ async fn an_invitation_joins_only_the_firm_whose_link_was_opened(backend: Backen
     assert_eq!(solo.whoami().await["email"], "solo@mail.se");
     let own = firm_of(&app, "solo@mail.se").await;
     assert!(own != firm_a && own != firm_b, "a firm of their own");
-    let role: String = sqlx::query_scalar("SELECT role FROM users WHERE email = 'solo@mail.se'")
-        .fetch_one(&app.db().pool)
-        .await
-        .expect("role");
+    let role: String = sqlx::query_scalar(&format!(
+        "SELECT role FROM users WHERE email_index = '{}'",
+        crate::helpers::email_index("solo@mail.se")
+    ))
+    .fetch_one(&app.db().pool)
+    .await
+    .expect("role");
     assert_eq!(role, "owner");
     let members: Value = owner_b
         .form("/api/firm/get_members", &[])
@@ -193,8 +196,8 @@ async fn an_invited_colleague_joins_logs_and_shows_in_the_overview(backend: Back
     let firm_of = |email: &'static str| {
         let pool = app.db().pool.clone();
         async move {
-            sqlx::query_scalar::<_, String>("SELECT firm_id FROM users WHERE email = $1")
-                .bind(email)
+            sqlx::query_scalar::<_, String>("SELECT firm_id FROM users WHERE email_index = $1")
+                .bind(crate::helpers::email_index(email))
                 .fetch_one(&pool)
                 .await
                 .expect("firm")
@@ -930,11 +933,13 @@ async fn owners_admins_and_their_invitations_stay_consistent(backend: Backend) {
         .await
         .expect("role");
     assert_eq!(role, "admin");
-    let owner_role: String =
-        sqlx::query_scalar("SELECT role FROM users WHERE email = 'owner@firm.se'")
-            .fetch_one(&app.db().pool)
-            .await
-            .expect("role");
+    let owner_role: String = sqlx::query_scalar(&format!(
+        "SELECT role FROM users WHERE email_index = '{}'",
+        crate::helpers::email_index("owner@firm.se")
+    ))
+    .fetch_one(&app.db().pool)
+    .await
+    .expect("role");
     assert_eq!(owner_role, "owner", "the owner stays owner");
 
     // Two owners (as a firm might have) demote each other at the same moment.
@@ -1127,9 +1132,9 @@ async fn a_new_firm_is_named_and_an_invitee_keeps_the_firms_rule_set(backend: Ba
     let saved = owner.form("/api/account/update_profile", &form).await;
     assert!(saved.status().is_success(), "{}", saved.status());
     let (name, org): (String, String) = sqlx::query_as(
-        "SELECT f.name, f.org_number FROM firms f JOIN users u ON u.firm_id = f.id WHERE u.email = $1",
+        "SELECT f.name, f.org_number FROM firms f JOIN users u ON u.firm_id = f.id WHERE u.email_index = $1",
     )
-    .bind("lina@lindadvokat.example")
+    .bind(crate::helpers::email_index("lina@lindadvokat.example"))
     .fetch_one(&app.db().pool)
     .await
     .expect("firm");
@@ -1175,8 +1180,8 @@ async fn a_new_firm_is_named_and_an_invitee_keeps_the_firms_rule_set(backend: Ba
             .status()
             .is_success()
     );
-    let rule_set: String = sqlx::query_scalar("SELECT rule_set FROM users WHERE email = $1")
-        .bind("bo@lindadvokat.example")
+    let rule_set: String = sqlx::query_scalar("SELECT rule_set FROM users WHERE email_index = $1")
+        .bind(crate::helpers::email_index("bo@lindadvokat.example"))
         .fetch_one(&app.db().pool)
         .await
         .expect("user");

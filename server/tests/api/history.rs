@@ -85,9 +85,9 @@ async fn figures(browser: &Browser) -> Vec<(i32, String, u32, u32, u32)> {
 
 async fn certificate_hashes(app: &TestApp, email: &str) -> Vec<String> {
     sqlx::query_scalar(
-        "SELECT c.sha256 FROM certificates c JOIN users u ON u.id = c.user_id WHERE u.email = $1 ORDER BY c.sha256",
+        "SELECT c.sha256 FROM certificates c JOIN users u ON u.id = c.user_id WHERE u.email_index = $1 ORDER BY c.sha256",
     )
-    .bind(email)
+    .bind(crate::helpers::email_index(email))
     .fetch_all(&app.db().pool)
     .await
     .expect("hashes")

@@ -28,6 +28,7 @@ mod profile;
 mod queries;
 mod reports;
 mod schema;
+mod sealed;
 mod seed;
 mod storage;
 mod termination;

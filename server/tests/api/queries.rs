@@ -23,13 +23,13 @@ impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for CountQueries {
 
 async fn queries_to_load(app: &TestApp, email: &str) -> usize {
     let mut conn = app.db().pool.acquire().await.expect("connection");
-    let user = app::backend::auth::users::by_email(&mut conn, email)
+    let user = app::backend::auth::users::by_email(&mut conn, &app.db().records, email)
         .await
         .expect("query")
         .expect("user");
     let count = Arc::new(AtomicUsize::new(0));
     let subscriber = tracing_subscriber::registry().with(CountQueries(count.clone()));
-    let data = app::backend::training::load(&mut conn, &user)
+    let data = app::backend::training::load(&mut conn, &app.db().records, &user)
         .with_subscriber(subscriber)
         .await
         .expect("load");
@@ -39,20 +39,28 @@ async fn queries_to_load(app: &TestApp, email: &str) -> usize {
 
 async fn add_entries(app: &TestApp, email: &str, n: usize) {
     let (user_id, firm_id): (String, String) =
-        sqlx::query_as("SELECT id, firm_id FROM users WHERE email = $1")
-            .bind(email)
+        sqlx::query_as("SELECT id, firm_id FROM users WHERE email_index = $1")
+            .bind(crate::helpers::email_index(email))
             .fetch_one(&app.db().pool)
             .await
             .expect("user");
+    let seal = app
+        .db()
+        .records
+        .firm_in(&app.db().pool, &firm_id)
+        .await
+        .expect("firm key");
     for i in 0..n {
+        let id = uuid::Uuid::now_v7().to_string();
         sqlx::query(
             "INSERT INTO entries (id, user_id, firm_id, entry_date, title, provider, quarters, category, verifiable, topic, notes, created_at_us, updated_at_us) \
-             VALUES ($1, $2, $3, $4, 'Course', '', 4, 'teacher-led', 1, NULL, '', 0, 0)",
+             VALUES ($1, $2, $3, $4, $5, '', 4, 'teacher-led', 1, NULL, '', 0, 0)",
         )
-        .bind(uuid::Uuid::now_v7().to_string())
+        .bind(&id)
         .bind(&user_id)
         .bind(&firm_id)
         .bind(format!("2026-{:02}-{:02}", i % 12 + 1, i % 28 + 1))
+        .bind(seal.seal(app::backend::sealing::Field::EntryTitle, &id, "Course"))
         .execute(&app.db().pool)
         .await
         .expect("insert");

@@ -539,12 +539,12 @@ async fn reports_cut_off_by_a_stopped_instance_are_failed(backend: Backend) {
     ] {
         sqlx::query(
             "INSERT INTO reports (id, user_id, firm_id, year, language, status, steps_total, created_at_us, alive_at_us) \
-             SELECT $1, id, firm_id, 2026, 'en', 'running', 3, $2, $3 FROM users WHERE email = $4",
+             SELECT $1, id, firm_id, 2026, 'en', 'running', 3, $2, $3 FROM users WHERE email_index = $4",
         )
         .bind(id)
         .bind(alive)
         .bind(alive)
-        .bind(email)
+        .bind(crate::helpers::email_index(email))
         .execute(&app.db().pool)
         .await
         .expect("a report in the making");

@@ -69,6 +69,11 @@ impl PersonSeed<'_> {
         self
     }
 
+    pub fn admitted(mut self, date: &str) -> Self {
+        self.admitted = date.to_owned();
+        self
+    }
+
     pub fn born(mut self, date: &str) -> Self {
         self.born = date.to_owned();
         self
@@ -112,7 +117,7 @@ impl PersonSeed<'_> {
         };
         let now = now_micros();
         let mut conn = state.db.pool.acquire().await.expect("connection");
-        let user = users::create_with_firm(&mut conn, &self.email, "en", now)
+        let user = users::create_with_firm(&mut conn, &state.db.records, &self.email, "en", now)
             .await
             .expect("person");
         let token = session::create(&mut conn, Some(&user.id), true, &meta, now)
@@ -144,7 +149,7 @@ impl PersonSeed<'_> {
             .await
             .expect("profile");
         let mut conn = state.db.pool.acquire().await.expect("connection");
-        viewer.user = users::by_id(&mut conn, &viewer.user.id)
+        viewer.user = users::by_id(&mut conn, &state.db.records, &viewer.user.id)
             .await
             .expect("read back")
             .expect("person");

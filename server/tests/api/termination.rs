@@ -42,10 +42,13 @@ async fn closes_and_leaves_nothing(app: TestApp, backend: Backend) {
     let entry = new_entry(&dora, "Bolagsrätt Berg").await;
     let (status, body) = upload(&dora, &entry, "intyg.pdf", pdf(2)).await;
     assert_eq!(status, 201, "{body}");
-    let firm: String = sqlx::query_scalar("SELECT firm_id FROM users WHERE email = 'dora@berg.se'")
-        .fetch_one(&app.db().pool)
-        .await
-        .expect("firm");
+    let firm: String = sqlx::query_scalar(&format!(
+        "SELECT firm_id FROM users WHERE email_index = '{}'",
+        crate::helpers::email_index("dora@berg.se")
+    ))
+    .fetch_one(&app.db().pool)
+    .await
+    .expect("firm");
     let ids = [
         user_id(&app, "owner@berg.se").await,
         user_id(&app, "ada@berg.se").await,

@@ -294,9 +294,9 @@ async fn a_stolen_session_can_neither_read_nor_confirm_a_pending_app(backend: Ba
         "the person stays signed in"
     );
     let thiefs_mark: Option<i64> = sqlx::query_scalar(
-        "SELECT MAX(second_factor_at_us) FROM sessions WHERE user_id = (SELECT id FROM users WHERE email = $1)",
+        "SELECT MAX(second_factor_at_us) FROM sessions WHERE user_id = (SELECT id FROM users WHERE email_index = $1)",
     )
-    .bind(email)
+    .bind(crate::helpers::email_index(email))
     .fetch_one(&app.db().pool)
     .await
     .expect("sessions");

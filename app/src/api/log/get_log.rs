@@ -8,5 +8,5 @@ pub async fn get_log() -> Result<LogData, AppError> {
     let call = crate::api::support::call()?;
     let viewer = call.viewer().await?;
     let mut conn = call.state.db.pool.acquire().await?;
-    Ok(crate::backend::training::load(&mut conn, &viewer.user).await?)
+    Ok(crate::backend::training::load(&mut conn, &call.state.db.records, &viewer.user).await?)
 }

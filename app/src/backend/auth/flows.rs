@@ -15,6 +15,7 @@ use crate::backend::audit::{self, Action, Actor, Target};
 use crate::backend::db::now_micros;
 use crate::backend::mail::{enqueue_secret, templates};
 use crate::backend::request::RequestMeta;
+use crate::backend::sealing::Records;
 use crate::backend::state::AppState;
 use crate::i18n::Lang;
 use domain::Email;
@@ -100,7 +101,7 @@ async fn send_code(
     let mut tx = state.db.begin().await?;
     check_code_limits(&mut tx, state, meta, email, now).await?;
     let (browser, set_cookie) = browser_session(state, &mut tx, headers, meta, now).await?;
-    let user = users::by_email(&mut tx, email.as_str()).await?;
+    let user = users::by_email(&mut tx, &state.db.records, email.as_str()).await?;
     let issued = otp::issue(
         &mut tx,
         state.master_key(),
@@ -205,7 +206,8 @@ pub async fn verify(
                 return Err(refusal);
             }
         };
-    let (user, new_account) = account_for(&mut tx, &stored, meta, lang, now).await?;
+    let (user, new_account) =
+        account_for(&mut tx, &state.db.records, &stored, meta, lang, now).await?;
     if user.status != domain::AccountStatus::Active {
         tx.commit().await?;
         return Err(AppError::Blocked);
@@ -292,7 +294,9 @@ async fn proven_challenge(
     let ip_subject = format!("ip:{}", meta.ip_bucket());
     let subjects = [email_subject.as_str(), ip_subject.as_str()];
     let firm_of_target = match &stored.user_id {
-        Some(id) => users::by_id(tx, id).await?.map(|u| u.firm_id),
+        Some(id) => users::by_id(tx, &state.db.records, id)
+            .await?
+            .map(|u| u.firm_id),
         None => None,
     };
     if let Some(wait) = super::lockouts::check(tx, &subjects, now).await? {
@@ -335,12 +339,13 @@ async fn proven_challenge(
 /// of its own; never another firm's.
 async fn account_for(
     tx: &mut AnyConnection,
+    records: &Records,
     stored: &otp::StoredChallenge,
     meta: &RequestMeta,
     lang: Lang,
     now: Micros,
 ) -> Result<(User, bool), AppError> {
-    if let Some(user) = users::by_email(tx, &stored.email).await? {
+    if let Some(user) = users::by_email(tx, records, &stored.email).await? {
         return Ok((user, false));
     }
     let invitation = match &stored.invitation_id {
@@ -355,6 +360,7 @@ async fn account_for(
         Some(inv) => {
             users::create_in_firm(
                 tx,
+                records,
                 &stored.email,
                 lang.code(),
                 &inv.firm_id,
@@ -364,7 +370,7 @@ async fn account_for(
             )
             .await?
         }
-        None => users::create_with_firm(tx, &stored.email, lang.code(), now).await?,
+        None => users::create_with_firm(tx, records, &stored.email, lang.code(), now).await?,
     };
     if let Some(inv) = &invitation {
         crate::backend::firm::invitations::audit_accepted(tx, &user.id, inv, meta).await?;

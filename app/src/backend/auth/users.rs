@@ -2,6 +2,7 @@
 
 use super::challenge::Micros;
 use crate::backend::db::new_id;
+use crate::backend::sealing::{Field, FirmSeal, Records};
 use anyhow::Context as _;
 use domain::{AccountStatus, Role};
 use sqlx::AnyConnection;
@@ -60,11 +61,16 @@ struct Row {
 pub const COLUMNS: &str = "id, firm_id, email, full_name, title, role, status, language, admission_date, birth_date, rule_set, profile_completed, history_from, deletion_due_at_us, deletion_requested_by, restricted_at_us, legal_hold, \
     (SELECT f.termination_due_at_us FROM firms f WHERE f.id = users.firm_id) AS firm_closing_at_us";
 
-impl TryFrom<Row> for User {
-    type Error = anyhow::Error;
-
-    /// A role or status the code does not know is an error, never a default.
-    fn try_from(r: Row) -> anyhow::Result<User> {
+impl Row {
+    /// The person, their sealed fields opened with their firm's key. A role or status the
+    /// code does not know is an error, never a default.
+    fn open(self, seal: &FirmSeal) -> anyhow::Result<User> {
+        let r = self;
+        let email = seal.open(Field::UserEmail, &r.id, &r.email)?;
+        let full_name = seal.open(Field::UserName, &r.id, &r.full_name)?;
+        let admission_date =
+            seal.open_opt(Field::UserAdmissionDate, &r.id, r.admission_date.as_deref())?;
+        let birth_date = seal.open_opt(Field::UserBirthDate, &r.id, r.birth_date.as_deref())?;
         let role = Role::parse(&r.role)
             .with_context(|| format!("user {} has an unknown role {:?}", r.id, r.role))?;
         let status = AccountStatus::parse(&r.status)
@@ -72,14 +78,14 @@ impl TryFrom<Row> for User {
         Ok(User {
             id: r.id,
             firm_id: r.firm_id,
-            email: r.email,
-            full_name: r.full_name,
+            email,
+            full_name,
             title: r.title,
             role,
             status,
             language: r.language,
-            admission_date: r.admission_date,
-            birth_date: r.birth_date,
+            admission_date,
+            birth_date,
             rule_set: r.rule_set,
             profile_completed: r.profile_completed != 0,
             history_from: r.history_from,
@@ -92,18 +98,52 @@ impl TryFrom<Row> for User {
     }
 }
 
-pub async fn by_email(conn: &mut AnyConnection, email: &str) -> anyhow::Result<Option<User>> {
+/// The row opened with its firm's key.
+async fn open_one(
+    conn: &mut AnyConnection,
+    records: &Records,
+    row: Option<Row>,
+) -> anyhow::Result<Option<User>> {
+    let Some(row) = row else { return Ok(None) };
+    let seal = records.firm(conn, &row.firm_id).await?;
+    row.open(&seal).map(Some)
+}
+
+/// The person signing in with `email` (normalised), found by its blind index.
+pub async fn by_email(
+    conn: &mut AnyConnection,
+    records: &Records,
+    email: &str,
+) -> anyhow::Result<Option<User>> {
     let row: Option<Row> = sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM users WHERE email = $1 AND deleted_at_us IS NULL"
+        "SELECT {COLUMNS} FROM users WHERE email_index = $1 AND deleted_at_us IS NULL"
     ))
-    .bind(email)
+    .bind(records.email_index(email))
     .fetch_optional(&mut *conn)
     .await
     .context("looking up a user by email")?;
-    row.map(User::try_from).transpose()
+    open_one(conn, records, row).await
 }
 
-pub async fn by_id(conn: &mut AnyConnection, id: &str) -> anyhow::Result<Option<User>> {
+/// Whether any account, removed ones too, has this address.
+pub async fn email_taken(
+    conn: &mut AnyConnection,
+    records: &Records,
+    email: &str,
+) -> anyhow::Result<bool> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE email_index = $1")
+        .bind(records.email_index(email))
+        .fetch_one(&mut *conn)
+        .await
+        .context("looking for an address")?;
+    Ok(n > 0)
+}
+
+pub async fn by_id(
+    conn: &mut AnyConnection,
+    records: &Records,
+    id: &str,
+) -> anyhow::Result<Option<User>> {
     let row: Option<Row> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM users WHERE id = $1 AND deleted_at_us IS NULL"
     ))
@@ -111,25 +151,36 @@ pub async fn by_id(conn: &mut AnyConnection, id: &str) -> anyhow::Result<Option<
     .fetch_optional(&mut *conn)
     .await
     .context("looking up a user")?;
-    row.map(User::try_from).transpose()
+    open_one(conn, records, row).await
 }
 
 /// Everyone of `firm_id`, removed people included (their records stay with the firm), by
-/// name.
-pub async fn of_firm(conn: &mut AnyConnection, firm_id: &str) -> anyhow::Result<Vec<User>> {
-    let rows: Vec<Row> = sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM users WHERE firm_id = $1 ORDER BY full_name, email, id"
-    ))
-    .bind(firm_id)
-    .fetch_all(&mut *conn)
-    .await
-    .context("listing a firm's people")?;
-    rows.into_iter().map(User::try_from).collect()
+/// name (sorted here: the names are sealed).
+pub async fn of_firm(
+    conn: &mut AnyConnection,
+    records: &Records,
+    firm_id: &str,
+) -> anyhow::Result<Vec<User>> {
+    let rows: Vec<Row> = sqlx::query_as(&format!("SELECT {COLUMNS} FROM users WHERE firm_id = $1"))
+        .bind(firm_id)
+        .fetch_all(&mut *conn)
+        .await
+        .context("listing a firm's people")?;
+    let seal = records.firm(conn, firm_id).await?;
+    let mut people = rows
+        .into_iter()
+        .map(|r| r.open(&seal))
+        .collect::<anyhow::Result<Vec<User>>>()?;
+    // Byte order, the same on both backends (as `ORDER BY full_name, email, id` was on
+    // SQLite before the names were sealed).
+    people.sort_by(|a, b| (&a.full_name, &a.email, &a.id).cmp(&(&b.full_name, &b.email, &b.id)));
+    Ok(people)
 }
 
 /// A new person who proved their address: the owner of a new firm of one.
 pub async fn create_with_firm(
     conn: &mut AnyConnection,
+    records: &Records,
     email: &str,
     language: &str,
     now: Micros,
@@ -144,23 +195,29 @@ pub async fn create_with_firm(
         .await
         .context("creating a firm")?;
     let id = new_id();
+    let seal = records.firm(conn, &firm_id).await?;
     sqlx::query(
-        "INSERT INTO users (id, firm_id, email, role, language, created_at_us) VALUES ($1, $2, $3, 'owner', $4, $5)",
+        "INSERT INTO users (id, firm_id, email, email_index, role, language, created_at_us) VALUES ($1, $2, $3, $4, 'owner', $5, $6)",
     )
     .bind(&id)
     .bind(&firm_id)
-    .bind(email)
+    .bind(seal.seal(Field::UserEmail, &id, email))
+    .bind(records.email_index(email))
     .bind(language)
     .bind(now)
     .execute(&mut *conn)
     .await
     .context("creating a user")?;
-    by_id(conn, &id).await?.context("the new user is readable")
+    by_id(conn, records, &id)
+        .await?
+        .context("the new user is readable")
 }
 
 /// A person who accepted an invitation: joins the inviting firm with the invited role.
+#[allow(clippy::too_many_arguments)]
 pub async fn create_in_firm(
     conn: &mut AnyConnection,
+    records: &Records,
     email: &str,
     language: &str,
     firm_id: &str,
@@ -169,12 +226,14 @@ pub async fn create_in_firm(
     now: Micros,
 ) -> anyhow::Result<User> {
     let id = new_id();
+    let seal = records.firm(conn, firm_id).await?;
     sqlx::query(
-        "INSERT INTO users (id, firm_id, email, role, language, rule_set, created_at_us) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO users (id, firm_id, email, email_index, role, language, rule_set, created_at_us) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(&id)
     .bind(firm_id)
-    .bind(email)
+    .bind(seal.seal(Field::UserEmail, &id, email))
+    .bind(records.email_index(email))
     .bind(role)
     .bind(language)
     .bind(rule_set)
@@ -182,7 +241,9 @@ pub async fn create_in_firm(
     .execute(&mut *conn)
     .await
     .context("creating an invited user")?;
-    by_id(conn, &id).await?.context("the new user is readable")
+    by_id(conn, records, &id)
+        .await?
+        .context("the new user is readable")
 }
 
 pub async fn has_second_factor(conn: &mut AnyConnection, user_id: &str) -> anyhow::Result<bool> {

@@ -33,7 +33,7 @@ pub async fn load(
     let Some(user_id) = session.user_id.clone() else {
         return Ok(None);
     };
-    let Some(user) = users::by_id(&mut conn, &user_id).await? else {
+    let Some(user) = users::by_id(&mut conn, &state.db.records, &user_id).await? else {
         return Ok(None);
     };
     if user.status != domain::AccountStatus::Active {

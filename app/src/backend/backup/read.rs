@@ -422,8 +422,8 @@ pub async fn restore(
 }
 
 /// Tables a fresh database already has rows in, put there by its migrations (the start of
-/// audit checkpointing); the archive's rows replace them.
-const SEEDED_BY_MIGRATIONS: &[&str] = &["audit_checkpointing"];
+/// audit checkpointing, whether the records are sealed); the archive's rows replace them.
+const SEEDED_BY_MIGRATIONS: &[&str] = &["audit_checkpointing", "record_sealing"];
 
 async fn record_restore(db: &Db, summary: &Summary) -> anyhow::Result<()> {
     let mut tx = db.begin().await?;

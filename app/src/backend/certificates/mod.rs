@@ -140,6 +140,7 @@ pub async fn delete(
     let (cert, _) = own(&mut tx, viewer, id).await?;
     let batch = undo::begin(
         &mut tx,
+        &state.db.records,
         viewer,
         Kind::Certificate,
         &cert.file_name,

@@ -375,6 +375,18 @@ pub async fn finish(
     .bind(&spool.sha256)
     .fetch_all(&state.db.pool)
     .await?;
+    let seal = state
+        .db
+        .records
+        .firm_in(&state.db.pool, &viewer.user.firm_id)
+        .await?;
+    let same = same
+        .into_iter()
+        .map(|(entry, title)| {
+            let title = seal.open(crate::backend::sealing::Field::EntryTitle, &entry, &title)?;
+            anyhow::Ok((entry, title))
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
     if same.iter().any(|(entry, _)| *entry == entry_id) {
         return Ok(Outcome::AlreadyAttached { file_name });
     }

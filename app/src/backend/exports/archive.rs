@@ -102,19 +102,25 @@ async fn run(state: &AppState, id: &str) -> anyhow::Result<()> {
     let Some(job) = job else {
         return Ok(());
     };
-    let asker = users::by_id(&mut conn, &job.user_id)
+    let asker = users::by_id(&mut conn, &state.db.records, &job.user_id)
         .await?
         .context("the export's person is gone")?;
     // The README is in the language of whoever reads it: the one who asked.
     let lang = Lang::from_code(&asker.language).unwrap_or_default();
     let items = match job.scope {
-        Scope::Person => super::person::items(&mut conn, &asker, "", lang).await?,
+        Scope::Person => {
+            super::person::items(&mut conn, &state.db.records, &asker, "", lang).await?
+        }
         Scope::Member => {
-            let subject = users::by_id(&mut conn, job.subject_id.as_deref().unwrap_or(""))
-                .await?
-                .filter(|s| s.firm_id == job.firm_id)
-                .context("the exported member is gone")?;
-            super::person::items(&mut conn, &subject, "", lang).await?
+            let subject = users::by_id(
+                &mut conn,
+                &state.db.records,
+                job.subject_id.as_deref().unwrap_or(""),
+            )
+            .await?
+            .filter(|s| s.firm_id == job.firm_id)
+            .context("the exported member is gone")?;
+            super::person::items(&mut conn, &state.db.records, &subject, "", lang).await?
         }
         Scope::Firm => super::firm::items(&mut conn, state, &job.firm_id, lang).await?,
     };

@@ -23,7 +23,7 @@ pub(super) async fn items(
         .bind(firm_id)
         .fetch_one(&mut *conn)
         .await?;
-    let people = users::of_firm(conn, firm_id).await?;
+    let people = users::of_firm(conn, &state.db.records, firm_id).await?;
     let folder = |u: &users::User| {
         let name = if u.full_name.is_empty() {
             &u.email
@@ -76,7 +76,7 @@ pub(super) async fn items(
         ))),
     });
     for user in &people {
-        items.extend(person::items(conn, user, &folder(user), lang).await?);
+        items.extend(person::items(conn, &state.db.records, user, &folder(user), lang).await?);
     }
     Ok(items)
 }

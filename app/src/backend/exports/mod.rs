@@ -240,8 +240,10 @@ struct ExportRow {
     id: String,
     #[sqlx(try_from = "String")]
     scope: Scope,
-    /// The member's name (or address), for an archive of a member.
-    subject: Option<String>,
+    /// The member, for an archive of a member: sealed name and address.
+    subject_id: Option<String>,
+    subject_name: Option<String>,
+    subject_email: Option<String>,
     status: String,
     steps_done: i64,
     steps_total: i64,
@@ -253,7 +255,7 @@ struct ExportRow {
 /// The viewer's exports, newest first.
 pub async fn list(state: &AppState, viewer: &Viewer) -> Result<Vec<ExportView>, AppError> {
     let rows: Vec<ExportRow> = sqlx::query_as(
-        "SELECT e.id, e.scope, CASE WHEN s.full_name = '' THEN s.email ELSE s.full_name END AS subject, \
+        "SELECT e.id, e.scope, s.id AS subject_id, s.full_name AS subject_name, s.email AS subject_email, \
                 e.status, e.steps_done, e.steps_total, e.size_bytes, e.created_at_us, e.expires_at_us \
          FROM exports e LEFT JOIN users s ON s.id = e.subject_id \
          WHERE e.user_id = $1 ORDER BY e.created_at_us DESC LIMIT 20",
@@ -261,21 +263,43 @@ pub async fn list(state: &AppState, viewer: &Viewer) -> Result<Vec<ExportView>, 
     .bind(&viewer.user.id)
     .fetch_all(&state.db.pool)
     .await?;
+    let seal = state
+        .db
+        .records
+        .firm_in(&state.db.pool, &viewer.user.firm_id)
+        .await?;
     Ok(rows
         .into_iter()
-        .map(|r| ExportView {
-            id: r.id,
-            scope: r.scope.as_str().to_owned(),
-            subject: r.subject.unwrap_or_default(),
-            status: r.status,
-            steps_done: u32::try_from(r.steps_done).unwrap_or(0),
-            steps_total: u32::try_from(r.steps_total).unwrap_or(0),
-            size_bytes: r
-                .size_bytes
-                .and_then(|s| u64::try_from(s).ok())
-                .unwrap_or(0),
-            created_at_us: r.created_at_us,
-            expires: r.expires_at_us.map(crate::backend::erasure::due_day),
+        .map(|r| {
+            // The subject is a member of the viewer's firm (exports of another firm's
+            // member are never made); the name, else the address, opened with its key.
+            let subject = match (&r.subject_id, &r.subject_name, &r.subject_email) {
+                (Some(id), Some(name), Some(email)) => {
+                    use crate::backend::sealing::Field;
+                    let name = seal.try_open(Field::UserName, id, name).unwrap_or_default();
+                    if name.is_empty() {
+                        seal.try_open(Field::UserEmail, id, email)
+                            .unwrap_or_default()
+                    } else {
+                        name
+                    }
+                }
+                _ => String::new(),
+            };
+            ExportView {
+                id: r.id,
+                scope: r.scope.as_str().to_owned(),
+                subject,
+                status: r.status,
+                steps_done: u32::try_from(r.steps_done).unwrap_or(0),
+                steps_total: u32::try_from(r.steps_total).unwrap_or(0),
+                size_bytes: r
+                    .size_bytes
+                    .and_then(|s| u64::try_from(s).ok())
+                    .unwrap_or(0),
+                created_at_us: r.created_at_us,
+                expires: r.expires_at_us.map(crate::backend::erasure::due_day),
+            }
         })
         .collect())
 }

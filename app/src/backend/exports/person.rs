@@ -26,11 +26,12 @@ struct ReportRow {
 /// README in `lang`.
 pub(super) async fn items(
     conn: &mut sqlx::AnyConnection,
+    records: &crate::backend::sealing::Records,
     user: &User,
     prefix: &str,
     lang: Lang,
 ) -> anyhow::Result<Vec<Item>> {
-    let log = crate::backend::training::load(conn, user).await?;
+    let log = crate::backend::training::load(conn, records, user).await?;
     let certificates: Vec<crate::backend::certificates::Row> = sqlx::query_as(&format!(
         "SELECT {} FROM certificates WHERE user_id = $1 ORDER BY created_at_us, id",
         crate::backend::certificates::COLUMNS

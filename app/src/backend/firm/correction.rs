@@ -12,6 +12,7 @@ use crate::backend::audit::{Action, Target};
 use crate::backend::auth::viewer::Viewer;
 use crate::backend::crypto::{keyed_hash, random_token};
 use crate::backend::request::RequestMeta;
+use crate::backend::sealing::Field;
 use crate::backend::state::AppState;
 use crate::i18n::Lang;
 
@@ -63,6 +64,18 @@ pub async fn correct(
     .bind(id)
     .fetch_one(&mut *tx)
     .await?;
+    // The person is of the viewer's firm (`managed_member`): their fields are its key's.
+    let seal = state.db.records.firm(&mut tx, &viewer.user.firm_id).await?;
+    let current = Current {
+        full_name: seal.open(Field::UserName, id, &current.full_name)?,
+        admission_date: seal.open_opt(
+            Field::UserAdmissionDate,
+            id,
+            current.admission_date.as_deref(),
+        )?,
+        birth_date: seal.open_opt(Field::UserBirthDate, id, current.birth_date.as_deref())?,
+        ..current
+    };
     // Checked as the person's own form, in the administrator's language; the person's
     // language is theirs to choose and stays.
     let valid = validate_profile(
@@ -136,10 +149,18 @@ pub async fn correct(
         "UPDATE users SET full_name = $1, title = $2, admission_date = $3, birth_date = $4, rule_set = $5, \
          history_from = $6 WHERE id = $7",
     )
-    .bind(&valid.full_name)
+    .bind(seal.seal(Field::UserName, id, &valid.full_name))
     .bind(valid.title.as_str())
-    .bind(valid.admission_date.map(|d| d.to_string()))
-    .bind(valid.birth_date.map(|d| d.to_string()))
+    .bind(seal.seal_opt(
+        Field::UserAdmissionDate,
+        id,
+        valid.admission_date.map(|d| d.to_string()).as_deref(),
+    ))
+    .bind(seal.seal_opt(
+        Field::UserBirthDate,
+        id,
+        valid.birth_date.map(|d| d.to_string()).as_deref(),
+    ))
     .bind(valid.rule_set)
     .bind(valid.history_from.map(i64::from))
     .bind(id)

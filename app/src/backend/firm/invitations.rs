@@ -236,16 +236,15 @@ pub struct Opened {
 
 /// The invitation behind a link, if the link is genuine and the invitation still open.
 pub async fn open(state: &AppState, id: &str, token: &str) -> anyhow::Result<Option<Opened>> {
-    let row: Option<(String, i64, String, String, String, i64)> = sqlx::query_as(
-        "SELECT i.token_mac, i.expires_at_us, i.email, i.role, f.name, \
-                (SELECT COUNT(*) FROM users u WHERE u.email = i.email) \
+    let row: Option<(String, i64, String, String, String)> = sqlx::query_as(
+        "SELECT i.token_mac, i.expires_at_us, i.email, i.role, f.name \
          FROM invitations i JOIN firms f ON f.id = i.firm_id \
          WHERE i.id = $1 AND i.accepted_at_us IS NULL AND i.revoked_at_us IS NULL",
     )
     .bind(id)
     .fetch_optional(&state.db.pool)
     .await?;
-    let Some((mac, expires, email, role, firm_name, accounts)) = row else {
+    let Some((mac, expires, email, role, firm_name)) = row else {
         return Ok(None);
     };
     let genuine =
@@ -253,12 +252,15 @@ pub async fn open(state: &AppState, id: &str, token: &str) -> anyhow::Result<Opt
     if !genuine {
         return Ok(None);
     }
+    let mut conn = state.db.pool.acquire().await?;
+    let taken =
+        crate::backend::auth::users::email_taken(&mut conn, &state.db.records, &email).await?;
     Ok(Some(Opened {
         id: id.to_owned(),
         email,
         firm_name,
         role: known(&role, Role::parse, "role", id)?,
-        has_account: accounts > 0,
+        has_account: taken,
     }))
 }
 

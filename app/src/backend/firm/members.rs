@@ -8,6 +8,7 @@ use crate::backend::auth::viewer::Viewer;
 use crate::backend::authz::{Act, Role, allowed};
 use crate::backend::db::{known, now_micros};
 use crate::backend::request::RequestMeta;
+use crate::backend::sealing::Field;
 use crate::backend::state::AppState;
 use crate::i18n::Lang;
 use crate::model::{InvitationView, MemberView, Members};
@@ -24,7 +25,7 @@ pub async fn list(
     let me = viewer.user.role;
     let people: Vec<PersonRow> = sqlx::query_as(
         "SELECT id, email, full_name, title, role, status, deletion_due_at_us, restricted_at_us, legal_hold FROM users \
-         WHERE firm_id = $1 AND deleted_at_us IS NULL ORDER BY full_name, email",
+         WHERE firm_id = $1 AND deleted_at_us IS NULL",
     )
     .bind(&viewer.user.firm_id)
     .fetch_all(&state.db.pool)
@@ -40,11 +41,34 @@ pub async fn list(
     ?;
     let removed: Vec<RemovedRow> = sqlx::query_as(
         "SELECT id, full_name, role, deletion_due_at_us FROM users \
-         WHERE firm_id = $1 AND deleted_at_us IS NOT NULL ORDER BY full_name, id",
+         WHERE firm_id = $1 AND deleted_at_us IS NOT NULL",
     )
     .bind(&viewer.user.firm_id)
     .fetch_all(&state.db.pool)
     .await?;
+    // The names are sealed: opened and sorted here.
+    let seal = state
+        .db
+        .records
+        .firm_in(&state.db.pool, &viewer.user.firm_id)
+        .await?;
+    let mut people = people
+        .into_iter()
+        .map(|mut p| {
+            p.email = seal.open(Field::UserEmail, &p.id, &p.email)?;
+            p.full_name = seal.open(Field::UserName, &p.id, &p.full_name)?;
+            Ok(p)
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    people.sort_by(|a, b| (&a.full_name, &a.email).cmp(&(&b.full_name, &b.email)));
+    let mut removed = removed
+        .into_iter()
+        .map(|mut r| {
+            r.full_name = seal.open(Field::UserName, &r.id, &r.full_name)?;
+            Ok(r)
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    removed.sort_by(|a, b| (&a.full_name, &a.id).cmp(&(&b.full_name, &b.id)));
     // What the viewer may do to each person is decided here, from `authz`, never by the page.
     let all = [Role::Member, Role::Admin, Role::Owner];
     let removed = removed
@@ -365,7 +389,7 @@ pub async fn set_access(
         // The address is freed (it may be invited again); the person's records stay with
         // the firm under their id.
         Access::Remove => (
-            "UPDATE users SET status = 'blocked', deleted_at_us = $2, email = 'removed+' || id || '@invalid' WHERE id = $1",
+            "UPDATE users SET status = 'blocked', deleted_at_us = $2, email = '', email_index = NULL WHERE id = $1",
             Action::MemberRemoved,
         ),
     };
@@ -452,7 +476,9 @@ pub async fn set_deletion(
     let changed = if cancel {
         erasure::unschedule(&mut tx, id, &viewer.user.firm_id, RequestedBy::Firm).await?
     } else {
-        erasure::schedule(&mut tx, id, RequestedBy::Firm).await?.1
+        erasure::schedule(&mut tx, &state.db.records, id, RequestedBy::Firm)
+            .await?
+            .1
     };
     audit_deletion(tx, viewer, meta, id, cancel, changed).await
 }

@@ -8,8 +8,9 @@ use crate::backend::audit::{Action, Target};
 use crate::backend::auth::viewer::Viewer;
 use crate::backend::authz::Act;
 use crate::backend::request::RequestMeta;
+use crate::backend::sealing::{Field, FirmSeal, Records};
 use crate::backend::state::AppState;
-use crate::backend::training::{ENTRY_COLUMNS, EntryRow, LeaveRow, entry_view};
+use crate::backend::training::{ENTRY_COLUMNS, EntryRow, LeaveRow, entry_view, sort_entries};
 use crate::i18n::Lang;
 use crate::model::{LeaveView, LogData, MemberLog, Standing};
 use domain::AccountStatus;
@@ -30,6 +31,21 @@ pub struct PersonRow {
     pub history_from: Option<i64>,
     pub role: String,
     pub restricted_at_us: Option<i64>,
+}
+
+impl PersonRow {
+    fn open(mut self, seal: &FirmSeal) -> anyhow::Result<PersonRow> {
+        self.email = seal.open(Field::UserEmail, &self.id, &self.email)?;
+        self.full_name = seal.open(Field::UserName, &self.id, &self.full_name)?;
+        self.admission_date = seal.open_opt(
+            Field::UserAdmissionDate,
+            &self.id,
+            self.admission_date.as_deref(),
+        )?;
+        self.birth_date =
+            seal.open_opt(Field::UserBirthDate, &self.id, self.birth_date.as_deref())?;
+        Ok(self)
+    }
 }
 
 /// An entry with whose it is.
@@ -62,30 +78,38 @@ struct UserLeaveRow {
 /// Every active or blocked person of `firm_id` with their log, read in four queries.
 pub async fn logs(
     conn: &mut sqlx::AnyConnection,
+    records: &Records,
     firm_id: &str,
     only: Option<&str>,
     full: bool,
 ) -> anyhow::Result<Vec<(PersonRow, LogData)>> {
     let people: Vec<PersonRow> = sqlx::query_as(
         "SELECT id, email, full_name, title, rule_set, status, admission_date, birth_date, history_from, role, restricted_at_us FROM users \
-         WHERE firm_id = $1 AND deleted_at_us IS NULL AND ($2 = '' OR id = $2) ORDER BY full_name, email",
+         WHERE firm_id = $1 AND deleted_at_us IS NULL AND ($2 = '' OR id = $2)",
     )
     .bind(firm_id)
     .bind(only.unwrap_or(""))
     .fetch_all(&mut *conn)
     .await?;
+    // Names, addresses, dates, titles and reasons are sealed: opened and sorted here.
+    let seal = records.firm(conn, firm_id).await?;
+    let mut people = people
+        .into_iter()
+        .map(|p| p.open(&seal))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    people.sort_by(|a, b| (&a.full_name, &a.email, &a.id).cmp(&(&b.full_name, &b.email, &b.id)));
     // The overview needs only what the calculator reads; a member's page needs everything.
     let entries: Vec<(String, EntryRow)> = if full {
         sqlx::query_as::<_, UserEntryRow>(&format!(
-            "SELECT user_id, {ENTRY_COLUMNS} FROM entries WHERE firm_id = $1 AND ($2 = '' OR user_id = $2) ORDER BY entry_date, title, id"
+            "SELECT user_id, {ENTRY_COLUMNS} FROM entries WHERE firm_id = $1 AND ($2 = '' OR user_id = $2)"
         ))
         .bind(firm_id)
         .bind(only.unwrap_or(""))
         .fetch_all(&mut *conn)
         .await?
         .into_iter()
-        .map(|r| (r.user_id, r.entry))
-        .collect()
+        .map(|r| Ok((r.user_id, r.entry.open(&seal)?)))
+        .collect::<anyhow::Result<_>>()?
     } else {
         // The calculator reads an entry's year, category, verifiability, subject and hours,
         // and ignores entries after today. Summing those groups in the database gives it the
@@ -150,14 +174,19 @@ pub async fn logs(
             )
         })
         .collect();
+    let mut rows_of: HashMap<String, Vec<EntryRow>> = HashMap::new();
     for (user, row) in entries {
+        rows_of.entry(user).or_default().push(row);
+    }
+    for (user, mut rows) in rows_of {
         if let Some(log) = by_user.get_mut(&user) {
-            log.entries.push(entry_view(row));
+            sort_entries(&mut rows);
+            log.entries.extend(rows.into_iter().map(entry_view));
         }
     }
     for row in leaves {
         if let Some(log) = by_user.get_mut(&row.user_id) {
-            log.leaves.push(LeaveView::from(row.leave));
+            log.leaves.push(LeaveView::from(row.leave.open(&seal)?));
         }
     }
     for (user, year) in exemptions {
@@ -183,7 +212,7 @@ pub async fn standings(
     year: i32,
 ) -> anyhow::Result<Vec<Standing>> {
     let mut conn = state.db.pool.acquire().await?;
-    let logs = logs(&mut conn, firm_id, None, false).await?;
+    let logs = logs(&mut conn, &state.db.records, firm_id, None, false).await?;
     drop(conn);
     // Hundreds of calculations: off the async runtime.
     Ok(tokio::task::spawn_blocking(move || {
@@ -238,7 +267,14 @@ pub async fn member_log(
 ) -> Result<MemberLog, AppError> {
     gate(state, viewer, meta, lang, Act::ViewFirm).await?;
     let mut tx = state.db.begin().await?;
-    let mut found = logs(&mut tx, &viewer.user.firm_id, Some(id), true).await?;
+    let mut found = logs(
+        &mut tx,
+        &state.db.records,
+        &viewer.user.firm_id,
+        Some(id),
+        true,
+    )
+    .await?;
     let Some((person, log)) = found.pop() else {
         return Err(AppError::NotFound);
     };

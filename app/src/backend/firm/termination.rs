@@ -89,13 +89,15 @@ pub async fn request(
         return Ok(());
     }
     // Everyone is told, in their own language, in the same transaction.
-    let people: Vec<(String, String)> = sqlx::query_as(
-        "SELECT email, language FROM users WHERE firm_id = $1 AND deleted_at_us IS NULL AND status = 'active'",
+    let people: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT id, email, language FROM users WHERE firm_id = $1 AND deleted_at_us IS NULL AND status = 'active'",
     )
     .bind(&viewer.user.firm_id)
     .fetch_all(&mut *tx)
     .await?;
-    for (email, language) in people {
+    let seal = state.db.records.firm(&mut tx, &viewer.user.firm_id).await?;
+    for (id, email, language) in people {
+        let email = seal.open(crate::backend::sealing::Field::UserEmail, &id, &email)?;
         let lang = Lang::from_code(&language).unwrap_or_default();
         let mail = crate::backend::mail::templates::firm_closing(
             lang,
@@ -198,15 +200,15 @@ async fn purge_one(state: &AppState, firm_id: &str, now: Micros) -> anyhow::Resu
     if !claimed {
         return Ok(false);
     }
-    let people: Vec<(String, String)> =
-        sqlx::query_as("SELECT id, email FROM users WHERE firm_id = $1 ORDER BY id")
+    let people: Vec<String> =
+        sqlx::query_scalar("SELECT id FROM users WHERE firm_id = $1 ORDER BY id")
             .bind(firm_id)
             .fetch_all(&mut *tx)
             .await?;
     let mut total = Purged::default();
     let mut keys = Vec::new();
-    for (id, email) in &people {
-        let (done, theirs) = remove_person(&mut tx, id, firm_id, email, now).await?;
+    for id in &people {
+        let (done, theirs) = remove_person(&mut tx, &state.db.records, id, firm_id, now).await?;
         for (table, n) in done.rows {
             *total.rows.entry(table).or_default() += n;
         }
@@ -249,6 +251,7 @@ async fn purge_one(state: &AppState, firm_id: &str, now: Micros) -> anyhow::Resu
         .bind(firm_id)
         .execute(&mut *tx)
         .await?;
+    state.db.records.forget(firm_id);
     let n = sqlx::query("DELETE FROM firms WHERE id = $1")
         .bind(firm_id)
         .execute(&mut *tx)

@@ -17,6 +17,7 @@ use crate::backend::auth::{session, users};
 use crate::backend::certificates::upload::{self, Outcome, UploadError};
 use crate::backend::db::{new_id, now_micros};
 use crate::backend::request::RequestMeta;
+use crate::backend::sealing::Field;
 use crate::backend::state::AppState;
 use crate::backend::storage::spool::SpoolWriter;
 use crate::backend::storage::{firm_key, new_object_key};
@@ -107,7 +108,8 @@ pub async fn stage(
         AppError::invalid("file", message)
     })?;
     let mut conn = state.db.pool.acquire().await?;
-    let current = crate::backend::training::load(&mut conn, &viewer.user).await?;
+    let current =
+        crate::backend::training::load(&mut conn, &state.db.records, &viewer.user).await?;
     let have: HashSet<CourseKey> = current
         .entries
         .iter()
@@ -374,7 +376,7 @@ async fn run(state: &AppState, id: &str, meta: &RequestMeta) -> anyhow::Result<(
     let session = session::by_hash(&mut conn, row.session_hash.as_deref().unwrap_or(""), now)
         .await?
         .context("the session that confirmed the import has ended")?;
-    let user = users::by_id(&mut conn, &row.user_id)
+    let user = users::by_id(&mut conn, &state.db.records, &row.user_id)
         .await?
         .filter(|u| u.status == domain::AccountStatus::Active)
         .context("the import's person is gone")?;
@@ -422,7 +424,8 @@ async fn run(state: &AppState, id: &str, meta: &RequestMeta) -> anyhow::Result<(
 
     // The records, in one transaction: courses already in the log are matched, not added.
     let mut tx = state.db.begin().await?;
-    let current = crate::backend::training::load(&mut tx, &viewer.user).await?;
+    let current = crate::backend::training::load(&mut tx, &state.db.records, &viewer.user).await?;
+    let seal = state.db.records.firm(&mut tx, &viewer.user.firm_id).await?;
     let mut existing: HashMap<CourseKey, String> = HashMap::new();
     for e in &current.entries {
         let draft = e.draft();
@@ -441,8 +444,13 @@ async fn run(state: &AppState, id: &str, meta: &RequestMeta) -> anyhow::Result<(
                 id.clone()
             }
             None => {
-                let new =
-                    crate::backend::training::entries::insert(&mut tx, &viewer, valid).await?;
+                let new = crate::backend::training::entries::insert(
+                    &mut tx,
+                    &state.db.records,
+                    &viewer,
+                    valid,
+                )
+                .await?;
                 viewer
                     .audit(
                         &mut tx,
@@ -473,6 +481,7 @@ async fn run(state: &AppState, id: &str, meta: &RequestMeta) -> anyhow::Result<(
                 .map_err(|_| anyhow::anyhow!("a leave period of the archive is not valid"))?;
         crate::backend::training::leaves::insert(
             &mut tx,
+            &seal,
             &new_id(),
             &viewer.user.id,
             (from, to, &reason),
@@ -510,16 +519,24 @@ async fn run(state: &AppState, id: &str, meta: &RequestMeta) -> anyhow::Result<(
          WHERE id = $1",
     )
     .bind(&viewer.user.id)
-    .bind(p.full_name.trim())
+    .bind(seal.seal(Field::UserName, &viewer.user.id, p.full_name.trim()))
     .bind(
-        p.admission_date
-            .as_deref()
-            .filter(|d| domain::Date::parse(d).is_ok()),
+        seal.seal_opt(
+            Field::UserAdmissionDate,
+            &viewer.user.id,
+            p.admission_date
+                .as_deref()
+                .filter(|d| domain::Date::parse(d).is_ok()),
+        ),
     )
     .bind(
-        p.birth_date
-            .as_deref()
-            .filter(|d| domain::Date::parse(d).is_ok()),
+        seal.seal_opt(
+            Field::UserBirthDate,
+            &viewer.user.id,
+            p.birth_date
+                .as_deref()
+                .filter(|d| domain::Date::parse(d).is_ok()),
+        ),
     )
     .bind(title.unwrap_or(""))
     .bind(rule_set.unwrap_or(""))
@@ -547,7 +564,7 @@ async fn run(state: &AppState, id: &str, meta: &RequestMeta) -> anyhow::Result<(
         let live = session::by_hash(&mut conn, &viewer.session.id_hash, now_micros())
             .await?
             .is_some()
-            && users::by_id(&mut conn, &viewer.user.id)
+            && users::by_id(&mut conn, &state.db.records, &viewer.user.id)
                 .await?
                 .is_some_and(|u| u.status == domain::AccountStatus::Active);
         drop(conn);

@@ -77,10 +77,11 @@ async fn alive(state: &AppState, id: &str) -> anyhow::Result<()> {
 
 type CertRow = (CertificateView, String);
 
-/// The year's certificates in the order of their entries (as the log lists them), then
-/// of upload. One query, through the entries' index.
+/// The year's certificates in the order of their entries (as the log lists them, sorted
+/// by the opened titles), then of upload. One query, through the entries' index.
 async fn year_certificates(
     conn: &mut sqlx::AnyConnection,
+    log: &crate::model::LogData,
     user_id: &str,
     year: i32,
 ) -> anyhow::Result<Vec<CertRow>> {
@@ -91,7 +92,7 @@ async fn year_certificates(
     let rows: Vec<certificates::Row> = sqlx::query_as(&format!(
         "SELECT {} FROM certificates c JOIN entries e ON e.id = c.entry_id \
          WHERE c.user_id = $1 AND e.user_id = $1 AND e.entry_date >= $2 AND e.entry_date <= $3 \
-         ORDER BY e.entry_date, e.title, e.id, c.created_at_us, c.id",
+         ORDER BY c.created_at_us, c.id",
         columns.join(", ")
     ))
     .bind(user_id)
@@ -99,7 +100,21 @@ async fn year_certificates(
     .bind(format!("{year:04}-12-31"))
     .fetch_all(&mut *conn)
     .await?;
-    Ok(rows.into_iter().map(certificates::view).collect())
+    let place: std::collections::HashMap<&str, usize> = log
+        .entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.id.as_str(), i))
+        .collect();
+    let mut certs: Vec<CertRow> = rows.into_iter().map(certificates::view).collect();
+    // Stable: upload order is kept within an entry.
+    certs.sort_by_key(|(c, _)| {
+        place
+            .get(c.entry_id.as_str())
+            .copied()
+            .unwrap_or(usize::MAX)
+    });
+    Ok(certs)
 }
 
 async fn run(state: &AppState, id: &str) -> anyhow::Result<()> {
@@ -116,7 +131,7 @@ async fn run(state: &AppState, id: &str) -> anyhow::Result<()> {
         return Ok(());
     };
     let year = i32::try_from(year)?;
-    let user = users::by_id(&mut conn, &user_id)
+    let user = users::by_id(&mut conn, &state.db.records, &user_id)
         .await?
         .context("the report's person is gone")?;
     let (firm_name, org_number): (String, String) =
@@ -124,8 +139,8 @@ async fn run(state: &AppState, id: &str) -> anyhow::Result<()> {
             .bind(&user.firm_id)
             .fetch_one(&mut *conn)
             .await?;
-    let log = crate::backend::training::load(&mut conn, &user).await?;
-    let certs = year_certificates(&mut conn, &user.id, year).await?;
+    let log = crate::backend::training::load(&mut conn, &state.db.records, &user).await?;
+    let certs = year_certificates(&mut conn, &log, &user.id, year).await?;
     let firm_key = firm_key::get_or_create(&mut conn, state.master_key(), &user.firm_id).await?;
     drop(conn);
 

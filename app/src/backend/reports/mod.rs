@@ -181,11 +181,12 @@ pub fn file_name(language: &str, year: i32, full_name: &str) -> String {
 /// the name to save it under. `None` unless it is a finished report of `firm`.
 pub async fn stored(
     conn: &mut sqlx::AnyConnection,
+    records: &crate::backend::sealing::Records,
     key: &str,
     firm: &str,
 ) -> anyhow::Result<Option<(u64, String)>> {
-    let row: Option<(i64, String, i64, String)> = sqlx::query_as(
-        "SELECT r.size_bytes, r.language, r.year, u.full_name FROM reports r \
+    let row: Option<(i64, String, i64, String, String)> = sqlx::query_as(
+        "SELECT r.size_bytes, r.language, r.year, u.id, u.full_name FROM reports r \
          JOIN users u ON u.id = r.user_id \
          WHERE r.object_key = $1 AND r.firm_id = $2 AND r.status = 'ready'",
     )
@@ -193,12 +194,18 @@ pub async fn stored(
     .bind(firm)
     .fetch_optional(&mut *conn)
     .await?;
-    Ok(row.map(|(size, language, year, name)| {
-        (
-            u64::try_from(size).unwrap_or(0),
-            file_name(&language, i32::try_from(year).unwrap_or(0), &name),
-        )
-    }))
+    let Some((size, language, year, user_id, name)) = row else {
+        return Ok(None);
+    };
+    let name = records.firm(conn, firm).await?.open(
+        crate::backend::sealing::Field::UserName,
+        &user_id,
+        &name,
+    )?;
+    Ok(Some((
+        u64::try_from(size).unwrap_or(0),
+        file_name(&language, i32::try_from(year).unwrap_or(0), &name),
+    )))
 }
 
 /// A fresh link to one of the viewer's finished reports (audited: every export is).
@@ -251,7 +258,15 @@ pub async fn delete(
     }
     use crate::backend::undo::{self, Kind, Table};
     let label = t.report_title.replace("{year}", &report.year.to_string());
-    let batch = undo::begin(&mut tx, viewer, Kind::Report, &label, "/reports").await?;
+    let batch = undo::begin(
+        &mut tx,
+        &state.db.records,
+        viewer,
+        Kind::Report,
+        &label,
+        "/reports",
+    )
+    .await?;
     undo::stash(&mut tx, &batch, viewer, Table::Reports, "id", id)
         .await?
         .require_some()?;
@@ -337,6 +352,6 @@ pub async fn fail_stale(state: &AppState, user_id: Option<&str>) -> anyhow::Resu
 /// The years the viewer can make a report for: those the log offers, newest first.
 pub async fn years(state: &AppState, viewer: &Viewer) -> Result<Vec<i32>, AppError> {
     let mut conn = state.db.pool.acquire().await?;
-    let log = crate::backend::training::load(&mut conn, &viewer.user).await?;
+    let log = crate::backend::training::load(&mut conn, &state.db.records, &viewer.user).await?;
     Ok(log.years())
 }

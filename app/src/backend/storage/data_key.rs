@@ -16,6 +16,12 @@ impl DataKey {
         DataKey(bytes)
     }
 
+    /// An AES-256-GCM cipher under this key (for sealing the firm's rows).
+    pub fn cipher(&self) -> aes_gcm::Aes256Gcm {
+        use aes_gcm::KeyInit;
+        aes_gcm::Aes256Gcm::new(&self.0.into())
+    }
+
     /// HMAC-SHA256 of `label ‖ data` under this key: a check value that proves the key
     /// without revealing it.
     pub fn mac(&self, label: &[u8], data: &[u8]) -> hmac::Hmac<sha2::Sha256> {

@@ -7,6 +7,7 @@ use crate::backend::audit::{Action, Target};
 use crate::backend::auth::viewer::Viewer;
 use crate::backend::db::{new_id, now_micros};
 use crate::backend::request::RequestMeta;
+use crate::backend::sealing::{Field, Records};
 use crate::backend::state::AppState;
 use crate::i18n::Lang;
 use crate::model::EntryView;
@@ -67,11 +68,13 @@ pub fn validate(input: &EntryInput, lang: Lang, today: Date) -> Result<ValidEntr
 /// Inserts one entry on the caller's transaction (also used by the CSV import).
 pub async fn insert(
     conn: &mut sqlx::AnyConnection,
+    records: &Records,
     viewer: &Viewer,
     entry: &ValidEntry,
 ) -> anyhow::Result<String> {
     let id = new_id();
     let now = now_micros();
+    let seal = records.firm(conn, &viewer.user.firm_id).await?;
     sqlx::query(
         "INSERT INTO entries (id, user_id, firm_id, entry_date, title, provider, quarters, category, verifiable, topic, notes, created_at_us, updated_at_us) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)",
@@ -80,13 +83,13 @@ pub async fn insert(
     .bind(&viewer.user.id)
     .bind(&viewer.user.firm_id)
     .bind(entry.date.to_string())
-    .bind(&entry.title)
-    .bind(&entry.provider)
+    .bind(seal.seal(Field::EntryTitle, &id, &entry.title))
+    .bind(seal.seal(Field::EntryProvider, &id, &entry.provider))
     .bind(i64::from(entry.hours.quarters()))
     .bind(entry.category.as_str())
     .bind(i64::from(entry.verifiable))
     .bind(entry.topic.map(Topic::as_str))
-    .bind(&entry.notes)
+    .bind(seal.seal(Field::EntryNotes, &id, &entry.notes))
     .bind(now)
     .execute(&mut *conn)
     .await?;
@@ -106,7 +109,7 @@ pub async fn create(
         crate::backend::firm::restriction::Change::Write,
     )?;
     let mut tx = state.db.begin().await?;
-    let id = insert(&mut tx, viewer, &entry).await?;
+    let id = insert(&mut tx, &state.db.records, viewer, &entry).await?;
     viewer
         .audit(
             &mut tx,
@@ -128,7 +131,13 @@ pub async fn get(state: &AppState, viewer: &Viewer, id: &str) -> Result<EntryVie
     .bind(&viewer.user.id)
     .fetch_optional(&state.db.pool)
     .await?;
-    row.map(entry_view).ok_or(AppError::NotFound)
+    let row = row.ok_or(AppError::NotFound)?;
+    let seal = state
+        .db
+        .records
+        .firm_in(&state.db.pool, &viewer.user.firm_id)
+        .await?;
+    Ok(entry_view(row.open(&seal)?))
 }
 
 pub async fn update(
@@ -145,18 +154,19 @@ pub async fn update(
         crate::backend::firm::restriction::Change::Write,
     )?;
     let mut tx = state.db.begin().await?;
+    let seal = state.db.records.firm(&mut tx, &viewer.user.firm_id).await?;
     let changed = sqlx::query(
         "UPDATE entries SET entry_date = $1, title = $2, provider = $3, quarters = $4, category = $5, verifiable = $6, \
          topic = $7, notes = $8, updated_at_us = $9 WHERE id = $10 AND user_id = $11",
     )
     .bind(entry.date.to_string())
-    .bind(&entry.title)
-    .bind(&entry.provider)
+    .bind(seal.seal(Field::EntryTitle, id, &entry.title))
+    .bind(seal.seal(Field::EntryProvider, id, &entry.provider))
     .bind(i64::from(entry.hours.quarters()))
     .bind(entry.category.as_str())
     .bind(i64::from(entry.verifiable))
     .bind(entry.topic.map(Topic::as_str))
-    .bind(&entry.notes)
+    .bind(seal.seal(Field::EntryNotes, id, &entry.notes))
     .bind(now_micros())
     .bind(id)
     .bind(&viewer.user.id)
@@ -193,12 +203,28 @@ pub async fn duplicate(
     let mut tx = state.db.begin().await?;
     let new = new_id();
     let now = now_micros();
+    // Each value is sealed for its row: the copy's are opened and sealed again for the new one.
+    let seal = state.db.records.firm(&mut tx, &viewer.user.firm_id).await?;
+    let original: Option<EntryRow> = sqlx::query_as(&format!(
+        "SELECT {ENTRY_COLUMNS} FROM entries WHERE id = $1 AND user_id = $2"
+    ))
+    .bind(id)
+    .bind(&viewer.user.id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(original) = original else {
+        return Err(AppError::NotFound);
+    };
+    let original = original.open(&seal)?;
     let copied = sqlx::query(
         "INSERT INTO entries (id, user_id, firm_id, entry_date, title, provider, quarters, category, verifiable, topic, notes, created_at_us, updated_at_us) \
-         SELECT $1, user_id, firm_id, entry_date, title, provider, quarters, category, verifiable, topic, notes, $2, $2 \
-         FROM entries WHERE id = $3 AND user_id = $4",
+         SELECT $1, user_id, firm_id, entry_date, $2, $3, quarters, category, verifiable, topic, $4, $5, $5 \
+         FROM entries WHERE id = $6 AND user_id = $7",
     )
     .bind(&new)
+    .bind(seal.seal(Field::EntryTitle, &new, &original.title))
+    .bind(seal.seal(Field::EntryProvider, &new, &original.provider))
+    .bind(seal.seal(Field::EntryNotes, &new, &original.notes))
     .bind(now)
     .bind(id)
     .bind(&viewer.user.id)
@@ -243,9 +269,12 @@ pub async fn delete(
     let Some((date, title)) = found else {
         return Err(AppError::NotFound);
     };
+    let seal = state.db.records.firm(&mut tx, &viewer.user.firm_id).await?;
+    let title = seal.open(Field::EntryTitle, id, &title)?;
     let year = date.get(..4).unwrap_or_default();
     let batch = undo::begin(
         &mut tx,
+        &state.db.records,
         viewer,
         Kind::Entry,
         &title,

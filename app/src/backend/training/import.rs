@@ -11,6 +11,7 @@ use crate::backend::auth::viewer::Viewer;
 use crate::backend::csv_out::{CsvOut, is_formula_start};
 use crate::backend::db::{new_id, now_micros};
 use crate::backend::request::RequestMeta;
+use crate::backend::sealing::{Field, Records};
 use crate::backend::state::AppState;
 use crate::i18n::Lang;
 use crate::model::{ColumnMapping, EntryView, ImportPreview, ImportRow};
@@ -263,7 +264,14 @@ pub async fn stage(
     )
     .bind(&id)
     .bind(&viewer.user.id)
-    .bind(content)
+    .bind(
+        state
+            .db
+            .records
+            .firm(&mut tx, &viewer.user.firm_id)
+            .await?
+            .seal(Field::ImportContent, &id, content),
+    )
     .bind(encoding)
     .bind(now)
     .execute(&mut *tx)
@@ -276,6 +284,7 @@ pub async fn stage(
 /// A staged file's text and the encoding it was read in.
 async fn pending(
     conn: &mut sqlx::AnyConnection,
+    records: &Records,
     viewer: &Viewer,
     id: &str,
 ) -> Result<(String, String), AppError> {
@@ -286,7 +295,9 @@ async fn pending(
     .bind(&viewer.user.id)
     .fetch_optional(&mut *conn)
     .await?;
-    row.ok_or(AppError::NotFound)
+    let (content, encoding) = row.ok_or(AppError::NotFound)?;
+    let seal = records.firm(conn, &viewer.user.firm_id).await?;
+    Ok((seal.open(Field::ImportContent, id, &content)?, encoding))
 }
 
 pub async fn preview(
@@ -296,7 +307,7 @@ pub async fn preview(
     id: &str,
 ) -> Result<ImportPreview, AppError> {
     let mut conn = state.db.pool.acquire().await?;
-    let (content, encoding) = pending(&mut conn, viewer, id).await?;
+    let (content, encoding) = pending(&mut conn, &state.db.records, viewer, id).await?;
     let t = lang.texts();
     Ok(match parse(&content, lang, today()) {
         Ok(parsed) => ImportPreview {
@@ -336,13 +347,13 @@ pub async fn confirm(
         crate::backend::firm::restriction::Change::Write,
     )?;
     let mut tx = state.db.begin().await?;
-    let (content, _) = pending(&mut tx, viewer, id).await?;
+    let (content, _) = pending(&mut tx, &state.db.records, viewer, id).await?;
     let rows = parse(&content, lang, today())
         .map_err(|m| AppError::invalid("content", m))?
         .rows;
     let mut count = 0;
     for valid in rows.iter().filter_map(|(_, v)| v.as_ref()) {
-        let entry_id = entries::insert(&mut tx, viewer, valid).await?;
+        let entry_id = entries::insert(&mut tx, &state.db.records, viewer, valid).await?;
         viewer
             .audit(
                 &mut tx,

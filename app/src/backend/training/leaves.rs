@@ -45,6 +45,7 @@ pub fn validate(
 /// Stores one leave period of `user_id` (already checked by [`validate`]).
 pub async fn insert(
     conn: &mut sqlx::AnyConnection,
+    seal: &crate::backend::sealing::FirmSeal,
     id: &str,
     user_id: &str,
     (from, to, reason): (Date, Date, &str),
@@ -56,7 +57,7 @@ pub async fn insert(
     .bind(user_id)
     .bind(from.to_string())
     .bind(to.to_string())
-    .bind(reason)
+    .bind(seal.seal(crate::backend::sealing::Field::LeaveReason, id, reason))
     .bind(now_micros())
     .execute(&mut *conn)
     .await?;
@@ -77,7 +78,8 @@ pub async fn add(
         crate::backend::firm::restriction::Change::Write,
     )?;
     let mut tx = state.db.begin().await?;
-    insert(&mut tx, &id, &viewer.user.id, (from, to, &reason)).await?;
+    let seal = state.db.records.firm(&mut tx, &viewer.user.firm_id).await?;
+    insert(&mut tx, &seal, &id, &viewer.user.id, (from, to, &reason)).await?;
     viewer
         .audit(
             &mut tx,
@@ -113,6 +115,7 @@ pub async fn delete(
     };
     let batch = undo::begin(
         &mut tx,
+        &state.db.records,
         viewer,
         Kind::Leave,
         &format!("{from} – {to}"),

@@ -8,6 +8,7 @@ pub mod leaves;
 
 use crate::backend::account::today;
 use crate::backend::auth::users::User;
+use crate::backend::sealing::{Field, FirmSeal, Records};
 use crate::model::{EntryView, LeaveView, LogData};
 
 /// One row of `entries`, as [`ENTRY_COLUMNS`] selects it.
@@ -25,6 +26,21 @@ pub struct EntryRow {
     pub notes: String,
 }
 
+impl EntryRow {
+    /// The row with its sealed fields opened.
+    pub fn open(mut self, seal: &FirmSeal) -> anyhow::Result<EntryRow> {
+        self.title = seal.open(Field::EntryTitle, &self.id, &self.title)?;
+        self.provider = seal.open(Field::EntryProvider, &self.id, &self.provider)?;
+        self.notes = seal.open(Field::EntryNotes, &self.id, &self.notes)?;
+        Ok(self)
+    }
+}
+
+/// The log's order: by date, then title, then id (sorted here: the titles are sealed).
+pub fn sort_entries(rows: &mut [EntryRow]) {
+    rows.sort_by(|a, b| (&a.entry_date, &a.title, &a.id).cmp(&(&b.entry_date, &b.title, &b.id)));
+}
+
 /// An entry with its number of certificates.
 #[derive(sqlx::FromRow)]
 struct CountedEntryRow {
@@ -40,6 +56,14 @@ pub struct LeaveRow {
     pub from_date: String,
     pub to_date: String,
     pub reason: String,
+}
+
+impl LeaveRow {
+    /// The row with its reason opened.
+    pub fn open(mut self, seal: &FirmSeal) -> anyhow::Result<LeaveRow> {
+        self.reason = seal.open(Field::LeaveReason, &self.id, &self.reason)?;
+        Ok(self)
+    }
 }
 
 impl From<LeaveRow> for LeaveView {
@@ -73,26 +97,32 @@ pub fn entry_view(row: EntryRow) -> EntryView {
 
 /// Everything the log pages and the calculator need, in three queries whatever the size
 /// of the log (the person was read with the session).
-pub async fn load(conn: &mut sqlx::AnyConnection, user: &User) -> anyhow::Result<LogData> {
+pub async fn load(
+    conn: &mut sqlx::AnyConnection,
+    records: &Records,
+    user: &User,
+) -> anyhow::Result<LogData> {
+    let seal = records.firm(conn, &user.firm_id).await?;
     // With each entry, its number of certificates (read through their entry index).
     let rows: Vec<CountedEntryRow> =
         sqlx::query_as(&format!(
             "SELECT {ENTRY_COLUMNS}, (SELECT COUNT(*) FROM certificates c WHERE c.entry_id = entries.id) AS certificates \
-             FROM entries WHERE user_id = $1 ORDER BY entry_date, title, id"
+             FROM entries WHERE user_id = $1"
         ))
         .bind(&user.id)
         .fetch_all(&mut *conn)
         .await?;
     let mut certificates = std::collections::BTreeMap::new();
-    let entries: Vec<EntryRow> = rows
+    let mut entries: Vec<EntryRow> = rows
         .into_iter()
         .map(|row| {
             if let Ok(n @ 1..) = u32::try_from(row.certificates) {
                 certificates.insert(row.entry.id.clone(), n);
             }
-            row.entry
+            row.entry.open(&seal)
         })
-        .collect();
+        .collect::<anyhow::Result<_>>()?;
+    sort_entries(&mut entries);
     let leaves: Vec<LeaveRow> = sqlx::query_as(
         "SELECT id, from_date, to_date, reason FROM leaves WHERE user_id = $1 ORDER BY from_date, id",
     )
@@ -112,7 +142,10 @@ pub async fn load(conn: &mut sqlx::AnyConnection, user: &User) -> anyhow::Result
         restricted_since: user.restricted_at_us.map(crate::backend::erasure::due_day),
         today: today().to_string(),
         entries: entries.into_iter().map(entry_view).collect(),
-        leaves: leaves.into_iter().map(LeaveView::from).collect(),
+        leaves: leaves
+            .into_iter()
+            .map(|l| l.open(&seal).map(LeaveView::from))
+            .collect::<anyhow::Result<_>>()?,
         exemptions: exemptions
             .into_iter()
             .filter_map(|(y,)| i32::try_from(y).ok())

@@ -83,7 +83,8 @@ async fn serve(
             let (cert, _) = certificates::view(row);
             (cert.mime, cert.size_bytes, cert.file_name)
         }
-        None => match app::backend::reports::stored(&mut conn, key, firm).await? {
+        None => match app::backend::reports::stored(&mut conn, &state.db.records, key, firm).await?
+        {
             Some((size, name)) => ("application/pdf".to_owned(), size, name),
             None => match app::backend::exports::stored(&mut conn, key, firm).await? {
                 Some((size, name)) => ("application/zip".to_owned(), size, name),
