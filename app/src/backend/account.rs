@@ -269,6 +269,7 @@ pub async fn request_email_change(
     let issued = otp::issue(
         &mut tx,
         state.master_key(),
+        &state.db.records,
         otp::For {
             kind: Kind::ChangeEmail,
             email: email.as_str(),
@@ -281,6 +282,7 @@ pub async fn request_email_change(
     .await?;
     enqueue_secret(
         &mut tx,
+        &state.db.records,
         &templates::email_change_code(lang, email.as_str(), &issued.code),
         now + crate::backend::auth::challenge::TTL,
     )
@@ -316,8 +318,13 @@ pub async fn confirm_email_change(
             retry_after_secs: wait,
         });
     }
-    let stored =
-        otp::latest_for_browser(&mut tx, Kind::ChangeEmail, &viewer.session.id_hash).await?;
+    let stored = otp::latest_for_browser(
+        &mut tx,
+        &state.db.records,
+        Kind::ChangeEmail,
+        &viewer.session.id_hash,
+    )
+    .await?;
     let Some(stored) = stored.filter(|s| s.user_id.as_deref() == Some(viewer.user.id.as_str()))
     else {
         return Err(AppError::invalid("code", t.err_no_code));
@@ -346,6 +353,7 @@ pub async fn confirm_email_change(
     session::delete_others(&mut tx, &viewer.user.id, &viewer.session.id_hash).await?;
     enqueue(
         &mut tx,
+        &state.db.records,
         &templates::email_changed_notice(lang, &viewer.user.email, &stored.email),
     )
     .await?;

@@ -37,6 +37,7 @@ pub enum Purpose {
     DatabaseFile,
     Backup,
     EmailIndex,
+    SystemRecords,
 }
 
 impl Purpose {
@@ -53,6 +54,7 @@ impl Purpose {
             Purpose::DatabaseFile => "database-file",
             Purpose::Backup => "backup",
             Purpose::EmailIndex => "email-index",
+            Purpose::SystemRecords => "system-records",
         }
     }
 }

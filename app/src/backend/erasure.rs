@@ -224,7 +224,7 @@ pub(crate) async fn schedule(
             &day,
             by == RequestedBy::Firm,
         );
-        crate::backend::mail::enqueue(conn, &mail).await?;
+        crate::backend::mail::enqueue(conn, records, &mail).await?;
     }
     Ok((pending, new))
 }
@@ -284,18 +284,6 @@ fn ends_with_key(column: &str, param: &str) -> String {
     format!(
         "(length({column}) > length({param}) AND substr({column}, length({column}) - length({param})) = ':' || {param})"
     )
-}
-
-/// `text` as a LIKE pattern that matches only itself (with `ESCAPE '\'`).
-fn like_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(c, '\\' | '%' | '_') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// Purges every person whose hold ended by `now`; how many were purged.
@@ -414,39 +402,60 @@ pub(crate) async fn remove_person(
     for (table, sql) in [
         (
             "otp_challenges",
-            "DELETE FROM otp_challenges WHERE user_id = $1 OR email = $2",
+            "DELETE FROM otp_challenges WHERE user_id = $1 OR email_index = $2",
         ),
         (
             "invitations",
-            "DELETE FROM invitations WHERE invited_by = $1 OR email = $2",
+            "DELETE FROM invitations WHERE invited_by = $1 OR email_index = $2",
         ),
     ] {
         let n = sqlx::query(sql)
             .bind(id)
-            .bind(email)
+            .bind(records.email_index(email))
             .execute(&mut *tx)
             .await?
             .rows_affected();
         count(table, n);
     }
-    // Mail to them, and mail to others that names them (the invitations they sent). The
-    // name and address are matched as text, never as patterns (a name of "%" would match
-    // every mail), and a name too short to be one person's is not searched for.
-    let name = full_name.trim();
-    let name = if name.chars().count() >= 5 { name } else { "" };
-    let n = sqlx::query(
-        "DELETE FROM outbox WHERE to_addr = $1 \
-         OR lower(subject) LIKE '%' || lower($2) || '%' ESCAPE '\\' \
-         OR lower(text_body) LIKE '%' || lower($2) || '%' ESCAPE '\\' \
-         OR ($3 <> '' AND (lower(subject) LIKE '%' || lower($3) || '%' ESCAPE '\\' \
-                           OR lower(text_body) LIKE '%' || lower($3) || '%' ESCAPE '\\'))",
+    // Mail to them (found by the address's blind index), and mail to others that names them
+    // (the invitations they sent). The mail is sealed, so it is opened here and searched as
+    // text; a name too short to be one person's is not searched for.
+    let name = full_name.trim().to_lowercase();
+    let name = if name.chars().count() >= 5 {
+        name
+    } else {
+        String::new()
+    };
+    let mut n = sqlx::query("DELETE FROM outbox WHERE to_index = $1")
+        .bind(records.email_index(email))
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    let kept: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT id, subject, text_body FROM outbox WHERE subject <> '' OR text_body <> ''",
     )
-    .bind(email)
-    .bind(like_text(email))
-    .bind(like_text(name))
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
+    .fetch_all(&mut *tx)
+    .await?;
+    let mail_seal = records.system();
+    let address = email.to_lowercase();
+    for (mail, subject, text) in kept {
+        let names_them = [(Field::OutboxSubject, subject), (Field::OutboxText, text)]
+            .into_iter()
+            .any(|(field, stored)| {
+                let clear = mail_seal
+                    .try_open(field, &mail, &stored)
+                    .unwrap_or_default()
+                    .to_lowercase();
+                clear.contains(&address) || (!name.is_empty() && clear.contains(&name))
+            });
+        if names_them {
+            n += sqlx::query("DELETE FROM outbox WHERE id = $1")
+                .bind(&mail)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        }
+    }
     count("outbox", n);
     for (table, column) in [
         ("rate_events", "bucket"),
@@ -458,9 +467,10 @@ pub(crate) async fn remove_person(
             ends_with_key(column, "$1"),
             ends_with_key(column, "$2")
         );
+        // Keys name the address by its blind index (`email:…`, `send:…`).
         let n = sqlx::query(&sql)
             .bind(id)
-            .bind(email)
+            .bind(records.email_index(email))
             .execute(&mut *tx)
             .await?
             .rows_affected();
@@ -508,15 +518,4 @@ pub(crate) async fn remove_person(
     )
     .await?;
     Ok((done, keys.into_iter().map(|(k,)| k).collect()))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::like_text;
-
-    #[test]
-    fn a_name_is_matched_as_text_never_as_a_pattern() {
-        assert_eq!(like_text("a%b_c\\d"), "a\\%b\\_c\\\\d");
-        assert_eq!(like_text("Anna Berg"), "Anna Berg");
-    }
 }

@@ -680,8 +680,8 @@ async fn the_authorization_matrix(backend: Backend) {
     let invitation = |email: &'static str| {
         let pool = app.db().pool.clone();
         async move {
-            sqlx::query_scalar::<_, String>("SELECT id FROM invitations WHERE email = $1")
-                .bind(email)
+            sqlx::query_scalar::<_, String>("SELECT id FROM invitations WHERE email_index = $1")
+                .bind(crate::helpers::email_index(email))
                 .fetch_one(&pool)
                 .await
                 .expect("invitation")

@@ -273,11 +273,23 @@ impl TestApp {
 
     /// The newest mail to `to`: (subject, text).
     pub async fn last_mail(&self, to: &str) -> Option<(String, String)> {
-        sqlx::query_as("SELECT subject, text_body FROM outbox WHERE to_addr = $1 ORDER BY created_at_us DESC, id DESC LIMIT 1")
-            .bind(to)
-            .fetch_optional(&self.db().pool)
-            .await
-            .expect("outbox")
+        let row: Option<(String, String, String)> = sqlx::query_as(
+            "SELECT id, subject, text_body FROM outbox WHERE to_index = $1 ORDER BY created_at_us DESC, id DESC LIMIT 1",
+        )
+        .bind(email_index(to))
+        .fetch_optional(&self.db().pool)
+        .await
+        .expect("outbox");
+        // Sealed in the table: opened as the mail worker opens it.
+        let seal = self.db().records.system();
+        row.map(|(id, subject, text)| {
+            use app::backend::sealing::Field;
+            (
+                seal.open(Field::OutboxSubject, &id, &subject)
+                    .expect("subject"),
+                seal.open(Field::OutboxText, &id, &text).expect("text"),
+            )
+        })
     }
 
     /// The 6-digit code in the newest mail to `to`.

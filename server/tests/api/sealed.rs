@@ -16,11 +16,13 @@ const TITLE: &str = "Heliotropic maritime liens";
 const PROVIDER: &str = "Vandersloot Akademi";
 const NOTES: &str = "Brought the Oxbridge casebook";
 const REASON: &str = "Sabbatical in Tromsø";
+/// The browser the sessions were made from.
+const AGENT: &str = "Mozilla/5.0 (Sealed Test Browser)";
 
 fn meta() -> RequestMeta {
     RequestMeta {
         ip: Some(std::net::Ipv4Addr::LOCALHOST.into()),
-        user_agent: Some("sealed-test".to_owned()),
+        user_agent: Some(AGENT.to_owned()),
         wants_html: false,
     }
 }
@@ -57,6 +59,42 @@ async fn seed(app: &TestApp, email: &str) -> (String, String) {
     )
     .await
     .expect("leave");
+    // A session from a browser, a sign-in code and a mail to the address, an invitation.
+    let db = &state.db;
+    let mut tx = db.begin().await.expect("tx");
+    let now = app::backend::db::now_micros();
+    let user_id = seeded.viewer.user.id.as_str();
+    app::backend::auth::session::create(&mut tx, &db.records, Some(user_id), true, &meta(), now)
+        .await
+        .expect("session");
+    app::backend::auth::otp::issue(
+        &mut tx,
+        state.master_key(),
+        &db.records,
+        app::backend::auth::otp::For {
+            kind: app::backend::auth::otp::Kind::SignIn,
+            email,
+            user_id: Some(user_id),
+            invitation_id: None,
+            browser_session: "browser",
+        },
+        now,
+    )
+    .await
+    .expect("challenge");
+    app::backend::mail::enqueue(
+        &mut tx,
+        &db.records,
+        &app::backend::mail::OutgoingMail {
+            to: email.to_owned(),
+            subject: format!("Hello {NAME}"),
+            text: format!("{TITLE} at {PROVIDER}"),
+            html: format!("<p>{TITLE}</p>"),
+        },
+    )
+    .await
+    .expect("mail");
+    tx.commit().await.expect("commit");
     let entry: String = sqlx::query_scalar("SELECT id FROM entries WHERE user_id = $1")
         .bind(&seeded.viewer.user.id)
         .fetch_one(&app.db().pool)
@@ -115,6 +153,9 @@ fn assert_sealed(haystack: &str, where_: &str) {
     for secret in [
         NAME,
         "Quintessa",
+        "quintessa@marble.se",
+        "quintessa@",
+        AGENT,
         BORN,
         ADMITTED,
         TITLE,

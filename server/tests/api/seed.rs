@@ -120,10 +120,17 @@ impl PersonSeed<'_> {
         let user = users::create_with_firm(&mut conn, &state.db.records, &self.email, "en", now)
             .await
             .expect("person");
-        let token = session::create(&mut conn, Some(&user.id), true, &meta, now)
-            .await
-            .expect("session");
-        let session = session::load(&mut conn, &token, now)
+        let token = session::create(
+            &mut conn,
+            &state.db.records,
+            Some(&user.id),
+            true,
+            &meta,
+            now,
+        )
+        .await
+        .expect("session");
+        let session = session::load(&mut conn, &state.db.records, &token, now)
             .await
             .expect("session read")
             .expect("live session");

@@ -20,9 +20,13 @@ pub async fn list_sessions() -> Result<Vec<SessionInfo>, AppError> {
     let call = crate::api::support::call()?;
     let viewer = call.viewer().await?;
     let mut conn = call.state.db.pool.acquire().await?;
-    let sessions =
-        session::list_for_user(&mut conn, &viewer.user.id, crate::backend::db::now_micros())
-            .await?;
+    let sessions = session::list_for_user(
+        &mut conn,
+        &call.state.db.records,
+        &viewer.user.id,
+        crate::backend::db::now_micros(),
+    )
+    .await?;
     Ok(sessions
         .into_iter()
         .map(|s| SessionInfo {

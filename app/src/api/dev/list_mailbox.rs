@@ -21,19 +21,24 @@ pub async fn list_mailbox() -> Result<Vec<DevMail>, AppError> {
     if call.state.config.is_production() || call.state.config.mail.smtp_url.is_some() || !local {
         return Err(call.fail(AppError::NotFound));
     }
-    let rows: Vec<(String, String, String, Option<i64>)> = sqlx::query_as(
-        "SELECT to_addr, subject, text_body, sent_at_us FROM outbox ORDER BY created_at_us DESC LIMIT 50",
+    let rows: Vec<(String, String, String, String, Option<i64>)> = sqlx::query_as(
+        "SELECT id, to_addr, subject, text_body, sent_at_us FROM outbox ORDER BY created_at_us DESC LIMIT 50",
     )
     .fetch_all(&call.state.db.pool)
     .await
     ?;
-    Ok(rows
-        .into_iter()
-        .map(|(to, subject, text, sent_at_us)| DevMail {
-            to,
-            subject,
-            text,
-            sent_at_us,
+    // Sealed in the table like every other mail: opened here, to show.
+    use crate::backend::sealing::Field;
+    let seal = call.state.db.records.system();
+    rows.into_iter()
+        .map(|(id, to, subject, text, sent_at_us)| {
+            Ok(DevMail {
+                to: seal.open(Field::OutboxTo, &id, &to)?,
+                subject: seal.open(Field::OutboxSubject, &id, &subject)?,
+                text: seal.open(Field::OutboxText, &id, &text)?,
+                sent_at_us,
+            })
         })
-        .collect())
+        .collect::<anyhow::Result<_>>()
+        .map_err(|e| call.fail(AppError::from(e)))
 }

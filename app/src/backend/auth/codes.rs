@@ -60,7 +60,12 @@ pub async fn check_code_limits(
     }
     // The address's throttle is read, then a code is stored: under the address's own lock,
     // so parallel requests cannot all see "none sent yet".
-    rate_limit::lock(conn, &format!("send:{}", email.as_str()), now).await?;
-    let sent = otp::sent_times(conn, email.as_str(), now).await?;
+    rate_limit::lock(
+        conn,
+        &format!("send:{}", state.db.records.email_index(email.as_str())),
+        now,
+    )
+    .await?;
+    let sent = otp::sent_times(conn, &state.db.records, email.as_str(), now).await?;
     challenge::may_send(&sent, now, state.config.code_throttle()).map_err(rate_limited)
 }

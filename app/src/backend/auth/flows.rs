@@ -45,11 +45,11 @@ async fn browser_session(
     now: Micros,
 ) -> anyhow::Result<(String, Option<String>)> {
     if let Some(token) = session::token(headers, &state.config)
-        && let Some(existing) = session::load(conn, &token, now).await?
+        && let Some(existing) = session::load(conn, &state.db.records, &token, now).await?
     {
         return Ok((existing.id_hash, None));
     }
-    let token = session::create(conn, None, false, meta, now).await?;
+    let token = session::create(conn, &state.db.records, None, false, meta, now).await?;
     let cookie = session::set_cookie(&state.config, &token, session::ANONYMOUS_LIFETIME);
     Ok((session::hash(&token), Some(cookie)))
 }
@@ -105,6 +105,7 @@ async fn send_code(
     let issued = otp::issue(
         &mut tx,
         state.master_key(),
+        &state.db.records,
         otp::For {
             kind: Kind::SignIn,
             email: email.as_str(),
@@ -120,7 +121,7 @@ async fn send_code(
         state.config.http.public_url, issued.id, issued.link_token
     );
     let mail = templates::sign_in_code(lang, email.as_str(), &issued.code, &link, user.is_none());
-    enqueue_secret(&mut tx, &mail, now + challenge::TTL).await?;
+    enqueue_secret(&mut tx, &state.db.records, &mail, now + challenge::TTL).await?;
     audit::record(
         &mut tx,
         &Actor::Anonymous,
@@ -149,10 +150,12 @@ pub async fn resend(
         let Some(token) = session::token(headers, &state.config) else {
             return Err(AppError::invalid("code", t.err_no_code));
         };
-        let Some(browser) = session::load(&mut conn, &token, now).await? else {
+        let Some(browser) = session::load(&mut conn, &state.db.records, &token, now).await? else {
             return Err(AppError::invalid("code", t.err_no_code));
         };
-        let latest = otp::latest_for_browser(&mut conn, Kind::SignIn, &browser.id_hash).await?;
+        let latest =
+            otp::latest_for_browser(&mut conn, &state.db.records, Kind::SignIn, &browser.id_hash)
+                .await?;
         latest.ok_or_else(|| AppError::invalid("code", t.err_no_code))?
     };
     let email = Email::parse(&latest.email).map_err(|e| email_error(t, e))?;
@@ -214,7 +217,15 @@ pub async fn verify(
     }
     let needs_second_factor = users::has_second_factor(&mut tx, &user.id).await?;
     session::delete(&mut tx, &browser.id_hash).await?;
-    let token = session::create(&mut tx, Some(&user.id), !needs_second_factor, meta, now).await?;
+    let token = session::create(
+        &mut tx,
+        &state.db.records,
+        Some(&user.id),
+        !needs_second_factor,
+        meta,
+        now,
+    )
+    .await?;
     let action = if needs_second_factor {
         Action::SecondFactorRequired
     } else {
@@ -269,7 +280,7 @@ async fn proven_challenge(
         return Ok(Err(rate_limited(wait)));
     }
     let browser = match session::token(headers, &state.config) {
-        Some(token) => session::load(tx, &token, now).await?,
+        Some(token) => session::load(tx, &state.db.records, &token, now).await?,
         None => None,
     };
     let Some(browser) = browser else {
@@ -279,8 +290,12 @@ async fn proven_challenge(
         }));
     };
     let stored = match proof {
-        Proof::Code(_) => otp::latest_for_browser(tx, Kind::SignIn, &browser.id_hash).await,
-        Proof::Link { challenge_id, .. } => otp::by_id(tx, Kind::SignIn, challenge_id).await,
+        Proof::Code(_) => {
+            otp::latest_for_browser(tx, &state.db.records, Kind::SignIn, &browser.id_hash).await
+        }
+        Proof::Link { challenge_id, .. } => {
+            otp::by_id(tx, &state.db.records, Kind::SignIn, challenge_id).await
+        }
     }?;
     let Some(stored) = stored else {
         return Ok(Err(AppError::invalid("code", t.err_no_code)));
@@ -290,7 +305,8 @@ async fn proven_challenge(
     if stored.browser_session != browser.id_hash {
         return Ok(Err(AppError::invalid("code", t.err_other_browser)));
     }
-    let email_subject = format!("email:{}", stored.email);
+    // Keyed by the address's blind index: the lockouts table holds no address.
+    let email_subject = format!("email:{}", state.db.records.email_index(&stored.email));
     let ip_subject = format!("ip:{}", meta.ip_bucket());
     let subjects = [email_subject.as_str(), ip_subject.as_str()];
     let firm_of_target = match &stored.user_id {
@@ -350,7 +366,7 @@ async fn account_for(
     }
     let invitation = match &stored.invitation_id {
         Some(id) => Some(
-            crate::backend::firm::invitations::accept(tx, id, &stored.email, now)
+            crate::backend::firm::invitations::accept(tx, records, id, &stored.email, now)
                 .await?
                 .ok_or_else(|| AppError::invalid("code", lang.texts().invite_expired))?,
         ),
@@ -436,7 +452,8 @@ pub async fn verify_second_factor(
             .await?;
     }
     session::delete(&mut tx, &viewer.session.id_hash).await?;
-    let token = session::create(&mut tx, Some(&user.id), true, meta, now).await?;
+    let token =
+        session::create(&mut tx, &state.db.records, Some(&user.id), true, meta, now).await?;
     session::mark_second_factor(&mut tx, &session::hash(&token), now).await?;
     viewer
         .audit(
@@ -501,7 +518,8 @@ pub async fn revoke_session(
     super::step_up::require(viewer, lang)?;
     let user = &viewer.user;
     let mut tx = state.db.begin().await?;
-    let sessions = session::list_for_user(&mut tx, &user.id, now_micros()).await?;
+    let sessions =
+        session::list_for_user(&mut tx, &state.db.records, &user.id, now_micros()).await?;
     let Some(target) = sessions
         .iter()
         .find(|s| public_handle(&s.id_hash) == handle)

@@ -3,6 +3,7 @@
 use super::challenge::{self, Challenge, Micros};
 use crate::backend::crypto::{Key, Purpose, random_code, random_token};
 use crate::backend::db::new_id;
+use crate::backend::sealing::{Field, Records};
 use anyhow::Context as _;
 use sqlx::AnyConnection;
 
@@ -45,13 +46,14 @@ pub struct StoredChallenge {
 /// When codes were last sent to this address (for the resend throttle).
 pub async fn sent_times(
     conn: &mut AnyConnection,
+    records: &Records,
     email: &str,
     now: Micros,
 ) -> anyhow::Result<Vec<Micros>> {
     let rows: Vec<(i64,)> = sqlx::query_as(
-        "SELECT created_at_us FROM otp_challenges WHERE email = $1 AND created_at_us > $2",
+        "SELECT created_at_us FROM otp_challenges WHERE email_index = $1 AND created_at_us > $2",
     )
-    .bind(email)
+    .bind(records.email_index(email))
     .bind(now - challenge::RESEND_WINDOW)
     .fetch_all(&mut *conn)
     .await
@@ -77,6 +79,7 @@ pub struct For<'a> {
 pub async fn issue(
     conn: &mut AnyConnection,
     master: &[u8; 32],
+    records: &Records,
     target: For<'_>,
     now: Micros,
 ) -> anyhow::Result<Issued> {
@@ -101,12 +104,13 @@ pub async fn issue(
     };
     let state = Challenge::new(now);
     sqlx::query(
-        "INSERT INTO otp_challenges (id, purpose, email, user_id, browser_session, code_mac, link_mac, attempts, created_at_us, expires_at_us, invitation_id) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8, $9, $10)",
+        "INSERT INTO otp_challenges (id, purpose, email, email_index, user_id, browser_session, code_mac, link_mac, attempts, created_at_us, expires_at_us, invitation_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $10, $11)",
     )
     .bind(&issued.id)
     .bind(kind.as_str())
-    .bind(email)
+    .bind(records.system().seal(Field::ChallengeEmail, &issued.id, email))
+    .bind(records.email_index(email))
     .bind(user_id)
     .bind(browser_session)
     .bind(Key::derive(master, Purpose::OtpCode).mac(&[issued.id.as_bytes(), issued.code.as_bytes()]))
@@ -135,10 +139,10 @@ type Row = (
 );
 const COLUMNS: &str = "id, email, user_id, browser_session, code_mac, link_mac, attempts, created_at_us, expires_at_us, consumed_at_us, invitation_id";
 
-fn from_row(r: Row) -> StoredChallenge {
-    StoredChallenge {
+fn from_row(records: &Records, r: Row) -> anyhow::Result<StoredChallenge> {
+    Ok(StoredChallenge {
+        email: records.system().open(Field::ChallengeEmail, &r.0, &r.1)?,
         id: r.0,
-        email: r.1,
         user_id: r.2,
         browser_session: r.3,
         invitation_id: r.10,
@@ -150,12 +154,13 @@ fn from_row(r: Row) -> StoredChallenge {
             expires_at: r.8,
             consumed: r.9.is_some(),
         },
-    }
+    })
 }
 
 /// The newest challenge this browser asked for.
 pub async fn latest_for_browser(
     conn: &mut AnyConnection,
+    records: &Records,
     kind: Kind,
     browser_session: &str,
 ) -> anyhow::Result<Option<StoredChallenge>> {
@@ -167,11 +172,12 @@ pub async fn latest_for_browser(
     .fetch_optional(&mut *conn)
     .await
     .context("loading a code")?;
-    Ok(row.map(from_row))
+    row.map(|r| from_row(records, r)).transpose()
 }
 
 pub async fn by_id(
     conn: &mut AnyConnection,
+    records: &Records,
     kind: Kind,
     id: &str,
 ) -> anyhow::Result<Option<StoredChallenge>> {
@@ -183,7 +189,7 @@ pub async fn by_id(
     .fetch_optional(&mut *conn)
     .await
     .context("loading a code")?;
-    Ok(row.map(from_row))
+    row.map(|r| from_row(records, r)).transpose()
 }
 
 impl StoredChallenge {

@@ -10,6 +10,7 @@ use super::challenge::Micros;
 use crate::backend::config::Config;
 use crate::backend::crypto::{random_token, sha256_hex};
 use crate::backend::request::{RequestMeta, cookie};
+use crate::backend::sealing::{Field, Records};
 use anyhow::Context as _;
 use http::HeaderMap;
 use sqlx::AnyConnection;
@@ -94,19 +95,21 @@ type Row = (
     Option<i64>,
 );
 
-fn from_row(r: Row) -> Session {
-    Session {
+/// The row, its IP and user agent opened (they are sealed, bound to the session).
+fn from_row(records: &Records, r: Row) -> anyhow::Result<Session> {
+    let seal = records.system();
+    Ok(Session {
+        ip: seal.open_opt(Field::SessionIp, &r.0, r.6.as_deref())?,
+        user_agent: seal.open_opt(Field::SessionAgent, &r.0, r.7.as_deref())?,
         id_hash: r.0,
         user_id: r.1,
         second_factor_ok: r.2 != 0,
         created_at: r.3,
         expires_at: r.4,
         last_seen_at: r.5,
-        ip: r.6,
-        user_agent: r.7,
         second_factor_at: r.8,
         stepped_up_until: r.9,
-    }
+    })
 }
 
 const COLUMNS: &str = "id_hash, user_id, second_factor_ok, created_at_us, expires_at_us, last_seen_at_us, ip, user_agent, second_factor_at_us, stepped_up_until_us";
@@ -114,12 +117,15 @@ const COLUMNS: &str = "id_hash, user_id, second_factor_ok, created_at_us, expire
 /// Starts a session; returns the token for the cookie (never stored).
 pub async fn create(
     conn: &mut AnyConnection,
+    records: &Records,
     user_id: Option<&str>,
     second_factor_ok: bool,
     meta: &RequestMeta,
     now: Micros,
 ) -> anyhow::Result<String> {
     let token = random_token(32);
+    let id_hash = hash(&token);
+    let seal = records.system();
     let lifetime = match (user_id, second_factor_ok) {
         (Some(_), true) => LIFETIME,
         (Some(_), false) => PENDING_LIFETIME,
@@ -129,14 +135,14 @@ pub async fn create(
         "INSERT INTO sessions (id_hash, user_id, second_factor_ok, created_at_us, expires_at_us, last_seen_at_us, ip, user_agent) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
-    .bind(hash(&token))
+    .bind(&id_hash)
     .bind(user_id)
     .bind(i64::from(second_factor_ok))
     .bind(now)
     .bind(now + lifetime)
     .bind(now)
-    .bind(meta.ip.map(|ip| ip.to_string()))
-    .bind(meta.user_agent.as_deref())
+    .bind(seal.seal_opt(Field::SessionIp, &id_hash, meta.ip.map(|ip| ip.to_string()).as_deref()))
+    .bind(seal.seal_opt(Field::SessionAgent, &id_hash, meta.user_agent.as_deref()))
     .execute(&mut *conn)
     .await
     .context("creating a session")?;
@@ -146,6 +152,7 @@ pub async fn create(
 /// The live session for a token, if there is one.
 pub async fn load(
     conn: &mut AnyConnection,
+    records: &Records,
     token: &str,
     now: Micros,
 ) -> anyhow::Result<Option<Session>> {
@@ -157,13 +164,14 @@ pub async fn load(
     .fetch_optional(&mut *conn)
     .await
     .context("loading a session")?;
-    Ok(row.map(from_row))
+    row.map(|r| from_row(records, r)).transpose()
 }
 
 /// The live session stored as `id_hash` (work that continues after its request, under
 /// the session that asked for it, ends when the session does).
 pub async fn by_hash(
     conn: &mut AnyConnection,
+    records: &Records,
     id_hash: &str,
     now: Micros,
 ) -> anyhow::Result<Option<Session>> {
@@ -175,11 +183,12 @@ pub async fn by_hash(
     .fetch_optional(&mut *conn)
     .await
     .context("loading a session")?;
-    Ok(row.map(from_row))
+    row.map(|r| from_row(records, r)).transpose()
 }
 
 pub async fn touch(
     conn: &mut AnyConnection,
+    records: &Records,
     session: &Session,
     meta: &RequestMeta,
     now: Micros,
@@ -191,8 +200,16 @@ pub async fn touch(
         "UPDATE sessions SET last_seen_at_us = $1, ip = $2, user_agent = $3 WHERE id_hash = $4",
     )
     .bind(now)
-    .bind(meta.ip.map(|ip| ip.to_string()))
-    .bind(meta.user_agent.as_deref())
+    .bind(records.system().seal_opt(
+        Field::SessionIp,
+        &session.id_hash,
+        meta.ip.map(|ip| ip.to_string()).as_deref(),
+    ))
+    .bind(records.system().seal_opt(
+        Field::SessionAgent,
+        &session.id_hash,
+        meta.user_agent.as_deref(),
+    ))
     .bind(&session.id_hash)
     .execute(&mut *conn)
     .await
@@ -283,6 +300,7 @@ pub async fn delete_all_for_user(conn: &mut AnyConnection, user_id: &str) -> any
 
 pub async fn list_for_user(
     conn: &mut AnyConnection,
+    records: &Records,
     user_id: &str,
     now: Micros,
 ) -> anyhow::Result<Vec<Session>> {
@@ -294,7 +312,7 @@ pub async fn list_for_user(
     .fetch_all(&mut *conn)
     .await
     .context("listing sessions")?;
-    Ok(rows.into_iter().map(from_row).collect())
+    rows.into_iter().map(|r| from_row(records, r)).collect()
 }
 
 /// Removes expired sessions (a housekeeping job).

@@ -57,6 +57,7 @@ pub async fn request_code(
     let issued = otp::issue(
         &mut tx,
         state.master_key(),
+        &state.db.records,
         otp::For {
             kind: Kind::SignIn,
             email: email.as_str(),
@@ -69,6 +70,7 @@ pub async fn request_code(
     .await?;
     enqueue_secret(
         &mut tx,
+        &state.db.records,
         &templates::step_up_code(lang, email.as_str(), &issued.code),
         now + super::challenge::TTL,
     )
@@ -118,9 +120,14 @@ pub async fn confirm(
             None => Some(AppError::invalid("code", t.err_totp_wrong)),
         }
     } else {
-        let stored = otp::latest_for_browser(&mut tx, Kind::SignIn, &viewer.session.id_hash)
-            .await?
-            .filter(|s| s.user_id.as_deref() == Some(user.id.as_str()));
+        let stored = otp::latest_for_browser(
+            &mut tx,
+            &state.db.records,
+            Kind::SignIn,
+            &viewer.session.id_hash,
+        )
+        .await?
+        .filter(|s| s.user_id.as_deref() == Some(user.id.as_str()));
         match stored {
             None => Some(AppError::invalid("code", t.err_no_code)),
             Some(stored) => {

@@ -27,7 +27,7 @@ pub async fn load(
     };
     let now = now_micros();
     let mut conn = state.db.pool.acquire().await?;
-    let Some(session) = session::load(&mut conn, &token, now).await? else {
+    let Some(session) = session::load(&mut conn, &state.db.records, &token, now).await? else {
         return Ok(None);
     };
     let Some(user_id) = session.user_id.clone() else {
@@ -39,7 +39,7 @@ pub async fn load(
     if user.status != domain::AccountStatus::Active {
         return Ok(None);
     }
-    session::touch(&mut conn, &session, meta, now).await?;
+    session::touch(&mut conn, &state.db.records, &session, meta, now).await?;
     Ok(Some(Viewer {
         pending_second_factor: !session.second_factor_ok,
         session,

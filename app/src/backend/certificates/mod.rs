@@ -14,6 +14,7 @@ use crate::AppError;
 use crate::backend::audit::{Action, Target};
 use crate::backend::auth::viewer::Viewer;
 use crate::backend::request::RequestMeta;
+use crate::backend::sealing::{Field, FirmSeal, Records};
 use crate::backend::state::AppState;
 use crate::backend::storage::{Disposition, LinkSpec};
 use crate::model::CertificateView;
@@ -35,11 +36,13 @@ pub type Row = (
     String,
 );
 
-/// A row as the pages see it, and its object's name (which stays on the server).
-pub fn view(row: Row) -> (CertificateView, String) {
+/// A row as the pages see it (its file name opened with the firm's key), and its
+/// object's name (which stays on the server).
+pub fn view(seal: &FirmSeal, row: Row) -> anyhow::Result<(CertificateView, String)> {
     let (id, entry_id, file_name, mime, size, sha256, pages, width, height, created, key) = row;
     let small = |n: Option<i64>| n.and_then(|n| u32::try_from(n).ok());
-    (
+    let file_name = seal.open(Field::CertificateName, &id, &file_name)?;
+    Ok((
         CertificateView {
             id,
             entry_id,
@@ -53,7 +56,7 @@ pub fn view(row: Row) -> (CertificateView, String) {
             uploaded: Date::from_unix_days(created / 86_400_000_000).to_string(),
         },
         key,
-    )
+    ))
 }
 
 /// The certificates of one of the viewer's entries, in upload order.
@@ -70,12 +73,21 @@ pub async fn for_entry(
     .fetch_all(&state.db.pool)
     .await
     ?;
-    Ok(rows.into_iter().map(|r| view(r).0).collect())
+    let seal = state
+        .db
+        .records
+        .firm_in(&state.db.pool, &viewer.user.firm_id)
+        .await?;
+    rows.into_iter()
+        .map(|r| Ok(view(&seal, r)?.0))
+        .collect::<anyhow::Result<_>>()
+        .map_err(AppError::from)
 }
 
 /// One of the viewer's certificates with its object's name.
 async fn own(
     conn: &mut sqlx::AnyConnection,
+    records: &Records,
     viewer: &Viewer,
     id: &str,
 ) -> Result<(CertificateView, String), AppError> {
@@ -86,7 +98,9 @@ async fn own(
     .bind(&viewer.user.id)
     .fetch_optional(&mut *conn)
     .await?;
-    row.map(view).ok_or(AppError::NotFound)
+    let row = row.ok_or(AppError::NotFound)?;
+    let seal = records.firm(conn, &viewer.user.firm_id).await?;
+    Ok(view(&seal, row)?)
 }
 
 /// A fresh link to one of the viewer's certificates, valid for the configured time (an
@@ -99,7 +113,7 @@ pub async fn link(
     disposition: Disposition,
 ) -> Result<String, AppError> {
     let mut tx = state.db.begin().await?;
-    let (cert, key) = own(&mut tx, viewer, id).await?;
+    let (cert, key) = own(&mut tx, &state.db.records, viewer, id).await?;
     let spec = LinkSpec {
         firm_id: &viewer.user.firm_id,
         key: &key,
@@ -137,7 +151,7 @@ pub async fn delete(
         crate::backend::firm::restriction::Change::Delete,
     )?;
     let mut tx = state.db.begin().await?;
-    let (cert, _) = own(&mut tx, viewer, id).await?;
+    let (cert, _) = own(&mut tx, &state.db.records, viewer, id).await?;
     let batch = undo::begin(
         &mut tx,
         &state.db.records,

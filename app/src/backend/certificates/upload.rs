@@ -22,6 +22,7 @@ use crate::backend::audit::{Action, Target};
 use crate::backend::auth::viewer::Viewer;
 use crate::backend::db::{new_id, now_micros};
 use crate::backend::request::RequestMeta;
+use crate::backend::sealing::Field;
 use crate::backend::state::AppState;
 use crate::backend::storage::data_key::DataKey;
 use crate::backend::storage::jpeg_scrub::Scrubber;
@@ -487,7 +488,14 @@ async fn insert(
     )
     .bind(row.id)
     .bind(row.key)
-    .bind(row.file_name)
+    .bind(
+        state
+            .db
+            .records
+            .firm(&mut tx, &viewer.user.firm_id)
+            .await?
+            .seal(Field::CertificateName, row.id, row.file_name),
+    )
     .bind(row.mime)
     .bind(i64::try_from(row.size)?)
     .bind(row.sha256)

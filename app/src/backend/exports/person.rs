@@ -47,9 +47,12 @@ pub(super) async fn items(
     .fetch_all(&mut *conn)
     .await?;
     let mut files = Vec::new();
+    let seal = records.firm(conn, &user.firm_id).await?;
     let certificate_docs: Vec<Value> = certificates
         .into_iter()
-        .map(crate::backend::certificates::view)
+        .map(|row| crate::backend::certificates::view(&seal, row))
+        .collect::<anyhow::Result<Vec<_>>>()?
+        .into_iter()
         .map(|(c, key)| {
             // The whole id: two photos both called image.jpg stay two files.
             let name = format!("certificates/{}-{}", c.id, safe_name(&c.file_name));

@@ -14,6 +14,7 @@ use crate::backend::crypto::{Key, Purpose, random_token};
 use crate::backend::db::{known, new_id, now_micros};
 use crate::backend::mail::{enqueue, templates};
 use crate::backend::request::RequestMeta;
+use crate::backend::sealing::{Field, Records};
 use crate::backend::state::AppState;
 use crate::i18n::Lang;
 use domain::Email;
@@ -114,23 +115,31 @@ async fn send(
         }
     }
     sqlx::query(
-        "UPDATE invitations SET revoked_at_us = $1 WHERE firm_id = $2 AND email = $3 AND accepted_at_us IS NULL AND revoked_at_us IS NULL",
+        "UPDATE invitations SET revoked_at_us = $1 WHERE firm_id = $2 AND email_index = $3 AND accepted_at_us IS NULL AND revoked_at_us IS NULL",
     )
     .bind(now)
     .bind(&viewer.user.firm_id)
-    .bind(email.as_str())
+    .bind(state.db.records.email_index(email.as_str()))
     .execute(&mut *tx)
     .await
     ?;
     let id = new_id();
     let token = random_token(32);
     sqlx::query(
-        "INSERT INTO invitations (id, firm_id, email, role, token_mac, invited_by, created_at_us, expires_at_us) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO invitations (id, firm_id, email, email_index, role, token_mac, invited_by, created_at_us, expires_at_us) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(&id)
     .bind(&viewer.user.firm_id)
-    .bind(email.as_str())
+    .bind(
+        state
+            .db
+            .records
+            .firm(&mut tx, &viewer.user.firm_id)
+            .await?
+            .seal(Field::InvitationEmail, &id, email.as_str()),
+    )
+    .bind(state.db.records.email_index(email.as_str()))
     .bind(role.as_str())
     .bind(link_key(state).mac(&[id.as_bytes(), token.as_bytes()]))
     .bind(&viewer.user.id)
@@ -150,6 +159,7 @@ async fn send(
     );
     enqueue(
         &mut tx,
+        &state.db.records,
         &templates::invitation(lang, email.as_str(), &firm, &inviter, &link),
     )
     .await?;
@@ -220,7 +230,15 @@ async fn pending(state: &AppState, viewer: &Viewer, id: &str) -> Result<(String,
     .await
     ?;
     let (email, role) = row.ok_or(AppError::NotFound)?;
-    Ok((email, known(&role, Role::parse, "role", id)?))
+    let seal = state
+        .db
+        .records
+        .firm_in(&state.db.pool, &viewer.user.firm_id)
+        .await?;
+    Ok((
+        seal.open(Field::InvitationEmail, id, &email)?,
+        known(&role, Role::parse, "role", id)?,
+    ))
 }
 
 /// An open invitation whose link was genuine: what the person is asked to accept.
@@ -236,15 +254,15 @@ pub struct Opened {
 
 /// The invitation behind a link, if the link is genuine and the invitation still open.
 pub async fn open(state: &AppState, id: &str, token: &str) -> anyhow::Result<Option<Opened>> {
-    let row: Option<(String, i64, String, String, String)> = sqlx::query_as(
-        "SELECT i.token_mac, i.expires_at_us, i.email, i.role, f.name \
+    let row: Option<(String, i64, String, String, String, String)> = sqlx::query_as(
+        "SELECT i.token_mac, i.expires_at_us, i.email, i.role, f.name, i.firm_id \
          FROM invitations i JOIN firms f ON f.id = i.firm_id \
          WHERE i.id = $1 AND i.accepted_at_us IS NULL AND i.revoked_at_us IS NULL",
     )
     .bind(id)
     .fetch_optional(&state.db.pool)
     .await?;
-    let Some((mac, expires, email, role, firm_name)) = row else {
+    let Some((mac, expires, email, role, firm_name, firm_id)) = row else {
         return Ok(None);
     };
     let genuine =
@@ -253,6 +271,11 @@ pub async fn open(state: &AppState, id: &str, token: &str) -> anyhow::Result<Opt
         return Ok(None);
     }
     let mut conn = state.db.pool.acquire().await?;
+    let email = state.db.records.firm(&mut conn, &firm_id).await?.open(
+        Field::InvitationEmail,
+        id,
+        &email,
+    )?;
     let taken =
         crate::backend::auth::users::email_taken(&mut conn, &state.db.records, &email).await?;
     Ok(Some(Opened {
@@ -283,17 +306,18 @@ pub struct Accepted {
 /// one conditional UPDATE, so two sign-ins cannot both accept it.
 pub async fn accept(
     conn: &mut sqlx::AnyConnection,
+    records: &Records,
     id: &str,
     email: &str,
     now: i64,
 ) -> anyhow::Result<Option<Accepted>> {
     let claimed = sqlx::query(
         "UPDATE invitations SET accepted_at_us = $1 \
-         WHERE id = $2 AND email = $3 AND accepted_at_us IS NULL AND revoked_at_us IS NULL AND expires_at_us > $1",
+         WHERE id = $2 AND email_index = $3 AND accepted_at_us IS NULL AND revoked_at_us IS NULL AND expires_at_us > $1",
     )
     .bind(now)
     .bind(id)
-    .bind(email)
+    .bind(records.email_index(email))
     .execute(&mut *conn)
     .await?
     .rows_affected();

@@ -134,8 +134,8 @@ pub async fn list(
                         .to_owned(),
                     expired: i.expires_at_us <= now,
                     role: known(&i.role, Role::parse, "role", &i.id)?,
+                    email: seal.open(Field::InvitationEmail, &i.id, &i.email)?,
                     id: i.id,
-                    email: i.email,
                 })
             })
             .collect::<anyhow::Result<_>>()?,

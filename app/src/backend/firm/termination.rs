@@ -104,7 +104,7 @@ pub async fn request(
             &email,
             &lang.date_text(&due_day(due)),
         );
-        crate::backend::mail::enqueue(&mut tx, &mail).await?;
+        crate::backend::mail::enqueue(&mut tx, &state.db.records, &mail).await?;
     }
     // Open invitations would bring people into a firm about to be deleted.
     sqlx::query(

@@ -373,9 +373,14 @@ async fn run(state: &AppState, id: &str, meta: &RequestMeta) -> anyhow::Result<(
     .context("the import is gone")?;
     // Under the session that confirmed: signed out meanwhile, nothing more is done.
     let now = now_micros();
-    let session = session::by_hash(&mut conn, row.session_hash.as_deref().unwrap_or(""), now)
-        .await?
-        .context("the session that confirmed the import has ended")?;
+    let session = session::by_hash(
+        &mut conn,
+        &state.db.records,
+        row.session_hash.as_deref().unwrap_or(""),
+        now,
+    )
+    .await?
+    .context("the session that confirmed the import has ended")?;
     let user = users::by_id(&mut conn, &state.db.records, &row.user_id)
         .await?
         .filter(|u| u.status == domain::AccountStatus::Active)
@@ -561,9 +566,14 @@ async fn run(state: &AppState, id: &str, meta: &RequestMeta) -> anyhow::Result<(
         // Still the person's live session, still an active account: signing out (or being
         // blocked, removed, or the firm closing) stops it between two files.
         let mut conn = state.db.pool.acquire().await?;
-        let live = session::by_hash(&mut conn, &viewer.session.id_hash, now_micros())
-            .await?
-            .is_some()
+        let live = session::by_hash(
+            &mut conn,
+            &state.db.records,
+            &viewer.session.id_hash,
+            now_micros(),
+        )
+        .await?
+        .is_some()
             && users::by_id(&mut conn, &state.db.records, &viewer.user.id)
                 .await?
                 .is_some_and(|u| u.status == domain::AccountStatus::Active);

@@ -2,6 +2,7 @@
 
 use super::transport::Transport;
 use crate::backend::db::{Db, new_id, now_micros};
+use crate::backend::sealing::{Field, Records};
 use anyhow::Context as _;
 use sqlx::AnyConnection;
 use std::sync::Arc;
@@ -18,36 +19,46 @@ pub struct OutgoingMail {
 }
 
 /// Queues a mail on the caller's transaction: it is sent only if the change commits.
-pub async fn enqueue(conn: &mut AnyConnection, mail: &OutgoingMail) -> anyhow::Result<String> {
-    insert(conn, mail, None).await
+pub async fn enqueue(
+    conn: &mut AnyConnection,
+    records: &Records,
+    mail: &OutgoingMail,
+) -> anyhow::Result<String> {
+    insert(conn, records, mail, None).await
 }
 
 /// Queues a mail that holds a secret (a sign-in code) useless after `until`: it is not
 /// sent after that, and its content is erased once sent or, unsent, once it expires.
 pub async fn enqueue_secret(
     conn: &mut AnyConnection,
+    records: &Records,
     mail: &OutgoingMail,
     until: i64,
 ) -> anyhow::Result<String> {
-    insert(conn, mail, Some(until)).await
+    insert(conn, records, mail, Some(until)).await
 }
 
+/// The address, subject and bodies are sealed (the row's id bound in); the address's blind
+/// index lets a person's erasure find their mail.
 async fn insert(
     conn: &mut AnyConnection,
+    records: &Records,
     mail: &OutgoingMail,
     secret_until: Option<i64>,
 ) -> anyhow::Result<String> {
     let id = new_id();
     let now = now_micros();
+    let seal = records.system();
     sqlx::query(
-        "INSERT INTO outbox (id, to_addr, subject, text_body, html_body, next_attempt_at_us, created_at_us, secret_until_us) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO outbox (id, to_addr, to_index, subject, text_body, html_body, next_attempt_at_us, created_at_us, secret_until_us) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(&id)
-    .bind(&mail.to)
-    .bind(&mail.subject)
-    .bind(&mail.text)
-    .bind(&mail.html)
+    .bind(seal.seal(Field::OutboxTo, &id, &mail.to))
+    .bind(records.email_index(&mail.to))
+    .bind(seal.seal(Field::OutboxSubject, &id, &mail.subject))
+    .bind(seal.seal(Field::OutboxText, &id, &mail.text))
+    .bind(seal.seal(Field::OutboxHtml, &id, &mail.html))
     .bind(now)
     .bind(now)
     .bind(secret_until)
@@ -101,11 +112,12 @@ pub async fn drain(db: &Db, transport: &Transport) -> anyhow::Result<usize> {
         if claimed != 1 {
             continue;
         }
+        let seal = db.records.system();
         let mail = OutgoingMail {
-            to,
-            subject,
-            text,
-            html,
+            to: seal.open(Field::OutboxTo, &id, &to)?,
+            subject: seal.open(Field::OutboxSubject, &id, &subject)?,
+            text: seal.open(Field::OutboxText, &id, &text)?,
+            html: seal.open(Field::OutboxHtml, &id, &html)?,
         };
         let result = match tokio::time::timeout(SEND_TIMEOUT, transport.send(&mail)).await {
             Ok(result) => result,

@@ -81,6 +81,8 @@ type CertRow = (CertificateView, String);
 /// by the opened titles), then of upload. One query, through the entries' index.
 async fn year_certificates(
     conn: &mut sqlx::AnyConnection,
+    records: &crate::backend::sealing::Records,
+    firm_id: &str,
     log: &crate::model::LogData,
     user_id: &str,
     year: i32,
@@ -106,7 +108,11 @@ async fn year_certificates(
         .enumerate()
         .map(|(i, e)| (e.id.as_str(), i))
         .collect();
-    let mut certs: Vec<CertRow> = rows.into_iter().map(certificates::view).collect();
+    let seal = records.firm(conn, firm_id).await?;
+    let mut certs: Vec<CertRow> = rows
+        .into_iter()
+        .map(|row| certificates::view(&seal, row))
+        .collect::<anyhow::Result<_>>()?;
     // Stable: upload order is kept within an entry.
     certs.sort_by_key(|(c, _)| {
         place
@@ -140,7 +146,15 @@ async fn run(state: &AppState, id: &str) -> anyhow::Result<()> {
             .fetch_one(&mut *conn)
             .await?;
     let log = crate::backend::training::load(&mut conn, &state.db.records, &user).await?;
-    let certs = year_certificates(&mut conn, &log, &user.id, year).await?;
+    let certs = year_certificates(
+        &mut conn,
+        &state.db.records,
+        &user.firm_id,
+        &log,
+        &user.id,
+        year,
+    )
+    .await?;
     let firm_key = firm_key::get_or_create(&mut conn, state.master_key(), &user.firm_id).await?;
     drop(conn);
 

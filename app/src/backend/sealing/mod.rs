@@ -41,10 +41,19 @@ pub enum Field {
     LeaveReason,
     DeletionLabel,
     ImportContent,
+    InvitationEmail,
+    OutboxTo,
+    OutboxSubject,
+    OutboxText,
+    OutboxHtml,
+    ChallengeEmail,
+    SessionIp,
+    SessionAgent,
+    CertificateName,
 }
 
 impl Field {
-    pub const ALL: [Field; 10] = [
+    pub const ALL: [Field; 19] = [
         Field::UserEmail,
         Field::UserName,
         Field::UserAdmissionDate,
@@ -55,6 +64,15 @@ impl Field {
         Field::LeaveReason,
         Field::DeletionLabel,
         Field::ImportContent,
+        Field::InvitationEmail,
+        Field::OutboxTo,
+        Field::OutboxSubject,
+        Field::OutboxText,
+        Field::OutboxHtml,
+        Field::ChallengeEmail,
+        Field::SessionIp,
+        Field::SessionAgent,
+        Field::CertificateName,
     ];
 
     /// The table a value belongs to. A deleted entry or leave kept for undo
@@ -69,6 +87,13 @@ impl Field {
             Field::LeaveReason => "leaves",
             Field::DeletionLabel => "deletions",
             Field::ImportContent => "pending_imports",
+            Field::InvitationEmail => "invitations",
+            Field::OutboxTo | Field::OutboxSubject | Field::OutboxText | Field::OutboxHtml => {
+                "outbox"
+            }
+            Field::ChallengeEmail => "otp_challenges",
+            Field::SessionIp | Field::SessionAgent => "sessions",
+            Field::CertificateName => "certificates",
         }
     }
 
@@ -84,6 +109,14 @@ impl Field {
             Field::LeaveReason => "reason",
             Field::DeletionLabel => "label",
             Field::ImportContent => "content",
+            Field::InvitationEmail | Field::ChallengeEmail => "email",
+            Field::OutboxTo => "to_addr",
+            Field::OutboxSubject => "subject",
+            Field::OutboxText => "text_body",
+            Field::OutboxHtml => "html_body",
+            Field::SessionIp => "ip",
+            Field::SessionAgent => "user_agent",
+            Field::CertificateName => "file_name",
         }
     }
 }
@@ -188,6 +221,9 @@ impl FirmSeal {
 pub struct Records {
     master: Key,
     email_index: Key,
+    /// For rows of no firm (mail, sign-in challenges, sessions): short-lived, and sealed
+    /// under a key derived from the master key.
+    system: Arc<FirmSeal>,
     firms: Mutex<HashMap<String, Arc<FirmSeal>>>,
 }
 
@@ -205,6 +241,13 @@ impl Records {
         Records {
             master: Key::from_bytes(*master),
             email_index: Key::derive(master, Purpose::EmailIndex),
+            system: Arc::new(FirmSeal {
+                firm_id: String::new(),
+                cipher: crate::backend::storage::data_key::DataKey::from_bytes(
+                    Key::derive(master, Purpose::SystemRecords).secret_bytes(),
+                )
+                .cipher(),
+            }),
             firms: Mutex::new(HashMap::new()),
         }
     }
@@ -259,6 +302,11 @@ impl Records {
             .unwrap_or_else(|e| e.into_inner())
             .get(firm_id)
             .cloned()
+    }
+
+    /// The cipher for rows of no firm: queued mail, sign-in challenges, sessions.
+    pub fn system(&self) -> &FirmSeal {
+        &self.system
     }
 
     /// Drops a firm's key from memory (its key was destroyed).

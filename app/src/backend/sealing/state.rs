@@ -61,9 +61,11 @@ struct Table {
     keys: &'static [&'static str],
     /// The column naming the row in each value's associated data.
     row: &'static str,
-    /// SQL for the row's firm.
-    firm: &'static str,
+    /// SQL for the row's firm; `None` for rows of no firm (under the system key).
+    firm: Option<&'static str>,
     fields: &'static [Field],
+    /// The blind-index column kept beside a sealed address, and which field it indexes.
+    index: Option<(&'static str, Field)>,
 }
 
 const BY_USER: &str = "(SELECT u.firm_id FROM users u WHERE u.id = t.user_id)";
@@ -73,55 +75,115 @@ const TABLES: &[Table] = &[
         name: "users",
         keys: &["id"],
         row: "id",
-        firm: "t.firm_id",
+        firm: Some("t.firm_id"),
         fields: &[
             Field::UserEmail,
             Field::UserName,
             Field::UserAdmissionDate,
             Field::UserBirthDate,
         ],
+        index: Some(("email_index", Field::UserEmail)),
     },
     Table {
         name: "entries",
         keys: &["id"],
         row: "id",
-        firm: "t.firm_id",
+        firm: Some("t.firm_id"),
         fields: &[Field::EntryTitle, Field::EntryProvider, Field::EntryNotes],
+        index: None,
     },
     Table {
         name: "entries_deleted",
         keys: &["batch", "id"],
         row: "id",
-        firm: "t.firm_id",
+        firm: Some("t.firm_id"),
         fields: &[Field::EntryTitle, Field::EntryProvider, Field::EntryNotes],
+        index: None,
     },
     Table {
         name: "leaves",
         keys: &["id"],
         row: "id",
-        firm: BY_USER,
+        firm: Some(BY_USER),
         fields: &[Field::LeaveReason],
+        index: None,
     },
     Table {
         name: "leaves_deleted",
         keys: &["batch", "id"],
         row: "id",
-        firm: BY_USER,
+        firm: Some(BY_USER),
         fields: &[Field::LeaveReason],
+        index: None,
     },
     Table {
         name: "deletions",
         keys: &["batch"],
         row: "batch",
-        firm: BY_USER,
+        firm: Some(BY_USER),
         fields: &[Field::DeletionLabel],
+        index: None,
     },
     Table {
         name: "pending_imports",
         keys: &["id"],
         row: "id",
-        firm: BY_USER,
+        firm: Some(BY_USER),
         fields: &[Field::ImportContent],
+        index: None,
+    },
+    Table {
+        name: "certificates",
+        keys: &["id"],
+        row: "id",
+        firm: Some("t.firm_id"),
+        fields: &[Field::CertificateName],
+        index: None,
+    },
+    Table {
+        name: "certificates_deleted",
+        keys: &["batch", "id"],
+        row: "id",
+        firm: Some("t.firm_id"),
+        fields: &[Field::CertificateName],
+        index: None,
+    },
+    Table {
+        name: "invitations",
+        keys: &["id"],
+        row: "id",
+        firm: Some("t.firm_id"),
+        fields: &[Field::InvitationEmail],
+        index: Some(("email_index", Field::InvitationEmail)),
+    },
+    Table {
+        name: "outbox",
+        keys: &["id"],
+        row: "id",
+        firm: None,
+        fields: &[
+            Field::OutboxTo,
+            Field::OutboxSubject,
+            Field::OutboxText,
+            Field::OutboxHtml,
+        ],
+        index: Some(("to_index", Field::OutboxTo)),
+    },
+    Table {
+        name: "otp_challenges",
+        keys: &["id"],
+        row: "id",
+        firm: None,
+        fields: &[Field::ChallengeEmail],
+        index: Some(("email_index", Field::ChallengeEmail)),
+    },
+    Table {
+        name: "sessions",
+        keys: &["id_hash"],
+        row: "id_hash",
+        firm: None,
+        fields: &[Field::SessionIp, Field::SessionAgent],
+        index: None,
     },
 ];
 
@@ -161,6 +223,18 @@ pub async fn seal_all(db: &Db, progress: &mut Progress) -> anyhow::Result<Summar
     let mut seals: HashMap<String, Arc<FirmSeal>> = HashMap::new();
     for table in TABLES {
         seal_table(db, table, &mut seals, &mut total, progress).await?;
+    }
+    // Rate limits and lockouts named addresses in clear (`email:ADDRESS`); they now name
+    // the blind index. The old ones are short-lived counters: dropped, not converted.
+    for (table, column) in [
+        ("rate_events", "bucket"),
+        ("rate_buckets", "bucket"),
+        ("lockouts", "subject"),
+    ] {
+        sqlx::query(&format!("DELETE FROM {table} WHERE {column} LIKE '%@%'"))
+            .execute(&db.pool)
+            .await
+            .with_context(|| format!("dropping {table} that name an address"))?;
     }
     let mut tx = db.begin().await?;
     sqlx::query("UPDATE record_sealing SET state = 'sealed', changed_at_us = $1 WHERE id = 1")
@@ -206,7 +280,8 @@ async fn seal_table(
         format!(
             "SELECT {keys}, {firm} AS firm_of_row, {columns} FROM {name} t {filter} \
              ORDER BY {keys} LIMIT {BATCH}",
-            firm = table.firm,
+            // Rows of no firm: a constant the reader below tells apart from a missing firm.
+            firm = table.firm.unwrap_or("'-'"),
             name = table.name,
             filter = if first {
                 String::new()
@@ -215,17 +290,20 @@ async fn seal_table(
             },
         )
     };
+    let indexed = usize::from(table.index.is_some());
     let sets = table
         .fields
         .iter()
         .enumerate()
         .map(|(i, f)| format!("{} = ${}", f.column(), i + 1))
         .chain(
-            (table.name == "users").then(|| format!("email_index = ${}", table.fields.len() + 1)),
+            table
+                .index
+                .map(|(column, _)| format!("{column} = ${}", table.fields.len() + 1)),
         )
         .collect::<Vec<_>>()
         .join(", ");
-    let first_key = table.fields.len() + 1 + usize::from(table.name == "users");
+    let first_key = table.fields.len() + 1 + indexed;
     let wheres = table
         .keys
         .iter()
@@ -258,58 +336,60 @@ async fn seal_table(
             let row_name: String = row.try_get(table.row)?;
             let firm: Option<String> = row.try_get("firm_of_row")?;
             total.rows += 1;
-            let Some(firm) = firm else {
-                total.orphans += 1;
-                last = Some(key);
-                continue;
-            };
-            let seal = match seals.get(&firm) {
-                Some(seal) => seal.clone(),
-                None => {
-                    let seal = db.records.firm(&mut tx, &firm).await?;
-                    seals.insert(firm.clone(), seal.clone());
-                    seal
+            let seal = match (table.firm, firm) {
+                (None, _) => None,
+                (Some(_), None) => {
+                    total.orphans += 1;
+                    last = Some(key);
+                    continue;
                 }
+                (Some(_), Some(firm)) => Some(match seals.get(&firm) {
+                    Some(seal) => seal.clone(),
+                    None => {
+                        let seal = db.records.firm(&mut tx, &firm).await?;
+                        seals.insert(firm.clone(), seal.clone());
+                        seal
+                    }
+                }),
             };
+            let seal: &FirmSeal = seal.as_deref().unwrap_or(db.records.system());
             let mut values: Vec<Option<String>> = Vec::with_capacity(table.fields.len());
             let mut changed = false;
-            let mut email = None;
+            let mut indexed_value = None;
             for (i, field) in table.fields.iter().enumerate() {
                 let stored: Option<String> = row.try_get(table.keys.len() + 1 + i)?;
-                let value = match stored {
-                    None => None,
+                let (clear, value) = match stored {
+                    None => (None, None),
                     Some(s) => match seal.try_open(*field, &row_name, &s) {
-                        Some(clear) => {
-                            if *field == Field::UserEmail {
-                                email = Some(clear);
-                            }
-                            Some(s)
-                        }
-                        None if s.is_empty() => Some(s),
+                        Some(clear) => (Some(clear), Some(s)),
+                        None if s.is_empty() => (Some(s.clone()), Some(s)),
                         None => {
                             changed = true;
                             total.sealed_values += 1;
-                            if *field == Field::UserEmail {
-                                email = Some(s.clone());
-                            }
-                            Some(seal.seal(*field, &row_name, &s))
+                            let sealed = seal.seal(*field, &row_name, &s);
+                            (Some(s), Some(sealed))
                         }
                     },
                 };
+                if table.index.is_some_and(|(_, f)| f == *field) {
+                    indexed_value = clear;
+                }
                 values.push(value);
             }
-            if table.name == "users" {
-                // The index is always written: a run stopped after the values were sealed
-                // finishes it here.
-                changed = true;
-            }
+            // The index is always written: a run stopped after the values were sealed
+            // finishes it here. An address already let go (empty) has none.
+            changed |= table.index.is_some();
             if changed {
                 let mut query = sqlx::query(&update);
                 for value in values {
                     query = query.bind(value);
                 }
-                if table.name == "users" {
-                    query = query.bind(email.as_deref().map(|e| db.records.email_index(e)));
+                if table.index.is_some() {
+                    query = query.bind(
+                        indexed_value
+                            .filter(|v| !v.is_empty())
+                            .map(|v| db.records.email_index(&v)),
+                    );
                 }
                 for k in &key {
                     query = query.bind(k.clone());

@@ -80,7 +80,8 @@ async fn serve(
     .await?;
     let (mime, size, file_name) = match row {
         Some(row) => {
-            let (cert, _) = certificates::view(row);
+            let seal = state.db.records.firm(&mut conn, firm).await?;
+            let (cert, _) = certificates::view(&seal, row)?;
             (cert.mime, cert.size_bytes, cert.file_name)
         }
         None => match app::backend::reports::stored(&mut conn, &state.db.records, key, firm).await?
