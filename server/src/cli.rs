@@ -178,7 +178,10 @@ pub async fn run(args: Vec<String>) -> anyhow::Result<()> {
                 summary.rows,
                 summary.sealed_values,
                 if summary.orphans > 0 {
-                    format!(", {} rows of no firm left as they were", summary.orphans)
+                    format!(
+                        ", {} rows of no one (left by earlier purges) removed",
+                        summary.orphans
+                    )
                 } else {
                     String::new()
                 }

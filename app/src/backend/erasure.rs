@@ -333,6 +333,9 @@ async fn purge_one(state: &AppState, id: &str, now: Micros) -> anyhow::Result<Op
     }
     let (done, keys) = remove_person(&mut tx, &state.db.records, id, &firm_id, now).await?;
     tx.commit().await?;
+    // The last person of a firm takes its key along: dropped from memory too (after the
+    // commit, so no reader puts it back from the old state; it is read again if it stays).
+    state.db.records.forget(&firm_id);
     // The rows are gone; an object that cannot be removed now is left for the sweep, which
     // removes what no row points to.
     crate::backend::storage::remove_objects(&state.storage, &keys).await;
@@ -446,7 +449,9 @@ pub(crate) async fn remove_person(
                     .try_open(field, &mail, &stored)
                     .unwrap_or_default()
                     .to_lowercase();
-                clear.contains(&address) || (!name.is_empty() && clear.contains(&name))
+                // A removed member's address was let go (empty): it matches nothing.
+                (!address.is_empty() && clear.contains(&address))
+                    || (!name.is_empty() && clear.contains(&name))
             });
         if names_them {
             n += sqlx::query("DELETE FROM outbox WHERE id = $1")
@@ -492,9 +497,6 @@ pub(crate) async fn remove_person(
     .execute(&mut *tx)
     .await?
     .rows_affected();
-    if n > 0 {
-        records.forget(firm_id);
-    }
     count("firms", n);
     done.objects = u64::try_from(keys.len()).unwrap_or(u64::MAX);
     sqlx::query(

@@ -164,6 +164,7 @@ struct Row {
     subject_name: Option<String>,
     subject_email: Option<String>,
     subject_gone: Option<i64>,
+    invitation_id: Option<String>,
     invited: Option<String>,
     ip: Option<String>,
 }
@@ -174,7 +175,7 @@ const SELECT: &str = "SELECT l.seq, l.at_us, l.actor_kind, \
      a.id AS actor_id, a.full_name AS actor_name, a.email AS actor_email, a.deleted_at_us AS actor_gone, \
      l.action, l.target_kind, l.target_id, \
      t.id AS subject_id, t.full_name AS subject_name, t.email AS subject_email, t.deleted_at_us AS subject_gone, \
-     i.email AS invited, l.ip \
+     i.id AS invitation_id, i.email AS invited, l.ip \
      FROM audit_log l \
      LEFT JOIN users a ON a.id = l.actor_id AND a.firm_id = l.chain \
      LEFT JOIN otp_challenges c ON l.target_kind = 'challenge' AND c.id = l.target_id \
@@ -262,6 +263,11 @@ impl Row {
         open(&self.actor_id, Field::UserEmail, &mut self.actor_email)?;
         open(&self.subject_id, Field::UserName, &mut self.subject_name)?;
         open(&self.subject_id, Field::UserEmail, &mut self.subject_email)?;
+        open(
+            &self.invitation_id,
+            Field::InvitationEmail,
+            &mut self.invited,
+        )?;
         Ok(())
     }
 
@@ -538,6 +544,7 @@ mod tests {
             subject_name: None,
             subject_email: None,
             subject_gone: None,
+            invitation_id: None,
             invited: None,
             ip: None,
         }

@@ -435,11 +435,19 @@ async fn the_audit_log_names_events_and_people_in_words(backend: Backend) {
     }
     sqlx::query(
         "INSERT INTO invitations (id, firm_id, email, role, token_mac, invited_by, created_at_us, expires_at_us) \
-         VALUES ('inv-1', $1, 'dan@firm.se', 'member', 'x', $2, $3, $3)",
+         VALUES ('inv-1', $1, $4, 'member', 'x', $2, $3, $3)",
     )
     .bind(&firm)
     .bind(&anna_id)
     .bind(now)
+    .bind(
+        app.db()
+            .records
+            .firm_in(&app.db().pool, &firm)
+            .await
+            .expect("firm key")
+            .seal(app::backend::sealing::Field::InvitationEmail, "inv-1", "dan@firm.se"),
+    )
     .execute(&app.db().pool)
     .await
     .expect("an invitation");

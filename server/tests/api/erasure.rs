@@ -392,6 +392,13 @@ async fn a_removed_member_can_still_be_deleted_by_the_firm(backend: Backend) {
         .await;
     assert!(asked.status().is_success(), "{}", asked.status());
     let state = &app.server.as_ref().expect("running").state;
+    // Someone else's mail waits in the outbox: the purge of a person whose address was let
+    // go (it is empty now) must not take it (an empty address is in every text).
+    let waiting: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE subject <> ''")
+        .fetch_one(&app.db().pool)
+        .await
+        .expect("count");
+    assert!(waiting > 0, "the sign-ins left mail in the outbox");
     let later = app::backend::db::now_micros() + 31 * DAY_US;
     assert_eq!(
         app::backend::erasure::purge_due(state, later)
@@ -405,6 +412,10 @@ async fn a_removed_member_can_still_be_deleted_by_the_firm(backend: Backend) {
         .await
         .expect("count");
     assert_eq!(left, 0);
+    assert!(
+        app.last_mail("owner@holm.se").await.is_some(),
+        "another firm's mail stays queued"
+    );
     app.stop().await;
 }
 on_both_backends!(a_removed_member_can_still_be_deleted_by_the_firm);

@@ -171,9 +171,13 @@ pub async fn of_firm(
         .into_iter()
         .map(|r| r.open(&seal))
         .collect::<anyhow::Result<Vec<User>>>()?;
-    // Byte order, the same on both backends (as `ORDER BY full_name, email, id` was on
-    // SQLite before the names were sealed).
-    people.sort_by(|a, b| (&a.full_name, &a.email, &a.id).cmp(&(&b.full_name, &b.email, &b.id)));
+    people.sort_by_cached_key(|p| {
+        (
+            crate::backend::sealing::name_order(&p.full_name),
+            p.email.clone(),
+            p.id.clone(),
+        )
+    });
     Ok(people)
 }
 

@@ -8,7 +8,7 @@ use crate::backend::auth::viewer::Viewer;
 use crate::backend::authz::{Act, Role, allowed};
 use crate::backend::db::{known, now_micros};
 use crate::backend::request::RequestMeta;
-use crate::backend::sealing::Field;
+use crate::backend::sealing::{Field, name_order};
 use crate::backend::state::AppState;
 use crate::i18n::Lang;
 use crate::model::{InvitationView, MemberView, Members};
@@ -60,7 +60,7 @@ pub async fn list(
             Ok(p)
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
-    people.sort_by(|a, b| (&a.full_name, &a.email).cmp(&(&b.full_name, &b.email)));
+    people.sort_by_cached_key(|p| (name_order(&p.full_name), p.email.clone()));
     let mut removed = removed
         .into_iter()
         .map(|mut r| {
@@ -68,7 +68,7 @@ pub async fn list(
             Ok(r)
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
-    removed.sort_by(|a, b| (&a.full_name, &a.id).cmp(&(&b.full_name, &b.id)));
+    removed.sort_by_cached_key(|r| (name_order(&r.full_name), r.id.clone()));
     // What the viewer may do to each person is decided here, from `authz`, never by the page.
     let all = [Role::Member, Role::Admin, Role::Owner];
     let removed = removed

@@ -97,7 +97,13 @@ pub async fn logs(
         .into_iter()
         .map(|p| p.open(&seal))
         .collect::<anyhow::Result<Vec<_>>>()?;
-    people.sort_by(|a, b| (&a.full_name, &a.email, &a.id).cmp(&(&b.full_name, &b.email, &b.id)));
+    people.sort_by_cached_key(|p| {
+        (
+            crate::backend::sealing::name_order(&p.full_name),
+            p.email.clone(),
+            p.id.clone(),
+        )
+    });
     // The overview needs only what the calculator reads; a member's page needs everything.
     let entries: Vec<(String, EntryRow)> = if full {
         sqlx::query_as::<_, UserEntryRow>(&format!(

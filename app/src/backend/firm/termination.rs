@@ -251,7 +251,6 @@ async fn purge_one(state: &AppState, firm_id: &str, now: Micros) -> anyhow::Resu
         .bind(firm_id)
         .execute(&mut *tx)
         .await?;
-    state.db.records.forget(firm_id);
     let n = sqlx::query("DELETE FROM firms WHERE id = $1")
         .bind(firm_id)
         .execute(&mut *tx)
@@ -275,6 +274,9 @@ async fn purge_one(state: &AppState, firm_id: &str, now: Micros) -> anyhow::Resu
     )
     .await?;
     tx.commit().await?;
+    // Its key is gone from the database: from memory too (after the commit, so no reader
+    // puts it back from the old state).
+    state.db.records.forget(firm_id);
     // The rows are gone and the key with them. Every object under the firm's prefix goes
     // too, whether a row named it or not (the sweep no longer would: it keeps to firms that
     // exist).

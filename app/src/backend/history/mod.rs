@@ -193,7 +193,19 @@ pub async fn stage(
     .bind(&viewer.user.firm_id)
     .bind(&key)
     .bind(i64::try_from(size).unwrap_or(i64::MAX))
-    .bind(serde_json::to_string(&summary).map_err(anyhow::Error::from)?)
+    // It names the person and their files: sealed like the rows it will become.
+    .bind(
+        state
+            .db
+            .records
+            .firm_in(&state.db.pool, &viewer.user.firm_id)
+            .await?
+            .seal(
+                Field::HistorySummary,
+                &id,
+                &serde_json::to_string(&summary).map_err(anyhow::Error::from)?,
+            ),
+    )
     .bind(now_micros())
     .execute(&mut *tx)
     .await;
@@ -249,10 +261,16 @@ pub async fn get(
     .fetch_optional(&state.db.pool)
     .await?;
     let row = row.ok_or(AppError::NotFound)?;
+    let summary = state
+        .db
+        .records
+        .firm_in(&state.db.pool, &viewer.user.firm_id)
+        .await?
+        .open(Field::HistorySummary, &row.id, &row.summary)?;
     Ok(HistoryImportView {
         id: row.id,
         status: row.status,
-        summary: serde_json::from_str(&row.summary).unwrap_or_default(),
+        summary: serde_json::from_str(&summary).unwrap_or_default(),
         steps_done: u32::try_from(row.steps_done).unwrap_or(0),
         steps_total: u32::try_from(row.steps_total).unwrap_or(0),
     })
@@ -602,7 +620,7 @@ async fn run(state: &AppState, id: &str, meta: &RequestMeta) -> anyhow::Result<(
          steps_done = steps_total WHERE id = $1",
     )
     .bind(id)
-    .bind(serde_json::to_string(&summary)?)
+    .bind(seal.seal(Field::HistorySummary, id, &serde_json::to_string(&summary)?))
     .bind(now_micros())
     .execute(&mut *tx)
     .await?;

@@ -113,11 +113,30 @@ pub async fn drain(db: &Db, transport: &Transport) -> anyhow::Result<usize> {
             continue;
         }
         let seal = db.records.system();
-        let mail = OutgoingMail {
-            to: seal.open(Field::OutboxTo, &id, &to)?,
-            subject: seal.open(Field::OutboxSubject, &id, &subject)?,
-            text: seal.open(Field::OutboxText, &id, &text)?,
-            html: seal.open(Field::OutboxHtml, &id, &html)?,
+        let opened = (|| {
+            anyhow::Ok(OutgoingMail {
+                to: seal.open(Field::OutboxTo, &id, &to)?,
+                subject: seal.open(Field::OutboxSubject, &id, &subject)?,
+                text: seal.open(Field::OutboxText, &id, &text)?,
+                html: seal.open(Field::OutboxHtml, &id, &html)?,
+            })
+        })();
+        let mail = match opened {
+            Ok(mail) => mail,
+            Err(error) => {
+                // Altered, or sealed under another master key: never sendable. Set aside
+                // (the clean-up removes it in time) so the rest of the queue goes on.
+                tracing::error!(mail_id = %id, error = format!("{error:#}"), "a queued mail does not open");
+                sqlx::query(
+                    "UPDATE outbox SET next_attempt_at_us = $1, locked_until_us = 0, last_error = $2 WHERE id = $3",
+                )
+                .bind(i64::MAX)
+                .bind("the message could not be opened")
+                .bind(&id)
+                .execute(&db.pool)
+                .await?;
+                continue;
+            }
         };
         let result = match tokio::time::timeout(SEND_TIMEOUT, transport.send(&mail)).await {
             Ok(result) => result,
@@ -152,7 +171,11 @@ pub async fn drain(db: &Db, transport: &Transport) -> anyhow::Result<usize> {
                     now_micros() + i64::try_from(backoff(attempts).as_micros()).unwrap_or(i64::MAX);
                 // The error text comes from the mail server or the network, never from the
                 // message, so it holds no code.
-                let reason: String = format!("{error:#}").chars().take(500).collect();
+                // A refusal often quotes the recipient: that is not kept or logged either.
+                let reason: String = scrub(&format!("{error:#}"), &mail.to)
+                    .chars()
+                    .take(500)
+                    .collect();
                 sqlx::query(
                     "UPDATE outbox SET attempts = $1, next_attempt_at_us = $2, locked_until_us = 0, last_error = $3 WHERE id = $4",
                 )
@@ -167,6 +190,29 @@ pub async fn drain(db: &Db, transport: &Transport) -> anyhow::Result<usize> {
             }
         }
     }
+}
+
+/// `text` without `address` in it (any case).
+fn scrub(text: &str, address: &str) -> String {
+    if address.is_empty() {
+        return text.to_owned();
+    }
+    let lower = text.to_lowercase();
+    let needle = address.to_lowercase();
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    // Lower-casing can change byte lengths outside ASCII: match on the lowered text only
+    // where it lines up with the original.
+    if lower.len() != text.len() {
+        return text.replace(address, "<recipient>");
+    }
+    while let Some(found) = lower[at..].find(&needle) {
+        out.push_str(&text[at..at + found]);
+        out.push_str("<recipient>");
+        at += found + needle.len();
+    }
+    out.push_str(&text[at..]);
+    out
 }
 
 /// How many messages are waiting (for metrics and tests).
@@ -196,7 +242,16 @@ pub async fn run_worker(db: Db, transport: Arc<Transport>, wake: Arc<Notify>) {
 
 #[cfg(test)]
 mod tests {
-    use super::backoff;
+    use super::{backoff, scrub};
+
+    #[test]
+    fn a_refusal_keeps_no_recipient() {
+        assert_eq!(
+            scrub("550 5.1.1 <Anna@Firm.se>: user unknown", "anna@firm.se"),
+            "550 5.1.1 <<recipient>>: user unknown"
+        );
+        assert_eq!(scrub("timed out", "anna@firm.se"), "timed out");
+    }
     use std::time::Duration;
 
     #[test]

@@ -27,6 +27,9 @@ use std::sync::{Arc, Mutex};
 /// What a sealed value starts with (the format's version).
 const PREFIX: &str = "s1.";
 
+/// The label of the subkey rows are sealed under (files use the firm key otherwise).
+const RECORDS: &[u8] = b"records";
+
 /// Every sealed column, by table. The labels are part of each value's associated data and
 /// must never change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,10 +53,11 @@ pub enum Field {
     SessionIp,
     SessionAgent,
     CertificateName,
+    HistorySummary,
 }
 
 impl Field {
-    pub const ALL: [Field; 19] = [
+    pub const ALL: [Field; 20] = [
         Field::UserEmail,
         Field::UserName,
         Field::UserAdmissionDate,
@@ -73,6 +77,7 @@ impl Field {
         Field::SessionIp,
         Field::SessionAgent,
         Field::CertificateName,
+        Field::HistorySummary,
     ];
 
     /// The table a value belongs to. A deleted entry or leave kept for undo
@@ -94,6 +99,7 @@ impl Field {
             Field::ChallengeEmail => "otp_challenges",
             Field::SessionIp | Field::SessionAgent => "sessions",
             Field::CertificateName => "certificates",
+            Field::HistorySummary => "history_imports",
         }
     }
 
@@ -117,8 +123,15 @@ impl Field {
             Field::SessionIp => "ip",
             Field::SessionAgent => "user_agent",
             Field::CertificateName => "file_name",
+            Field::HistorySummary => "summary",
         }
     }
+}
+
+/// How names are listed once opened (the database cannot sort what it cannot read):
+/// case-insensitively, then exactly, the same on both backends.
+pub fn name_order(name: &str) -> (String, String) {
+    (name.to_lowercase(), name.to_owned())
 }
 
 /// Whether a stored value has the sealed form (it may still fail to open).
@@ -133,10 +146,11 @@ pub struct FirmSeal {
 }
 
 impl FirmSeal {
+    /// Each part length-prefixed, so no two places share associated data.
     fn aad(&self, field: Field, row: &str) -> Vec<u8> {
         let mut aad = b"cpd-registry/record/v1".to_vec();
         for part in [&self.firm_id, field.table(), field.column(), row] {
-            aad.push(0);
+            aad.extend_from_slice(&(part.len() as u64).to_be_bytes());
             aad.extend_from_slice(part.as_bytes());
         }
         aad
@@ -246,7 +260,7 @@ impl Records {
                 cipher: crate::backend::storage::data_key::DataKey::from_bytes(
                     Key::derive(master, Purpose::SystemRecords).secret_bytes(),
                 )
-                .cipher(),
+                .cipher(RECORDS),
             }),
             firms: Mutex::new(HashMap::new()),
         }
@@ -264,7 +278,7 @@ impl Records {
         let seal = |key: crate::backend::storage::data_key::DataKey| {
             Arc::new(FirmSeal {
                 firm_id: firm_id.to_owned(),
-                cipher: key.cipher(),
+                cipher: key.cipher(RECORDS),
             })
         };
         let Some(key) = firm_key::get(conn, self.master.bytes(), firm_id).await? else {
@@ -330,7 +344,8 @@ mod tests {
     fn seal(firm: &str) -> FirmSeal {
         FirmSeal {
             firm_id: firm.to_owned(),
-            cipher: crate::backend::storage::data_key::DataKey::from_bytes([9u8; 32]).cipher(),
+            cipher: crate::backend::storage::data_key::DataKey::from_bytes([9u8; 32])
+                .cipher(RECORDS),
         }
     }
 

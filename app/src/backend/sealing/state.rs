@@ -149,6 +149,14 @@ const TABLES: &[Table] = &[
         index: None,
     },
     Table {
+        name: "history_imports",
+        keys: &["id"],
+        row: "id",
+        firm: Some("t.firm_id"),
+        fields: &[Field::HistorySummary],
+        index: None,
+    },
+    Table {
         name: "invitations",
         keys: &["id"],
         row: "id",
@@ -194,7 +202,7 @@ const BATCH: i64 = 500;
 pub struct Summary {
     pub rows: u64,
     pub sealed_values: u64,
-    /// Rows of no firm (a person already purged): they cannot be read and are left.
+    /// Rows of no firm (of a person already purged): nothing can read them; removed.
     pub orphans: u64,
 }
 
@@ -312,6 +320,17 @@ async fn seal_table(
         .collect::<Vec<_>>()
         .join(" AND ");
     let update = format!("UPDATE {} SET {sets} WHERE {wheres}", table.name);
+    let delete = format!(
+        "DELETE FROM {} WHERE {}",
+        table.name,
+        table
+            .keys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| format!("{k} = ${}", i + 1))
+            .collect::<Vec<_>>()
+            .join(" AND ")
+    );
     let mut last: Option<Vec<String>> = None;
     loop {
         let mut tx = db.begin().await?;
@@ -339,6 +358,13 @@ async fn seal_table(
             let seal = match (table.firm, firm) {
                 (None, _) => None,
                 (Some(_), None) => {
+                    // Of a person already purged (an undo copy left behind): nothing can
+                    // read it, and nothing may stay in clear, so it goes.
+                    let mut query = sqlx::query(&delete);
+                    for k in &key {
+                        query = query.bind(k.clone());
+                    }
+                    query.execute(&mut *tx).await?;
                     total.orphans += 1;
                     last = Some(key);
                     continue;

@@ -16,10 +16,17 @@ impl DataKey {
         DataKey(bytes)
     }
 
-    /// An AES-256-GCM cipher under this key (for sealing the firm's rows).
-    pub fn cipher(&self) -> aes_gcm::Aes256Gcm {
+    /// An AES-256-GCM cipher under a subkey of this key for one use (`label`): the firm's
+    /// rows are sealed under `HMAC(key, label)`, never under the key itself.
+    pub fn cipher(&self, label: &[u8]) -> aes_gcm::Aes256Gcm {
         use aes_gcm::KeyInit;
-        aes_gcm::Aes256Gcm::new(&self.0.into())
+        use hmac::Mac;
+        let subkey: [u8; 32] = self
+            .mac(b"cpd-registry/subkey/", label)
+            .finalize()
+            .into_bytes()
+            .into();
+        aes_gcm::Aes256Gcm::new(&subkey.into())
     }
 
     /// HMAC-SHA256 of `label ‖ data` under this key: a check value that proves the key
