@@ -482,20 +482,14 @@ async fn insert(
     {
         return Ok(Committed::OverQuota);
     }
+    let seal = state.db.records.firm(&mut tx, &viewer.user.firm_id).await?;
     let inserted = sqlx::query(
         "INSERT INTO certificates (id, entry_id, user_id, firm_id, object_key, file_name, mime, size_bytes, sha256, pages, width, height, created_at_us) \
          SELECT $1, id, user_id, firm_id, $2, $3, $4, $5, $6, $7, $8, $9, $10 FROM entries WHERE id = $11 AND user_id = $12",
     )
     .bind(row.id)
     .bind(row.key)
-    .bind(
-        state
-            .db
-            .records
-            .firm(&mut tx, &viewer.user.firm_id)
-            .await?
-            .seal(Field::CertificateName, row.id, row.file_name),
-    )
+    .bind(seal.seal(Field::CertificateName, row.id, row.file_name))
     .bind(row.mime)
     .bind(i64::try_from(row.size)?)
     .bind(row.sha256)

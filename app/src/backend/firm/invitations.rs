@@ -125,20 +125,14 @@ async fn send(
     ?;
     let id = new_id();
     let token = random_token(32);
+    let seal = state.db.records.firm(&mut tx, &viewer.user.firm_id).await?;
     sqlx::query(
         "INSERT INTO invitations (id, firm_id, email, email_index, role, token_mac, invited_by, created_at_us, expires_at_us) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(&id)
     .bind(&viewer.user.firm_id)
-    .bind(
-        state
-            .db
-            .records
-            .firm(&mut tx, &viewer.user.firm_id)
-            .await?
-            .seal(Field::InvitationEmail, &id, email.as_str()),
-    )
+    .bind(seal.seal(Field::InvitationEmail, &id, email.as_str()))
     .bind(state.db.records.email_index(email.as_str()))
     .bind(role.as_str())
     .bind(link_key(state).mac(&[id.as_bytes(), token.as_bytes()]))

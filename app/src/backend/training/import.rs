@@ -259,19 +259,13 @@ pub async fn stage(
         .bind(now - PENDING_TTL_US)
         .execute(&mut *tx)
         .await?;
+    let seal = state.db.records.firm(&mut tx, &viewer.user.firm_id).await?;
     sqlx::query(
         "INSERT INTO pending_imports (id, user_id, content, encoding, created_at_us) VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(&id)
     .bind(&viewer.user.id)
-    .bind(
-        state
-            .db
-            .records
-            .firm(&mut tx, &viewer.user.firm_id)
-            .await?
-            .seal(Field::ImportContent, &id, content),
-    )
+    .bind(seal.seal(Field::ImportContent, &id, content))
     .bind(encoding)
     .bind(now)
     .execute(&mut *tx)
