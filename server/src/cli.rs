@@ -446,6 +446,8 @@ mod tests {
         assert_eq!(parse(&args(&[])), Ok(Command::Serve));
         assert_eq!(parse(&args(&["migrate"])), Ok(Command::Migrate));
         assert_eq!(parse(&args(&["--help"])), Ok(Command::Help));
+        assert_eq!(parse(&args(&["seal"])), Ok(Command::Seal));
+        assert!(parse(&args(&["seal", "now"])).is_err());
         assert!(parse(&args(&["frobnicate"])).is_err());
     }
 }

@@ -39,6 +39,29 @@ fn migrate_creates_the_database_and_exits() {
     assert!(!log.contains(TEST_SECRET), "the key must never be logged");
 }
 
+/// `seal` on a database already sealed (a new one is): nothing to do, said, exit 0.
+#[test]
+fn seal_on_a_sealed_database_is_a_quiet_success() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let output = cpd_registry()
+        .arg("seal")
+        .env("DATA_DIR", dir.path())
+        .env("APP_SECRET", TEST_SECRET)
+        .env("LOG_FORMAT", "json")
+        .output()
+        .expect("run");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let said = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        said.contains("the personal fields are sealed: 0 rows read"),
+        "{said}"
+    );
+}
+
 #[test]
 fn development_generates_a_key_and_says_so() {
     let dir = tempfile::tempdir().expect("temp dir");
