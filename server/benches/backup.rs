@@ -154,9 +154,17 @@ async fn main() {
         size / 1e6
     );
 
+    // The firms' archive keys stay in the source's keyring (never in an archive).
+    let keys = format!("file://{}/objects", source.path().display());
+    let restore = [
+        "restore",
+        archive_arg.as_str(),
+        "--keys-from",
+        keys.as_str(),
+    ];
     let into = tempfile::tempdir().expect("temp dir");
     let sqlite = format!("sqlite://{}/cpd.db", into.path().display());
-    let (took, peak, said) = run(&["restore", &archive_arg], &sqlite, into.path());
+    let (took, peak, said) = run(&restore, &sqlite, into.path());
     println!(
         "restore into SQLite: {:.1} s, {:.0} MB/s, peak memory {peak:.0} MB\n  ({said})",
         took.as_secs_f64(),
@@ -166,7 +174,7 @@ async fn main() {
     match seed::postgres_database().await {
         Some(pg) => {
             let into = tempfile::tempdir().expect("temp dir");
-            let (took, peak, said) = run(&["restore", &archive_arg], &pg, into.path());
+            let (took, peak, said) = run(&restore, &pg, into.path());
             println!(
                 "restore into PostgreSQL: {:.1} s, {:.0} MB/s, peak memory {peak:.0} MB\n  ({said})",
                 took.as_secs_f64(),

@@ -26,10 +26,13 @@ Commands:
   seal      Seal the personal fields of a database written by an earlier version under
             each firm's key, in place; it can be stopped and run again, and the server
             starts only once it has finished
-  restore FILE
+  restore FILE [--keys-from STORAGE_URL]
             Check the whole archive, then restore it into an empty database (either
-            backend) and an empty store. Exit 1: a wrong key, a damaged or cut-short
-            archive, or a target that is not empty; nothing is written then
+            backend) and an empty store. The firms' archive keys are read from this
+            store's keyring, or from the store named (then copied into this one); a firm
+            whose key was destroyed (purged after the archive was made) is left out.
+            Exit 1: a wrong key, a damaged or cut-short archive, or a target that is not
+            empty; nothing is written then
   inspect [--max-bytes N]
             Check one uploaded file on stdin (PDF, JPEG or PNG) and print the verdict as
             JSON; the server runs this as a worker process for every upload
@@ -51,6 +54,8 @@ pub enum Command {
     },
     Restore {
         from: std::path::PathBuf,
+        /// The store whose keyring holds the archive's firm keys, when not this one.
+        keys_from: Option<String>,
     },
     Seal,
     Help,
@@ -79,11 +84,25 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
             (Some("--to"), Some(file), None) => Ok(Command::Backup { to: file.into() }),
             _ => Err(format!("use `backup --to FILE`\n\n{USAGE}")),
         },
-        Some("restore") => match (args.get(1), args.get(2)) {
-            (Some(file), None) if !file.starts_with('-') => {
-                Ok(Command::Restore { from: file.into() })
+        Some("restore") => match (
+            args.get(1),
+            args.get(2).map(String::as_str),
+            args.get(3),
+            args.get(4),
+        ) {
+            (Some(file), None, None, None) if !file.starts_with('-') => Ok(Command::Restore {
+                from: file.into(),
+                keys_from: None,
+            }),
+            (Some(file), Some("--keys-from"), Some(url), None) if !file.starts_with('-') => {
+                Ok(Command::Restore {
+                    from: file.into(),
+                    keys_from: Some(url.clone()),
+                })
             }
-            _ => Err(format!("use `restore FILE`\n\n{USAGE}")),
+            _ => Err(format!(
+                "use `restore FILE [--keys-from STORAGE_URL]`\n\n{USAGE}"
+            )),
         },
         Some("seal") if args.len() == 1 => Ok(Command::Seal),
         Some("help" | "--help" | "-h") => Ok(Command::Help),
@@ -166,7 +185,9 @@ pub async fn run(args: Vec<String>) -> anyhow::Result<()> {
             db.pool.close().await;
         }
         Command::Backup { to } => backup(&config, &to).await?,
-        Command::Restore { from } => restore(&config, &from).await?,
+        Command::Restore { from, keys_from } => {
+            restore(&config, &from, keys_from.as_deref()).await?
+        }
         Command::Seal => {
             let db = open_database(&config).await?;
             let mut progress = backup::progress::Progress::on_stderr("seal");
@@ -245,14 +266,34 @@ async fn backup(config: &Config, to: &std::path::Path) -> anyhow::Result<()> {
 
 /// `restore FILE`: into the configured database (migrated here, without an audit row: the
 /// archive brings the audit log) and store, both of which must be empty.
-async fn restore(config: &Config, from: &std::path::Path) -> anyhow::Result<()> {
+async fn restore(
+    config: &Config,
+    from: &std::path::Path,
+    keys_from: Option<&str>,
+) -> anyhow::Result<()> {
     let db =
         app::backend::db::Db::connect(config.db.url.expose(), config.secrets.app_secret.expose())
             .await?;
     db.migrate().await?;
     let storage = app::backend::storage::from_config(config).await?;
+    let keys_from = match keys_from {
+        Some(url) => Some(
+            app::backend::storage::from_url(url, config)
+                .await
+                .with_context(|| format!("opening the store {url} named by --keys-from"))?,
+        ),
+        None => None,
+    };
     let mut progress = backup::progress::Progress::on_stderr("restore");
-    let summary = backup::read::restore(&db, &storage, config, from, &mut progress).await;
+    let summary = backup::read::restore(
+        &db,
+        &storage,
+        keys_from.as_ref(),
+        config,
+        from,
+        &mut progress,
+    )
+    .await;
     db.pool.close().await;
     let summary = summary?;
     println!(
@@ -264,6 +305,12 @@ async fn restore(config: &Config, from: &std::path::Path) -> anyhow::Result<()> 
         megabytes(summary.object_bytes),
         summary.seconds
     );
+    if summary.firms_left_out > 0 {
+        println!(
+            "{} firm(s) left out: their keys were destroyed after the archive was made (closed and purged), so nothing of them can be opened ({} file(s) not restored)",
+            summary.firms_left_out, summary.skipped_objects
+        );
+    }
     Ok(())
 }
 

@@ -38,6 +38,7 @@ pub enum Purpose {
     Backup,
     EmailIndex,
     SystemRecords,
+    Keyring,
 }
 
 impl Purpose {
@@ -55,6 +56,7 @@ impl Purpose {
             Purpose::Backup => "backup",
             Purpose::EmailIndex => "email-index",
             Purpose::SystemRecords => "system-records",
+            Purpose::Keyring => "keyring",
         }
     }
 }

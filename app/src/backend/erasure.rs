@@ -334,8 +334,17 @@ async fn purge_one(state: &AppState, id: &str, now: Micros) -> anyhow::Result<Op
     let (done, keys) = remove_person(&mut tx, &state.db.records, id, &firm_id, now).await?;
     tx.commit().await?;
     // The last person of a firm takes its key along: dropped from memory too (after the
-    // commit, so no reader puts it back from the old state; it is read again if it stays).
+    // commit, so no reader puts it back from the old state; it is read again if it stays),
+    // and its archive key from the keyring, so no backup opens the firm again.
     state.db.records.forget(&firm_id);
+    if done.rows.contains_key("firms") {
+        crate::backend::backup::keyring::forget_after_purge(
+            &state.storage,
+            state.master_key(),
+            &firm_id,
+        )
+        .await;
+    }
     // The rows are gone; an object that cannot be removed now is left for the sweep, which
     // removes what no row points to.
     crate::backend::storage::remove_objects(&state.storage, &keys).await;
@@ -354,15 +363,21 @@ pub(crate) async fn remove_person(
     now: Micros,
 ) -> anyhow::Result<(Purged, Vec<String>)> {
     use crate::backend::sealing::Field;
-    let (email, full_name): (String, String) =
-        sqlx::query_as("SELECT email, full_name FROM users WHERE id = $1")
+    let (email, full_name, email_index): (String, String, Option<String>) =
+        sqlx::query_as("SELECT email, full_name, email_index FROM users WHERE id = $1")
             .bind(id)
             .fetch_one(&mut *tx)
             .await?;
-    let seal = records.firm(tx, firm_id).await?;
-    let email = seal.open(Field::UserEmail, id, &email)?;
+    let (email, full_name) = match records.existing(tx, firm_id).await? {
+        Some(seal) => (
+            seal.open(Field::UserEmail, id, &email)?,
+            seal.open(Field::UserName, id, &full_name)?,
+        ),
+        // The firm's key is destroyed (a firm a restore leaves out): nothing of theirs
+        // opens, and their rows go by id and blind index all the same.
+        None => (String::new(), String::new()),
+    };
     let email = email.as_str();
-    let full_name = seal.open(Field::UserName, id, &full_name)?;
     let keys: Vec<(String,)> = sqlx::query_as(
         "SELECT object_key FROM certificates WHERE user_id = $1 \
          UNION SELECT object_key FROM certificates_deleted WHERE user_id = $1 \
@@ -414,7 +429,7 @@ pub(crate) async fn remove_person(
     ] {
         let n = sqlx::query(sql)
             .bind(id)
-            .bind(records.email_index(email))
+            .bind(&email_index)
             .execute(&mut *tx)
             .await?
             .rows_affected();
@@ -430,7 +445,7 @@ pub(crate) async fn remove_person(
         String::new()
     };
     let mut n = sqlx::query("DELETE FROM outbox WHERE to_index = $1")
-        .bind(records.email_index(email))
+        .bind(&email_index)
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -475,7 +490,7 @@ pub(crate) async fn remove_person(
         // Keys name the address by its blind index (`email:…`, `send:…`).
         let n = sqlx::query(&sql)
             .bind(id)
-            .bind(records.email_index(email))
+            .bind(email_index.as_deref().unwrap_or(id))
             .execute(&mut *tx)
             .await?
             .rows_affected();

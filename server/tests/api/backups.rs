@@ -114,15 +114,31 @@ async fn check_restored(
     assert!(out.contains("result: intact"), "{out}");
 }
 
-/// Restores `archive` into a new database of `backend` in a new directory; the server on it.
-async fn restore_into(backend: Backend, archive: &Path, extra: &[(&'static str, &str)]) -> TestApp {
+/// The keyring of an instance on the embedded default's store, for `restore --keys-from`.
+fn local_keys(app: &TestApp) -> String {
+    format!("file://{}/objects", app.dir.path().display())
+}
+
+/// Restores `archive` into a new database of `backend` in a new directory, reading the
+/// firms' archive keys from the store `keys_from`; the server on it, and what it printed.
+async fn restore_into(
+    backend: Backend,
+    archive: &Path,
+    keys_from: &str,
+    extra: &[(&'static str, &str)],
+) -> (TestApp, String) {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = fresh_database(backend, dir.path()).await;
     let (code, out, err) = cli(
         &url,
         dir.path(),
         extra,
-        &["restore", &archive.display().to_string()],
+        &[
+            "restore",
+            &archive.display().to_string(),
+            "--keys-from",
+            keys_from,
+        ],
     );
     assert_eq!(code, Some(0), "{out}{err}");
     assert!(out.contains("restored"), "{out}");
@@ -130,7 +146,7 @@ async fn restore_into(backend: Backend, archive: &Path, extra: &[(&'static str, 
         err.contains("restore:") && err.contains("rows"),
         "progress on stderr: {err}"
     );
-    TestApp::open(url, dir, extra).await
+    (TestApp::open(url, dir, extra).await, out)
 }
 
 async fn a_backup_restores_into_either_backend(backend: Backend) {
@@ -152,7 +168,8 @@ async fn a_backup_restores_into_either_backend(backend: Backend) {
         if into == Backend::Postgres && !crate::helpers::postgres_given("backups::into_postgres") {
             continue;
         }
-        let target = restore_into(into, &archive, &[]).await;
+        let (target, out) = restore_into(into, &archive, &local_keys(&source), &[]).await;
+        assert!(!out.contains("left out"), "{out}");
         check_restored(&target, &anna, &files, &[]).await;
         target.stop().await;
     }
@@ -177,10 +194,214 @@ async fn objects_come_back_from_either_store(store: Store) {
         &["backup", "--to", &archive.display().to_string()],
     );
     assert_eq!(code, Some(0), "{out}{err}");
-    let target = restore_into(Backend::Sqlite, &archive, &[]).await;
+    // The keyring is read where the source kept it (the bucket, under its prefix).
+    let keys_from = match store {
+        Store::Local => local_keys(&source),
+        Store::S3 => vars
+            .iter()
+            .find(|(name, _)| *name == "STORAGE_URL")
+            .map(|(_, url)| (*url).to_owned())
+            .expect("an S3 URL"),
+    };
+    let restore_vars: Vec<(&'static str, &str)> = vars
+        .iter()
+        .filter(|(name, _)| *name != "STORAGE_URL")
+        .copied()
+        .collect();
+    let (target, _) = restore_into(Backend::Sqlite, &archive, &keys_from, &restore_vars).await;
     check_restored(&target, &anna, &files, &[]).await;
 }
 crate::on_both_storages!(objects_come_back_from_either_store);
+
+/// The `firms` rows of an archive as it carries them (opened with the archive key, as
+/// whoever holds the backup and the master key could): (id, data_key).
+async fn archived_firm_keys(archive: &Path) -> Vec<(String, Option<String>)> {
+    use app::backend::backup::format::{Frame, Reader, TableHead};
+    let config = crate::helpers::test_config("sqlite://unused", archive.parent().expect("dir"));
+    let file = tokio::fs::File::open(archive).await.expect("archive");
+    let mut reader = Reader::start(file, &app::backend::backup::archive_key(&config))
+        .await
+        .expect("opens");
+    let mut columns: Option<Vec<String>> = None;
+    let mut rows = Vec::new();
+    while let Some((frame, bytes)) = reader.next().await.expect("frame") {
+        match frame {
+            Frame::Table => {
+                let head: TableHead = serde_json::from_slice(&bytes).expect("head");
+                columns = (head.name == "firms").then_some(head.columns);
+            }
+            Frame::Row => {
+                if let Some(columns) = &columns {
+                    let values: Vec<serde_json::Value> =
+                        serde_json::from_slice(&bytes).expect("row");
+                    let at = |name: &str| columns.iter().position(|c| c == name).expect(name);
+                    rows.push((
+                        values[at("id")].as_str().expect("id").to_owned(),
+                        values[at("data_key")].as_str().map(str::to_owned),
+                    ));
+                }
+            }
+            _ => columns = None,
+        }
+    }
+    rows
+}
+
+/// Crypto-shredding: a firm's purge destroys its archive key, so a backup made before it
+/// yields nothing of that firm afterwards. The archive never carries the firm's key under
+/// the master key; a restore leaves the firm out (audited as its purge) and brings every
+/// other firm back whole.
+async fn a_backup_made_before_a_firms_purge_yields_nothing_of_it(backend: Backend) {
+    use app::backend::backup::keyring::{self, Keyring};
+    let source = TestApp::spawn(backend).await;
+    let (anna, files) = populate(&source).await;
+    let owner = source.firm_owner("owner@berg.se").await;
+    let entry = new_entry(&owner, "Bolagsrätt Berg").await;
+    let (status, body) = upload(&owner, &entry, "berg.pdf", pdf(2)).await;
+    assert_eq!(status, 201, "{body}");
+    let firm_of = |email: &str| {
+        format!(
+            "SELECT firm_id FROM users WHERE email_index = '{}'",
+            crate::helpers::email_index(email)
+        )
+    };
+    let berg: String = sqlx::query_scalar(&firm_of("owner@berg.se"))
+        .fetch_one(&source.db().pool)
+        .await
+        .expect("firm");
+    let annas: String = sqlx::query_scalar(&firm_of("zebulonia.q@example.se"))
+        .fetch_one(&source.db().pool)
+        .await
+        .expect("firm");
+    let archive = source.dir.path().join("before.cpdbackup");
+    let (code, out, err) = cli(
+        &source.database_url,
+        source.dir.path(),
+        &[],
+        &["backup", "--to", &archive.display().to_string()],
+    );
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert!(out.contains("3 files"), "{out}");
+
+    // In the archive each firm's key is wrapped under its archive key only: the master key
+    // alone does not unwrap it.
+    let master = crate::helpers::test_master();
+    let archived = archived_firm_keys(&archive).await;
+    let berg_key = archived
+        .iter()
+        .find(|(id, _)| *id == berg)
+        .and_then(|(_, key)| key.clone())
+        .expect("the firm travels with a key");
+    let wrapped = keyring::as_archived(&berg_key).expect("the archive form");
+    assert!(app::backend::storage::data_key::DataKey::unwrap(&berg_key, &master, &berg).is_none());
+    assert!(app::backend::storage::data_key::DataKey::unwrap(wrapped, &master, &berg).is_none());
+    let state = &source.server.as_ref().expect("running").state;
+    let ring = Keyring::new(&state.storage, &master);
+    let archive_key = ring.get(&berg).await.expect("keyring").expect("an entry");
+    assert!(keyring::open_archived(wrapped, &archive_key, &berg).is_some());
+
+    // The firm closes; its hold ends; it is purged, and its archive key with it.
+    source.step_up(&owner, "owner@berg.se").await;
+    let closed = owner
+        .form("/api/firm/close_firm", &[("choice", "delete")])
+        .await;
+    assert!(closed.status().is_success(), "{}", closed.status());
+    let later = app::backend::db::now_micros() + 31 * 86_400_000_000;
+    let purged = app::backend::firm::termination::purge_due(state, later)
+        .await
+        .expect("purge");
+    assert_eq!(purged, 1);
+    assert!(
+        ring.get(&berg).await.expect("keyring").is_none(),
+        "the archive key is destroyed"
+    );
+    assert!(
+        ring.get(&annas).await.expect("keyring").is_some(),
+        "the other firm's stays"
+    );
+
+    // Restored after the purge: Anna's firm whole, nothing of Berg's.
+    let (target, out) = restore_into(backend, &archive, &local_keys(&source), &[]).await;
+    assert!(out.contains("1 firm(s) left out"), "{out}");
+    check_restored(&target, &anna, &files, &[]).await;
+    let pool = &target.db().pool;
+    for (sql, what) in [
+        ("SELECT COUNT(*) FROM firms WHERE id = $1", "the firm's row"),
+        (
+            "SELECT COUNT(*) FROM users WHERE firm_id = $1",
+            "its people",
+        ),
+        (
+            "SELECT COUNT(*) FROM entries WHERE firm_id = $1",
+            "their courses",
+        ),
+        (
+            "SELECT COUNT(*) FROM certificates WHERE firm_id = $1",
+            "their certificates",
+        ),
+    ] {
+        let n: i64 = sqlx::query_scalar(sql)
+            .bind(&berg)
+            .fetch_one(pool)
+            .await
+            .expect(what);
+        assert_eq!(n, 0, "{what} came back");
+    }
+    let target_state = &target.server.as_ref().expect("running").state;
+    let prefix = target_state.storage.key_prefix().to_owned();
+    let stored = target_state.storage.list().await.expect("list");
+    assert!(
+        !stored.iter().any(
+            |(key, _)| app::backend::storage::our_key_firm(&prefix, key) == Some(berg.as_str())
+        ),
+        "no file of the firm was stored: {stored:?}"
+    );
+    assert_eq!(
+        stored
+            .iter()
+            .filter(|(key, _)| app::backend::storage::our_key_firm(&prefix, key).is_some())
+            .count(),
+        files.len(),
+        "Anna's files are"
+    );
+    let owner_here = Browser {
+        client: owner.client.clone(),
+        base: target.base.clone(),
+    };
+    let log = owner_here.form("/api/log/get_log", &[]).await;
+    assert_ne!(
+        log.status(),
+        200,
+        "the purged firm's session does not sign in"
+    );
+    let left: Vec<_> =
+        crate::erasure::mentions(&target, backend, &[&berg, "@berg.se", "Bolagsrätt Berg"])
+            .await
+            .into_iter()
+            .filter(|(table, _, _)| {
+                ![
+                    "audit_log",
+                    "audit_heads",
+                    "audit_checkpoints",
+                    "person_purges",
+                    "firm_purges",
+                ]
+                .contains(&table.as_str())
+            })
+            .collect();
+    assert!(left.is_empty(), "still there: {left:?}");
+    // The leaving out is itself in the audit log, which verifies (checked above).
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'firm.purged' AND target_id = $1",
+    )
+    .bind(&berg)
+    .fetch_one(pool)
+    .await
+    .expect("count");
+    assert_eq!(audited, 1);
+    target.stop().await;
+}
+on_both_backends!(a_backup_made_before_a_firms_purge_yields_nothing_of_it);
 
 fn users(url: &str) -> i64 {
     let url = url.to_owned();
@@ -336,7 +557,7 @@ async fn the_daily_backup_is_made_and_restores() {
             .await
             .expect("count");
     assert_eq!(audited, 1);
-    let target = restore_into(Backend::Sqlite, &made[0], &[]).await;
+    let (target, _) = restore_into(Backend::Sqlite, &made[0], &local_keys(&source), &[]).await;
     check_restored(&target, &anna, &files, &[]).await;
 }
 

@@ -11,6 +11,7 @@
 
 pub mod daily;
 pub mod format;
+pub mod keyring;
 pub mod progress;
 pub mod read;
 pub mod schema;
@@ -33,6 +34,8 @@ pub struct Summary {
     pub object_bytes: u64,
     /// Objects listed but left out (no firm key, or gone meanwhile).
     pub skipped_objects: u64,
+    /// Firms a restore left out: their archive keys are destroyed.
+    pub firms_left_out: u64,
     /// Bytes of the archive.
     pub bytes: u64,
     pub seconds: f64,

@@ -6,6 +6,7 @@
 use super::format::{
     ArchiveError, FileHead, Frame, Header, Manifest, ObjectHead, Part, Reader, TableHead,
 };
+use super::keyring::{self, Keyring};
 use super::progress::Progress;
 use super::schema::{self, Kind};
 use super::{CHECKPOINT_FILE, Summary, master_check};
@@ -19,7 +20,7 @@ use crate::backend::storage::{self, Storage};
 use anyhow::Context;
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use tokio::io::AsyncWriteExt;
 
@@ -49,6 +50,13 @@ struct Target<'a> {
     table: Option<(TableHead, Vec<Kind>)>,
     batch: Vec<Vec<serde_json::Value>>,
     firm_keys: BTreeMap<String, String>,
+    /// The target store's keyring, and the one the archive's keys are read from when it is
+    /// another (`restore --keys-from`).
+    keyring: Keyring,
+    keys_from: Option<Keyring>,
+    /// Firms whose archive key is destroyed: their rows are left out, their objects too.
+    shredded: BTreeSet<String>,
+    records: std::sync::Arc<crate::backend::sealing::Records>,
     stored: Vec<String>,
     checkpoint_file: std::path::PathBuf,
     /// Object keys as the target store names them: its own prefix before `FIRM/OBJECT`
@@ -241,6 +249,7 @@ async fn walk(
                         spool,
                         firm_key,
                     } => {
+                        let left_out = target.is_some() && opener.is_none();
                         if let (Some(opener), Some(mut spool), Some(firm_key), Some(target)) =
                             (opener, spool, firm_key, target.as_deref_mut())
                         {
@@ -254,8 +263,12 @@ async fn walk(
                             let key = target.key_here(&head.key);
                             target.put_object(&key, *spool, &firm_key).await?;
                         }
-                        summary.objects += 1;
-                        summary.object_bytes += size;
+                        if left_out {
+                            summary.skipped_objects += 1;
+                        } else {
+                            summary.objects += 1;
+                            summary.object_bytes += size;
+                        }
                         if seen.objects.insert(head.key, part).is_some() {
                             return Err(damaged(at));
                         }
@@ -309,6 +322,7 @@ pub async fn check(
 pub async fn restore(
     db: &Db,
     storage: &Storage,
+    keys_from: Option<&Storage>,
     config: &Config,
     path: &Path,
     progress: &mut Progress,
@@ -376,6 +390,10 @@ pub async fn restore(
         table: None,
         batch: Vec::new(),
         firm_keys: BTreeMap::new(),
+        keyring: Keyring::new(storage, &master),
+        keys_from: keys_from.map(|from| Keyring::new(from, &master)),
+        shredded: BTreeSet::new(),
+        records: db.records.clone(),
         stored: Vec::new(),
         checkpoint_file,
         renamed: manifest
@@ -398,7 +416,10 @@ pub async fn restore(
     )
     .await;
     let committed = match walked {
-        Ok((_, summary, _)) => target.commit().await.map(|()| summary),
+        Ok((_, summary, _)) => target.commit().await.map(|()| Summary {
+            firms_left_out: target.shredded.len() as u64,
+            ..summary
+        }),
         Err(error) => Err(error),
     };
     let summary = match committed {
@@ -489,12 +510,23 @@ impl Target<'_> {
             "a row of {} has the wrong number of values",
             head.name
         );
-        if head.name == "firms" {
-            let at = |name: &str| head.columns.iter().position(|c| c == name);
-            if let (Some(id), Some(key)) = (at("id"), at("data_key"))
-                && let (Some(id), Some(key)) = (values[id].as_str(), values[key].as_str())
-            {
-                self.firm_keys.insert(id.to_owned(), key.to_owned());
+        let width = kinds.len();
+        let key_at = (head.name == "firms")
+            .then(|| {
+                let at = |name: &str| head.columns.iter().position(|c| c == name);
+                at("id").zip(at("data_key"))
+            })
+            .flatten();
+        let mut values = values;
+        if let Some((id, key)) = key_at {
+            if let Some(firm) = values[id].as_str().map(str::to_owned) {
+                let stored = self.firm_key_here(&firm, values[key].as_str()).await?;
+                values[key] = stored
+                    .clone()
+                    .map_or(serde_json::Value::Null, serde_json::Value::from);
+                if let Some(stored) = stored {
+                    self.firm_keys.insert(firm, stored);
+                }
             }
         }
         let values = values
@@ -508,7 +540,7 @@ impl Target<'_> {
             })
             .collect();
         self.batch.push(values);
-        if self.batch.len() >= batch_rows(kinds.len()) {
+        if self.batch.len() >= batch_rows(width) {
             self.flush().await?;
         }
         Ok(())
@@ -566,8 +598,66 @@ impl Target<'_> {
             .unwrap_or_else(|| key.to_owned())
     }
 
+    /// `firms.data_key` as this database stores it (under the master key), from the form
+    /// the archive carries: under the firm's archive key, opened with the keyring; an
+    /// archive of an earlier version carries the database's own form. A firm whose archive
+    /// key is gone has none: it is left out.
+    async fn firm_key_here(
+        &mut self,
+        firm: &str,
+        archived: Option<&str>,
+    ) -> anyhow::Result<Option<String>> {
+        let Some(value) = archived else {
+            return Ok(None);
+        };
+        let Some(wrapped) = keyring::as_archived(value) else {
+            return Ok(Some(value.to_owned()));
+        };
+        let archive_key = match &self.keys_from {
+            Some(from) => match from.get(firm).await? {
+                // Into this store's keyring, so the restored instance's own purges reach
+                // the archives made before too.
+                Some(key) => Some(self.keyring.get_or_put(firm, key).await?),
+                None => None,
+            },
+            None => self.keyring.get(firm).await?,
+        };
+        let Some(archive_key) = archive_key else {
+            self.shredded.insert(firm.to_owned());
+            return Ok(None);
+        };
+        let data_key = keyring::open_archived(wrapped, &archive_key, firm).with_context(|| {
+            format!("the archive's key of firm {firm} does not open with the keyring's")
+        })?;
+        Ok(Some(data_key.wrap(&self.master, firm)))
+    }
+
+    /// Leaves out, before the commit, every firm whose archive key is destroyed: its rows go
+    /// as its purge removed them (audited as a purge), and nothing of it was stored.
+    async fn leave_out_shredded(&mut self) -> anyhow::Result<()> {
+        self.flush().await?;
+        let now = crate::backend::db::now_micros();
+        let shredded: Vec<String> = self.shredded.iter().cloned().collect();
+        let records = self.records.clone();
+        for firm in shredded {
+            crate::backend::firm::termination::remove_firm(self.conn()?, &records, &firm, now)
+                .await
+                .with_context(|| format!("leaving out firm {firm}"))?;
+        }
+        Ok(())
+    }
+
     async fn start_object(&mut self, head: ObjectHead) -> anyhow::Result<Open> {
         self.flush().await?;
+        if self.shredded.contains(&head.firm_id) {
+            // Unreadable without the firm's key: read past, never stored.
+            return Ok(Open::Object {
+                head,
+                opener: None,
+                spool: None,
+                firm_key: None,
+            });
+        }
         let firm_key = self
             .firm_keys
             .get(&head.firm_id)
@@ -618,7 +708,7 @@ impl Target<'_> {
     }
 
     async fn commit(&mut self) -> anyhow::Result<()> {
-        self.flush().await?;
+        self.leave_out_shredded().await?;
         let tx = self.tx.take().context("the restore is already committed")?;
         tx.commit().await.context("committing the restored rows")
     }

@@ -4,6 +4,7 @@
 //! 64 KiB piece of an object, at a time.
 
 use super::format::{FileHead, Frame, Header, Manifest, ObjectHead, Part, TableHead, Writer};
+use super::keyring::{self, Keyring};
 use super::progress::Progress;
 use super::schema::{self, Kind, Table};
 use super::{CHECKPOINT_FILE, Summary, master_check};
@@ -152,17 +153,9 @@ async fn write_into(
     )
     .await?;
 
-    let mut firm_keys: BTreeMap<String, String> = BTreeMap::new();
+    let (archived, firm_keys) = archive_firm_keys(db, storage, master, &mut tx).await?;
     for table in &tables {
-        let rows = dump_table(
-            db.backend,
-            &mut tx,
-            table,
-            &mut out,
-            progress,
-            &mut firm_keys,
-        )
-        .await?;
+        let rows = dump_table(db.backend, &mut tx, table, &mut out, progress, &archived).await?;
         summary.rows += rows.count;
         manifest.tables.insert(table.name.clone(), rows);
     }
@@ -172,16 +165,14 @@ async fn write_into(
         let Some(firm) = storage::our_key_firm(storage.key_prefix(), object) else {
             continue;
         };
-        let Some(firm_key) = firm_keys
-            .get(firm)
-            .and_then(|wrapped| DataKey::unwrap(wrapped, master, firm))
-        else {
-            // An object of a firm that has no key (or no row) is unreadable to anyone:
-            // the orphan sweep removes it; a backup has nothing to keep of it.
+        let Some(firm_key) = firm_keys.get(firm) else {
+            // An object of a firm that has no key (or no row, or whose archive key is
+            // destroyed) is unreadable to anyone: the sweep removes it; a backup has
+            // nothing to keep of it.
             summary.skipped_objects += 1;
             continue;
         };
-        match dump_object(storage, object, firm, &firm_key, &mut out).await? {
+        match dump_object(storage, object, firm, firm_key, &mut out).await? {
             None if still_stored(storage, object).await? => {
                 anyhow::bail!(
                     "the stored file {object} could not be read: the backup is not complete"
@@ -207,13 +198,72 @@ async fn write_into(
     Ok((summary, file))
 }
 
+/// Each firm's data key as the archive carries it (wrapped under the firm's archive key
+/// from the keyring, never under the master key), by firm; and the data keys themselves,
+/// for the firm's objects. A firm whose key is gone by now (purged since the snapshot
+/// began) travels without one: the restore leaves it out.
+async fn archive_firm_keys(
+    db: &Db,
+    storage: &Storage,
+    master: &[u8; 32],
+    snapshot: &mut sqlx::AnyConnection,
+) -> anyhow::Result<(ArchivedKeys, BTreeMap<String, DataKey>)> {
+    let keyring = Keyring::new(storage, master);
+    let firms: Vec<(String, Option<String>)> =
+        sqlx::query_as("SELECT id, data_key FROM firms WHERE data_key IS NOT NULL")
+            .fetch_all(&mut *snapshot)
+            .await?;
+    let mut archived = BTreeMap::new();
+    let mut keys = BTreeMap::new();
+    for (firm, wrapped) in firms {
+        let Some(data_key) = wrapped.and_then(|w| DataKey::unwrap(&w, master, &firm)) else {
+            tracing::warn!(firm = %firm, "a firm's data key does not unwrap: its data cannot be archived");
+            archived.insert(firm, None);
+            continue;
+        };
+        let archive_key = match keyring.get(&firm).await? {
+            Some(key) => Some(key),
+            // A firm's first archive makes its entry, unless its key went meanwhile (an
+            // entry made for a purged firm would outlive the purge until the sweep).
+            None if still_keyed(db, &firm).await? => {
+                Some(keyring.get_or_put(&firm, DataKey::generate()).await?)
+            }
+            None => None,
+        };
+        let Some(archive_key) = archive_key else {
+            archived.insert(firm, None);
+            continue;
+        };
+        archived.insert(
+            firm.clone(),
+            Some(keyring::archived_form(&data_key, &archive_key, &firm)),
+        );
+        keys.insert(firm, data_key);
+    }
+    Ok((archived, keys))
+}
+
+/// `firms.data_key` as each archived row carries it, by firm id.
+type ArchivedKeys = BTreeMap<String, Option<String>>;
+
+/// Whether the firm has its data key now (outside the snapshot).
+async fn still_keyed(db: &Db, firm: &str) -> anyhow::Result<bool> {
+    Ok(sqlx::query_scalar::<_, i64>(
+        "SELECT COUNT(*) FROM firms WHERE id = $1 AND data_key IS NOT NULL",
+    )
+    .bind(firm)
+    .fetch_one(&db.pool)
+    .await?
+        > 0)
+}
+
 async fn dump_table<W: tokio::io::AsyncWrite + Unpin>(
     backend: Backend,
     conn: &mut sqlx::AnyConnection,
     table: &Table,
     out: &mut Writer<W>,
     progress: &mut Progress,
-    firm_keys: &mut BTreeMap<String, String>,
+    archived: &ArchivedKeys,
 ) -> anyhow::Result<Part> {
     out.json(
         Frame::Table,
@@ -238,16 +288,20 @@ async fn dump_table<W: tokio::io::AsyncWrite + Unpin>(
         .await
         .with_context(|| format!("reading {}", table.name))?
     {
-        let values = table
+        let mut values = table
             .columns
             .iter()
             .enumerate()
             .map(|(i, (_, kind))| value(&row, i, *kind, backend))
             .collect::<anyhow::Result<Vec<_>>>()?;
-        if let Some((id, key)) = keys_at
-            && let (Some(id), Some(key)) = (values[id].as_str(), values[key].as_str())
-        {
-            firm_keys.insert(id.to_owned(), key.to_owned());
+        if let Some((id, key)) = keys_at {
+            // The master-key form never leaves the database.
+            let firm = values[id].as_str().unwrap_or_default();
+            values[key] = archived
+                .get(firm)
+                .cloned()
+                .flatten()
+                .map_or(serde_json::Value::Null, serde_json::Value::from);
         }
         let bytes = serde_json::to_vec(&values)?;
         hash.update((bytes.len() as u64).to_be_bytes());

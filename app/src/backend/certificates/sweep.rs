@@ -1,5 +1,6 @@
 //! The daily sweep: objects (certificates and reports) without a row, and spools without an upload, once they are a
-//! day old. Younger ones may belong to an upload still under way.
+//! day old (younger ones may belong to an upload still under way); and the keyring entries
+//! of firms whose key is gone.
 
 use crate::backend::audit::{self, Action, Actor, Target};
 use crate::backend::state::AppState;
@@ -86,6 +87,13 @@ pub async fn sweep(state: &AppState, grace_secs: i64) -> anyhow::Result<usize> {
         tx.commit().await?;
     }
     remove_old_spools(state.storage.spool_dir(), grace_secs).await?;
+    // Archive keys of firms whose key is gone, left by a purge that could not remove them.
+    let keys =
+        crate::backend::backup::keyring::sweep(&state.db, &state.storage, state.master_key())
+            .await?;
+    if keys > 0 {
+        tracing::info!(keys, "keyring entries of purged firms removed");
+    }
     Ok(orphans.len())
 }
 

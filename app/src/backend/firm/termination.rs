@@ -200,6 +200,50 @@ async fn purge_one(state: &AppState, firm_id: &str, now: Micros) -> anyhow::Resu
     if !claimed {
         return Ok(false);
     }
+    let (total, keys) = remove_firm(&mut tx, &state.db.records, firm_id, now).await?;
+    tx.commit().await?;
+    // Its key is gone from the database: from memory too (after the commit, so no reader
+    // puts it back from the old state), and its archive key from the keyring, so every
+    // backup's copy of the firm goes with it.
+    state.db.records.forget(firm_id);
+    crate::backend::backup::keyring::forget_after_purge(
+        &state.storage,
+        state.master_key(),
+        firm_id,
+    )
+    .await;
+    // The rows are gone and the key with them. Every object under the firm's prefix goes
+    // too, whether a row named it or not (the sweep no longer would: it keeps to firms that
+    // exist).
+    crate::backend::storage::remove_objects(&state.storage, &keys).await;
+    let prefix = state.storage.key_prefix().to_owned();
+    let left: Vec<String> = match state.storage.list().await {
+        Ok(all) => all
+            .into_iter()
+            .map(|(key, _)| key)
+            .filter(|key| crate::backend::storage::our_key_firm(&prefix, key) == Some(firm_id))
+            .collect(),
+        Err(error) => {
+            // Unreadable without the key either way; the named ones are already gone.
+            tracing::warn!(error = format!("{error:#}"), firm = %firm_id, "listing a purged firm's objects failed");
+            Vec::new()
+        }
+    };
+    crate::backend::storage::remove_objects(&state.storage, &left).await;
+    tracing::info!(firm = %firm_id, rows = total.rows.values().sum::<u64>(), objects = keys.len() + left.len(), "firm purged");
+    Ok(true)
+}
+
+/// Removes, on `tx`, every row of the firm (its people's through [`remove_person`]), its
+/// key and its row, and records and audits the purge; the keys of its stored objects, to
+/// remove once the transaction is committed. Also how a restore leaves out a firm whose
+/// archive key is destroyed.
+pub(crate) async fn remove_firm(
+    tx: &mut sqlx::AnyConnection,
+    records: &crate::backend::sealing::Records,
+    firm_id: &str,
+    now: Micros,
+) -> anyhow::Result<(Purged, Vec<String>)> {
     let people: Vec<String> =
         sqlx::query_scalar("SELECT id FROM users WHERE firm_id = $1 ORDER BY id")
             .bind(firm_id)
@@ -208,7 +252,7 @@ async fn purge_one(state: &AppState, firm_id: &str, now: Micros) -> anyhow::Resu
     let mut total = Purged::default();
     let mut keys = Vec::new();
     for id in &people {
-        let (done, theirs) = remove_person(&mut tx, &state.db.records, id, firm_id, now).await?;
+        let (done, theirs) = remove_person(&mut *tx, records, id, firm_id, now).await?;
         for (table, n) in done.rows {
             *total.rows.entry(table).or_default() += n;
         }
@@ -266,35 +310,12 @@ async fn purge_one(state: &AppState, firm_id: &str, now: Micros) -> anyhow::Resu
         .execute(&mut *tx)
         .await?;
     audit::record(
-        &mut tx,
+        &mut *tx,
         &Actor::System,
         Action::FirmPurged,
         &Target::new("firm", firm_id),
         &audit::Context::default(),
     )
     .await?;
-    tx.commit().await?;
-    // Its key is gone from the database: from memory too (after the commit, so no reader
-    // puts it back from the old state).
-    state.db.records.forget(firm_id);
-    // The rows are gone and the key with them. Every object under the firm's prefix goes
-    // too, whether a row named it or not (the sweep no longer would: it keeps to firms that
-    // exist).
-    crate::backend::storage::remove_objects(&state.storage, &keys).await;
-    let prefix = state.storage.key_prefix().to_owned();
-    let left: Vec<String> = match state.storage.list().await {
-        Ok(all) => all
-            .into_iter()
-            .map(|(key, _)| key)
-            .filter(|key| crate::backend::storage::our_key_firm(&prefix, key) == Some(firm_id))
-            .collect(),
-        Err(error) => {
-            // Unreadable without the key either way; the named ones are already gone.
-            tracing::warn!(error = format!("{error:#}"), firm = %firm_id, "listing a purged firm's objects failed");
-            Vec::new()
-        }
-    };
-    crate::backend::storage::remove_objects(&state.storage, &left).await;
-    tracing::info!(firm = %firm_id, people = people.len(), objects = keys.len() + left.len(), "firm purged");
-    Ok(true)
+    Ok((total, keys))
 }

@@ -272,29 +272,42 @@ impl Records {
         conn: &mut sqlx::AnyConnection,
         firm_id: &str,
     ) -> anyhow::Result<Arc<FirmSeal>> {
-        if let Some(seal) = self.cached(firm_id) {
+        if let Some(seal) = self.existing(conn, firm_id).await? {
             return Ok(seal);
         }
-        let seal = |key: crate::backend::storage::data_key::DataKey| {
-            Arc::new(FirmSeal {
-                firm_id: firm_id.to_owned(),
-                cipher: key.cipher(RECORDS),
-            })
-        };
+        // Made now, on a transaction that may yet roll back: not kept in memory until it is
+        // read back (a key kept from a rolled-back transaction would seal values no stored
+        // key opens). A firm gets its key when it is made, so this is rare.
+        let key = firm_key::get_or_create(conn, self.master.bytes(), firm_id).await?;
+        Ok(Arc::new(FirmSeal {
+            firm_id: firm_id.to_owned(),
+            cipher: key.cipher(RECORDS),
+        }))
+    }
+
+    /// The cipher for `firm_id`'s rows if the firm has a key; never makes one (a firm whose
+    /// key was destroyed stays without).
+    pub async fn existing(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        firm_id: &str,
+    ) -> anyhow::Result<Option<Arc<FirmSeal>>> {
+        if let Some(seal) = self.cached(firm_id) {
+            return Ok(Some(seal));
+        }
         let Some(key) = firm_key::get(conn, self.master.bytes(), firm_id).await? else {
-            // Made now, on a transaction that may yet roll back: not kept in memory until
-            // it is read back (a key kept from a rolled-back transaction would seal values
-            // no stored key opens). A firm gets its key when it is made, so this is rare.
-            let key = firm_key::get_or_create(conn, self.master.bytes(), firm_id).await?;
-            return Ok(seal(key));
+            return Ok(None);
         };
-        let seal = seal(key);
+        let seal = Arc::new(FirmSeal {
+            firm_id: firm_id.to_owned(),
+            cipher: key.cipher(RECORDS),
+        });
         let mut firms = self.firms.lock().unwrap_or_else(|e| e.into_inner());
         if firms.len() >= CACHED_FIRMS {
             firms.clear();
         }
         firms.insert(firm_id.to_owned(), seal.clone());
-        Ok(seal)
+        Ok(Some(seal))
     }
 
     /// [`Records::firm`], taking a connection from `pool` only when the key is not in memory.

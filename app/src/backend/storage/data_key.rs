@@ -43,19 +43,33 @@ impl DataKey {
     /// The key, encrypted under the master key, bound to its firm (a wrapped key copied to
     /// another firm's row does not unwrap).
     pub fn wrap(&self, master: &[u8; 32], firm_id: &str) -> String {
-        let mut bound = firm_id.as_bytes().to_vec();
-        bound.push(0);
-        bound.extend_from_slice(&self.0);
-        Key::derive(master, Purpose::DataKeyWrap).encrypt(&bound)
+        self.wrap_under(&Key::derive(master, Purpose::DataKeyWrap), firm_id)
     }
 
     pub fn unwrap(wrapped: &str, master: &[u8; 32], firm_id: &str) -> Option<DataKey> {
-        let bound = Key::derive(master, Purpose::DataKeyWrap).decrypt(wrapped)?;
+        DataKey::unwrap_under(wrapped, &Key::derive(master, Purpose::DataKeyWrap), firm_id)
+    }
+
+    /// The key, encrypted under `key` and bound to its firm.
+    pub fn wrap_under(&self, key: &Key, firm_id: &str) -> String {
+        let mut bound = firm_id.as_bytes().to_vec();
+        bound.push(0);
+        bound.extend_from_slice(&self.0);
+        key.encrypt(&bound)
+    }
+
+    pub fn unwrap_under(wrapped: &str, key: &Key, firm_id: &str) -> Option<DataKey> {
+        let bound = key.decrypt(wrapped)?;
         let (firm, key) = bound.split_at(bound.len().checked_sub(33)?);
         if firm != firm_id.as_bytes() || key[0] != 0 {
             return None;
         }
         Some(DataKey(key[1..].try_into().ok()?))
+    }
+
+    /// This key as a wrapping key (a firm's archive key wraps its data key in backups).
+    pub fn as_wrapping_key(&self) -> Key {
+        Key::from_bytes(self.0)
     }
 }
 

@@ -119,6 +119,56 @@ impl ObjectStore for LocalStore {
         .boxed()
     }
 
+    fn create_small<'a>(
+        &'a self,
+        key: &'a str,
+        bytes: &'a [u8],
+    ) -> BoxFuture<'a, anyhow::Result<Vec<u8>>> {
+        async move {
+            let dest = self.path(key)?;
+            if let Some(dir) = dest.parent() {
+                tokio::fs::create_dir_all(dir).await?;
+            }
+            // Written whole beside, then linked in: a link never replaces a file, so of
+            // two writers at once only the first lands, and both read it back.
+            let partial = self
+                .spool_dir
+                .join(format!("small-{}", crate::backend::db::new_id()));
+            let mut file = tokio::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(&partial)
+                .await
+                .with_context(|| format!("writing {key}"))?;
+            tokio::io::AsyncWriteExt::write_all(&mut file, bytes).await?;
+            file.sync_all().await?;
+            drop(file);
+            let linked = tokio::fs::hard_link(&partial, &dest).await;
+            let _ = tokio::fs::remove_file(&partial).await;
+            match linked {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                Err(e) => return Err(e).with_context(|| format!("putting {key} in place")),
+            }
+            tokio::fs::read(&dest)
+                .await
+                .with_context(|| format!("reading {key}"))
+        }
+        .boxed()
+    }
+
+    fn read_small<'a>(&'a self, key: &'a str) -> BoxFuture<'a, anyhow::Result<Option<Vec<u8>>>> {
+        async move {
+            match tokio::fs::read(self.path(key)?).await {
+                Ok(bytes) => Ok(Some(bytes)),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+                Err(e) => Err(e).with_context(|| format!("reading {key}")),
+            }
+        }
+        .boxed()
+    }
+
     fn list(&self) -> BoxFuture<'_, anyhow::Result<Vec<(String, i64)>>> {
         async move {
             let mut out = Vec::new();

@@ -119,6 +119,18 @@ pub trait ObjectStore: Send + Sync + std::fmt::Debug {
     /// Removes the object; removing one that is not there is not an error.
     fn delete<'a>(&'a self, key: &'a str) -> BoxFuture<'a, anyhow::Result<()>>;
 
+    /// Stores a small value whole under `key` (a keyring entry) unless one is there
+    /// already; returns what is stored under `key` afterwards, so two writers at once
+    /// agree on one value.
+    fn create_small<'a>(
+        &'a self,
+        key: &'a str,
+        bytes: &'a [u8],
+    ) -> BoxFuture<'a, anyhow::Result<Vec<u8>>>;
+
+    /// The small value under `key`, or `None` when there is none.
+    fn read_small<'a>(&'a self, key: &'a str) -> BoxFuture<'a, anyhow::Result<Option<Vec<u8>>>>;
+
     /// Every object under [`ObjectStore::key_prefix`] with its last-modified time (Unix
     /// seconds), for the orphan sweep.
     fn list(&self) -> BoxFuture<'_, anyhow::Result<Vec<(String, i64)>>>;
@@ -205,7 +217,12 @@ pub fn is_our_key(key: &str) -> bool {
 
 /// The backend `STORAGE_URL` names.
 pub async fn from_config(config: &Config) -> anyhow::Result<Storage> {
-    let url = config.storage.url.as_str();
+    from_url(config.storage.url.as_str(), config).await
+}
+
+/// The backend a `STORAGE_URL`-style `url` names (another store than the configured one:
+/// where a restore reads the keyring from).
+pub async fn from_url(url: &str, config: &Config) -> anyhow::Result<Storage> {
     if let Some(dir) = url.strip_prefix("file://") {
         Ok(Arc::new(local::LocalStore::open(dir.into(), config).await?))
     } else {

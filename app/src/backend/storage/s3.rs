@@ -226,6 +226,68 @@ impl ObjectStore for S3Store {
         .boxed()
     }
 
+    fn create_small<'a>(
+        &'a self,
+        key: &'a str,
+        bytes: &'a [u8],
+    ) -> BoxFuture<'a, anyhow::Result<Vec<u8>>> {
+        async move {
+            if let Some(stored) = self.read_small(key).await? {
+                return Ok(stored);
+            }
+            // Not every S3 server honours conditional writes: of two writers at the same
+            // instant the last one lands, and both read back what did.
+            let mut request = self
+                .client
+                .put_object()
+                .bucket(&self.url.bucket)
+                .key(key)
+                .content_type("application/octet-stream")
+                .body(ByteStream::from(bytes.to_vec()));
+            if let Some(sse) = &self.url.sse {
+                request = request.server_side_encryption(ServerSideEncryption::from(sse.as_str()));
+            }
+            request
+                .send()
+                .await
+                .map_err(aws_sdk_s3::Error::from)
+                .with_context(|| format!("storing {key}"))?;
+            self.read_small(key)
+                .await?
+                .with_context(|| format!("{key} was not stored"))
+        }
+        .boxed()
+    }
+
+    fn read_small<'a>(&'a self, key: &'a str) -> BoxFuture<'a, anyhow::Result<Option<Vec<u8>>>> {
+        async move {
+            let object = match self
+                .client
+                .get_object()
+                .bucket(&self.url.bucket)
+                .key(key)
+                .send()
+                .await
+            {
+                Ok(object) => object,
+                Err(error) if error.as_service_error().is_some_and(|e| e.is_no_such_key()) => {
+                    return Ok(None);
+                }
+                Err(error) => {
+                    return Err(aws_sdk_s3::Error::from(error))
+                        .with_context(|| format!("reading {key}"));
+                }
+            };
+            let bytes = object
+                .body
+                .collect()
+                .await
+                .with_context(|| format!("reading {key}"))?;
+            Ok(Some(bytes.into_bytes().to_vec()))
+        }
+        .boxed()
+    }
+
     fn list(&self) -> BoxFuture<'_, anyhow::Result<Vec<(String, i64)>>> {
         async move {
             let mut out = Vec::new();
