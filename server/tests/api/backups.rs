@@ -320,6 +320,17 @@ async fn a_backup_made_before_a_firms_purge_yields_nothing_of_it(backend: Backen
         "the other firm's stays"
     );
 
+    // An entry a failed removal left behind goes with the sweep; the living firm's stays.
+    ring.get_or_put(&berg, app::backend::storage::data_key::DataKey::generate())
+        .await
+        .expect("planted");
+    let swept = keyring::sweep(&state.db, &state.storage, &master)
+        .await
+        .expect("sweep");
+    assert_eq!(swept, 1);
+    assert!(ring.get(&berg).await.expect("keyring").is_none());
+    assert!(ring.get(&annas).await.expect("keyring").is_some());
+
     // Restored after the purge: Anna's firm whole, nothing of Berg's.
     let (target, out) = restore_into(backend, &archive, &local_keys(&source), &[]).await;
     assert!(out.contains("1 firm(s) left out"), "{out}");
