@@ -518,15 +518,15 @@ impl Target<'_> {
             })
             .flatten();
         let mut values = values;
-        if let Some((id, key)) = key_at {
-            if let Some(firm) = values[id].as_str().map(str::to_owned) {
-                let stored = self.firm_key_here(&firm, values[key].as_str()).await?;
-                values[key] = stored
-                    .clone()
-                    .map_or(serde_json::Value::Null, serde_json::Value::from);
-                if let Some(stored) = stored {
-                    self.firm_keys.insert(firm, stored);
-                }
+        if let Some((id, key)) = key_at
+            && let Some(firm) = values[id].as_str().map(str::to_owned)
+        {
+            let stored = self.firm_key_here(&firm, values[key].as_str()).await?;
+            values[key] = stored
+                .clone()
+                .map_or(serde_json::Value::Null, serde_json::Value::from);
+            if let Some(stored) = stored {
+                self.firm_keys.insert(firm, stored);
             }
         }
         let values = values
