@@ -147,6 +147,24 @@ impl S3Store {
     }
 }
 
+impl S3Store {
+    /// One PUT of a whole body, with the bucket's server-side encryption when it is set.
+    async fn put_body(&self, key: &str, mime: &str, body: Vec<u8>) -> anyhow::Result<()> {
+        let mut request = self
+            .client
+            .put_object()
+            .bucket(&self.url.bucket)
+            .key(key)
+            .content_type(mime)
+            .body(ByteStream::from(body));
+        if let Some(sse) = &self.url.sse {
+            request = request.server_side_encryption(ServerSideEncryption::from(sse.as_str()));
+        }
+        request.send().await.map_err(aws_sdk_s3::Error::from)?;
+        Ok(())
+    }
+}
+
 impl ObjectStore for S3Store {
     fn spool_dir(&self) -> &Path {
         &self.spool_dir
@@ -166,22 +184,9 @@ impl ObjectStore for S3Store {
             while let Some(chunk) = reader.next().await? {
                 body.extend_from_slice(&chunk);
             }
-            let mut request = self
-                .client
-                .put_object()
-                .bucket(&self.url.bucket)
-                .key(spool.key())
-                .content_type(mime)
-                .body(ByteStream::from(body));
-            if let Some(sse) = &self.url.sse {
-                request = request.server_side_encryption(ServerSideEncryption::from(sse.as_str()));
-            }
-            request
-                .send()
+            self.put_body(spool.key(), mime, body)
                 .await
-                .map_err(aws_sdk_s3::Error::from)
-                .with_context(|| format!("storing object {}", spool.key()))?;
-            Ok(())
+                .with_context(|| format!("storing object {}", spool.key()))
         }
         .boxed()
     }
@@ -237,20 +242,8 @@ impl ObjectStore for S3Store {
             }
             // Not every S3 server honours conditional writes: of two writers at the same
             // instant the last one lands, and both read back what did.
-            let mut request = self
-                .client
-                .put_object()
-                .bucket(&self.url.bucket)
-                .key(key)
-                .content_type("application/octet-stream")
-                .body(ByteStream::from(bytes.to_vec()));
-            if let Some(sse) = &self.url.sse {
-                request = request.server_side_encryption(ServerSideEncryption::from(sse.as_str()));
-            }
-            request
-                .send()
+            self.put_body(key, "application/octet-stream", bytes.to_vec())
                 .await
-                .map_err(aws_sdk_s3::Error::from)
                 .with_context(|| format!("storing {key}"))?;
             self.read_small(key)
                 .await?
